@@ -1,0 +1,169 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Decisions.
+const (
+	Answered  = "answered"
+	Escalated = "escalated"
+)
+
+// Escalation reasons. Code decides them; neither the customer's text nor a
+// document can set one.
+const (
+	ReasonHumanRequested       = "human_requested"
+	ReasonNegativeSentiment    = "negative_sentiment"
+	ReasonSensitiveTopic       = "sensitive_topic"
+	ReasonNoEvidence           = "no_evidence"
+	ReasonLowConfidence        = "low_confidence"
+	ReasonGroundingFailed      = "grounding_failed"
+	ReasonLLMUnavailable       = "llm_unavailable"
+	ReasonRetrievalUnavailable = "retrieval_unavailable"
+)
+
+// Errors callers branch on.
+var (
+	// ErrInvalidRequest: the question is empty, too long or not valid UTF-8.
+	ErrInvalidRequest = errors.New("invalid request")
+	// ErrNotFound: no such answer, conversation or ticket.
+	ErrNotFound = errors.New("not found")
+)
+
+// Request is one customer question.
+type Request struct {
+	Tenant         string // from the API key, never from the request body
+	Question       string
+	ConversationID string // "" starts a new conversation
+	Lang           string // optional hint
+	Customer       map[string]string
+	// Channel identifies the caller ("api", "cli", "eval").
+	Channel string
+}
+
+// Message is one turn of a conversation.
+type Message struct {
+	Role string // "customer", "assistant", "agent"
+	Text string
+	At   time.Time
+}
+
+// Citation ties an answer's [n] marker to the passage it came from.
+type Citation struct {
+	N          int // the n of [n], from 1
+	ChunkID    string
+	DocumentID string
+	Title      string
+	URL        string
+	Page       int
+	Heading    string
+	Quote      string // the quoted span of the passage
+	Score      float64
+}
+
+// Feature is one input of the confidence model with its contribution to the
+// logit, so that the response can say what drove the decision.
+type Feature struct {
+	Name         string
+	Value        float64
+	Contribution float64
+}
+
+// Timings of the answer path's stages.
+type Timings struct {
+	Triage   time.Duration
+	Retrieve time.Duration
+	Generate time.Duration
+	Verify   time.Duration
+	Total    time.Duration
+}
+
+// Answer is the engine's reply: an answer with citations, or an escalation.
+type Answer struct {
+	ID             string
+	ConversationID string
+	Question       string
+	// Standalone is the question as retrieved, after follow-up rewriting.
+	Standalone string
+	Lang       string
+	Intent     string
+	Sentiment  string // "neutral", "negative", "angry"
+	Text       string // the answer shown to the customer; "" when escalated with nothing to say
+	Citations  []Citation
+	Confidence float64 // calibrated probability the answer is right, 0..1
+	Threshold  float64
+	Features   []Feature
+	Decision   string // Answered or Escalated
+	Reason     string // escalation reason, "" when answered
+	TicketID   string // set when escalated
+	// Hits are the retrieved passages behind the answer, best first (for eval
+	// and debugging; the API exposes citations only).
+	Hits    []HitSummary
+	Timings Timings
+	Created time.Time
+}
+
+// HitSummary is a retrieved passage as the answer path saw it.
+type HitSummary struct {
+	ChunkID     string
+	DocumentID  string
+	Title       string
+	Score       float64
+	SparseScore float64
+	DenseScore  float64
+}
+
+// Ticket is an escalation handed to a human.
+type Ticket struct {
+	ID             string
+	Tenant         string
+	Status         string // "open", "pending", "solved", "closed"
+	Subject        string
+	Summary        string
+	Lang           string
+	Intent         string
+	Priority       string // "low", "normal", "high", "urgent"
+	Queue          string
+	Reason         string
+	ConversationID string
+	Customer       map[string]string
+	Transcript     []Message
+	// Attempted is the answer the engine would have given, with its sources.
+	Attempted  string
+	Citations  []Citation
+	Confidence float64
+	Created    time.Time
+	Updated    time.Time
+	// Deliveries is the delivery state per sink, filled by the ticket store.
+	Deliveries []Delivery
+}
+
+// Delivery is the state of a ticket's delivery to one sink.
+type Delivery struct {
+	Sink      string // "queue", "webhook", "zendesk"
+	State     string // "pending", "delivered", "dead"
+	Attempts  int
+	LastError string
+	NextAt    time.Time
+	Delivered time.Time
+}
+
+// TicketWriter persists an escalation. Implementations write the ticket and
+// its outbox entries in one transaction, redacting personal data in the
+// stored copy, and return the ticket with ID and timestamps set.
+type TicketWriter interface {
+	CreateTicket(ctx context.Context, t Ticket) (Ticket, error)
+}
+
+// Conversations stores the turns of conversations, so that follow-up
+// questions can be made standalone and tickets carry the whole transcript.
+type Conversations interface {
+	// Turns returns the conversation's turns, oldest first; none for an
+	// unknown id.
+	Turns(ctx context.Context, tenant, conversationID string) ([]Message, error)
+	// Append adds turns to a conversation, creating it when new.
+	Append(ctx context.Context, tenant, conversationID string, turns ...Message) error
+}

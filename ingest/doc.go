@@ -1,0 +1,11 @@
+// Package ingest turns sources (Markdown, text, FAQ files, suite corpora, and
+// through subpackages PDF, HTML, DOCX and ticket exports) into documents and
+// chunks, and writes them to a retrieval.Store idempotently.
+//
+// A Loader parses one file into Documents made of Sections and Blocks; the
+// Chunker cuts them into retrieval.Chunks under a token budget; the Pipeline
+// walks paths, skips unchanged documents by content hash, replaces changed ones
+// atomically and prunes documents whose source is gone.
+//
+// ingest imports retrieval and nothing else of answerdesk.
+package ingest

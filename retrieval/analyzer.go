@@ -1,0 +1,306 @@
+package retrieval
+
+import (
+	"hash/fnv"
+	"math"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"github.com/kljensen/snowball/russian"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Analyzer turns text into index terms. One analyzer serves every language
+// and every backend, so that the embedded index and Qdrant's sparse vectors
+// rank alike:
+//
+//   - NFKC normalization and lowercasing (ё folded to е);
+//   - words are runs of letters, digits and marks; Latin words are stemmed with
+//     the English Snowball stemmer, Cyrillic words with the Russian one;
+//   - runs of Han characters become character unigrams and bigrams, so that
+//     Chinese needs no dictionary;
+//   - English, Russian and Chinese stopwords are dropped.
+//
+// The language of each word is taken from its script, so mixed-language text
+// (a Russian question naming an English product) analyzes correctly without
+// knowing the document's language. An Analyzer is safe for concurrent use.
+type Analyzer struct {
+	stems sync.Map // string → string; Snowball is the analyzer's hot spot
+	size  int64
+	mu    sync.Mutex
+}
+
+// maxStemCache bounds the stem cache; past it, stems are computed every time.
+const maxStemCache = 1 << 20
+
+// DefaultAnalyzer is the analyzer every component uses.
+var DefaultAnalyzer = &Analyzer{}
+
+// Terms returns the index terms of text in order, with repetitions.
+func (a *Analyzer) Terms(text string) []string {
+	terms := make([]string, 0, len(text)/6+1)
+	a.each(text, func(t string) { terms = append(terms, t) })
+	return terms
+}
+
+// TermFreqs returns the distinct terms of text with their counts, and the
+// total number of terms (the BM25 document length).
+func (a *Analyzer) TermFreqs(text string) (map[string]int, int) {
+	tf := make(map[string]int, len(text)/10+1)
+	n := 0
+	a.each(text, func(t string) { tf[t]++; n++ })
+	return tf, n
+}
+
+// each calls emit for every term of text.
+func (a *Analyzer) each(text string, emit func(string)) {
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, " ")
+	}
+	if !isASCII(text) {
+		text = norm.NFKC.String(text)
+	}
+	var word []rune
+	var han []rune
+	flushWord := func() {
+		if len(word) == 0 {
+			return
+		}
+		a.word(word, emit)
+		word = word[:0]
+	}
+	flushHan := func() {
+		if len(han) == 0 {
+			return
+		}
+		for i, r := range han {
+			if !zhStop[r] {
+				emit(string(r))
+			}
+			if i+1 < len(han) {
+				emit(string(han[i : i+2]))
+			}
+		}
+		han = han[:0]
+	}
+	for _, r := range text {
+		switch {
+		case isHan(r):
+			flushWord()
+			han = append(han, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || (unicode.Is(unicode.Mn, r) && len(word) > 0):
+			flushHan()
+			word = append(word, r)
+		default:
+			flushWord()
+			flushHan()
+		}
+	}
+	flushWord()
+	flushHan()
+}
+
+// word lowercases, filters and stems one word.
+func (a *Analyzer) word(w []rune, emit func(string)) {
+	cyr, latin := 0, 0
+	for i, r := range w {
+		r = unicode.ToLower(r)
+		if r == 'ё' {
+			r = 'е'
+		}
+		w[i] = r
+		switch {
+		case r < 128:
+			latin++
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		}
+	}
+	s := string(w)
+	if len(s) > 64 { // hashes, base64, garbage: index a bounded prefix
+		s = s[:64]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		emit(s)
+		return
+	}
+	switch {
+	case cyr > 0 && cyr >= latin:
+		if ruStop[s] {
+			return
+		}
+		emit(a.stem(s, true))
+	case latin > 0:
+		if enStop[s] {
+			return
+		}
+		if len(w) == 1 && !unicode.IsDigit(w[0]) {
+			return
+		}
+		emit(a.stem(s, false))
+	default:
+		emit(s)
+	}
+}
+
+func (a *Analyzer) stem(s string, ru bool) string {
+	if v, ok := a.stems.Load(s); ok {
+		return v.(string)
+	}
+	var st string
+	if ru {
+		st = russian.Stem(s, true)
+	} else {
+		allDigits := true
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				allDigits = false
+				break
+			}
+		}
+		if allDigits {
+			return s
+		}
+		st = english.Stem(s, true)
+	}
+	if st == "" {
+		st = s
+	}
+	a.mu.Lock()
+	if a.size < maxStemCache {
+		a.size++
+		a.stems.Store(strings.Clone(s), st)
+	}
+	a.mu.Unlock()
+	return st
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isHan(r rune) bool {
+	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r))
+}
+
+// DetectLang returns "zh", "ru" or "en" from the dominant script of text's
+// letters, or "" when text has no letters. Text in other Latin-script
+// languages is reported as "en": the analyzer treats it alike.
+func DetectLang(text string) string {
+	han, cyr, latin := 0, 0, 0
+	n := 0
+	for _, r := range text {
+		if n > 4000 {
+			break
+		}
+		switch {
+		case isHan(r):
+			han += 2 // a Han character carries about a word's worth
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		default:
+			continue
+		}
+		n++
+	}
+	switch {
+	case han == 0 && cyr == 0 && latin == 0:
+		return ""
+	case han >= cyr && han >= latin:
+		return "zh"
+	case cyr >= latin:
+		return "ru"
+	default:
+		return "en"
+	}
+}
+
+// TermID maps a term to the uint32 index of sparse vectors (FNV-1a).
+func TermID(term string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(term))
+	return h.Sum32()
+}
+
+// BM25 parameters shared by every backend.
+const (
+	BM25K1 = 1.2
+	BM25B  = 0.75
+)
+
+// BM25TF is the document side of BM25: the saturated, length-normalized term
+// frequency. A sparse vector's value for a term is BM25TF; multiplied by
+// IDF it gives the term's BM25 contribution.
+func BM25TF(tf, docLen, avgLen float64) float64 {
+	if avgLen <= 0 {
+		avgLen = docLen
+	}
+	if avgLen <= 0 {
+		avgLen = 1
+	}
+	return tf * (BM25K1 + 1) / (tf + BM25K1*(1-BM25B+BM25B*docLen/avgLen))
+}
+
+// IDF is BM25's inverse document frequency for a term found in df of n
+// chunks; it is the formula Qdrant's IDF modifier uses.
+func IDF(df, n int) float64 {
+	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// SparseVector is a term-id → weight vector.
+type SparseVector struct {
+	Indices []uint32
+	Values  []float32
+}
+
+// DocSparse is the sparse vector of a chunk's indexed text for a collection
+// whose average chunk length is avgLen: BM25TF per term.
+func (a *Analyzer) DocSparse(text string, avgLen float64) SparseVector {
+	tf, n := a.TermFreqs(text)
+	v := SparseVector{Indices: make([]uint32, 0, len(tf)), Values: make([]float32, 0, len(tf))}
+	for t, c := range tf {
+		v.Indices = append(v.Indices, TermID(t))
+		v.Values = append(v.Values, float32(BM25TF(float64(c), float64(n), avgLen)))
+	}
+	return v
+}
+
+// QuerySparse is the sparse vector of a query: each distinct term once, with
+// weight 1; IDF is applied by the index.
+func (a *Analyzer) QuerySparse(text string) SparseVector {
+	tf, _ := a.TermFreqs(text)
+	v := SparseVector{}
+	for t := range tf {
+		v.Indices = append(v.Indices, TermID(t))
+		v.Values = append(v.Values, 1)
+	}
+	return v
+}
+
+// IndexText is the text a chunk is indexed under: title, heading path and
+// body, so that a question naming a page's title finds its passages.
+func IndexText(c Chunk) string {
+	var b strings.Builder
+	b.Grow(len(c.Title) + len(c.Heading) + len(c.Text) + 2)
+	b.WriteString(c.Title)
+	b.WriteByte('\n')
+	if c.Heading != "" && c.Heading != c.Title {
+		b.WriteString(c.Heading)
+		b.WriteByte('\n')
+	}
+	b.WriteString(c.Text)
+	return b.String()
+}

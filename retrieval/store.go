@@ -1,0 +1,155 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Kinds of documents.
+const (
+	KindDoc    = "doc"
+	KindFAQ    = "faq"
+	KindTicket = "ticket"
+)
+
+// DefaultTenant is used when no tenant is given.
+const DefaultTenant = "default"
+
+// Errors every Store returns for the same conditions; callers branch on them
+// with errors.Is.
+var (
+	// ErrNotFound: the document does not exist for this tenant.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: the request or the record violates the contract (empty id,
+	// missing tenant, chunk of another document, dense vector of the wrong size).
+	ErrInvalid = errors.New("invalid")
+	// ErrUnavailable: the backend cannot be reached; the caller may retry.
+	ErrUnavailable = errors.New("store unavailable")
+	// ErrModelMismatch: dense vectors of another embedding model or size.
+	ErrModelMismatch = errors.New("embedding model mismatch")
+)
+
+// Document is what a store knows about one ingested source.
+type Document struct {
+	ID     string // stable within the tenant
+	Tenant string // never empty
+	Kind   string // KindDoc, KindFAQ or KindTicket
+	Title  string
+	URL    string
+	Lang   string            // "en", "ru", "zh", … or "" if unknown
+	Source string            // where it came from: a path or URL, for --prune
+	Hash   string            // content hash; equal hash means unchanged
+	Meta   map[string]string // product, version, tags, category, …
+	// DenseModel names the embedding model of the chunks' Dense vectors, ""
+	// when they have none. A store holds vectors of one model only.
+	DenseModel string
+	Chunks     int       // number of chunks, set by the store
+	Updated    time.Time // set by the store
+}
+
+// Chunk is the unit of retrieval.
+type Chunk struct {
+	ID         string // deterministic: see ChunkID
+	DocumentID string
+	Tenant     string
+	Kind       string
+	Title      string
+	URL        string
+	Heading    string // heading path, "Billing › Refunds"
+	Text       string
+	Lang       string
+	Page       int // 1-based PDF page, 0 when not paged
+	Position   int // order within the document, from 0
+	Meta       map[string]string
+	// Dense is the chunk's embedding, nil when no embedding provider is configured.
+	Dense []float32
+}
+
+// Query is one search.
+type Query struct {
+	Text   string
+	Lang   string // optional hint; detected from Text when empty
+	Tenant string // required: a store never searches across tenants
+	Kinds  []string
+	// Meta filters: every key must match one of its values.
+	Meta map[string][]string
+	// K is the number of hits wanted; DefaultK when zero.
+	K int
+	// Dense is the query embedding; when set, stores with dense vectors
+	// fuse sparse and dense rankings with RRF.
+	Dense []float32
+}
+
+// DefaultK is the number of hits returned when Query.K is zero.
+const DefaultK = 10
+
+// MaxK bounds Query.K.
+const MaxK = 1000
+
+// Hit is one ranked chunk.
+type Hit struct {
+	Chunk
+	// Score orders the hits: the BM25 score when sparse only, the RRF score
+	// when fused.
+	Score float64
+	// SparseScore and SparseRank (1-based, 0 = not retrieved by sparse).
+	SparseScore float64
+	SparseRank  int
+	// DenseScore (cosine) and DenseRank (1-based, 0 = not retrieved by dense).
+	DenseScore float64
+	DenseRank  int
+}
+
+// Result is the answer to a Query.
+type Result struct {
+	Hits []Hit
+	// Terms are the analyzed query terms that exist in the index.
+	Terms []string
+	// SelfScore bounds the BM25 score any chunk can reach for this query
+	// (every query term matched at saturation); Hits[0].SparseScore/SelfScore
+	// is a confidence feature in [0,1].
+	SelfScore float64
+}
+
+// DocFilter selects documents to list.
+type DocFilter struct {
+	Tenant string // required
+	Kind   string // optional
+	Source string // optional prefix of Document.Source
+	Limit  int    // 0 = no limit
+	After  string // pagination: ids greater than After
+}
+
+// Stats describes a store.
+type Stats struct {
+	Documents  int
+	Chunks     int
+	Tenants    int
+	DenseModel string
+	DenseDim   int
+}
+
+// Store is the contract every backend implements and retrieval/storetest checks.
+//
+// Writes are per document and atomic: after ReplaceDocument returns nil, a
+// search sees every new chunk of the document and none of the old ones; when it
+// returns an error, the document is wholly as it was. Searches and listings
+// never cross tenants. Methods are safe for concurrent use.
+type Store interface {
+	// ReplaceDocument stores doc and replaces all of its chunks with chunks.
+	// Every chunk must carry doc's ID, Tenant and Kind (ErrInvalid otherwise).
+	ReplaceDocument(ctx context.Context, doc Document, chunks []Chunk) error
+	// DeleteDocument removes a document and its chunks; ErrNotFound if absent.
+	DeleteDocument(ctx context.Context, tenant, id string) error
+	// Document returns one document; ErrNotFound if absent.
+	Document(ctx context.Context, tenant, id string) (Document, error)
+	// Documents lists documents ordered by id.
+	Documents(ctx context.Context, f DocFilter) ([]Document, error)
+	// Search ranks chunks for q.
+	Search(ctx context.Context, q Query) (Result, error)
+	// Stats describes the store.
+	Stats(ctx context.Context) (Stats, error)
+	// Close releases the store.
+	Close() error
+}
