@@ -167,3 +167,89 @@ type Conversations interface {
 	// Append adds turns to a conversation, creating it when new.
 	Append(ctx context.Context, tenant, conversationID string, turns ...Message) error
 }
+
+// Passage is a retrieved chunk as handed to a Generator, numbered from 1 in
+// the order the [n] citations refer to.
+type Passage struct {
+	N          int
+	ChunkID    string
+	DocumentID string
+	Title      string
+	URL        string
+	Heading    string
+	Page       int
+	Text       string
+}
+
+// GenerateInput is what a Generator answers from.
+type GenerateInput struct {
+	Question string // standalone question
+	Lang     string // language to answer in
+	Passages []Passage
+	History  []Message
+}
+
+// Generation is a generated answer after verification.
+type Generation struct {
+	// Text holds only sentences that passed verification, with [n] markers
+	// that refer to Passages.
+	Text string
+	// Cited lists the passage numbers cited in Text.
+	Cited []int
+	// SupportRatio is the share of generated sentences that passed
+	// verification, 0..1; it feeds the confidence.
+	SupportRatio float64
+	// Abstained reports that the model said the passages do not answer.
+	Abstained bool
+	// Dropped lists sentences removed because they failed verification.
+	Dropped []string
+}
+
+// Generator writes a grounded answer from passages (an LLM behind
+// answer/llm). onToken, when not nil, receives raw text as it streams; the
+// returned Generation is what verification kept. Errors mean the provider
+// failed: the engine falls back to an extractive answer or escalates with
+// ReasonLLMUnavailable.
+type Generator interface {
+	Generate(ctx context.Context, in GenerateInput, onToken func(string)) (Generation, error)
+}
+
+// Rewriter makes a follow-up question standalone from the conversation.
+type Rewriter interface {
+	Rewrite(ctx context.Context, history []Message, question string) (string, error)
+}
+
+// QueryEmbedder embeds a question for dense retrieval.
+type QueryEmbedder interface {
+	EmbedQuery(ctx context.Context, text string) ([]float32, error)
+}
+
+// ConfidenceModel maps an answer's features to a calibrated probability:
+// p = calibrate(sigmoid(Intercept + Σ Weights[name]·value)). It is loaded
+// from a JSON file (shipped default embedded in the binary; `answerdesk eval
+// calibrate` writes a new one).
+type ConfidenceModel struct {
+	Intercept float64            `json:"intercept"`
+	Weights   map[string]float64 `json:"weights"`
+	// Platt scaling applied to the logit: sigmoid(A·logit + B); nil = none.
+	Platt *Platt `json:"platt,omitempty"`
+	// Isotonic calibration points (raw probability → calibrated), sorted by
+	// X; applied after Platt when present, interpolating linearly.
+	Isotonic []CalPoint `json:"isotonic,omitempty"`
+	// Threshold: answer when the calibrated probability is at least this.
+	Threshold float64 `json:"threshold"`
+	// FittedOn names the suites the model was fitted on, for the record.
+	FittedOn []string `json:"fitted_on,omitempty"`
+}
+
+// Platt holds Platt-scaling coefficients.
+type Platt struct {
+	A float64 `json:"a"`
+	B float64 `json:"b"`
+}
+
+// CalPoint is one point of an isotonic calibration curve.
+type CalPoint struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}

@@ -1,0 +1,19 @@
+package main
+
+import (
+	"context"
+
+	"github.com/answerdesk/answerdesk/answer"
+)
+
+// generator returns the configured LLM generator, or nil when no LLM is
+// configured (ANSWERDESK_LLM_PROVIDER unset): answers are then extractive.
+func (e *env) generator(ctx context.Context) (answer.Generator, error) {
+	return nil, nil
+}
+
+// queryEmbedder returns the configured embedding provider for questions, or
+// nil when none is configured: retrieval is then sparse only.
+func (e *env) queryEmbedder(ctx context.Context) (answer.QueryEmbedder, error) {
+	return nil, nil
+}
