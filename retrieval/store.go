@@ -3,7 +3,9 @@ package retrieval
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Kinds of documents.
@@ -152,4 +154,56 @@ type Store interface {
 	Stats(ctx context.Context) (Stats, error)
 	// Close releases the store.
 	Close() error
+}
+
+// DocumentChunks is a document with its complete set of chunks.
+type DocumentChunks struct {
+	Document Document
+	Chunks   []Chunk
+}
+
+// BatchReplacer is implemented by stores that can replace many documents in
+// one write. Each document is replaced atomically as with ReplaceDocument;
+// a store may apply the whole batch atomically. Ingestion uses it when
+// available: one transaction per batch instead of one per document.
+type BatchReplacer interface {
+	ReplaceDocuments(ctx context.Context, docs []DocumentChunks) error
+}
+
+// ValidateDocument checks the parts of the contract every backend enforces
+// before writing, so that all backends reject the same input alike.
+func ValidateDocument(doc Document, chunks []Chunk) error {
+	switch {
+	case doc.ID == "":
+		return fmt.Errorf("%w: empty document id", ErrInvalid)
+	case doc.Tenant == "":
+		return fmt.Errorf("%w: document %q: empty tenant", ErrInvalid, doc.ID)
+	case doc.Kind != KindDoc && doc.Kind != KindFAQ && doc.Kind != KindTicket:
+		return fmt.Errorf("%w: document %q: unknown kind %q", ErrInvalid, doc.ID, doc.Kind)
+	case !utf8.ValidString(doc.ID):
+		return fmt.Errorf("%w: document id is not valid UTF-8", ErrInvalid)
+	}
+	seen := make(map[string]bool, len(chunks))
+	dim := -1
+	for i, c := range chunks {
+		switch {
+		case c.ID == "":
+			return fmt.Errorf("%w: document %q chunk %d: empty id", ErrInvalid, doc.ID, i)
+		case seen[c.ID]:
+			return fmt.Errorf("%w: document %q: duplicate chunk id %q", ErrInvalid, doc.ID, c.ID)
+		case c.DocumentID != doc.ID || c.Tenant != doc.Tenant || c.Kind != doc.Kind:
+			return fmt.Errorf("%w: chunk %q does not belong to document %q of tenant %q", ErrInvalid, c.ID, doc.ID, doc.Tenant)
+		}
+		seen[c.ID] = true
+		if len(c.Dense) > 0 {
+			if doc.DenseModel == "" {
+				return fmt.Errorf("%w: document %q has dense vectors but no DenseModel", ErrInvalid, doc.ID)
+			}
+			if dim >= 0 && len(c.Dense) != dim {
+				return fmt.Errorf("%w: document %q: dense vectors of sizes %d and %d", ErrInvalid, doc.ID, dim, len(c.Dense))
+			}
+			dim = len(c.Dense)
+		}
+	}
+	return nil
 }

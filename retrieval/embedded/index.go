@@ -1,0 +1,389 @@
+package embedded
+
+import (
+	"container/heap"
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// posting is one chunk's occurrence of a term.
+type posting struct {
+	slot int32
+	tf   float32
+}
+
+// slotInfo is what the index keeps per chunk slot.
+type slotInfo struct {
+	chunk  retrieval.Chunk
+	length int32
+	alive  bool
+	tenant int32 // interned tenant
+	// terms are the chunk's distinct term ids, to maintain df on delete.
+	terms []int32
+}
+
+// index is the in-memory BM25 inverted index and dense slab. It is guarded
+// by Store.mu.
+type index struct {
+	termIDs  map[string]int32
+	postings [][]posting
+	df       []int32 // live chunks per term
+	slots    []slotInfo
+	norm     []float32 // k1·(1−b+b·len/avgLen) per slot
+	byDoc    map[[2]string][]int32
+	tenants  map[string]int32
+	free     []int32 // dead slots whose postings were compacted away
+	live     int
+	totalLen int64
+	dead     int // dead slots still referenced by postings
+
+	dense      *denseSlab
+	denseModel string
+	denseDim   int
+	liveDense  int
+}
+
+func newIndex() *index {
+	return &index{termIDs: map[string]int32{}, byDoc: map[[2]string][]int32{}, tenants: map[string]int32{}, dense: &denseSlab{}}
+}
+
+// load rebuilds the index from the database.
+func load(ctx context.Context, db *sql.DB) (*index, error) {
+	x := newIndex()
+	rows, err := db.QueryContext(ctx, `SELECT c.id,c.tenant,c.document_id,c.kind,c.title,c.url,c.heading,c.text,c.lang,c.page,c.position,c.meta,c.terms,c.dense,d.dense_model
+		FROM chunks c JOIN documents d ON d.tenant=c.tenant AND d.id=c.document_id ORDER BY c.seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var terms, dense []byte
+	var meta, model string
+	for rows.Next() {
+		var c retrieval.Chunk
+		if err := rows.Scan(&c.ID, &c.Tenant, &c.DocumentID, &c.Kind, &c.Title, &c.URL, &c.Heading, &c.Text, &c.Lang, &c.Page, &c.Position, &meta, &terms, &dense, &model); err != nil {
+			return nil, err
+		}
+		c.Meta = decodeMeta(meta)
+		c.Dense = decodeDense(dense)
+		if len(c.Dense) > 0 {
+			x.denseModel, x.denseDim = model, len(c.Dense)
+		}
+		if err := x.add(c, terms); err != nil {
+			return nil, fmt.Errorf("chunk %s: %w", c.ID, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	x.renorm()
+	return x, nil
+}
+
+func (x *index) term(t []byte) int32 {
+	if id, ok := x.termIDs[string(t)]; ok {
+		return id
+	}
+	id := int32(len(x.postings))
+	x.termIDs[string(t)] = id
+	x.postings = append(x.postings, nil)
+	x.df = append(x.df, 0)
+	return id
+}
+
+// add indexes one chunk from its encoded terms.
+func (x *index) add(c retrieval.Chunk, terms []byte) error {
+	var slot int32
+	if n := len(x.free); n > 0 {
+		slot, x.free = x.free[n-1], x.free[:n-1]
+	} else {
+		slot = int32(len(x.slots))
+		x.slots = append(x.slots, slotInfo{})
+		x.norm = append(x.norm, 0)
+	}
+	tid := make([]int32, 0, 32)
+	length, err := decodeTerms(terms, func(t []byte, tf int) {
+		id := x.term(t)
+		x.postings[id] = append(x.postings[id], posting{slot: slot, tf: float32(tf)})
+		x.df[id]++
+		tid = append(tid, id)
+	})
+	if err != nil {
+		return err
+	}
+	ten, ok := x.tenants[c.Tenant]
+	if !ok {
+		ten = int32(len(x.tenants))
+		x.tenants[c.Tenant] = ten
+	}
+	dense := c.Dense
+	c.Dense = nil
+	x.slots[slot] = slotInfo{chunk: c, length: int32(length), alive: true, tenant: ten, terms: tid}
+	if len(dense) > 0 {
+		x.dense.set(int(slot), dense)
+		x.liveDense++
+	}
+	key := [2]string{c.Tenant, c.DocumentID}
+	x.byDoc[key] = append(x.byDoc[key], slot)
+	x.live++
+	x.totalLen += int64(length)
+	return nil
+}
+
+// replace swaps a document's chunks for p's.
+func (x *index) replace(p prepared) {
+	x.remove(p.doc.Tenant, p.doc.ID)
+	for i, c := range p.chunks {
+		if err := x.add(c, p.terms[i]); err != nil {
+			panic(fmt.Sprintf("embedded: terms encoded by this process do not decode: %v", err))
+		}
+	}
+	if len(p.chunks) > 0 && p.doc.DenseModel != "" {
+		for _, c := range p.chunks {
+			if len(c.Dense) > 0 {
+				x.denseModel, x.denseDim = p.doc.DenseModel, len(c.Dense)
+				break
+			}
+		}
+	}
+}
+
+// remove marks a document's chunks dead.
+func (x *index) remove(tenant, id string) {
+	key := [2]string{tenant, id}
+	for _, slot := range x.byDoc[key] {
+		s := &x.slots[slot]
+		for _, t := range s.terms {
+			x.df[t]--
+		}
+		if x.dense.has(int(slot)) {
+			x.dense.del(int(slot))
+			x.liveDense--
+		}
+		x.live--
+		x.totalLen -= int64(s.length)
+		*s = slotInfo{}
+		x.dead++
+	}
+	delete(x.byDoc, key)
+	if x.liveDense == 0 {
+		x.denseModel, x.denseDim = "", 0
+	}
+	if x.dead > 1024 && x.dead > x.live/4 {
+		x.compact()
+	}
+}
+
+// compact drops postings of dead slots and frees the slots for reuse.
+func (x *index) compact() {
+	for t, ps := range x.postings {
+		out := ps[:0]
+		for _, p := range ps {
+			if x.slots[p.slot].alive {
+				out = append(out, p)
+			}
+		}
+		x.postings[t] = out
+	}
+	x.free = x.free[:0]
+	for i := range x.slots {
+		if !x.slots[i].alive {
+			x.free = append(x.free, int32(i))
+		}
+	}
+	x.dead = 0
+}
+
+// renorm recomputes per-slot length normalization after the average changed.
+func (x *index) renorm() {
+	avg := 1.0
+	if x.live > 0 {
+		avg = float64(x.totalLen) / float64(x.live)
+	}
+	for i := range x.slots {
+		x.norm[i] = float32(retrieval.BM25K1 * (1 - retrieval.BM25B + retrieval.BM25B*float64(x.slots[i].length)/avg))
+	}
+}
+
+// sparseCandidates is how many sparse hits feed RRF fusion.
+const fusionDepth = 100
+
+// rrfK is the RRF constant (Cormack et al. 2009).
+const rrfK = 60
+
+var scorePool = sync.Pool{New: func() any { return new(scratch) }}
+
+type scratch struct {
+	acc     []float32
+	touched []int32
+}
+
+// search ranks chunks; terms are the query's distinct analyzed terms.
+func (x *index) search(terms []string, q retrieval.Query, k int) retrieval.Result {
+	var res retrieval.Result
+	ten, ok := x.tenants[q.Tenant]
+	n := x.live
+	for _, t := range terms {
+		id, found := x.termIDs[t]
+		df := 0
+		if found {
+			df = int(x.df[id])
+		}
+		res.SelfScore += retrieval.IDF(df, n) * (retrieval.BM25K1 + 1)
+		if df > 0 {
+			res.Terms = append(res.Terms, t)
+		}
+	}
+	if !ok || n == 0 {
+		return res
+	}
+	accept := func(slot int32) bool {
+		s := &x.slots[slot]
+		if !s.alive || s.tenant != ten {
+			return false
+		}
+		if len(q.Kinds) > 0 {
+			found := false
+			for _, kd := range q.Kinds {
+				if s.chunk.Kind == kd {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+		return len(q.Meta) == 0 || matchMeta(s.chunk.Meta, q.Meta)
+	}
+	depth := k
+	useDense := len(q.Dense) > 0 && x.liveDense > 0
+	if useDense && depth < fusionDepth {
+		depth = fusionDepth
+	}
+	sparse := x.sparse(terms, depth, accept)
+	if !useDense {
+		if len(sparse) > k {
+			sparse = sparse[:k]
+		}
+		res.Hits = make([]retrieval.Hit, len(sparse))
+		for i, h := range sparse {
+			res.Hits[i] = retrieval.Hit{Chunk: x.slots[h.slot].chunk, Score: float64(h.score), SparseScore: float64(h.score), SparseRank: i + 1}
+		}
+		return res
+	}
+	dense := x.dense.search(q.Dense, depth, func(slot int) bool { return accept(int32(slot)) })
+	fused := map[int32]*retrieval.Hit{}
+	get := func(slot int32) *retrieval.Hit {
+		h, ok := fused[slot]
+		if !ok {
+			h = &retrieval.Hit{Chunk: x.slots[slot].chunk}
+			fused[slot] = h
+		}
+		return h
+	}
+	for i, h := range sparse {
+		fh := get(h.slot)
+		fh.SparseScore, fh.SparseRank = float64(h.score), i+1
+		fh.Score += 1.0 / float64(rrfK+i+1)
+	}
+	for i, h := range dense {
+		fh := get(int32(h.slot))
+		fh.DenseScore, fh.DenseRank = float64(h.score), i+1
+		fh.Score += 1.0 / float64(rrfK+i+1)
+	}
+	res.Hits = make([]retrieval.Hit, 0, len(fused))
+	for _, h := range fused {
+		res.Hits = append(res.Hits, *h)
+	}
+	sort.Slice(res.Hits, func(i, j int) bool {
+		a, b := res.Hits[i], res.Hits[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.ID < b.ID
+	})
+	if len(res.Hits) > k {
+		res.Hits = res.Hits[:k]
+	}
+	return res
+}
+
+type scored struct {
+	slot  int32
+	score float32
+	id    string
+}
+
+// sparse is term-at-a-time BM25 into a dense accumulator, then top-k.
+func (x *index) sparse(terms []string, k int, accept func(int32) bool) []scored {
+	sc := scorePool.Get().(*scratch)
+	defer scorePool.Put(sc)
+	if cap(sc.acc) < len(x.slots) {
+		sc.acc = make([]float32, len(x.slots))
+	}
+	acc := sc.acc[:len(x.slots)]
+	touched := sc.touched[:0]
+	n := x.live
+	for _, t := range terms {
+		id, ok := x.termIDs[t]
+		if !ok || x.df[id] == 0 {
+			continue
+		}
+		idf := float32(retrieval.IDF(int(x.df[id]), n))
+		k1 := float32(retrieval.BM25K1 + 1)
+		for _, p := range x.postings[id] {
+			if acc[p.slot] == 0 {
+				touched = append(touched, p.slot)
+			}
+			acc[p.slot] += idf * p.tf * k1 / (p.tf + x.norm[p.slot])
+		}
+	}
+	h := make(topK, 0, k+1)
+	for _, slot := range touched {
+		s := acc[slot]
+		acc[slot] = 0
+		if s <= 0 || !accept(slot) {
+			continue
+		}
+		e := scored{slot: slot, score: s, id: x.slots[slot].chunk.ID}
+		if len(h) < k {
+			heap.Push(&h, e)
+		} else if better(e, h[0]) {
+			h[0] = e
+			heap.Fix(&h, 0)
+		}
+	}
+	sc.touched = touched
+	out := make([]scored, len(h))
+	for i := len(h) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(&h).(scored)
+	}
+	return out
+}
+
+// better orders hits by score, then by chunk id for determinism.
+func better(a, b scored) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.id < b.id
+}
+
+// topK is a min-heap of the best hits so far (worst at the root).
+type topK []scored
+
+func (h topK) Len() int           { return len(h) }
+func (h topK) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h topK) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *topK) Push(v any)        { *h = append(*h, v.(scored)) }
+func (h *topK) Pop() any {
+	old := *h
+	v := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return v
+}
