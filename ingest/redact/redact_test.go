@@ -1,0 +1,76 @@
+package redact
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"email", "write to Jane.Doe+help@example.co.uk now", "write to [EMAIL] now"},
+		{"card spaced", "card 4111 1111 1111 1111 expired", "card [CARD] expired"},
+		{"card dashed", "card 5500-0000-0000-0004.", "card [CARD]."},
+		{"card bad luhn kept", "order 4111 1111 1111 1112 shipped", "order 4111 1111 1111 1112 shipped"},
+		{"iban compact", "IBAN GB82WEST12345698765432 please", "IBAN [IBAN] please"},
+		{"iban grouped", "pay to DE89 3704 0044 0532 0130 00 today", "pay to [IBAN] today"},
+		{"iban bad checksum kept", "ref GB82WEST12345698765433", "ref GB82WEST12345698765433"},
+		{"ipv4", "from 192.168.10.25, port 80", "from [IP], port 80"},
+		{"ipv4 out of range kept", "version 300.1.1.1", "version 300.1.1.1"},
+		{"ipv6", "addr 2001:db8::8a2e:370:7334 seen", "addr [IP] seen"},
+		{"clock kept", "at 10:30:00 today", "at 10:30:00 today"},
+		{"ssn", "SSN 123-45-6789", "SSN [SSN]"},
+		{"inn 10", "ИНН 7707083893 организации", "ИНН [INN] организации"},
+		{"inn 12", "ИНН 500100732259", "ИНН [INN]"},
+		{"inn bad checksum is a phone", "номер 7707083894", "номер [PHONE]"},
+		{"snils", "СНИЛС 112-233-445 95.", "СНИЛС [SNILS]."},
+		{"snils bare", "СНИЛС 11223344595", "СНИЛС [SNILS]"},
+		{"cn id", "身份证号11010519491231002X，谢谢", "身份证号[CN_ID]，谢谢"},
+		{"cn id bad check", "编号110105194912310021", "编号110105194912310021"},
+		{"phone intl", "call +1-984-182-0190 or +44 20 7946 0958", "call [PHONE] or [PHONE]"},
+		{"phone ru plus7", "тел. +7 (912) 345-67-89, спасибо", "тел. [PHONE], спасибо"},
+		{"phone ru 8", "звоните 8 (800) 555-35-35", "звоните [PHONE]"},
+		{"phone ru bare", "мой номер 89161234567", "мой номер [PHONE]"},
+		{"phone cn", "手机13812345678联系", "手机[PHONE]联系"},
+		{"phone cn plus86", "电话 +86 138 1234 5678。", "电话 [PHONE]。"},
+		{"phone ext", "(898)666-3621x0135 today", "[PHONE] today"},
+		{"date kept", "on 2024-03-15 and 15.03.2024", "on 2024-03-15 and 15.03.2024"},
+		{"short numbers kept", "firmware 2.4.1, error 503, 3 lights", "firmware 2.4.1, error 503, 3 lights"},
+		{"inside word kept", "serial LMN4111111111111111X", "serial LMN4111111111111111X"},
+		{"empty", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, Text(tc.in)); diff != "" {
+				t.Errorf("Text(%q) (-want +got):\n%s", tc.in, diff)
+			}
+		})
+	}
+}
+
+func TestFindSpans(t *testing.T) {
+	s := "a@b.io 4111111111111111"
+	want := []Span{{0, 6, Email}, {7, 23, Card}}
+	if diff := cmp.Diff(want, Find(s)); diff != "" {
+		t.Errorf("Find (-want +got):\n%s", diff)
+	}
+}
+
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"+7 (912) 345-67-89", "4111 1111 1111 1111", "GB82WEST12345698765432", "a@b.c", "11010519491231002X", "::1", "1.2.3.4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		spans := Find(s)
+		last := 0
+		for _, sp := range spans {
+			if sp.Start < last || sp.End <= sp.Start || sp.End > len(s) {
+				t.Fatalf("bad span %+v after %d in %q", sp, last, s)
+			}
+			last = sp.End
+		}
+		_ = Text(s)
+	})
+}
