@@ -37,6 +37,7 @@ type env struct {
 	// Global flags, resolved: flag, then environment, then default.
 	data   string
 	config string
+	store  string // "embedded" or qdrant://HOST:PORT?collection=NAME
 }
 
 // command is one subcommand. Subcommands register themselves in init so that
@@ -131,7 +132,14 @@ func (e *env) globalFlags(fs *flag.FlagSet) {
 	if e.config == "" {
 		e.config = e.getenv("ANSWERDESK_CONFIG")
 	}
+	if e.store == "" {
+		e.store = e.getenv("ANSWERDESK_STORE")
+		if e.store == "" {
+			e.store = "embedded"
+		}
+	}
 	fs.StringVar(&e.data, "data", e.data, "data directory (env ANSWERDESK_DATA)")
+	fs.StringVar(&e.store, "store", e.store, "index store: embedded, or qdrant://HOST:PORT?collection=NAME (env ANSWERDESK_STORE)")
 	fs.StringVar(&e.config, "config", e.config, "config file (env ANSWERDESK_CONFIG)")
 }
 

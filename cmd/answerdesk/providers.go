@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/ingest"
 )
 
 // generator returns the configured LLM generator, or nil when no LLM is
@@ -15,5 +16,11 @@ func (e *env) generator(ctx context.Context) (answer.Generator, error) {
 // queryEmbedder returns the configured embedding provider for questions, or
 // nil when none is configured: retrieval is then sparse only.
 func (e *env) queryEmbedder(ctx context.Context) (answer.QueryEmbedder, error) {
+	return nil, nil
+}
+
+// documentEmbedder returns the configured embedding provider for ingestion,
+// or nil when none is configured.
+func (e *env) documentEmbedder(ctx context.Context) (ingest.Embedder, error) {
 	return nil, nil
 }

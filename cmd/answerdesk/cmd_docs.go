@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+func init() {
+	register(&command{
+		name:    "docs",
+		usage:   "docs list [--tenant T] [--kind K] | docs delete [--tenant T] ID…",
+		summary: "list or delete ingested documents",
+		run:     runDocs,
+	})
+}
+
+func runDocs(ctx context.Context, e *env, args []string) error {
+	c := commands["docs"]
+	fs := flag.NewFlagSet("docs", flag.ContinueOnError)
+	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant")
+	kind := fs.String("kind", "", "list only this kind")
+	if err := e.parseFlags(c, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("docs: want list or delete")
+	}
+	store, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch fs.Arg(0) {
+	case "list":
+		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tKIND\tLANG\tCHUNKS\tUPDATED\tTITLE")
+		after, n := "", 0
+		for {
+			docs, err := store.Documents(ctx, retrieval.DocFilter{Tenant: *tenant, Kind: *kind, After: after, Limit: 1000})
+			if err != nil {
+				return err
+			}
+			for _, d := range docs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Kind, d.Lang, d.Chunks, d.Updated.Format("2006-01-02 15:04"), snippet(d.Title, 60))
+				n++
+			}
+			if len(docs) < 1000 {
+				break
+			}
+			after = docs[len(docs)-1].ID
+		}
+		tw.Flush()
+		fmt.Fprintf(e.stdout, "%d document(s)\n", n)
+		return nil
+	case "delete":
+		if fs.NArg() < 2 {
+			return usagef("docs delete: no ID given")
+		}
+		var failed int
+		for _, id := range fs.Args()[1:] {
+			err := store.DeleteDocument(ctx, *tenant, id)
+			switch {
+			case errors.Is(err, retrieval.ErrNotFound):
+				fmt.Fprintf(e.stderr, "%s: no such document in tenant %q\n", id, *tenant)
+				failed++
+			case err != nil:
+				return err
+			default:
+				fmt.Fprintf(e.stdout, "deleted %s\n", id)
+			}
+		}
+		if failed > 0 {
+			return fmt.Errorf("docs delete: %d document(s) not found", failed)
+		}
+		return nil
+	default:
+		return usagef("docs: unknown subcommand %q: want list or delete", fs.Arg(0))
+	}
+}

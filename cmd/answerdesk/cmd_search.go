@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+func init() {
+	register(&command{
+		name:    "search",
+		usage:   "search [--json] [-k N] [--tenant T] [--kind K] QUESTION",
+		summary: "print the chunks ranked for a question, with scores and sources",
+		run:     runSearch,
+	})
+}
+
+// searchHit is the JSON form of a hit printed by search --json.
+type searchHit struct {
+	ChunkID     string  `json:"chunk_id"`
+	DocumentID  string  `json:"document_id"`
+	Title       string  `json:"title"`
+	Heading     string  `json:"heading,omitempty"`
+	URL         string  `json:"url,omitempty"`
+	Page        int     `json:"page,omitempty"`
+	Kind        string  `json:"kind"`
+	Lang        string  `json:"lang,omitempty"`
+	Text        string  `json:"text"`
+	Score       float64 `json:"score"`
+	SparseScore float64 `json:"sparse_score"`
+	DenseScore  float64 `json:"dense_score,omitempty"`
+}
+
+func runSearch(ctx context.Context, e *env, args []string) error {
+	c := commands["search"]
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	k := fs.Int("k", 5, "number of hits")
+	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant to search")
+	kind := fs.String("kind", "", "only this kind: doc, faq or ticket")
+	if err := e.parseFlags(c, fs, args); err != nil {
+		return err
+	}
+	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if q == "" {
+		return usagef("search: no QUESTION given")
+	}
+	if *k < 1 || *k > retrieval.MaxK {
+		return usagef("search: -k must be between 1 and %d", retrieval.MaxK)
+	}
+	store, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	query := retrieval.Query{Text: q, Tenant: *tenant, K: *k}
+	if *kind != "" {
+		query.Kinds = []string{*kind}
+	}
+	emb, err := e.queryEmbedder(ctx)
+	if err != nil {
+		return err
+	}
+	if emb != nil {
+		if query.Dense, err = emb.EmbedQuery(ctx, q); err != nil {
+			return fmt.Errorf("embed question: %w", err)
+		}
+	}
+	res, err := store.Search(ctx, query)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	if *asJSON {
+		out := struct {
+			Hits []searchHit `json:"hits"`
+		}{Hits: []searchHit{}}
+		for _, h := range res.Hits {
+			out.Hits = append(out.Hits, searchHit{ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title, Heading: h.Heading,
+				URL: h.URL, Page: h.Page, Kind: h.Kind, Lang: h.Lang, Text: h.Text, Score: h.Score, SparseScore: h.SparseScore, DenseScore: h.DenseScore})
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(res.Hits) == 0 {
+		fmt.Fprintln(e.stdout, "no matching chunks")
+		return nil
+	}
+	for i, h := range res.Hits {
+		src := h.DocumentID
+		if h.Heading != "" {
+			src += " › " + h.Heading
+		}
+		if h.Page > 0 {
+			src += fmt.Sprintf(" (page %d)", h.Page)
+		}
+		fmt.Fprintf(e.stdout, "%d. [%.3f] %s — %s\n", i+1, h.Score, h.Title, src)
+		fmt.Fprintf(e.stdout, "   %s\n", snippet(h.Text, 240))
+	}
+	return nil
+}
+
+// snippet shortens text to about n bytes on a rune boundary, on one line.
+func snippet(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && (s[cut]&0xC0) == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}
