@@ -1,0 +1,197 @@
+package embedded_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/embedded"
+)
+
+// sharedDir finds ../shared next to the module root, skipping the test when
+// it is absent unless ANSWERDESK_REQUIRE_SHARED is set (CI).
+func sharedDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+	shared := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(filepath.Join(shared, "datasets")); err != nil {
+		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") != "" {
+			tb.Fatalf("../shared/datasets not found next to the repository (ANSWERDESK_REQUIRE_SHARED is set)")
+		}
+		tb.Skip("../shared/datasets not found next to the repository: skipping the shared-suite measurement")
+	}
+	return shared
+}
+
+type suiteQuery struct {
+	ID         string   `json:"id"`
+	Text       string   `json:"text"`
+	Lang       string   `json:"lang"`
+	Relevant   []string `json:"relevant"`
+	Answerable bool     `json:"answerable"`
+}
+
+func readQueries(tb testing.TB, path string) []suiteQuery {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var qs []suiteQuery
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var q suiteQuery
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			tb.Fatalf("%s: %v", path, err)
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// retrievalMetrics are document-level: a hit on any chunk of a relevant
+// document counts, each document once.
+type retrievalMetrics struct {
+	n                       int
+	hit1, recall10, mrr, nd float64
+	auroc                   float64
+}
+
+func measureSuite(tb testing.TB, dir string) retrievalMetrics {
+	tb.Helper()
+	ctx := context.Background()
+	store, err := embedded.Open(ctx, tb.TempDir(), embedded.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer store.Close()
+	p := ingest.NewPipeline(store, ingest.CoreLoaders(), nil, nil)
+	sum, err := p.IngestPaths(ctx, []string{filepath.Join(dir, "corpus.jsonl")}, ingest.Options{})
+	if err != nil || len(sum.Failed) > 0 {
+		tb.Fatalf("ingest %s: %v %v", dir, err, sum.Failed)
+	}
+	var m retrievalMetrics
+	var pos, neg []float64
+	for _, q := range readQueries(tb, filepath.Join(dir, "queries.jsonl")) {
+		res, err := store.Search(ctx, retrieval.Query{Text: q.Text, Tenant: retrieval.DefaultTenant, K: 30})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		top := 0.0
+		if len(res.Hits) > 0 {
+			top = res.Hits[0].Score
+		}
+		if !q.Answerable {
+			neg = append(neg, top)
+			continue
+		}
+		pos = append(pos, top)
+		rel := map[string]bool{}
+		for _, r := range q.Relevant {
+			rel[r] = true
+		}
+		var docs []string
+		seen := map[string]bool{}
+		for _, h := range res.Hits {
+			if !seen[h.DocumentID] {
+				seen[h.DocumentID] = true
+				docs = append(docs, h.DocumentID)
+			}
+		}
+		m.n++
+		found, dcg, idcg := 0, 0.0, 0.0
+		first := 0
+		for i, d := range docs {
+			if i >= 10 {
+				break
+			}
+			if rel[d] {
+				found++
+				dcg += 1 / math.Log2(float64(i+2))
+				if first == 0 {
+					first = i + 1
+				}
+			}
+		}
+		for i := 0; i < min(len(rel), 10); i++ {
+			idcg += 1 / math.Log2(float64(i+2))
+		}
+		if first == 1 {
+			m.hit1++
+		}
+		if first > 0 {
+			m.mrr += 1 / float64(first)
+		}
+		m.recall10 += float64(found) / float64(len(rel))
+		m.nd += dcg / idcg
+	}
+	n := float64(m.n)
+	m.hit1, m.recall10, m.mrr, m.nd = m.hit1/n, m.recall10/n, m.mrr/n, m.nd/n
+	m.auroc = auroc(pos, neg)
+	return m
+}
+
+// auroc of the top score separating answerable (pos) from unanswerable.
+func auroc(pos, neg []float64) float64 {
+	if len(pos) == 0 || len(neg) == 0 {
+		return math.NaN()
+	}
+	wins := 0.0
+	for _, p := range pos {
+		for _, q := range neg {
+			switch {
+			case p > q:
+				wins++
+			case p == q:
+				wins += 0.5
+			}
+		}
+	}
+	return wins / float64(len(pos)*len(neg))
+}
+
+// floor is the reference plain BM25 of shared/datasets/README.md.
+var floor = map[string][4]float64{ // hit@1, recall@10, MRR@10, nDCG@10
+	"stackfaq-en":             {0.641, 0.641, 0.735, 0.624},
+	"xquad-en":                {0.925, 0.991, 0.952, 0.962},
+	"xquad-ru":                {0.814, 0.943, 0.862, 0.882},
+	"xquad-zh":                {0.932, 0.993, 0.957, 0.966},
+	"xquad-cross-ru-zh-to-en": {0.108, 0.169, 0.130, 0.140},
+}
+
+// TestSharedSuites measures sparse retrieval on every shared suite and holds
+// nDCG@10 and MRR@10 at or above the reference floor.
+func TestSharedSuites(t *testing.T) {
+	shared := sharedDir(t)
+	t.Logf("%-24s %6s %7s %7s %7s %7s  (floor nDCG / MRR)", "suite", "hit@1", "rec@10", "MRR@10", "nDCG10", "AUROC")
+	for _, name := range []string{"stackfaq-en", "xquad-en", "xquad-ru", "xquad-zh", "xquad-cross-ru-zh-to-en"} {
+		m := measureSuite(t, filepath.Join(shared, "datasets", name))
+		f := floor[name]
+		t.Logf("%-24s %6.3f %7.3f %7.3f %7.3f %7.3f  (%.3f / %.3f)", name, m.hit1, m.recall10, m.mrr, m.nd, m.auroc, f[3], f[2])
+		if m.nd < f[3] || m.mrr < f[2] {
+			t.Errorf("%s: nDCG@10 %.3f, MRR@10 %.3f below the floor %.3f / %.3f", name, m.nd, m.mrr, f[3], f[2])
+		}
+	}
+}
+
