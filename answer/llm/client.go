@@ -82,7 +82,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	o := buildOptions(opts)
 	m := o.model
 	if m == nil {
-		if m, err = newChatModel(cfg, newHTTPClient(o.transport)); err != nil {
+		if m, err = newChatModel(cfg, newHTTPClient(o.transport, o.now)); err != nil {
 			return nil, err
 		}
 	}

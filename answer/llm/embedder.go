@@ -115,7 +115,7 @@ func NewEmbedder(cfg EmbedConfig, opts ...Option) (*Embedder, error) {
 		return nil, err
 	}
 	o := buildOptions(opts)
-	hc := newHTTPClient(o.transport)
+	hc := newHTTPClient(o.transport, o.now)
 	mk := func(model string) (embeddings.EmbedderClient, error) {
 		switch cfg.Provider {
 		case ProviderOllama:

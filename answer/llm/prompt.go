@@ -79,14 +79,15 @@ func renderAnswer(in answer.GenerateInput, canary string, maxSentences, budget i
 	for _, p := range in.Passages {
 		p.Title = cleanData(p.Title)
 		p.Text = cleanData(p.Text)
-		cost := EstimateTokens(p.Title) + EstimateTokens(p.Text) + 12
+		frame := EstimateTokens(fmt.Sprintf("<passage n=\"%d\" title=%s>\n\n</passage>\n", p.N, strconv.Quote(p.Title)))
+		cost := frame + EstimateTokens(p.Text)
 		if cost > left {
 			// Truncate the passage to what fits, when a useful part does.
-			if left < 64 {
+			if left-frame < 64 {
 				break
 			}
-			p.Text = truncateTokens(p.Text, left-EstimateTokens(p.Title)-12)
-			cost = left
+			p.Text = truncateTokens(p.Text, left-frame-2)
+			cost = frame + EstimateTokens(p.Text)
 		}
 		left -= cost
 		d.Passages = append(d.Passages, p)

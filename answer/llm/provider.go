@@ -109,11 +109,11 @@ func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // newHTTPClient returns the client every provider call goes through. Timeouts
 // are per attempt, set on the context, so the client has none.
-func newHTTPClient(base http.RoundTripper) *http.Client {
+func newHTTPClient(base http.RoundTripper, now func() time.Time) *http.Client {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	return &http.Client{Transport: recorder{next: base, now: time.Now}}
+	return &http.Client{Transport: recorder{next: base, now: now}}
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP date; 0 when absent or bad.

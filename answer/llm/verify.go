@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"html"
 	"net/url"
 	"regexp"
 	"sort"
@@ -159,14 +160,16 @@ func (v *verifier) check(u unit) verdict {
 	vd.text = text
 	content := citeRE.ReplaceAllString(u.text, " ")
 	terms := retrieval.DefaultAnalyzer.Terms(content)
-	if len(terms) == 0 {
-		// Nothing to verify ("Sure.", a bullet mark); shown but not counted.
-		vd.keep = text != ""
-		return vd
-	}
-	vd.counted = true
+	// Nothing is shown without a valid citation. Sentences of fewer than two
+	// content terms ("Sure!", "Hello.") do not count in the support ratio, so
+	// that courtesy does not read as invention.
+	vd.counted = len(distinctTerms(terms)) >= 2
 	if len(vd.cites) == 0 {
 		vd.why = "no valid citation"
+		return vd
+	}
+	if len(terms) == 0 {
+		vd.keep = true
 		return vd
 	}
 	sort.Ints(vd.cites)
@@ -216,10 +219,7 @@ func (v *verifier) check(u unit) verdict {
 		vd.keep, vd.weight = true, v.crossW
 		return vd
 	}
-	distinct := map[string]bool{}
-	for _, t := range terms {
-		distinct[t] = true
-	}
+	distinct := distinctTerms(terms)
 	hit := 0
 	for t := range distinct {
 		if anyPassage(srcs, func(x *passageIndex) bool { return x.terms[t] }) {
@@ -232,6 +232,14 @@ func (v *verifier) check(u unit) verdict {
 	}
 	vd.keep, vd.weight = true, 1
 	return vd
+}
+
+func distinctTerms(terms []string) map[string]bool {
+	d := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		d[t] = true
+	}
+	return d
 }
 
 func anyPassage(xs []*passageIndex, f func(*passageIndex) bool) bool {
@@ -444,14 +452,18 @@ var (
 	mdLinkRE   = regexp.MustCompile(`\[([^\]]+)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)`)
 	bareURLRE  = regexp.MustCompile(`(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]"']+`)
 	badURIRE   = regexp.MustCompile(`(?i)\b(?:javascript|vbscript|data|file)\s*:[^\s)]*`)
-	entityTags = regexp.MustCompile(`(?i)&(lt|#0*60|#x0*3c);\s*/?\s*[a-z]`)
 )
 
 // sanitize removes active content: scripts and other executable elements,
 // HTML tags and comments, images, and links to hosts not in allowed.
 func sanitize(s string, allowed []string) string {
-	s = scriptRE.ReplaceAllString(s, " ")
+	// Decode entities first (repeatedly, for double encoding) so that an
+	// encoded tag is seen, and removed, as a tag.
+	for i := 0; i < 3 && strings.Contains(s, "&"); i++ {
+		s = html.UnescapeString(s)
+	}
 	s = commentRE.ReplaceAllString(s, " ")
+	s = scriptRE.ReplaceAllString(s, " ")
 	s = imageRE.ReplaceAllString(s, " ")
 	s = mdLinkRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := mdLinkRE.FindStringSubmatch(m)
@@ -461,7 +473,6 @@ func sanitize(s string, allowed []string) string {
 		return sub[1]
 	})
 	s = tagRE.ReplaceAllString(s, " ")
-	s = entityTags.ReplaceAllString(s, " ")
 	s = badURIRE.ReplaceAllString(s, " ")
 	s = bareURLRE.ReplaceAllStringFunc(s, func(m string) string {
 		trail := ""
