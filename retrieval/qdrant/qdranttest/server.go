@@ -1,0 +1,132 @@
+// Package qdranttest is an in-process Qdrant gRPC server for tests: the
+// subset of the Qdrant, Collections and Points services that
+// retrieval/qdrant uses, with real semantics — it stores points and
+// payloads, evaluates must/should/must_not filters on keyword, integer and
+// boolean matches, deletes by id or filter, scrolls and counts, scores
+// sparse vectors by dot product with Qdrant's IDF modifier computed from the
+// stored points, dense vectors by cosine, and runs Query API prefetches with
+// RRF fusion. Anything outside the subset answers codes.Unimplemented, so a
+// test never passes by accident.
+//
+// It is test code, not a product feature: only tests import it.
+package qdranttest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/qdrant/go-client/qdrant"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// DefaultVersion is the Qdrant version the server reports.
+const DefaultVersion = "1.18.0"
+
+// Server is a running in-process Qdrant.
+type Server struct {
+	// Addr is host:port; URL is qdrant://Addr.
+	Addr string
+	URL  string
+
+	srv     *grpc.Server
+	lis     net.Listener
+	db      *db
+	delay   atomic.Int64 // time.Duration added before every call
+	calls   atomic.Int64
+	version string
+	apiKey  string
+	stop    sync.Once
+}
+
+// Options configure a Server.
+type Options struct {
+	// Version reported by the health check; DefaultVersion when empty.
+	Version string
+	// APIKey, when set, is required in the api-key header of every call.
+	APIKey string
+}
+
+// Start starts a server on 127.0.0.1 on a free port; it stops when the test
+// ends.
+func Start(tb testing.TB, opts Options) *Server {
+	tb.Helper()
+	s, err := Listen(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+// Listen starts a server without a test, for benchmarks and tools.
+func Listen(opts Options) (*Server, error) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("qdranttest: listen: %w", err)
+	}
+	s := &Server{Addr: lis.Addr().String(), lis: lis, db: newDB(), version: opts.Version, apiKey: opts.APIKey}
+	s.URL = "qdrant://" + s.Addr
+	if s.version == "" {
+		s.version = DefaultVersion
+	}
+	s.srv = grpc.NewServer(grpc.UnaryInterceptor(s.intercept), grpc.MaxRecvMsgSize(64<<20))
+	qdrant.RegisterQdrantServer(s.srv, &qdrantService{s: s})
+	qdrant.RegisterCollectionsServer(s.srv, &collectionsService{db: s.db})
+	qdrant.RegisterPointsServer(s.srv, &pointsService{db: s.db})
+	go s.srv.Serve(lis)
+	return s, nil
+}
+
+// Stop stops the server and drops its connections; clients see Unavailable.
+func (s *Server) Stop() { s.stop.Do(s.srv.Stop) }
+
+// SetDelay makes every following call wait d before it is served (a slow
+// server); the wait ends early when the caller gives up.
+func (s *Server) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
+
+// Calls is the number of calls served so far.
+func (s *Server) Calls() int64 { return s.calls.Load() }
+
+// Points returns the number of points in a collection (-1 if absent).
+func (s *Server) Points(collection string) int {
+	s.db.mu.RLock()
+	defer s.db.mu.RUnlock()
+	c, ok := s.db.cols[collection]
+	if !ok {
+		return -1
+	}
+	return len(c.points)
+}
+
+func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	s.calls.Add(1)
+	if d := time.Duration(s.delay.Load()); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, status.FromContextError(ctx.Err()).Err()
+		case <-t.C:
+		}
+	}
+	if s.apiKey != "" && !hasKey(ctx, s.apiKey) {
+		return nil, status.Error(codes.PermissionDenied, "Invalid api-key")
+	}
+	return h(ctx, req)
+}
+
+type qdrantService struct {
+	qdrant.UnimplementedQdrantServer
+	s *Server
+}
+
+func (q *qdrantService) HealthCheck(context.Context, *qdrant.HealthCheckRequest) (*qdrant.HealthCheckReply, error) {
+	return &qdrant.HealthCheckReply{Title: "qdrant - vector search engine (qdranttest)", Version: q.s.version}, nil
+}

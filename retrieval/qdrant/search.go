@@ -1,0 +1,209 @@
+package qdrant
+
+import (
+	"sort"
+
+	"github.com/qdrant/go-client/qdrant"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// fusionDepth is how many hits each retriever contributes to RRF fusion,
+// as in the embedded store.
+const fusionDepth = 100
+
+// rrfK is Qdrant's RRF constant that reproduces the embedded store's
+// 1/(60+rank): Qdrant scores 1/(k+position) with a 0-based position.
+// Servers before 1.16 ignore it and use k=2.
+const rrfK = 61
+
+// maxProbeTerms bounds the per-term IDF probes of one search; the
+// remaining terms of a very long query get the IDF of an unseen term.
+const maxProbeTerms = 64
+
+// querySparse is a query's sparse vector over distinct terms (weight 1,
+// IDF applied by Qdrant); terms colliding on one id add up as the
+// document side does.
+func querySparse(terms []string) (idx []uint32, vals []float32) {
+	w := make(map[uint32]float32, len(terms))
+	for _, t := range terms {
+		id := retrieval.TermID(t)
+		if _, dup := w[id]; !dup {
+			idx = append(idx, id)
+		}
+		w[id]++
+	}
+	sort.Slice(idx, func(i, j int) bool { return idx[i] < idx[j] })
+	vals = make([]float32, len(idx))
+	for i, id := range idx {
+		vals[i] = w[id]
+	}
+	return idx, vals
+}
+
+// searchPlan is the QueryBatch of one search and how to read its results.
+type searchPlan struct {
+	req *qdrant.QueryBatchPoints
+	// main is the index of the ranked hits with payload; sparse and dense
+	// index the per-retriever lists of a hybrid search (-1 when absent).
+	main, sparse, dense int
+	// probes[i] is the index of the IDF probe of terms[i] (-1: not probed).
+	probes []int
+	terms  []string
+}
+
+// buildSearch plans a search: the ranked query (sparse only, or sparse and
+// dense prefetches fused with RRF), the per-retriever lists of a hybrid
+// search (Qdrant's fused result carries only the RRF score), and one probe
+// per query term that reads the term's IDF as Qdrant computes it. All go in
+// one QueryBatch: one round trip.
+func buildSearch(collection string, q retrieval.Query, terms []string, k int, useDense, rrfParam bool) searchPlan {
+	p := searchPlan{main: -1, sparse: -1, dense: -1, terms: terms}
+	filter := searchFilter(q)
+	using := func(s string) *string { return &s }
+	var sparseQ *qdrant.Query
+	if len(terms) > 0 {
+		idx, vals := querySparse(terms)
+		sparseQ = qdrant.NewQuerySparse(idx, vals)
+	}
+	add := func(qp *qdrant.QueryPoints) int {
+		qp.CollectionName = collection
+		p.req.QueryPoints = append(p.req.QueryPoints, qp)
+		return len(p.req.QueryPoints) - 1
+	}
+	p.req = &qdrant.QueryBatchPoints{CollectionName: collection}
+	switch {
+	case useDense:
+		depth := uint64(max(k, fusionDepth))
+		denseQ := qdrant.NewQueryDense(q.Dense)
+		var prefetch []*qdrant.PrefetchQuery
+		if sparseQ != nil {
+			prefetch = append(prefetch, &qdrant.PrefetchQuery{Query: sparseQ, Using: using(vecSparse), Filter: filter, Limit: &depth})
+		}
+		prefetch = append(prefetch, &qdrant.PrefetchQuery{Query: denseQ, Using: using(vecDense), Filter: filter, Limit: &depth})
+		fusion := qdrant.NewQueryFusion(qdrant.Fusion_RRF)
+		if rrfParam {
+			fusion = qdrant.NewQueryRRF(&qdrant.Rrf{K: qdrant.PtrOf(uint32(rrfK))})
+		}
+		p.main = add(&qdrant.QueryPoints{
+			Prefetch:    prefetch,
+			Query:       fusion,
+			Filter:      filter,
+			Limit:       qdrant.PtrOf(uint64(k)),
+			WithPayload: qdrant.NewWithPayload(true),
+		})
+		if sparseQ != nil {
+			p.sparse = add(&qdrant.QueryPoints{Query: sparseQ, Using: using(vecSparse), Filter: filter, Limit: &depth,
+				WithPayload: qdrant.NewWithPayloadInclude(fChunkID)})
+		}
+		p.dense = add(&qdrant.QueryPoints{Query: denseQ, Using: using(vecDense), Filter: filter, Limit: &depth,
+			WithPayload: qdrant.NewWithPayloadInclude(fChunkID)})
+	case sparseQ != nil:
+		p.main = add(&qdrant.QueryPoints{
+			Query:       sparseQ,
+			Using:       using(vecSparse),
+			Filter:      filter,
+			Limit:       qdrant.PtrOf(uint64(k)),
+			WithPayload: qdrant.NewWithPayload(true),
+		})
+	}
+	p.probes = make([]int, len(terms))
+	for i, t := range terms {
+		p.probes[i] = -1
+		if i >= maxProbeTerms {
+			continue
+		}
+		// No tenant filter: IDF is collection-wide in Qdrant (and in the
+		// embedded store); the probe returns a score and one vector value,
+		// never a chunk to the caller.
+		p.probes[i] = add(&qdrant.QueryPoints{
+			Query:       qdrant.NewQuerySparse([]uint32{retrieval.TermID(t)}, []float32{1}),
+			Using:       using(vecSparse),
+			Limit:       qdrant.PtrOf(uint64(1)),
+			WithVectors: qdrant.NewWithVectorsInclude(vecSparse),
+			WithPayload: qdrant.NewWithPayload(false),
+		})
+	}
+	return p
+}
+
+// probeIDF reads a term's IDF from its probe result: the top point's score
+// is IDF·w for its stored weight w of the term. ok is false when no chunk
+// has the term.
+func probeIDF(term string, res []*qdrant.ScoredPoint) (idf float64, ok bool) {
+	if len(res) == 0 {
+		return 0, false
+	}
+	sv := res[0].GetVectors().GetVectors().GetVectors()[vecSparse].GetSparseVector()
+	id := retrieval.TermID(term)
+	for i, x := range sv.GetIndices() {
+		if x == id && i < len(sv.GetValues()) && sv.GetValues()[i] > 0 {
+			return float64(res[0].GetScore()) / float64(sv.GetValues()[i]), true
+		}
+	}
+	return 0, false
+}
+
+// assemble turns a plan's batch results into a Result; n is the number of
+// chunks in the collection, for the IDF of terms no chunk has.
+func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Result {
+	var res retrieval.Result
+	get := func(i int) []*qdrant.ScoredPoint {
+		if i < 0 || i >= len(results) {
+			return nil
+		}
+		return results[i].GetResult()
+	}
+	for i, t := range p.terms {
+		idf, ok := probeIDF(t, get(p.probes[i]))
+		if !ok {
+			idf = retrieval.IDF(0, n)
+		} else {
+			res.Terms = append(res.Terms, t)
+		}
+		res.SelfScore += idf * (retrieval.BM25K1 + 1)
+	}
+	type rs struct {
+		rank  int
+		score float64
+	}
+	ranks := func(i int) map[string]rs {
+		m := map[string]rs{}
+		for r, sp := range get(i) {
+			m[pointID(sp.GetId())] = rs{r + 1, float64(sp.GetScore())}
+		}
+		return m
+	}
+	hybrid := p.dense >= 0
+	sparse, dense := ranks(p.sparse), ranks(p.dense)
+	for _, sp := range get(p.main) {
+		h := retrieval.Hit{Chunk: parseChunk(sp.GetPayload()), Score: float64(sp.GetScore())}
+		if hybrid {
+			id := pointID(sp.GetId())
+			if r, ok := sparse[id]; ok {
+				h.SparseRank, h.SparseScore = r.rank, r.score
+			}
+			if r, ok := dense[id]; ok {
+				h.DenseRank, h.DenseScore = r.rank, r.score
+			}
+		} else {
+			h.SparseScore = h.Score
+		}
+		res.Hits = append(res.Hits, h)
+	}
+	// Qdrant leaves the order of equal scores unspecified; the embedded
+	// store breaks ties by chunk id.
+	sort.SliceStable(res.Hits, func(i, j int) bool {
+		a, b := res.Hits[i], res.Hits[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.ID < b.ID
+	})
+	if !hybrid {
+		for i := range res.Hits {
+			res.Hits[i].SparseRank = i + 1
+		}
+	}
+	return res
+}

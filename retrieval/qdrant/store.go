@@ -1,0 +1,713 @@
+package qdrant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/qdrant/go-client/qdrant"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// Store is the Qdrant retrieval.Store. It is safe for concurrent use.
+type Store struct {
+	cfg      Config
+	client   *qdrant.Client
+	an       *retrieval.Analyzer
+	now      func() time.Time
+	version  string
+	rrfParam bool // server takes the RRF k parameter (≥ 1.16)
+
+	// wmu serializes this process's writers: each write reads and updates
+	// the metadata point.
+	wmu sync.Mutex
+
+	mu        sync.Mutex
+	denseDim  int // size of the collection's dense vector, 0 = none
+	cachedAt  time.Time
+	metaCache collectionMeta
+}
+
+var (
+	_ retrieval.Store         = (*Store)(nil)
+	_ retrieval.BatchReplacer = (*Store)(nil)
+)
+
+// cacheTTL bounds how stale the cached chunk count and dense model may be
+// when another replica writes.
+const cacheTTL = 10 * time.Second
+
+// Open connects to Qdrant, checks that it is reachable and recent enough,
+// and creates the collections and payload indexes when they do not exist.
+// An unreachable server is an error wrapping retrieval.ErrUnavailable.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	client, err := qdrant.NewClient(&qdrant.Config{
+		Host:                   cfg.Host,
+		Port:                   cfg.Port,
+		APIKey:                 cfg.APIKey,
+		UseTLS:                 cfg.TLS,
+		PoolSize:               uint(cfg.PoolSize),
+		SkipCompatibilityCheck: true, // checked below, with a clear error
+		GrpcOptions:            cfg.DialOptions,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("qdrant %s: %w", cfg.addr(), err)
+	}
+	s := &Store{cfg: cfg, client: client, an: retrieval.DefaultAnalyzer, now: time.Now}
+	if err := s.init(ctx); err != nil {
+		client.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context) error {
+	var reply *qdrant.HealthCheckReply
+	err := s.call(ctx, "health check", func(ctx context.Context) (err error) {
+		reply, err = s.client.GetQdrantClient().HealthCheck(ctx, &qdrant.HealthCheckRequest{})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("qdrant at %s is not reachable (check the store URL and that Qdrant is running): %w", s.cfg.addr(), err)
+	}
+	s.version = reply.GetVersion()
+	v, err := qdrant.ParseVersion(s.version)
+	if err != nil {
+		return fmt.Errorf("qdrant at %s reports version %q: %w", s.cfg.addr(), s.version, err)
+	}
+	minV, _ := qdrant.ParseVersion(MinServerVersion)
+	if v.Major < minV.Major || (v.Major == minV.Major && v.Minor < minV.Minor) {
+		return fmt.Errorf("qdrant at %s is version %s, too old: answerdesk needs %s or newer (Query API, IDF modifier)", s.cfg.addr(), s.version, MinServerVersion)
+	}
+	s.rrfParam = v.Major > 1 || v.Minor >= 16
+	if !s.rrfParam {
+		s.cfg.Logger.Warn("qdrant before 1.16 fuses with RRF k=2, the embedded store with k=60: hybrid rankings differ slightly", "version", s.version)
+	}
+	if client, err := qdrant.ParseVersion("1.18"); err == nil && (v.Major != client.Major || v.Minor+1 < client.Minor || v.Minor > client.Minor+1) {
+		s.cfg.Logger.Warn("qdrant server and client versions differ by more than one minor version", "server", s.version, "client", "1.18")
+	}
+	if err := s.ensureCollection(ctx, chunkCollection(s.cfg)); err != nil {
+		return err
+	}
+	if err := s.ensureCollection(ctx, docCollection(s.cfg)); err != nil {
+		return err
+	}
+	if err := s.checkSchema(ctx); err != nil {
+		return err
+	}
+	m, err := s.readMeta(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.metaCache = m
+	s.mu.Unlock()
+	return nil
+}
+
+// ensureCollection creates a collection unless it exists; another replica
+// creating it at the same time is fine.
+func (s *Store) ensureCollection(ctx context.Context, req *qdrant.CreateCollection) error {
+	var exists bool
+	err := s.call(ctx, "collection exists", func(ctx context.Context) error {
+		r, err := s.client.GetCollectionsClient().CollectionExists(ctx, &qdrant.CollectionExistsRequest{CollectionName: req.CollectionName})
+		exists = r.GetResult().GetExists()
+		return err
+	})
+	if err != nil || exists {
+		return err
+	}
+	s.cfg.Logger.Info("creating qdrant collection", "collection", req.CollectionName)
+	err = s.write(ctx, "create collection "+req.CollectionName, func(ctx context.Context) error {
+		_, err := s.client.GetCollectionsClient().Create(ctx, req)
+		if status.Code(err) == codes.AlreadyExists {
+			return nil
+		}
+		return err
+	})
+	return err
+}
+
+// checkSchema verifies the collections' vectors and creates missing
+// payload indexes.
+func (s *Store) checkSchema(ctx context.Context) error {
+	info := map[string]*qdrant.CollectionInfo{}
+	for _, name := range []string{s.cfg.Collection, s.cfg.docsCollection()} {
+		err := s.call(ctx, "collection info", func(ctx context.Context) error {
+			r, err := s.client.GetCollectionsClient().Get(ctx, &qdrant.GetCollectionInfoRequest{CollectionName: name})
+			info[name] = r.GetResult()
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	params := info[s.cfg.Collection].GetConfig().GetParams()
+	sp := params.GetSparseVectorsConfig().GetMap()[vecSparse]
+	if sp == nil || sp.GetModifier() != qdrant.Modifier_Idf {
+		return fmt.Errorf("qdrant collection %q has no sparse vector %q with the IDF modifier: it was not created by answerdesk; choose another collection", s.cfg.Collection, vecSparse)
+	}
+	if dv := params.GetVectorsConfig().GetParamsMap().GetMap()[vecDense]; dv != nil {
+		if s.cfg.DenseDim > 0 && int(dv.GetSize()) != s.cfg.DenseDim {
+			return fmt.Errorf("%w: qdrant collection %q holds dense vectors of size %d, the embedding provider makes %d: use a new collection and re-ingest",
+				retrieval.ErrModelMismatch, s.cfg.Collection, dv.GetSize(), s.cfg.DenseDim)
+		}
+		s.denseDim = int(dv.GetSize())
+	}
+	for _, req := range payloadIndexes(s.cfg) {
+		if _, ok := info[req.CollectionName].GetPayloadSchema()[req.FieldName]; ok {
+			continue
+		}
+		err := s.write(ctx, "create payload index "+req.FieldName, func(ctx context.Context) error {
+			_, err := s.client.GetPointsClient().CreateFieldIndex(ctx, req)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ensureDense adds the named dense vector to a collection created without
+// one, on servers that can (Qdrant 1.18's CreateVectorName); older servers
+// need dense_dim in the store URL before the collection is created.
+func (s *Store) ensureDense(ctx context.Context, dim int) error {
+	s.mu.Lock()
+	have := s.denseDim
+	s.mu.Unlock()
+	if have == dim {
+		return nil
+	}
+	if have != 0 {
+		return fmt.Errorf("%w: qdrant collection %q holds dense vectors of size %d, got %d: use a new collection and re-ingest",
+			retrieval.ErrModelMismatch, s.cfg.Collection, have, dim)
+	}
+	err := s.write(ctx, "create dense vector", func(ctx context.Context) error {
+		_, err := s.client.GetPointsClient().CreateVectorName(ctx, &qdrant.CreateVectorNameRequest{
+			CollectionName: s.cfg.Collection,
+			Wait:           qdrant.PtrOf(true),
+			VectorName:     vecDense,
+			VectorConfig:   &qdrant.CreateVectorNameRequest_DenseConfig{DenseConfig: &qdrant.DenseVectorCreationConfig{Size: uint64(dim), Distance: qdrant.Distance_Cosine}},
+		})
+		if status.Code(err) == codes.AlreadyExists {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("qdrant collection %q has no dense vector and the server could not add one (set dense_dim=%d in the store URL for a new collection): %w", s.cfg.Collection, dim, err)
+	}
+	s.mu.Lock()
+	s.denseDim = dim
+	s.mu.Unlock()
+	return nil
+}
+
+// Close closes the connections.
+func (s *Store) Close() error { return s.client.Close() }
+
+// Version is the server's version, from the startup health check.
+func (s *Store) Version() string { return s.version }
+
+// readMeta reads the metadata point (zero when absent).
+func (s *Store) readMeta(ctx context.Context) (collectionMeta, error) {
+	pts, err := s.getDocPoints(ctx, metaPointID)
+	if err != nil {
+		return collectionMeta{}, err
+	}
+	if p, ok := pts[metaPointID]; ok {
+		return parseMeta(p.GetPayload()), nil
+	}
+	return collectionMeta{}, nil
+}
+
+// getDocPoints fetches points of the docs collection by id.
+func (s *Store) getDocPoints(ctx context.Context, ids ...string) (map[string]*qdrant.RetrievedPoint, error) {
+	pids := make([]*qdrant.PointId, len(ids))
+	for i, id := range ids {
+		pids[i] = qdrant.NewIDUUID(id)
+	}
+	var res []*qdrant.RetrievedPoint
+	err := s.call(ctx, "get documents", func(ctx context.Context) error {
+		r, err := s.client.GetPointsClient().Get(ctx, &qdrant.GetPoints{
+			CollectionName: s.cfg.docsCollection(),
+			Ids:            pids,
+			WithPayload:    qdrant.NewWithPayload(true),
+		})
+		res = r.GetResult()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*qdrant.RetrievedPoint, len(res))
+	for _, p := range res {
+		out[pointID(p.GetId())] = p
+	}
+	return out, nil
+}
+
+// prepared is a validated document ready to write.
+type prepared struct {
+	rec    docRecord
+	chunks []retrieval.Chunk
+	tfs    []map[string]int
+	lens   []int
+	dense  int // number of chunks with a dense vector
+}
+
+// ReplaceDocument implements retrieval.Store. See the package comment for
+// what Qdrant makes of the atomicity promise.
+func (s *Store) ReplaceDocument(ctx context.Context, doc retrieval.Document, chunks []retrieval.Chunk) error {
+	return s.ReplaceDocuments(ctx, []retrieval.DocumentChunks{{Document: doc, Chunks: chunks}})
+}
+
+// ReplaceDocuments implements retrieval.BatchReplacer: the chunks of all
+// documents share upsert requests. Each document is replaced as by
+// ReplaceDocument; the batch as a whole is not atomic.
+func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentChunks) error {
+	ps := make([]prepared, 0, len(docs))
+	seen := map[[2]string]bool{}
+	for _, d := range docs {
+		key := [2]string{d.Document.Tenant, d.Document.ID}
+		if seen[key] {
+			return fmt.Errorf("%w: document %q twice in one batch", retrieval.ErrInvalid, d.Document.ID)
+		}
+		seen[key] = true
+		if err := retrieval.ValidateDocument(d.Document, d.Chunks); err != nil {
+			return err
+		}
+		p := prepared{rec: docRecord{doc: d.Document, gen: uuid.NewString()}, chunks: d.Chunks,
+			tfs: make([]map[string]int, len(d.Chunks)), lens: make([]int, len(d.Chunks))}
+		for i, c := range d.Chunks {
+			p.tfs[i], p.lens[i] = s.an.TermFreqs(retrieval.IndexText(c))
+			p.rec.lenSum += int64(p.lens[i])
+			if len(c.Dense) > 0 {
+				p.dense++
+			}
+		}
+		ps = append(ps, p)
+	}
+	if len(ps) == 0 {
+		return nil
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	ids := []string{metaPointID}
+	for _, p := range ps {
+		ids = append(ids, DocumentPointID(p.rec.doc.Tenant, p.rec.doc.ID))
+	}
+	old, err := s.getDocPoints(ctx, ids...)
+	if err != nil {
+		return fmt.Errorf("replace documents: %w", err)
+	}
+	meta := parseMeta(old[metaPointID].GetPayload())
+	for _, p := range ps {
+		if r, ok := old[DocumentPointID(p.rec.doc.Tenant, p.rec.doc.ID)]; ok {
+			if o, err := parseDoc(r.GetPayload()); err == nil {
+				meta.chunks -= int64(o.doc.Chunks)
+				meta.lenSum -= o.lenSum
+				if o.doc.DenseModel != "" {
+					meta.denseChunks -= int64(o.doc.Chunks)
+				}
+			}
+		}
+		meta.chunks += int64(len(p.chunks))
+		meta.lenSum += p.rec.lenSum
+		meta.denseChunks += int64(p.dense)
+	}
+	if meta.denseChunks <= 0 {
+		meta.denseChunks, meta.model, meta.dim = 0, "", 0
+	}
+	if err := s.checkDense(ctx, ps, &meta); err != nil {
+		return err
+	}
+	avg := s.cfg.AvgLen
+	if avg <= 0 {
+		avg = meta.avgLen()
+	}
+	now := s.now().UTC()
+	var points []*qdrant.PointStruct
+	for _, p := range ps {
+		for i, c := range p.chunks {
+			points = append(points, chunkPoint(c, p.rec.gen, p.tfs[i], p.lens[i], avg))
+		}
+	}
+	if err := s.upsert(ctx, s.cfg.Collection, points); err != nil {
+		return fmt.Errorf("replace documents: write chunks: %w", err)
+	}
+	recs := make([]docRecord, len(ps))
+	for i, p := range ps {
+		recs[i] = p.rec
+	}
+	err = s.write(ctx, "delete stale chunks", func(ctx context.Context) error {
+		_, err := s.client.GetPointsClient().Delete(ctx, &qdrant.DeletePoints{
+			CollectionName: s.cfg.Collection,
+			Wait:           qdrant.PtrOf(true),
+			Points:         qdrant.NewPointsSelectorFilter(staleChunksFilter(recs)),
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("replace documents: delete old chunks: %w", err)
+	}
+	recPoints := make([]*qdrant.PointStruct, 0, len(ps)+1)
+	for _, p := range ps {
+		r := p.rec
+		r.doc.Chunks = len(p.chunks)
+		r.doc.Updated = now
+		if p.dense == 0 {
+			r.doc.DenseModel = ""
+		}
+		recPoints = append(recPoints, docPoint(r))
+	}
+	recPoints = append(recPoints, metaPoint(meta))
+	if err := s.upsert(ctx, s.cfg.docsCollection(), recPoints); err != nil {
+		return fmt.Errorf("replace documents: write document records: %w", err)
+	}
+	s.setMeta(meta)
+	return nil
+}
+
+// checkDense refuses dense vectors of another model or size than the store
+// holds (retrieval.ErrModelMismatch) and records the model of the first.
+func (s *Store) checkDense(ctx context.Context, ps []prepared, meta *collectionMeta) error {
+	for _, p := range ps {
+		for _, c := range p.chunks {
+			if len(c.Dense) == 0 {
+				continue
+			}
+			if meta.model == "" {
+				meta.model, meta.dim = p.rec.doc.DenseModel, len(c.Dense)
+			}
+			if p.rec.doc.DenseModel != meta.model || len(c.Dense) != meta.dim {
+				return fmt.Errorf("%w: store holds %q vectors of size %d, document %q has %q of size %d: re-embed the store",
+					retrieval.ErrModelMismatch, meta.model, meta.dim, p.rec.doc.ID, p.rec.doc.DenseModel, len(c.Dense))
+			}
+		}
+	}
+	if meta.dim > 0 {
+		return s.ensureDense(ctx, meta.dim)
+	}
+	return nil
+}
+
+// upsert writes points in batches, each with wait=true and retries.
+func (s *Store) upsert(ctx context.Context, collection string, points []*qdrant.PointStruct) error {
+	for len(points) > 0 {
+		n := min(len(points), s.cfg.BatchSize)
+		batch := points[:n]
+		points = points[n:]
+		err := s.write(ctx, "upsert", func(ctx context.Context) error {
+			_, err := s.client.GetPointsClient().Upsert(ctx, &qdrant.UpsertPoints{
+				CollectionName: collection,
+				Wait:           qdrant.PtrOf(true),
+				Points:         batch,
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) setMeta(m collectionMeta) {
+	s.mu.Lock()
+	s.metaCache = m
+	s.cachedAt = s.now()
+	s.mu.Unlock()
+}
+
+// DeleteDocument implements retrieval.Store: the chunks first, then the
+// record, so that an interrupted delete leaves a listed document that a
+// second delete finishes.
+func (s *Store) DeleteDocument(ctx context.Context, tenant, id string) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	rid := DocumentPointID(tenant, id)
+	old, err := s.getDocPoints(ctx, rid, metaPointID)
+	if err != nil {
+		return fmt.Errorf("delete document %q: %w", id, err)
+	}
+	r, ok := old[rid]
+	if !ok {
+		return fmt.Errorf("delete document %q: %w", id, retrieval.ErrNotFound)
+	}
+	o, err := parseDoc(r.GetPayload())
+	if err != nil {
+		return fmt.Errorf("delete document %q: %w", id, err)
+	}
+	err = s.write(ctx, "delete chunks", func(ctx context.Context) error {
+		_, err := s.client.GetPointsClient().Delete(ctx, &qdrant.DeletePoints{
+			CollectionName: s.cfg.Collection,
+			Wait:           qdrant.PtrOf(true),
+			Points:         qdrant.NewPointsSelectorFilter(docChunksFilter(tenant, id)),
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete document %q: %w", id, err)
+	}
+	err = s.write(ctx, "delete document record", func(ctx context.Context) error {
+		_, err := s.client.GetPointsClient().Delete(ctx, &qdrant.DeletePoints{
+			CollectionName: s.cfg.docsCollection(),
+			Wait:           qdrant.PtrOf(true),
+			Points:         qdrant.NewPointsSelector(qdrant.NewIDUUID(rid)),
+		})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete document %q: %w", id, err)
+	}
+	meta := parseMeta(old[metaPointID].GetPayload())
+	meta.chunks -= int64(o.doc.Chunks)
+	meta.lenSum -= o.lenSum
+	if o.doc.DenseModel != "" {
+		meta.denseChunks -= int64(o.doc.Chunks)
+	}
+	if meta.denseChunks <= 0 {
+		meta.denseChunks, meta.model, meta.dim = 0, "", 0
+	}
+	if meta.chunks < 0 || meta.lenSum < 0 {
+		meta.chunks, meta.lenSum = max(meta.chunks, 0), max(meta.lenSum, 0)
+	}
+	if err := s.upsert(ctx, s.cfg.docsCollection(), []*qdrant.PointStruct{metaPoint(meta)}); err != nil {
+		return fmt.Errorf("delete document %q: update metadata: %w", id, err)
+	}
+	s.setMeta(meta)
+	return nil
+}
+
+// Document implements retrieval.Store.
+func (s *Store) Document(ctx context.Context, tenant, id string) (retrieval.Document, error) {
+	rid := DocumentPointID(tenant, id)
+	pts, err := s.getDocPoints(ctx, rid)
+	if err != nil {
+		return retrieval.Document{}, fmt.Errorf("document %q: %w", id, err)
+	}
+	p, ok := pts[rid]
+	if !ok {
+		return retrieval.Document{}, fmt.Errorf("document %q: %w", id, retrieval.ErrNotFound)
+	}
+	r, err := parseDoc(p.GetPayload())
+	if err != nil {
+		return retrieval.Document{}, fmt.Errorf("document %q: %w", id, err)
+	}
+	return r.doc, nil
+}
+
+// scrollPage is the page size of scrolls.
+const scrollPage = 512
+
+// scroll calls fn for every point of collection matching filter.
+func (s *Store) scroll(ctx context.Context, collection string, filter *qdrant.Filter, payload *qdrant.WithPayloadSelector, fn func(*qdrant.RetrievedPoint) error) error {
+	var offset *qdrant.PointId
+	for {
+		var res *qdrant.ScrollResponse
+		err := s.call(ctx, "scroll", func(ctx context.Context) (err error) {
+			res, err = s.client.GetPointsClient().Scroll(ctx, &qdrant.ScrollPoints{
+				CollectionName: collection,
+				Filter:         filter,
+				Offset:         offset,
+				Limit:          qdrant.PtrOf(uint32(scrollPage)),
+				WithPayload:    payload,
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, p := range res.GetResult() {
+			if err := fn(p); err != nil {
+				return err
+			}
+		}
+		offset = res.NextPageOffset
+		if offset == nil || len(res.GetResult()) == 0 {
+			return nil
+		}
+	}
+}
+
+// Documents implements retrieval.Store. Qdrant orders scrolls by point id,
+// not by document id, so the tenant's records are read and sorted here:
+// O(documents of the tenant) per call.
+func (s *Store) Documents(ctx context.Context, f retrieval.DocFilter) ([]retrieval.Document, error) {
+	if f.Tenant == "" {
+		return nil, fmt.Errorf("%w: list documents: empty tenant", retrieval.ErrInvalid)
+	}
+	var out []retrieval.Document
+	err := s.scroll(ctx, s.cfg.docsCollection(), docListFilter(f), qdrant.NewWithPayload(true), func(p *qdrant.RetrievedPoint) error {
+		r, err := parseDoc(p.GetPayload())
+		if err != nil {
+			return err
+		}
+		if r.doc.ID > f.After && strings.HasPrefix(r.doc.Source, f.Source) {
+			out = append(out, r.doc)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list documents: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+// Stats implements retrieval.Store. Counts are exact; the tenant count
+// scrolls the document records.
+func (s *Store) Stats(ctx context.Context) (retrieval.Stats, error) {
+	var st retrieval.Stats
+	count := func(collection string, f *qdrant.Filter) (int, error) {
+		var n uint64
+		err := s.call(ctx, "count", func(ctx context.Context) error {
+			r, err := s.client.GetPointsClient().Count(ctx, &qdrant.CountPoints{CollectionName: collection, Filter: f, Exact: qdrant.PtrOf(true)})
+			n = r.GetResult().GetCount()
+			return err
+		})
+		return int(n), err
+	}
+	var err error
+	if st.Documents, err = count(s.cfg.docsCollection(), allDocsFilter()); err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	if st.Chunks, err = count(s.cfg.Collection, nil); err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	tenants := map[string]bool{}
+	err = s.scroll(ctx, s.cfg.docsCollection(), allDocsFilter(), qdrant.NewWithPayloadInclude(fTenant), func(p *qdrant.RetrievedPoint) error {
+		tenants[getStr(p.GetPayload(), fTenant)] = true
+		return nil
+	})
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	st.Tenants = len(tenants)
+	m, err := s.readMeta(ctx)
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	st.DenseModel, st.DenseDim = m.model, m.dim
+	return st, nil
+}
+
+// meta returns the metadata, re-read when older than cacheTTL.
+func (s *Store) meta(ctx context.Context) (collectionMeta, error) {
+	s.mu.Lock()
+	m, at := s.metaCache, s.cachedAt
+	s.mu.Unlock()
+	if s.now().Sub(at) < cacheTTL {
+		return m, nil
+	}
+	m, err := s.readMeta(ctx)
+	if err != nil {
+		return m, err
+	}
+	s.setMeta(m)
+	return m, nil
+}
+
+// Search implements retrieval.Store.
+func (s *Store) Search(ctx context.Context, q retrieval.Query) (retrieval.Result, error) {
+	if q.Tenant == "" {
+		return retrieval.Result{}, fmt.Errorf("%w: search: empty tenant", retrieval.ErrInvalid)
+	}
+	if q.K < 0 || q.K > retrieval.MaxK {
+		return retrieval.Result{}, fmt.Errorf("%w: search: k must be between 1 and %d", retrieval.ErrInvalid, retrieval.MaxK)
+	}
+	k := q.K
+	if k == 0 {
+		k = retrieval.DefaultK
+	}
+	tf, _ := s.an.TermFreqs(q.Text)
+	terms := make([]string, 0, len(tf))
+	for t := range tf {
+		terms = append(terms, t)
+	}
+	sort.Strings(terms)
+	m, err := s.meta(ctx)
+	if err != nil {
+		return retrieval.Result{}, fmt.Errorf("search: %w", err)
+	}
+	useDense := false
+	if len(q.Dense) > 0 && m.dim > 0 {
+		if len(q.Dense) != m.dim {
+			return retrieval.Result{}, fmt.Errorf("%w: query vector of size %d, store holds size %d", retrieval.ErrModelMismatch, len(q.Dense), m.dim)
+		}
+		s.mu.Lock()
+		useDense = s.denseDim == m.dim
+		s.mu.Unlock()
+		if !useDense {
+			// Another replica added the dense vector; learn it.
+			if err := s.refreshDense(ctx); err != nil {
+				return retrieval.Result{}, fmt.Errorf("search: %w", err)
+			}
+			useDense = true
+		}
+	}
+	if len(terms) == 0 && !useDense {
+		return retrieval.Result{}, nil
+	}
+	plan := buildSearch(s.cfg.Collection, q, terms, k, useDense, s.rrfParam)
+	var results []*qdrant.BatchResult
+	err = s.call(ctx, "query", func(ctx context.Context) error {
+		r, err := s.client.GetPointsClient().QueryBatch(ctx, plan.req)
+		results = r.GetResult()
+		return err
+	})
+	if err != nil {
+		return retrieval.Result{}, fmt.Errorf("search: %w", err)
+	}
+	return plan.assemble(results, int(m.chunks)), nil
+}
+
+// refreshDense re-reads the chunk collection's dense vector size.
+func (s *Store) refreshDense(ctx context.Context) error {
+	return s.call(ctx, "collection info", func(ctx context.Context) error {
+		r, err := s.client.GetCollectionsClient().Get(ctx, &qdrant.GetCollectionInfoRequest{CollectionName: s.cfg.Collection})
+		if err != nil {
+			return err
+		}
+		dv := r.GetResult().GetConfig().GetParams().GetVectorsConfig().GetParamsMap().GetMap()[vecDense]
+		if dv == nil {
+			return errors.New("metadata names a dense model but the collection has no dense vector")
+		}
+		s.mu.Lock()
+		s.denseDim = int(dv.GetSize())
+		s.mu.Unlock()
+		return nil
+	})
+}
+
+// DropCollections deletes the store's collections and everything in them,
+// for every tenant. Tests use it; operators use Qdrant's own tools.
+func (s *Store) DropCollections(ctx context.Context) error {
+	for _, name := range []string{s.cfg.Collection, s.cfg.docsCollection()} {
+		err := s.write(ctx, "delete collection "+name, func(ctx context.Context) error {
+			_, err := s.client.GetCollectionsClient().Delete(ctx, &qdrant.DeleteCollection{CollectionName: name})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
