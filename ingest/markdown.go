@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -27,6 +28,9 @@ const maxMarkdownDepth = 64
 func loadMarkdown(_ context.Context, src Source) ([]Document, error) {
 	body, err := readText(src)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkMarkdownLimits(body); err != nil {
 		return nil, err
 	}
 	source := []byte(body)
@@ -188,8 +192,19 @@ func (l *mdLoader) table(t *east.Table) {
 // inline renders the text of inline content.
 func (l *mdLoader) inline(n ast.Node) string {
 	var b strings.Builder
+	htmlDepth := 0 // inside inline HTML elements, whose text is dropped
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if raw, ok := c.(*ast.RawHTML); ok {
+			htmlDepth += htmlTagDelta(l.rawText(raw))
+			if htmlDepth < 0 {
+				htmlDepth = 0
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		if htmlDepth > 0 {
 			return ast.WalkContinue, nil
 		}
 		switch v := c.(type) {
@@ -209,10 +224,99 @@ func (l *mdLoader) inline(n ast.Node) string {
 			return ast.WalkSkipChildren, nil
 		case *ast.AutoLink:
 			b.Write(v.URL(l.src))
-		case *ast.RawHTML:
+		case *ast.RawHTML, *ast.Image:
+			// Inline HTML and image alt text are not shown as text to a
+			// reader, so they are where hidden instructions would go.
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
 	return b.String()
+}
+
+// Structural limits for Markdown. Real documents stay far below them; the
+// parser's time grows quickly beyond them (50k nested quotes take seconds),
+// so a file past a limit is rejected with the reason instead of parsed.
+const (
+	maxQuoteDepth   = 32
+	maxIndent       = 256 // columns of leading whitespace: about 100 nested lists
+	maxBracketDepth = 128
+	maxLinkRefs     = 10000
+)
+
+func checkMarkdownLimits(body string) error {
+	refs := 0
+	for n, line := range strings.Split(body, "\n") {
+		indent, quotes := 0, 0
+	prefix:
+		for _, r := range line {
+			switch r {
+			case ' ':
+				indent++
+			case '\t':
+				indent += 4
+			case '>':
+				quotes++
+			default:
+				break prefix
+			}
+		}
+		switch {
+		case quotes > maxQuoteDepth:
+			return fmt.Errorf("%w: line %d: block quotes nested %d deep, the limit is %d", ErrMalformed, n+1, quotes, maxQuoteDepth)
+		case indent > maxIndent:
+			return fmt.Errorf("%w: line %d: indented %d columns, the limit is %d", ErrMalformed, n+1, indent, maxIndent)
+		}
+		depth := 0
+		for i := 0; i < len(line); i++ {
+			switch line[i] {
+			case '[':
+				depth++
+				if depth > maxBracketDepth {
+					return fmt.Errorf("%w: line %d: brackets nested more than %d deep", ErrMalformed, n+1, maxBracketDepth)
+				}
+			case ']':
+				if depth > 0 {
+					depth--
+				}
+			}
+		}
+		if t := strings.TrimLeft(line, " "); strings.HasPrefix(t, "[") && strings.Contains(t, "]:") {
+			if refs++; refs > maxLinkRefs {
+				return fmt.Errorf("%w: more than %d link reference definitions", ErrMalformed, maxLinkRefs)
+			}
+		}
+	}
+	return nil
+}
+
+func (l *mdLoader) rawText(r *ast.RawHTML) string {
+	var b strings.Builder
+	for i := 0; i < r.Segments.Len(); i++ {
+		seg := r.Segments.At(i)
+		b.Write(seg.Value(l.src))
+	}
+	return b.String()
+}
+
+// voidElements never have a closing tag.
+var voidElements = map[string]bool{"br": true, "img": true, "hr": true, "input": true, "meta": true, "link": true, "wbr": true, "area": true, "base": true, "col": true, "embed": true, "source": true, "track": true}
+
+// htmlTagDelta is +1 for an opening tag, -1 for a closing tag, 0 for
+// comments, void and self-closing tags.
+func htmlTagDelta(tag string) int {
+	switch {
+	case strings.HasPrefix(tag, "</"):
+		return -1
+	case strings.HasPrefix(tag, "<!"), strings.HasPrefix(tag, "<?"), strings.HasSuffix(tag, "/>"):
+		return 0
+	}
+	name := strings.TrimPrefix(tag, "<")
+	if i := strings.IndexAny(name, " \t\n/>"); i >= 0 {
+		name = name[:i]
+	}
+	if voidElements[strings.ToLower(name)] {
+		return 0
+	}
+	return 1
 }
