@@ -1,0 +1,219 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer"
+)
+
+// Errors callers branch on.
+var (
+	// ErrNotFound: no such ticket, answer, key or job for the tenant.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: a value violates the contract (unknown status, bad rating, …).
+	ErrInvalid = errors.New("invalid")
+	// ErrRevoked: the API key exists but was revoked.
+	ErrRevoked = errors.New("api key revoked")
+)
+
+// Ticket statuses.
+const (
+	StatusOpen    = "open"
+	StatusPending = "pending"
+	StatusSolved  = "solved"
+	StatusClosed  = "closed"
+)
+
+// ValidStatus reports whether s is a ticket status.
+func ValidStatus(s string) bool {
+	switch s {
+	case StatusOpen, StatusPending, StatusSolved, StatusClosed:
+		return true
+	}
+	return false
+}
+
+// Delivery states of an outbox row.
+const (
+	DeliveryPending   = "pending"
+	DeliveryDelivered = "delivered"
+	DeliveryDead      = "dead"
+)
+
+// Sink names.
+const (
+	SinkQueue   = "queue"
+	SinkWebhook = "webhook"
+)
+
+// Key scopes.
+const (
+	ScopeAsk    = "ask"
+	ScopeIngest = "ingest"
+	ScopeAdmin  = "admin"
+)
+
+// ParseScopes splits "ask,ingest" into scopes, rejecting unknown ones.
+func ParseScopes(s string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		switch p {
+		case ScopeAsk, ScopeIngest, ScopeAdmin:
+		default:
+			return nil, fmt.Errorf("%w: unknown scope %q (want ask, ingest or admin)", ErrInvalid, p)
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: no scopes", ErrInvalid)
+	}
+	return out, nil
+}
+
+// Key is an API key as stored: never the key itself, only its hash.
+type Key struct {
+	ID      string
+	Tenant  string
+	Scopes  []string
+	Name    string
+	Prefix  string // the first characters of the key, to recognise it
+	Created time.Time
+	Revoked time.Time // zero when active
+}
+
+// Has reports whether the key grants scope; admin grants every scope.
+func (k Key) Has(scope string) bool {
+	for _, s := range k.Scopes {
+		if s == scope || s == ScopeAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// TicketFilter selects tickets to list.
+type TicketFilter struct {
+	Tenant string // required
+	Status string // optional
+	Limit  int    // 0 = DefaultLimit
+	// Before paginates: tickets created before the ticket with this id.
+	Before string
+}
+
+// DefaultLimit bounds listings without a limit.
+const DefaultLimit = 50
+
+// OutboxItem is a claimed delivery: one ticket to one sink.
+type OutboxItem struct {
+	TicketID string
+	Sink     string
+	Attempts int // attempts made before this one
+	Ticket   answer.Ticket
+}
+
+// Feedback is a customer's verdict on an answer.
+type Feedback struct {
+	ID       int64
+	Tenant   string
+	AnswerID string
+	Thumbs   int // +1 up, -1 down, 0 none
+	Rating   int // 1..5, 0 none
+	Comment  string
+	Created  time.Time
+}
+
+// Job states.
+const (
+	JobQueued    = "queued"
+	JobRunning   = "running"
+	JobSucceeded = "succeeded"
+	JobFailed    = "failed"
+)
+
+// Job is a background ingestion of uploaded files.
+type Job struct {
+	ID      string
+	Tenant  string
+	State   string
+	Files   []string
+	Result  JobResult
+	Error   string
+	Created time.Time
+	Updated time.Time
+}
+
+// JobResult summarises a finished job.
+type JobResult struct {
+	Added, Updated, Unchanged, Chunks int
+	Failed                            []JobFailure
+}
+
+// JobFailure is one file that could not be ingested.
+type JobFailure struct {
+	File   string
+	Reason string
+}
+
+// LoggedAnswer is an answer as recorded for feedback and review.
+type LoggedAnswer struct {
+	ID             string
+	Tenant         string
+	ConversationID string
+	Question       string
+	Decision       string
+	Reason         string
+	Confidence     float64
+	TicketID       string
+	Created        time.Time
+}
+
+// Store is the application state. The SQLite DB implements it; a PostgreSQL
+// backend would implement the same methods with the same errors.
+type Store interface {
+	answer.TicketWriter
+	answer.Conversations
+
+	Ticket(ctx context.Context, tenant, id string) (answer.Ticket, error)
+	Tickets(ctx context.Context, f TicketFilter) ([]answer.Ticket, error)
+	SetTicketStatus(ctx context.Context, tenant, id, status string) (answer.Ticket, error)
+
+	// Claim leases up to limit due outbox rows for lease; rows whose lease
+	// expires unfinished (a crash) are claimed again.
+	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error)
+	// Delivered marks a claimed row delivered.
+	Delivered(ctx context.Context, ticketID, sink string, at time.Time) error
+	// Failed records a failed attempt; the row is retried at next, or dead.
+	Failed(ctx context.Context, ticketID, sink, reason string, next time.Time, dead bool) error
+	// Release gives claimed rows back without counting an attempt.
+	Release(ctx context.Context, ticketID, sink string) error
+	// Enqueue puts a ticket on the local queue; idempotent per ticket.
+	Enqueue(ctx context.Context, t answer.Ticket) error
+
+	LogAnswer(ctx context.Context, tenant string, a answer.Answer) error
+	Answer(ctx context.Context, tenant, id string) (LoggedAnswer, error)
+	AddFeedback(ctx context.Context, f Feedback) (Feedback, error)
+
+	CreateKey(ctx context.Context, tenant, name string, scopes []string) (key string, k Key, err error)
+	Authenticate(ctx context.Context, key string) (Key, error)
+	Keys(ctx context.Context) ([]Key, error)
+	RevokeKey(ctx context.Context, id string) error
+
+	CreateJob(ctx context.Context, tenant string, files []string) (Job, error)
+	UpdateJob(ctx context.Context, j Job) error
+	Job(ctx context.Context, tenant, id string) (Job, error)
+
+	Ping(ctx context.Context) error
+	Close() error
+}
