@@ -445,13 +445,13 @@ func splitSentences(text string) []unit {
 }
 
 var (
-	scriptRE   = regexp.MustCompile(`(?is)<\s*(script|style|iframe|object|embed|svg|math|template)\b.*?(<\s*/\s*(script|style|iframe|object|embed|svg|math|template)\s*>|$)`)
-	commentRE  = regexp.MustCompile(`(?s)<!--.*?(-->|$)`)
-	tagRE      = regexp.MustCompile(`</?[a-zA-Z][^>]*>?`)
-	imageRE    = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)?`)
-	mdLinkRE   = regexp.MustCompile(`\[([^\]]+)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)`)
-	bareURLRE  = regexp.MustCompile(`(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]"']+`)
-	badURIRE   = regexp.MustCompile(`(?i)\b(?:javascript|vbscript|data|file)\s*:[^\s)]*`)
+	scriptRE  = regexp.MustCompile(`(?is)<\s*(script|style|iframe|object|embed|svg|math|template)\b.*?(<\s*/\s*(script|style|iframe|object|embed|svg|math|template)\s*>|$)`)
+	commentRE = regexp.MustCompile(`(?s)<!--.*?(-->|$)`)
+	tagRE     = regexp.MustCompile(`</?[a-zA-Z][^>]*>?`)
+	imageRE   = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)?`)
+	mdLinkRE  = regexp.MustCompile(`\[([^\]]+)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)`)
+	bareURLRE = regexp.MustCompile(`(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>()\[\]"']+`)
+	badURIRE  = regexp.MustCompile(`(?i)\b(?:javascript|vbscript|data|file)\s*:[^\s)]*`)
 )
 
 // sanitize removes active content: scripts and other executable elements,
