@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 	"unicode/utf8"
 )
@@ -199,6 +200,9 @@ func ValidateDocument(doc Document, chunks []Chunk) error {
 			if doc.DenseModel == "" {
 				return fmt.Errorf("%w: document %q has dense vectors but no DenseModel", ErrInvalid, doc.ID)
 			}
+			if !usableVector(c.Dense) {
+				return fmt.Errorf("%w: document %q chunk %d: dense vector is zero or not finite", ErrInvalid, doc.ID, i)
+			}
 			if dim >= 0 && len(c.Dense) != dim {
 				return fmt.Errorf("%w: document %q: dense vectors of sizes %d and %d", ErrInvalid, doc.ID, dim, len(c.Dense))
 			}
@@ -206,4 +210,17 @@ func ValidateDocument(doc Document, chunks []Chunk) error {
 		}
 	}
 	return nil
+}
+
+func usableVector(v []float32) bool {
+	nonzero := false
+	for _, f := range v {
+		if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+			return false
+		}
+		if f != 0 {
+			nonzero = true
+		}
+	}
+	return nonzero
 }

@@ -1,36 +1,33 @@
 package embedded
 
 import (
-	"math"
-	"sort"
+	"github.com/answerdesk/answerdesk/retrieval/dense"
 )
 
-// denseSlab holds dense vectors by slot. It is a placeholder for
-// retrieval/dense until that package lands.
+// denseSlab adapts retrieval/dense to the index's slots; the dense index is
+// created with the first vector, when its size is known.
 type denseSlab struct {
-	vecs map[int][]float32
+	x *dense.Index
 }
 
+// set stores v at slot; vectors are validated before they reach the index
+// (retrieval.ValidateDocument and checkDense), so an error here is a bug.
 func (d *denseSlab) set(slot int, v []float32) {
-	if d.vecs == nil {
-		d.vecs = map[int][]float32{}
+	if d.x == nil || d.x.Len() == 0 && d.x.Dim() != len(v) {
+		d.x = dense.New(len(v))
 	}
-	var n float64
-	for _, f := range v {
-		n += float64(f) * float64(f)
+	if err := d.x.Set(slot, v); err != nil {
+		panic("embedded: validated vector rejected: " + err.Error())
 	}
-	n = math.Sqrt(n)
-	w := make([]float32, len(v))
-	for i, f := range v {
-		if n > 0 {
-			w[i] = float32(float64(f) / n)
-		}
-	}
-	d.vecs[slot] = w
 }
 
-func (d *denseSlab) has(slot int) bool { _, ok := d.vecs[slot]; return ok }
-func (d *denseSlab) del(slot int)      { delete(d.vecs, slot) }
+func (d *denseSlab) has(slot int) bool { return d.x != nil && d.x.Has(slot) }
+
+func (d *denseSlab) del(slot int) {
+	if d.x != nil {
+		d.x.Delete(slot)
+	}
+}
 
 type denseHit struct {
 	slot  int
@@ -38,33 +35,13 @@ type denseHit struct {
 }
 
 func (d *denseSlab) search(q []float32, k int, accept func(int) bool) []denseHit {
-	var n float64
-	for _, f := range q {
-		n += float64(f) * float64(f)
+	if d.x == nil || d.x.Len() == 0 || len(q) != d.x.Dim() {
+		return nil
 	}
-	n = math.Sqrt(n)
-	var hits []denseHit
-	for slot, v := range d.vecs {
-		if !accept(slot) {
-			continue
-		}
-		var s float32
-		for i := range v {
-			s += v[i] * q[i]
-		}
-		if n > 0 {
-			s /= float32(n)
-		}
-		hits = append(hits, denseHit{slot, s})
+	hits := d.x.Search(q, k, accept)
+	out := make([]denseHit, len(hits))
+	for i, h := range hits {
+		out[i] = denseHit{slot: h.Slot, score: h.Score}
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].score != hits[j].score {
-			return hits[i].score > hits[j].score
-		}
-		return hits[i].slot < hits[j].slot
-	})
-	if len(hits) > k {
-		hits = hits[:k]
-	}
-	return hits
+	return out
 }
