@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -43,6 +44,16 @@ type Server struct {
 	version string
 	apiKey  string
 	stop    sync.Once
+
+	fmu   sync.Mutex
+	fails []failure
+}
+
+// failure is an injected error for the next calls of a method.
+type failure struct {
+	method string // full method name suffix, "" for any
+	n      int
+	code   codes.Code
 }
 
 // Options configure a Server.
@@ -105,8 +116,32 @@ func (s *Server) Points(collection string) int {
 	return len(c.points)
 }
 
+// FailNext makes the next n calls whose method ends in method ("Upsert",
+// "Points/Delete"; "" for any) fail with code before doing anything.
+func (s *Server) FailNext(method string, n int, code codes.Code) {
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	s.fails = append(s.fails, failure{method: method, n: n, code: code})
+}
+
+func (s *Server) injected(method string) error {
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	for i := range s.fails {
+		f := &s.fails[i]
+		if f.n > 0 && strings.HasSuffix(method, f.method) {
+			f.n--
+			return status.Errorf(f.code, "qdranttest: injected failure of %s", method)
+		}
+	}
+	return nil
+}
+
 func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 	s.calls.Add(1)
+	if err := s.injected(info.FullMethod); err != nil {
+		return nil, err
+	}
 	if d := time.Duration(s.delay.Load()); d > 0 {
 		t := time.NewTimer(d)
 		select {
