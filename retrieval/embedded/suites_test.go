@@ -194,4 +194,3 @@ func TestSharedSuites(t *testing.T) {
 		}
 	}
 }
-
