@@ -1,0 +1,13 @@
+// Package delivery drains the ticket outbox kept by answer/state: it claims
+// due rows, hands each ticket to its sink (the local queue, a signed
+// webhook), and records the outcome — delivered, retried later with
+// exponential backoff and jitter (or when the receiver's Retry-After says),
+// or dead after a number of attempts.
+//
+// Delivery is at-least-once: the state lives in the database, a row claimed
+// by a process that dies is claimed again when its lease expires, and every
+// webhook carries the ticket id as its Idempotency-Key so that receivers can
+// drop repeats.
+//
+// delivery imports answer and answer/state; it must not import api or cmd.
+package delivery
