@@ -1,0 +1,541 @@
+package eval
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"sort"
+
+	"github.com/answerdesk/answerdesk/answer"
+)
+
+// ErrCalibrate reports that a confidence model cannot be fitted: too few
+// samples, or only one class in a split.
+var ErrCalibrate = errors.New("cannot calibrate")
+
+// Sample is one query's confidence features and whether answering it would
+// be right (Result.Correct).
+type Sample struct {
+	Suite, ID, Lang string
+	// Features by name; nil when the engine escalated before computing a
+	// confidence (a human request, no evidence): such a query is escalated
+	// whatever the model says, so it is scored with probability 0 and not
+	// fitted on.
+	Features map[string]float64
+	Correct  bool
+	// Confidence is what the engine's current model said, for comparison.
+	Confidence float64
+}
+
+// Samples turns a suite's results into calibration samples.
+func Samples(suite string, results []Result) []Sample {
+	out := make([]Sample, 0, len(results))
+	for _, r := range results {
+		s := Sample{Suite: suite, ID: r.Query.ID, Lang: r.Query.Lang, Correct: r.Correct, Confidence: r.Confidence}
+		if len(r.Features) > 0 && r.Err == "" {
+			s.Features = make(map[string]float64, len(r.Features))
+			for _, f := range r.Features {
+				s.Features[f.Name] = f.Value
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Split is the part of the data a sample falls in.
+type Split int
+
+// Splits: the logistic regression is fitted on SplitFit, Platt or isotonic
+// calibration and the threshold on SplitCalibrate, and every reported
+// figure is measured on SplitTest, which nothing was fitted on.
+const (
+	SplitFit Split = iota
+	SplitCalibrate
+	SplitTest
+)
+
+// SplitOf assigns a sample to a split by a hash of its suite and id: 50%
+// fit, 20% calibrate, 30% test, the same on every run and machine.
+func SplitOf(suite, id string) Split {
+	h := fnv.New32a()
+	h.Write([]byte(suite))
+	h.Write([]byte{0})
+	h.Write([]byte(id))
+	switch b := h.Sum32() % 10; {
+	case b < 5:
+		return SplitFit
+	case b < 7:
+		return SplitCalibrate
+	default:
+		return SplitTest
+	}
+}
+
+// CalibrateOptions control Calibrate.
+type CalibrateOptions struct {
+	// TargetPrecision the threshold must reach (0.95 when zero).
+	TargetPrecision float64
+	// Method is "platt" (default) or "isotonic".
+	Method string
+	// L2 is the ridge penalty on standardized weights (1 when zero).
+	L2 float64
+	// FittedOn names the suites, recorded in the model.
+	FittedOn []string
+}
+
+// HeldOut are figures measured on the test split.
+type HeldOut struct {
+	N int `json:"n"`
+	// AUROC and ECE of the probabilities against correctness.
+	AUROC Metric `json:"auroc"`
+	ECE   Metric `json:"ece"`
+	// Precision and Coverage of the answers at the chosen threshold.
+	Precision Metric `json:"precision"`
+	Coverage  Metric `json:"coverage"`
+	// AnswerRateAtTarget is the best coverage any threshold would reach at
+	// the target precision on this data (an upper bound for Coverage).
+	AnswerRateAtTarget Metric `json:"answer_rate_at_target"`
+}
+
+// Calibration is a fitted confidence model with its held-out figures.
+type Calibration struct {
+	Model answer.ConfidenceModel
+	// Fit, Calibrate and Test count the samples of each split (those with
+	// features for Fit).
+	Fit, Calibrate, Test int
+	// Reached reports whether the target precision was reachable on the
+	// calibration split; when not, the threshold is 1 (escalate all).
+	Reached bool
+	// HeldOut is the new model on the test split, Before the engine's
+	// current confidence on the same queries.
+	HeldOut, Before HeldOut
+	// BySuite and ByLang break HeldOut down.
+	BySuite, ByLang map[string]HeldOut
+}
+
+// Calibrate fits a confidence model on samples: logistic regression over
+// the features (Newton's method with a ridge penalty on standardized
+// features) on the fit split, Platt scaling or isotonic regression of its
+// output on the calibration split, and the lowest threshold whose answers
+// reach the target precision on the calibration split. It reports figures on
+// the test split only.
+func Calibrate(samples []Sample, o CalibrateOptions) (*Calibration, error) {
+	if o.TargetPrecision == 0 {
+		o.TargetPrecision = 0.95
+	}
+	if !(o.TargetPrecision > 0 && o.TargetPrecision < 1) {
+		return nil, fmt.Errorf("%w: target precision %v is not in (0,1)", ErrCalibrate, o.TargetPrecision)
+	}
+	if o.L2 == 0 {
+		o.L2 = 1
+	}
+	switch o.Method {
+	case "":
+		o.Method = "platt"
+	case "platt", "isotonic":
+	default:
+		return nil, fmt.Errorf("%w: unknown method %q: use platt or isotonic", ErrCalibrate, o.Method)
+	}
+	var fit, cal, test []Sample
+	for _, s := range samples {
+		switch SplitOf(s.Suite, s.ID) {
+		case SplitFit:
+			if s.Features != nil {
+				fit = append(fit, s)
+			}
+		case SplitCalibrate:
+			cal = append(cal, s)
+		default:
+			test = append(test, s)
+		}
+	}
+	c := &Calibration{Fit: len(fit), Calibrate: len(cal), Test: len(test)}
+	if err := twoClasses("fit", fit); err != nil {
+		return nil, err
+	}
+	if err := twoClasses("calibration", cal); err != nil {
+		return nil, err
+	}
+	names := featureNames(fit)
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%w: the engine reported no confidence features", ErrCalibrate)
+	}
+	m, err := fitLogistic(fit, names, o.L2)
+	if err != nil {
+		return nil, err
+	}
+	m.FittedOn = o.FittedOn
+	switch o.Method {
+	case "platt":
+		var z []float64
+		var y []bool
+		for _, s := range cal {
+			if s.Features != nil {
+				z = append(z, logit(m, s.Features))
+				y = append(y, s.Correct)
+			}
+		}
+		a, b := fitPlatt(z, y)
+		m.Platt = &answer.Platt{A: a, B: b}
+	case "isotonic":
+		var p []float64
+		var y []bool
+		for _, s := range cal {
+			if s.Features != nil {
+				p = append(p, sigmoid(logit(m, s.Features)))
+				y = append(y, s.Correct)
+			}
+		}
+		m.Isotonic = fitIsotonic(p, y)
+	}
+	probs, labels := score(m, cal)
+	rate, thr := AnswerRateAt(probs, labels, o.TargetPrecision)
+	c.Reached = rate > 0
+	if !c.Reached {
+		thr = 1
+	}
+	m.Threshold = math.Min(1, math.Max(0, thr))
+	c.Model = m
+	c.HeldOut = heldOut(m, test, o.TargetPrecision, nil)
+	c.Before = heldOut(m, test, o.TargetPrecision, func(s Sample) float64 { return s.Confidence })
+	c.BySuite, c.ByLang = map[string]HeldOut{}, map[string]HeldOut{}
+	group := func(key func(Sample) string, into map[string]HeldOut) {
+		parts := map[string][]Sample{}
+		for _, s := range test {
+			parts[key(s)] = append(parts[key(s)], s)
+		}
+		for k, ss := range parts {
+			into[k] = heldOut(m, ss, o.TargetPrecision, nil)
+		}
+	}
+	group(func(s Sample) string { return s.Suite }, c.BySuite)
+	group(func(s Sample) string { return s.Lang }, c.ByLang)
+	return c, nil
+}
+
+func twoClasses(split string, ss []Sample) error {
+	pos := 0
+	for _, s := range ss {
+		if s.Correct {
+			pos++
+		}
+	}
+	if pos == 0 || pos == len(ss) {
+		return fmt.Errorf("%w: the %s split has %d samples, %d of them right: need both right and wrong answers", ErrCalibrate, split, len(ss), pos)
+	}
+	return nil
+}
+
+func featureNames(ss []Sample) []string {
+	seen := map[string]bool{}
+	for _, s := range ss {
+		for k := range s.Features {
+			seen[k] = true
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for k := range seen {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// logit is the model's raw logit, as answer.ConfidenceModel defines it.
+func logit(m answer.ConfidenceModel, f map[string]float64) float64 {
+	z := m.Intercept
+	names := make([]string, 0, len(f))
+	for k := range f {
+		names = append(names, k)
+	}
+	sort.Strings(names) // a fixed summation order keeps results bit-identical
+	for _, k := range names {
+		z += m.Weights[k] * f[k]
+	}
+	return z
+}
+
+// Probability applies m to features as the engine does: the logistic
+// model, Platt scaling of the logit, then isotonic interpolation.
+func Probability(m answer.ConfidenceModel, f map[string]float64) float64 {
+	z := logit(m, f)
+	if m.Platt != nil {
+		z = m.Platt.A*z + m.Platt.B
+	}
+	p := sigmoid(z)
+	if len(m.Isotonic) > 0 {
+		p = interpolate(m.Isotonic, p)
+	}
+	return p
+}
+
+func interpolate(pts []answer.CalPoint, x float64) float64 {
+	if x <= pts[0].X {
+		return pts[0].Y
+	}
+	last := pts[len(pts)-1]
+	if x >= last.X {
+		return last.Y
+	}
+	i := sort.Search(len(pts), func(i int) bool { return pts[i].X >= x })
+	a, b := pts[i-1], pts[i]
+	if b.X == a.X {
+		return b.Y
+	}
+	return a.Y + (b.Y-a.Y)*(x-a.X)/(b.X-a.X)
+}
+
+// score applies m to samples; a sample without features scores 0.
+func score(m answer.ConfidenceModel, ss []Sample) ([]float64, []bool) {
+	p := make([]float64, len(ss))
+	y := make([]bool, len(ss))
+	for i, s := range ss {
+		if s.Features != nil {
+			p[i] = Probability(m, s.Features)
+		}
+		y[i] = s.Correct
+	}
+	return p, y
+}
+
+func heldOut(m answer.ConfidenceModel, ss []Sample, target float64, prob func(Sample) float64) HeldOut {
+	p, y := score(m, ss)
+	if prob != nil {
+		for i, s := range ss {
+			p[i] = prob(s)
+		}
+	}
+	h := HeldOut{N: len(ss), AUROC: Metric(AUROC(p, y))}
+	ece, _ := Reliability(p, y, 10)
+	h.ECE = Metric(ece)
+	rate, _ := AnswerRateAt(p, y, target)
+	h.AnswerRateAtTarget = Metric(rate)
+	thr := m.Threshold
+	if prob != nil {
+		h.Precision, h.Coverage = nan, nan
+		return h
+	}
+	answered, right := 0, 0
+	for i := range p {
+		if p[i] >= thr {
+			answered++
+			if y[i] {
+				right++
+			}
+		}
+	}
+	h.Precision, h.Coverage = ratio(right, answered), ratio(answered, len(p))
+	return h
+}
+
+// fitLogistic fits an L2-regularized logistic regression by Newton's method
+// on standardized features and returns it on the raw features.
+func fitLogistic(ss []Sample, names []string, l2 float64) (answer.ConfidenceModel, error) {
+	d := len(names)
+	n := len(ss)
+	mean := make([]float64, d)
+	sd := make([]float64, d)
+	for _, s := range ss {
+		for j, k := range names {
+			mean[j] += s.Features[k]
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	for _, s := range ss {
+		for j, k := range names {
+			v := s.Features[k] - mean[j]
+			sd[j] += v * v
+		}
+	}
+	for j := range sd {
+		sd[j] = math.Sqrt(sd[j] / float64(n))
+	}
+	// Design matrix with the intercept last; constant features are left out.
+	x := make([][]float64, n)
+	y := make([]float64, n)
+	for i, s := range ss {
+		row := make([]float64, d+1)
+		for j, k := range names {
+			if sd[j] > 1e-12 {
+				row[j] = (s.Features[k] - mean[j]) / sd[j]
+			}
+		}
+		row[d] = 1
+		x[i] = row
+		if s.Correct {
+			y[i] = 1
+		}
+	}
+	w := make([]float64, d+1)
+	for iter := 0; iter < 100; iter++ {
+		g := make([]float64, d+1)
+		h := make([][]float64, d+1)
+		for j := range h {
+			h[j] = make([]float64, d+1)
+		}
+		for i := range x {
+			z := 0.0
+			for j, v := range x[i] {
+				z += w[j] * v
+			}
+			p := sigmoid(z)
+			r := p * (1 - p)
+			for j, vj := range x[i] {
+				g[j] += (p - y[i]) * vj
+				for k := j; k <= d; k++ {
+					h[j][k] += r * vj * x[i][k]
+				}
+			}
+		}
+		for j := 0; j <= d; j++ {
+			for k := 0; k < j; k++ {
+				h[j][k] = h[k][j]
+			}
+		}
+		for j := 0; j < d; j++ { // no penalty on the intercept
+			g[j] += l2 * w[j]
+			h[j][j] += l2
+		}
+		step, err := solve(h, g)
+		if err != nil {
+			return answer.ConfidenceModel{}, fmt.Errorf("%w: %v", ErrCalibrate, err)
+		}
+		size := 0.0
+		for j := range w {
+			w[j] -= step[j]
+			size = math.Max(size, math.Abs(step[j]))
+		}
+		if size < 1e-10 {
+			break
+		}
+	}
+	m := answer.ConfidenceModel{Intercept: w[d], Weights: map[string]float64{}}
+	for j, k := range names {
+		if sd[j] > 1e-12 {
+			m.Weights[k] = w[j] / sd[j]
+			m.Intercept -= w[j] * mean[j] / sd[j]
+		} else {
+			m.Weights[k] = 0
+		}
+	}
+	return m, nil
+}
+
+// solve solves a·x = b by Gaussian elimination with partial pivoting.
+func solve(a [][]float64, b []float64) ([]float64, error) {
+	n := len(b)
+	m := make([][]float64, n)
+	for i := range a {
+		m[i] = append(append([]float64(nil), a[i]...), b[i])
+	}
+	for c := 0; c < n; c++ {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(m[p][c]) < 1e-12 {
+			return nil, errors.New("singular system")
+		}
+		m[c], m[p] = m[p], m[c]
+		for r := c + 1; r < n; r++ {
+			f := m[r][c] / m[c][c]
+			for k := c; k <= n; k++ {
+				m[r][k] -= f * m[c][k]
+			}
+		}
+	}
+	x := make([]float64, n)
+	for r := n - 1; r >= 0; r-- {
+		s := m[r][n]
+		for k := r + 1; k < n; k++ {
+			s -= m[r][k] * x[k]
+		}
+		x[r] = s / m[r][r]
+	}
+	return x, nil
+}
+
+// fitPlatt fits p = sigmoid(a·z + b) by Newton's method on the log loss,
+// with Platt's smoothed targets so that separable data stays finite.
+func fitPlatt(z []float64, y []bool) (a, b float64) {
+	npos := 0
+	for _, v := range y {
+		if v {
+			npos++
+		}
+	}
+	nneg := len(y) - npos
+	hi := (float64(npos) + 1) / (float64(npos) + 2)
+	lo := 1 / (float64(nneg) + 2)
+	t := make([]float64, len(y))
+	for i, v := range y {
+		if v {
+			t[i] = hi
+		} else {
+			t[i] = lo
+		}
+	}
+	a, b = 1, 0
+	for iter := 0; iter < 100; iter++ {
+		var ga, gb, haa, hab, hbb float64
+		for i := range z {
+			p := sigmoid(a*z[i] + b)
+			r := math.Max(p*(1-p), 1e-12)
+			ga += (p - t[i]) * z[i]
+			gb += p - t[i]
+			haa += r * z[i] * z[i]
+			hab += r * z[i]
+			hbb += r
+		}
+		haa += 1e-9
+		hbb += 1e-9
+		det := haa*hbb - hab*hab
+		if math.Abs(det) < 1e-18 {
+			break
+		}
+		da := (hbb*ga - hab*gb) / det
+		db := (haa*gb - hab*ga) / det
+		a, b = a-da, b-db
+		if math.Max(math.Abs(da), math.Abs(db)) < 1e-10 {
+			break
+		}
+	}
+	return a, b
+}
+
+// fitIsotonic fits a non-decreasing map from p to the rate of right answers
+// by pool-adjacent-violators and returns its points (block mean of p →
+// block rate), merged where p repeats.
+func fitIsotonic(p []float64, y []bool) []answer.CalPoint {
+	idx := sortedIdx(p, false)
+	type block struct{ sx, sy, n float64 }
+	var bs []block
+	for _, i := range idx {
+		v := 0.0
+		if y[i] {
+			v = 1
+		}
+		bs = append(bs, block{p[i], v, 1})
+		for len(bs) > 1 {
+			a, b := bs[len(bs)-2], bs[len(bs)-1]
+			if a.sy/a.n < b.sy/b.n && a.sx/a.n < b.sx/b.n {
+				break
+			}
+			bs = bs[:len(bs)-2]
+			bs = append(bs, block{a.sx + b.sx, a.sy + b.sy, a.n + b.n})
+		}
+	}
+	pts := make([]answer.CalPoint, 0, len(bs))
+	for _, b := range bs {
+		pts = append(pts, answer.CalPoint{X: b.sx / b.n, Y: b.sy / b.n})
+	}
+	return pts
+}
