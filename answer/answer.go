@@ -99,6 +99,12 @@ type Answer struct {
 	Decision   string // Answered or Escalated
 	Reason     string // escalation reason, "" when answered
 	TicketID   string // set when escalated
+	// Notice is the message shown to the customer when escalated (in the
+	// question's language), "" when answered.
+	Notice string
+	// Priority and Queue of the ticket when escalated.
+	Priority string
+	Queue    string
 	// Hits are the retrieved passages behind the answer, best first (for eval
 	// and debugging; the API exposes citations only).
 	Hits    []HitSummary
@@ -252,4 +258,30 @@ type Platt struct {
 type CalPoint struct {
 	X float64 `json:"x"`
 	Y float64 `json:"y"`
+}
+
+// Stream event types.
+const (
+	EventStatus = "status" // a stage of the answer path started
+	EventDelta  = "delta"  // a piece of the answer text
+	EventFinal  = "final"  // the complete Answer
+)
+
+// Stages reported in status events, in order; a path may skip some.
+const (
+	StageTriage   = "triage"
+	StageRetrieve = "retrieve"
+	StageGenerate = "generate"
+	StageEscalate = "escalate"
+)
+
+// Event is one step of a streamed answer: status events, then the answer
+// text in deltas (only text that is final and verified: never raw model
+// output), then one final event carrying the Answer. Escalations send no
+// deltas.
+type Event struct {
+	Type   string  // EventStatus, EventDelta or EventFinal
+	Stage  string  // for EventStatus: one of the Stage constants
+	Delta  string  // for EventDelta: the next piece of Answer.Text
+	Answer *Answer // for EventFinal
 }

@@ -1,0 +1,399 @@
+package answer
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Config tunes the engine. The zero value of a field means "the default"
+// where noted; start from DefaultConfig and override (a JSON config
+// section decodes over it, so that only changed keys need be given).
+type Config struct {
+	// Confidence maps features to a calibrated probability and holds the
+	// answer threshold.
+	Confidence ConfidenceModel `json:"confidence"`
+	// K is the number of passages retrieved (default 8).
+	K int `json:"k"`
+	// MaxQuestionBytes bounds a question (default 4000 bytes).
+	MaxQuestionBytes int `json:"max_question_bytes"`
+	// MaxSentences bounds an extractive answer (default 3).
+	MaxSentences int `json:"max_sentences"`
+	// GeneratePassages is the number of passages handed to a Generator
+	// (default 5).
+	GeneratePassages int `json:"generate_passages"`
+	// MinSupport is the Generation.SupportRatio below which a generated
+	// answer fails grounding (default 0.5).
+	MinSupport float64 `json:"min_support"`
+	// EscalateOnLLMError escalates with ReasonLLMUnavailable when the
+	// Generator fails, instead of falling back to an extractive answer.
+	EscalateOnLLMError bool `json:"escalate_on_llm_error"`
+	// EscalateSentiment is the sentiment at or above which a question goes
+	// to a person at once: "angry" (default), "negative" or "never".
+	EscalateSentiment string `json:"escalate_sentiment"`
+	// HistoryTurns is the number of previous turns used for follow-ups and
+	// handed to a Generator (default 6).
+	HistoryTurns int `json:"history_turns"`
+	// Human recognizes explicit requests for a person.
+	Human HumanRequest `json:"human"`
+	// Topics always go to a person (ReasonSensitiveTopic).
+	Topics []Topic `json:"topics"`
+	// Intents label questions for routing; the first matching rule wins,
+	// after Topics.
+	Intents []Topic `json:"intents"`
+	// Sentiment overrides or extends the built-in sentiment lexicon.
+	Sentiment SentimentLexicon `json:"sentiment"`
+	// Routes pick a ticket's queue; the first matching route wins.
+	Routes []Route `json:"routes"`
+	// DefaultQueue is the queue when no route matches (default "support").
+	DefaultQueue string `json:"default_queue"`
+	// Notices are the messages shown to an escalated customer, per
+	// language; {ticket} is replaced by the ticket id.
+	Notices map[string]string `json:"notices"`
+}
+
+// HumanRequest recognizes an explicit request for a person, per language
+// ("*" for all). Phrases always count. Words ("agent", "оператор", "客服")
+// count in a short message (at most ShortWords words, or 2·ShortWords Han
+// characters) or next to one of Verbs ("talk to an agent"), so that "user
+// agent string" or "人工智能" does not page a human.
+type HumanRequest struct {
+	Phrases    map[string][]string `json:"phrases"`
+	Words      map[string][]string `json:"words"`
+	Verbs      map[string][]string `json:"verbs"`
+	ShortWords int                 `json:"short_words"`
+}
+
+// Topic is a named set of keywords per language ("*" for all). A keyword
+// matches when its words occur consecutively in the question after
+// stemming and stopword removal ("delete my account" matches "please
+// delete my account!"), or as a substring when it is Chinese.
+type Topic struct {
+	Name     string              `json:"name"`
+	Keywords map[string][]string `json:"keywords"`
+}
+
+// Route sends tickets matching Intent and Lang (empty = any), and Reason
+// (empty = any), to Queue.
+type Route struct {
+	Intent string `json:"intent,omitempty"`
+	Lang   string `json:"lang,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	Queue  string `json:"queue"`
+}
+
+// SentimentLexicon extends the built-in lexicon: Words maps a word (or a
+// Russian stem prefix, or a Chinese phrase) to a negative weight (positive
+// values are negative sentiment; a negative value marks a positive word),
+// Intensifiers multiply the next word, Negators flip it. Keys are
+// languages.
+type SentimentLexicon struct {
+	Words        map[string]map[string]float64 `json:"words,omitempty"`
+	Intensifiers map[string][]string           `json:"intensifiers,omitempty"`
+	Negators     map[string][]string           `json:"negators,omitempty"`
+	// Negative and Angry are the score thresholds (defaults 1 and 3).
+	Negative float64 `json:"negative,omitempty"`
+	Angry    float64 `json:"angry,omitempty"`
+}
+
+//go:embed confidence.json
+var defaultConfidenceJSON []byte
+
+// DefaultConfidenceModel returns the confidence model shipped in the
+// binary (answer/confidence.json).
+func DefaultConfidenceModel() ConfidenceModel {
+	m, err := ParseConfidenceModel(defaultConfidenceJSON)
+	if err != nil {
+		panic("answer: shipped confidence.json: " + err.Error())
+	}
+	return m
+}
+
+// ParseConfidenceModel decodes and validates a confidence model file.
+func ParseConfidenceModel(data []byte) (ConfidenceModel, error) {
+	var m ConfidenceModel
+	if err := json.Unmarshal(data, &m); err != nil {
+		return ConfidenceModel{}, fmt.Errorf("confidence model: %w", err)
+	}
+	if err := m.Validate(); err != nil {
+		return ConfidenceModel{}, err
+	}
+	return m, nil
+}
+
+// Validate checks that every coefficient is finite, the threshold is a
+// probability and isotonic points are sorted probabilities.
+func (m ConfidenceModel) Validate() error {
+	finite := func(name string, v float64) error {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("confidence model: %s is not a finite number", name)
+		}
+		return nil
+	}
+	if err := finite("intercept", m.Intercept); err != nil {
+		return err
+	}
+	for k, w := range m.Weights {
+		if err := finite("weight "+k, w); err != nil {
+			return err
+		}
+	}
+	if m.Platt != nil {
+		if err := finite("platt.a", m.Platt.A); err != nil {
+			return err
+		}
+		if err := finite("platt.b", m.Platt.B); err != nil {
+			return err
+		}
+	}
+	if !(m.Threshold >= 0 && m.Threshold <= 1) {
+		return fmt.Errorf("confidence model: threshold %v is not in [0,1]", m.Threshold)
+	}
+	if !sort.SliceIsSorted(m.Isotonic, func(i, j int) bool { return m.Isotonic[i].X < m.Isotonic[j].X }) {
+		return fmt.Errorf("confidence model: isotonic points are not sorted by x")
+	}
+	for _, p := range m.Isotonic {
+		if !(p.X >= 0 && p.X <= 1 && p.Y >= 0 && p.Y <= 1) {
+			return fmt.Errorf("confidence model: isotonic point (%v, %v) is not in [0,1]²", p.X, p.Y)
+		}
+	}
+	return nil
+}
+
+// Logit is the model's raw logit for features (without calibration),
+// filling each feature's Contribution. Features without a weight
+// contribute nothing.
+func (m ConfidenceModel) Logit(features []Feature) float64 {
+	z := m.Intercept
+	for i := range features {
+		c := m.Weights[features[i].Name] * features[i].Value
+		features[i].Contribution = c
+		z += c
+	}
+	return z
+}
+
+// Probability is the calibrated probability for features: the logistic
+// model, then Platt scaling, then isotonic calibration when present. It
+// fills each feature's Contribution.
+func (m ConfidenceModel) Probability(features []Feature) float64 {
+	z := m.Logit(features)
+	if m.Platt != nil {
+		z = m.Platt.A*z + m.Platt.B
+	}
+	p := sigmoid(z)
+	if len(m.Isotonic) > 0 {
+		p = interpolate(m.Isotonic, p)
+	}
+	return p
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// interpolate evaluates the piecewise-linear curve pts at x, clamping at
+// the ends.
+func interpolate(pts []CalPoint, x float64) float64 {
+	if x <= pts[0].X {
+		return pts[0].Y
+	}
+	last := pts[len(pts)-1]
+	if x >= last.X {
+		return last.Y
+	}
+	i := sort.Search(len(pts), func(i int) bool { return pts[i].X >= x })
+	a, b := pts[i-1], pts[i]
+	if b.X == a.X {
+		return b.Y
+	}
+	return a.Y + (b.Y-a.Y)*(x-a.X)/(b.X-a.X)
+}
+
+// DefaultConfig returns the shipped configuration.
+func DefaultConfig() Config {
+	return Config{
+		Confidence:        DefaultConfidenceModel(),
+		K:                 8,
+		MaxQuestionBytes:  4000,
+		MaxSentences:      3,
+		GeneratePassages:  5,
+		MinSupport:        0.5,
+		EscalateSentiment: "angry",
+		HistoryTurns:      6,
+		Human:             defaultHuman(),
+		Topics:            defaultTopics(),
+		Intents:           defaultIntents(),
+		Routes: []Route{
+			{Intent: "legal_threat", Queue: "legal"},
+			{Intent: "refund_dispute", Queue: "billing"},
+			{Intent: "chargeback", Queue: "billing"},
+			{Intent: "billing", Queue: "billing"},
+			{Intent: "account_deletion", Queue: "privacy"},
+			{Lang: "ru", Queue: "support-ru"},
+			{Lang: "zh", Queue: "support-zh"},
+		},
+		DefaultQueue: "support",
+		Notices: map[string]string{
+			"en": "I have passed your question to our support team (ticket {ticket}); a person will reply soon.",
+			"ru": "Я передал ваш вопрос в службу поддержки (обращение {ticket}); сотрудник скоро ответит.",
+			"zh": "您的问题已转交人工客服（工单 {ticket}），工作人员会尽快回复您。",
+		},
+	}
+}
+
+// withDefaults fills zero fields of c from DefaultConfig.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Confidence.Weights == nil && c.Confidence.Intercept == 0 && c.Confidence.Threshold == 0 {
+		c.Confidence = d.Confidence
+	}
+	if c.K <= 0 {
+		c.K = d.K
+	}
+	if c.MaxQuestionBytes <= 0 {
+		c.MaxQuestionBytes = d.MaxQuestionBytes
+	}
+	if c.MaxSentences <= 0 {
+		c.MaxSentences = d.MaxSentences
+	}
+	if c.GeneratePassages <= 0 {
+		c.GeneratePassages = d.GeneratePassages
+	}
+	if c.MinSupport <= 0 {
+		c.MinSupport = d.MinSupport
+	}
+	if c.EscalateSentiment == "" {
+		c.EscalateSentiment = d.EscalateSentiment
+	}
+	if c.HistoryTurns <= 0 {
+		c.HistoryTurns = d.HistoryTurns
+	}
+	if c.Human.Phrases == nil && c.Human.Words == nil {
+		c.Human = d.Human
+	}
+	if c.Topics == nil {
+		c.Topics = d.Topics
+	}
+	if c.Intents == nil {
+		c.Intents = d.Intents
+	}
+	if c.Routes == nil {
+		c.Routes = d.Routes
+	}
+	if c.DefaultQueue == "" {
+		c.DefaultQueue = d.DefaultQueue
+	}
+	if c.Notices == nil {
+		c.Notices = d.Notices
+	}
+	return c
+}
+
+// validate reports a configuration the engine cannot run with.
+func (c Config) validate() error {
+	if err := c.Confidence.Validate(); err != nil {
+		return err
+	}
+	switch c.EscalateSentiment {
+	case "angry", "negative", "never":
+	default:
+		return fmt.Errorf("escalate_sentiment %q: want angry, negative or never", c.EscalateSentiment)
+	}
+	if c.K > 100 {
+		return fmt.Errorf("k %d: at most 100", c.K)
+	}
+	if c.MinSupport > 1 {
+		return fmt.Errorf("min_support %v: at most 1", c.MinSupport)
+	}
+	for i, t := range c.Topics {
+		if t.Name == "" {
+			return fmt.Errorf("topic %d: empty name", i+1)
+		}
+	}
+	for i, r := range c.Routes {
+		if r.Queue == "" {
+			return fmt.Errorf("route %d: empty queue", i+1)
+		}
+	}
+	return nil
+}
+
+func defaultHuman() HumanRequest {
+	return HumanRequest{
+		Phrases: map[string][]string{
+			"en": {
+				"real person", "live person", "real human", "human being", "live agent", "human agent",
+				"talk to someone", "speak to someone", "speak with someone", "talk with someone",
+				"customer service representative", "support representative", "transfer me", "connect me to",
+				"talk to a person", "speak to a person",
+			},
+			"ru": {
+				"живой человек", "живого человека", "живым человеком", "с человеком", "позовите человека",
+				"соедините с", "переключите на", "свяжите с",
+			},
+			"zh": {"转人工", "人工客服", "人工服务", "真人", "接线员", "找客服", "转客服", "联系客服", "要客服"},
+		},
+		Words: map[string][]string{
+			"en": {"agent", "human", "person", "representative", "operator", "someone", "manager", "rep"},
+			"ru": {"оператор", "оператора", "оператором", "сотрудник", "сотрудника", "сотрудником", "менеджер", "менеджера", "менеджером", "человек", "человека", "человеком", "специалист", "специалиста"},
+			"zh": {"客服", "人工", "工作人员", "经理"},
+		},
+		Verbs: map[string][]string{
+			"en": {"talk", "speak", "connect", "transfer", "want", "need", "get", "give", "call", "chat"},
+			"ru": {"позовите", "позвать", "позови", "соедините", "соединить", "переключите", "хочу", "нужен", "нужна", "дайте", "свяжите", "поговорить", "говорить", "пообщаться"},
+			"zh": {"找", "转", "要", "接通", "联系", "叫", "我想和", "跟"},
+		},
+		ShortWords: 4,
+	}
+}
+
+func defaultTopics() []Topic {
+	return []Topic{
+		{Name: "legal_threat", Keywords: map[string][]string{
+			"en": {"lawyer", "attorney", "lawsuit", "sue you", "sue your", "going to sue", "will sue", "legal action", "take you to court", "small claims", "class action"},
+			"ru": {"суд", "в суд", "судом", "судиться", "адвокат", "адвоката", "юрист", "юриста", "иск", "исков", "претензия", "претензию", "прокуратура", "роспотребнадзор"},
+			"zh": {"律师", "起诉", "法院", "诉讼", "告你们", "消协", "投诉到"},
+		}},
+		{Name: "chargeback", Keywords: map[string][]string{
+			"en": {"chargeback", "charge back", "dispute the charge", "dispute with my bank", "dispute the payment"},
+			"ru": {"чарджбэк", "чарджбек", "оспорить платеж", "оспорить списание", "опротестовать платеж"},
+			"zh": {"拒付", "退单", "争议交易"},
+		}},
+		{Name: "refund_dispute", Keywords: map[string][]string{
+			"en": {"refund dispute", "refused my refund", "refused to refund", "denied my refund", "never got my refund", "never received my refund", "still no refund", "want my money back", "charged twice", "double charged", "unauthorized charge"},
+			"ru": {"не вернули деньги", "верните деньги", "верните мои деньги", "деньги не вернули", "отказали в возврате", "списали дважды", "двойное списание"},
+			"zh": {"退款纠纷", "拒绝退款", "不给退款", "还没收到退款", "把钱退给我", "重复扣款", "扣了两次"},
+		}},
+		{Name: "account_deletion", Keywords: map[string][]string{
+			"en": {"delete my account", "close my account", "remove my account", "delete my data", "erase my data", "gdpr"},
+			"ru": {"удалить мой аккаунт", "удалите мой аккаунт", "удалить аккаунт", "удалите аккаунт", "удаление аккаунта", "удалить мои данные", "удалите мои данные"},
+			"zh": {"注销账号", "注销账户", "删除账号", "删除账户", "删除我的账号", "删除我的数据", "注销我的"},
+		}},
+	}
+}
+
+func defaultIntents() []Topic {
+	return []Topic{
+		{Name: "billing", Keywords: map[string][]string{
+			"en": {"price", "cost", "pay", "payment", "invoice", "bill", "billing", "subscription", "refund", "charge", "plan", "discount"},
+			"ru": {"цена", "стоимость", "стоит", "оплата", "оплатить", "счет", "подписка", "подписку", "возврат", "тариф", "скидка"},
+			"zh": {"价格", "多少钱", "费用", "付款", "支付", "发票", "订阅", "退款", "套餐", "优惠"},
+		}},
+		{Name: "shipping", Keywords: map[string][]string{
+			"en": {"shipping", "delivery", "deliver", "order", "track", "package", "return"},
+			"ru": {"доставка", "доставку", "заказ", "посылка", "отследить"},
+			"zh": {"快递", "发货", "配送", "订单", "物流", "退货"},
+		}},
+		{Name: "account", Keywords: map[string][]string{
+			"en": {"login", "log in", "sign in", "password", "account", "email address", "two-factor", "2fa"},
+			"ru": {"войти", "вход", "пароль", "аккаунт", "учетная запись", "логин"},
+			"zh": {"登录", "密码", "账号", "账户", "注册"},
+		}},
+		{Name: "technical", Keywords: map[string][]string{
+			"en": {"error", "not working", "doesn't work", "broken", "reset", "connect", "wifi", "wi-fi", "update", "firmware", "install", "setup", "set up", "pair", "offline"},
+			"ru": {"ошибка", "не работает", "сломался", "сброс", "сбросить", "подключить", "подключение", "обновление", "прошивка", "установка", "настроить"},
+			"zh": {"错误", "不能用", "坏了", "重置", "连接", "无法", "更新", "固件", "安装", "设置", "配对", "离线"},
+		}},
+	}
+}

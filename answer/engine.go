@@ -1,0 +1,419 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/answerdesk/answerdesk/ingest/redact"
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// Retriever ranks passages for a query; retrieval.Store satisfies it.
+type Retriever interface {
+	Search(ctx context.Context, q retrieval.Query) (retrieval.Result, error)
+}
+
+var _ Retriever = retrieval.Store(nil)
+
+// Deps are the engine's collaborators. Retriever and Tickets are required.
+type Deps struct {
+	Retriever Retriever
+	Tickets   TicketWriter
+	// Conversations, when set, keeps the turns of conversations.
+	Conversations Conversations
+	// Generator, when set, writes answers; otherwise they are extractive.
+	Generator Generator
+	// Rewriter, when set, makes follow-ups standalone; otherwise (and when
+	// it fails) a heuristic does.
+	Rewriter Rewriter
+	// Embedder, when set, embeds questions for hybrid retrieval.
+	Embedder QueryEmbedder
+	Logger   *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Engine answers questions or escalates them. It is safe for concurrent use.
+type Engine struct {
+	cfg    Config
+	deps   Deps
+	log    *slog.Logger
+	now    func() time.Time
+	triage *triager
+}
+
+// maxConversationID bounds a conversation id.
+const maxConversationID = 128
+
+// New builds an engine; cfg's zero fields take DefaultConfig's values.
+func New(cfg Config, deps Deps) (*Engine, error) {
+	if deps.Retriever == nil {
+		return nil, errors.New("answer engine: no retriever")
+	}
+	if deps.Tickets == nil {
+		return nil, errors.New("answer engine: no ticket writer")
+	}
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("answer engine: %w", err)
+	}
+	e := &Engine{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now, triage: newTriager(cfg)}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	return e, nil
+}
+
+// Config returns the engine's effective configuration.
+func (e *Engine) Config() Config { return e.cfg }
+
+// Answer answers req or escalates it. Errors: ErrInvalidRequest (wrapped)
+// for a bad request; otherwise only failures that left no ticket behind
+// (the ticket writer failed, the context ended) — an unreachable index is
+// an escalation, not an error.
+func (e *Engine) Answer(ctx context.Context, req Request) (Answer, error) {
+	return e.Stream(ctx, req, nil)
+}
+
+// Stream is Answer reporting progress to emit (which may be nil): status
+// events as stages start, then the answer text in deltas once it is final
+// (never for an escalation), then the final Answer. emit is called from the
+// calling goroutine.
+func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Answer, error) {
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	start := e.now()
+	if err := e.validate(&req); err != nil {
+		return Answer{}, err
+	}
+	a := Answer{ID: uuid.NewString(), ConversationID: req.ConversationID, Question: req.Question,
+		Threshold: e.cfg.Confidence.Threshold, Created: start}
+	if a.ConversationID == "" {
+		a.ConversationID = uuid.NewString()
+	}
+
+	emit(Event{Type: EventStatus, Stage: StageTriage})
+	tr := e.triage.triage(req.Question, req.Lang)
+	history := e.history(ctx, req.Tenant, req.ConversationID)
+	standalone, askLang := e.standalone(ctx, history, req.Question)
+	if askLang != "" {
+		tr.Lang = askLang
+	}
+	a.Standalone, a.Lang, a.Intent, a.Sentiment = standalone, tr.Lang, tr.Intent, tr.Sentiment
+	a.Timings.Triage = e.now().Sub(start)
+
+	var reason string
+	switch {
+	case tr.HumanRequested:
+		reason = ReasonHumanRequested
+	case tr.Topic != "":
+		reason = ReasonSensitiveTopic
+	case tr.Sentiment == SentimentAngry && e.cfg.EscalateSentiment != "never",
+		tr.Sentiment == SentimentNegative && e.cfg.EscalateSentiment == "negative":
+		reason = ReasonNegativeSentiment
+	}
+
+	// Retrieve even when triage already decided, so that the ticket carries
+	// what the engine would have answered.
+	emit(Event{Type: EventStatus, Stage: StageRetrieve})
+	t0 := e.now()
+	res, err := e.retrieve(ctx, req.Tenant, standalone, req.Lang)
+	a.Timings.Retrieve = e.now().Sub(t0)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Answer{}, ctx.Err()
+		}
+		if !errors.Is(err, retrieval.ErrUnavailable) {
+			return Answer{}, fmt.Errorf("answer: retrieve: %w", err)
+		}
+		e.log.Warn("retrieval unavailable; escalating", "answer", a.ID, "tenant", req.Tenant, "err", err)
+		if reason == "" {
+			reason = ReasonRetrievalUnavailable
+		}
+	}
+	for _, h := range res.Hits {
+		a.Hits = append(a.Hits, HitSummary{ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title,
+			Score: h.Score, SparseScore: h.SparseScore, DenseScore: h.DenseScore})
+	}
+
+	q := newQuery(standalone, res)
+	hits := preferLang(res.Hits, tr.Lang)
+	c, ok := extract(hits, q, e.cfg.MaxSentences)
+	var gen *Generation
+	if !ok && reason == "" && err == nil {
+		reason = ReasonNoEvidence
+	}
+	if ok && e.deps.Generator != nil && reason == "" {
+		emit(Event{Type: EventStatus, Stage: StageGenerate})
+		t1 := e.now()
+		g, gerr := e.generate(ctx, hits, standalone, tr.Lang, history)
+		a.Timings.Generate = e.now().Sub(t1)
+		switch {
+		case gerr != nil && ctx.Err() != nil:
+			return Answer{}, ctx.Err()
+		case gerr != nil:
+			e.log.Warn("generator failed", "answer", a.ID, "err", gerr, "fallback", !e.cfg.EscalateOnLLMError)
+			if e.cfg.EscalateOnLLMError {
+				reason = ReasonLLMUnavailable
+			}
+		case g.gen.Abstained || strings.TrimSpace(g.gen.Text) == "" || len(g.gen.Cited) == 0 || g.gen.SupportRatio < e.cfg.MinSupport:
+			gen = &g.gen
+			reason = ReasonGroundingFailed
+		default:
+			gen = &g.gen
+			c = g.composed
+		}
+	}
+
+	if err == nil {
+		a.Features = computeFeatures(featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all})
+		a.Confidence = e.cfg.Confidence.Probability(a.Features)
+		if !ok {
+			a.Confidence = 0 // nothing to answer with
+		}
+		if reason == "" && a.Confidence < e.cfg.Confidence.Threshold {
+			reason = ReasonLowConfidence
+		}
+	}
+	text := ""
+	if ok {
+		text = c.text(tr.Lang)
+	}
+
+	if reason == "" {
+		a.Decision = Answered
+		a.Text = text
+		a.Citations = c.citations
+		for _, s := range c.sentences {
+			sep := " "
+			if tr.Lang == "zh" {
+				sep = ""
+			}
+			emit(Event{Type: EventDelta, Delta: s + sep})
+		}
+	} else {
+		emit(Event{Type: EventStatus, Stage: StageEscalate})
+		a.Decision, a.Reason = Escalated, reason
+		tk, err := e.escalate(ctx, req, &a, tr, history, text, c.citations)
+		if err != nil {
+			return Answer{}, err
+		}
+		a.TicketID, a.Priority, a.Queue = tk.ID, tk.Priority, tk.Queue
+		a.Notice = e.notice(tr.Lang, tk.ID)
+	}
+	e.record(ctx, req, a)
+	a.Timings.Total = e.now().Sub(start)
+	e.log.Info("answer", "answer", a.ID, "tenant", req.Tenant, "channel", req.Channel, "decision", a.Decision,
+		"reason", a.Reason, "confidence", round3(a.Confidence), "lang", a.Lang, "intent", a.Intent,
+		"sentiment", a.Sentiment, "ticket", a.TicketID, "hits", len(a.Hits), "total", a.Timings.Total)
+	if e.log.Enabled(ctx, slog.LevelDebug) {
+		e.log.Debug("answer question", "answer", a.ID, "question", truncate(redact.Text(req.Question), 200),
+			"standalone", truncate(redact.Text(standalone), 200))
+	}
+	final := a
+	emit(Event{Type: EventFinal, Answer: &final})
+	return a, nil
+}
+
+// validate checks and normalizes req.
+func (e *Engine) validate(req *Request) error {
+	switch {
+	case !utf8.ValidString(req.Question):
+		return fmt.Errorf("%w: question is not valid UTF-8", ErrInvalidRequest)
+	case len(req.Question) > e.cfg.MaxQuestionBytes:
+		return fmt.Errorf("%w: question is %d bytes, the limit is %d", ErrInvalidRequest, len(req.Question), e.cfg.MaxQuestionBytes)
+	case strings.TrimSpace(req.Question) == "":
+		return fmt.Errorf("%w: empty question", ErrInvalidRequest)
+	case req.Tenant == "":
+		return fmt.Errorf("%w: no tenant", ErrInvalidRequest)
+	case len(req.ConversationID) > maxConversationID || !utf8.ValidString(req.ConversationID):
+		return fmt.Errorf("%w: conversation id must be valid UTF-8 of at most %d bytes", ErrInvalidRequest, maxConversationID)
+	}
+	if strings.IndexFunc(req.Question, isControl) >= 0 {
+		req.Question = strings.Map(func(r rune) rune {
+			if isControl(r) {
+				return ' '
+			}
+			return r
+		}, req.Question)
+	}
+	req.Question = strings.TrimSpace(req.Question)
+	return nil
+}
+
+// isControl reports control characters other than newline and tab: they
+// carry nothing a support question needs and can corrupt logs and tickets.
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0)
+}
+
+// history returns the conversation's previous turns (at most
+// HistoryTurns); a failing store is logged, not fatal.
+func (e *Engine) history(ctx context.Context, tenant, conv string) []Message {
+	if conv == "" || e.deps.Conversations == nil {
+		return nil
+	}
+	turns, err := e.deps.Conversations.Turns(ctx, tenant, conv)
+	if err != nil {
+		e.log.Warn("conversation history unavailable", "conversation", conv, "err", err)
+		return nil
+	}
+	return turns
+}
+
+// standalone makes the question standalone: the Rewriter when set, the
+// heuristic otherwise or when the Rewriter fails.
+func (e *Engine) standalone(ctx context.Context, history []Message, question string) (string, string) {
+	if len(history) == 0 {
+		return question, ""
+	}
+	if len(history) > e.cfg.HistoryTurns {
+		history = history[len(history)-e.cfg.HistoryTurns:]
+	}
+	heur, lang := followUp(history, question)
+	if e.deps.Rewriter == nil {
+		return heur, lang
+	}
+	s, err := e.deps.Rewriter.Rewrite(ctx, history, question)
+	if err != nil || strings.TrimSpace(s) == "" || !utf8.ValidString(s) || len(s) > 4*e.cfg.MaxQuestionBytes {
+		if err != nil {
+			e.log.Warn("rewriter failed; using the heuristic", "err", err)
+		}
+		return heur, lang
+	}
+	return strings.TrimSpace(s), lang
+}
+
+// retrieve searches with the request's tenant, embedding the question when
+// an embedder is configured (falling back to sparse when it fails).
+func (e *Engine) retrieve(ctx context.Context, tenant, text, lang string) (retrieval.Result, error) {
+	q := retrieval.Query{Text: text, Tenant: tenant, K: e.cfg.K, Lang: lang}
+	if e.deps.Embedder != nil {
+		v, err := e.deps.Embedder.EmbedQuery(ctx, text)
+		if err != nil {
+			if ctx.Err() != nil {
+				return retrieval.Result{}, ctx.Err()
+			}
+			e.log.Warn("query embedding failed; sparse retrieval only", "err", err)
+		} else {
+			q.Dense = v
+		}
+	}
+	res, err := e.deps.Retriever.Search(ctx, q)
+	if err != nil && q.Dense != nil && errors.Is(err, retrieval.ErrModelMismatch) {
+		e.log.Warn("query embedding does not match the index; sparse retrieval only", "err", err)
+		q.Dense = nil
+		res, err = e.deps.Retriever.Search(ctx, q)
+	}
+	return res, err
+}
+
+// generated is a Generator's answer with its citations.
+type generated struct {
+	gen      Generation
+	composed composed
+}
+
+// generate asks the Generator for an answer from the first passages and
+// turns its citations into Citations. Only the verified Generation.Text is
+// used.
+func (e *Engine) generate(ctx context.Context, hits []retrieval.Hit, question, lang string, history []Message) (generated, error) {
+	n := min(len(hits), e.cfg.GeneratePassages)
+	in := GenerateInput{Question: question, Lang: lang, History: history}
+	for i, h := range hits[:n] {
+		in.Passages = append(in.Passages, Passage{N: i + 1, ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title,
+			URL: h.URL, Heading: h.Heading, Page: h.Page, Text: h.Text})
+	}
+	g, err := e.deps.Generator.Generate(ctx, in, nil)
+	if err != nil {
+		return generated{}, err
+	}
+	out := generated{gen: g}
+	c := composed{body: g.Text}
+	text := strings.TrimSpace(g.Text)
+	if text != "" {
+		c.sentences = []string{text}
+	}
+	seen := map[int]bool{}
+	for _, m := range g.Cited {
+		if m < 1 || m > n || seen[m] {
+			continue // a citation must point to a passage that was shown
+		}
+		seen[m] = true
+		h := hits[m-1]
+		c.cited = append(c.cited, h)
+		c.citations = append(c.citations, citation(m, h, bestQuote(h.Text, g.Text)))
+	}
+	out.gen.Cited = nil
+	for _, cit := range c.citations {
+		out.gen.Cited = append(out.gen.Cited, cit.N)
+	}
+	if len(c.cited) > 0 {
+		q := query{terms: map[string]bool{}}
+		for _, t := range retrieval.DefaultAnalyzer.Terms(g.Text) {
+			q.terms[t] = true
+		}
+		c.bestCoverage = 0
+		for _, s := range splitSentences(text) {
+			c.bestCoverage = max(c.bestCoverage, q.coverage(s))
+		}
+	}
+	out.composed = c
+	return out, nil
+}
+
+// bestQuote returns the sentence of passage sharing most terms with text.
+func bestQuote(passage, text string) string {
+	terms := map[string]bool{}
+	for _, t := range retrieval.DefaultAnalyzer.Terms(text) {
+		terms[t] = true
+	}
+	q := query{terms: terms}
+	best, bestCov := "", -1.0
+	for _, s := range splitSentences(passage) {
+		if c := q.coverage(s); c > bestCov {
+			best, bestCov = s, c
+		}
+	}
+	return best
+}
+
+// notice is the message an escalated customer sees.
+func (e *Engine) notice(lang, ticket string) string {
+	n, ok := e.cfg.Notices[lang]
+	if !ok {
+		n = e.cfg.Notices["en"]
+	}
+	return strings.ReplaceAll(n, "{ticket}", ticket)
+}
+
+// record appends the customer's turn and the reply to the conversation.
+func (e *Engine) record(ctx context.Context, req Request, a Answer) {
+	if e.deps.Conversations == nil {
+		return
+	}
+	reply := a.Text
+	if a.Decision == Escalated {
+		reply = a.Notice
+	}
+	now := e.now()
+	err := e.deps.Conversations.Append(ctx, req.Tenant, a.ConversationID,
+		Message{Role: RoleCustomer, Text: req.Question, At: a.Created},
+		Message{Role: RoleAssistant, Text: reply, At: now})
+	if err != nil {
+		e.log.Warn("conversation not recorded", "conversation", a.ConversationID, "answer", a.ID, "err", err)
+	}
+}
+
+func round3(v float64) float64 { return float64(int(v*1000+0.5)) / 1000 }

@@ -1,0 +1,149 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Priorities, lowest first.
+var priorities = []string{"low", "normal", "high", "urgent"}
+
+// reasonPriority is the base priority of an escalation reason (index into
+// priorities).
+var reasonPriority = map[string]int{
+	ReasonHumanRequested:       1,
+	ReasonNegativeSentiment:    2,
+	ReasonSensitiveTopic:       2,
+	ReasonNoEvidence:           1,
+	ReasonLowConfidence:        1,
+	ReasonGroundingFailed:      1,
+	ReasonLLMUnavailable:       1,
+	ReasonRetrievalUnavailable: 2,
+}
+
+// priority derives a ticket's priority from the reason, the topic and the
+// sentiment: negative raises it one level, angry two; legal threats and
+// chargebacks are urgent.
+func priority(reason string, tr Triage) string {
+	p, ok := reasonPriority[reason]
+	if !ok {
+		p = 1
+	}
+	switch tr.Sentiment {
+	case SentimentNegative:
+		p++
+	case SentimentAngry:
+		p += 2
+	}
+	if tr.Topic == "legal_threat" || tr.Topic == "chargeback" {
+		p = 3
+	}
+	return priorities[min(p, len(priorities)-1)]
+}
+
+// route picks the queue: the first route matching intent, language and
+// reason.
+func (e *Engine) route(intent, lang, reason string) string {
+	for _, r := range e.cfg.Routes {
+		if (r.Intent == "" || r.Intent == intent) && (r.Lang == "" || r.Lang == lang) && (r.Reason == "" || r.Reason == reason) {
+			return r.Queue
+		}
+	}
+	return e.cfg.DefaultQueue
+}
+
+// escalate writes the ticket for a. attempted and cites are the answer the
+// engine would have given, for the agent's benefit.
+func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage, history []Message, attempted string, cites []Citation) (Ticket, error) {
+	transcript := make([]Message, 0, len(history)+1)
+	transcript = append(transcript, history...)
+	transcript = append(transcript, Message{Role: RoleCustomer, Text: req.Question, At: a.Created})
+	t := Ticket{
+		Tenant:         req.Tenant,
+		Status:         "open",
+		Subject:        subject(req.Question),
+		Summary:        e.summary(a, tr, cites),
+		Lang:           tr.Lang,
+		Intent:         tr.Intent,
+		Priority:       priority(a.Reason, tr),
+		Queue:          e.route(tr.Intent, tr.Lang, a.Reason),
+		Reason:         a.Reason,
+		ConversationID: a.ConversationID,
+		Customer:       req.Customer,
+		Transcript:     transcript,
+		Attempted:      attempted,
+		Citations:      cites,
+		Confidence:     a.Confidence,
+		Created:        e.now(),
+	}
+	t.Updated = t.Created
+	saved, err := e.deps.Tickets.CreateTicket(ctx, t)
+	if err != nil {
+		return Ticket{}, fmt.Errorf("answer: escalate (%s): create ticket: %w", a.Reason, err)
+	}
+	if saved.Priority == "" {
+		saved.Priority = t.Priority
+	}
+	if saved.Queue == "" {
+		saved.Queue = t.Queue
+	}
+	return saved, nil
+}
+
+// subject is the question's first line, at most 80 characters.
+func subject(q string) string {
+	if i := strings.IndexByte(q, '\n'); i >= 0 {
+		q = q[:i]
+	}
+	q = strings.Join(strings.Fields(q), " ")
+	r := []rune(q)
+	if len(r) > 80 {
+		return string(r[:79]) + "…"
+	}
+	return q
+}
+
+var reasonText = map[string]string{
+	ReasonHumanRequested:       "the customer asked for a person",
+	ReasonNegativeSentiment:    "the customer is upset",
+	ReasonSensitiveTopic:       "the topic must be handled by a person",
+	ReasonNoEvidence:           "the knowledge base has nothing on this",
+	ReasonLowConfidence:        "the best answer found was not reliable enough",
+	ReasonGroundingFailed:      "the drafted answer was not supported by the sources",
+	ReasonLLMUnavailable:       "the answer model was unavailable",
+	ReasonRetrievalUnavailable: "the knowledge base was unavailable",
+}
+
+// summary is a one-paragraph brief for the agent.
+func (e *Engine) summary(a *Answer, tr Triage, cites []Citation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Escalated: %s (%s).", reasonText[a.Reason], a.Reason)
+	if tr.Topic != "" {
+		fmt.Fprintf(&b, " Topic: %s.", tr.Topic)
+	}
+	fmt.Fprintf(&b, " Intent: %s. Language: %s. Sentiment: %s.", tr.Intent, tr.Lang, tr.Sentiment)
+	if a.Features != nil {
+		fmt.Fprintf(&b, " Confidence %s (threshold %s).", strconv.FormatFloat(a.Confidence, 'f', 2, 64),
+			strconv.FormatFloat(a.Threshold, 'f', 2, 64))
+	}
+	if a.Standalone != "" && a.Standalone != a.Question {
+		fmt.Fprintf(&b, " Read as: %q.", subject(a.Standalone))
+	}
+	if len(cites) > 0 {
+		b.WriteString(" Sources tried:")
+		for i, c := range cites {
+			if i == 3 {
+				break
+			}
+			sep := ";"
+			if i == 0 {
+				sep = ""
+			}
+			fmt.Fprintf(&b, "%s [%d] %s", sep, c.N, c.Title)
+		}
+		b.WriteString(".")
+	}
+	return b.String()
+}

@@ -1,0 +1,296 @@
+package answer
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// query is the analyzed question the answer is built for.
+type query struct {
+	terms map[string]bool // distinct query terms found in the index
+	all   int             // distinct analyzed query terms, found or not
+}
+
+func newQuery(text string, res retrieval.Result) query {
+	all := map[string]bool{}
+	for _, t := range retrieval.DefaultAnalyzer.Terms(text) {
+		all[t] = true
+	}
+	q := query{terms: make(map[string]bool, len(res.Terms)), all: len(all)}
+	for _, t := range res.Terms {
+		if all[t] {
+			q.terms[t] = true
+		}
+	}
+	if len(res.Terms) > 0 && len(q.terms) == 0 {
+		// A store that reports terms of its own analysis: trust it.
+		for _, t := range res.Terms {
+			q.terms[t] = true
+		}
+	}
+	return q
+}
+
+// coverage is the share of the query's indexed terms that text contains.
+func (q query) coverage(text string) float64 {
+	if len(q.terms) == 0 {
+		return 0
+	}
+	seen := 0
+	found := make(map[string]bool, len(q.terms))
+	for _, t := range retrieval.DefaultAnalyzer.Terms(text) {
+		if q.terms[t] && !found[t] {
+			found[t] = true
+			seen++
+		}
+	}
+	return float64(seen) / float64(len(q.terms))
+}
+
+// composed is an answer drafted from passages.
+type composed struct {
+	sentences []string // each with its [n] marker
+	cited     []retrieval.Hit
+	citations []Citation
+	faq       bool
+	// bestCoverage is the query coverage of the best answer sentence (the
+	// whole entry for an FAQ answer).
+	bestCoverage float64
+	// body is the answer text without markers, for agreement checks.
+	body string
+}
+
+func (c composed) text(lang string) string {
+	sep := " "
+	if lang == "zh" {
+		sep = ""
+	}
+	return strings.Join(c.sentences, sep)
+}
+
+// preferLang orders hits so that passages in lang come first when the KB
+// has a comparably good one: a hit in lang scoring at least half the top
+// score. Hits of unknown language count as matching.
+func preferLang(hits []retrieval.Hit, lang string) []retrieval.Hit {
+	if len(hits) == 0 || hits[0].Lang == "" || hits[0].Lang == lang {
+		return hits
+	}
+	top := hits[0].Score
+	found := false
+	for _, h := range hits[1:] {
+		if (h.Lang == lang || h.Lang == "") && h.Score >= top/2 {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return hits
+	}
+	out := make([]retrieval.Hit, 0, len(hits))
+	for _, h := range hits {
+		if h.Lang == lang || h.Lang == "" {
+			out = append(out, h)
+		}
+	}
+	for _, h := range hits {
+		if h.Lang != lang && h.Lang != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// faqAnswer returns the answer part of an FAQ chunk ("question\nanswer").
+func faqAnswer(h retrieval.Hit) string {
+	text := strings.TrimSpace(h.Text)
+	if h.Title != "" && strings.HasPrefix(text, h.Title) {
+		if rest := strings.TrimSpace(text[len(h.Title):]); rest != "" {
+			return rest
+		}
+	}
+	if i := strings.IndexByte(text, '\n'); i > 0 {
+		if rest := strings.TrimSpace(text[i+1:]); rest != "" {
+			return rest
+		}
+	}
+	return text
+}
+
+// maxQuote bounds a citation's quoted span.
+const maxQuote = 600
+
+// extract composes an extractive answer from hits (already in preference
+// order): the FAQ entry's answer when the first hit is an FAQ, else the
+// best-supported sentences of the first passages. It returns ok=false when
+// no sentence shares a term with the question.
+func extract(hits []retrieval.Hit, q query, maxSentences int) (composed, bool) {
+	if len(hits) == 0 || len(q.terms) == 0 {
+		return composed{}, false
+	}
+	if top := hits[0]; top.Kind == retrieval.KindFAQ {
+		cov := q.coverage(retrieval.IndexText(top.Chunk))
+		if cov == 0 {
+			return composed{}, false
+		}
+		ans := faqAnswer(top)
+		c := composed{faq: true, bestCoverage: cov, body: ans, cited: []retrieval.Hit{top}}
+		c.sentences = []string{ans + " [1]"}
+		c.citations = []Citation{citation(1, top, ans)}
+		return c, true
+	}
+	type cand struct {
+		text    string
+		passage int // index in hits
+		pos     int
+		score   float64
+		cov     float64
+		terms   map[string]bool
+	}
+	var cands []cand
+	const passages = 3
+	for pi, h := range hits {
+		if pi == passages {
+			break
+		}
+		ctx := q.coverage(h.Title + "\n" + h.Heading)
+		for si, s := range splitSentences(h.Text) {
+			terms := map[string]bool{}
+			n := 0
+			for _, t := range retrieval.DefaultAnalyzer.Terms(s) {
+				n++
+				if q.terms[t] {
+					terms[t] = true
+				}
+			}
+			if len(terms) == 0 || n < 2 {
+				continue
+			}
+			cov := float64(len(terms)) / float64(len(q.terms))
+			cands = append(cands, cand{text: s, passage: pi, pos: si, cov: cov, terms: terms,
+				score: cov + 0.25*ctx - 0.05*float64(pi)})
+		}
+	}
+	if len(cands) == 0 {
+		return composed{}, false
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	best := cands[0]
+	picked := []cand{best}
+	covered := map[string]bool{}
+	for t := range best.terms {
+		covered[t] = true
+	}
+	for _, c := range cands[1:] {
+		if len(picked) == maxSentences {
+			break
+		}
+		adds := false
+		for t := range c.terms {
+			if !covered[t] {
+				adds = true
+			}
+		}
+		// A further sentence must add query terms, or be nearly as good
+		// and come from a passage already used (its context).
+		samePassage := false
+		for _, p := range picked {
+			if p.passage == c.passage && (c.pos == p.pos+1 || c.pos == p.pos-1) {
+				samePassage = true
+			}
+		}
+		if !(adds && c.score >= 0.5*best.score) && !(samePassage && c.score >= 0.75*best.score) {
+			continue
+		}
+		for t := range c.terms {
+			covered[t] = true
+		}
+		picked = append(picked, c)
+	}
+	// Read in passage order, then sentence order.
+	sort.Slice(picked, func(i, j int) bool {
+		if picked[i].passage != picked[j].passage {
+			return picked[i].passage < picked[j].passage
+		}
+		return picked[i].pos < picked[j].pos
+	})
+	out := composed{bestCoverage: best.cov}
+	num := map[int]int{} // passage index → citation n
+	quotes := map[int][]string{}
+	var body []string
+	for _, p := range picked {
+		n, ok := num[p.passage]
+		if !ok {
+			n = len(num) + 1
+			num[p.passage] = n
+			out.cited = append(out.cited, hits[p.passage])
+		}
+		s := truncate(p.text, maxQuote)
+		quotes[n] = append(quotes[n], s)
+		body = append(body, s)
+		out.sentences = append(out.sentences, s+" ["+strconv.Itoa(n)+"]")
+	}
+	for i, h := range out.cited {
+		out.citations = append(out.citations, citation(i+1, h, strings.Join(quotes[i+1], " … ")))
+	}
+	out.body = strings.Join(body, " ")
+	return out, true
+}
+
+func citation(n int, h retrieval.Hit, quote string) Citation {
+	return Citation{N: n, ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title, URL: h.URL, Page: h.Page,
+		Heading: h.Heading, Quote: truncate(quote, maxQuote), Score: h.Score}
+}
+
+// truncate shortens s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
+}
+
+// splitSentences splits a passage into sentences: after ., ! or ? followed
+// by a space, after CJK sentence punctuation, and at line breaks (list
+// items and table rows read as sentences).
+func splitSentences(text string) []string {
+	var out []string
+	start := 0
+	add := func(end int) {
+		if s := strings.TrimSpace(text[start:end]); s != "" {
+			out = append(out, strings.Join(strings.Fields(s), " "))
+		}
+		start = end
+	}
+	for i := 0; i < len(text); {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		end := i + w
+		switch r {
+		case '。', '！', '？', '；':
+			for end < len(text) {
+				q, qw := utf8.DecodeRuneInString(text[end:])
+				if !strings.ContainsRune(`"'”’»)]）」`, q) {
+					break
+				}
+				end += qw
+			}
+			add(end)
+		case '.', '!', '?':
+			if end >= len(text) || text[end] == ' ' || text[end] == '\t' || text[end] == '\n' {
+				add(end)
+			}
+		case '\n':
+			add(end)
+		}
+		i = end
+	}
+	add(len(text))
+	return out
+}

@@ -1,0 +1,315 @@
+package answer
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// Sentiments.
+const (
+	SentimentNeutral  = "neutral"
+	SentimentNegative = "negative"
+	SentimentAngry    = "angry"
+)
+
+// Triage is what the engine learns about a question before retrieving.
+type Triage struct {
+	Lang           string  // "en", "ru", "zh"
+	Sentiment      string  // SentimentNeutral, SentimentNegative or SentimentAngry
+	SentimentScore float64 // ≥ 0 negative evidence; < 0 positive
+	HumanRequested bool
+	Topic          string // the must-escalate topic matched, "" if none
+	Intent         string // a Topic name, an intent label, or "question"
+}
+
+// triager holds the compiled triage rules; it is immutable after
+// construction and safe for concurrent use.
+type triager struct {
+	human      humanRules
+	topics     []compiledTopic
+	intents    []compiledTopic
+	sentiment  lexicon
+	shortWords int
+}
+
+type humanRules struct {
+	phrases map[string][][]string // lang → phrases as raw word sequences
+	hanPh   []string              // Chinese phrases, matched as substrings
+	words   map[string]map[string]bool
+	hanW    []string
+	verbs   map[string]map[string]bool
+	hanV    []string
+}
+
+type compiledTopic struct {
+	name  string
+	terms [][]string // analyzed keyword term sequences
+	han   []string   // Chinese keywords, matched as substrings
+}
+
+func newTriager(c Config) *triager {
+	t := &triager{shortWords: c.Human.ShortWords, sentiment: newLexicon(c.Sentiment)}
+	if t.shortWords <= 0 {
+		t.shortWords = 2
+	}
+	t.human = humanRules{phrases: map[string][][]string{}, words: map[string]map[string]bool{}, verbs: map[string]map[string]bool{}}
+	for lang, ps := range c.Human.Phrases {
+		for _, p := range ps {
+			if hasHan(p) {
+				t.human.hanPh = append(t.human.hanPh, p)
+				continue
+			}
+			if w := rawWords(p); len(w) > 0 {
+				t.human.phrases[lang] = append(t.human.phrases[lang], w)
+			}
+		}
+	}
+	addSet := func(dst map[string]map[string]bool, han *[]string, src map[string][]string) {
+		for lang, ws := range src {
+			for _, w := range ws {
+				if hasHan(w) {
+					*han = append(*han, w)
+					continue
+				}
+				if dst[lang] == nil {
+					dst[lang] = map[string]bool{}
+				}
+				dst[lang][lower(w)] = true
+			}
+		}
+	}
+	addSet(t.human.words, &t.human.hanW, c.Human.Words)
+	addSet(t.human.verbs, &t.human.hanV, c.Human.Verbs)
+	t.topics = compileTopics(c.Topics)
+	t.intents = compileTopics(c.Intents)
+	return t
+}
+
+func compileTopics(ts []Topic) []compiledTopic {
+	out := make([]compiledTopic, 0, len(ts))
+	for _, t := range ts {
+		ct := compiledTopic{name: t.Name}
+		for _, kws := range t.Keywords {
+			for _, k := range kws {
+				if hasHan(k) {
+					ct.han = append(ct.han, lower(k))
+					continue
+				}
+				if terms := retrieval.DefaultAnalyzer.Terms(k); len(terms) > 0 {
+					ct.terms = append(ct.terms, terms)
+				}
+			}
+		}
+		out = append(out, ct)
+	}
+	return out
+}
+
+// triage classifies a question. hint is the caller's language, used when
+// it is one the engine knows.
+func (t *triager) triage(question, hint string) Triage {
+	low := lower(question)
+	terms := retrieval.DefaultAnalyzer.Terms(question)
+	words := rawWords(question)
+	tr := Triage{Lang: answerLang(question, hint)}
+	tr.SentimentScore = t.sentiment.score(question, words)
+	switch {
+	case tr.SentimentScore >= t.sentiment.angry:
+		tr.Sentiment = SentimentAngry
+	case tr.SentimentScore >= t.sentiment.negative:
+		tr.Sentiment = SentimentNegative
+	default:
+		tr.Sentiment = SentimentNeutral
+	}
+	tr.HumanRequested = t.humanRequested(low, words, terms)
+	for _, tp := range t.topics {
+		if tp.match(low, terms) {
+			tr.Topic = tp.name
+			tr.Intent = tp.name
+			break
+		}
+	}
+	if tr.Intent == "" {
+		tr.Intent = "question"
+		for _, in := range t.intents {
+			if in.match(low, terms) {
+				tr.Intent = in.name
+				break
+			}
+		}
+	}
+	return tr
+}
+
+// answerLang is the language to answer in: a known hint, else the
+// question's script, else English.
+func answerLang(question, hint string) string {
+	switch hint {
+	case "en", "ru", "zh":
+		return hint
+	}
+	if l := retrieval.DetectLang(question); l != "" {
+		return l
+	}
+	return "en"
+}
+
+func (ct compiledTopic) match(low string, terms []string) bool {
+	for _, h := range ct.han {
+		if strings.Contains(low, h) {
+			return true
+		}
+	}
+	for _, seq := range ct.terms {
+		if containsSeq(terms, seq) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsSeq reports whether seq occurs consecutively in s.
+func containsSeq(s, seq []string) bool {
+	if len(seq) == 0 || len(seq) > len(s) {
+		return false
+	}
+outer:
+	for i := 0; i+len(seq) <= len(s); i++ {
+		for j := range seq {
+			if s[i+j] != seq[j] {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// humanRequested reports an explicit request for a person.
+func (t *triager) humanRequested(low string, words, terms []string) bool {
+	h := &t.human
+	for _, ps := range h.phrases {
+		for _, p := range ps {
+			if containsSeq(words, p) {
+				return true
+			}
+		}
+	}
+	// "人工智能" (artificial intelligence) is not a request for 人工.
+	lowHan := strings.ReplaceAll(low, "人工智能", "")
+	for _, p := range h.hanPh {
+		if strings.Contains(lowHan, p) {
+			return true
+		}
+	}
+	short := len(terms) <= t.shortWords
+	if hanCount(low) > 0 {
+		short = hanCount(lowHan) <= 3*t.shortWords && len(words) <= t.shortWords
+	}
+	for i, w := range words {
+		for lang, ws := range h.words {
+			if !ws[w] {
+				continue
+			}
+			if short {
+				return true
+			}
+			vs := h.verbs[lang]
+			// A verb up to three words before the word ("talk to an agent");
+			// Russian word order is free, so after it too.
+			for j := max(0, i-3); j < i; j++ {
+				if vs[words[j]] {
+					return true
+				}
+			}
+			if lang == "ru" {
+				for j := i + 1; j < len(words) && j <= i+3; j++ {
+					if vs[words[j]] {
+						return true
+					}
+				}
+			}
+		}
+	}
+	for _, w := range h.hanW {
+		at := strings.Index(lowHan, w)
+		if at < 0 {
+			continue
+		}
+		if short {
+			return true
+		}
+		before := lastRunes(lowHan[:at], 3)
+		for _, v := range h.hanV {
+			if strings.Contains(before, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lastRunes returns the last n runes of s.
+func lastRunes(s string, n int) string {
+	i := len(s)
+	for ; n > 0 && i > 0; n-- {
+		_, w := utf8.DecodeLastRuneInString(s[:i])
+		i -= w
+	}
+	return s[i:]
+}
+
+// lower lowercases and folds ё to е.
+func lower(s string) string {
+	return strings.ReplaceAll(strings.ToLower(s), "ё", "е")
+}
+
+// rawWords splits text into lowercase words of letters and digits (Han
+// characters excluded), keeping inner apostrophes ("don't").
+func rawWords(text string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, strings.Trim(b.String(), "'’"))
+			b.Reset()
+		}
+	}
+	for _, r := range text {
+		switch {
+		case isHanRune(r):
+			flush()
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			r = unicode.ToLower(r)
+			if r == 'ё' {
+				r = 'е'
+			}
+			b.WriteRune(r)
+		case (r == '\'' || r == '’') && b.Len() > 0:
+			b.WriteRune('\'')
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+func isHanRune(r rune) bool {
+	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r))
+}
+
+func hasHan(s string) bool { return hanCount(s) > 0 }
+
+func hanCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if isHanRune(r) {
+			n++
+		}
+	}
+	return n
+}
