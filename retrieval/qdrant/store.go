@@ -711,3 +711,14 @@ func (s *Store) DropCollections(ctx context.Context) error {
 	}
 	return nil
 }
+
+// AvgLen is the collection's running average chunk length (in analyzer
+// terms), the BM25 average that new sparse vectors are computed with when
+// Config.AvgLen is zero.
+func (s *Store) AvgLen(ctx context.Context) (float64, error) {
+	m, err := s.readMeta(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("average chunk length: %w", err)
+	}
+	return m.avgLen(), nil
+}

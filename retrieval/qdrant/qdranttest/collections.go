@@ -40,7 +40,9 @@ type collection struct {
 	sparse  map[string]*qdrant.SparseVectorParams
 	indexes map[string]*qdrant.PayloadSchemaInfo
 	points  map[string]*point
-	df      map[string]map[uint32]int
+	// post is the inverted index of each sparse vector: dimension → points
+	// that have it; its sizes are the document frequencies.
+	post map[string]map[uint32]map[string]*point
 }
 
 func (d *db) get(name string) (*collection, error) {
@@ -71,7 +73,7 @@ func (s *collectionsService) Create(_ context.Context, req *qdrant.CreateCollect
 		sparse:  map[string]*qdrant.SparseVectorParams{},
 		indexes: map[string]*qdrant.PayloadSchemaInfo{},
 		points:  map[string]*point{},
-		df:      map[string]map[uint32]int{},
+		post:    map[string]map[uint32]map[string]*point{},
 	}
 	switch vc := req.GetVectorsConfig().GetConfig().(type) {
 	case nil:
@@ -90,7 +92,7 @@ func (s *collectionsService) Create(_ context.Context, req *qdrant.CreateCollect
 	}
 	for name, p := range req.GetSparseVectorsConfig().GetMap() {
 		c.sparse[name] = p
-		c.df[name] = map[uint32]int{}
+		c.post[name] = map[uint32]map[string]*point{}
 	}
 	c.params = &qdrant.CollectionParams{
 		ShardNumber:            max(req.GetShardNumber(), 1),

@@ -2,14 +2,28 @@ package qdranttest
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/qdrant/go-client/qdrant"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 )
 
+var paths sync.Map // string → []string
+
 // parsePath splits a payload key path: "a.b", `a."b.c"`, "a[].b".
 func parsePath(path string) ([]string, error) {
+	if v, ok := paths.Load(path); ok {
+		return v.([]string), nil
+	}
+	parts, err := splitPath(path)
+	if err == nil {
+		paths.Store(path, parts)
+	}
+	return parts, err
+}
+
+func splitPath(path string) ([]string, error) {
 	var parts []string
 	for i := 0; i < len(path); {
 		if path[i] == '"' {
@@ -53,8 +67,12 @@ func values(payload map[string]*qdrant.Value, path string) ([]*qdrant.Value, err
 	if err != nil {
 		return nil, err
 	}
-	cur := []*qdrant.Value{qdrant.NewValueFromFields(payload)}
-	for _, part := range parts {
+	v, ok := payload[parts[0]]
+	if !ok {
+		return nil, nil
+	}
+	cur := []*qdrant.Value{v}
+	for _, part := range parts[1:] {
 		var next []*qdrant.Value
 		for _, v := range flatten(cur) {
 			if f, ok := v.GetStructValue().GetFields()[part]; ok {

@@ -155,7 +155,12 @@ func (c *collection) put(p *point) {
 	c.points[p.key] = p
 	for name, v := range p.sparse {
 		for _, i := range v.idx {
-			c.df[name][i]++
+			set := c.post[name][i]
+			if set == nil {
+				set = map[string]*point{}
+				c.post[name][i] = set
+			}
+			set[p.key] = p
 		}
 	}
 }
@@ -167,8 +172,9 @@ func (c *collection) remove(key string) {
 	}
 	for name, v := range old.sparse {
 		for _, i := range v.idx {
-			if c.df[name][i]--; c.df[name][i] == 0 {
-				delete(c.df[name], i)
+			delete(c.post[name][i], key)
+			if len(c.post[name][i]) == 0 {
+				delete(c.post[name], i)
 			}
 		}
 	}

@@ -127,7 +127,7 @@ func (c *collection) run(st stage, parent *qdrant.Filter) ([]hit, error) {
 			return nil, err
 		}
 	} else {
-		candidates, err := c.filtered(filter)
+		candidates, err := c.candidates(st, filter)
 		if err != nil {
 			return nil, err
 		}
@@ -278,7 +278,7 @@ func (c *collection) sparseScores(name string, idf bool, idx []uint32, vals []fl
 	for i, d := range idx {
 		w := vals[i]
 		if idf {
-			df := float64(c.df[name][d])
+			df := float64(len(c.post[name][d]))
 			w *= float32(math.Log((n-df+0.5)/(df+0.5) + 1))
 		}
 		q[d] += w
@@ -303,4 +303,33 @@ func (c *collection) sparseScores(name string, idf bool, idx []uint32, vals []fl
 	}
 	sortHits(hits)
 	return hits, nil
+}
+
+// candidates are the points a stage without prefetches ranks: for a sparse
+// query only the points sharing a dimension with it (from the inverted
+// index), otherwise all; filtered, in id order.
+func (c *collection) candidates(st stage, filter *qdrant.Filter) ([]*point, error) {
+	sv := st.query.GetNearest().GetSparse()
+	post, ok := c.post[st.using]
+	if sv == nil || !ok {
+		return c.filtered(filter)
+	}
+	seen := map[string]*point{}
+	for _, d := range sv.GetIndices() {
+		for k, p := range post[d] {
+			seen[k] = p
+		}
+	}
+	var out []*point
+	for _, p := range seen {
+		ok, err := matches(filter, p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
+	return out, nil
 }

@@ -1,0 +1,187 @@
+package qdrant_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/embedded"
+	"github.com/answerdesk/answerdesk/retrieval/qdrant"
+	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
+)
+
+// sharedDir finds ../shared next to the module root; absent, the test is
+// skipped unless ANSWERDESK_REQUIRE_SHARED is set.
+func sharedDir(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+	shared := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(filepath.Join(shared, "datasets")); err != nil {
+		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") != "" {
+			tb.Fatal("../shared/datasets not found next to the repository (ANSWERDESK_REQUIRE_SHARED is set)")
+		}
+		tb.Skip("ranking parity: ../shared not found")
+	}
+	return shared
+}
+
+type suiteQuery struct {
+	Text       string   `json:"text"`
+	Relevant   []string `json:"relevant"`
+	Answerable bool     `json:"answerable"`
+}
+
+func readQueries(tb testing.TB, path string) []suiteQuery {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var qs []suiteQuery
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var q suiteQuery
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			tb.Fatalf("%s: %v", path, err)
+		}
+		if q.Answerable {
+			qs = append(qs, q)
+		}
+	}
+	return qs
+}
+
+func ingestCorpus(tb testing.TB, s retrieval.Store, dir string) {
+	tb.Helper()
+	p := ingest.NewPipeline(s, ingest.CoreLoaders(), nil, nil)
+	sum, err := p.IngestPaths(context.Background(), []string{filepath.Join(dir, "corpus.jsonl")}, ingest.Options{})
+	if err != nil || len(sum.Failed) > 0 {
+		tb.Fatalf("ingest %s: %v %v", dir, err, sum.Failed)
+	}
+}
+
+// ndcg10 is document-level nDCG@10 over the answerable queries, measured
+// as retrieval/embedded measures it (30 chunks, first hit per document).
+func ndcg10(tb testing.TB, s retrieval.Store, qs []suiteQuery) float64 {
+	tb.Helper()
+	total := 0.0
+	for _, q := range qs {
+		res, err := s.Search(context.Background(), retrieval.Query{Text: q.Text, Tenant: retrieval.DefaultTenant, K: 30})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rel := map[string]bool{}
+		for _, r := range q.Relevant {
+			rel[r] = true
+		}
+		seen := map[string]bool{}
+		dcg, rank := 0.0, 0
+		for _, h := range res.Hits {
+			if seen[h.DocumentID] {
+				continue
+			}
+			seen[h.DocumentID] = true
+			if rank++; rank > 10 {
+				break
+			}
+			if rel[h.DocumentID] {
+				dcg += 1 / math.Log2(float64(rank+1))
+			}
+		}
+		idcg := 0.0
+		for i := 0; i < min(len(rel), 10); i++ {
+			idcg += 1 / math.Log2(float64(i+2))
+		}
+		total += dcg / idcg
+	}
+	return total / float64(len(qs))
+}
+
+// oneByOne hides the BatchReplacer of a store, so that the pipeline writes
+// one document per call.
+type oneByOne struct{ retrieval.Store }
+
+// TestRankingParity compares sparse-only nDCG@10 of the adapter (over the
+// in-process server) with the embedded store on two shared suites, with
+// the default running BM25 average length and with the exact average (a
+// second ingestion with Config.AvgLen fixed to the first one's final
+// average, which is what `store migrate` does).
+func TestRankingParity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ranking parity ingests two shared suites: skipped with -short")
+	}
+	shared := sharedDir(t)
+	ctx := context.Background()
+	srv := qdranttest.Start(t, qdranttest.Options{})
+	for _, name := range []string{"stackfaq-en", "xquad-ru"} {
+		dir := filepath.Join(shared, "datasets", name)
+		qs := readQueries(t, filepath.Join(dir, "queries.jsonl"))
+
+		emb, err := embedded.Open(ctx, t.TempDir(), embedded.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ingestCorpus(t, emb, dir)
+		ndE := ndcg10(t, emb, qs)
+		emb.Close()
+
+		running := openTest(t, srv.URL+"?collection=running_"+name, nil)
+		ingestCorpus(t, running, dir)
+		ndR := ndcg10(t, running, qs)
+		avg, err := running.AvgLen(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		running.Close()
+
+		exact := openTest(t, srv.URL+"?collection=exact_"+name, func(c *qdrant.Config) { c.AvgLen = avg })
+		ingestCorpus(t, exact, dir)
+		ndX := ndcg10(t, exact, qs)
+		exact.Close()
+
+		// Running average without batching: one document per write, so
+		// the first documents' vectors use the average of a few chunks.
+		single := openTest(t, srv.URL+"?collection=single_"+name, nil)
+		ingestCorpus(t, oneByOne{single}, dir)
+		ndS := ndcg10(t, single, qs)
+		single.Close()
+
+		t.Logf("%-12s %4d queries  nDCG@10 embedded %.4f | qdrant: running avgLen %.4f (Δ %+.4f), running one doc per write %.4f (Δ %+.4f), exact avgLen %.1f %.4f (Δ %+.4f)",
+			name, len(qs), ndE, ndR, ndR-ndE, ndS, ndS-ndE, avg, ndX, ndX-ndE)
+		if math.Abs(ndR-ndE) > 0.01 || math.Abs(ndX-ndE) > 0.01 || math.Abs(ndS-ndE) > 0.01 {
+			t.Errorf("%s: nDCG@10 differs by more than 0.01 from the embedded store", name)
+		}
+		if testing.Verbose() {
+			// Sensitivity to a wrong fixed average: measured, not asserted.
+			for _, f := range []float64{0.5, 2} {
+				wrong := openTest(t, srv.URL+"?collection=wrong_"+name, func(c *qdrant.Config) { c.AvgLen = avg * f })
+				ingestCorpus(t, wrong, dir)
+				nd := ndcg10(t, wrong, qs)
+				wrong.DropCollections(ctx)
+				wrong.Close()
+				t.Logf("%-12s fixed avgLen %.1f (%.1f× exact): nDCG@10 %.4f (Δ %+.4f)", name, avg*f, f, nd, nd-ndE)
+			}
+		}
+	}
+}
