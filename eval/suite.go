@@ -196,3 +196,5 @@ func hashFile(h io.Writer, path, name string) error {
 	}
 	return nil
 }
+
+func sha256Sum(s string) [32]byte { return sha256.Sum256([]byte(s)) }

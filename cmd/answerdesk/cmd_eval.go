@@ -1,0 +1,407 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/eval"
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+func init() {
+	register(&command{
+		name:    "eval",
+		usage:   "eval run|compare|calibrate [flags] …",
+		summary: "evaluate the engine on suites, compare reports against a baseline, fit the confidence model",
+		run:     runEval,
+	})
+	evalSubcommands = evalCommands()
+}
+
+// evalSubcommands are the subcommands of eval (set in init: their run
+// functions refer to them for help).
+var evalSubcommands map[string]*command
+
+func evalCommands() map[string]*command {
+	return map[string]*command{
+		"run": {
+			name:  "eval run",
+			usage: "eval run [--json F] [--html F] [--workers N] [--baseline F --max-drop X] SUITE_DIR…",
+			summary: "Ingest each suite's corpus (corpus.jsonl or docs/) into a throwaway index, ask every query through the\n" +
+				"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
+				"With --baseline, exit 1 when a metric regressed by more than --max-drop.",
+			run: runEvalRun,
+		},
+		"compare": {
+			name:    "eval compare",
+			usage:   "eval compare [--max-drop X] BASE.json NEW.json",
+			summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop.",
+			run:     runEvalCompare,
+		},
+		"calibrate": {
+			name:  "eval calibrate",
+			usage: "eval calibrate [--target-precision 0.95] [--method platt|isotonic] -o confidence.json SUITE_DIR…",
+			summary: "Run the suites, fit the confidence model (logistic regression over the engine's features with Platt or\n" +
+				"isotonic calibration) on a fixed split of the queries, pick the threshold reaching the target precision,\n" +
+				"print held-out figures only, and write the model the engine loads.",
+			run: runEvalCalibrate,
+		},
+	}
+}
+
+func runEval(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("eval: missing subcommand: run, compare or calibrate")
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprintln(e.stdout, "usage:")
+		for _, n := range []string{"run", "compare", "calibrate"} {
+			fmt.Fprintf(e.stdout, "  answerdesk %s\n", evalSubcommands[n].usage)
+		}
+		fmt.Fprintln(e.stdout, "\nRun 'answerdesk eval SUBCOMMAND --help' for its flags.")
+		return errHelp
+	}
+	c, ok := evalSubcommands[args[0]]
+	if !ok {
+		return usagef("eval: unknown subcommand %q: use run, compare or calibrate", args[0])
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+// evalCommon are the flags of the subcommands that run suites.
+type evalCommon struct {
+	workers    int
+	cache      bool
+	confidence string
+	quiet      bool
+	failures   int
+}
+
+func (o *evalCommon) register(fs *flag.FlagSet) {
+	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "queries asked concurrently (results do not depend on it)")
+	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash, and reuse it")
+	fs.StringVar(&o.confidence, "confidence", "", "confidence model JSON to use instead of the configured or shipped one")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
+	fs.IntVar(&o.failures, "failures", 25, "worst failures kept per suite")
+}
+
+// evalHarness wires the harness: the configured loaders and embedder, and
+// an answer.Engine over each suite's store with the configured generator.
+func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map[string]string, error) {
+	if o.workers < 1 || o.workers > 256 {
+		return nil, nil, usagef("eval: --workers must be between 1 and 256")
+	}
+	cfg := answer.DefaultConfig()
+	if err := e.configSection("answer", &cfg); err != nil {
+		return nil, nil, err
+	}
+	info := map[string]string{"store": "embedded (throwaway)", "confidence": "shipped (answer/confidence.json)"}
+	if e.config != "" {
+		info["confidence"] = "config " + e.config
+	}
+	if o.confidence != "" {
+		data, err := os.ReadFile(o.confidence)
+		if err != nil {
+			return nil, nil, fmt.Errorf("eval: %w", err)
+		}
+		m, err := answer.ParseConfidenceModel(data)
+		if err != nil {
+			return nil, nil, fmt.Errorf("eval: %s: %w", o.confidence, err)
+		}
+		cfg.Confidence = m
+		info["confidence"] = o.confidence
+	}
+	// Retrieval metrics go to rank 10: ask for at least ten passages.
+	cfg.K = max(cfg.K, 10)
+	info["k"] = fmt.Sprint(cfg.K)
+	info["threshold"] = fmt.Sprintf("%.4g", cfg.Confidence.Threshold)
+
+	gen, err := e.generator(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	info["generator"] = "extractive"
+	if gen != nil {
+		info["generator"] = "llm " + e.getenv("ANSWERDESK_LLM_PROVIDER")
+	}
+	qemb, err := e.queryEmbedder(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	demb, err := e.documentEmbedder(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	info["retrieval"] = "sparse"
+	cacheKey := ""
+	if demb != nil {
+		info["retrieval"] = "hybrid " + demb.Model()
+		cacheKey = demb.Model()
+	}
+	// The engine logs every answer at info level: keep warnings only.
+	engineLog := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := &eval.Harness{
+		Loaders:  loaderSet(),
+		Embedder: demb,
+		CacheKey: cacheKey,
+		NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
+			return answer.New(cfg, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}, Generator: gen, Embedder: qemb, Logger: engineLog})
+		},
+		Options: eval.Options{Workers: o.workers, MaxFailures: o.failures},
+		Log:     engineLog,
+	}
+	if o.cache {
+		h.CacheDir = filepath.Join(e.data, "eval-cache")
+		info["store"] = "embedded (cached in " + h.CacheDir + ")"
+	}
+	if !o.quiet {
+		p := newEvalProgress(e.stderr)
+		h.Phase = p.phase
+		h.Options.Progress = p.update
+	}
+	return h, info, nil
+}
+
+func runEvalRun(ctx context.Context, e *env, args []string) error {
+	c := evalSubcommands["run"]
+	fs := flag.NewFlagSet("eval run", flag.ContinueOnError)
+	var o evalCommon
+	o.register(fs)
+	jsonOut := fs.String("json", "", "write the report as JSON to this file")
+	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
+	baseline := fs.String("baseline", "", "compare against this JSON report; exit 1 on regression")
+	maxDrop := fs.Float64("max-drop", 0.01, "with --baseline: largest tolerated worsening of a metric")
+	overall := fs.Bool("overall-only", false, "with --baseline: gate whole suites only, not each language")
+	if err := e.parseFlags(c, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("eval run: no SUITE_DIR given")
+	}
+	if *maxDrop < 0 || *maxDrop > 1 {
+		return usagef("eval run: --max-drop must be between 0 and 1")
+	}
+	var base *eval.Report
+	if *baseline != "" {
+		var err error
+		if base, err = eval.ReadReport(*baseline); err != nil {
+			return err
+		}
+	}
+	h, info, err := e.evalHarness(ctx, o)
+	if err != nil {
+		return err
+	}
+	runs, err := h.Run(ctx, fs.Args()...)
+	if err != nil {
+		return err
+	}
+	rep := &eval.Report{Version: eval.ReportVersion, Engine: info}
+	for _, r := range runs {
+		rep.Suites = append(rep.Suites, r.Report)
+	}
+	if err := eval.WriteTable(e.stdout, rep); err != nil {
+		return err
+	}
+	if err := writeEvalOutputs(rep, *jsonOut, *htmlOut); err != nil {
+		return err
+	}
+	if base == nil {
+		return nil
+	}
+	return evalGate(e.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall}, *baseline)
+}
+
+func writeEvalOutputs(rep *eval.Report, jsonOut, htmlOut string) error {
+	if jsonOut != "" {
+		var buf bytes.Buffer
+		if err := eval.WriteJSON(&buf, rep); err != nil {
+			return err
+		}
+		if err := eval.WriteFile(jsonOut, buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	if htmlOut != "" {
+		var buf bytes.Buffer
+		if err := eval.WriteHTML(&buf, rep); err != nil {
+			return err
+		}
+		if err := eval.WriteFile(htmlOut, buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func evalGate(w io.Writer, base, cur *eval.Report, o eval.CompareOptions, baseName string) error {
+	deltas, err := eval.Compare(base, cur, o)
+	fmt.Fprintf(w, "\ncompared with %s (max drop %.4g):\n", baseName, o.MaxDrop)
+	if werr := eval.WriteDeltas(w, deltas); werr != nil {
+		return werr
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "no regression")
+	return nil
+}
+
+func runEvalCompare(ctx context.Context, e *env, args []string) error {
+	c := evalSubcommands["compare"]
+	fs := flag.NewFlagSet("eval compare", flag.ContinueOnError)
+	maxDrop := fs.Float64("max-drop", 0.01, "largest tolerated worsening of a metric")
+	overall := fs.Bool("overall-only", false, "gate whole suites only, not each language")
+	if err := e.parseFlags(c, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return usagef("eval compare: want BASE.json NEW.json")
+	}
+	if *maxDrop < 0 || *maxDrop > 1 {
+		return usagef("eval compare: --max-drop must be between 0 and 1")
+	}
+	base, err := eval.ReadReport(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	cur, err := eval.ReadReport(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	return evalGate(e.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall}, fs.Arg(0))
+}
+
+func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
+	c := evalSubcommands["calibrate"]
+	fs := flag.NewFlagSet("eval calibrate", flag.ContinueOnError)
+	var o evalCommon
+	o.register(fs)
+	target := fs.Float64("target-precision", 0.95, "precision the answer threshold must reach")
+	method := fs.String("method", "platt", "calibration of the logistic output: platt or isotonic")
+	l2 := fs.Float64("l2", 1, "ridge penalty on standardized weights")
+	out := fs.String("o", "", "write the fitted confidence model (JSON) to this file")
+	if err := e.parseFlags(c, fs, args); err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() == 0:
+		return usagef("eval calibrate: no SUITE_DIR given")
+	case *out == "":
+		return usagef("eval calibrate: -o FILE is required")
+	case !(*target > 0 && *target < 1):
+		return usagef("eval calibrate: --target-precision must be in (0,1)")
+	case *method != "platt" && *method != "isotonic":
+		return usagef("eval calibrate: --method must be platt or isotonic")
+	case !(*l2 > 0):
+		return usagef("eval calibrate: --l2 must be positive")
+	}
+	h, _, err := e.evalHarness(ctx, o)
+	if err != nil {
+		return err
+	}
+	runs, err := h.Run(ctx, fs.Args()...)
+	if err != nil {
+		return err
+	}
+	var samples []eval.Sample
+	var names []string
+	for _, r := range runs {
+		samples = append(samples, eval.Samples(r.Suite.Name, r.Results)...)
+		names = append(names, r.Suite.Name)
+	}
+	cal, err := eval.Calibrate(samples, eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, FittedOn: names})
+	if err != nil {
+		return err
+	}
+	if err := cal.Model.Validate(); err != nil {
+		return fmt.Errorf("eval calibrate: fitted model: %w", err)
+	}
+	if err := eval.WriteCalibration(e.stdout, cal, *target); err != nil {
+		return err
+	}
+	data, err := eval.MarshalModel(cal.Model)
+	if err != nil {
+		return err
+	}
+	if err := eval.WriteFile(*out, data); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s\n", *out)
+	if !cal.Reached {
+		return fmt.Errorf("eval calibrate: no threshold reaches precision %.3f on the calibration split; the model escalates everything", *target)
+	}
+	return nil
+}
+
+// evalProgress draws a progress bar per suite on a terminal, and one line
+// per phase otherwise.
+type evalProgress struct {
+	w     io.Writer
+	tty   bool
+	mu    sync.Mutex
+	suite string
+	start time.Time
+	last  time.Time
+	drawn bool
+}
+
+func newEvalProgress(w io.Writer) *evalProgress {
+	p := &evalProgress{w: w}
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			p.tty = true
+		}
+	}
+	return p
+}
+
+func (p *evalProgress) phase(suite, phase string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprintln(p.w)
+		p.drawn = false
+	}
+	p.suite, p.start = suite, time.Now()
+	if phase == "ingest" && p.tty {
+		fmt.Fprintf(p.w, "\r%s: ingesting…", suite)
+		p.drawn = true
+	}
+}
+
+func (p *evalProgress) update(done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if done == total {
+		if p.drawn {
+			fmt.Fprint(p.w, "\r")
+		}
+		fmt.Fprintf(p.w, "%s: %d/%d queries in %.1fs%s\n", p.suite, done, total, now.Sub(p.start).Seconds(), strings.Repeat(" ", 30))
+		p.drawn = false
+		return
+	}
+	if !p.tty || now.Sub(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = now
+	const width = 30
+	filled := width * done / max(total, 1)
+	el := now.Sub(p.start).Seconds()
+	eta := el / float64(max(done, 1)) * float64(total-done)
+	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d queries, %.0fs left ", p.suite, strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, eta)
+	p.drawn = true
+}

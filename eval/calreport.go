@@ -1,0 +1,70 @@
+package eval
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/answerdesk/answerdesk/answer"
+)
+
+// WriteCalibration prints a calibration's coefficients and its held-out
+// figures: overall, before (the engine's current confidence) and after, by
+// suite and by language.
+func WriteCalibration(w io.Writer, c *Calibration, target float64) error {
+	m := c.Model
+	fmt.Fprintf(w, "split: %d fit (with features), %d calibrate, %d test (held out; all figures below)\n", c.Fit, c.Calibrate, c.Test)
+	fmt.Fprintf(w, "model: intercept %.4f", m.Intercept)
+	names := make([]string, 0, len(m.Weights))
+	for k := range m.Weights {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(w, ", %s %.4f", k, m.Weights[k])
+	}
+	fmt.Fprintln(w)
+	if m.Platt != nil {
+		fmt.Fprintf(w, "platt: a %.4f b %.4f\n", m.Platt.A, m.Platt.B)
+	}
+	if len(m.Isotonic) > 0 {
+		fmt.Fprintf(w, "isotonic: %d points\n", len(m.Isotonic))
+	}
+	fmt.Fprintf(w, "threshold %.4f (lowest reaching precision %.3f on the calibration split)\n\n", m.Threshold, target)
+	t := newTable(w)
+	t.row("held out", "n", "AUROC", "ECE", "precision@thr", "answered@thr", fmt.Sprintf("best answer rate@%.0f%%", target*100))
+	line := func(name string, h HeldOut) {
+		t.row(name, fmt.Sprint(h.N), fmtMetric(h.AUROC), fmtMetric(h.ECE), fmtMetric(h.Precision), fmtMetric(h.Coverage), fmtMetric(h.AnswerRateAtTarget))
+	}
+	line("before (current model)", c.Before)
+	line("after: all", c.HeldOut)
+	for _, k := range sortedKeys(c.BySuite) {
+		line("after: "+k, c.BySuite[k])
+	}
+	for _, k := range sortedKeys(c.ByLang) {
+		line("after: lang "+k, c.ByLang[k])
+	}
+	return t.flush()
+}
+
+func sortedKeys(m map[string]HeldOut) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// MarshalModel encodes a confidence model as the engine loads it.
+func MarshalModel(m answer.ConfidenceModel) ([]byte, error) {
+	if m.FittedOn == nil {
+		m.FittedOn = []string{}
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode confidence model: %w", err)
+	}
+	return append(b, '\n'), nil
+}

@@ -1,0 +1,231 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/embedded"
+)
+
+// Harness runs suites end to end: it ingests each suite's corpus into an
+// embedded store (throwaway, or cached by corpus hash), builds an Answerer
+// over the store and asks every query.
+type Harness struct {
+	// Loaders parse the corpus files by extension (ingest.CoreLoaders plus
+	// ingest/formats for docs/ folders of PDFs and other formats).
+	Loaders map[string]ingest.Loader
+	// Embedder embeds chunks at ingestion; nil for sparse only.
+	Embedder ingest.Embedder
+	// NewAnswerer builds the engine over a suite's store.
+	NewAnswerer func(ctx context.Context, store retrieval.Store) (Answerer, error)
+	// CacheDir, when set, keeps each corpus's index in CacheDir/HASH and
+	// reuses it; otherwise every run ingests into a temporary directory
+	// that is removed afterwards.
+	CacheDir string
+	// CacheKey is mixed into the cache hash: anything besides the corpus
+	// that changes the index (the embedding model, the chunk budget).
+	CacheKey string
+	// Options of each run.
+	Options Options
+	// Log receives ingestion warnings (discarded when nil).
+	Log *slog.Logger
+	// Phase, when set, is told when a suite starts ingesting and asking.
+	Phase func(suite, phase string)
+}
+
+// SuiteRun is one suite's report and per-query results.
+type SuiteRun struct {
+	Suite   *Suite
+	Report  SuiteReport
+	Results []Result
+}
+
+// Run loads and runs each suite directory in turn.
+func (h *Harness) Run(ctx context.Context, dirs ...string) ([]SuiteRun, error) {
+	suites := make([]*Suite, 0, len(dirs))
+	seen := map[string]string{}
+	for _, d := range dirs {
+		s, err := LoadSuite(d)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := seen[s.Name]; dup {
+			return nil, fmt.Errorf("%w: two suites named %q (%s and %s)", ErrBadSuite, s.Name, prev, d)
+		}
+		seen[s.Name] = d
+		suites = append(suites, s)
+	}
+	runs := make([]SuiteRun, 0, len(suites))
+	for _, s := range suites {
+		r, err := h.RunSuite(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
+
+// RunSuite ingests s's corpus and asks its queries.
+func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
+	log := h.Log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	phase := func(p string) {
+		if h.Phase != nil {
+			h.Phase(s.Name, p)
+		}
+	}
+	hash, err := s.CorpusHash()
+	if err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	phase("ingest")
+	t0 := time.Now()
+	store, cleanup, err := h.openStore(ctx, s, hash, log)
+	if err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	defer cleanup()
+	ingestTime := time.Since(t0)
+	a, err := h.NewAnswerer(ctx, store)
+	if err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: engine: %w", s.Name, err)
+	}
+	phase("ask")
+	t1 := time.Now()
+	results, err := Ask(ctx, s, a, h.Options)
+	if err != nil {
+		return SuiteRun{}, err
+	}
+	rep := Summarize(s.Name, results, h.Options.MaxFailures)
+	rep.IngestSeconds = Metric(ingestTime.Seconds())
+	rep.RunSeconds = Metric(time.Since(t1).Seconds())
+	rep.CorpusHash = hash
+	return SuiteRun{Suite: s, Report: rep, Results: results}, nil
+}
+
+// cacheMarker marks a cached index as complete.
+const cacheMarker = "COMPLETE"
+
+func (h *Harness) openStore(ctx context.Context, s *Suite, hash string, log *slog.Logger) (*embedded.Store, func(), error) {
+	if h.CacheDir != "" {
+		key := hash
+		if h.CacheKey != "" {
+			key = fmt.Sprintf("%x", sha256Sum(hash+"\x00"+h.CacheKey))
+		}
+		dir := filepath.Join(h.CacheDir, key[:24])
+		if _, err := os.Stat(filepath.Join(dir, cacheMarker)); err == nil {
+			st, err := embedded.Open(ctx, dir, embedded.Options{})
+			if err != nil {
+				return nil, nil, fmt.Errorf("open cached index: %w", err)
+			}
+			log.Info("eval: reusing cached index", "suite", s.Name, "dir", dir)
+			return st, func() { st.Close() }, nil
+		}
+		if err := os.MkdirAll(h.CacheDir, 0o750); err != nil {
+			return nil, nil, fmt.Errorf("index cache: %w", err)
+		}
+		tmp, err := os.MkdirTemp(h.CacheDir, ".building-")
+		if err != nil {
+			return nil, nil, fmt.Errorf("index cache: %w", err)
+		}
+		if err := h.ingest(ctx, s, tmp, log); err != nil {
+			os.RemoveAll(tmp)
+			return nil, nil, err
+		}
+		if err := os.WriteFile(filepath.Join(tmp, cacheMarker), []byte(s.Corpus+"\n"), 0o640); err != nil {
+			os.RemoveAll(tmp)
+			return nil, nil, fmt.Errorf("index cache: %w", err)
+		}
+		os.RemoveAll(dir) // an incomplete leftover
+		if err := os.Rename(tmp, dir); err != nil {
+			os.RemoveAll(tmp)
+			return nil, nil, fmt.Errorf("index cache: %w", err)
+		}
+		st, err := embedded.Open(ctx, dir, embedded.Options{})
+		if err != nil {
+			return nil, nil, fmt.Errorf("open cached index: %w", err)
+		}
+		return st, func() { st.Close() }, nil
+	}
+	tmp, err := os.MkdirTemp("", "answerdesk-eval-")
+	if err != nil {
+		return nil, nil, fmt.Errorf("throwaway index: %w", err)
+	}
+	st, err := h.ingestOpen(ctx, s, tmp, log)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); os.RemoveAll(tmp) }, nil
+}
+
+// ingest builds the index of s in dir and closes it.
+func (h *Harness) ingest(ctx context.Context, s *Suite, dir string, log *slog.Logger) error {
+	st, err := h.ingestOpen(ctx, s, dir, log)
+	if err != nil {
+		return err
+	}
+	return st.Close()
+}
+
+// ingestOpen ingests s's corpus into a store in dir. Files that fail are
+// logged; a corpus of which nothing could be ingested is an error.
+func (h *Harness) ingestOpen(ctx context.Context, s *Suite, dir string, log *slog.Logger) (*embedded.Store, error) {
+	st, err := embedded.Open(ctx, dir, embedded.Options{})
+	if err != nil {
+		return nil, err
+	}
+	p := ingest.NewPipeline(st, h.Loaders, h.Embedder, log)
+	sum, err := p.IngestPaths(ctx, []string{s.Corpus}, ingest.Options{Tenant: tenantOr(h.Options.Tenant)})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("ingest %s: %w", s.Corpus, err)
+	}
+	for _, f := range sum.Failed {
+		log.Warn("eval: corpus file not ingested", "suite", s.Name, "path", f.Path, "err", f.Err)
+	}
+	if sum.Added+sum.Updated+sum.Unchanged == 0 {
+		st.Close()
+		var msgs []string
+		for _, f := range sum.Failed {
+			msgs = append(msgs, fmt.Sprintf("%s: %v", f.Path, f.Err))
+		}
+		return nil, fmt.Errorf("ingest %s: no document ingested: %w", s.Corpus, errors.New(strings.Join(msgs, "; ")))
+	}
+	return st, nil
+}
+
+func tenantOr(t string) string {
+	if t == "" {
+		return retrieval.DefaultTenant
+	}
+	return t
+}
+
+// NullTickets is a TicketWriter that only numbers tickets: an eval's
+// escalations need an id, not a queue.
+type NullTickets struct{}
+
+// CreateTicket returns t with an id derived from its conversation.
+func (NullTickets) CreateTicket(ctx context.Context, t answer.Ticket) (answer.Ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return answer.Ticket{}, err
+	}
+	t.ID = "eval-" + t.ConversationID
+	return t, nil
+}
+
+var _ answer.TicketWriter = NullTickets{}
