@@ -166,6 +166,19 @@ func (e *Embedder) EmbedQuery(ctx context.Context, text string) ([]float32, erro
 	return vs[0], nil
 }
 
+// EmbedQueries embeds many questions in batches (evaluation, warm-up).
+func (e *Embedder) EmbedQueries(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, 0, len(texts))
+	for _, batch := range embeddings.BatchTexts(texts, e.cfg.BatchSize) {
+		vs, err := e.embed(ctx, e.query, e.cfg.QueryPrefix, batch)
+		if err != nil {
+			return nil, fmt.Errorf("embed %d queries (at %d): %w", len(texts), len(out), err)
+		}
+		out = append(out, vs...)
+	}
+	return out, nil
+}
+
 // EmbedDocuments embeds passages in batches of BatchSize, each batch retried
 // on its own; the vectors are in the order of texts.
 func (e *Embedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
