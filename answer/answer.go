@@ -102,6 +102,11 @@ type Answer struct {
 	// Notice is the message shown to the customer when escalated (in the
 	// question's language), "" when answered.
 	Notice string
+	// Attempted and AttemptedCitations are the answer the engine drafted
+	// before escalating (also on the ticket), for agents and evaluation;
+	// never shown to the customer.
+	Attempted          string
+	AttemptedCitations []Citation
 	// Priority and Queue of the ticket when escalated.
 	Priority string
 	Queue    string

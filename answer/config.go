@@ -67,9 +67,10 @@ type HumanRequest struct {
 }
 
 // Topic is a named set of keywords per language ("*" for all). A keyword
-// matches when its words occur consecutively in the question after
-// stemming and stopword removal ("delete my account" matches "please
-// delete my account!"), or as a substring when it is Chinese.
+// matches when its words occur consecutively in the question, case
+// folded, a trailing "*" matching any ending ("lawyer*" matches "lawyers",
+// "удалит* аккаунт*" matches "удалите аккаунт"); Chinese keywords match as
+// substrings.
 type Topic struct {
 	Name     string              `json:"name"`
 	Keywords map[string][]string `json:"keywords"`
@@ -326,48 +327,49 @@ func defaultHuman() HumanRequest {
 				"real person", "live person", "real human", "human being", "live agent", "human agent",
 				"talk to someone", "speak to someone", "speak with someone", "talk with someone",
 				"customer service representative", "support representative", "transfer me", "connect me to",
-				"talk to a person", "speak to a person",
+				"talk to a person", "speak to a person", "speak to a manager", "talk to a manager",
+				"speak to your manager", "talk to your manager", "speak to your supervisor",
 			},
 			"ru": {
 				"живой человек", "живого человека", "живым человеком", "с человеком", "позовите человека",
-				"соедините с", "переключите на", "свяжите с",
+				"соедините с", "переключите на", "свяжите с", "позовите менеджера", "позовите руководителя",
 			},
 			"zh": {"转人工", "人工客服", "人工服务", "真人", "接线员", "找客服", "转客服", "联系客服", "要客服"},
 		},
 		Words: map[string][]string{
-			"en": {"agent", "human", "person", "representative", "operator", "someone", "manager", "rep"},
-			"ru": {"оператор", "оператора", "оператором", "сотрудник", "сотрудника", "сотрудником", "менеджер", "менеджера", "менеджером", "человек", "человека", "человеком", "специалист", "специалиста"},
-			"zh": {"客服", "人工", "工作人员", "经理"},
+			"en": {"agent", "human", "person", "representative", "operator", "rep"},
+			"ru": {"оператор", "оператора", "оператором", "сотрудник", "сотрудника", "сотрудником", "человек", "человека", "человеком", "специалист", "специалиста"},
+			"zh": {"客服", "人工", "工作人员"},
 		},
 		Verbs: map[string][]string{
 			"en": {"talk", "speak", "connect", "transfer", "want", "need", "get", "give", "call", "chat"},
 			"ru": {"позовите", "позвать", "позови", "соедините", "соединить", "переключите", "хочу", "нужен", "нужна", "дайте", "свяжите", "поговорить", "говорить", "пообщаться"},
 			"zh": {"找", "转", "要", "接通", "联系", "叫", "我想和", "跟"},
 		},
-		ShortWords: 4,
+		ShortWords: 2,
 	}
 }
 
 func defaultTopics() []Topic {
 	return []Topic{
 		{Name: "legal_threat", Keywords: map[string][]string{
-			"en": {"lawyer", "attorney", "lawsuit", "sue you", "sue your", "going to sue", "will sue", "legal action", "take you to court", "small claims", "class action"},
-			"ru": {"суд", "в суд", "судом", "судиться", "адвокат", "адвоката", "юрист", "юриста", "иск", "исков", "претензия", "претензию", "прокуратура", "роспотребнадзор"},
-			"zh": {"律师", "起诉", "法院", "诉讼", "告你们", "消协", "投诉到"},
+			"en": {"lawyer*", "attorney*", "lawsuit*", "sue", "suing", "legal action", "take you to court", "see you in court", "small claims", "class action"},
+			"ru": {"подам в суд", "подать в суд", "подаю в суд", "обращусь в суд", "обратиться в суд", "пойду в суд", "через суд", "судиться", "буду судиться", "адвокат*", "юрист*", "подам иск", "подать иск", "исковое заявление", "претензи*", "прокуратур*", "роспотребнадзор*"},
+			"zh": {"律师", "起诉", "告你们", "去法院", "上法院", "打官司", "消协", "投诉到"},
 		}},
 		{Name: "chargeback", Keywords: map[string][]string{
-			"en": {"chargeback", "charge back", "dispute the charge", "dispute with my bank", "dispute the payment"},
-			"ru": {"чарджбэк", "чарджбек", "оспорить платеж", "оспорить списание", "опротестовать платеж"},
-			"zh": {"拒付", "退单", "争议交易"},
+			"en": {"chargeback*", "charge back", "dispute the charge", "dispute with my bank", "dispute the payment"},
+			"ru": {"чарджб*", "оспорить платеж", "оспорить списание", "опротестовать платеж"},
+			"zh": {"拒付", "争议交易"},
 		}},
 		{Name: "refund_dispute", Keywords: map[string][]string{
-			"en": {"refund dispute", "refused my refund", "refused to refund", "denied my refund", "never got my refund", "never received my refund", "still no refund", "want my money back", "charged twice", "double charged", "unauthorized charge"},
+			"en": {"refund dispute", "refused my refund", "refused to refund", "denied my refund", "never got my refund", "never received my refund", "still no refund", "want my money back", "charged twice", "double charged", "unauthorized charge*"},
 			"ru": {"не вернули деньги", "верните деньги", "верните мои деньги", "деньги не вернули", "отказали в возврате", "списали дважды", "двойное списание"},
 			"zh": {"退款纠纷", "拒绝退款", "不给退款", "还没收到退款", "把钱退给我", "重复扣款", "扣了两次"},
 		}},
 		{Name: "account_deletion", Keywords: map[string][]string{
-			"en": {"delete my account", "close my account", "remove my account", "delete my data", "erase my data", "gdpr"},
-			"ru": {"удалить мой аккаунт", "удалите мой аккаунт", "удалить аккаунт", "удалите аккаунт", "удаление аккаунта", "удалить мои данные", "удалите мои данные"},
+			"en": {"delete my account", "close my account", "remove my account", "cancel my account", "deactivate my account", "delete my data", "erase my data", "gdpr"},
+			"ru": {"удалит* мой аккаунт*", "удалит* аккаунт*", "удалени* аккаунт*", "удалит* мою учетную запись", "удалит* учетную запись", "удалит* мои данные", "удалени* моих данных"},
 			"zh": {"注销账号", "注销账户", "删除账号", "删除账户", "删除我的账号", "删除我的数据", "注销我的"},
 		}},
 	}
@@ -376,23 +378,23 @@ func defaultTopics() []Topic {
 func defaultIntents() []Topic {
 	return []Topic{
 		{Name: "billing", Keywords: map[string][]string{
-			"en": {"price", "cost", "pay", "payment", "invoice", "bill", "billing", "subscription", "refund", "charge", "plan", "discount"},
-			"ru": {"цена", "стоимость", "стоит", "оплата", "оплатить", "счет", "подписка", "подписку", "возврат", "тариф", "скидка"},
+			"en": {"price*", "cost*", "pay", "paid", "payment*", "invoice*", "bill", "billing", "subscription*", "refund*", "charge*", "plan", "plans", "discount*"},
+			"ru": {"цен*", "стоимост*", "стоит", "оплат*", "счет", "счета", "подписк*", "возврат*", "тариф*", "скидк*"},
 			"zh": {"价格", "多少钱", "费用", "付款", "支付", "发票", "订阅", "退款", "套餐", "优惠"},
 		}},
 		{Name: "shipping", Keywords: map[string][]string{
-			"en": {"shipping", "delivery", "deliver", "order", "track", "package", "return"},
-			"ru": {"доставка", "доставку", "заказ", "посылка", "отследить"},
+			"en": {"shipping", "ship", "delivery", "deliver*", "order", "orders", "track*", "package", "return*"},
+			"ru": {"доставк*", "заказ*", "посылк*", "отследить"},
 			"zh": {"快递", "发货", "配送", "订单", "物流", "退货"},
 		}},
 		{Name: "account", Keywords: map[string][]string{
-			"en": {"login", "log in", "sign in", "password", "account", "email address", "two-factor", "2fa"},
-			"ru": {"войти", "вход", "пароль", "аккаунт", "учетная запись", "логин"},
+			"en": {"login", "log in", "sign in", "password*", "account*", "email address", "two-factor", "2fa"},
+			"ru": {"войти", "вход*", "парол*", "аккаунт*", "учетн* запис*", "логин*"},
 			"zh": {"登录", "密码", "账号", "账户", "注册"},
 		}},
 		{Name: "technical", Keywords: map[string][]string{
-			"en": {"error", "not working", "doesn't work", "broken", "reset", "connect", "wifi", "wi-fi", "update", "firmware", "install", "setup", "set up", "pair", "offline"},
-			"ru": {"ошибка", "не работает", "сломался", "сброс", "сбросить", "подключить", "подключение", "обновление", "прошивка", "установка", "настроить"},
+			"en": {"error*", "not working", "doesn't work", "broken", "reset*", "connect*", "wifi", "wi-fi", "update*", "firmware", "install*", "setup", "set up", "pair*", "offline"},
+			"ru": {"ошибк*", "не работает", "сломал*", "сброс*", "сбросит*", "подключ*", "обновлени*", "прошивк*", "установк*", "настро*"},
 			"zh": {"错误", "不能用", "坏了", "重置", "连接", "无法", "更新", "固件", "安装", "设置", "配对", "离线"},
 		}},
 	}

@@ -205,6 +205,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	} else {
 		emit(Event{Type: EventStatus, Stage: StageEscalate})
 		a.Decision, a.Reason = Escalated, reason
+		a.Attempted, a.AttemptedCitations = text, c.citations
 		tk, err := e.escalate(ctx, req, &a, tr, history, text, c.citations)
 		if err != nil {
 			return Answer{}, err

@@ -61,7 +61,7 @@ var builtinSentiment = SentimentLexicon{
 	Intensifiers: map[string][]string{
 		"en": {"very", "so", "really", "extremely", "absolutely", "totally", "completely", "utterly", "such", "fucking", "incredibly", "beyond"},
 		"ru": {"очень", "совсем", "абсолютно", "совершенно", "крайне", "такой", "такая", "такие", "просто", "полный", "полная", "реально"},
-		"zh": {"太", "非常", "真", "极其", "特别", "超级", "简直", "真的"},
+		"zh": {"非常", "真", "极其", "特别", "超级", "简直", "真的"}, // not 太 ("too"): 太糟糕 is negative, not angry
 	},
 	Negators: map[string][]string{
 		"en": {"not", "no", "never", "don't", "isn't", "wasn't", "aren't", "didn't", "nothing"},

@@ -46,8 +46,14 @@ type humanRules struct {
 
 type compiledTopic struct {
 	name  string
-	terms [][]string // analyzed keyword term sequences
-	han   []string   // Chinese keywords, matched as substrings
+	words [][]pattern // keyword word sequences
+	han   []string    // Chinese keywords, matched as substrings
+}
+
+// pattern is one keyword word: exact, or a prefix when it ended in "*".
+type pattern struct {
+	word   string
+	prefix bool
 }
 
 func newTriager(c Config) *triager {
@@ -98,8 +104,17 @@ func compileTopics(ts []Topic) []compiledTopic {
 					ct.han = append(ct.han, lower(k))
 					continue
 				}
-				if terms := retrieval.DefaultAnalyzer.Terms(k); len(terms) > 0 {
-					ct.terms = append(ct.terms, terms)
+				var seq []pattern
+				for _, f := range strings.Fields(lower(k)) {
+					prefix := strings.HasSuffix(f, "*")
+					if ws := rawWords(strings.TrimSuffix(f, "*")); len(ws) > 0 {
+						for i, w := range ws {
+							seq = append(seq, pattern{word: w, prefix: prefix && i == len(ws)-1})
+						}
+					}
+				}
+				if len(seq) > 0 {
+					ct.words = append(ct.words, seq)
 				}
 			}
 		}
@@ -126,7 +141,7 @@ func (t *triager) triage(question, hint string) Triage {
 	}
 	tr.HumanRequested = t.humanRequested(low, words, terms)
 	for _, tp := range t.topics {
-		if tp.match(low, terms) {
+		if tp.match(low, words) {
 			tr.Topic = tp.name
 			tr.Intent = tp.name
 			break
@@ -135,7 +150,7 @@ func (t *triager) triage(question, hint string) Triage {
 	if tr.Intent == "" {
 		tr.Intent = "question"
 		for _, in := range t.intents {
-			if in.match(low, terms) {
+			if in.match(low, words) {
 				tr.Intent = in.name
 				break
 			}
@@ -157,14 +172,21 @@ func answerLang(question, hint string) string {
 	return "en"
 }
 
-func (ct compiledTopic) match(low string, terms []string) bool {
+func (ct compiledTopic) match(low string, words []string) bool {
 	for _, h := range ct.han {
 		if strings.Contains(low, h) {
 			return true
 		}
 	}
-	for _, seq := range ct.terms {
-		if containsSeq(terms, seq) {
+	for _, seq := range ct.words {
+	next:
+		for i := 0; i+len(seq) <= len(words); i++ {
+			for j, p := range seq {
+				w := words[i+j]
+				if w != p.word && !(p.prefix && strings.HasPrefix(w, p.word)) {
+					continue next
+				}
+			}
 			return true
 		}
 	}

@@ -1,0 +1,252 @@
+package answer
+
+import (
+	"bufio"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+func TestTriage(t *testing.T) {
+	tr := newTriager(DefaultConfig())
+	tests := []struct {
+		q                string
+		lang, intent     string
+		human            bool
+		topic, sentiment string
+	}{
+		{q: "How do I reset my Lumen hub?", lang: "en", intent: "technical", sentiment: "neutral"},
+		{q: "agent", lang: "en", intent: "question", human: true, sentiment: "neutral"},
+		{q: "Can I talk to an agent please", lang: "en", intent: "question", human: true, sentiment: "neutral"},
+		{q: "I need a real person, not a bot", lang: "en", intent: "question", human: true, sentiment: "neutral"},
+		{q: "How do I change the user agent string?", lang: "en", intent: "question", sentiment: "neutral"},
+		{q: "How do I add a person to my account", lang: "en", intent: "account", sentiment: "neutral"},
+		{q: "Оператор!", lang: "ru", intent: "question", human: true, sentiment: "neutral"},
+		{q: "Соедините с живым человеком", lang: "ru", intent: "question", human: true, sentiment: "neutral"},
+		{q: "Сколько человек погибло в сражении?", lang: "ru", intent: "question", sentiment: "neutral"},
+		{q: "我要人工客服", lang: "zh", intent: "question", human: true, sentiment: "neutral"},
+		{q: "客服", lang: "zh", intent: "question", human: true, sentiment: "neutral"},
+		{q: "人工智能可以控制灯吗？", lang: "zh", intent: "question", sentiment: "neutral"},
+		{q: "I'm going to sue you", lang: "en", intent: "legal_threat", topic: "legal_threat", sentiment: "neutral"},
+		{q: "Я подам в суд на вашу компанию", lang: "ru", intent: "legal_threat", topic: "legal_threat", sentiment: "neutral"},
+		{q: "Какое решение суда ликвидировало сегрегацию?", lang: "ru", intent: "question", sentiment: "neutral"},
+		{q: "我要找律师", lang: "zh", intent: "legal_threat", topic: "legal_threat", sentiment: "neutral"},
+		{q: "Please delete my account", lang: "en", intent: "account_deletion", topic: "account_deletion", sentiment: "neutral"},
+		{q: "I was charged twice for the hub", lang: "en", intent: "refund_dispute", topic: "refund_dispute", sentiment: "neutral"},
+		{q: "How much does the hub cost?", lang: "en", intent: "billing", sentiment: "neutral"},
+		{q: "Где мой заказ?", lang: "ru", intent: "shipping", sentiment: "neutral"},
+		{q: "This is ridiculous, the hub is terrible", lang: "en", intent: "question", sentiment: "angry"},
+		{q: "I'm a bit disappointed with the app", lang: "en", intent: "question", sentiment: "negative"},
+	}
+	for _, tc := range tests {
+		got := tr.triage(tc.q, "")
+		want := Triage{Lang: tc.lang, Intent: tc.intent, HumanRequested: tc.human, Topic: tc.topic, Sentiment: tc.sentiment, SentimentScore: got.SentimentScore}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("triage(%q) (-want +got):\n%s", tc.q, d)
+		}
+	}
+}
+
+// TestSentimentLabelledSet measures the lexicon on testdata/sentiment.tsv
+// (hand-labelled, 62 messages in three languages). The floors are the
+// figures measured when the set was written, so a lexicon change that
+// makes them worse fails.
+func TestSentimentLabelledSet(t *testing.T) {
+	f, err := os.Open("testdata/sentiment.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lx := newLexicon(SentimentLexicon{})
+	type counts struct{ n, exact, negTP, negFP, negFN, angryTP, angryFP, angryFN int }
+	per := map[string]*counts{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.SplitN(line, "\t", 3)
+		if len(parts) != 3 {
+			t.Fatalf("bad line %q", line)
+		}
+		label, lang, text := parts[0], parts[1], parts[2]
+		s := lx.score(text, rawWords(text))
+		got := SentimentNeutral
+		switch {
+		case s >= lx.angry:
+			got = SentimentAngry
+		case s >= lx.negative:
+			got = SentimentNegative
+		}
+		c := per[lang]
+		if c == nil {
+			c = &counts{}
+			per[lang] = c
+		}
+		c.n++
+		if got == label {
+			c.exact++
+		} else {
+			t.Logf("%s: %q scored %.2f → %s, labelled %s", lang, text, s, got, label)
+		}
+		isNeg, gotNeg := label != SentimentNeutral, got != SentimentNeutral
+		switch {
+		case isNeg && gotNeg:
+			c.negTP++
+		case !isNeg && gotNeg:
+			c.negFP++
+		case isNeg && !gotNeg:
+			c.negFN++
+		}
+		switch {
+		case label == SentimentAngry && got == SentimentAngry:
+			c.angryTP++
+		case label != SentimentAngry && got == SentimentAngry:
+			c.angryFP++
+		case label == SentimentAngry && got != SentimentAngry:
+			c.angryFN++
+		}
+	}
+	pr := func(tp, fp, fn int) (float64, float64) {
+		return float64(tp) / math.Max(1, float64(tp+fp)), float64(tp) / math.Max(1, float64(tp+fn))
+	}
+	for _, lang := range []string{"en", "ru", "zh"} {
+		c := per[lang]
+		if c == nil {
+			t.Fatalf("no %s examples", lang)
+		}
+		np, nr := pr(c.negTP, c.negFP, c.negFN)
+		ap, ar := pr(c.angryTP, c.angryFP, c.angryFN)
+		acc := float64(c.exact) / float64(c.n)
+		t.Logf("%s: n=%d 3-class accuracy %.2f | negative-or-angry P=%.2f R=%.2f | angry (escalates) P=%.2f R=%.2f", lang, c.n, acc, np, nr, ap, ar)
+		if acc < 0.7 || ap < 0.8 {
+			t.Errorf("%s: accuracy %.2f, angry precision %.2f: below the floors 0.7 / 0.8", lang, acc, ap)
+		}
+	}
+}
+
+func TestFollowUp(t *testing.T) {
+	hist := func(qs ...string) []Message {
+		var h []Message
+		for _, q := range qs {
+			h = append(h, Message{Role: RoleCustomer, Text: q}, Message{Role: RoleAssistant, Text: "…"})
+		}
+		return h
+	}
+	tests := []struct {
+		name       string
+		history    []Message
+		q          string
+		want, lang string
+	}{
+		{"no history", nil, "and the price?", "and the price?", ""},
+		{"standalone", hist("How do I reset the hub?"), "How do I pair a motion sensor with the app?", "How do I pair a motion sensor with the app?", ""},
+		{"en pronoun", hist("How do I reset the hub?"), "how long does it take?", "How do I reset the hub? how long does it take?", ""},
+		{"en language", hist("How do I reset the hub?"), "and in Russian?", "How do I reset the hub? and in Russian?", "ru"},
+		{"ru ellipsis", hist("Как подключить датчик движения?"), "а сколько стоит?", "Как подключить датчик движения? а сколько стоит?", ""},
+		{"zh ellipsis", hist("如何连接运动传感器？"), "那价格呢？", "如何连接运动传感器？ 那价格呢？", ""},
+		{"chained", hist("How do I reset the hub?", "and the sensor?"), "how long does it take?", "How do I reset the hub? and the sensor? how long does it take?", ""},
+	}
+	for _, tc := range tests {
+		got, lang := followUp(tc.history, tc.q)
+		if got != tc.want || lang != tc.lang {
+			t.Errorf("%s: followUp = %q, %q; want %q, %q", tc.name, got, lang, tc.want, tc.lang)
+		}
+	}
+}
+
+func TestPreferLang(t *testing.T) {
+	h := func(id, lang string, score float64) retrieval.Hit {
+		return retrieval.Hit{Chunk: retrieval.Chunk{ID: id, Lang: lang}, Score: score}
+	}
+	ids := func(hs []retrieval.Hit) []string {
+		var out []string
+		for _, x := range hs {
+			out = append(out, x.ID)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		hits []retrieval.Hit
+		lang string
+		want []string
+	}{
+		{"already first", []retrieval.Hit{h("a", "ru", 5), h("b", "en", 4)}, "ru", []string{"a", "b"}},
+		{"comparable ru moves up", []retrieval.Hit{h("a", "en", 5), h("b", "en", 4), h("c", "ru", 3)}, "ru", []string{"c", "a", "b"}},
+		{"weak ru stays", []retrieval.Hit{h("a", "en", 5), h("c", "ru", 1)}, "ru", []string{"a", "c"}},
+		{"none in lang", []retrieval.Hit{h("a", "en", 5), h("b", "en", 4)}, "zh", []string{"a", "b"}},
+	}
+	for _, tc := range tests {
+		if d := cmp.Diff(tc.want, ids(preferLang(tc.hits, tc.lang))); d != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, d)
+		}
+	}
+}
+
+func TestSplitSentences(t *testing.T) {
+	got := splitSentences("Hold the button. It blinks (amber).\n- Step two\n重置完成。然后重启！Version 2.4 ships today")
+	want := []string{"Hold the button.", "It blinks (amber).", "- Step two", "重置完成。", "然后重启！", "Version 2.4 ships today"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestConfidenceModel(t *testing.T) {
+	m := ConfidenceModel{Intercept: -1, Weights: map[string]float64{"a": 2, "b": -1}, Threshold: 0.5}
+	fs := []Feature{{Name: "a", Value: 1}, {Name: "b", Value: 0.5}, {Name: "unknown", Value: 3}}
+	if p := m.Probability(fs); math.Abs(p-sigmoid(0.5)) > 1e-12 {
+		t.Errorf("p = %v, want %v", p, sigmoid(0.5))
+	}
+	if d := cmp.Diff([]Feature{{"a", 1, 2}, {"b", 0.5, -0.5}, {"unknown", 3, 0}}, fs); d != "" {
+		t.Errorf("contributions (-want +got):\n%s", d)
+	}
+	m.Platt = &Platt{A: 2, B: -1}
+	if p := m.Probability(fs); math.Abs(p-sigmoid(0)) > 1e-12 {
+		t.Errorf("platt p = %v", p)
+	}
+	m.Isotonic = []CalPoint{{0, 0}, {0.5, 0.2}, {1, 1}}
+	if p := m.Probability(fs); math.Abs(p-0.2) > 1e-12 {
+		t.Errorf("isotonic p = %v", p)
+	}
+	for name, bad := range map[string]string{
+		"nan weight":   `{"weights": {"a": "NaN"}, "threshold": 0.5}`,
+		"threshold":    `{"threshold": 1.5}`,
+		"unsorted":     `{"threshold": 0.5, "isotonic": [{"x": 0.5, "y": 0.1}, {"x": 0.2, "y": 0.3}]}`,
+		"out of range": `{"threshold": 0.5, "isotonic": [{"x": 0.5, "y": 1.1}]}`,
+		"not json":     `{`,
+	} {
+		if _, err := ParseConfidenceModel([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	d := DefaultConfidenceModel()
+	if d.Threshold <= 0 || len(d.Weights) == 0 {
+		t.Errorf("shipped model %+v", d)
+	}
+}
+
+func TestPriorityAndRoute(t *testing.T) {
+	tests := []struct {
+		reason string
+		tr     Triage
+		want   string
+	}{
+		{ReasonLowConfidence, Triage{Sentiment: SentimentNeutral}, "normal"},
+		{ReasonLowConfidence, Triage{Sentiment: SentimentNegative}, "high"},
+		{ReasonNegativeSentiment, Triage{Sentiment: SentimentAngry}, "urgent"},
+		{ReasonSensitiveTopic, Triage{Sentiment: SentimentNeutral, Topic: "account_deletion"}, "high"},
+		{ReasonSensitiveTopic, Triage{Sentiment: SentimentNeutral, Topic: "legal_threat"}, "urgent"},
+	}
+	for _, tc := range tests {
+		if got := priority(tc.reason, tc.tr); got != tc.want {
+			t.Errorf("priority(%s, %+v) = %s, want %s", tc.reason, tc.tr, got, tc.want)
+		}
+	}
+}
