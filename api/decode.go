@@ -1,0 +1,99 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+)
+
+// bindJSON reads the (already size-bounded) body into v strictly: JSON
+// content type, valid UTF-8, bounded nesting, no unknown fields (a
+// "tenant_id" is one), exactly one value.
+func (s *Server) bindJSON(c *gin.Context, v any) error {
+	ct := c.GetHeader("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return errf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "Content-Type must be application/json")
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return errf(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "request body exceeds the limit of %d bytes", mbe.Limit)
+		}
+		return errf(http.StatusBadRequest, CodeBadJSON, "read body: %v", err)
+	}
+	return decodeStrict(body, s.lim.MaxDepth, v)
+}
+
+func decodeStrict(body []byte, maxDepth int, v any) error {
+	if !utf8.Valid(body) {
+		return errf(http.StatusBadRequest, CodeInvalidUTF8, "request body is not valid UTF-8")
+	}
+	if d := jsonDepth(body); d > maxDepth {
+		return errf(http.StatusBadRequest, CodeTooDeep, "JSON nesting deeper than %d", maxDepth)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return errf(http.StatusBadRequest, CodeBadJSON, "empty body: a JSON object is required")
+		case errors.As(err, &se):
+			return errf(http.StatusBadRequest, CodeBadJSON, "malformed JSON at byte %d", se.Offset)
+		case errors.As(err, &te):
+			return errf(http.StatusBadRequest, CodeInvalidField, "field %q must be %s", te.Field, te.Type.String())
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return errf(http.StatusBadRequest, CodeUnknownField, "unknown field %s (the tenant always comes from the API key)", trunc(strings.TrimPrefix(err.Error(), "json: unknown field "), 80))
+		default:
+			return errf(http.StatusBadRequest, CodeBadJSON, "malformed JSON")
+		}
+	}
+	if dec.More() {
+		return errf(http.StatusBadRequest, CodeBadJSON, "trailing data after the JSON object")
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); err != io.EOF {
+		return errf(http.StatusBadRequest, CodeBadJSON, "trailing data after the JSON object")
+	}
+	return nil
+}
+
+// jsonDepth is the deepest nesting of arrays and objects in b, computed
+// without decoding so that a 100k-deep document costs one pass.
+func jsonDepth(b []byte) int {
+	depth, deepest := 0, 0
+	inString, escaped := false, false
+	for _, ch := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case ch == '\\':
+				escaped = true
+			case ch == '"':
+				inString = false
+			}
+			continue
+		}
+		switch ch {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			deepest = max(deepest, depth)
+		case '}', ']':
+			depth--
+		}
+	}
+	return deepest
+}

@@ -1,0 +1,322 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/gin-gonic/gin"
+)
+
+// upload is one received file.
+type upload struct {
+	name string
+	data []byte
+}
+
+// cleanFilename reduces a client's filename to a safe base name, or "" when
+// nothing safe is left: no directories, no control or bidi characters, no
+// leading dots.
+func cleanFilename(name string) string {
+	if !utf8.ValidString(name) {
+		return ""
+	}
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = path.Base(name)
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '/' || r == ':' {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimLeft(strings.TrimSpace(name), ".")
+	if name == "" || len(name) > 200 {
+		return ""
+	}
+	return name
+}
+
+func (s *Server) documentsReady() error {
+	if s.d.Docs == nil || s.d.Ingest == nil {
+		return errf(http.StatusServiceUnavailable, CodeUnavailable, "document management is not configured")
+	}
+	return nil
+}
+
+// postDocuments accepts a multipart upload ("file" parts, optional "kind"
+// and "lang" fields) and starts an ingest job.
+func (s *Server) postDocuments(c *gin.Context) {
+	if err := s.documentsReady(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	files, kind, lang, err := s.readUpload(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	tenant := keyOf(c).Tenant
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.name
+	}
+	job, err := s.d.State.CreateJob(c.Request.Context(), tenant, names)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.jobs.Add(1)
+	go s.runJob(job, files, kind, lang)
+	c.Header("Location", "/v1/ingest/jobs/"+job.ID)
+	c.JSON(http.StatusAccepted, newJob(job))
+}
+
+func (s *Server) readUpload(c *gin.Context) ([]upload, string, string, error) {
+	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return nil, "", "", errf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "Content-Type must be multipart/form-data")
+	}
+	mr := multipart.NewReader(c.Request.Body, params["boundary"])
+	var files []upload
+	kind, lang := "", ""
+	seen := map[string]bool{}
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, "", "", uploadErr(err)
+		}
+		field := p.FormName()
+		switch field {
+		case "file":
+			name := cleanFilename(p.FileName())
+			if name == "" {
+				return nil, "", "", errf(http.StatusBadRequest, CodeInvalidFilename, "file part %d has no usable filename", len(files)+1)
+			}
+			ext := strings.ToLower(path.Ext(name))
+			if s.d.Accepts != nil && !s.d.Accepts(ext) {
+				return nil, "", "", errf(http.StatusUnsupportedMediaType, CodeUnsupportedFile, "no loader for %q files", trunc(ext, 16))
+			}
+			if len(files) == s.lim.MaxFiles {
+				return nil, "", "", errf(http.StatusBadRequest, CodeTooManyFiles, "at most %d files per upload", s.lim.MaxFiles)
+			}
+			if seen[name] {
+				return nil, "", "", errf(http.StatusBadRequest, CodeInvalidFilename, "file %q sent twice", name)
+			}
+			seen[name] = true
+			data, err := io.ReadAll(p)
+			if err != nil {
+				return nil, "", "", uploadErr(err)
+			}
+			files = append(files, upload{name: name, data: data})
+		case "kind":
+			v, err := io.ReadAll(io.LimitReader(p, 16))
+			if err != nil {
+				return nil, "", "", uploadErr(err)
+			}
+			kind = string(v)
+			switch kind {
+			case "", "auto", retrieval.KindDoc, retrieval.KindFAQ, retrieval.KindTicket:
+			default:
+				return nil, "", "", errf(http.StatusBadRequest, CodeInvalidField, "kind must be auto, doc, faq or ticket")
+			}
+		case "lang":
+			v, err := io.ReadAll(io.LimitReader(p, maxLangLen+1))
+			if err != nil {
+				return nil, "", "", uploadErr(err)
+			}
+			lang = string(v)
+			if len(lang) > maxLangLen || strings.IndexFunc(lang, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r == '-') }) >= 0 {
+				return nil, "", "", errf(http.StatusBadRequest, CodeInvalidField, "lang must be a lowercase language tag")
+			}
+		default:
+			return nil, "", "", errf(http.StatusBadRequest, CodeUnknownField, "unknown form field %q (the tenant always comes from the API key)", trunc(field, 40))
+		}
+	}
+	if len(files) == 0 {
+		return nil, "", "", errf(http.StatusBadRequest, CodeInvalidField, "no file part in the upload")
+	}
+	return files, kind, lang, nil
+}
+
+func uploadErr(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errf(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "upload exceeds the limit of %d bytes", mbe.Limit)
+	}
+	return errf(http.StatusBadRequest, CodeInvalidRequest, "malformed multipart body")
+}
+
+// runJob ingests an upload in the background; jobs run one at a time (or
+// Limits.IngestWorkers) and stop when the server shuts down.
+func (s *Server) runJob(job state.Job, files []upload, kind, lang string) {
+	defer s.jobs.Done()
+	ctx := s.baseCtx
+	select {
+	case s.jobSem <- struct{}{}:
+		defer func() { <-s.jobSem }()
+	case <-ctx.Done():
+	}
+	bg := context.WithoutCancel(ctx)
+	job.State = state.JobRunning
+	if err := s.d.State.UpdateJob(bg, job); err != nil {
+		s.log.Error("ingest job", "job", job.ID, "err", err)
+	}
+	for _, f := range files {
+		if ctx.Err() != nil {
+			job.Result.Failed = append(job.Result.Failed, state.JobFailure{File: f.name, Reason: "server shutting down"})
+			continue
+		}
+		data := f.data
+		src := ingest.Source{
+			Path: "upload/" + f.name,
+			ID:   strings.TrimSuffix(f.name, path.Ext(f.name)),
+			Kind: kind, Lang: lang, Size: int64(len(data)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil },
+		}
+		if src.Kind == "auto" {
+			src.Kind = ""
+		}
+		sum, err := s.safeIngest(ctx, src, ingest.Options{Tenant: job.Tenant, Kind: kind, Lang: lang})
+		job.Result.Added += sum.Added
+		job.Result.Updated += sum.Updated
+		job.Result.Unchanged += sum.Unchanged
+		job.Result.Chunks += sum.Chunks
+		for _, fl := range sum.Failed {
+			job.Result.Failed = append(job.Result.Failed, state.JobFailure{File: f.name, Reason: publicReason(fl.Err)})
+		}
+		if err != nil {
+			s.log.Error("ingest job file", "job", job.ID, "file", f.name, "err", err)
+			job.Result.Failed = append(job.Result.Failed, state.JobFailure{File: f.name, Reason: publicReason(err)})
+		}
+	}
+	job.State = state.JobSucceeded
+	if len(job.Result.Failed) == len(files) {
+		job.State = state.JobFailed
+		job.Error = "no file could be ingested"
+	}
+	if err := s.d.State.UpdateJob(bg, job); err != nil {
+		s.log.Error("ingest job", "job", job.ID, "err", err)
+	}
+}
+
+func (s *Server) safeIngest(ctx context.Context, src ingest.Source, o ingest.Options) (sum ingest.Summary, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("ingest %s: panic: %v", src.Path, r)
+		}
+	}()
+	return s.d.Ingest.IngestSource(ctx, src, o)
+}
+
+// publicReason says why a file failed without internals.
+func publicReason(err error) string {
+	for _, e := range []error{ingest.ErrUnsupported, ingest.ErrEmpty, ingest.ErrTooLarge, ingest.ErrMalformed, retrieval.ErrInvalid} {
+		if errors.Is(err, e) {
+			return trunc(err.Error(), 300)
+		}
+	}
+	if errors.Is(err, context.Canceled) {
+		return "server shutting down"
+	}
+	return "internal error"
+}
+
+// getJob reports an ingest job of the key's tenant.
+func (s *Server) getJob(c *gin.Context) {
+	id := c.Param("id")
+	if !validID(id) {
+		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such job"))
+		return
+	}
+	j, err := s.d.State.Job(c.Request.Context(), keyOf(c).Tenant, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newJob(j))
+}
+
+func queryLimit(c *gin.Context, def, hi int) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > hi {
+		return 0, errf(http.StatusBadRequest, CodeInvalidField, "limit must be 1 to %d", hi)
+	}
+	return n, nil
+}
+
+// listDocuments lists the key's tenant's documents by id.
+func (s *Server) listDocuments(c *gin.Context) {
+	if err := s.documentsReady(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	limit, err := queryLimit(c, 100, 1000)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	kind := c.Query("kind")
+	switch kind {
+	case "", retrieval.KindDoc, retrieval.KindFAQ, retrieval.KindTicket:
+	default:
+		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "kind must be doc, faq or ticket"))
+		return
+	}
+	after := c.Query("after")
+	if len(after) > 1024 || !utf8.ValidString(after) {
+		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "after is not a document id"))
+		return
+	}
+	docs, err := s.d.Docs.Documents(c.Request.Context(), retrieval.DocFilter{Tenant: keyOf(c).Tenant, Kind: kind, Limit: limit, After: after})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := DocumentList{Documents: []Document{}}
+	for _, d := range docs {
+		out.Documents = append(out.Documents, newDocument(d))
+	}
+	if len(docs) == limit {
+		out.Next = docs[len(docs)-1].ID
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// deleteDocument removes a document of the key's tenant. Ids holding "/"
+// are sent escaped ("guides%2Fbilling").
+func (s *Server) deleteDocument(c *gin.Context) {
+	if err := s.documentsReady(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	id := c.Param("id")
+	if id == "" || len(id) > 1024 || !utf8.ValidString(id) {
+		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such document"))
+		return
+	}
+	if err := s.d.Docs.DeleteDocument(c.Request.Context(), keyOf(c).Tenant, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,244 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/gin-gonic/gin"
+)
+
+type httpMaxBytesError = http.MaxBytesError
+
+const (
+	ctxRequestID = "answerdesk.request_id"
+	ctxKey       = "answerdesk.key"
+	// HeaderRequestID carries the request id both ways.
+	HeaderRequestID = "X-Request-Id"
+)
+
+func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
+
+func keyOf(c *gin.Context) state.Key {
+	k, _ := c.Get(ctxKey)
+	key, _ := k.(state.Key)
+	return key
+}
+
+func validRequestID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// withRequestID takes a sane X-Request-Id from the client or makes one,
+// and echoes it.
+func (s *Server) withRequestID(c *gin.Context) {
+	rid := c.GetHeader(HeaderRequestID)
+	if !validRequestID(rid) {
+		var b [8]byte
+		rand.Read(b[:])
+		rid = "req_" + hex.EncodeToString(b[:])
+	}
+	c.Set(ctxRequestID, rid)
+	c.Header(HeaderRequestID, rid)
+	c.Next()
+}
+
+// recoverPanic turns a handler panic into a logged 500.
+func (s *Server) recoverPanic(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			s.log.Error("panic", "request_id", requestID(c), "route", c.FullPath(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			if !c.Writer.Written() {
+				s.fail(c, fmt.Errorf("panic: %v", r))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// accessLog logs each request at debug level.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.Debug("request", "request_id", requestID(c), "method", c.Request.Method, "route", c.FullPath(),
+		"status", c.Writer.Status(), "ms", float64(time.Since(start).Microseconds())/1000, "key", keyOf(c).ID)
+}
+
+// bodyGuard refuses compressed bodies (a gzip bomb is never inflated) and
+// bounds every body, so that no handler reads more than limit bytes.
+func (s *Server) bodyGuard(limit int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if enc := strings.TrimSpace(c.GetHeader("Content-Encoding")); enc != "" && !strings.EqualFold(enc, "identity") {
+			s.fail(c, errf(http.StatusUnsupportedMediaType, CodeUnsupportedEncode, "Content-Encoding %q is not accepted; send the body uncompressed", trunc(enc, 32)))
+			return
+		}
+		if c.Request.ContentLength > limit {
+			s.fail(c, errf(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "request body of %d bytes exceeds the limit of %d bytes", c.Request.ContentLength, limit))
+			return
+		}
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+		}
+		c.Next()
+	}
+}
+
+func trunc(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// authenticate resolves the bearer key and checks it grants scope. The
+// tenant of the request is the key's.
+func (s *Server) authenticate(scope string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.GetHeader("Authorization")
+		raw, ok := strings.CutPrefix(h, "Bearer ")
+		raw = strings.TrimSpace(raw)
+		if !ok || raw == "" {
+			s.fail(c, errf(http.StatusUnauthorized, CodeUnauthorized, "missing API key: send Authorization: Bearer KEY"))
+			return
+		}
+		key, err := s.lookupKey(c.Request.Context(), raw)
+		switch {
+		case errors.Is(err, state.ErrNotFound), errors.Is(err, state.ErrRevoked):
+			s.fail(c, errf(http.StatusUnauthorized, CodeUnauthorized, "invalid or revoked API key"))
+			return
+		case err != nil:
+			s.fail(c, err)
+			return
+		}
+		if !key.Has(scope) {
+			s.fail(c, errf(http.StatusForbidden, CodeForbidden, "this API key lacks the %q scope", scope))
+			return
+		}
+		c.Set(ctxKey, key)
+		if wait, ok := s.limiter.allow(key.ID, time.Now()); !ok {
+			secs := int(math.Ceil(wait.Seconds()))
+			c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
+			s.fail(c, errf(http.StatusTooManyRequests, CodeRateLimited, "rate limit exceeded; retry after %d s", max(secs, 1)))
+			return
+		}
+		c.Next()
+	}
+}
+
+func (s *Server) lookupKey(ctx context.Context, raw string) (state.Key, error) {
+	if k, ok := s.auth.get(raw, time.Now()); ok {
+		return k, nil
+	}
+	k, err := s.d.State.Authenticate(ctx, raw)
+	if err != nil {
+		return k, err
+	}
+	s.auth.put(raw, k, time.Now())
+	return k, nil
+}
+
+// authCache remembers successful key lookups briefly, so that the answer
+// path does not hit the state database for every request.
+type authCache struct {
+	ttl time.Duration
+	mu  sync.Mutex
+	m   map[string]authEntry
+}
+
+type authEntry struct {
+	k   state.Key
+	exp time.Time
+}
+
+func newAuthCache(ttl time.Duration) *authCache {
+	return &authCache{ttl: ttl, m: map[string]authEntry{}}
+}
+
+func (a *authCache) get(raw string, now time.Time) (state.Key, bool) {
+	if a.ttl <= 0 {
+		return state.Key{}, false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	e, ok := a.m[raw]
+	if !ok || now.After(e.exp) {
+		return state.Key{}, false
+	}
+	return e.k, true
+}
+
+func (a *authCache) put(raw string, k state.Key, now time.Time) {
+	if a.ttl <= 0 {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.m) > 10000 {
+		for r, e := range a.m {
+			if now.After(e.exp) {
+				delete(a.m, r)
+			}
+		}
+	}
+	a.m[raw] = authEntry{k: k, exp: now.Add(a.ttl)}
+}
+
+// limiter is a token bucket per API key.
+type limiter struct {
+	rate  float64
+	burst float64
+	mu    sync.Mutex
+	b     map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(rate float64, burst int) *limiter {
+	return &limiter{rate: rate, burst: float64(burst), b: map[string]*bucket{}}
+}
+
+// allow takes a token for key; when none is left it returns how long until one is.
+func (l *limiter) allow(key string, now time.Time) (time.Duration, bool) {
+	if l.rate < 0 {
+		return 0, true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.b[key]
+	if !ok {
+		b = &bucket{tokens: l.burst, last: now}
+		l.b[key] = b
+	}
+	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0, true
+	}
+	return time.Duration((1 - b.tokens) / l.rate * float64(time.Second)), false
+}

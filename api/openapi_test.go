@@ -1,0 +1,128 @@
+package api
+
+import (
+	"encoding/json"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+type openapiDoc struct {
+	Paths map[string]map[string]struct {
+		RequestBody *struct {
+			Content map[string]struct {
+				Schema struct {
+					Ref string `json:"$ref"`
+				} `json:"schema"`
+			} `json:"content"`
+		} `json:"requestBody"`
+	} `json:"paths"`
+	Components struct {
+		Schemas map[string]struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"schemas"`
+	} `json:"components"`
+}
+
+func loadOpenAPI(t *testing.T) openapiDoc {
+	t.Helper()
+	b, err := openapiFS.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc openapiDoc
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestOpenAPIRoutes: every route the server registers is documented, and
+// every documented operation is a route.
+func TestOpenAPIRoutes(t *testing.T) {
+	doc := loadOpenAPI(t)
+	h := newHarness(t, Limits{})
+	param := regexp.MustCompile(`:([a-z]+)`)
+	var routes []string
+	for _, r := range h.srv.engine.Routes() {
+		routes = append(routes, r.Method+" "+param.ReplaceAllString(r.Path, "{$1}"))
+	}
+	var documented []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented = append(documented, strings.ToUpper(method)+" "+path)
+		}
+	}
+	sort.Strings(routes)
+	sort.Strings(documented)
+	if diff := cmp.Diff(documented, routes); diff != "" {
+		t.Errorf("routes vs openapi.json (-documented +served):\n%s", diff)
+	}
+}
+
+// wireTypes are the schemas whose properties must equal a Go wire struct's
+// JSON fields.
+var wireTypes = map[string]any{
+	"AnswerRequest": AnswerRequest{}, "AnswerResponse": AnswerResponse{}, "Citation": Citation{}, "Feature": Feature{},
+	"Timings": Timings{}, "StreamStatus": StreamStatus{}, "StreamDelta": StreamDelta{},
+	"FeedbackRequest": FeedbackRequest{}, "FeedbackResponse": FeedbackResponse{},
+	"Job": Job{}, "JobFailure": JobFailure{}, "Document": Document{}, "DocumentList": DocumentList{},
+	"Ticket": Ticket{}, "Message": Message{}, "Delivery": Delivery{}, "TicketList": TicketList{}, "TicketPatch": TicketPatch{},
+	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{}, "Health": Health{},
+}
+
+func jsonFields(v any) []string {
+	var out []string
+	t := reflect.TypeOf(v)
+	for i := 0; i < t.NumField(); i++ {
+		tag := t.Field(i).Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestOpenAPISchemasMatchWireTypes(t *testing.T) {
+	doc := loadOpenAPI(t)
+	for name, v := range wireTypes {
+		s, ok := doc.Components.Schemas[name]
+		if !ok {
+			t.Errorf("schema %s missing", name)
+			continue
+		}
+		var props []string
+		for p := range s.Properties {
+			props = append(props, p)
+		}
+		sort.Strings(props)
+		if diff := cmp.Diff(jsonFields(v), props); diff != "" {
+			t.Errorf("schema %s vs Go fields (-go +documented):\n%s", name, diff)
+		}
+	}
+	for name := range doc.Components.Schemas {
+		if _, ok := wireTypes[name]; !ok {
+			t.Errorf("schema %s has no Go wire type in the test's table", name)
+		}
+	}
+	// Every JSON request body refers to a wire type.
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if op.RequestBody == nil {
+				continue
+			}
+			if c, ok := op.RequestBody.Content["application/json"]; ok {
+				ref := strings.TrimPrefix(c.Schema.Ref, "#/components/schemas/")
+				if _, ok := wireTypes[ref]; !ok {
+					t.Errorf("%s %s: request body %q is not a wire type", method, path, c.Schema.Ref)
+				}
+			}
+		}
+	}
+}

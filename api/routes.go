@@ -1,0 +1,36 @@
+package api
+
+import "github.com/answerdesk/answerdesk/answer/state"
+
+// routes lists every route of the API. The OpenAPI document
+// (openapi.json) describes exactly these; a test keeps them in step.
+func (s *Server) routes() {
+	e := s.engine
+	e.Use(s.withRequestID, s.recoverPanic, s.accessLog)
+	e.NoRoute(s.noRoute)
+	e.NoMethod(s.noMethod)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/openapi.json", s.openapi)
+
+	json := s.bodyGuard(s.lim.MaxBody)
+	upload := s.bodyGuard(s.lim.MaxUpload)
+	none := s.bodyGuard(0)
+	ask := s.authenticate(state.ScopeAsk)
+	ingest := s.authenticate(state.ScopeIngest)
+	admin := s.authenticate(state.ScopeAdmin)
+
+	v1 := e.Group("/v1")
+	v1.POST("/answer", json, ask, s.postAnswer)
+	v1.POST("/feedback", json, ask, s.postFeedback)
+
+	v1.POST("/documents", upload, ingest, s.postDocuments)
+	v1.GET("/documents", none, ingest, s.listDocuments)
+	v1.DELETE("/documents/:id", none, ingest, s.deleteDocument)
+	v1.GET("/ingest/jobs/:id", none, ingest, s.getJob)
+
+	v1.GET("/tickets", none, admin, s.listTickets)
+	v1.GET("/tickets/:id", none, admin, s.getTicket)
+	v1.PATCH("/tickets/:id", json, admin, s.patchTicket)
+}

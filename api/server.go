@@ -1,0 +1,199 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/gin-gonic/gin"
+)
+
+// Answerer answers questions (answer.Engine implements it).
+type Answerer interface {
+	Answer(ctx context.Context, req answer.Request) (answer.Answer, error)
+	Stream(ctx context.Context, req answer.Request, emit func(answer.Event)) (answer.Answer, error)
+}
+
+// AppState is the part of the application state the API uses
+// (state.DB implements it).
+type AppState interface {
+	Authenticate(ctx context.Context, key string) (state.Key, error)
+	LogAnswer(ctx context.Context, tenant string, a answer.Answer) error
+	AddFeedback(ctx context.Context, f state.Feedback) (state.Feedback, error)
+	Ticket(ctx context.Context, tenant, id string) (answer.Ticket, error)
+	Tickets(ctx context.Context, f state.TicketFilter) ([]answer.Ticket, error)
+	SetTicketStatus(ctx context.Context, tenant, id, status string) (answer.Ticket, error)
+	CreateJob(ctx context.Context, tenant string, files []string) (state.Job, error)
+	UpdateJob(ctx context.Context, j state.Job) error
+	Job(ctx context.Context, tenant, id string) (state.Job, error)
+	Ping(ctx context.Context) error
+}
+
+// Documents is the part of the index store the API uses.
+type Documents interface {
+	Documents(ctx context.Context, f retrieval.DocFilter) ([]retrieval.Document, error)
+	DeleteDocument(ctx context.Context, tenant, id string) error
+	Stats(ctx context.Context) (retrieval.Stats, error)
+}
+
+// Ingester ingests one uploaded file (ingest.Pipeline implements it).
+type Ingester interface {
+	IngestSource(ctx context.Context, src ingest.Source, o ingest.Options) (ingest.Summary, error)
+}
+
+var (
+	_ AppState  = (*state.DB)(nil)
+	_ Documents = retrieval.Store(nil)
+	_ Ingester  = (*ingest.Pipeline)(nil)
+	_ Answerer  = (*answer.Engine)(nil)
+)
+
+// Limits bound what a client may send; zero values take the defaults in brackets.
+type Limits struct {
+	MaxBody     int64 // JSON request body in bytes [64 KiB]
+	MaxQuestion int   // question length in characters [2000]
+	MaxComment  int   // feedback comment in characters [4000]
+	MaxUpload   int64 // multipart upload request in bytes [20 MiB]
+	MaxFiles    int   // files per upload [20]
+	MaxDepth    int   // JSON nesting [16]
+	// RatePerSecond and Burst: the per-key token bucket [20/s, 40]; a
+	// negative RatePerSecond disables rate limiting.
+	RatePerSecond float64
+	Burst         int
+	// AnswerTimeout bounds one answer [30s].
+	AnswerTimeout time.Duration
+	// AuthCacheTTL caches successful key lookups [2s]; a revoked key stops
+	// working within this time. Negative disables the cache.
+	AuthCacheTTL time.Duration
+	// IngestWorkers run upload jobs [1].
+	IngestWorkers int
+}
+
+func (l *Limits) defaults() {
+	if l.MaxBody <= 0 {
+		l.MaxBody = 64 << 10
+	}
+	if l.MaxQuestion <= 0 {
+		l.MaxQuestion = 2000
+	}
+	if l.MaxComment <= 0 {
+		l.MaxComment = 4000
+	}
+	if l.MaxUpload <= 0 {
+		l.MaxUpload = 20 << 20
+	}
+	if l.MaxFiles <= 0 {
+		l.MaxFiles = 20
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = 16
+	}
+	if l.RatePerSecond == 0 {
+		l.RatePerSecond = 20
+	}
+	if l.Burst <= 0 {
+		l.Burst = int(2 * max(l.RatePerSecond, 1))
+	}
+	if l.AnswerTimeout <= 0 {
+		l.AnswerTimeout = 30 * time.Second
+	}
+	if l.AuthCacheTTL == 0 {
+		l.AuthCacheTTL = 2 * time.Second
+	}
+	if l.IngestWorkers <= 0 {
+		l.IngestWorkers = 1
+	}
+}
+
+// Deps are the server's collaborators. Engine and State are required;
+// without Docs and Ingest the document routes answer 503.
+type Deps struct {
+	Engine Answerer
+	State  AppState
+	Docs   Documents
+	Ingest Ingester
+	// Accepts reports whether an upload's extension (".md") has a loader.
+	Accepts func(ext string) bool
+	Limits  Limits
+	Logger  *slog.Logger
+	Version string
+}
+
+// Server is the HTTP API.
+type Server struct {
+	d       Deps
+	lim     Limits
+	log     *slog.Logger
+	engine  *gin.Engine
+	limiter *limiter
+	auth    *authCache
+
+	// Background ingest jobs: jobs outlive their request and are waited
+	// for by Shutdown.
+	jobs     sync.WaitGroup
+	jobSem   chan struct{}
+	baseCtx  context.Context
+	cancel   context.CancelFunc
+	draining atomic.Bool
+}
+
+// NewServer builds the API over deps.
+func NewServer(d Deps) *Server {
+	d.Limits.defaults()
+	log := d.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		d: d, lim: d.Limits, log: log,
+		limiter: newLimiter(d.Limits.RatePerSecond, d.Limits.Burst),
+		auth:    newAuthCache(d.Limits.AuthCacheTTL),
+		jobSem:  make(chan struct{}, d.Limits.IngestWorkers),
+		baseCtx: ctx, cancel: cancel,
+	}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.UseRawPath = true // document ids may hold an escaped "/"
+	e.UnescapePathValues = true
+	e.RemoveExtraSlash = false
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.ContextWithFallback = true
+	s.engine = e
+	s.routes()
+	return s
+}
+
+// Handler returns the server's http.Handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Drain makes /readyz report unavailable so that a load balancer stops
+// sending traffic before the process stops.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// Shutdown waits for background ingest jobs until ctx ends, then cancels
+// the ones still running (they are marked failed).
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.Drain()
+	done := make(chan struct{})
+	go func() { s.jobs.Wait(); close(done) }()
+	select {
+	case <-done:
+		s.cancel()
+		return nil
+	case <-ctx.Done():
+		s.cancel()
+		<-done
+		return ctx.Err()
+	}
+}

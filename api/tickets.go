@@ -1,0 +1,128 @@
+package api
+
+import (
+	"context"
+	"embed"
+	"net/http"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/gin-gonic/gin"
+)
+
+// listTickets lists the key's tenant's tickets, newest first.
+func (s *Server) listTickets(c *gin.Context) {
+	limit, err := queryLimit(c, state.DefaultLimit, 500)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	status := c.Query("status")
+	if status != "" && !state.ValidStatus(status) {
+		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "status must be open, pending, solved or closed"))
+		return
+	}
+	before := c.Query("before")
+	if before != "" && !validID(before) {
+		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "before is not a ticket id"))
+		return
+	}
+	ts, err := s.d.State.Tickets(c.Request.Context(), state.TicketFilter{Tenant: keyOf(c).Tenant, Status: status, Limit: limit, Before: before})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := TicketList{Tickets: []Ticket{}}
+	for _, t := range ts {
+		out.Tickets = append(out.Tickets, newTicket(t))
+	}
+	if len(ts) == limit {
+		out.Next = ts[len(ts)-1].ID
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) getTicket(c *gin.Context) {
+	id := c.Param("id")
+	if !validID(id) {
+		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such ticket"))
+		return
+	}
+	t, err := s.d.State.Ticket(c.Request.Context(), keyOf(c).Tenant, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newTicket(t))
+}
+
+// patchTicket changes a ticket's status.
+func (s *Server) patchTicket(c *gin.Context) {
+	var p TicketPatch
+	if err := s.bindJSON(c, &p); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !state.ValidStatus(p.Status) {
+		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "status must be open, pending, solved or closed"))
+		return
+	}
+	id := c.Param("id")
+	if !validID(id) {
+		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such ticket"))
+		return
+	}
+	t, err := s.d.State.SetTicketStatus(c.Request.Context(), keyOf(c).Tenant, id, p.Status)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newTicket(t))
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, Health{Status: "ok", Version: s.d.Version})
+}
+
+// readyz reports whether the state database and the index answer.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if s.draining.Load() {
+		c.JSON(http.StatusServiceUnavailable, Health{Status: "draining", Version: s.d.Version})
+		return
+	}
+	if err := s.d.State.Ping(ctx); err != nil {
+		s.log.Warn("readyz: state", "err", err)
+		c.JSON(http.StatusServiceUnavailable, Health{Status: "state unavailable", Version: s.d.Version})
+		return
+	}
+	if s.d.Docs != nil {
+		if _, err := s.d.Docs.Stats(ctx); err != nil {
+			s.log.Warn("readyz: index", "err", err)
+			c.JSON(http.StatusServiceUnavailable, Health{Status: "index unavailable", Version: s.d.Version})
+			return
+		}
+	}
+	c.JSON(http.StatusOK, Health{Status: "ready", Version: s.d.Version})
+}
+
+//go:embed openapi.json
+var openapiFS embed.FS
+
+func (s *Server) openapi(c *gin.Context) {
+	b, err := openapiFS.ReadFile("openapi.json")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json", b)
+}
+
+func (s *Server) noRoute(c *gin.Context) {
+	s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such route"))
+}
+
+func (s *Server) noMethod(c *gin.Context) {
+	s.fail(c, errf(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "method not allowed on this route"))
+}
