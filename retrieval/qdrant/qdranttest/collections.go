@@ -41,8 +41,18 @@ type collection struct {
 	indexes map[string]*qdrant.PayloadSchemaInfo
 	points  map[string]*point
 	// post is the inverted index of each sparse vector: dimension → points
-	// that have it; its sizes are the document frequencies.
-	post map[string]map[uint32]map[string]*point
+	// that have it, with their weight; its sizes are the document
+	// frequencies.
+	post map[string]map[uint32]map[string]posting
+	// kw is the keyword payload index of the indexed top-level fields:
+	// field → value → points. Like Qdrant, the server uses it to pick the
+	// candidates of a filter before checking the whole filter.
+	kw map[string]map[string]map[string]*point
+}
+
+type posting struct {
+	p   *point
+	val float32
 }
 
 func (d *db) get(name string) (*collection, error) {
@@ -73,7 +83,8 @@ func (s *collectionsService) Create(_ context.Context, req *qdrant.CreateCollect
 		sparse:  map[string]*qdrant.SparseVectorParams{},
 		indexes: map[string]*qdrant.PayloadSchemaInfo{},
 		points:  map[string]*point{},
-		post:    map[string]map[uint32]map[string]*point{},
+		post:    map[string]map[uint32]map[string]posting{},
+		kw:      map[string]map[string]map[string]*point{},
 	}
 	switch vc := req.GetVectorsConfig().GetConfig().(type) {
 	case nil:
@@ -92,7 +103,7 @@ func (s *collectionsService) Create(_ context.Context, req *qdrant.CreateCollect
 	}
 	for name, p := range req.GetSparseVectorsConfig().GetMap() {
 		c.sparse[name] = p
-		c.post[name] = map[uint32]map[string]*point{}
+		c.post[name] = map[uint32]map[string]posting{}
 	}
 	c.params = &qdrant.CollectionParams{
 		ShardNumber:            max(req.GetShardNumber(), 1),

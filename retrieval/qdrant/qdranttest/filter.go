@@ -60,8 +60,39 @@ func splitPath(path string) ([]string, error) {
 	return parts, nil
 }
 
-// values returns the payload values at path, arrays flattened: a condition
-// on an array field matches when any element matches, as in Qdrant.
+// anyValue reports whether pred holds for any payload value at path,
+// arrays flattened: a condition on an array field matches when any element
+// matches, as in Qdrant.
+func anyValue(payload map[string]*qdrant.Value, path string, pred func(*qdrant.Value) bool) (bool, error) {
+	parts, err := parsePath(path)
+	if err != nil {
+		return false, err
+	}
+	v, ok := payload[parts[0]]
+	if !ok {
+		return false, nil
+	}
+	if len(parts) == 1 {
+		if l, ok := v.GetKind().(*qdrant.Value_ListValue); ok {
+			for _, e := range l.ListValue.GetValues() {
+				if pred(e) {
+					return true, nil
+				}
+			}
+			return false, nil
+		}
+		return pred(v), nil
+	}
+	vs, err := values(payload, path)
+	for _, v := range vs {
+		if pred(v) {
+			return true, err
+		}
+	}
+	return false, err
+}
+
+// values returns the payload values at path, arrays flattened.
 func values(payload map[string]*qdrant.Value, path string) ([]*qdrant.Value, error) {
 	parts, err := parsePath(path)
 	if err != nil {
@@ -198,13 +229,19 @@ func cond(c *qdrant.Condition, p *point) (bool, error) {
 }
 
 func field(fc *qdrant.FieldCondition, p *point) (bool, error) {
+	if m := fc.GetMatch(); m != nil {
+		pred, except, err := matcher(m)
+		if err != nil {
+			return false, err
+		}
+		ok, err := anyValue(p.payload, fc.GetKey(), pred)
+		return ok != except, err
+	}
 	vs, err := values(p.payload, fc.GetKey())
 	if err != nil {
 		return false, err
 	}
 	switch {
-	case fc.GetMatch() != nil:
-		return match(fc.GetMatch(), vs)
 	case fc.GetRange() != nil:
 		r := fc.GetRange()
 		for _, v := range vs {
@@ -230,16 +267,11 @@ func field(fc *qdrant.FieldCondition, p *point) (bool, error) {
 	}
 }
 
-func match(m *qdrant.Match, vs []*qdrant.Value) (bool, error) {
-	anyOf := func(pred func(*qdrant.Value) bool) bool {
-		for _, v := range vs {
-			if pred(v) {
-				return true
-			}
-		}
-		return false
-	}
-	str := func(set []string) func(*qdrant.Value) bool {
+// matcher returns the per-value predicate of a match; except reports that
+// the condition holds when no value satisfies it (except_keywords: a
+// missing field matches too, as in Qdrant).
+func matcher(m *qdrant.Match) (pred func(*qdrant.Value) bool, except bool, err error) {
+	str := func(set ...string) func(*qdrant.Value) bool {
 		return func(v *qdrant.Value) bool {
 			s, ok := v.GetKind().(*qdrant.Value_StringValue)
 			if !ok {
@@ -253,7 +285,7 @@ func match(m *qdrant.Match, vs []*qdrant.Value) (bool, error) {
 			return false
 		}
 	}
-	ints := func(set []int64) func(*qdrant.Value) bool {
+	ints := func(set ...int64) func(*qdrant.Value) bool {
 		return func(v *qdrant.Value) bool {
 			i, ok := v.GetKind().(*qdrant.Value_IntegerValue)
 			if !ok {
@@ -269,25 +301,23 @@ func match(m *qdrant.Match, vs []*qdrant.Value) (bool, error) {
 	}
 	switch x := m.GetMatchValue().(type) {
 	case *qdrant.Match_Keyword:
-		return anyOf(str([]string{x.Keyword})), nil
+		return str(x.Keyword), false, nil
 	case *qdrant.Match_Keywords:
-		return anyOf(str(x.Keywords.GetStrings())), nil
+		return str(x.Keywords.GetStrings()...), false, nil
 	case *qdrant.Match_ExceptKeywords:
-		// Qdrant: matches when no value is one of the given ones
-		// (a missing field matches too).
-		return !anyOf(str(x.ExceptKeywords.GetStrings())), nil
+		return str(x.ExceptKeywords.GetStrings()...), true, nil
 	case *qdrant.Match_Integer:
-		return anyOf(ints([]int64{x.Integer})), nil
+		return ints(x.Integer), false, nil
 	case *qdrant.Match_Integers:
-		return anyOf(ints(x.Integers.GetIntegers())), nil
+		return ints(x.Integers.GetIntegers()...), false, nil
 	case *qdrant.Match_ExceptIntegers:
-		return !anyOf(ints(x.ExceptIntegers.GetIntegers())), nil
+		return ints(x.ExceptIntegers.GetIntegers()...), true, nil
 	case *qdrant.Match_Boolean:
-		return anyOf(func(v *qdrant.Value) bool {
+		return func(v *qdrant.Value) bool {
 			b, ok := v.GetKind().(*qdrant.Value_BoolValue)
 			return ok && b.BoolValue == x.Boolean
-		}), nil
+		}, false, nil
 	default:
-		return false, status.Errorf(codes.Unimplemented, "qdranttest: match %T", x)
+		return nil, false, status.Errorf(codes.Unimplemented, "qdranttest: match %T", x)
 	}
 }

@@ -154,11 +154,21 @@ func (c *collection) put(p *point) {
 	c.remove(p.key)
 	c.points[p.key] = p
 	for name, v := range p.sparse {
-		for _, i := range v.idx {
+		for j, i := range v.idx {
 			set := c.post[name][i]
 			if set == nil {
-				set = map[string]*point{}
+				set = map[string]posting{}
 				c.post[name][i] = set
+			}
+			set[p.key] = posting{p: p, val: v.vals[j]}
+		}
+	}
+	for field, idx := range c.kw {
+		for _, kw := range keywords(p.payload[field]) {
+			set := idx[kw]
+			if set == nil {
+				set = map[string]*point{}
+				idx[kw] = set
 			}
 			set[p.key] = p
 		}
@@ -175,6 +185,14 @@ func (c *collection) remove(key string) {
 			delete(c.post[name][i], key)
 			if len(c.post[name][i]) == 0 {
 				delete(c.post[name], i)
+			}
+		}
+	}
+	for field, idx := range c.kw {
+		for _, kw := range keywords(old.payload[field]) {
+			delete(idx[kw], key)
+			if len(idx[kw]) == 0 {
+				delete(idx, kw)
 			}
 		}
 	}
@@ -223,18 +241,12 @@ func (s *pointsService) Delete(_ context.Context, req *qdrant.DeletePoints) (*qd
 			c.remove(key)
 		}
 	case *qdrant.PointsSelector_Filter:
-		var keys []string
-		for key, p := range c.points {
-			ok, err := matches(sel.Filter, p)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				keys = append(keys, key)
-			}
+		pts, err := c.filtered(sel.Filter)
+		if err != nil {
+			return nil, err
 		}
-		for _, k := range keys {
-			c.remove(k)
+		for _, p := range pts {
+			c.remove(p.key)
 		}
 	default:
 		return nil, status.Error(codes.InvalidArgument, "points selector is required")
@@ -262,10 +274,86 @@ func (s *pointsService) Get(_ context.Context, req *qdrant.GetPoints) (*qdrant.G
 	return r, nil
 }
 
+// keywords are the string values of a top-level payload value.
+func keywords(v *qdrant.Value) []string {
+	switch k := v.GetKind().(type) {
+	case *qdrant.Value_StringValue:
+		return []string{k.StringValue}
+	case *qdrant.Value_ListValue:
+		var out []string
+		for _, e := range k.ListValue.GetValues() {
+			if s, ok := e.GetKind().(*qdrant.Value_StringValue); ok {
+				out = append(out, s.StringValue)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// indexed returns a superset of the points matching f from the keyword
+// index (ok false when the filter has no indexed condition to start from).
+func (c *collection) indexed(f *qdrant.Filter) (map[string]*point, bool) {
+	if f == nil {
+		return nil, false
+	}
+	var best map[string]*point
+	found := false
+	for _, cd := range f.GetMust() {
+		var set map[string]*point
+		ok := false
+		switch x := cd.GetConditionOneOf().(type) {
+		case *qdrant.Condition_Field:
+			idx, indexed := c.kw[x.Field.GetKey()]
+			if !indexed {
+				continue
+			}
+			switch m := x.Field.GetMatch().GetMatchValue().(type) {
+			case *qdrant.Match_Keyword:
+				set, ok = idx[m.Keyword], true
+			case *qdrant.Match_Keywords:
+				set, ok = map[string]*point{}, true
+				for _, kw := range m.Keywords.GetStrings() {
+					for k, p := range idx[kw] {
+						set[k] = p
+					}
+				}
+			}
+		case *qdrant.Condition_Filter:
+			set, ok = c.indexed(x.Filter)
+		}
+		if ok && (!found || len(set) < len(best)) {
+			best, found = set, true
+		}
+	}
+	if found || len(f.GetShould()) == 0 {
+		return best, found
+	}
+	union := map[string]*point{}
+	for _, cd := range f.GetShould() {
+		sub := cd.GetFilter()
+		if sub == nil {
+			return nil, false
+		}
+		set, ok := c.indexed(sub)
+		if !ok {
+			return nil, false
+		}
+		for k, p := range set {
+			union[k] = p
+		}
+	}
+	return union, true
+}
+
 // filtered returns the points matching f in id order.
 func (c *collection) filtered(f *qdrant.Filter) ([]*point, error) {
 	var out []*point
-	for _, p := range c.points {
+	all := c.points
+	if set, ok := c.indexed(f); ok {
+		all = set
+	}
+	for _, p := range all {
 		ok, err := matches(f, p)
 		if err != nil {
 			return nil, err
@@ -354,6 +442,18 @@ func (s *pointsService) CreateFieldIndex(_ context.Context, req *qdrant.CreateFi
 		return nil, status.Errorf(codes.Unimplemented, "qdranttest: index type %v", req.GetFieldType())
 	}
 	c.indexes[req.GetFieldName()] = &qdrant.PayloadSchemaInfo{DataType: t, Params: req.GetFieldIndexParams()}
+	if parts, _ := parsePath(req.GetFieldName()); t == qdrant.PayloadSchemaType_Keyword && len(parts) == 1 && c.kw[parts[0]] == nil {
+		idx := map[string]map[string]*point{}
+		c.kw[parts[0]] = idx
+		for _, p := range c.points {
+			for _, kw := range keywords(p.payload[parts[0]]) {
+				if idx[kw] == nil {
+					idx[kw] = map[string]*point{}
+				}
+				idx[kw][p.key] = p
+			}
+		}
+	}
 	return done(), nil
 }
 

@@ -1,6 +1,7 @@
 package qdranttest
 
 import (
+	"container/heap"
 	"context"
 	"math"
 	"sort"
@@ -126,8 +127,17 @@ func (c *collection) run(st stage, parent *qdrant.Filter) ([]hit, error) {
 		if hits, err = c.combine(st, lists); err != nil {
 			return nil, err
 		}
+	} else if sv := st.query.GetNearest().GetSparse(); sv != nil {
+		params, ok := c.sparse[st.using]
+		if !ok {
+			return nil, status.Errorf(codes.InvalidArgument, "Wrong input: Not existing vector name error: %s", st.using)
+		}
+		var err error
+		if hits, err = c.sparseScores(st.using, params.GetModifier() == qdrant.Modifier_Idf, sv.GetIndices(), sv.GetValues(), filter, nil, st.limit); err != nil {
+			return nil, err
+		}
 	} else {
-		candidates, err := c.candidates(st, filter)
+		candidates, err := c.filtered(filter)
 		if err != nil {
 			return nil, err
 		}
@@ -151,12 +161,7 @@ func (c *collection) run(st stage, parent *qdrant.Filter) ([]hit, error) {
 }
 
 func sortHits(hits []hit) {
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].score != hits[j].score {
-			return hits[i].score > hits[j].score
-		}
-		return hits[i].p.key < hits[j].p.key
-	})
+	sort.Slice(hits, func(i, j int) bool { return better(hits[i], hits[j]) })
 }
 
 // combine applies a stage's query to its prefetch results.
@@ -231,7 +236,7 @@ func (c *collection) score(st stage, candidates []*point) ([]hit, error) {
 		if !ok {
 			return nil, status.Errorf(codes.InvalidArgument, "Wrong input: Not existing vector name error: %s", name)
 		}
-		return c.sparseScores(name, params.GetModifier() == qdrant.Modifier_Idf, v.Sparse.GetIndices(), v.Sparse.GetValues(), candidates)
+		return c.sparseScores(name, params.GetModifier() == qdrant.Modifier_Idf, v.Sparse.GetIndices(), v.Sparse.GetValues(), nil, candidates, len(candidates))
 	case *qdrant.VectorInput_Dense:
 		params, ok := c.dense[name]
 		if !ok {
@@ -256,8 +261,7 @@ func (c *collection) score(st stage, candidates []*point) ([]hit, error) {
 			}
 			hits = append(hits, hit{p: p, score: dot})
 		}
-		sortHits(hits)
-		return hits, nil
+		return top(hits, st.limit), nil
 	default:
 		return nil, status.Errorf(codes.Unimplemented, "qdranttest: vector input %T", v)
 	}
@@ -268,68 +272,95 @@ func (c *collection) score(st stage, candidates []*point) ([]hit, error) {
 // the vector has the IDF modifier. IDF uses the number of points in the
 // collection and the number that have the dimension, over all points
 // regardless of the query's filter, as Qdrant does (per shard; this server
-// has one). Only points sharing a dimension with the query are returned.
-func (c *collection) sparseScores(name string, idf bool, idx []uint32, vals []float32, candidates []*point) ([]hit, error) {
+// has one). Only points sharing a dimension with the query are returned:
+// those matching filter, or, when candidates is not nil, among candidates.
+func (c *collection) sparseScores(name string, idf bool, idx []uint32, vals []float32, filter *qdrant.Filter, candidates []*point, limit int) ([]hit, error) {
 	if len(idx) != len(vals) {
 		return nil, status.Error(codes.InvalidArgument, "Validation error: indices and values must be the same length")
 	}
-	q := make(map[uint32]float32, len(idx))
+	var allowed map[string]bool
+	if candidates != nil {
+		allowed = make(map[string]bool, len(candidates))
+		for _, p := range candidates {
+			allowed[p.key] = true
+		}
+	}
 	n := float64(len(c.points))
+	type accum struct {
+		p     *point
+		score float32
+	}
+	acc := map[string]*accum{}
 	for i, d := range idx {
 		w := vals[i]
+		post := c.post[name][d]
 		if idf {
-			df := float64(len(c.post[name][d]))
+			df := float64(len(post))
 			w *= float32(math.Log((n-df+0.5)/(df+0.5) + 1))
 		}
-		q[d] += w
-	}
-	var hits []hit
-	for _, p := range candidates {
-		v, ok := p.sparse[name]
-		if !ok {
-			continue
-		}
-		var s float32
-		overlap := false
-		for i, d := range v.idx {
-			if w, ok := q[d]; ok {
-				s += w * v.vals[i]
-				overlap = true
+		for k, e := range post {
+			if allowed != nil && !allowed[k] {
+				continue
 			}
-		}
-		if overlap {
-			hits = append(hits, hit{p: p, score: s})
-		}
-	}
-	sortHits(hits)
-	return hits, nil
-}
-
-// candidates are the points a stage without prefetches ranks: for a sparse
-// query only the points sharing a dimension with it (from the inverted
-// index), otherwise all; filtered, in id order.
-func (c *collection) candidates(st stage, filter *qdrant.Filter) ([]*point, error) {
-	sv := st.query.GetNearest().GetSparse()
-	post, ok := c.post[st.using]
-	if sv == nil || !ok {
-		return c.filtered(filter)
-	}
-	seen := map[string]*point{}
-	for _, d := range sv.GetIndices() {
-		for k, p := range post[d] {
-			seen[k] = p
+			a := acc[k]
+			if a == nil {
+				a = &accum{p: e.p}
+				acc[k] = a
+			}
+			a.score += w * e.val
 		}
 	}
-	var out []*point
-	for _, p := range seen {
-		ok, err := matches(filter, p)
+	hits := make([]hit, 0, len(acc))
+	for _, a := range acc {
+		ok, err := matches(filter, a.p)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			out = append(out, p)
+			hits = append(hits, hit{p: a.p, score: a.score})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].key < out[j].key })
-	return out, nil
+	return top(hits, limit), nil
+}
+
+// top returns the best limit hits in order.
+func top(hits []hit, limit int) []hit {
+	if limit <= 0 || len(hits) <= 4*limit {
+		sortHits(hits)
+		return hits
+	}
+	h := &minHeap{}
+	for _, x := range hits {
+		if h.Len() < limit {
+			heap.Push(h, x)
+		} else if better(x, (*h)[0]) {
+			(*h)[0] = x
+			heap.Fix(h, 0)
+		}
+	}
+	out := make([]hit, h.Len())
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(h).(hit)
+	}
+	return out
+}
+
+func better(a, b hit) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.p.key < b.p.key
+}
+
+type minHeap []hit
+
+func (h minHeap) Len() int           { return len(h) }
+func (h minHeap) Less(i, j int) bool { return better(h[j], h[i]) }
+func (h minHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *minHeap) Push(v any)        { *h = append(*h, v.(hit)) }
+func (h *minHeap) Pop() any {
+	old := *h
+	v := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return v
 }

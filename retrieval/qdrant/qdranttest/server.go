@@ -41,6 +41,7 @@ type Server struct {
 	db      *db
 	delay   atomic.Int64 // time.Duration added before every call
 	calls   atomic.Int64
+	busy    atomic.Int64 // nanoseconds spent in handlers
 	version string
 	apiKey  string
 	stop    sync.Once
@@ -105,6 +106,10 @@ func (s *Server) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
 // Calls is the number of calls served so far.
 func (s *Server) Calls() int64 { return s.calls.Load() }
 
+// Busy is the time spent inside handlers so far (the server's own work,
+// without transport), to tell a client's overhead from the server's.
+func (s *Server) Busy() time.Duration { return time.Duration(s.busy.Load()) }
+
 // Points returns the number of points in a collection (-1 if absent).
 func (s *Server) Points(collection string) int {
 	s.db.mu.RLock()
@@ -154,6 +159,8 @@ func (s *Server) intercept(ctx context.Context, req any, info *grpc.UnaryServerI
 	if s.apiKey != "" && !hasKey(ctx, s.apiKey) {
 		return nil, status.Error(codes.PermissionDenied, "Invalid api-key")
 	}
+	start := time.Now()
+	defer func() { s.busy.Add(int64(time.Since(start))) }()
 	return h(ctx, req)
 }
 
