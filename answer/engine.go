@@ -195,12 +195,11 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		a.Decision = Answered
 		a.Text = text
 		a.Citations = c.citations
-		for _, s := range c.sentences {
-			sep := " "
-			if tr.Lang == "zh" {
-				sep = ""
+		for i, s := range c.sentences {
+			if i > 0 {
+				s = sentenceSep(tr.Lang, s) + s
 			}
-			emit(Event{Type: EventDelta, Delta: s + sep})
+			emit(Event{Type: EventDelta, Delta: s})
 		}
 	} else {
 		emit(Event{Type: EventStatus, Stage: StageEscalate})

@@ -271,7 +271,7 @@ func TestStreamEventOrder(t *testing.T) {
 		if d := cmp.Diff(tc.want, events); d != "" {
 			t.Errorf("%q events (-want +got):\n%s", tc.question, d)
 		}
-		if strings.TrimSpace(deltas.String()) != a.Text {
+		if deltas.String() != a.Text {
 			t.Errorf("deltas %q != text %q", deltas.String(), a.Text)
 		}
 		if final == nil || final.ID != a.ID || final.Decision != a.Decision {

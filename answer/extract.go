@@ -65,11 +65,27 @@ type composed struct {
 }
 
 func (c composed) text(lang string) string {
-	sep := " "
-	if lang == "zh" {
-		sep = ""
+	var b strings.Builder
+	for i, s := range c.sentences {
+		if i > 0 {
+			b.WriteString(sentenceSep(lang, s))
+		}
+		b.WriteString(s)
 	}
-	return strings.Join(c.sentences, sep)
+	return b.String()
+}
+
+// sentenceSep is what goes before sentence s (not the first) of an answer:
+// a line break before a list item, nothing between Chinese sentences, a
+// space otherwise.
+func sentenceSep(lang, s string) string {
+	switch {
+	case isListItem(s):
+		return "\n"
+	case lang == "zh":
+		return ""
+	}
+	return " "
 }
 
 // preferLang orders hits so that passages in lang come first when the KB
@@ -123,6 +139,25 @@ func faqAnswer(h retrieval.Hit) string {
 // maxQuote bounds a citation's quoted span.
 const maxQuote = 600
 
+// maxAnswerBytes bounds the extractive answer; maxListItems bounds the list
+// items it follows after the best sentence.
+const (
+	maxAnswerBytes = 1500
+	maxListItems   = 8
+)
+
+// isListItem reports whether a sentence is a list item ("1. …", "- …").
+func isListItem(s string) bool {
+	if strings.HasPrefix(s, "- ") || strings.HasPrefix(s, "* ") || strings.HasPrefix(s, "• ") {
+		return true
+	}
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i > 0 && i < 3 && i+1 < len(s) && (s[i] == '.' || s[i] == ')') && s[i+1] == ' '
+}
+
 // extract composes an extractive answer from hits (already in preference
 // order): the FAQ entry's answer when the first hit is an FAQ, else the
 // best-supported sentences of the first passages. It returns ok=false when
@@ -152,12 +187,14 @@ func extract(hits []retrieval.Hit, q query, maxSentences int) (composed, bool) {
 	}
 	var cands []cand
 	const passages = 3
+	sents := make([][]string, 0, passages)
 	for pi, h := range hits {
 		if pi == passages {
 			break
 		}
 		ctx := q.coverage(h.Title + "\n" + h.Heading)
-		for si, s := range splitSentences(h.Text) {
+		sents = append(sents, splitSentences(h.Text))
+		for si, s := range sents[pi] {
 			terms := map[string]bool{}
 			n := 0
 			for _, t := range retrieval.DefaultAnalyzer.Terms(s) {
@@ -210,6 +247,39 @@ func extract(hits []retrieval.Hit, q query, maxSentences int) (composed, bool) {
 		}
 		picked = append(picked, c)
 	}
+	// The best sentence often introduces what follows it ("A factory reset
+	// erases…" before the numbered steps): continue its passage while there
+	// is room, and through a list that starts there.
+	inPicked := func(p, pos int) bool {
+		for _, c := range picked {
+			if c.passage == p && c.pos == pos {
+				return true
+			}
+		}
+		return false
+	}
+	size := 0
+	for _, c := range picked {
+		size += len(c.text)
+	}
+	list := 0
+	for pos := best.pos + 1; pos < len(sents[best.passage]) && size < maxAnswerBytes; pos++ {
+		if inPicked(best.passage, pos) {
+			continue
+		}
+		s := sents[best.passage][pos]
+		item := isListItem(s)
+		if !(len(picked) < maxSentences || item && list < maxListItems) {
+			break
+		}
+		if item {
+			list++
+		} else if list > 0 {
+			break // the list ended
+		}
+		picked = append(picked, cand{text: s, passage: best.passage, pos: pos})
+		size += len(s)
+	}
 	// Read in passage order, then sentence order.
 	sort.Slice(picked, func(i, j int) bool {
 		if picked[i].passage != picked[j].passage {
@@ -238,6 +308,20 @@ func extract(hits []retrieval.Hit, q query, maxSentences int) (composed, bool) {
 	}
 	out.body = strings.Join(body, " ")
 	return out, true
+}
+
+// isEnumerator reports whether s is a list enumerator: one or two digits.
+func isEnumerator(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) == 0 || len(s) > 2 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func citation(n int, h retrieval.Hit, quote string) Citation {
@@ -270,6 +354,21 @@ func splitSentences(text string) []string {
 		start = end
 	}
 	for i := 0; i < len(text); {
+		if i == start {
+			// A list item is one sentence to the end of its line.
+			lead := len(text[i:]) - len(strings.TrimLeft(text[i:], " \t\n"))
+			if isListItem(text[i+lead:]) {
+				end := strings.IndexByte(text[i+lead:], '\n')
+				if end < 0 {
+					end = len(text)
+				} else {
+					end += i + lead
+				}
+				add(end)
+				i = end
+				continue
+			}
+		}
 		r, w := utf8.DecodeRuneInString(text[i:])
 		end := i + w
 		switch r {
@@ -284,6 +383,9 @@ func splitSentences(text string) []string {
 			add(end)
 		case '.', '!', '?':
 			if end >= len(text) || text[end] == ' ' || text[end] == '\t' || text[end] == '\n' {
+				if r == '.' && isEnumerator(text[start:i]) {
+					break // "1. Keep the hub plugged in."
+				}
 				add(end)
 			}
 		case '\n':
