@@ -49,10 +49,11 @@ func TestDenseRetrievalSuites(t *testing.T) {
 	default:
 		t.Skip("dense retrieval measurement: set ANSWERDESK_TEST_EMBED_URL (a real embedding server, see .ci/models.sh) or ANSWERDESK_DENSE_EVAL=hash")
 	}
-	emb, err := llm.NewEmbedder(cfg)
+	e, err := llm.NewEmbedder(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	emb := &cachedEmbedder{Embedder: e, docs: map[string][]float32{}}
 	shared := sharedDatasets(t)
 	suites := []string{"xquad-en", "xquad-cross-ru-zh-to-en"}
 	if s := os.Getenv("ANSWERDESK_DENSE_EVAL_SUITES"); s != "" {
@@ -95,7 +96,37 @@ type evalQuery struct {
 	Answerable bool     `json:"answerable"`
 }
 
-func measureDense(t *testing.T, emb *llm.Embedder, dir string, maxQ int) map[string]*denseMetrics {
+// cachedEmbedder remembers passage vectors, so that suites sharing a
+// corpus (xquad-en and xquad-cross-ru-zh-to-en) embed it once.
+type cachedEmbedder struct {
+	*llm.Embedder
+	docs map[string][]float32
+}
+
+func (c *cachedEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+	var todo []string
+	for _, t := range texts {
+		if _, ok := c.docs[t]; !ok {
+			todo = append(todo, t)
+		}
+	}
+	if len(todo) > 0 {
+		vs, err := c.Embedder.EmbedDocuments(ctx, todo)
+		if err != nil {
+			return nil, err
+		}
+		for i, t := range todo {
+			c.docs[t] = vs[i]
+		}
+	}
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = c.docs[t]
+	}
+	return out, nil
+}
+
+func measureDense(t *testing.T, emb *cachedEmbedder, dir string, maxQ int) map[string]*denseMetrics {
 	t.Helper()
 	ctx := context.Background()
 	store, err := embedded.Open(ctx, t.TempDir(), embedded.Options{})
