@@ -33,7 +33,11 @@ func Samples(suite string, results []Result) []Sample {
 	out := make([]Sample, 0, len(results))
 	for _, r := range results {
 		s := Sample{Suite: suite, ID: r.Query.ID, Lang: r.Query.Lang, Correct: r.Correct, Confidence: r.Confidence}
-		if len(r.Features) > 0 && r.Err == "" {
+		// Only answers the confidence decides are fitted: not errors, and
+		// not escalations for another reason (no evidence, a human request,
+		// a sensitive topic), which no threshold would turn into answers.
+		decided := r.Reason == "" || r.Reason == answer.ReasonLowConfidence
+		if len(r.Features) > 0 && r.Err == "" && decided {
 			s.Features = make(map[string]float64, len(r.Features))
 			for _, f := range r.Features {
 				s.Features[f.Name] = f.Value
@@ -83,6 +87,10 @@ type CalibrateOptions struct {
 	L2 float64
 	// FittedOn names the suites, recorded in the model.
 	FittedOn []string
+	// Prior is the model being replaced: features the suites cannot fit
+	// (absent, or constant, like dense agreement without an embedding
+	// provider or support ratio without an LLM) keep their weights from it.
+	Prior *answer.ConfidenceModel
 }
 
 // HeldOut are figures measured on the test split.
@@ -165,6 +173,9 @@ func Calibrate(samples []Sample, o CalibrateOptions) (*Calibration, error) {
 	m, err := fitLogistic(fit, names, o.L2)
 	if err != nil {
 		return nil, err
+	}
+	if o.Prior != nil {
+		keepPrior(&m, *o.Prior, fit)
 	}
 	m.FittedOn = o.FittedOn
 	switch o.Method {
@@ -330,6 +341,21 @@ func heldOut(m answer.ConfidenceModel, ss []Sample, target float64, prob func(Sa
 	}
 	h.Precision, h.Coverage = ratio(right, answered), ratio(answered, len(p))
 	return h
+}
+
+// keepPrior gives features that were absent or constant in the fit data
+// their prior weights, moving the intercept so that the logit of the fit
+// data is unchanged.
+func keepPrior(m *answer.ConfidenceModel, prior answer.ConfidenceModel, fit []Sample) {
+	for k, w := range prior.Weights {
+		if fitted, ok := m.Weights[k]; ok && fitted != 0 {
+			continue
+		}
+		if _, constant := m.Weights[k]; constant && len(fit) > 0 {
+			m.Intercept -= w * fit[0].Features[k]
+		}
+		m.Weights[k] = w
+	}
 }
 
 // fitLogistic fits an L2-regularized logistic regression by Newton's method

@@ -148,3 +148,38 @@ func TestSplitOf(t *testing.T) {
 		}
 	}
 }
+
+func TestCalibrateKeepsPriorForUnfittable(t *testing.T) {
+	ss := synthetic(4000)
+	for i := range ss {
+		if ss[i].Features != nil {
+			ss[i].Features["is_faq"] = 0 // constant: cannot be fitted
+		}
+	}
+	prior := answer.ConfidenceModel{Weights: map[string]float64{"is_faq": 0.3, "support_ratio": 2, "x": 100}}
+	c, err := Calibrate(ss, CalibrateOptions{Prior: &prior})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.Model.Weights
+	if w["is_faq"] != 0.3 || w["support_ratio"] != 2 {
+		t.Errorf("unfittable weights = %v, want the prior's", w)
+	}
+	if math.Abs(w["x"]-3) > 0.4 {
+		t.Errorf("fitted weight x = %v: the prior must not override data", w["x"])
+	}
+}
+
+func TestProbabilityMatchesEngine(t *testing.T) {
+	m := answer.ConfidenceModel{Intercept: -1, Weights: map[string]float64{"a": 2, "b": -1}, Platt: &answer.Platt{A: 0.7, B: 0.1},
+		Isotonic: []answer.CalPoint{{X: 0.1, Y: 0.05}, {X: 0.6, Y: 0.5}, {X: 0.95, Y: 0.99}}}
+	for _, f := range []map[string]float64{{"a": 0.3, "b": 1}, {"a": 1}, {"a": 2, "b": 0.2}, {}} {
+		var fs []answer.Feature
+		for k, v := range f {
+			fs = append(fs, answer.Feature{Name: k, Value: v})
+		}
+		if got, want := Probability(m, f), m.Probability(fs); !near(got, want) {
+			t.Errorf("Probability(%v) = %v, the engine says %v", f, got, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // ErrRegression reports that a report regressed against its baseline
@@ -56,6 +57,9 @@ type CompareOptions struct {
 	MaxDrop float64
 	// Overall only: do not gate per-language breakdowns.
 	Overall bool
+	// AllowMissing skips suites of the baseline absent from the new report
+	// (a run without the shared datasets) instead of failing.
+	AllowMissing bool
 }
 
 // Delta is one metric of one suite (and language) in both reports.
@@ -88,7 +92,9 @@ func Compare(base, cur *Report, o CompareOptions) ([]Delta, error) {
 		bs := &base.Suites[i]
 		cs, ok := curSuites[bs.Name]
 		if !ok {
-			regressed = append(regressed, bs.Name+": missing")
+			if !o.AllowMissing {
+				regressed = append(regressed, bs.Name+": missing")
+			}
 			continue
 		}
 		add := func(lang string, b, c *Breakdown) {
@@ -134,7 +140,12 @@ func Compare(base, cur *Report, o CompareOptions) ([]Delta, error) {
 		}
 	}
 	if len(regressed) > 0 {
-		return deltas, fmt.Errorf("%w beyond %.4f: %d metrics: %v", ErrRegression, o.MaxDrop, len(regressed), regressed)
+		shown := regressed[:min(len(regressed), 8)]
+		more := ""
+		if len(regressed) > len(shown) {
+			more = fmt.Sprintf("; and %d more", len(regressed)-len(shown))
+		}
+		return deltas, fmt.Errorf("%w beyond %.4g in %d metrics: %s%s", ErrRegression, o.MaxDrop, len(regressed), strings.Join(shown, "; "), more)
 	}
 	return deltas, nil
 }

@@ -76,6 +76,9 @@ func TestCompareMissingSuite(t *testing.T) {
 	if _, err := Compare(testReport(), cur, CompareOptions{MaxDrop: 1}); !errors.Is(err, ErrRegression) || !strings.Contains(err.Error(), "s: missing") {
 		t.Errorf("err = %v, want a regression naming the missing suite", err)
 	}
+	if _, err := Compare(testReport(), cur, CompareOptions{MaxDrop: 1, AllowMissing: true}); err != nil {
+		t.Errorf("AllowMissing: err = %v", err)
+	}
 }
 
 func TestReportJSONRoundTrip(t *testing.T) {

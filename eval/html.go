@@ -265,9 +265,9 @@ func latencyOption(r *Report) map[string]any {
 }
 
 var pageTmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"m":   fmtMetric,
-	"ms":  fmtMs,
-	"f3":  func(v float64) string { return fmt.Sprintf("%.3f", v) },
+	"m":  fmtMetric,
+	"ms": fmtMs,
+	"f3": func(v float64) string { return fmt.Sprintf("%.3f", v) },
 	"above": func(v Metric, floor float64) string {
 		if !v.Defined() {
 			return ""

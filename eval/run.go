@@ -42,16 +42,17 @@ type Result struct {
 	Hits       []answer.HitSummary
 	// Docs are the hits' distinct documents in rank order.
 	Docs []string
-	// Cited are the cited documents in citation order, each once.
+	// Cited are the cited documents in citation order, each once (for an
+	// escalation, those of the drafted answer).
 	Cited   []string
 	Timings answer.Timings
 	// Err is the engine's error; the query then counts as escalated with
 	// confidence 0.
 	Err string
 
-	// Correct: answerable, and the citations (or, without any, the top hit)
-	// include a relevant document. It is the label confidence is scored
-	// against.
+	// Correct: answerable, and the citations (of the answer, or of the
+	// drafted answer of an escalation; without any, the top hit) include a
+	// relevant document. It is the label confidence is scored against.
 	Correct bool
 	// CitedRelevant: the citations include a relevant document.
 	CitedRelevant bool
@@ -145,8 +146,13 @@ func newResult(q Query, ans answer.Answer, err error) Result {
 		ids[i] = h.DocumentID
 	}
 	r.Docs = distinctDocs(ids)
-	cited := make([]string, len(ans.Citations))
-	for i, c := range ans.Citations {
+	cits := ans.Citations
+	if ans.Decision != answer.Answered {
+		// What the engine would have said, for the confidence label.
+		cits = ans.AttemptedCitations
+	}
+	cited := make([]string, len(cits))
+	for i, c := range cits {
 		cited[i] = c.DocumentID
 	}
 	r.Cited = distinctDocs(cited)

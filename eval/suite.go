@@ -56,7 +56,11 @@ func LoadSuite(dir string) (*Suite, error) {
 	if fi, err := os.Stat(filepath.Join(dir, "corpus.jsonl")); err == nil && fi.Mode().IsRegular() {
 		s.Corpus = filepath.Join(dir, "corpus.jsonl")
 	} else if fi, err := os.Stat(filepath.Join(dir, "docs")); err == nil && fi.IsDir() {
-		s.Corpus = filepath.Join(dir, "docs")
+		// A linked docs/ folder (a suite over a knowledge base kept
+		// elsewhere) is walked at its target.
+		if s.Corpus, err = filepath.EvalSymlinks(filepath.Join(dir, "docs")); err != nil {
+			return nil, fmt.Errorf("suite %s: %w", dir, err)
+		}
 	} else if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("suite %s: %w", dir, err)
 	} else {

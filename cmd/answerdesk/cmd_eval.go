@@ -87,6 +87,7 @@ type evalCommon struct {
 	confidence string
 	quiet      bool
 	failures   int
+	degrade    string
 }
 
 func (o *evalCommon) register(fs *flag.FlagSet) {
@@ -95,17 +96,23 @@ func (o *evalCommon) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.confidence, "confidence", "", "confidence model JSON to use instead of the configured or shipped one")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 	fs.IntVar(&o.failures, "failures", 25, "worst failures kept per suite")
+	fs.StringVar(&o.degrade, "degrade", "", "deliberately degrade the engine to test the gate: drop-top-hit")
 }
 
 // evalHarness wires the harness: the configured loaders and embedder, and
 // an answer.Engine over each suite's store with the configured generator.
-func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map[string]string, error) {
-	if o.workers < 1 || o.workers > 256 {
-		return nil, nil, usagef("eval: --workers must be between 1 and 256")
-	}
+// It returns the engine configuration too (calibrate starts from its model)
+// and a description of the engine for the report.
+func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map[string]string, answer.Config, error) {
 	cfg := answer.DefaultConfig()
+	if o.workers < 1 || o.workers > 256 {
+		return nil, nil, cfg, usagef("eval: --workers must be between 1 and 256")
+	}
+	if o.degrade != "" && o.degrade != "drop-top-hit" {
+		return nil, nil, cfg, usagef("eval: --degrade must be drop-top-hit")
+	}
 	if err := e.configSection("answer", &cfg); err != nil {
-		return nil, nil, err
+		return nil, nil, cfg, err
 	}
 	info := map[string]string{"store": "embedded (throwaway)", "confidence": "shipped (answer/confidence.json)"}
 	if e.config != "" {
@@ -114,11 +121,11 @@ func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 	if o.confidence != "" {
 		data, err := os.ReadFile(o.confidence)
 		if err != nil {
-			return nil, nil, fmt.Errorf("eval: %w", err)
+			return nil, nil, cfg, fmt.Errorf("eval: %w", err)
 		}
 		m, err := answer.ParseConfidenceModel(data)
 		if err != nil {
-			return nil, nil, fmt.Errorf("eval: %s: %w", o.confidence, err)
+			return nil, nil, cfg, fmt.Errorf("eval: %s: %w", o.confidence, err)
 		}
 		cfg.Confidence = m
 		info["confidence"] = o.confidence
@@ -130,7 +137,7 @@ func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 
 	gen, err := e.generator(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, cfg, err
 	}
 	info["generator"] = "extractive"
 	if gen != nil {
@@ -138,11 +145,11 @@ func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 	}
 	qemb, err := e.queryEmbedder(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, cfg, err
 	}
 	demb, err := e.documentEmbedder(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, cfg, err
 	}
 	info["retrieval"] = "sparse"
 	cacheKey := ""
@@ -150,14 +157,22 @@ func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 		info["retrieval"] = "hybrid " + demb.Model()
 		cacheKey = demb.Model()
 	}
+	if o.degrade != "" {
+		info["degraded"] = o.degrade
+	}
 	// The engine logs every answer at info level: keep warnings only.
 	engineLog := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	engineCfg := cfg
 	h := &eval.Harness{
 		Loaders:  loaderSet(),
 		Embedder: demb,
 		CacheKey: cacheKey,
 		NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
-			return answer.New(cfg, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}, Generator: gen, Embedder: qemb, Logger: engineLog})
+			var r answer.Retriever = store
+			if o.degrade == "drop-top-hit" {
+				r = eval.DropTopHit(r)
+			}
+			return answer.New(engineCfg, answer.Deps{Retriever: r, Tickets: eval.NullTickets{}, Generator: gen, Embedder: qemb, Logger: engineLog})
 		},
 		Options: eval.Options{Workers: o.workers, MaxFailures: o.failures},
 		Log:     engineLog,
@@ -171,7 +186,7 @@ func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 		h.Phase = p.phase
 		h.Options.Progress = p.update
 	}
-	return h, info, nil
+	return h, info, cfg, nil
 }
 
 func runEvalRun(ctx context.Context, e *env, args []string) error {
@@ -184,6 +199,7 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 	baseline := fs.String("baseline", "", "compare against this JSON report; exit 1 on regression")
 	maxDrop := fs.Float64("max-drop", 0.01, "with --baseline: largest tolerated worsening of a metric")
 	overall := fs.Bool("overall-only", false, "with --baseline: gate whole suites only, not each language")
+	allowMissing := fs.Bool("allow-missing", false, "with --baseline: skip baseline suites that were not run")
 	if err := e.parseFlags(c, fs, args); err != nil {
 		return err
 	}
@@ -200,7 +216,7 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	h, info, err := e.evalHarness(ctx, o)
+	h, info, _, err := e.evalHarness(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -221,7 +237,7 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 	if base == nil {
 		return nil
 	}
-	return evalGate(e.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall}, *baseline)
+	return evalGate(e.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing}, *baseline)
 }
 
 func writeEvalOutputs(rep *eval.Report, jsonOut, htmlOut string) error {
@@ -264,6 +280,7 @@ func runEvalCompare(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("eval compare", flag.ContinueOnError)
 	maxDrop := fs.Float64("max-drop", 0.01, "largest tolerated worsening of a metric")
 	overall := fs.Bool("overall-only", false, "gate whole suites only, not each language")
+	allowMissing := fs.Bool("allow-missing", false, "skip suites of BASE that NEW lacks")
 	if err := e.parseFlags(c, fs, args); err != nil {
 		return err
 	}
@@ -281,7 +298,7 @@ func runEvalCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return evalGate(e.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall}, fs.Arg(0))
+	return evalGate(e.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing}, fs.Arg(0))
 }
 
 func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
@@ -308,7 +325,7 @@ func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
 	case !(*l2 > 0):
 		return usagef("eval calibrate: --l2 must be positive")
 	}
-	h, _, err := e.evalHarness(ctx, o)
+	h, _, cfg, err := e.evalHarness(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -322,7 +339,7 @@ func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
 		samples = append(samples, eval.Samples(r.Suite.Name, r.Results)...)
 		names = append(names, r.Suite.Name)
 	}
-	cal, err := eval.Calibrate(samples, eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, FittedOn: names})
+	cal, err := eval.Calibrate(samples, eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, FittedOn: names, Prior: &cfg.Confidence})
 	if err != nil {
 		return err
 	}
