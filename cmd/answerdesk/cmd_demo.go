@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/testdata"
+)
+
+func init() {
+	register(&command{
+		name:    "demo",
+		usage:   "demo [--addr :8080] [--keep]",
+		summary: "ingest the bundled knowledge base into a temporary data dir and serve it; prints the URL, an API key and a curl line",
+		run:     runDemo,
+	})
+}
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	c := commands["demo"]
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	addr := fs.String("addr", ":8080", "listen address")
+	keep := fs.Bool("keep", false, "keep the temporary data dir when the demo stops")
+	if err := e.parseFlags(c, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("demo: unexpected argument %q", fs.Arg(0))
+	}
+	dir, err := os.MkdirTemp("", "answerdesk-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if *keep {
+		defer fmt.Fprintf(e.stderr, "demo data kept in %s\n", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	// The demo always runs on the embedded store in its own data dir.
+	e.data, e.store = filepath.Join(dir, "data"), "embedded"
+
+	kb := filepath.Join(dir, "kb")
+	if err := extractKB(kb); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	store, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := e.ingestPipeline(ctx, store)
+	if err != nil {
+		store.Close()
+		return err
+	}
+	sum, err := p.IngestPaths(ctx, []string{filepath.Join(kb, "docs")}, ingest.Options{Tenant: retrieval.DefaultTenant})
+	store.Close()
+	if err != nil {
+		return fmt.Errorf("demo: ingest: %w", err)
+	}
+	if len(sum.Failed) > 0 {
+		return fmt.Errorf("demo: ingest: %s: %v", sum.Failed[0].Path, sum.Failed[0].Err)
+	}
+	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{})
+	if err != nil {
+		return err
+	}
+	key, _, err := db.CreateKey(ctx, retrieval.DefaultTenant, "demo", []string{state.ScopeAsk, state.ScopeIngest, state.ScopeAdmin})
+	db.Close()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ingested the bundled Lumen hub knowledge base: %d documents, %d chunks (tenant %q)\n", sum.Added+sum.Updated+sum.Unchanged, sum.Chunks, retrieval.DefaultTenant)
+	return e.serve(ctx, *addr, func(url string) {
+		fmt.Fprintf(e.stdout, "api key: %s\n", key)
+		fmt.Fprintf(e.stdout, "try:\n  curl -s %s/v1/answer -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{\"question\":\"How do I factory reset my hub?\"}'\n", url, key)
+		fmt.Fprintf(e.stdout, "  (also in Russian or Chinese, e.g. {\"question\":\"Как сбросить хаб к заводским настройкам?\"}; add \"stream\":true for server-sent events; API description at %s/openapi.json)\n", url)
+		fmt.Fprintln(e.stdout, "press Ctrl-C to stop")
+	})
+}
+
+// extractKB writes the embedded knowledge base to dir.
+func extractKB(dir string) error {
+	return fs.WalkDir(testdata.KB, "kb", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, "kb"), "/")
+		target := filepath.Join(dir, filepath.FromSlash(rel))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := testdata.KB.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/answerdesk/answerdesk/answer/state"
+)
+
+func init() {
+	register(&command{
+		name:    "keys",
+		usage:   "keys create --tenant T --scopes ask,ingest,admin [--name N] | keys list | keys revoke ID",
+		summary: "create, list and revoke API keys (the key is shown once; only its hash is stored)",
+		run:     runKeys,
+	})
+}
+
+func runKeys(ctx context.Context, e *env, args []string) error {
+	c := commands["keys"]
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		fs := flag.NewFlagSet("keys", flag.ContinueOnError)
+		if err := e.parseFlags(c, fs, []string{"--help"}); err != nil && len(args) > 0 {
+			return err
+		}
+		return usagef("keys: give create, list or revoke")
+	}
+	sub, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("keys "+sub, flag.ContinueOnError)
+	var tenant, scopes, name *string
+	if sub == "create" {
+		tenant = fs.String("tenant", "", "tenant the key acts for (required)")
+		scopes = fs.String("scopes", "ask", "comma-separated scopes: ask, ingest, admin")
+		name = fs.String("name", "", "a label to recognise the key by")
+	}
+	if err := e.parseFlags(c, fs, rest); err != nil {
+		return err
+	}
+	open := func() (*state.DB, error) { return state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{}) }
+	switch sub {
+	case "create":
+		if strings.TrimSpace(*tenant) == "" {
+			return usagef("keys create: --tenant is required")
+		}
+		if fs.NArg() > 0 {
+			return usagef("keys create: unexpected argument %q", fs.Arg(0))
+		}
+		sc, err := state.ParseScopes(*scopes)
+		if err != nil {
+			return usagef("keys create: %v", err)
+		}
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		key, k, err := db.CreateKey(ctx, *tenant, *name, sc)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "created key %s for tenant %q with scopes %s; it is shown once, store it now:\n", k.ID, k.Tenant, strings.Join(k.Scopes, ","))
+		fmt.Fprintln(e.stdout, key)
+		return nil
+	case "list":
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		keys, err := db.Keys(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tPREFIX\tTENANT\tSCOPES\tNAME\tCREATED\tSTATUS")
+		for _, k := range keys {
+			status := "active"
+			if !k.Revoked.IsZero() {
+				status = "revoked " + k.Revoked.Format("2006-01-02 15:04")
+			}
+			fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Prefix, k.Tenant, strings.Join(k.Scopes, ","), k.Name, k.Created.Format("2006-01-02 15:04"), status)
+		}
+		return tw.Flush()
+	case "revoke":
+		if fs.NArg() != 1 {
+			return usagef("keys revoke: give one key ID (or prefix) from 'keys list'")
+		}
+		db, err := open()
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.RevokeKey(ctx, strings.TrimSuffix(fs.Arg(0), "…")); err != nil {
+			if errors.Is(err, state.ErrNotFound) {
+				return fmt.Errorf("keys revoke: no active key %q", fs.Arg(0))
+			}
+			return err
+		}
+		fmt.Fprintf(e.stdout, "revoked %s\n", fs.Arg(0))
+		return nil
+	default:
+		return usagef("keys: unknown subcommand %q (create, list or revoke)", sub)
+	}
+}

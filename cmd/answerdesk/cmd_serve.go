@@ -1,0 +1,273 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/delivery"
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/api"
+)
+
+func init() {
+	register(&command{
+		name:    "serve",
+		usage:   "serve [--addr :8080]",
+		summary: "run the HTTP API over the data dir (prints url: http://HOST:PORT)",
+		run:     runServe,
+	})
+}
+
+// stateFile is the app-state database inside the data directory.
+const stateFile = "state.db"
+
+// apiConfig is the "api" section of the config file.
+type apiConfig struct {
+	RatePerSecond float64 `json:"rate_per_second"` // per API key; negative disables
+	Burst         int     `json:"burst"`
+	MaxQuestion   int     `json:"max_question"`     // characters
+	MaxBodyKB     int64   `json:"max_body_kb"`      // JSON bodies
+	MaxUploadMB   int64   `json:"max_upload_mb"`    // multipart uploads
+	AnswerTimeout string  `json:"answer_timeout"`   // "30s"
+	ShutdownGrace string  `json:"shutdown_timeout"` // "30s"
+}
+
+// webhookConfig is the "webhook" section: the generic webhook sink.
+// Environment: ANSWERDESK_WEBHOOK_URL, ANSWERDESK_WEBHOOK_SECRET,
+// ANSWERDESK_WEBHOOK_MAX_ATTEMPTS, ANSWERDESK_WEBHOOK_BACKOFF.
+type webhookConfig struct {
+	URL         string `json:"url"`
+	Secret      string `json:"secret"`
+	MaxAttempts int    `json:"max_attempts"`
+	Backoff     string `json:"backoff"`     // first retry delay, "2s"
+	MaxBackoff  string `json:"max_backoff"` // "15m"
+	Timeout     string `json:"timeout"`     // per attempt, "20s"
+	Poll        string `json:"poll"`        // outbox poll interval, "1s"
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	c := commands["serve"]
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", ":8080", "listen address")
+	if err := e.parseFlags(c, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve: unexpected argument %q", fs.Arg(0))
+	}
+	return e.serve(ctx, *addr, nil)
+}
+
+// serve runs the API over the data dir until ctx ends. onListen, when set,
+// is called with the URL once the listener is bound (demo prints its key
+// and curl line there).
+func (e *env) serve(ctx context.Context, addr string, onListen func(url string)) error {
+	var ac apiConfig
+	if err := e.configSection("api", &ac); err != nil {
+		return err
+	}
+	if v := e.getenv("ANSWERDESK_RATE_LIMIT"); v != "" {
+		if v == "off" {
+			ac.RatePerSecond = -1
+		} else if r, err := strconv.ParseFloat(v, 64); err == nil && r > 0 {
+			ac.RatePerSecond = r
+		} else {
+			return usagef("ANSWERDESK_RATE_LIMIT must be a positive number or off, not %q", v)
+		}
+	}
+	lim := api.Limits{RatePerSecond: ac.RatePerSecond, Burst: ac.Burst, MaxQuestion: ac.MaxQuestion,
+		MaxBody: ac.MaxBodyKB << 10, MaxUpload: ac.MaxUploadMB << 20}
+	var err error
+	if lim.AnswerTimeout, err = parseDur("api.answer_timeout", ac.AnswerTimeout); err != nil {
+		return err
+	}
+	grace, err := parseDur("api.shutdown_timeout", ac.ShutdownGrace)
+	if err != nil {
+		return err
+	}
+	if grace == 0 {
+		grace = 30 * time.Second
+	}
+	wh, err := e.webhookConfig()
+	if err != nil {
+		return err
+	}
+	acfg := answer.DefaultConfig()
+	if err := e.configSection("answer", &acfg); err != nil {
+		return err
+	}
+
+	store, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	var sinks []string
+	if wh.URL != "" {
+		sinks = append(sinks, state.SinkWebhook)
+	}
+	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{Sinks: sinks})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pipeline, err := e.ingestPipeline(ctx, store)
+	if err != nil {
+		return err
+	}
+	gen, err := e.generator(ctx)
+	if err != nil {
+		return err
+	}
+	emb, err := e.queryEmbedder(ctx)
+	if err != nil {
+		return err
+	}
+	eng, err := answer.New(acfg, answer.Deps{Retriever: store, Tickets: db, Conversations: db, Generator: gen, Embedder: emb, Logger: e.log})
+	if err != nil {
+		return err
+	}
+
+	worker, err := e.deliveryWorker(db, wh)
+	if err != nil {
+		return err
+	}
+	db.SetOnTicket(worker.Notify)
+	loaders := loaderSet()
+	srv := api.NewServer(api.Deps{
+		Engine: eng, State: db, Docs: store, Ingest: pipeline, Limits: lim, Logger: e.log, Version: version,
+		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
+	})
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	url := "http://" + displayAddr(ln.Addr())
+	fmt.Fprintf(e.stdout, "url: %s\n", url)
+	if onListen != nil {
+		onListen(url)
+	}
+	answerTimeout := lim.AnswerTimeout
+	if answerTimeout == 0 {
+		answerTimeout = 30 * time.Second
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second, // uploads of up to max_upload_mb
+		WriteTimeout:      answerTimeout + 10*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
+	}
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() { worker.Run(workerCtx); close(workerDone) }()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	e.log.Info("serving", "url", url, "data", e.data, "webhook", wh.URL != "")
+
+	select {
+	case err = <-serveErr:
+		// The listener failed: stop the rest and report it.
+	case <-ctx.Done():
+	}
+	// Graceful stop: refuse new work, finish in-flight answers (their
+	// tickets and outbox rows commit), wait for ingest jobs, then let the
+	// worker finish the deliveries it has in flight.
+	e.log.Info("shutting down", "grace", grace)
+	srv.Drain()
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if serr := hs.Shutdown(sctx); serr != nil {
+		e.log.Warn("http shutdown", "err", serr)
+		hs.Close()
+	}
+	if jerr := srv.Shutdown(sctx); jerr != nil {
+		e.log.Warn("ingest jobs cut short", "err", jerr)
+	}
+	stopWorker()
+	<-workerDone
+	e.log.Info("stopped")
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// version is reported by /healthz.
+const version = "dev"
+
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP == nil || tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, strconv.Itoa(tcp.Port))
+}
+
+func (e *env) webhookConfig() (webhookConfig, error) {
+	var wh webhookConfig
+	if err := e.configSection("webhook", &wh); err != nil {
+		return wh, err
+	}
+	e.override(&wh.URL, "ANSWERDESK_WEBHOOK_URL")
+	e.override(&wh.Secret, "ANSWERDESK_WEBHOOK_SECRET")
+	e.override(&wh.Backoff, "ANSWERDESK_WEBHOOK_BACKOFF")
+	e.override(&wh.Poll, "ANSWERDESK_OUTBOX_POLL")
+	if v := e.getenv("ANSWERDESK_WEBHOOK_MAX_ATTEMPTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return wh, usagef("ANSWERDESK_WEBHOOK_MAX_ATTEMPTS must be a positive integer, not %q", v)
+		}
+		wh.MaxAttempts = n
+	}
+	if wh.URL != "" {
+		if !strings.HasPrefix(wh.URL, "http://") && !strings.HasPrefix(wh.URL, "https://") {
+			return wh, usagef("webhook url must be http:// or https://, not %q", wh.URL)
+		}
+		if wh.Secret == "" {
+			return wh, usagef("webhook: a secret is required to sign deliveries (ANSWERDESK_WEBHOOK_SECRET or webhook.secret)")
+		}
+	}
+	return wh, nil
+}
+
+func (e *env) deliveryWorker(db *state.DB, wh webhookConfig) (*delivery.Worker, error) {
+	var o delivery.Options
+	var err error
+	if o.BaseBackoff, err = parseDur("webhook.backoff", wh.Backoff); err != nil {
+		return nil, err
+	}
+	if o.MaxBackoff, err = parseDur("webhook.max_backoff", wh.MaxBackoff); err != nil {
+		return nil, err
+	}
+	if o.Timeout, err = parseDur("webhook.timeout", wh.Timeout); err != nil {
+		return nil, err
+	}
+	if o.Poll, err = parseDur("webhook.poll", wh.Poll); err != nil {
+		return nil, err
+	}
+	o.MaxAttempts = wh.MaxAttempts
+	sinks := map[string]delivery.Sink{state.SinkQueue: delivery.Queue{Q: db}}
+	if wh.URL != "" {
+		sinks[state.SinkWebhook] = &delivery.Webhook{URL: wh.URL, Secret: []byte(wh.Secret),
+			Client: &http.Client{Timeout: 30 * time.Second}}
+	}
+	return delivery.New(db, sinks, o, e.log), nil
+}

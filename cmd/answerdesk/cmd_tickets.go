@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+func init() {
+	register(&command{
+		name:    "tickets",
+		usage:   "tickets list [--tenant T] [--status S] [--limit N] [--json] | tickets show [--tenant T] [--json] ID",
+		summary: "list and show escalation tickets with their delivery state per sink",
+		run:     runTickets,
+	})
+}
+
+func runTickets(ctx context.Context, e *env, args []string) error {
+	c := commands["tickets"]
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
+		if err := e.parseFlags(c, fs, args); err != nil {
+			return err
+		}
+		return usagef("tickets: give list or show")
+	}
+	sub, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("tickets "+sub, flag.ContinueOnError)
+	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose tickets to read")
+	asJSON := fs.Bool("json", false, "print JSON")
+	status := fs.String("status", "", "only tickets with this status (list)")
+	limit := fs.Int("limit", 50, "how many tickets (list)")
+	if err := e.parseFlags(c, fs, rest); err != nil {
+		return err
+	}
+	if *status != "" && !state.ValidStatus(*status) {
+		return usagef("tickets: --status must be open, pending, solved or closed")
+	}
+	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch sub {
+	case "list":
+		if *limit < 1 || *limit > 10000 {
+			return usagef("tickets list: --limit must be 1 to 10000")
+		}
+		ts, err := db.Tickets(ctx, state.TicketFilter{Tenant: *tenant, Status: *status, Limit: *limit})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(e, ts)
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tCREATED\tSTATUS\tPRIORITY\tREASON\tDELIVERY\tSUBJECT")
+		for _, t := range ts {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Created.Format("2006-01-02 15:04"), t.Status, t.Priority, t.Reason,
+				deliverySummary(t.Deliveries), snippet(t.Subject, 60))
+		}
+		return tw.Flush()
+	case "show":
+		if fs.NArg() != 1 {
+			return usagef("tickets show: give one ticket ID")
+		}
+		t, err := db.Ticket(ctx, *tenant, fs.Arg(0))
+		if errors.Is(err, state.ErrNotFound) {
+			return fmt.Errorf("tickets show: no ticket %q for tenant %q", fs.Arg(0), *tenant)
+		}
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(e, t)
+		}
+		printTicket(e, t)
+		return nil
+	default:
+		return usagef("tickets: unknown subcommand %q (list or show)", sub)
+	}
+}
+
+func printJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func deliverySummary(ds []answer.Delivery) string {
+	var parts []string
+	for _, d := range ds {
+		parts = append(parts, d.Sink+":"+d.State)
+	}
+	return strings.Join(parts, " ")
+}
+
+func printTicket(e *env, t answer.Ticket) {
+	w := e.stdout
+	fmt.Fprintf(w, "ticket:     %s (%s)\n", t.ID, t.Status)
+	fmt.Fprintf(w, "subject:    %s\n", t.Subject)
+	fmt.Fprintf(w, "reason:     %s · priority %s · queue %s · language %s · intent %s\n", t.Reason, t.Priority, t.Queue, t.Lang, t.Intent)
+	fmt.Fprintf(w, "created:    %s · conversation %s\n", t.Created.Format("2006-01-02 15:04:05"), t.ConversationID)
+	if t.Summary != "" {
+		fmt.Fprintf(w, "summary:    %s\n", t.Summary)
+	}
+	fmt.Fprintln(w, "transcript:")
+	for _, m := range t.Transcript {
+		fmt.Fprintf(w, "  %-9s %s\n", m.Role+":", m.Text)
+	}
+	if t.Attempted != "" {
+		fmt.Fprintf(w, "attempted answer (confidence %.3f):\n  %s\n", t.Confidence, t.Attempted)
+	}
+	for _, c := range t.Citations {
+		fmt.Fprintf(w, "  [%d] %s — %s\n", c.N, c.Title, c.DocumentID)
+	}
+	fmt.Fprintln(w, "delivery:")
+	for _, d := range t.Deliveries {
+		line := fmt.Sprintf("  %-8s %-9s attempts %d", d.Sink, d.State, d.Attempts)
+		if !d.Delivered.IsZero() {
+			line += " · delivered " + d.Delivered.Format("2006-01-02 15:04:05")
+		}
+		if d.State == state.DeliveryPending && !d.NextAt.IsZero() {
+			line += " · next " + d.NextAt.Format("15:04:05")
+		}
+		if d.LastError != "" {
+			line += " · last error: " + d.LastError
+		}
+		fmt.Fprintln(w, line)
+	}
+}
