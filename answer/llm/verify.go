@@ -89,7 +89,7 @@ func (v *verifier) verify(raw string) answer.Generation {
 	if isAbstain(raw) {
 		return answer.Generation{Abstained: true}
 	}
-	clean := sanitize(raw, v.allowed)
+	clean := citeBrackets.Replace(sanitize(raw, v.allowed))
 	units := splitSentences(clean)
 	var g answer.Generation
 	var kept []verdict
@@ -133,6 +133,11 @@ func (v *verifier) verify(raw string) answer.Generation {
 	sort.Ints(g.Cited)
 	return g
 }
+
+// citeBrackets normalizes the full-width brackets and digits models use in
+// Chinese text (【1】, ［２］) to [n].
+var citeBrackets = strings.NewReplacer("【", "[", "】", "]", "［", "[", "］", "]",
+	"０", "0", "１", "1", "２", "2", "３", "3", "４", "4", "５", "5", "６", "6", "７", "7", "８", "8", "９", "9")
 
 // citeRE matches [n], [n, m] and [n; m].
 var citeRE = regexp.MustCompile(`\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]`)

@@ -125,6 +125,11 @@ func TestVerify(t *testing.T) {
 			want: answer.Generation{Text: "按住X200的重置按钮10秒[3]。", Cited: []int{3}, SupportRatio: 0.5},
 		},
 		{
+			name: "full-width citation brackets",
+			out:  "按住X200的重置按钮10秒【3】。",
+			want: answer.Generation{Text: "按住X200的重置按钮10秒[3]。", Cited: []int{3}, SupportRatio: 0.5},
+		},
+		{
 			name: "abstain marker",
 			out:  "NO_ANSWER_IN_PASSAGES",
 			want: answer.Generation{Abstained: true},
