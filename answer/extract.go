@@ -186,7 +186,7 @@ func extract(hits []retrieval.Hit, q query, maxSentences int) (composed, bool) {
 		terms   map[string]bool
 	}
 	var cands []cand
-	const passages = 3
+	const passages = 5
 	sents := make([][]string, 0, passages)
 	for pi, h := range hits {
 		if pi == passages {
@@ -203,7 +203,9 @@ func extract(hits []retrieval.Hit, q query, maxSentences int) (composed, bool) {
 					terms[t] = true
 				}
 			}
-			if len(terms) == 0 || n < 2 {
+			// A sentence supports the answer with its own words, or as the
+			// opening of a passage whose heading matches the question.
+			if n < 2 || len(terms) == 0 && (si > 0 || ctx == 0) {
 				continue
 			}
 			cov := float64(len(terms)) / float64(len(q.terms))
