@@ -1,0 +1,76 @@
+package bench
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"slices"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// Tenant is the tenant the corpus is stored under.
+const Tenant = retrieval.DefaultTenant
+
+// Documents returns the corpus as store documents, one per page with its
+// passages as chunks, in page order.
+func (c *Corpus) Documents() []retrieval.DocumentChunks {
+	docs := make([]retrieval.DocumentChunks, len(c.Pages))
+	for i, p := range c.Pages {
+		docs[i].Document = retrieval.Document{
+			ID: p.ID, Tenant: Tenant, Kind: retrieval.KindDoc, Title: p.Title, Lang: "en",
+			Source: c.Root + "/" + p.ID + ".gz",
+		}
+	}
+	hs := make([]hash.Hash, len(c.Pages))
+	for _, ps := range c.Passages {
+		d := &docs[ps.Page]
+		d.Chunks = append(d.Chunks, retrieval.Chunk{
+			ID:         fmt.Sprintf("%s#%d", d.Document.ID, len(d.Chunks)),
+			DocumentID: d.Document.ID, Tenant: Tenant, Kind: retrieval.KindDoc,
+			Title: d.Document.Title, Heading: ps.Heading, Text: ps.Text, Lang: "en",
+			Position: len(d.Chunks),
+		})
+		if hs[ps.Page] == nil {
+			hs[ps.Page] = sha256.New()
+		}
+		fmt.Fprintf(hs[ps.Page], "%s\x00%s\x00", ps.Heading, ps.Text)
+	}
+	for i, h := range hs {
+		if h != nil {
+			docs[i].Document.Hash = hex.EncodeToString(h.Sum(nil))
+		}
+	}
+	return docs
+}
+
+// Query is one evaluation query: a page's description and the pages that
+// answer it.
+type Query struct {
+	Text     string
+	Relevant []string // page ids
+}
+
+// Queries returns one query per page that has a description, in page order.
+// Pages sharing a description all answer it (gzip(1) and gunzip(1) alike).
+func (c *Corpus) Queries() []Query {
+	rel := c.Relevant()
+	var qs []Query
+	for i, p := range c.Pages {
+		if p.Query == "" {
+			continue
+		}
+		q := Query{Text: p.Query}
+		for _, j := range rel[i] {
+			q.Relevant = append(q.Relevant, c.Pages[j].ID)
+		}
+		qs = append(qs, q)
+	}
+	return qs
+}
+
+// Hit reports whether one of the ranked document ids answers q.
+func (q Query) Hit(docIDs []string) bool {
+	return slices.ContainsFunc(docIDs, func(id string) bool { return slices.Contains(q.Relevant, id) })
+}
