@@ -6,10 +6,35 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tmc/langchaingo/llms"
 	"github.com/tmc/langchaingo/llms/fake"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/llm/llmtest"
 )
+
+// streamingFake is a zero-latency model that streams its reply in chunks of
+// four runes, as providers do (langchaingo's fake LLM does not stream).
+type streamingFake struct{ reply string }
+
+func (f streamingFake) GenerateContent(ctx context.Context, _ []llms.MessageContent, opts ...llms.CallOption) (*llms.ContentResponse, error) {
+	var o llms.CallOptions
+	for _, op := range opts {
+		op(&o)
+	}
+	if o.StreamingFunc != nil {
+		for _, c := range llmtest.Chunks(f.reply, 4) {
+			if err := o.StreamingFunc(ctx, []byte(c)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &llms.ContentResponse{Choices: []*llms.ContentChoice{{Content: f.reply}}}, nil
+}
+
+func (f streamingFake) Call(ctx context.Context, prompt string, opts ...llms.CallOption) (string, error) {
+	return llms.GenerateFromSinglePrompt(ctx, f, prompt, opts...)
+}
 
 // BenchmarkGenerateOverhead measures answerdesk's own time per Generate —
 // prompt rendering, the retry and breaker wrapper, streaming guard and
@@ -33,7 +58,11 @@ func BenchmarkGenerateOverhead(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			m := fake.NewFakeLLM([]string{reply})
-			c, err := New(Config{Provider: ProviderOpenAI, Model: "fake"}, WithModel(m), WithCanary(testCanary))
+			var model llms.Model = m
+			if stream {
+				model = streamingFake{reply: reply}
+			}
+			c, err := New(Config{Provider: ProviderOpenAI, Model: "fake"}, WithModel(model), WithCanary(testCanary))
 			if err != nil {
 				b.Fatal(err)
 			}
