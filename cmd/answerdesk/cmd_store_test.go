@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/json"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
+)
+
+func TestStoreMigrateToQdrant(t *testing.T) {
+	srv := qdranttest.Start(t, qdranttest.Options{})
+	env := map[string]string{"ANSWERDESK_DATA": t.TempDir()}
+	if out, errs, code := runCLI(t, env, "ingest", repoPath("testdata", "kb", "docs")); code != 0 {
+		t.Fatalf("ingest exit %d\n%s%s", code, out, errs)
+	}
+	to := srv.URL + "?collection=kb"
+	out, errs, code := runCLI(t, env, "store", "migrate", "--to", to)
+	if code != 0 {
+		t.Fatalf("migrate exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "migrated: 22 documents") || !strings.Contains(errs, "22/22 documents") {
+		t.Errorf("migrate output = %q / %q, want 22 documents with progress", out, errs)
+	}
+	// Idempotent: a second run copies nothing.
+	out, errs, code = runCLI(t, env, "store", "migrate", "--to", to)
+	if code != 0 || !strings.Contains(out, "migrated: 0 documents (0 chunks)  unchanged: 22") {
+		t.Errorf("second migrate exit %d: %q %q, want everything unchanged", code, out, errs)
+	}
+
+	// Both stores describe the same content.
+	stats := func(extra ...string) storeStatsJSON {
+		t.Helper()
+		out, errs, code := runCLI(t, env, append(extra, "store", "stats", "--json")...)
+		if code != 0 {
+			t.Fatalf("store stats %v exit %d: %s", extra, code, errs)
+		}
+		var st storeStatsJSON
+		if err := json.Unmarshal([]byte(out), &st); err != nil {
+			t.Fatalf("store stats --json: %v\n%s", err, out)
+		}
+		return st
+	}
+	emb, qd := stats(), stats("--store", to)
+	if emb.Documents != 22 || qd.Documents != emb.Documents || qd.Chunks != emb.Chunks || qd.Tenants != emb.Tenants {
+		t.Errorf("stats embedded %+v, qdrant %+v: want the same counts", emb, qd)
+	}
+	if qd.ServerVersion != qdranttest.DefaultVersion || qd.AvgChunkLen <= 0 {
+		t.Errorf("qdrant stats = %+v, want server version and average chunk length", qd)
+	}
+
+	// Search ranks alike on both.
+	top := func(extra ...string) string {
+		t.Helper()
+		out, errs, code := runCLI(t, env, append(extra, "search", "--json", "-k", "3", "как сбросить хаб к заводским настройкам")...)
+		if code != 0 {
+			t.Fatalf("search %v exit %d: %s", extra, code, errs)
+		}
+		var res struct {
+			Hits []struct {
+				ChunkID string `json:"chunk_id"`
+			} `json:"hits"`
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Hits) == 0 {
+			t.Fatalf("search %v: %v\n%s", extra, err, out)
+		}
+		return res.Hits[0].ChunkID
+	}
+	if e, q := top(), top("--store", to); e != q {
+		t.Errorf("top hit embedded %s, qdrant %s", e, q)
+	}
+}
+
+func TestStoreQdrantUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	env := map[string]string{"ANSWERDESK_DATA": t.TempDir(), "ANSWERDESK_STORE": "qdrant://" + addr + "?timeout=300ms"}
+	_, errs, code := runCLI(t, env, "search", "anything")
+	if code != 1 || !strings.Contains(errs, "not reachable") || !strings.Contains(errs, addr) {
+		t.Errorf("search on an unreachable Qdrant: exit %d, stderr %q; want exit 1 and a clear message", code, errs)
+	}
+}
+
+func TestStoreUsage(t *testing.T) {
+	env := map[string]string{"ANSWERDESK_DATA": t.TempDir()}
+	for _, args := range [][]string{
+		{"store"},
+		{"store", "frobnicate"},
+		{"store", "migrate"},
+		{"store", "migrate", "--to", "http://db:6333"},
+		{"--store", "qdrant://db?colection=x", "store", "stats"},
+	} {
+		if _, errs, code := runCLI(t, env, args...); code != 2 {
+			t.Errorf("%v: exit %d (%s), want 2", args, code, errs)
+		}
+	}
+	if _, errs, code := runCLI(t, env, "store", "migrate", "--to", "qdrant://127.0.0.1:1"); code != 1 || !strings.Contains(errs, "no embedded store") {
+		t.Errorf("migrate without a data dir: exit %d, %q", code, errs)
+	}
+}
