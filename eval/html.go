@@ -286,7 +286,8 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 main{max-width:1200px;margin:0 auto;padding:24px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}
 .card{background:#fff;border:1px solid #e3e5e8;border-radius:8px;padding:16px;margin:12px 0}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto}
 th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
 td.q{white-space:normal;text-align:left;max-width:420px}
@@ -299,11 +300,15 @@ code{background:#f0f1f3;padding:1px 4px;border-radius:3px}
 <h1>{{.Title}}</h1>
 <p class="muted">{{range $k, $v := .Engine}}{{$k}}: <code>{{$v}}</code> {{end}}charts: Apache ECharts {{.Version}} (inlined)</p>
 
+{{range .Charts}}
+<div class="card"><h3>{{.Title}}</h3><p class="note">{{.Note}}</p><div id="{{.ID}}" class="chart" style="height:{{.Height}}px"></div></div>
+{{end}}
+
 {{range .Suites}}
 <div class="card">
 <h2>{{.Name}}</h2>
 <p class="note">{{.Queries}} queries ({{.Answerable}} answerable), {{.Errors}} errors; ingest {{printf "%.1f" .IngestSeconds}} s, run {{printf "%.1f" .RunSeconds}} s.</p>
-<table>
+<div class="scroll"><table>
 <tr><th>lang</th><th>n</th><th>hit@1</th><th>recall@5</th><th>recall@10</th><th>MRR@10</th><th>nDCG@10</th><th>AUROC</th><th>ECE</th><th>esc. precision</th><th>esc. recall</th><th>answer rate @95%</th><th>answered</th><th>answer precision</th><th>citation precision</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th></tr>
 {{$floor := .Floor}}
 <tr><td><b>all</b></td><td>{{.Queries}}</td>
@@ -313,21 +318,18 @@ code{background:#f0f1f3;padding:1px 4px;border-radius:3px}
 <td>{{m .Decision.AUROC}}</td><td>{{m .Decision.ECE}}</td><td>{{m .Decision.EscalationPrecision}}</td><td>{{m .Decision.EscalationRecall}}</td><td>{{m .Decision.AnswerRateAt95}}</td><td>{{m .Decision.AnswerRate}}</td><td>{{m .Decision.AnswerPrecision}}</td><td>{{m .Citations.Precision}}</td><td>{{ms .Latency.P50}}</td><td>{{ms .Latency.P95}}</td><td>{{ms .Latency.P99}}</td></tr>
 {{range .Langs}}<tr><td>{{.Lang}}</td>{{with .B}}<td>{{.Queries}}</td><td>{{m .Retrieval.Hit1}}</td><td>{{m .Retrieval.Recall5}}</td><td>{{m .Retrieval.Recall10}}</td><td>{{m .Retrieval.MRR10}}</td><td>{{m .Retrieval.NDCG10}}</td><td>{{m .Decision.AUROC}}</td><td>{{m .Decision.ECE}}</td><td>{{m .Decision.EscalationPrecision}}</td><td>{{m .Decision.EscalationRecall}}</td><td>{{m .Decision.AnswerRateAt95}}</td><td>{{m .Decision.AnswerRate}}</td><td>{{m .Decision.AnswerPrecision}}</td><td>{{m .Citations.Precision}}</td><td>{{ms .Latency.P50}}</td><td>{{ms .Latency.P95}}</td><td>{{ms .Latency.P99}}</td>{{end}}</tr>{{end}}
 {{if $floor}}<tr class="muted"><td>reference floor</td><td></td><td>{{f3 $floor.Hit1}}</td><td></td><td>{{f3 $floor.Recall10}}</td><td>{{f3 $floor.MRR10}}</td><td>{{f3 $floor.NDCG10}}</td><td colspan="11" style="text-align:left">abstention AUROC of the top-1 score {{f3 $floor.AbstentionAUROC}} (ours, against answerability: {{m .Decision.AUROCAnswerable}})</td></tr>{{end}}
-</table>
+</table></div>
 {{if .Failures}}
 <details><summary>Worst failures ({{len .Failures}})</summary>
-<table>
+<div class="scroll"><table>
 <tr><th>query</th><th>lang</th><th>kind</th><th>decision</th><th>confidence</th><th>question</th><th>relevant</th><th>top hits</th></tr>
 {{range .Failures}}<tr><td>{{.ID}}</td><td>{{.Lang}}</td><td>{{.Kind}}</td><td>{{.Decision}}{{if .Reason}} ({{.Reason}}){{end}}</td><td>{{printf "%.2f" .Confidence}}</td><td class="q">{{.Question}}{{if .Error}}<br><span class="bad">{{.Error}}</span>{{end}}</td><td class="q">{{range .Relevant}}{{.}} {{end}}</td>
 <td class="q">{{range .TopHits}}<span class="{{if .Relevant}}good{{end}}">{{.DocumentID}}{{if .Title}} — {{.Title}}{{end}} ({{printf "%.2f" .Score}})</span><br>{{end}}</td></tr>
-{{end}}</table></details>
+{{end}}</table></div></details>
 {{end}}
 </div>
 {{end}}
 
-{{range .Charts}}
-<div class="card"><h3>{{.Title}}</h3><p class="note">{{.Note}}</p><div id="{{.ID}}" class="chart" style="height:{{.Height}}px"></div></div>
-{{end}}
 <script>{{.JS}}</script>
 <script>
 (function(){
