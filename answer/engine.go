@@ -149,7 +149,8 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 
 	q := newQuery(standalone, res)
 	hits := preferLang(res.Hits, tr.Lang)
-	c, ok := extract(hits, q, e.cfg.MaxSentences)
+	ps := passages{}
+	c, ok := extract(hits, q, e.cfg.MaxSentences, ps)
 	var gen *Generation
 	if !ok && reason == "" && err == nil {
 		reason = ReasonNoEvidence
@@ -177,7 +178,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	}
 
 	if err == nil {
-		a.Features = computeFeatures(featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all})
+		a.Features = computeFeatures(featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps})
 		a.Confidence = e.cfg.Confidence.Probability(a.Features)
 		if !ok {
 			a.Confidence = 0 // nothing to answer with

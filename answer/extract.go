@@ -51,6 +51,70 @@ func (q query) coverage(text string) float64 {
 	return float64(seen) / float64(len(q.terms))
 }
 
+// passage is a retrieved chunk analyzed once per request: the extractive
+// composer and the confidence features read the same terms.
+type passage struct {
+	sents     []string
+	sentTerms [][]string
+	ctxTerms  []string        // title and heading
+	terms     map[string]bool // every term of title, heading and text
+}
+
+// passages caches analyzed hits by chunk id for one request.
+type passages map[string]*passage
+
+func (ps passages) get(h retrieval.Hit) *passage {
+	if p, ok := ps[h.ID]; ok {
+		return p
+	}
+	p := &passage{sents: splitSentences(h.Text), terms: map[string]bool{}}
+	ctx := h.Title
+	if h.Heading != "" && h.Heading != h.Title {
+		ctx += "\n" + h.Heading
+	}
+	p.ctxTerms = retrieval.DefaultAnalyzer.Terms(ctx)
+	for _, t := range p.ctxTerms {
+		p.terms[t] = true
+	}
+	p.sentTerms = make([][]string, len(p.sents))
+	for i, s := range p.sents {
+		p.sentTerms[i] = retrieval.DefaultAnalyzer.Terms(s)
+		for _, t := range p.sentTerms[i] {
+			p.terms[t] = true
+		}
+	}
+	ps[h.ID] = p
+	return p
+}
+
+// coverageOf is the share of the query's indexed terms in a term set.
+func (q query) coverageOf(terms map[string]bool) float64 {
+	if len(q.terms) == 0 {
+		return 0
+	}
+	n := 0
+	for t := range q.terms {
+		if terms[t] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(q.terms))
+}
+
+// coverageTerms is coverage over analyzed terms.
+func (q query) coverageTerms(terms []string) float64 {
+	if len(q.terms) == 0 {
+		return 0
+	}
+	seen := make(map[string]bool, len(q.terms))
+	for _, t := range terms {
+		if q.terms[t] {
+			seen[t] = true
+		}
+	}
+	return float64(len(seen)) / float64(len(q.terms))
+}
+
 // composed is an answer drafted from passages.
 type composed struct {
 	sentences []string // each with its [n] marker
@@ -162,12 +226,12 @@ func isListItem(s string) bool {
 // order): the FAQ entry's answer when the first hit is an FAQ, else the
 // best-supported sentences of the first passages. It returns ok=false when
 // no sentence shares a term with the question.
-func extract(hits []retrieval.Hit, q query, maxSentences int) (composed, bool) {
+func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (composed, bool) {
 	if len(hits) == 0 || len(q.terms) == 0 {
 		return composed{}, false
 	}
 	if top := hits[0]; top.Kind == retrieval.KindFAQ {
-		cov := q.coverage(retrieval.IndexText(top.Chunk))
+		cov := q.coverageOf(ps.get(top).terms)
 		if cov == 0 {
 			return composed{}, false
 		}
@@ -189,15 +253,18 @@ func extract(hits []retrieval.Hit, q query, maxSentences int) (composed, bool) {
 	const passages = 5
 	sents := make([][]string, 0, passages)
 	for pi, h := range hits {
-		if pi == passages {
+		// Three passages usually hold the answer; look further only when
+		// they share no words with the question.
+		if pi == passages || pi >= 3 && len(cands) > 0 {
 			break
 		}
-		ctx := q.coverage(h.Title + "\n" + h.Heading)
-		sents = append(sents, splitSentences(h.Text))
+		p := ps.get(h)
+		ctx := q.coverageTerms(p.ctxTerms)
+		sents = append(sents, p.sents)
 		for si, s := range sents[pi] {
 			terms := map[string]bool{}
 			n := 0
-			for _, t := range retrieval.DefaultAnalyzer.Terms(s) {
+			for _, t := range p.sentTerms[si] {
 				n++
 				if q.terms[t] {
 					terms[t] = true

@@ -55,6 +55,7 @@ type featureInput struct {
 	gen     *Generation // nil for extractive answers
 	lang    string      // answer language
 	qLength int         // distinct analyzed question terms
+	ps      passages
 }
 
 func computeFeatures(in featureInput) []Feature {
@@ -96,7 +97,7 @@ func computeFeatures(in featureInput) []Feature {
 	}
 	cov := 0.0
 	if cited != nil {
-		cov = in.q.coverage(retrieval.IndexText(cited.Chunk))
+		cov = in.q.coverageOf(in.ps.get(*cited).terms)
 	}
 	add(FeatureCoverage, cov)
 	add(FeatureSentenceCoverage, in.c.bestCoverage)
@@ -121,11 +122,10 @@ func computeFeatures(in featureInput) []Feature {
 				continue
 			}
 			if len(answerTerms) >= 3 {
+				terms := in.ps.get(h).terms
 				n := 0
-				seen := map[string]bool{}
-				for _, t := range retrieval.DefaultAnalyzer.Terms(h.Text) {
-					if answerTerms[t] && !seen[t] {
-						seen[t] = true
+				for t := range answerTerms {
+					if terms[t] {
 						n++
 					}
 				}
