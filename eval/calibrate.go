@@ -117,7 +117,8 @@ type Calibration struct {
 	// calibration split; when not, the threshold is 1 (escalate all).
 	Reached bool
 	// HeldOut is the new model on the test split, Before the engine's
-	// current confidence on the same queries.
+	// current confidence on the same queries (at CalibrateOptions.Prior's
+	// threshold when given).
 	HeldOut, Before HeldOut
 	// BySuite and ByLang break HeldOut down.
 	BySuite, ByLang map[string]HeldOut
@@ -210,7 +211,11 @@ func Calibrate(samples []Sample, o CalibrateOptions) (*Calibration, error) {
 	m.Threshold = math.Min(1, math.Max(0, thr))
 	c.Model = m
 	c.HeldOut = heldOut(m, test, o.TargetPrecision, nil)
-	c.Before = heldOut(m, test, o.TargetPrecision, func(s Sample) float64 { return s.Confidence })
+	before := answer.ConfidenceModel{Threshold: math.NaN()}
+	if o.Prior != nil {
+		before = *o.Prior
+	}
+	c.Before = heldOut(before, test, o.TargetPrecision, func(s Sample) float64 { return s.Confidence })
 	c.BySuite, c.ByLang = map[string]HeldOut{}, map[string]HeldOut{}
 	group := func(key func(Sample) string, into map[string]HeldOut) {
 		parts := map[string][]Sample{}
@@ -326,7 +331,7 @@ func heldOut(m answer.ConfidenceModel, ss []Sample, target float64, prob func(Sa
 	rate, _ := AnswerRateAt(p, y, target)
 	h.AnswerRateAtTarget = Metric(rate)
 	thr := m.Threshold
-	if prob != nil {
+	if math.IsNaN(thr) {
 		h.Precision, h.Coverage = nan, nan
 		return h
 	}

@@ -45,7 +45,14 @@ func WriteCalibration(w io.Writer, c *Calibration, target float64) error {
 	for _, k := range sortedKeys(c.ByLang) {
 		line("after: lang "+k, c.ByLang[k])
 	}
-	return t.flush()
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if c.Before.AUROC.Defined() && c.HeldOut.AUROC < c.Before.AUROC-0.005 {
+		fmt.Fprintf(w, "warning: the held-out AUROC (%.3f) is below the current model's (%.3f): too few queries (%d fitted)? Keep the current model.\n",
+			float64(c.HeldOut.AUROC), float64(c.Before.AUROC), c.Fit)
+	}
+	return nil
 }
 
 func sortedKeys(m map[string]HeldOut) []string {

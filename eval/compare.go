@@ -87,7 +87,9 @@ func Compare(base, cur *Report, o CompareOptions) ([]Delta, error) {
 	for i := range cur.Suites {
 		curSuites[cur.Suites[i].Name] = &cur.Suites[i]
 	}
-	tol := o.MaxDrop + 1e-9
+	// Reports round to 6 decimals: a value read back from JSON may differ
+	// from a fresh one by 5e-7.
+	tol := o.MaxDrop + 1e-6
 	for i := range base.Suites {
 		bs := &base.Suites[i]
 		cs, ok := curSuites[bs.Name]

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/answerdesk/answerdesk/eval"
+)
+
+const kbSuite = "../../eval/testdata/kbsuite"
+
+// evalCLI runs the binary's run with args and a clean environment.
+func evalCLI(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := map[string]string{"ANSWERDESK_DATA": t.TempDir()}
+	err = run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestEvalRunWritesReports(t *testing.T) {
+	dir := t.TempDir()
+	jsonPath, htmlPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.html")
+	out, _, err := evalCLI(t, "eval", "run", "--quiet", "--json", jsonPath, "--html", htmlPath, kbSuite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "kbsuite: 56 queries") || !strings.Contains(out, "nDCG@10") {
+		t.Errorf("table:\n%s", out)
+	}
+	var rep map[string]any
+	data, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(htmlPath); err != nil || fi.Size() < 500_000 {
+		t.Errorf("html report: %v %v", fi, err)
+	}
+	// The same engine passes against its own report; a worse one fails.
+	if _, _, err := evalCLI(t, "eval", "run", "--quiet", "--workers", "3", "--baseline", jsonPath, "--max-drop", "0", kbSuite); err != nil {
+		t.Errorf("gate against itself: %v", err)
+	}
+	out, _, err = evalCLI(t, "eval", "run", "--quiet", "--degrade", "drop-top-hit", "--baseline", jsonPath, kbSuite)
+	if !errors.Is(err, eval.ErrRegression) || exitCode(err, &bytes.Buffer{}) != 1 || !strings.Contains(out, "REGRESSED") {
+		t.Errorf("degraded engine: err %v, output:\n%s", err, out)
+	}
+	if _, _, err := evalCLI(t, "eval", "compare", jsonPath, jsonPath); err != nil {
+		t.Errorf("compare with itself: %v", err)
+	}
+}
+
+func TestEvalUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"no subcommand", []string{"eval"}, 2},
+		{"unknown subcommand", []string{"eval", "bogus"}, 2},
+		{"run without suites", []string{"eval", "run"}, 2},
+		{"bad workers", []string{"eval", "run", "--workers", "0", kbSuite}, 2},
+		{"bad degrade", []string{"eval", "run", "--degrade", "x", kbSuite}, 2},
+		{"compare one file", []string{"eval", "compare", "a.json"}, 2},
+		{"calibrate without -o", []string{"eval", "calibrate", kbSuite}, 2},
+		{"calibrate bad target", []string{"eval", "calibrate", "--target-precision", "1", "-o", "x.json", kbSuite}, 2},
+		{"missing suite", []string{"eval", "run", "--quiet", "does-not-exist"}, 1},
+		{"not a suite", []string{"eval", "run", "--quiet", "."}, 1},
+		{"missing baseline", []string{"eval", "run", "--baseline", "nope.json", kbSuite}, 1},
+		{"help", []string{"eval", "run", "--help"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := evalCLI(t, tt.args...)
+			if got := exitCode(err, &bytes.Buffer{}); got != tt.code {
+				t.Errorf("exit %d (err %v), want %d", got, err, tt.code)
+			}
+		})
+	}
+}
+
+func TestEvalCalibrateWritesModel(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "confidence.json")
+	out, _, err := evalCLI(t, "eval", "calibrate", "--quiet", "-o", path, kbSuite)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, "held out") {
+		t.Errorf("output:\n%s", out)
+	}
+	// The engine loads what calibrate writes.
+	dir := t.TempDir()
+	if _, _, err := evalCLI(t, "eval", "run", "--quiet", "--confidence", path, "--json", filepath.Join(dir, "r.json"), kbSuite); err != nil {
+		t.Errorf("run with the calibrated model: %v", err)
+	}
+}
