@@ -17,6 +17,9 @@ const (
 	// FeatureCoverage: share of the query's indexed terms in the first
 	// cited passage (title, heading and text), 0..1.
 	FeatureCoverage = "coverage"
+	// FeatureTitleCoverage: share of the query's indexed terms in the first
+	// cited passage's title and heading, 0..1.
+	FeatureTitleCoverage = "title_coverage"
 	// FeatureSentenceCoverage: share of the query's indexed terms in the
 	// best answer sentence (the whole entry for an FAQ answer), 0..1.
 	FeatureSentenceCoverage = "sentence_coverage"
@@ -100,6 +103,11 @@ func computeFeatures(in featureInput) []Feature {
 		cov = in.q.coverageOf(in.ps.get(*cited).terms)
 	}
 	add(FeatureCoverage, cov)
+	tcov := 0.0
+	if cited != nil {
+		tcov = in.q.coverageTerms(in.ps.get(*cited).ctxTerms)
+	}
+	add(FeatureTitleCoverage, tcov)
 	add(FeatureSentenceCoverage, in.c.bestCoverage)
 
 	agree := 0
