@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tmc/langchaingo/llms"
+	"github.com/tmc/langchaingo/llms/openai"
 
 	"github.com/answerdesk/answerdesk/answer"
 )
@@ -24,6 +25,8 @@ type Client struct {
 	log    *slog.Logger
 	canary string
 	retry  *retrier
+	// callOpts are added to every call (the max-tokens field choice).
+	callOpts []llms.CallOption
 }
 
 var (
@@ -90,11 +93,18 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		o.canary = NewCanary()
 	}
 	br := &breaker{p: cfg.Breaker, now: o.now}
+	var callOpts []llms.CallOption
+	if cfg.Provider == ProviderOpenAI && cfg.URL != "" && !strings.Contains(cfg.URL, "api.openai.com") {
+		// Self-hosted OpenAI-compatible servers (llama.cpp, vLLM, LM Studio)
+		// know max_tokens; not all know max_completion_tokens.
+		callOpts = append(callOpts, openai.WithLegacyMaxTokensField())
+	}
 	return &Client{
-		cfg:    cfg,
-		model:  m,
-		log:    o.log,
-		canary: o.canary,
+		callOpts: callOpts,
+		cfg:      cfg,
+		model:    m,
+		log:      o.log,
+		canary:   o.canary,
 		retry: &retrier{policy: cfg.Retry, timeout: cfg.Timeout, br: br, sleep: o.sleep, now: o.now,
 			jitter: rand.Float64},
 	}, nil
@@ -134,7 +144,7 @@ func (c *Client) Generate(ctx context.Context, in answer.GenerateInput, onToken 
 	var out string
 	err = c.retry.do(ctx, "generate", func(ctx context.Context) error {
 		var g *streamGuard
-		callOpts := []llms.CallOption{llms.WithTemperature(c.cfg.Temperature), llms.WithMaxTokens(c.cfg.MaxTokens)}
+		callOpts := append([]llms.CallOption{llms.WithTemperature(c.cfg.Temperature), llms.WithMaxTokens(c.cfg.MaxTokens)}, c.callOpts...)
 		if onToken != nil {
 			g = &streamGuard{canary: c.canary, emit: onToken}
 			callOpts = append(callOpts, llms.WithStreamingFunc(func(_ context.Context, chunk []byte) error {
@@ -210,7 +220,7 @@ func (c *Client) Rewrite(ctx context.Context, history []answer.Message, question
 	}
 	var out string
 	err = c.retry.do(ctx, "rewrite", func(ctx context.Context) error {
-		resp, err := c.model.GenerateContent(ctx, msgs, llms.WithTemperature(0), llms.WithMaxTokens(160))
+		resp, err := c.model.GenerateContent(ctx, msgs, append([]llms.CallOption{llms.WithTemperature(0), llms.WithMaxTokens(160)}, c.callOpts...)...)
 		if err != nil {
 			return err
 		}

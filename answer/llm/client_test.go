@@ -91,6 +91,10 @@ func TestGenerateStreamsAndVerifies(t *testing.T) {
 	if len(chats) != 1 || !chats[0].Stream {
 		t.Fatalf("requests = %+v, want one streaming request", chats)
 	}
+	if chats[0].MaxTokens != DefaultMaxTokens || chats[0].MaxCompletionTokens != 0 || chats[0].Temperature != 0 {
+		t.Errorf("max_tokens %d, max_completion_tokens %d, temperature %v: want %d, 0, 0",
+			chats[0].MaxTokens, chats[0].MaxCompletionTokens, chats[0].Temperature, DefaultMaxTokens)
+	}
 	if !strings.Contains(chats[0].System(), testCanary) || strings.Contains(chats[0].LastUser(), testCanary) {
 		t.Error("the canary must be in the system prompt only")
 	}

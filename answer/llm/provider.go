@@ -249,7 +249,11 @@ func (r *retrier) do(ctx context.Context, what string, fn func(ctx context.Conte
 		}
 		actx, a := withAttempt(ctx)
 		tmo := r.timeout
-		if rem := deadline.Sub(r.now()); rem < tmo {
+		rem := deadline.Sub(r.now())
+		if rem <= 0 {
+			return fmt.Errorf("%s: %w: retry budget spent (last error: %v)", what, ErrUnavailable, last.err)
+		}
+		if rem < tmo {
 			tmo = rem
 		}
 		actx, cancel := context.WithTimeout(actx, tmo)

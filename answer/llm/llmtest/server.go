@@ -48,7 +48,10 @@ type ChatRequest struct {
 	Messages    []ChatMessage
 	Stream      bool
 	Temperature float64
-	MaxTokens   int
+	// MaxTokens and MaxCompletionTokens as sent (max_tokens, the field
+	// self-hosted servers know, and OpenAI's newer max_completion_tokens).
+	MaxTokens           int
+	MaxCompletionTokens int
 }
 
 // LastUser returns the content of the last user message.
@@ -220,10 +223,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 400, "invalid JSON body: "+err.Error())
 		return
 	}
-	req := ChatRequest{Model: wc.Model, Stream: wc.Stream, Temperature: wc.Temperature, MaxTokens: wc.MaxTokens}
-	if req.MaxTokens == 0 {
-		req.MaxTokens = wc.MaxCompletionTokens
-	}
+	req := ChatRequest{Model: wc.Model, Stream: wc.Stream, Temperature: wc.Temperature, MaxTokens: wc.MaxTokens, MaxCompletionTokens: wc.MaxCompletionTokens}
 	for _, m := range wc.Messages {
 		req.Messages = append(req.Messages, ChatMessage{Role: m.Role, Content: contentText(m.Content)})
 	}
