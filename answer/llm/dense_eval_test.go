@@ -59,7 +59,7 @@ func TestDenseRetrievalSuites(t *testing.T) {
 	if s := os.Getenv("ANSWERDESK_DENSE_EVAL_SUITES"); s != "" {
 		suites = strings.Split(s, ",")
 	}
-	maxQ := 300
+	maxQ := 200
 	if s := os.Getenv("ANSWERDESK_DENSE_EVAL_MAX"); s != "" {
 		if maxQ, err = strconv.Atoi(s); err != nil {
 			t.Fatal(err)
