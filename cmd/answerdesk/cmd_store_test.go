@@ -1,11 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
 )
 
@@ -101,5 +112,61 @@ func TestStoreUsage(t *testing.T) {
 	}
 	if _, errs, code := runCLI(t, env, "store", "migrate", "--to", "qdrant://127.0.0.1:1"); code != 1 || !strings.Contains(errs, "no embedded store") {
 		t.Errorf("migrate without a data dir: exit %d, %q", code, errs)
+	}
+}
+
+// TestQdrantGoesAwayMidRun: with the store gone after start, a question is
+// escalated with reason retrieval_unavailable (not an error), and ingestion
+// retries, then reports the failure.
+func TestQdrantGoesAwayMidRun(t *testing.T) {
+	ctx := context.Background()
+	srv := qdranttest.Start(t, qdranttest.Options{})
+	dir := t.TempDir()
+	var stderr bytes.Buffer
+	e := &env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: &stderr, data: dir,
+		log: slog.New(slog.NewTextHandler(&stderr, nil))}
+	store, err := e.openQdrant(ctx, srv.URL+"?collection=kb&timeout=500ms&retries=2&backoff=1ms", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	p, err := e.ingestPipeline(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum, err := p.IngestPaths(ctx, []string{repoPath("testdata", "kb", "docs")}, ingest.Options{}); err != nil || len(sum.Failed) > 0 {
+		t.Fatalf("ingest: %v %v", err, sum.Failed)
+	}
+	db, err := state.Open(ctx, filepath.Join(dir, "state.db"), state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	eng, err := answer.New(answer.DefaultConfig(), answer.Deps{Retriever: store, Tickets: db, Conversations: db, Logger: e.log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop()
+
+	a, err := eng.Answer(ctx, answer.Request{Tenant: retrieval.DefaultTenant, Question: "How do I reset the hub?", Channel: "cli"})
+	if err != nil {
+		t.Fatalf("Answer with Qdrant gone: %v, want an escalation", err)
+	}
+	if a.Decision != answer.Escalated || a.Reason != answer.ReasonRetrievalUnavailable {
+		t.Errorf("Answer = %s/%s, want escalated/%s", a.Decision, a.Reason, answer.ReasonRetrievalUnavailable)
+	}
+
+	extra := filepath.Join(t.TempDir(), "new.md")
+	if err := os.WriteFile(extra, []byte("# New page\n\nThe hub supports a new pairing mode.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := p.IngestPaths(ctx, []string{extra}, ingest.Options{})
+	if err == nil && len(sum.Failed) == 0 {
+		t.Errorf("ingest with Qdrant gone: no failure reported: %+v", sum)
+	}
+	for _, f := range sum.Failed {
+		if !errors.Is(f.Err, retrieval.ErrUnavailable) {
+			t.Errorf("ingest failure %s: %v, want ErrUnavailable", f.Path, f.Err)
+		}
 	}
 }
