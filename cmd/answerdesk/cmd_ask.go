@@ -24,10 +24,6 @@ func init() {
 	})
 }
 
-// askStateFile is the app-state database inside the data directory, where
-// ask writes tickets and conversations.
-const askStateFile = "state.db"
-
 func runAsk(ctx context.Context, e *env, args []string) error {
 	c := commands["ask"]
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
@@ -56,7 +52,17 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	db, err := state.Open(ctx, filepath.Join(e.data, askStateFile), state.Options{})
+	// Tickets written here get the same outbox sinks as serve's, so that
+	// serve's delivery worker sends them to the webhook too.
+	wh, err := e.webhookConfig()
+	if err != nil {
+		return err
+	}
+	var sinks []string
+	if wh.URL != "" {
+		sinks = append(sinks, state.SinkWebhook)
+	}
+	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{Sinks: sinks})
 	if err != nil {
 		return err
 	}
