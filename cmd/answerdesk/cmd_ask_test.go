@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/answerdesk/answerdesk/api"
+)
+
+// runAskCLI runs the binary's run with args and returns stdout and the exit
+// status.
+func runAskCLI(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string {
+		if k == "ANSWERDESK_CONFIG" || strings.HasPrefix(k, "ANSWERDESK_LLM") || strings.HasPrefix(k, "ANSWERDESK_EMBED") ||
+			strings.HasPrefix(k, "ANSWERDESK_WEBHOOK") || k == "ANSWERDESK_STORE" {
+			return ""
+		}
+		return os.Getenv(k)
+	}
+	err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
+	return out.String(), exitCode(err, &errb)
+}
+
+func TestAskCommand(t *testing.T) {
+	data := t.TempDir()
+	kb := filepath.Join("..", "..", "testdata", "kb", "docs")
+	if _, code := runAskCLI(t, "ingest", "--data", data, kb); code != 0 {
+		t.Fatalf("ingest exit %d", code)
+	}
+
+	out, code := runAskCLI(t, "ask", "--data", data, "--json", "How do I factory reset my hub?")
+	if code != 0 {
+		t.Fatalf("ask --json exit %d: %s", code, out)
+	}
+	var r api.AnswerResponse
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		t.Fatalf("ask --json is not an AnswerResponse: %v\n%s", err, out)
+	}
+	if r.Decision != "answered" || len(r.Citations) == 0 || r.Citations[0].DocumentID != "en/troubleshooting" ||
+		!strings.Contains(r.Answer, "[1]") || len(r.Features) == 0 || r.Confidence < r.Threshold {
+		t.Errorf("answer %+v", r)
+	}
+
+	out, code = runAskCLI(t, "ask", "--data", data, "Соедините меня с оператором")
+	if code != 0 || !strings.Contains(out, "decision:   escalated (human_requested)") || !strings.Contains(out, "ticket:") {
+		t.Errorf("escalation exit %d:\n%s", code, out)
+	}
+	out, code = runAskCLI(t, "tickets", "list", "--data", data)
+	if code != 0 || !strings.Contains(out, "human_requested") {
+		t.Errorf("tickets list after ask (exit %d):\n%s", code, out)
+	}
+
+	for name, args := range map[string][]string{
+		"no question":  {"ask", "--data", data},
+		"bad lang":     {"ask", "--data", data, "--lang", "fr", "hello"},
+		"invalid utf8": {"ask", "--data", data, "reset \xff hub"},
+	} {
+		if _, code := runAskCLI(t, args...); code != 2 {
+			t.Errorf("%s: exit %d, want 2", name, code)
+		}
+	}
+}
