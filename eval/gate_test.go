@@ -3,6 +3,7 @@ package eval_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -82,5 +83,43 @@ func TestCommittedBaseline(t *testing.T) {
 	}
 	if got := strings.Join(names, ","); got != "kbsuite,stackfaq-en,xquad-ru" {
 		t.Errorf("baseline suites = %s, want kbsuite,stackfaq-en,xquad-ru", got)
+	}
+}
+
+// TestHarnessCache: a cached index is built once, reused, and gives the
+// same results as a throwaway one.
+func TestHarnessCache(t *testing.T) {
+	cache := t.TempDir()
+	newH := func() *eval.Harness {
+		return &eval.Harness{
+			Loaders:  ingest.CoreLoaders(),
+			CacheDir: cache,
+			NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
+				return answer.New(answer.Config{K: 10}, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}})
+			},
+		}
+	}
+	first, err := newH().Run(context.Background(), "testdata/kbsuite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(cache)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("cache holds %v (%v), want one index", entries, err)
+	}
+	second, err := newH().Run(context.Background(), "testdata/kbsuite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) != 1 {
+		t.Errorf("second run added to the cache: %v", entries)
+	}
+	a, b := first[0].Report, second[0].Report
+	if a.Retrieval != b.Retrieval || a.Decision != b.Decision || a.CorpusHash != b.CorpusHash || a.CorpusHash == "" {
+		t.Errorf("cached run differs:\n%+v\n%+v", a.Breakdown, b.Breakdown)
+	}
+	throwaway := runKB(t, 1, nil).Suites[0]
+	if throwaway.Retrieval != a.Retrieval {
+		t.Errorf("cached %+v, throwaway %+v", a.Retrieval, throwaway.Retrieval)
 	}
 }
