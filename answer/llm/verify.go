@@ -287,11 +287,13 @@ func entities(s string) []string {
 		}
 	}
 	var out []string
-	for i, w := range words {
+	i := -1 // index among real words: the first may be capitalized as such
+	for _, w := range words {
 		w = strings.Trim(w, "-_")
 		if w == "" {
 			continue
 		}
+		i++
 		letters, digits, upper, latin := 0, 0, 0, 0
 		for j, r := range w {
 			switch {

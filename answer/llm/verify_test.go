@@ -125,6 +125,11 @@ func TestVerify(t *testing.T) {
 			want: answer.Generation{Text: "按住X200的重置按钮10秒[3]。", Cited: []int{3}, SupportRatio: 0.5},
 		},
 		{
+			name: "capitalized first word of a list item is not a name",
+			out:  "- Yes, refunds are paid within 5 business days [1].\n* Orders ship from the Berlin warehouse [2].",
+			want: answer.Generation{Text: "- Yes, refunds are paid within 5 business days [1].\n* Orders ship from the Berlin warehouse [2].", Cited: []int{1, 2}, SupportRatio: 1},
+		},
+		{
 			name: "full-width citation brackets",
 			out:  "按住X200的重置按钮10秒【3】。",
 			want: answer.Generation{Text: "按住X200的重置按钮10秒[3]。", Cited: []int{3}, SupportRatio: 0.5},
