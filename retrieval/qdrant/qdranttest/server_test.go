@@ -117,7 +117,7 @@ func TestDenseCosineAndRRF(t *testing.T) {
 	}
 	prefetch := []*qdrant.PrefetchQuery{
 		{Query: qdrant.NewQuerySparse([]uint32{1}, []float32{1}), Using: qdrant.PtrOf("s")}, // 1, 2, 3
-		{Query: qdrant.NewQueryDense([]float32{1, 0}), Using: qdrant.PtrOf("d")},           // 2, 3, 1
+		{Query: qdrant.NewQueryDense([]float32{1, 0}), Using: qdrant.PtrOf("d")},            // 2, 3, 1
 	}
 	tests := []struct {
 		name  string
@@ -134,7 +134,9 @@ func TestDenseCosineAndRRF(t *testing.T) {
 		}
 		k := tc.k
 		want := []scored{{2, 1/(k+1) + 1/k}, {1, 1/k + 1/(k+2)}, {3, 1/(k+2) + 1/(k+1)}}
-		sort.Slice(want, func(i, j int) bool { return want[i].Score > want[j].Score || (want[i].Score == want[j].Score && want[i].ID < want[j].ID) })
+		sort.Slice(want, func(i, j int) bool {
+			return want[i].Score > want[j].Score || (want[i].Score == want[j].Score && want[i].ID < want[j].ID)
+		})
 		if diff := cmp.Diff(want, ids(res), approx); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
