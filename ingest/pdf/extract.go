@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -259,6 +260,13 @@ func extractPage(ctx context.Context, p pageNode) (pt pageText, losses []ingest.
 	hidden := map[string]int{}
 	visible := in.glyphs[:0:0]
 	for _, g := range in.glyphs {
+		if g.hidden == "" && len(visible) > 0 && strings.TrimSpace(g.text) == "" {
+			// A space drawn inside the previous glyph (InDesign writes one
+			// after a ligature) is not a word break.
+			if p := visible[len(visible)-1]; math.Abs(g.y-p.y) < 0.1*math.Max(g.size, 1) && g.x < p.x+p.w-0.2*g.size && g.x >= p.x {
+				continue
+			}
+		}
 		if g.hidden != "" {
 			if t := strings.TrimSpace(g.text); t != "" {
 				hidden[g.hidden] += utf8.RuneCountInString(t)
@@ -292,18 +300,22 @@ func extractPage(ctx context.Context, p pageNode) (pt pageText, losses []ingest.
 	return pt, losses, nil
 }
 
-// plainText concatenates glyphs in content order, breaking lines where the
-// content moves to a new line or starts a new text object, as the plain
-// extraction of the underlying library does.
+// plainText concatenates glyphs in content order, as the plain extraction
+// of the underlying library does, but where the content positions text
+// explicitly (a new text object, a line move, a TJ adjustment) it writes a
+// line break when the baseline changed and a space when the move left a
+// gap of more than 0.15 em.
 func plainText(gs []glyph) string {
 	var b strings.Builder
 	for i, g := range gs {
 		if g.brk && i > 0 {
-			// A new text object on the same baseline continues the line.
 			p := gs[i-1]
-			if math.Abs(g.y-p.y) > 0.5*math.Max(g.size, 1) || g.x < p.x {
+			size := math.Max(math.Max(g.size, p.size), 1)
+			gap := g.x - (p.x + p.w)
+			switch {
+			case math.Abs(g.y-p.y) > 0.5*size || gap < -size:
 				b.WriteByte('\n')
-			} else if g.x-(p.x+p.w) > 0.15*g.size {
+			case gap > 0.15*size && !endsSpace(p.text) && !startsSpace(g.text):
 				b.WriteByte(' ')
 			}
 		}
@@ -340,6 +352,9 @@ func positionalText(gs []glyph) string {
 	}
 	return b.String()
 }
+
+// reHyphenBreak matches a word hyphenated across a line break.
+var reHyphenBreak = regexp.MustCompile(`(\p{L})-[ ]*\n[ ]*(\p{Ll})`)
 
 func endsSpace(s string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)
@@ -394,6 +409,7 @@ func normalize(s string) string {
 		}
 		return r
 	}, s)
+	s = reHyphenBreak.ReplaceAllString(s, "$1$2")
 	lines := strings.Split(s, "\n")
 	out := lines[:0]
 	blank := 0

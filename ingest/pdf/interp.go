@@ -35,7 +35,7 @@ type glyph struct {
 	size   float64 // rendered font size
 	text   string
 	hidden string // reason, "" when visible
-	brk    bool   // a line move or new text object precedes it
+	brk    bool   // a text positioning operator precedes it
 	bad    bool   // the font has no text mapping
 }
 
@@ -233,9 +233,7 @@ func (in *interp) run(content, res lpdf.Value, depth int) {
 				}
 				in.tlm = mat{1, 0, 0, 1, num(0), num(1)}.mul(in.tlm)
 				in.tm = in.tlm
-				if num(1) != 0 {
-					in.brk = true
-				}
+				in.brk = true
 			}
 		case "Tm":
 			if len(args) == 6 {
@@ -270,6 +268,7 @@ func (in *interp) run(content, res lpdf.Value, depth int) {
 					} else {
 						tx := -x.Float64() / 1000 * g.tfs * g.th
 						in.tm = mat{1, 0, 0, 1, tx, 0}.mul(in.tm)
+						in.brk = true
 					}
 				}
 			}
