@@ -280,7 +280,9 @@ func (g *streamGuard) write(s string) {
 		rnd = alnumLower(g.canary[i+1:])
 	}
 	hold := len(g.pending)
-	for i := 0; i < len(g.pending); i++ {
+	// Only a bounded tail can still become the canary (exactly, or spaced
+	// out within this window); verification catches any longer disguise.
+	for i := max(0, len(g.pending)-streamWindow); i < len(g.pending); i++ {
 		if !utf8.RuneStart(g.pending[i]) {
 			continue
 		}
@@ -295,6 +297,9 @@ func (g *streamGuard) write(s string) {
 		g.pending = g.pending[hold:]
 	}
 }
+
+// streamWindow bounds the bytes the stream guard may hold back.
+const streamWindow = 256
 
 func (g *streamGuard) flush() {
 	if !g.stopped && g.pending != "" && !canaryIn(g.pending, g.canary) {

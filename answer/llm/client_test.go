@@ -302,3 +302,30 @@ func TestConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestStreamGuard(t *testing.T) {
+	tests := []struct {
+		name   string
+		chunks []string
+		want   string
+	}{
+		{"plain text passes", []string{"Refunds take ", "5 days [1]."}, "Refunds take 5 days [1]."},
+		{"canary split over chunks is never emitted", []string{"My marker is CAN", "ARY-0123", "456789abcdef and more"}, "My marker is "},
+		{"spaced-out random part stops the stream", []string{"code: 0 1 2 3 ", "4 5 6 7 8 9 a b c d e f", " tail"}, "code"},
+		{"near miss is released", []string{"CANARY-0123x", " ok"}, "CANARY-0123x ok"},
+		{"long hex-free text streams in bounded memory", []string{strings.Repeat("abc ", 500)}, strings.Repeat("abc ", 500)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got strings.Builder
+			g := &streamGuard{canary: testCanary, emit: func(s string) { got.WriteString(s) }}
+			for _, c := range tt.chunks {
+				g.write(c)
+			}
+			g.flush()
+			if got.String() != tt.want {
+				t.Errorf("streamed %q, want %q", got.String(), tt.want)
+			}
+		})
+	}
+}
