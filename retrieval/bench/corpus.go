@@ -78,21 +78,14 @@ func (o Options) withDefaults() Options {
 // ErrTooFewPages means the man root holds too few pages to build a corpus.
 var ErrTooFewPages = errors.New("too few man pages")
 
-// manFile is one gzip'd man page found under the root.
-type manFile struct {
-	rel  string
-	size int64
-	mod  int64
-}
-
 // listPages returns the regular gzip'd files of the English man sections
 // (root/man*/), sorted. Symbolic links are aliases and are skipped.
-func listPages(root string, exclude []string) ([]manFile, error) {
+func listPages(root string, exclude []string) ([]string, error) {
 	dirs, err := filepath.Glob(filepath.Join(root, "man*"))
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", root, err)
 	}
-	var files []manFile
+	var files []string
 	for _, d := range dirs {
 		ents, err := os.ReadDir(d)
 		if err != nil {
@@ -105,47 +98,44 @@ func listPages(root string, exclude []string) ([]manFile, error) {
 			if slices.ContainsFunc(exclude, func(p string) bool { return strings.HasPrefix(e.Name(), p) }) {
 				continue
 			}
-			info, err := e.Info()
-			if err != nil {
-				continue
-			}
 			rel, _ := filepath.Rel(root, filepath.Join(d, e.Name()))
-			files = append(files, manFile{rel: rel, size: info.Size(), mod: info.ModTime().UnixNano()})
+			files = append(files, rel)
 		}
 	}
-	slices.SortFunc(files, func(a, b manFile) int { return strings.Compare(a.rel, b.rel) })
+	slices.Sort(files)
 	return files, nil
 }
 
-// cacheKey identifies a corpus built from files with opts.
-func cacheKey(root string, files []manFile, opts Options) string {
+// cacheKey identifies a corpus built from root with opts. It deliberately
+// ignores the installed pages themselves: a benchmark series must keep
+// measuring the same corpus even when packages are installed in between.
+// Delete the cache directory to rebuild from the pages installed now.
+func cacheKey(root string, opts Options) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "v%d %s %+v\n", CorpusVersion, root, opts)
-	for _, f := range files {
-		fmt.Fprintf(h, "%s %d %d\n", f.rel, f.size, f.mod)
-	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // LoadCorpus returns the corpus of the man pages under root (normally
-// /usr/share/man), reading it from cacheDir when a corpus of the same pages
+// /usr/share/man), reading it from cacheDir when a corpus of the same root
 // and options was cached there, building and caching it otherwise. An empty
-// cacheDir disables the cache.
+// cacheDir disables the cache. The cache is not invalidated when pages are
+// installed or removed (see cacheKey).
 func LoadCorpus(root, cacheDir string, opts Options) (*Corpus, error) {
 	opts = opts.withDefaults()
+	var path string
+	if cacheDir != "" {
+		path = filepath.Join(cacheDir, "manpages-"+cacheKey(root, opts)+".gob")
+		if c, err := readCache(path); err == nil {
+			return c, nil
+		}
+	}
 	files, err := listPages(root, opts.Exclude)
 	if err != nil {
 		return nil, err
 	}
 	if len(files) < 100 {
 		return nil, fmt.Errorf("%w: %d under %s", ErrTooFewPages, len(files), root)
-	}
-	var path string
-	if cacheDir != "" {
-		path = filepath.Join(cacheDir, "manpages-"+cacheKey(root, files, opts)+".gob")
-		if c, err := readCache(path); err == nil {
-			return c, nil
-		}
 	}
 	c, err := build(root, files, opts)
 	if err != nil {
@@ -202,7 +192,7 @@ func writeCache(path string, c *Corpus) error {
 // build parses every page, then takes pages in an order fixed by a hash of
 // their path (so a cap samples all sections and packages alike) until
 // MaxPassages is reached. Pages keep their sorted order in the result.
-func build(root string, files []manFile, opts Options) (*Corpus, error) {
+func build(root string, files []string, opts Options) (*Corpus, error) {
 	type parsed struct {
 		page     Page
 		passages []Passage
@@ -210,14 +200,14 @@ func build(root string, files []manFile, opts Options) (*Corpus, error) {
 	}
 	var all []parsed
 	for _, f := range files {
-		p, ok, err := parsePage(filepath.Join(root, f.rel), f.rel, opts)
+		p, ok, err := parsePage(filepath.Join(root, f), f, opts)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			continue
 		}
-		sum := sha256.Sum256([]byte(f.rel))
+		sum := sha256.Sum256([]byte(f))
 		all = append(all, parsed{page: p.page, passages: p.passages, order: hex.EncodeToString(sum[:8])})
 	}
 	if opts.MaxPassages > 0 {
