@@ -66,7 +66,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stdout, "usage:")
+		fmt.Fprintf(e.stdout, "usage: answerdesk %s\n\n", commands["eval"].usage)
 		for _, n := range []string{"run", "compare", "calibrate"} {
 			fmt.Fprintf(e.stdout, "  answerdesk %s\n", evalSubcommands[n].usage)
 		}
