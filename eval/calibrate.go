@@ -120,8 +120,10 @@ type Calibration struct {
 	// current confidence on the same queries (at CalibrateOptions.Prior's
 	// threshold when given).
 	HeldOut, Before HeldOut
-	// BySuite and ByLang break HeldOut down.
-	BySuite, ByLang map[string]HeldOut
+	// BySuite and ByLang break HeldOut down, BeforeBySuite and
+	// BeforeByLang Before.
+	BySuite, ByLang             map[string]HeldOut
+	BeforeBySuite, BeforeByLang map[string]HeldOut
 }
 
 // Calibrate fits a confidence model on samples: logistic regression over
@@ -217,17 +219,19 @@ func Calibrate(samples []Sample, o CalibrateOptions) (*Calibration, error) {
 	}
 	c.Before = heldOut(before, test, o.TargetPrecision, func(s Sample) float64 { return s.Confidence })
 	c.BySuite, c.ByLang = map[string]HeldOut{}, map[string]HeldOut{}
-	group := func(key func(Sample) string, into map[string]HeldOut) {
+	c.BeforeBySuite, c.BeforeByLang = map[string]HeldOut{}, map[string]HeldOut{}
+	group := func(key func(Sample) string, into, beforeInto map[string]HeldOut) {
 		parts := map[string][]Sample{}
 		for _, s := range test {
 			parts[key(s)] = append(parts[key(s)], s)
 		}
 		for k, ss := range parts {
 			into[k] = heldOut(m, ss, o.TargetPrecision, nil)
+			beforeInto[k] = heldOut(before, ss, o.TargetPrecision, func(s Sample) float64 { return s.Confidence })
 		}
 	}
-	group(func(s Sample) string { return s.Suite }, c.BySuite)
-	group(func(s Sample) string { return s.Lang }, c.ByLang)
+	group(func(s Sample) string { return s.Suite }, c.BySuite, c.BeforeBySuite)
+	group(func(s Sample) string { return s.Lang }, c.ByLang, c.BeforeByLang)
 	return c, nil
 }
 

@@ -37,13 +37,15 @@ func WriteCalibration(w io.Writer, c *Calibration, target float64) error {
 	line := func(name string, h HeldOut) {
 		t.row(name, fmt.Sprint(h.N), fmtMetric(h.AUROC), fmtMetric(h.ECE), fmtMetric(h.Precision), fmtMetric(h.Coverage), fmtMetric(h.AnswerRateAtTarget))
 	}
-	line("before (current model)", c.Before)
-	line("after: all", c.HeldOut)
+	line("all: current model", c.Before)
+	line("all: fitted model", c.HeldOut)
 	for _, k := range sortedKeys(c.BySuite) {
-		line("after: "+k, c.BySuite[k])
+		line(k+": current", c.BeforeBySuite[k])
+		line(k+": fitted", c.BySuite[k])
 	}
 	for _, k := range sortedKeys(c.ByLang) {
-		line("after: lang "+k, c.ByLang[k])
+		line("lang "+k+": current", c.BeforeByLang[k])
+		line("lang "+k+": fitted", c.ByLang[k])
 	}
 	if err := t.flush(); err != nil {
 		return err
