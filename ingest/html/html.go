@@ -77,7 +77,9 @@ func Parse(data []byte, src ingest.Source) (ingest.Document, error) {
 	if h := find(root, func(n *xhtml.Node) bool { return n.DataAtom == atom.Html }); h != nil && d.Lang == "" {
 		d.Lang = primaryLang(attr(h, "lang"))
 	}
-	if c := find(head, func(n *xhtml.Node) bool { return n.DataAtom == atom.Link && strings.EqualFold(attr(n, "rel"), "canonical") }); c != nil {
+	if c := find(head, func(n *xhtml.Node) bool {
+		return n.DataAtom == atom.Link && strings.EqualFold(attr(n, "rel"), "canonical")
+	}); c != nil {
 		d.URL = attr(c, "href")
 	}
 	w.walk(mainContent(root), 0)
