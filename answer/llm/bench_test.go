@@ -2,6 +2,7 @@ package llm
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"testing"
 	"time"
@@ -87,5 +88,37 @@ func BenchmarkGenerateOverhead(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 		})
+	}
+}
+
+// deadModel fails every call, as a provider that is down.
+type deadModel struct{}
+
+func (deadModel) GenerateContent(context.Context, []llms.MessageContent, ...llms.CallOption) (*llms.ContentResponse, error) {
+	return nil, context.DeadlineExceeded
+}
+
+func (deadModel) Call(context.Context, string, ...llms.CallOption) (string, error) {
+	return "", context.DeadlineExceeded
+}
+
+// BenchmarkGenerateBreakerOpen measures what a call costs once the breaker
+// has opened on a dead provider: the time the engine loses before it falls
+// back or escalates with llm_unavailable.
+func BenchmarkGenerateBreakerOpen(b *testing.B) {
+	c, err := New(Config{Provider: ProviderOpenAI, Model: "dead", Breaker: BreakerPolicy{Failures: 3, Cooldown: time.Hour},
+		Retry: RetryPolicy{MaxAttempts: 3, BaseDelay: time.Microsecond, MaxDelay: time.Microsecond}}, WithModel(deadModel{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Generate(context.Background(), testInput, nil); err == nil {
+		b.Fatal("dead provider answered")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.Generate(context.Background(), testInput, nil); !errors.Is(err, errBreakerOpen) {
+			b.Fatalf("err = %v, want the open breaker", err)
+		}
 	}
 }

@@ -130,6 +130,9 @@ func (c *Client) Generate(ctx context.Context, in answer.GenerateInput, onToken 
 		// Nothing to ground on: abstaining needs no model.
 		return answer.Generation{Abstained: true}, nil
 	}
+	if c.retry.br.rejecting() {
+		return answer.Generation{}, fmt.Errorf("generate: %w: %w", ErrUnavailable, errBreakerOpen)
+	}
 	p, err := c.Prompt(in)
 	if err != nil {
 		return answer.Generation{}, err
@@ -209,6 +212,9 @@ func (c *Client) Rewrite(ctx context.Context, history []answer.Message, question
 	}
 	if len(history) == 0 {
 		return question, nil
+	}
+	if c.retry.br.rejecting() {
+		return "", fmt.Errorf("rewrite: %w: %w", ErrUnavailable, errBreakerOpen)
 	}
 	p, err := renderRewrite(history, question, c.canary)
 	if err != nil {

@@ -205,6 +205,16 @@ func (b *breaker) allow() error {
 	return nil
 }
 
+// rejecting reports, without side effects, whether allow would refuse now.
+func (b *breaker) rejecting() bool {
+	if b.p.Failures < 0 {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.failures >= b.p.Failures && (b.now().Before(b.openUntil) || b.trial)
+}
+
 func (b *breaker) record(ok bool) {
 	if b.p.Failures < 0 {
 		return
