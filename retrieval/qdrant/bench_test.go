@@ -14,7 +14,7 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
 )
 
-// benchCorpus makes n one-chunk documents of about 60 words drawn from a
+// benchCorpus makes n one-chunk documents of 20 to 100 words drawn from a
 // Zipf-distributed vocabulary, with dense vectors of size dim (none if 0).
 func benchCorpus(n, dim int, seed uint64) []retrieval.DocumentChunks {
 	r := rand.New(rand.NewPCG(seed, 1))
@@ -26,7 +26,7 @@ func benchCorpus(n, dim int, seed uint64) []retrieval.DocumentChunks {
 	docs := make([]retrieval.DocumentChunks, n)
 	for i := range docs {
 		var b strings.Builder
-		for j := 0; j < 60; j++ {
+		for j, n := 0, 20+r.IntN(81); j < n; j++ {
 			b.WriteString(words[z.Uint64()])
 			b.WriteByte(' ')
 		}

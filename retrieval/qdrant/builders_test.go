@@ -192,7 +192,7 @@ func TestBuildSearchSparseOnly(t *testing.T) {
 		Query:          qdrant.NewQuerySparse(idx, vals),
 		Using:          qdrant.PtrOf("bm25"),
 		Filter:         searchFilter(q),
-		Limit:          qdrant.PtrOf(uint64(10)),
+		Limit:          qdrant.PtrOf(uint64(10 + tieSlack)),
 		WithPayload:    qdrant.NewWithPayload(true),
 	}
 	if diff := cmp.Diff(want, p.req.GetQueryPoints()[0], protocmp.Transform()); diff != "" {
@@ -236,7 +236,7 @@ func TestBuildSearchHybrid(t *testing.T) {
 			},
 			Query:       fusion,
 			Filter:      filter,
-			Limit:       qdrant.PtrOf(uint64(5)),
+			Limit:       qdrant.PtrOf(uint64(5 + tieSlack)),
 			WithPayload: qdrant.NewWithPayload(true),
 		}
 		if diff := cmp.Diff(want, main, protocmp.Transform()); diff != "" {

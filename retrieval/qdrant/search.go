@@ -17,6 +17,11 @@ const fusionDepth = 100
 // Servers before 1.16 ignore it and use k=2.
 const rrfK = 61
 
+// tieSlack is how many hits beyond K the ranked query asks for: Qdrant
+// orders equal scores arbitrarily, the embedded store by chunk id, so the
+// adapter re-sorts a few more than K and cuts after that.
+const tieSlack = 10
+
 // maxProbeTerms bounds the per-term IDF probes of one search; the
 // remaining terms of a very long query get the IDF of an unseen term.
 const maxProbeTerms = 64
@@ -50,6 +55,7 @@ type searchPlan struct {
 	// probes[i] is the index of the IDF probe of terms[i] (-1: not probed).
 	probes []int
 	terms  []string
+	k      int
 }
 
 // buildSearch plans a search: the ranked query (sparse only, or sparse and
@@ -58,7 +64,7 @@ type searchPlan struct {
 // per query term that reads the term's IDF as Qdrant computes it. All go in
 // one QueryBatch: one round trip.
 func buildSearch(collection string, q retrieval.Query, terms []string, k int, useDense, rrfParam bool) searchPlan {
-	p := searchPlan{main: -1, sparse: -1, dense: -1, terms: terms}
+	p := searchPlan{main: -1, sparse: -1, dense: -1, terms: terms, k: k}
 	filter := searchFilter(q)
 	using := func(s string) *string { return &s }
 	var sparseQ *qdrant.Query
@@ -89,7 +95,7 @@ func buildSearch(collection string, q retrieval.Query, terms []string, k int, us
 			Prefetch:    prefetch,
 			Query:       fusion,
 			Filter:      filter,
-			Limit:       qdrant.PtrOf(uint64(k)),
+			Limit:       qdrant.PtrOf(uint64(k + tieSlack)),
 			WithPayload: qdrant.NewWithPayload(true),
 		})
 		if sparseQ != nil {
@@ -103,7 +109,7 @@ func buildSearch(collection string, q retrieval.Query, terms []string, k int, us
 			Query:       sparseQ,
 			Using:       using(vecSparse),
 			Filter:      filter,
-			Limit:       qdrant.PtrOf(uint64(k)),
+			Limit:       qdrant.PtrOf(uint64(k + tieSlack)),
 			WithPayload: qdrant.NewWithPayload(true),
 		})
 	}
@@ -167,10 +173,27 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 		rank  int
 		score float64
 	}
+	// ranks reads a per-retriever list, ordering equal scores by chunk id
+	// as the embedded store does.
 	ranks := func(i int) map[string]rs {
-		m := map[string]rs{}
-		for r, sp := range get(i) {
-			m[pointID(sp.GetId())] = rs{r + 1, float64(sp.GetScore())}
+		pts := get(i)
+		type e struct {
+			id, chunk string
+			score     float32
+		}
+		list := make([]e, len(pts))
+		for j, sp := range pts {
+			list[j] = e{pointID(sp.GetId()), getStr(sp.GetPayload(), fChunkID), sp.GetScore()}
+		}
+		sort.SliceStable(list, func(a, b int) bool {
+			if list[a].score != list[b].score {
+				return list[a].score > list[b].score
+			}
+			return list[a].chunk < list[b].chunk
+		})
+		m := make(map[string]rs, len(list))
+		for r, x := range list {
+			m[x.id] = rs{r + 1, float64(x.score)}
 		}
 		return m
 	}
@@ -179,12 +202,21 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 	for _, sp := range get(p.main) {
 		h := retrieval.Hit{Chunk: parseChunk(sp.GetPayload()), Score: float64(sp.GetScore())}
 		if hybrid {
+			// Qdrant fused the two lists; the score is recomputed from the
+			// ranks above (with the embedded store's 1/(60+rank)) so that
+			// both backends report the same number and break ties alike.
 			id := pointID(sp.GetId())
+			fused := 0.0
 			if r, ok := sparse[id]; ok {
 				h.SparseRank, h.SparseScore = r.rank, r.score
+				fused += 1 / float64(rrfK-1+r.rank)
 			}
 			if r, ok := dense[id]; ok {
 				h.DenseRank, h.DenseScore = r.rank, r.score
+				fused += 1 / float64(rrfK-1+r.rank)
+			}
+			if fused > 0 {
+				h.Score = fused
 			}
 		} else {
 			h.SparseScore = h.Score
@@ -200,6 +232,9 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 		}
 		return a.ID < b.ID
 	})
+	if p.k > 0 && len(res.Hits) > p.k {
+		res.Hits = res.Hits[:p.k]
+	}
 	if !hybrid {
 		for i := range res.Hits {
 			res.Hits[i].SparseRank = i + 1
