@@ -1,9 +1,17 @@
 // Package answer owns the answer path: triage (language, sentiment, human
-// requests, must-escalate topics), retrieval through a Retriever, an extractive
-// or generated answer with [n] citations, verification, a calibrated
-// confidence, and escalation to a ticket.
+// requests, must-escalate topics, intent), follow-up rewriting, retrieval
+// through a Retriever with the request's tenant, an extractive or generated
+// answer with [n] citations, calibrated confidence from named features, and
+// escalation to a ticket with transcript, attempted answer and sources.
+//
+// Engine is the entry point: New(Config, Deps), then Answer or Stream. The
+// shipped confidence model is confidence.json, embedded in the binary
+// (`answerdesk eval calibrate` writes a refitted one with the same schema).
+// MemoryTickets and MemoryConversations are in-memory implementations of
+// the persistence interfaces, for tests, evaluation and tools.
 //
 // answer imports retrieval (and the leaf ingest/redact for personal data); it
-// never imports api, eval or cmd. Tickets are persisted through the TicketWriter
-// it declares; answer/ticket implements it on SQLite with an outbox.
+// never imports api, eval or cmd. Tickets and conversations are persisted
+// through the TicketWriter and Conversations interfaces it declares;
+// answer/state implements them on SQLite with an outbox.
 package answer

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -237,7 +238,7 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 		}
 		ans := faqAnswer(top)
 		c := composed{faq: true, bestCoverage: cov, body: ans, cited: []retrieval.Hit{top}}
-		c.sentences = []string{ans + " [1]"}
+		c.sentences = []string{stripMarkers(ans) + " [1]"}
 		c.citations = []Citation{citation(1, top, ans)}
 		return c, true
 	}
@@ -369,6 +370,9 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 		}
 		s := truncate(p.text, maxQuote)
 		quotes[n] = append(quotes[n], s)
+		// The passage's own bracketed numbers (reference marks, code)
+		// would read as citation markers.
+		s = stripMarkers(s)
 		body = append(body, s)
 		out.sentences = append(out.sentences, s+" ["+strconv.Itoa(n)+"]")
 	}
@@ -377,6 +381,16 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 	}
 	out.body = strings.Join(body, " ")
 	return out, true
+}
+
+var bracketNumber = regexp.MustCompile(`\s?\[\d+\]`)
+
+// stripMarkers removes bracketed numbers ("[12]") from passage text.
+func stripMarkers(s string) string {
+	if !strings.Contains(s, "[") {
+		return s
+	}
+	return strings.TrimSpace(bracketNumber.ReplaceAllString(s, ""))
 }
 
 // isEnumerator reports whether s is a list enumerator: one or two digits.

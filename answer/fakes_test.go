@@ -15,24 +15,42 @@ import (
 // and SelfScore, plus a switch to simulate an outage.
 type memIndex struct {
 	mu      sync.Mutex
-	chunks  []retrieval.Chunk
+	chunks  []memChunk
+	df      map[string]int
+	total   int
 	down    error // returned by Search when set
 	queries []retrieval.Query
 }
 
+type memChunk struct {
+	c   retrieval.Chunk
+	tf  map[string]int
+	len int
+}
+
 func (m *memIndex) add(cs ...retrieval.Chunk) {
-	for i := range cs {
-		if cs[i].Tenant == "" {
-			cs[i].Tenant = "acme"
-		}
-		if cs[i].Kind == "" {
-			cs[i].Kind = retrieval.KindDoc
-		}
-		if cs[i].ID == "" {
-			cs[i].ID = cs[i].DocumentID + "#" + string(rune('0'+len(m.chunks)%10))
-		}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.df == nil {
+		m.df = map[string]int{}
 	}
-	m.chunks = append(m.chunks, cs...)
+	for _, c := range cs {
+		if c.Tenant == "" {
+			c.Tenant = "acme"
+		}
+		if c.Kind == "" {
+			c.Kind = retrieval.KindDoc
+		}
+		if c.ID == "" {
+			c.ID = c.DocumentID + "#0"
+		}
+		tf, n := retrieval.DefaultAnalyzer.TermFreqs(retrieval.IndexText(c))
+		for t := range tf {
+			m.df[t]++
+		}
+		m.total += n
+		m.chunks = append(m.chunks, memChunk{c, tf, n})
+	}
 }
 
 func (m *memIndex) Search(ctx context.Context, q retrieval.Query) (retrieval.Result, error) {
@@ -45,44 +63,28 @@ func (m *memIndex) Search(ctx context.Context, q retrieval.Query) (retrieval.Res
 	if q.Tenant == "" {
 		return retrieval.Result{}, errors.New("invalid: empty tenant")
 	}
-	an := retrieval.DefaultAnalyzer
-	type doc struct {
-		c   retrieval.Chunk
-		tf  map[string]int
-		len int
-	}
-	var docs []doc
-	df := map[string]int{}
-	total := 0
-	for _, c := range m.chunks {
-		tf, n := an.TermFreqs(retrieval.IndexText(c))
-		docs = append(docs, doc{c, tf, n})
-		total += n
-		for t := range tf {
-			df[t]++
-		}
-	}
-	avg := float64(total) / float64(max(1, len(docs)))
+	n := len(m.chunks)
+	avg := float64(m.total) / float64(max(1, n))
 	terms := map[string]bool{}
-	for _, t := range an.Terms(q.Text) {
+	for _, t := range retrieval.DefaultAnalyzer.Terms(q.Text) {
 		terms[t] = true
 	}
 	var res retrieval.Result
 	for t := range terms {
-		res.SelfScore += retrieval.IDF(df[t], len(docs)) * (retrieval.BM25K1 + 1)
-		if df[t] > 0 {
+		res.SelfScore += retrieval.IDF(m.df[t], n) * (retrieval.BM25K1 + 1)
+		if m.df[t] > 0 {
 			res.Terms = append(res.Terms, t)
 		}
 	}
 	sort.Strings(res.Terms)
-	for _, d := range docs {
+	for _, d := range m.chunks {
 		if d.c.Tenant != q.Tenant {
 			continue
 		}
 		s := 0.0
 		for t := range terms {
 			if tf := d.tf[t]; tf > 0 {
-				s += retrieval.IDF(df[t], len(docs)) * retrieval.BM25TF(float64(tf), float64(d.len), avg)
+				s += retrieval.IDF(m.df[t], n) * retrieval.BM25TF(float64(tf), float64(d.len), avg)
 			}
 		}
 		if s > 0 {
