@@ -351,10 +351,10 @@ func latin1(b []byte) string {
 	return string(r)
 }
 
-// Relevant returns, for each page index, the set of page indexes that answer
-// its query: every page sharing the same query text (man pages often share a
-// description, as printf(1) and printf(3) do not, but gzip(1) and gunzip(1)
-// do as aliases), so that a duplicate answer is not counted as a miss.
+// Relevant returns, for each page with a query, the indexes of every page
+// sharing that query text (case-insensitively): aliases such as gzip(1) and
+// gunzip(1), or a Linux and a FreeBSD page of one system call, answer the
+// same description, and finding either one is not a miss.
 func (c *Corpus) Relevant() map[int][]int {
 	byQuery := map[string][]int{}
 	for i, p := range c.Pages {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash"
 	"slices"
+	"strings"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 )
@@ -52,15 +53,19 @@ type Query struct {
 	Relevant []string // page ids
 }
 
-// Queries returns one query per page that has a description, in page order.
-// Pages sharing a description all answer it (gzip(1) and gunzip(1) alike).
+// Queries returns one query per distinct page description (compared
+// case-insensitively), in page order. Every page with that description
+// answers it (gzip(1) and gunzip(1) alike).
 func (c *Corpus) Queries() []Query {
 	rel := c.Relevant()
+	seen := map[string]bool{}
 	var qs []Query
 	for i, p := range c.Pages {
-		if p.Query == "" {
+		key := strings.ToLower(p.Query)
+		if p.Query == "" || seen[key] {
 			continue
 		}
+		seen[key] = true
 		q := Query{Text: p.Query}
 		for _, j := range rel[i] {
 			q.Relevant = append(q.Relevant, c.Pages[j].ID)
