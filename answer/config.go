@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -76,13 +77,16 @@ type Topic struct {
 	Keywords map[string][]string `json:"keywords"`
 }
 
-// Route sends tickets matching Intent and Lang (empty = any), and Reason
-// (empty = any), to Queue.
+// Route sends tickets matching Intent, Lang, Reason and Tier (each empty =
+// any; Tier is the request's Customer["tier"]) to Queue, raising their
+// priority to at least Priority when set.
 type Route struct {
-	Intent string `json:"intent,omitempty"`
-	Lang   string `json:"lang,omitempty"`
-	Reason string `json:"reason,omitempty"`
-	Queue  string `json:"queue"`
+	Intent   string `json:"intent,omitempty"`
+	Lang     string `json:"lang,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	Tier     string `json:"tier,omitempty"`
+	Queue    string `json:"queue"`
+	Priority string `json:"priority,omitempty"`
 }
 
 // SentimentLexicon extends the built-in lexicon: Words maps a word (or a
@@ -97,6 +101,39 @@ type SentimentLexicon struct {
 	// Negative and Angry are the score thresholds (defaults 1 and 3).
 	Negative float64 `json:"negative,omitempty"`
 	Angry    float64 `json:"angry,omitempty"`
+}
+
+// UnmarshalJSON decodes a config section over c: keys absent from data keep
+// c's values, maps merge, and a given confidence model, topic, intent or
+// route list replaces c's whole (encoding/json would otherwise decode list
+// elements over the defaults' elements, mixing fields). Unknown keys are an
+// error, so that a typo is reported instead of ignored.
+func (c *Config) UnmarshalJSON(data []byte) error {
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(data, &keys); err != nil {
+		return err
+	}
+	type plain Config
+	p := plain(*c)
+	if _, ok := keys["confidence"]; ok {
+		p.Confidence = ConfidenceModel{}
+	}
+	if _, ok := keys["topics"]; ok {
+		p.Topics = nil
+	}
+	if _, ok := keys["intents"]; ok {
+		p.Intents = nil
+	}
+	if _, ok := keys["routes"]; ok {
+		p.Routes = nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return err
+	}
+	*c = Config(p)
+	return nil
 }
 
 //go:embed confidence.json
@@ -315,6 +352,9 @@ func (c Config) validate() error {
 	for i, r := range c.Routes {
 		if r.Queue == "" {
 			return fmt.Errorf("route %d: empty queue", i+1)
+		}
+		if r.Priority != "" && priorityRank(r.Priority) < 0 {
+			return fmt.Errorf("route %d: priority %q: want low, normal, high or urgent", i+1, r.Priority)
 		}
 	}
 	return nil

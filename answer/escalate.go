@@ -43,20 +43,36 @@ func priority(reason string, tr Triage) string {
 	return priorities[min(p, len(priorities)-1)]
 }
 
-// route picks the queue: the first route matching intent, language and
-// reason.
-func (e *Engine) route(intent, lang, reason string) string {
+// route picks the queue and the priority floor: the first route matching
+// intent, language, reason and customer tier.
+func (e *Engine) route(intent, lang, reason, tier string) (queue, floor string) {
 	for _, r := range e.cfg.Routes {
-		if (r.Intent == "" || r.Intent == intent) && (r.Lang == "" || r.Lang == lang) && (r.Reason == "" || r.Reason == reason) {
-			return r.Queue
+		if (r.Intent == "" || r.Intent == intent) && (r.Lang == "" || r.Lang == lang) &&
+			(r.Reason == "" || r.Reason == reason) && (r.Tier == "" || r.Tier == tier) {
+			return r.Queue, r.Priority
 		}
 	}
-	return e.cfg.DefaultQueue
+	return e.cfg.DefaultQueue, ""
+}
+
+// priorityRank is the index of p in priorities, -1 if unknown.
+func priorityRank(p string) int {
+	for i, q := range priorities {
+		if q == p {
+			return i
+		}
+	}
+	return -1
 }
 
 // escalate writes the ticket for a. attempted and cites are the answer the
 // engine would have given, for the agent's benefit.
 func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage, history []Message, attempted string, cites []Citation) (Ticket, error) {
+	queue, floor := e.route(tr.Intent, tr.Lang, a.Reason, req.Customer["tier"])
+	prio := priority(a.Reason, tr)
+	if priorityRank(floor) > priorityRank(prio) {
+		prio = floor
+	}
 	transcript := make([]Message, 0, len(history)+1)
 	transcript = append(transcript, history...)
 	transcript = append(transcript, Message{Role: RoleCustomer, Text: req.Question, At: a.Created})
@@ -67,8 +83,8 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 		Summary:        e.summary(a, tr, cites),
 		Lang:           tr.Lang,
 		Intent:         tr.Intent,
-		Priority:       priority(a.Reason, tr),
-		Queue:          e.route(tr.Intent, tr.Lang, a.Reason),
+		Priority:       prio,
+		Queue:          queue,
 		Reason:         a.Reason,
 		ConversationID: a.ConversationID,
 		Customer:       req.Customer,

@@ -2,6 +2,8 @@ package answer
 
 import (
 	"bufio"
+	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"strings"
@@ -248,5 +250,54 @@ func TestPriorityAndRoute(t *testing.T) {
 		if got := priority(tc.reason, tc.tr); got != tc.want {
 			t.Errorf("priority(%s, %+v) = %s, want %s", tc.reason, tc.tr, got, tc.want)
 		}
+	}
+}
+
+func TestConfigJSONOverDefaults(t *testing.T) {
+	cfg := DefaultConfig()
+	data := `{"k": 12, "escalate_sentiment": "negative", "routes": [{"tier": "enterprise", "queue": "vip", "priority": "high"}],
+		"human": {"phrases": {"en": ["get me a human"]}}, "notices": {"de": "Ticket {ticket}"}}`
+	dec := json.NewDecoder(strings.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(cfg, Deps{Retriever: nopRetriever{}, Tickets: &MemoryTickets{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.cfg.K != 12 || e.cfg.MaxSentences != 3 || e.cfg.Notices["en"] == "" || e.cfg.Notices["de"] != "Ticket {ticket}" {
+		t.Errorf("config %+v", e.cfg)
+	}
+	q, floor := e.route("question", "en", ReasonLowConfidence, "enterprise")
+	if q != "vip" || floor != "high" {
+		t.Errorf("route = %s, %s", q, floor)
+	}
+	bad := DefaultConfig()
+	bad.Routes = []Route{{Queue: "x", Priority: "whenever"}}
+	if _, err := New(bad, Deps{Retriever: nopRetriever{}, Tickets: &MemoryTickets{}}); err == nil {
+		t.Error("bad route priority accepted")
+	}
+}
+
+type nopRetriever struct{}
+
+func (nopRetriever) Search(context.Context, retrieval.Query) (retrieval.Result, error) {
+	return retrieval.Result{}, nil
+}
+
+func TestConfigJSONReplacesModelAndRejectsTypos(t *testing.T) {
+	cfg := DefaultConfig()
+	if err := json.Unmarshal([]byte(`{"confidence": {"intercept": 1, "weights": {"margin": 2}, "threshold": 0.7}}`), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(ConfidenceModel{Intercept: 1, Weights: map[string]float64{"margin": 2}, Threshold: 0.7}, cfg.Confidence); d != "" {
+		t.Errorf("model (-want +got):\n%s", d)
+	}
+	if len(cfg.Topics) == 0 {
+		t.Error("topics lost")
+	}
+	if err := json.Unmarshal([]byte(`{"treshold": 0.5}`), &cfg); err == nil {
+		t.Error("unknown key accepted")
 	}
 }
