@@ -60,6 +60,9 @@ type CompareOptions struct {
 	// AllowMissing skips suites of the baseline absent from the new report
 	// (a run without the shared datasets) instead of failing.
 	AllowMissing bool
+	// MinQueries: a language breakdown with fewer queries in the baseline
+	// is listed but not gated (one query of fifteen moves a rate by 0.07).
+	MinQueries int
 }
 
 // Delta is one metric of one suite (and language) in both reports.
@@ -104,7 +107,7 @@ func Compare(base, cur *Report, o CompareOptions) ([]Delta, error) {
 				for _, m := range set {
 					bv, cv := m.get(b), m.get(c)
 					d := Delta{Suite: bs.Name, Lang: lang, Metric: m.name, Base: bv, New: cv, Change: Metric(float64(cv) - float64(bv))}
-					d.Gated = si == 0 && (lang == "" || !o.Overall)
+					d.Gated = si == 0 && (lang == "" || !o.Overall && b.Queries >= o.MinQueries)
 					if d.Gated && bv.Defined() {
 						worse := float64(bv) - float64(cv)
 						if !m.higherBetter {

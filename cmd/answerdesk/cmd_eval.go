@@ -200,6 +200,7 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 	maxDrop := fs.Float64("max-drop", 0.01, "with --baseline: largest tolerated worsening of a metric")
 	overall := fs.Bool("overall-only", false, "with --baseline: gate whole suites only, not each language")
 	allowMissing := fs.Bool("allow-missing", false, "with --baseline: skip baseline suites that were not run")
+	minQueries := fs.Int("min-queries", 50, "with --baseline: gate a language only when the baseline has at least this many of its queries")
 	if err := e.parseFlags(c, fs, args); err != nil {
 		return err
 	}
@@ -237,7 +238,7 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 	if base == nil {
 		return nil
 	}
-	return evalGate(e.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing}, *baseline)
+	return evalGate(e.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, *baseline)
 }
 
 func writeEvalOutputs(rep *eval.Report, jsonOut, htmlOut string) error {
@@ -281,6 +282,7 @@ func runEvalCompare(ctx context.Context, e *env, args []string) error {
 	maxDrop := fs.Float64("max-drop", 0.01, "largest tolerated worsening of a metric")
 	overall := fs.Bool("overall-only", false, "gate whole suites only, not each language")
 	allowMissing := fs.Bool("allow-missing", false, "skip suites of BASE that NEW lacks")
+	minQueries := fs.Int("min-queries", 50, "gate a language only when the baseline has at least this many of its queries")
 	if err := e.parseFlags(c, fs, args); err != nil {
 		return err
 	}
@@ -298,7 +300,7 @@ func runEvalCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return evalGate(e.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing}, fs.Arg(0))
+	return evalGate(e.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, fs.Arg(0))
 }
 
 func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
