@@ -421,3 +421,31 @@ func TestNewRequiresDeps(t *testing.T) {
 		t.Error("bad escalate_sentiment accepted")
 	}
 }
+
+// embedderFunc is a scripted answer.QueryEmbedder.
+type embedderFunc func(text string) ([]float32, error)
+
+func (f embedderFunc) EmbedQuery(_ context.Context, text string) ([]float32, error) { return f(text) }
+
+func TestEmbedderFeedsDenseQuery(t *testing.T) {
+	fail := false
+	emb := embedderFunc(func(text string) ([]float32, error) {
+		if fail {
+			return nil, errors.New("embedding server down")
+		}
+		return []float32{0.6, 0.8}, nil
+	})
+	r := newRig(t, answer.DefaultConfig(), func(d *answer.Deps) { d.Embedder = emb })
+	a := ask(t, r, "How do I factory reset the Lumen hub?")
+	if got := r.kb.queries[0].Dense; len(got) != 2 {
+		t.Errorf("query vector %v", got)
+	}
+	fail = true
+	b := ask(t, r, "How do I factory reset the Lumen hub?")
+	if q := r.kb.queries[1]; q.Dense != nil {
+		t.Errorf("failed embedding still sent a vector: %v", q.Dense)
+	}
+	if a.Decision != answer.Answered || b.Decision != answer.Answered {
+		t.Errorf("decisions %s, %s: an embedding outage must fall back to sparse", a.Decision, b.Decision)
+	}
+}
