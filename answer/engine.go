@@ -250,6 +250,9 @@ func (e *Engine) validate(req *Request) error {
 		}, req.Question)
 	}
 	req.Question = strings.TrimSpace(req.Question)
+	if req.Question == "" {
+		return fmt.Errorf("%w: the question has only control characters", ErrInvalidRequest)
+	}
 	return nil
 }
 

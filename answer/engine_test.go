@@ -288,6 +288,7 @@ func TestInvalidRequests(t *testing.T) {
 		"too long":     {Tenant: "acme", Question: strings.Repeat("reset ", 1000)},
 		"invalid utf8": {Tenant: "acme", Question: "reset \xff\xfe hub"},
 		"no tenant":    {Question: "How do I reset the hub?"},
+		"controls":     {Tenant: "acme", Question: "\x00\x01\x7f"},
 		"long conv id": {Tenant: "acme", Question: "reset", ConversationID: strings.Repeat("x", 200)},
 	} {
 		_, err := r.eng.Answer(context.Background(), req)
