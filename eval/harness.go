@@ -2,12 +2,12 @@ package eval
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -99,6 +99,13 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 	}
 	defer cleanup()
 	ingestTime := time.Since(t0)
+	docs, unknown, err := checkRelevant(ctx, store, s, tenantOr(h.Options.Tenant))
+	if err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	if len(unknown) > 0 {
+		log.Warn("eval: relevant documents not in the corpus", "suite", s.Name, "count", len(unknown), "examples", unknown[:min(5, len(unknown))])
+	}
 	a, err := h.NewAnswerer(ctx, store)
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: engine: %w", s.Name, err)
@@ -113,6 +120,7 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 	rep.IngestSeconds = Metric(ingestTime.Seconds())
 	rep.RunSeconds = Metric(time.Since(t1).Seconds())
 	rep.CorpusHash = hash
+	rep.Documents, rep.UnknownRelevant = docs, len(unknown)
 	return SuiteRun{Suite: s, Report: rep, Results: results}, nil
 }
 
@@ -199,13 +207,53 @@ func (h *Harness) ingestOpen(ctx context.Context, s *Suite, dir string, log *slo
 	}
 	if sum.Added+sum.Updated+sum.Unchanged == 0 {
 		st.Close()
-		var msgs []string
-		for _, f := range sum.Failed {
+		msgs := []string{fmt.Sprintf("%d files failed, %d had no loader", len(sum.Failed), len(sum.Skipped))}
+		for _, f := range sum.Failed[:min(3, len(sum.Failed))] {
 			msgs = append(msgs, fmt.Sprintf("%s: %v", f.Path, f.Err))
 		}
-		return nil, fmt.Errorf("ingest %s: no document ingested: %w", s.Corpus, errors.New(strings.Join(msgs, "; ")))
+		return nil, fmt.Errorf("%w: ingest %s: no document ingested (%s)", ErrBadSuite, s.Corpus, strings.Join(msgs, "; "))
 	}
 	return st, nil
+}
+
+// checkRelevant returns the number of documents in the store and the
+// relevant ids of s's queries that are not among them (sorted, each once).
+// A suite none of whose relevant ids is in the corpus has ids of another
+// scheme (a docs/ path instead of a corpus id, say): that is an error, since
+// every retrieval metric would be 0.
+func checkRelevant(ctx context.Context, st retrieval.Store, s *Suite, tenant string) (int, []string, error) {
+	docs, err := st.Documents(ctx, retrieval.DocFilter{Tenant: tenant})
+	if err != nil {
+		return 0, nil, fmt.Errorf("list documents: %w", err)
+	}
+	have := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		have[d.ID] = true
+	}
+	seen := map[string]bool{}
+	var unknown []string
+	total := 0
+	for _, q := range s.Queries {
+		for _, id := range q.Relevant {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			total++
+			if !have[id] {
+				unknown = append(unknown, id)
+			}
+		}
+	}
+	sort.Strings(unknown)
+	if total > 0 && len(unknown) == total {
+		example := ""
+		if len(docs) > 0 {
+			example = fmt.Sprintf(" (the corpus has ids like %q)", docs[0].ID)
+		}
+		return 0, nil, fmt.Errorf("%w: none of the %d relevant documents is in the corpus, e.g. %q%s", ErrBadSuite, total, unknown[0], example)
+	}
+	return len(docs), unknown, nil
 }
 
 func tenantOr(t string) string {

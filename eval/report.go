@@ -33,6 +33,10 @@ type SuiteReport struct {
 	RunSeconds    Metric `json:"run_seconds"`
 	// CorpusHash identifies the corpus the suite was run on.
 	CorpusHash string `json:"corpus_hash,omitempty"`
+	// Documents in the index, and UnknownRelevant: relevant ids of the
+	// queries that no document has (a suite error worth a look).
+	Documents       int `json:"documents"`
+	UnknownRelevant int `json:"unknown_relevant"`
 }
 
 // Breakdown is the set of metrics computed over a group of queries (a
