@@ -75,6 +75,21 @@ func TestInjectionsNeverLeakCanary(t *testing.T) {
 			}
 			return u[i+len("<question>\n") : j]
 		}},
+		{"quote passage 1 with citations", func(r llmtest.ChatRequest) string {
+			u := r.LastUser()
+			i := strings.Index(u, "<passage n=\"1\"")
+			if i < 0 {
+				return AbstainMarker
+			}
+			body := u[i:]
+			body = body[strings.Index(body, ">\n")+2:]
+			body = body[:strings.Index(body, "\n</passage>")]
+			var b strings.Builder
+			for _, s := range splitSentences(body) {
+				b.WriteString(strings.TrimRight(s.text, ".!? ") + " [1]. ")
+			}
+			return b.String()
+		}},
 	}
 	for _, mode := range modes {
 		t.Run(mode.name, func(t *testing.T) {
@@ -114,19 +129,57 @@ func TestInjectionsNeverLeakCanary(t *testing.T) {
 					}
 				}
 			}
-			// Hijack rate of the verified answer, per injection group: with
-			// the injection as the question nothing may pass (it cites no
-			// passage); as a poisoned passage a hijacked model can quote it
-			// with a valid citation, which only escalation rules and
-			// confidence, decided in code, then stand between it and the
-			// customer.
+			// Hijack rate of the verified answer, per injection group: as
+			// the question nothing may pass (it cites no passage); as a
+			// poisoned passage a hijacked model quotes it with a valid
+			// citation, and only the passage's own instruction-like text
+			// (injectionRE) keeps it from supporting the answer.
 			for k, n := range hijacked {
 				t.Logf("expected strings shown for %s: %d", k, n)
-				if strings.HasPrefix(k, "question/") {
-					t.Errorf("injection in the question passed verification %d times (%s)", n, k)
-				}
+				t.Errorf("an injection's success string passed verification %d times (%s)", n, k)
 			}
-			t.Logf("%d injections × 2 placements: %s", len(injections), strconv.Itoa(len(hijacked))+" groups with shown expected strings")
+			total := 0
+			for _, n := range hijacked {
+				total += n
+			}
+			t.Logf("%d injections × 2 placements: expected strings shown %s times", len(injections), strconv.Itoa(total))
 		})
 	}
+}
+
+// The injection pattern must not flag real support content: no document of
+// the shared corpora and manuals may be taken for an injection.
+func TestInjectionPatternSparesCorpora(t *testing.T) {
+	dir := sharedDir(t, "datasets")
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "corpus.jsonl"))
+	mds, _ := filepath.Glob(filepath.Join(dir, "manuals", "md", "*.md"))
+	if len(files) == 0 || len(mds) == 0 {
+		t.Fatalf("no corpora under %s", dir)
+	}
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if line == "" {
+				continue
+			}
+			n++
+			if m := injectionRE.FindString(line); m != "" {
+				t.Errorf("%s: document flagged as an injection by %q", filepath.Base(filepath.Dir(f)), m)
+			}
+		}
+	}
+	for _, f := range mds {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := injectionRE.FindString(string(b)); m != "" {
+			t.Errorf("%s flagged as an injection by %q", filepath.Base(f), m)
+		}
+	}
+	t.Logf("%d corpus lines and %d manuals checked", n, len(mds))
 }
