@@ -19,11 +19,13 @@ func init() {
 //
 //	{"qdrant": {"api_key_env": "QDRANT_KEY", "dense_dim": 768, "meta_fields": ["product"],
 //	            "timeout": "5s", "retries": 4, "pool": 4, "batch": 256,
-//	            "shards": 6, "replication": 2, "write_consistency": 2, "tls": true}}
+//	            "shards": 6, "replication": 2, "write_consistency": 2, "tls": true,
+//	            "per_tenant": false}}
 type qdrantSection struct {
 	APIKey           string   `json:"api_key"`
 	APIKeyEnv        string   `json:"api_key_env"`
 	TLS              bool     `json:"tls"`
+	PerTenant        bool     `json:"per_tenant"`
 	DenseDim         int      `json:"dense_dim"`
 	MetaFields       []string `json:"meta_fields"`
 	Timeout          string   `json:"timeout"`
@@ -48,6 +50,7 @@ func (e *env) qdrantConfig(rawURL string) (qdrant.Config, error) {
 		return cfg, err
 	}
 	cfg.TLS = cfg.TLS || s.TLS
+	cfg.TenantCollections = cfg.TenantCollections || s.PerTenant
 	setInt := func(dst *int, v int) {
 		if *dst == 0 {
 			*dst = v

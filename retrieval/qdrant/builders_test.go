@@ -3,6 +3,7 @@ package qdrant
 import (
 	"errors"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,14 +101,30 @@ func TestCollectionSchema(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, chunkCollection(tc.cfg), protocmp.Transform()); diff != "" {
+			if diff := cmp.Diff(tc.want, chunkCollection(tc.cfg, tc.cfg.shared()), protocmp.Transform()); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
-	docs := docCollection(Config{Collection: "kb"})
+	docs := docCollection(Config{Collection: "kb"}, Config{Collection: "kb"}.shared())
 	if docs.GetCollectionName() != "kb_docs" || docs.VectorsConfig != nil {
 		t.Errorf("doc collection = %v, want kb_docs without dense vectors", docs)
+	}
+}
+
+func TestTenantPair(t *testing.T) {
+	cfg := Config{Collection: "kb"}
+	a, b := cfg.tenantPair("Acme Corp"), cfg.tenantPair("acme-corp")
+	if a == b {
+		t.Errorf("tenants %q and %q share collections %v", "Acme Corp", "acme-corp", a)
+	}
+	for _, p := range []pair{a, b, cfg.tenantPair("Тенант/../x"), cfg.tenantPair(strings.Repeat("x", 300))} {
+		if !collectionName.MatchString(p.chunks) || !collectionName.MatchString(p.docs) || !strings.HasPrefix(p.chunks, "kb__") || strings.HasSuffix(p.chunks, "_docs") {
+			t.Errorf("bad tenant collection names %v", p)
+		}
+	}
+	if got := cfg.tenantPair("Acme Corp"); got != a {
+		t.Errorf("tenant pair not deterministic: %v, %v", a, got)
 	}
 }
 
@@ -117,7 +134,8 @@ func TestPayloadIndexes(t *testing.T) {
 		Tenant            bool
 	}
 	var got []idx
-	for _, r := range payloadIndexes(Config{Collection: "kb", MetaFields: []string{"product", "odd key"}}) {
+	cfg := Config{Collection: "kb", MetaFields: []string{"product", "odd key"}}
+	for _, r := range payloadIndexes(cfg, cfg.shared()) {
 		if r.GetFieldType() != qdrant.FieldType_FieldTypeKeyword || !r.GetWait() {
 			t.Errorf("index %s: type %v wait %v, want keyword and wait", r.GetFieldName(), r.GetFieldType(), r.GetWait())
 		}

@@ -2,6 +2,7 @@ package qdrant
 
 import (
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"net"
 	"net/url"
@@ -64,6 +65,11 @@ type Config struct {
 	// MetaFields are Document.Meta keys that get a keyword payload index,
 	// for fast Query.Meta filters.
 	MetaFields []string
+	// TenantCollections gives every tenant its own pair of collections
+	// (NAME__tenant_hash and NAME__tenant_hash_docs), created on the
+	// tenant's first write, instead of one shared pair with a tenant index.
+	// IDF statistics are then per tenant.
+	TenantCollections bool
 	// Shards, ReplicationFactor and WriteConsistency apply when the
 	// collections are created (0 = Qdrant's default).
 	Shards            uint32
@@ -194,6 +200,12 @@ func ParseURL(raw string) (Config, error) {
 			default:
 				c.WriteConsistency = uint32(n)
 			}
+		case "per_tenant":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return c, bad("want 0 or 1")
+			}
+			c.TenantCollections = b
 		case "api_key", "apikey", "api-key":
 			return c, fmt.Errorf("%w: qdrant url: the API key does not go in the URL; set ANSWERDESK_QDRANT_API_KEY", retrieval.ErrInvalid)
 		default:
@@ -264,5 +276,33 @@ func (c Config) validate() error {
 // addr is host:port.
 func (c Config) addr() string { return net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) }
 
-// docsCollection names the collection of document records.
-func (c Config) docsCollection() string { return c.Collection + "_docs" }
+// pair is the two collections of a deployment, or of one tenant: chunks
+// and document records.
+type pair struct{ chunks, docs string }
+
+func pairNamed(chunks string) pair { return pair{chunks, chunks + "_docs"} }
+
+// shared is the deployment's pair when tenants share collections.
+func (c Config) shared() pair { return pairNamed(c.Collection) }
+
+// tenantPrefix starts the names of per-tenant collections.
+func (c Config) tenantPrefix() string { return c.Collection + "__" }
+
+// tenantPair is a tenant's own pair: a readable slug of the tenant and a
+// hash that keeps distinct tenants apart whatever their names.
+func (c Config) tenantPair(tenant string) pair {
+	var slug strings.Builder
+	for _, r := range strings.ToLower(tenant) {
+		if slug.Len() >= 40 {
+			break
+		}
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-' {
+			slug.WriteRune(r)
+		} else {
+			slug.WriteByte('-')
+		}
+	}
+	h := fnv.New64a()
+	h.Write([]byte(tenant))
+	return pairNamed(fmt.Sprintf("%s%s_%016x", c.tenantPrefix(), slug.String(), h.Sum64()))
+}

@@ -285,3 +285,21 @@ func pointID(id *qdrant.PointId) string {
 	}
 	return fmt.Sprint(id.GetNum())
 }
+
+// forget removes a document's chunks from the counters.
+func (m *collectionMeta) forget(o docRecord) {
+	m.chunks -= int64(o.doc.Chunks)
+	m.lenSum -= o.lenSum
+	if o.doc.DenseModel != "" {
+		m.denseChunks -= int64(o.doc.Chunks)
+	}
+}
+
+// settle clamps the counters (writers in several processes may have raced)
+// and forgets the dense model once no chunk has a vector.
+func (m *collectionMeta) settle() {
+	m.chunks, m.lenSum = max(m.chunks, 0), max(m.lenSum, 0)
+	if m.denseChunks <= 0 {
+		m.denseChunks, m.model, m.dim = 0, "", 0
+	}
+}

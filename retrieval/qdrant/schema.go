@@ -44,9 +44,9 @@ const (
 // chunkCollection is the CreateCollection request of the chunk collection:
 // a named sparse vector with the IDF modifier and, when the embedding size is
 // known, a named cosine dense vector.
-func chunkCollection(cfg Config) *qdrant.CreateCollection {
+func chunkCollection(cfg Config, p pair) *qdrant.CreateCollection {
 	req := &qdrant.CreateCollection{
-		CollectionName: cfg.Collection,
+		CollectionName: p.chunks,
 		SparseVectorsConfig: qdrant.NewSparseVectorsConfig(map[string]*qdrant.SparseVectorParams{
 			vecSparse: {Modifier: qdrant.Modifier_Idf.Enum()},
 		}),
@@ -68,9 +68,9 @@ func denseParams(dim int) *qdrant.VectorParams {
 // collection. Its points carry payload only; the sparse vector config is
 // there because a collection needs at least one vector definition on older
 // servers, and no point ever sets it.
-func docCollection(cfg Config) *qdrant.CreateCollection {
+func docCollection(cfg Config, p pair) *qdrant.CreateCollection {
 	req := &qdrant.CreateCollection{
-		CollectionName: cfg.docsCollection(),
+		CollectionName: p.docs,
 		SparseVectorsConfig: qdrant.NewSparseVectorsConfig(map[string]*qdrant.SparseVectorParams{
 			"unused": {},
 		}),
@@ -107,16 +107,16 @@ func keywordIndex(collection, field string, tenant bool) *qdrant.CreateFieldInde
 }
 
 // payloadIndexes lists the payload indexes of both collections.
-func payloadIndexes(cfg Config) []*qdrant.CreateFieldIndexCollection {
+func payloadIndexes(cfg Config, p pair) []*qdrant.CreateFieldIndexCollection {
 	reqs := []*qdrant.CreateFieldIndexCollection{
-		keywordIndex(cfg.Collection, fTenant, true),
-		keywordIndex(cfg.Collection, fKind, false),
-		keywordIndex(cfg.Collection, fDocID, false),
+		keywordIndex(p.chunks, fTenant, true),
+		keywordIndex(p.chunks, fKind, false),
+		keywordIndex(p.chunks, fDocID, false),
 	}
 	for _, f := range cfg.MetaFields {
-		reqs = append(reqs, keywordIndex(cfg.Collection, metaPath(f), false))
+		reqs = append(reqs, keywordIndex(p.chunks, metaPath(f), false))
 	}
-	dc := cfg.docsCollection()
+	dc := p.docs
 	return append(reqs,
 		keywordIndex(dc, fTenant, true),
 		keywordIndex(dc, fType, false),

@@ -27,13 +27,18 @@ type Store struct {
 	rrfParam bool // server takes the RRF k parameter (≥ 1.16)
 
 	// wmu serializes this process's writers: each write reads and updates
-	// the metadata point.
+	// a metadata point.
 	wmu sync.Mutex
 
-	mu        sync.Mutex
-	denseDim  int // size of the collection's dense vector, 0 = none
-	cachedAt  time.Time
-	metaCache collectionMeta
+	mu    sync.Mutex
+	state map[string]*pairState // by chunk collection name
+}
+
+// pairState is what the store caches about one pair of collections.
+type pairState struct {
+	denseDim int // size of the chunk collection's dense vector, 0 = none
+	meta     collectionMeta
+	metaAt   time.Time
 }
 
 var (
@@ -46,8 +51,9 @@ var (
 const cacheTTL = 10 * time.Second
 
 // Open connects to Qdrant, checks that it is reachable and recent enough,
-// and creates the collections and payload indexes when they do not exist.
-// An unreachable server is an error wrapping retrieval.ErrUnavailable.
+// and creates the collections and payload indexes when they do not exist
+// (per-tenant collections are created on each tenant's first write). An
+// unreachable server is an error wrapping retrieval.ErrUnavailable.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -65,7 +71,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("qdrant %s: %w", cfg.addr(), err)
 	}
-	s := &Store{cfg: cfg, client: client, an: retrieval.DefaultAnalyzer, now: time.Now}
+	s := &Store{cfg: cfg, client: client, an: retrieval.DefaultAnalyzer, now: time.Now, state: map[string]*pairState{}}
 	if err := s.init(ctx); err != nil {
 		client.Close()
 		return nil, err
@@ -93,58 +99,99 @@ func (s *Store) init(ctx context.Context) error {
 	}
 	s.rrfParam = v.Major > 1 || v.Minor >= 16
 	if !s.rrfParam {
-		s.cfg.Logger.Warn("qdrant before 1.16 fuses with RRF k=2, the embedded store with k=60: hybrid rankings differ slightly", "version", s.version)
+		s.cfg.Logger.Warn("qdrant before 1.16 fuses with RRF k=2, the embedded store with k=60: hybrid candidates differ slightly", "version", s.version)
 	}
 	if client, err := qdrant.ParseVersion("1.18"); err == nil && (v.Major != client.Major || v.Minor+1 < client.Minor || v.Minor > client.Minor+1) {
 		s.cfg.Logger.Warn("qdrant server and client versions differ by more than one minor version", "server", s.version, "client", "1.18")
 	}
-	if err := s.ensureCollection(ctx, chunkCollection(s.cfg)); err != nil {
-		return err
+	if s.cfg.TenantCollections {
+		return nil
 	}
-	if err := s.ensureCollection(ctx, docCollection(s.cfg)); err != nil {
-		return err
+	_, err = s.open(ctx, s.cfg.shared(), true)
+	return err
+}
+
+// pairOf is the pair of collections that holds tenant's documents.
+func (s *Store) pairOf(tenant string) pair {
+	if s.cfg.TenantCollections {
+		return s.cfg.tenantPair(tenant)
 	}
-	if err := s.checkSchema(ctx); err != nil {
-		return err
-	}
-	m, err := s.readMeta(ctx)
-	if err != nil {
-		return err
-	}
+	return s.cfg.shared()
+}
+
+// open returns the state of a pair, checking (and with create, creating)
+// its collections, indexes and metadata on first use. Without create, a
+// pair whose collections do not exist yet gives nil, nil.
+func (s *Store) open(ctx context.Context, p pair, create bool) (*pairState, error) {
 	s.mu.Lock()
-	s.metaCache = m
+	st := s.state[p.chunks]
 	s.mu.Unlock()
-	return nil
+	if st != nil {
+		return st, nil
+	}
+	if !create {
+		exists, err := s.exists(ctx, p.chunks)
+		if err != nil || !exists {
+			return nil, err
+		}
+	}
+	if err := s.ensureCollection(ctx, chunkCollection(s.cfg, p)); err != nil {
+		return nil, err
+	}
+	if err := s.ensureCollection(ctx, docCollection(s.cfg, p)); err != nil {
+		return nil, err
+	}
+	st = &pairState{}
+	if err := s.checkSchema(ctx, p, st); err != nil {
+		return nil, err
+	}
+	m, err := s.readMeta(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	st.meta, st.metaAt = m, s.now()
+	s.mu.Lock()
+	if prev := s.state[p.chunks]; prev != nil {
+		st = prev
+	} else {
+		s.state[p.chunks] = st
+	}
+	s.mu.Unlock()
+	return st, nil
+}
+
+func (s *Store) exists(ctx context.Context, collection string) (bool, error) {
+	var exists bool
+	err := s.call(ctx, "collection exists", func(ctx context.Context) error {
+		r, err := s.client.GetCollectionsClient().CollectionExists(ctx, &qdrant.CollectionExistsRequest{CollectionName: collection})
+		exists = r.GetResult().GetExists()
+		return err
+	})
+	return exists, err
 }
 
 // ensureCollection creates a collection unless it exists; another replica
 // creating it at the same time is fine.
 func (s *Store) ensureCollection(ctx context.Context, req *qdrant.CreateCollection) error {
-	var exists bool
-	err := s.call(ctx, "collection exists", func(ctx context.Context) error {
-		r, err := s.client.GetCollectionsClient().CollectionExists(ctx, &qdrant.CollectionExistsRequest{CollectionName: req.CollectionName})
-		exists = r.GetResult().GetExists()
-		return err
-	})
+	exists, err := s.exists(ctx, req.CollectionName)
 	if err != nil || exists {
 		return err
 	}
 	s.cfg.Logger.Info("creating qdrant collection", "collection", req.CollectionName)
-	err = s.write(ctx, "create collection "+req.CollectionName, func(ctx context.Context) error {
+	return s.write(ctx, "create collection "+req.CollectionName, func(ctx context.Context) error {
 		_, err := s.client.GetCollectionsClient().Create(ctx, req)
 		if status.Code(err) == codes.AlreadyExists {
 			return nil
 		}
 		return err
 	})
-	return err
 }
 
-// checkSchema verifies the collections' vectors and creates missing
-// payload indexes.
-func (s *Store) checkSchema(ctx context.Context) error {
+// checkSchema verifies a pair's vectors and creates missing payload
+// indexes.
+func (s *Store) checkSchema(ctx context.Context, p pair, st *pairState) error {
 	info := map[string]*qdrant.CollectionInfo{}
-	for _, name := range []string{s.cfg.Collection, s.cfg.docsCollection()} {
+	for _, name := range []string{p.chunks, p.docs} {
 		err := s.call(ctx, "collection info", func(ctx context.Context) error {
 			r, err := s.client.GetCollectionsClient().Get(ctx, &qdrant.GetCollectionInfoRequest{CollectionName: name})
 			info[name] = r.GetResult()
@@ -154,19 +201,19 @@ func (s *Store) checkSchema(ctx context.Context) error {
 			return err
 		}
 	}
-	params := info[s.cfg.Collection].GetConfig().GetParams()
+	params := info[p.chunks].GetConfig().GetParams()
 	sp := params.GetSparseVectorsConfig().GetMap()[vecSparse]
 	if sp == nil || sp.GetModifier() != qdrant.Modifier_Idf {
-		return fmt.Errorf("qdrant collection %q has no sparse vector %q with the IDF modifier: it was not created by answerdesk; choose another collection", s.cfg.Collection, vecSparse)
+		return fmt.Errorf("qdrant collection %q has no sparse vector %q with the IDF modifier: it was not created by answerdesk; choose another collection", p.chunks, vecSparse)
 	}
 	if dv := params.GetVectorsConfig().GetParamsMap().GetMap()[vecDense]; dv != nil {
 		if s.cfg.DenseDim > 0 && int(dv.GetSize()) != s.cfg.DenseDim {
 			return fmt.Errorf("%w: qdrant collection %q holds dense vectors of size %d, the embedding provider makes %d: use a new collection and re-ingest",
-				retrieval.ErrModelMismatch, s.cfg.Collection, dv.GetSize(), s.cfg.DenseDim)
+				retrieval.ErrModelMismatch, p.chunks, dv.GetSize(), s.cfg.DenseDim)
 		}
-		s.denseDim = int(dv.GetSize())
+		st.denseDim = int(dv.GetSize())
 	}
-	for _, req := range payloadIndexes(s.cfg) {
+	for _, req := range payloadIndexes(s.cfg, p) {
 		if _, ok := info[req.CollectionName].GetPayloadSchema()[req.FieldName]; ok {
 			continue
 		}
@@ -181,23 +228,23 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	return nil
 }
 
-// ensureDense adds the named dense vector to a collection created without
-// one, on servers that can (Qdrant 1.18's CreateVectorName); older servers
-// need dense_dim in the store URL before the collection is created.
-func (s *Store) ensureDense(ctx context.Context, dim int) error {
+// ensureDense adds the named dense vector to a chunk collection created
+// without one, on servers that can (Qdrant 1.18's CreateVectorName); older
+// servers need dense_dim in the store URL before the collection is created.
+func (s *Store) ensureDense(ctx context.Context, p pair, st *pairState, dim int) error {
 	s.mu.Lock()
-	have := s.denseDim
+	have := st.denseDim
 	s.mu.Unlock()
 	if have == dim {
 		return nil
 	}
 	if have != 0 {
 		return fmt.Errorf("%w: qdrant collection %q holds dense vectors of size %d, got %d: use a new collection and re-ingest",
-			retrieval.ErrModelMismatch, s.cfg.Collection, have, dim)
+			retrieval.ErrModelMismatch, p.chunks, have, dim)
 	}
 	err := s.write(ctx, "create dense vector", func(ctx context.Context) error {
 		_, err := s.client.GetPointsClient().CreateVectorName(ctx, &qdrant.CreateVectorNameRequest{
-			CollectionName: s.cfg.Collection,
+			CollectionName: p.chunks,
 			Wait:           qdrant.PtrOf(true),
 			VectorName:     vecDense,
 			VectorConfig:   &qdrant.CreateVectorNameRequest_DenseConfig{DenseConfig: &qdrant.DenseVectorCreationConfig{Size: uint64(dim), Distance: qdrant.Distance_Cosine}},
@@ -208,10 +255,10 @@ func (s *Store) ensureDense(ctx context.Context, dim int) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("qdrant collection %q has no dense vector and the server could not add one (set dense_dim=%d in the store URL for a new collection): %w", s.cfg.Collection, dim, err)
+		return fmt.Errorf("qdrant collection %q has no dense vector and the server could not add one (set dense_dim=%d in the store URL for a new collection): %w", p.chunks, dim, err)
 	}
 	s.mu.Lock()
-	s.denseDim = dim
+	st.denseDim = dim
 	s.mu.Unlock()
 	return nil
 }
@@ -222,20 +269,20 @@ func (s *Store) Close() error { return s.client.Close() }
 // Version is the server's version, from the startup health check.
 func (s *Store) Version() string { return s.version }
 
-// readMeta reads the metadata point (zero when absent).
-func (s *Store) readMeta(ctx context.Context) (collectionMeta, error) {
-	pts, err := s.getDocPoints(ctx, metaPointID)
+// readMeta reads a pair's metadata point (zero when absent).
+func (s *Store) readMeta(ctx context.Context, p pair) (collectionMeta, error) {
+	pts, err := s.getDocPoints(ctx, p, metaPointID)
 	if err != nil {
 		return collectionMeta{}, err
 	}
-	if p, ok := pts[metaPointID]; ok {
-		return parseMeta(p.GetPayload()), nil
+	if pt, ok := pts[metaPointID]; ok {
+		return parseMeta(pt.GetPayload()), nil
 	}
 	return collectionMeta{}, nil
 }
 
-// getDocPoints fetches points of the docs collection by id.
-func (s *Store) getDocPoints(ctx context.Context, ids ...string) (map[string]*qdrant.RetrievedPoint, error) {
+// getDocPoints fetches points of a docs collection by id.
+func (s *Store) getDocPoints(ctx context.Context, p pair, ids ...string) (map[string]*qdrant.RetrievedPoint, error) {
 	pids := make([]*qdrant.PointId, len(ids))
 	for i, id := range ids {
 		pids[i] = qdrant.NewIDUUID(id)
@@ -243,7 +290,7 @@ func (s *Store) getDocPoints(ctx context.Context, ids ...string) (map[string]*qd
 	var res []*qdrant.RetrievedPoint
 	err := s.call(ctx, "get documents", func(ctx context.Context) error {
 		r, err := s.client.GetPointsClient().Get(ctx, &qdrant.GetPoints{
-			CollectionName: s.cfg.docsCollection(),
+			CollectionName: p.docs,
 			Ids:            pids,
 			WithPayload:    qdrant.NewWithPayload(true),
 		})
@@ -254,8 +301,8 @@ func (s *Store) getDocPoints(ctx context.Context, ids ...string) (map[string]*qd
 		return nil, err
 	}
 	out := make(map[string]*qdrant.RetrievedPoint, len(res))
-	for _, p := range res {
-		out[pointID(p.GetId())] = p
+	for _, pt := range res {
+		out[pointID(pt.GetId())] = pt
 	}
 	return out, nil
 }
@@ -279,7 +326,8 @@ func (s *Store) ReplaceDocument(ctx context.Context, doc retrieval.Document, chu
 // documents share upsert requests. Each document is replaced as by
 // ReplaceDocument; the batch as a whole is not atomic.
 func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentChunks) error {
-	ps := make([]prepared, 0, len(docs))
+	var order []pair
+	groups := map[pair][]prepared{}
 	seen := map[[2]string]bool{}
 	for _, d := range docs {
 		key := [2]string{d.Document.Tenant, d.Document.ID}
@@ -299,18 +347,34 @@ func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentC
 				p.dense++
 			}
 		}
-		ps = append(ps, p)
-	}
-	if len(ps) == 0 {
-		return nil
+		pr := s.pairOf(d.Document.Tenant)
+		if _, ok := groups[pr]; !ok {
+			order = append(order, pr)
+		}
+		groups[pr] = append(groups[pr], p)
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	for _, pr := range order {
+		if err := s.replaceIn(ctx, pr, groups[pr]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replaceIn writes prepared documents of one pair: chunks, stale-chunk
+// delete, then records and metadata (see the package comment).
+func (s *Store) replaceIn(ctx context.Context, pr pair, ps []prepared) error {
+	st, err := s.open(ctx, pr, true)
+	if err != nil {
+		return fmt.Errorf("replace documents: %w", err)
+	}
 	ids := []string{metaPointID}
 	for _, p := range ps {
 		ids = append(ids, DocumentPointID(p.rec.doc.Tenant, p.rec.doc.ID))
 	}
-	old, err := s.getDocPoints(ctx, ids...)
+	old, err := s.getDocPoints(ctx, pr, ids...)
 	if err != nil {
 		return fmt.Errorf("replace documents: %w", err)
 	}
@@ -318,21 +382,15 @@ func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentC
 	for _, p := range ps {
 		if r, ok := old[DocumentPointID(p.rec.doc.Tenant, p.rec.doc.ID)]; ok {
 			if o, err := parseDoc(r.GetPayload()); err == nil {
-				meta.chunks -= int64(o.doc.Chunks)
-				meta.lenSum -= o.lenSum
-				if o.doc.DenseModel != "" {
-					meta.denseChunks -= int64(o.doc.Chunks)
-				}
+				meta.forget(o)
 			}
 		}
 		meta.chunks += int64(len(p.chunks))
 		meta.lenSum += p.rec.lenSum
 		meta.denseChunks += int64(p.dense)
 	}
-	if meta.denseChunks <= 0 {
-		meta.denseChunks, meta.model, meta.dim = 0, "", 0
-	}
-	if err := s.checkDense(ctx, ps, &meta); err != nil {
+	meta.settle()
+	if err := s.checkDense(ctx, pr, st, ps, &meta); err != nil {
 		return err
 	}
 	avg := s.cfg.AvgLen
@@ -346,7 +404,7 @@ func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentC
 			points = append(points, chunkPoint(c, p.rec.gen, p.tfs[i], p.lens[i], avg))
 		}
 	}
-	if err := s.upsert(ctx, s.cfg.Collection, points); err != nil {
+	if err := s.upsert(ctx, pr.chunks, points); err != nil {
 		return fmt.Errorf("replace documents: write chunks: %w", err)
 	}
 	recs := make([]docRecord, len(ps))
@@ -355,7 +413,7 @@ func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentC
 	}
 	err = s.write(ctx, "delete stale chunks", func(ctx context.Context) error {
 		_, err := s.client.GetPointsClient().Delete(ctx, &qdrant.DeletePoints{
-			CollectionName: s.cfg.Collection,
+			CollectionName: pr.chunks,
 			Wait:           qdrant.PtrOf(true),
 			Points:         qdrant.NewPointsSelectorFilter(staleChunksFilter(recs)),
 		})
@@ -375,16 +433,16 @@ func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentC
 		recPoints = append(recPoints, docPoint(r))
 	}
 	recPoints = append(recPoints, metaPoint(meta))
-	if err := s.upsert(ctx, s.cfg.docsCollection(), recPoints); err != nil {
+	if err := s.upsert(ctx, pr.docs, recPoints); err != nil {
 		return fmt.Errorf("replace documents: write document records: %w", err)
 	}
-	s.setMeta(meta)
+	s.setMeta(st, meta)
 	return nil
 }
 
-// checkDense refuses dense vectors of another model or size than the store
+// checkDense refuses dense vectors of another model or size than the pair
 // holds (retrieval.ErrModelMismatch) and records the model of the first.
-func (s *Store) checkDense(ctx context.Context, ps []prepared, meta *collectionMeta) error {
+func (s *Store) checkDense(ctx context.Context, pr pair, st *pairState, ps []prepared, meta *collectionMeta) error {
 	for _, p := range ps {
 		for _, c := range p.chunks {
 			if len(c.Dense) == 0 {
@@ -400,7 +458,7 @@ func (s *Store) checkDense(ctx context.Context, ps []prepared, meta *collectionM
 		}
 	}
 	if meta.dim > 0 {
-		return s.ensureDense(ctx, meta.dim)
+		return s.ensureDense(ctx, pr, st, meta.dim)
 	}
 	return nil
 }
@@ -426,10 +484,9 @@ func (s *Store) upsert(ctx context.Context, collection string, points []*qdrant.
 	return nil
 }
 
-func (s *Store) setMeta(m collectionMeta) {
+func (s *Store) setMeta(st *pairState, m collectionMeta) {
 	s.mu.Lock()
-	s.metaCache = m
-	s.cachedAt = s.now()
+	st.meta, st.metaAt = m, s.now()
 	s.mu.Unlock()
 }
 
@@ -439,8 +496,16 @@ func (s *Store) setMeta(m collectionMeta) {
 func (s *Store) DeleteDocument(ctx context.Context, tenant, id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	pr := s.pairOf(tenant)
+	st, err := s.open(ctx, pr, false)
+	if err != nil {
+		return fmt.Errorf("delete document %q: %w", id, err)
+	}
+	if st == nil {
+		return fmt.Errorf("delete document %q: %w", id, retrieval.ErrNotFound)
+	}
 	rid := DocumentPointID(tenant, id)
-	old, err := s.getDocPoints(ctx, rid, metaPointID)
+	old, err := s.getDocPoints(ctx, pr, rid, metaPointID)
 	if err != nil {
 		return fmt.Errorf("delete document %q: %w", id, err)
 	}
@@ -454,7 +519,7 @@ func (s *Store) DeleteDocument(ctx context.Context, tenant, id string) error {
 	}
 	err = s.write(ctx, "delete chunks", func(ctx context.Context) error {
 		_, err := s.client.GetPointsClient().Delete(ctx, &qdrant.DeletePoints{
-			CollectionName: s.cfg.Collection,
+			CollectionName: pr.chunks,
 			Wait:           qdrant.PtrOf(true),
 			Points:         qdrant.NewPointsSelectorFilter(docChunksFilter(tenant, id)),
 		})
@@ -465,7 +530,7 @@ func (s *Store) DeleteDocument(ctx context.Context, tenant, id string) error {
 	}
 	err = s.write(ctx, "delete document record", func(ctx context.Context) error {
 		_, err := s.client.GetPointsClient().Delete(ctx, &qdrant.DeletePoints{
-			CollectionName: s.cfg.docsCollection(),
+			CollectionName: pr.docs,
 			Wait:           qdrant.PtrOf(true),
 			Points:         qdrant.NewPointsSelector(qdrant.NewIDUUID(rid)),
 		})
@@ -475,28 +540,27 @@ func (s *Store) DeleteDocument(ctx context.Context, tenant, id string) error {
 		return fmt.Errorf("delete document %q: %w", id, err)
 	}
 	meta := parseMeta(old[metaPointID].GetPayload())
-	meta.chunks -= int64(o.doc.Chunks)
-	meta.lenSum -= o.lenSum
-	if o.doc.DenseModel != "" {
-		meta.denseChunks -= int64(o.doc.Chunks)
-	}
-	if meta.denseChunks <= 0 {
-		meta.denseChunks, meta.model, meta.dim = 0, "", 0
-	}
-	if meta.chunks < 0 || meta.lenSum < 0 {
-		meta.chunks, meta.lenSum = max(meta.chunks, 0), max(meta.lenSum, 0)
-	}
-	if err := s.upsert(ctx, s.cfg.docsCollection(), []*qdrant.PointStruct{metaPoint(meta)}); err != nil {
+	meta.forget(o)
+	meta.settle()
+	if err := s.upsert(ctx, pr.docs, []*qdrant.PointStruct{metaPoint(meta)}); err != nil {
 		return fmt.Errorf("delete document %q: update metadata: %w", id, err)
 	}
-	s.setMeta(meta)
+	s.setMeta(st, meta)
 	return nil
 }
 
 // Document implements retrieval.Store.
 func (s *Store) Document(ctx context.Context, tenant, id string) (retrieval.Document, error) {
+	pr := s.pairOf(tenant)
+	st, err := s.open(ctx, pr, false)
+	if err != nil {
+		return retrieval.Document{}, fmt.Errorf("document %q: %w", id, err)
+	}
+	if st == nil {
+		return retrieval.Document{}, fmt.Errorf("document %q: %w", id, retrieval.ErrNotFound)
+	}
 	rid := DocumentPointID(tenant, id)
-	pts, err := s.getDocPoints(ctx, rid)
+	pts, err := s.getDocPoints(ctx, pr, rid)
 	if err != nil {
 		return retrieval.Document{}, fmt.Errorf("document %q: %w", id, err)
 	}
@@ -551,8 +615,13 @@ func (s *Store) Documents(ctx context.Context, f retrieval.DocFilter) ([]retriev
 	if f.Tenant == "" {
 		return nil, fmt.Errorf("%w: list documents: empty tenant", retrieval.ErrInvalid)
 	}
+	pr := s.pairOf(f.Tenant)
+	st, err := s.open(ctx, pr, false)
+	if err != nil || st == nil {
+		return nil, err
+	}
 	var out []retrieval.Document
-	err := s.scroll(ctx, s.cfg.docsCollection(), docListFilter(f), qdrant.NewWithPayload(true), func(p *qdrant.RetrievedPoint) error {
+	err = s.scroll(ctx, pr.docs, docListFilter(f), qdrant.NewWithPayload(true), func(p *qdrant.RetrievedPoint) error {
 		r, err := parseDoc(p.GetPayload())
 		if err != nil {
 			return err
@@ -572,10 +641,41 @@ func (s *Store) Documents(ctx context.Context, f retrieval.DocFilter) ([]retriev
 	return out, nil
 }
 
+// pairs lists the store's pairs of collections: the shared one, or every
+// tenant's.
+func (s *Store) pairs(ctx context.Context) ([]pair, error) {
+	if !s.cfg.TenantCollections {
+		return []pair{s.cfg.shared()}, nil
+	}
+	var names []string
+	err := s.call(ctx, "list collections", func(ctx context.Context) error {
+		r, err := s.client.GetCollectionsClient().List(ctx, &qdrant.ListCollectionsRequest{})
+		for _, c := range r.GetCollections() {
+			names = append(names, c.GetName())
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []pair
+	for _, n := range names {
+		if strings.HasPrefix(n, s.cfg.tenantPrefix()) && !strings.HasSuffix(n, "_docs") {
+			out = append(out, pairNamed(n))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].chunks < out[j].chunks })
+	return out, nil
+}
+
 // Stats implements retrieval.Store. Counts are exact; the tenant count
 // scrolls the document records.
 func (s *Store) Stats(ctx context.Context) (retrieval.Stats, error) {
 	var st retrieval.Stats
+	prs, err := s.pairs(ctx)
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
 	count := func(collection string, f *qdrant.Filter) (int, error) {
 		var n uint64
 		err := s.call(ctx, "count", func(ctx context.Context) error {
@@ -585,43 +685,50 @@ func (s *Store) Stats(ctx context.Context) (retrieval.Stats, error) {
 		})
 		return int(n), err
 	}
-	var err error
-	if st.Documents, err = count(s.cfg.docsCollection(), allDocsFilter()); err != nil {
-		return st, fmt.Errorf("stats: %w", err)
-	}
-	if st.Chunks, err = count(s.cfg.Collection, nil); err != nil {
-		return st, fmt.Errorf("stats: %w", err)
-	}
 	tenants := map[string]bool{}
-	err = s.scroll(ctx, s.cfg.docsCollection(), allDocsFilter(), qdrant.NewWithPayloadInclude(fTenant), func(p *qdrant.RetrievedPoint) error {
-		tenants[getStr(p.GetPayload(), fTenant)] = true
-		return nil
-	})
-	if err != nil {
-		return st, fmt.Errorf("stats: %w", err)
+	for _, pr := range prs {
+		docs, err := count(pr.docs, allDocsFilter())
+		if err != nil {
+			return st, fmt.Errorf("stats: %w", err)
+		}
+		chunks, err := count(pr.chunks, nil)
+		if err != nil {
+			return st, fmt.Errorf("stats: %w", err)
+		}
+		st.Documents += docs
+		st.Chunks += chunks
+		err = s.scroll(ctx, pr.docs, allDocsFilter(), qdrant.NewWithPayloadInclude(fTenant), func(p *qdrant.RetrievedPoint) error {
+			tenants[getStr(p.GetPayload(), fTenant)] = true
+			return nil
+		})
+		if err != nil {
+			return st, fmt.Errorf("stats: %w", err)
+		}
+		m, err := s.readMeta(ctx, pr)
+		if err != nil {
+			return st, fmt.Errorf("stats: %w", err)
+		}
+		if st.DenseModel == "" {
+			st.DenseModel, st.DenseDim = m.model, m.dim
+		}
 	}
 	st.Tenants = len(tenants)
-	m, err := s.readMeta(ctx)
-	if err != nil {
-		return st, fmt.Errorf("stats: %w", err)
-	}
-	st.DenseModel, st.DenseDim = m.model, m.dim
 	return st, nil
 }
 
-// meta returns the metadata, re-read when older than cacheTTL.
-func (s *Store) meta(ctx context.Context) (collectionMeta, error) {
+// meta returns a pair's metadata, re-read when older than cacheTTL.
+func (s *Store) meta(ctx context.Context, pr pair, st *pairState) (collectionMeta, error) {
 	s.mu.Lock()
-	m, at := s.metaCache, s.cachedAt
+	m, at := st.meta, st.metaAt
 	s.mu.Unlock()
 	if s.now().Sub(at) < cacheTTL {
 		return m, nil
 	}
-	m, err := s.readMeta(ctx)
+	m, err := s.readMeta(ctx, pr)
 	if err != nil {
 		return m, err
 	}
-	s.setMeta(m)
+	s.setMeta(st, m)
 	return m, nil
 }
 
@@ -643,7 +750,15 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) (retrieval.Result
 		terms = append(terms, t)
 	}
 	sort.Strings(terms)
-	m, err := s.meta(ctx)
+	pr := s.pairOf(q.Tenant)
+	st, err := s.open(ctx, pr, false)
+	if err != nil {
+		return retrieval.Result{}, fmt.Errorf("search: %w", err)
+	}
+	if st == nil { // a tenant with its own collections, none written yet
+		return retrieval.Result{}, nil
+	}
+	m, err := s.meta(ctx, pr, st)
 	if err != nil {
 		return retrieval.Result{}, fmt.Errorf("search: %w", err)
 	}
@@ -653,11 +768,11 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) (retrieval.Result
 			return retrieval.Result{}, fmt.Errorf("%w: query vector of size %d, store holds size %d", retrieval.ErrModelMismatch, len(q.Dense), m.dim)
 		}
 		s.mu.Lock()
-		useDense = s.denseDim == m.dim
+		useDense = st.denseDim == m.dim
 		s.mu.Unlock()
 		if !useDense {
 			// Another replica added the dense vector; learn it.
-			if err := s.refreshDense(ctx); err != nil {
+			if err := s.refreshDense(ctx, pr, st); err != nil {
 				return retrieval.Result{}, fmt.Errorf("search: %w", err)
 			}
 			useDense = true
@@ -666,7 +781,7 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) (retrieval.Result
 	if len(terms) == 0 && !useDense {
 		return retrieval.Result{}, nil
 	}
-	plan := buildSearch(s.cfg.Collection, q, terms, k, useDense, s.rrfParam)
+	plan := buildSearch(pr.chunks, q, terms, k, useDense, s.rrfParam)
 	var results []*qdrant.BatchResult
 	err = s.call(ctx, "query", func(ctx context.Context) error {
 		r, err := s.client.GetPointsClient().QueryBatch(ctx, plan.req)
@@ -679,10 +794,10 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) (retrieval.Result
 	return plan.assemble(results, int(m.chunks)), nil
 }
 
-// refreshDense re-reads the chunk collection's dense vector size.
-func (s *Store) refreshDense(ctx context.Context) error {
+// refreshDense re-reads a chunk collection's dense vector size.
+func (s *Store) refreshDense(ctx context.Context, pr pair, st *pairState) error {
 	return s.call(ctx, "collection info", func(ctx context.Context) error {
-		r, err := s.client.GetCollectionsClient().Get(ctx, &qdrant.GetCollectionInfoRequest{CollectionName: s.cfg.Collection})
+		r, err := s.client.GetCollectionsClient().Get(ctx, &qdrant.GetCollectionInfoRequest{CollectionName: pr.chunks})
 		if err != nil {
 			return err
 		}
@@ -691,7 +806,7 @@ func (s *Store) refreshDense(ctx context.Context) error {
 			return errors.New("metadata names a dense model but the collection has no dense vector")
 		}
 		s.mu.Lock()
-		s.denseDim = int(dv.GetSize())
+		st.denseDim = int(dv.GetSize())
 		s.mu.Unlock()
 		return nil
 	})
@@ -700,25 +815,43 @@ func (s *Store) refreshDense(ctx context.Context) error {
 // DropCollections deletes the store's collections and everything in them,
 // for every tenant. Tests use it; operators use Qdrant's own tools.
 func (s *Store) DropCollections(ctx context.Context) error {
-	for _, name := range []string{s.cfg.Collection, s.cfg.docsCollection()} {
-		err := s.write(ctx, "delete collection "+name, func(ctx context.Context) error {
-			_, err := s.client.GetCollectionsClient().Delete(ctx, &qdrant.DeleteCollection{CollectionName: name})
-			return err
-		})
-		if err != nil {
-			return err
+	prs, err := s.pairs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, pr := range prs {
+		for _, name := range []string{pr.chunks, pr.docs} {
+			err := s.write(ctx, "delete collection "+name, func(ctx context.Context) error {
+				_, err := s.client.GetCollectionsClient().Delete(ctx, &qdrant.DeleteCollection{CollectionName: name})
+				return err
+			})
+			if err != nil {
+				return err
+			}
 		}
+		s.mu.Lock()
+		delete(s.state, pr.chunks)
+		s.mu.Unlock()
 	}
 	return nil
 }
 
-// AvgLen is the collection's running average chunk length (in analyzer
-// terms), the BM25 average that new sparse vectors are computed with when
-// Config.AvgLen is zero.
+// AvgLen is the average chunk length (in analyzer terms) over the store,
+// the BM25 average that new sparse vectors are computed with when
+// Config.AvgLen is zero (per pair of collections).
 func (s *Store) AvgLen(ctx context.Context) (float64, error) {
-	m, err := s.readMeta(ctx)
+	prs, err := s.pairs(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("average chunk length: %w", err)
 	}
-	return m.avgLen(), nil
+	var sum collectionMeta
+	for _, pr := range prs {
+		m, err := s.readMeta(ctx, pr)
+		if err != nil {
+			return 0, fmt.Errorf("average chunk length: %w", err)
+		}
+		sum.chunks += m.chunks
+		sum.lenSum += m.lenSum
+	}
+	return sum.avgLen(), nil
 }

@@ -45,6 +45,14 @@ func TestConformanceInProcess(t *testing.T) {
 	})
 }
 
+func TestConformanceTenantCollections(t *testing.T) {
+	srv := qdranttest.Start(t, qdranttest.Options{})
+	var n atomic.Int64
+	storetest.Run(t, func(t *testing.T) retrieval.Store {
+		return openTest(t, fmt.Sprintf("%s?collection=pt%d&per_tenant=1", srv.URL, n.Add(1)), nil)
+	})
+}
+
 // TestConformanceRealQdrant runs the suite against a real server when
 // QDRANT_URL (qdrant://host:6334) is set; ANSWERDESK_QDRANT_API_KEY is
 // used when set. Collections are named answerdesk_test_<time>_<n> and
