@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -319,8 +320,8 @@ func split(id string) bool {
 
 // fit fits the logistic model on outcomes that reached the confidence
 // model (those with features), by gradient descent with a small L2
-// penalty, and picks the threshold for 90% answered precision on the
-// training half.
+// penalty, and picks the threshold for the target answered precision on
+// the training half.
 func fit(outs []outcome, base answer.ConfidenceModel) answer.ConfidenceModel {
 	var names []string
 	for _, o := range outs {
@@ -393,7 +394,12 @@ func fit(outs []outcome, base answer.ConfidenceModel) answer.ConfidenceModel {
 			m.Weights[k] = v // features the suites do not exercise keep their prior
 		}
 	}
-	// Threshold: the lowest that keeps 90% precision on the training half.
+	// Threshold: the lowest that keeps the target precision (95% unless
+	// ANSWERDESK_FIT_PRECISION says otherwise) on the training half.
+	target := 0.95
+	if v, err := strconv.ParseFloat(os.Getenv("ANSWERDESK_FIT_PRECISION"), 64); err == nil && v > 0 && v < 1 {
+		target = v
+	}
 	var ps []outcome
 	for _, o := range outs {
 		if len(o.features) > 0 {
@@ -408,7 +414,7 @@ func fit(outs []outcome, base answer.ConfidenceModel) answer.ConfidenceModel {
 		if o.correct {
 			good++
 		}
-		if float64(good) >= 0.9*float64(i+1) {
+		if float64(good) >= target*float64(i+1) {
 			m.Threshold = round(o.confidence)
 		}
 	}
