@@ -87,7 +87,7 @@ var collectionName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
 //
 //	qdrant://HOST[:PORT]?collection=NAME&tls=1&pool=N&timeout=5s&retries=N
 //	        &dense_dim=N&avg_len=F&meta=product,version&shards=N&replication=N
-//	        &write_consistency=N
+//	        &write_consistency=N&per_tenant=1
 //
 // The scheme qdrants:// implies tls=1. The API key is not part of the URL
 // (URLs end up in logs); set Config.APIKey.

@@ -18,6 +18,7 @@
 // document plus one metadata point (collection-wide chunk count, summed chunk
 // length for the BM25 average, dense model). Point ids are UUIDv5 of the
 // tenant and the chunk or document id, so re-ingesting overwrites in place.
+// With Config.TenantCollections every tenant has such a pair of its own.
 //
 // # Atomicity
 //
