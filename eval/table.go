@@ -79,8 +79,11 @@ func WriteTable(w io.Writer, r *Report) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s: %d queries (%d answerable), %d errors; ingest %.1fs, run %.1fs\n",
-			s.Name, s.Queries, s.Answerable, s.Errors, float64(s.IngestSeconds), float64(s.RunSeconds))
+		fmt.Fprintf(w, "%s: %d documents, %d queries (%d answerable), %d errors; ingest %.1fs, run %.1fs\n",
+			s.Name, s.Documents, s.Queries, s.Answerable, s.Errors, float64(s.IngestSeconds), float64(s.RunSeconds))
+		if s.UnknownRelevant > 0 {
+			fmt.Fprintf(w, "warning: %d relevant document ids of the queries are not in the corpus\n", s.UnknownRelevant)
+		}
 		t := newTable(w)
 		t.row("lang", "n", "hit@1", "rec@5", "rec@10", "MRR@10", "nDCG@10", "AUROC", "AUROC-ans", "ECE", "esc-P", "esc-R", "ans@95", "answered", "ans-P", "cite-P", "p50ms", "p95ms", "p99ms")
 		line := func(name string, b *Breakdown) {

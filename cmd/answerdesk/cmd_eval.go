@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -115,7 +116,7 @@ func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 		return nil, nil, cfg, err
 	}
 	info := map[string]string{"store": "embedded (throwaway)", "confidence": "shipped (answer/confidence.json)"}
-	if e.config != "" {
+	if !reflect.DeepEqual(cfg.Confidence, answer.DefaultConfidenceModel()) {
 		info["confidence"] = "config " + e.config
 	}
 	if o.confidence != "" {

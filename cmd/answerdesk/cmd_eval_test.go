@@ -31,7 +31,7 @@ func TestEvalRunWritesReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "kbsuite: 56 queries") || !strings.Contains(out, "nDCG@10") {
+	if !strings.Contains(out, "kbsuite: 22 documents, 56 queries") || !strings.Contains(out, "nDCG@10") {
 		t.Errorf("table:\n%s", out)
 	}
 	var rep map[string]any
