@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -29,16 +30,33 @@ type Options struct {
 	// OnTicket, when set, is called after a ticket is committed, so that a
 	// delivery worker can wake up at once instead of at its next poll.
 	OnTicket func()
+	// OnError, when set, receives errors of background work (the answer
+	// log writer, checkpoints), which have no caller to return them to.
+	OnError func(error)
 	// Now returns the current time (time.Now when nil); tests inject a clock.
 	Now func() time.Time
 }
 
 // DB is the SQLite implementation of Store. It is safe for concurrent use.
 type DB struct {
-	db    *sql.DB
+	db *sql.DB
+	// wmu serializes this process's writes: SQLite has one writer at a
+	// time, and waiting on a mutex is far cheaper than the driver's
+	// busy-timeout polling when many requests write at once. Other
+	// processes (the CLI) still meet the busy timeout.
+	wmu   sync.Mutex
 	sinks []string
 	onT   func()
 	now   func() time.Time
+
+	logMu     sync.RWMutex // guards sending on logCh against Close
+	logClosed bool
+	logCh     chan logItem
+	bgDone    chan struct{}
+	stopCkpt  chan struct{}
+	logErr    func(error)
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ Store = (*DB)(nil)
@@ -127,7 +145,7 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
@@ -147,20 +165,25 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 			s.sinks = append(s.sinks, k)
 		}
 	}
+	s.logErr = o.OnError
 	// Jobs that were running when the process died will never finish.
 	if _, err := db.ExecContext(ctx, `UPDATE jobs SET state=?, error=?, updated=? WHERE state IN (?, ?)`,
 		JobFailed, "interrupted by a restart; upload again", s.now().UnixNano(), JobQueued, JobRunning); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
+	s.startBackground()
 	return s, nil
+}
+
+func (s *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.db.ExecContext(ctx, q, args...)
 }
 
 // SetOnTicket sets the hook called after a ticket is committed.
 func (s *DB) SetOnTicket(f func()) { s.onT = f }
-
-// Close closes the database.
-func (s *DB) Close() error { return s.db.Close() }
 
 // Ping checks that the database answers.
 func (s *DB) Ping(ctx context.Context) error {
@@ -247,6 +270,8 @@ func (s *DB) CreateTicket(ctx context.Context, t answer.Ticket) (answer.Ticket, 
 	if err != nil {
 		return answer.Ticket{}, fmt.Errorf("create ticket: %w", err)
 	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return answer.Ticket{}, fmt.Errorf("create ticket: %w", err)
@@ -396,7 +421,7 @@ func (s *DB) SetTicketStatus(ctx context.Context, tenant, id, status string) (an
 	if !ValidStatus(status) {
 		return answer.Ticket{}, fmt.Errorf("ticket %q: %w: status %q", id, ErrInvalid, status)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE tickets SET status=?, updated=? WHERE id=? AND tenant=?`, status, ts(s.now()), id, tenant)
+	res, err := s.exec(ctx, `UPDATE tickets SET status=?, updated=? WHERE id=? AND tenant=?`, status, ts(s.now()), id, tenant)
 	if err != nil {
 		return answer.Ticket{}, fmt.Errorf("ticket %q: set status: %w", id, err)
 	}
@@ -408,6 +433,8 @@ func (s *DB) SetTicketStatus(ctx context.Context, tenant, id, status string) (an
 
 // Claim leases due outbox rows.
 func (s *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("claim: %w", err)
@@ -453,7 +480,7 @@ func (s *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, limi
 
 // Delivered marks a row delivered.
 func (s *DB) Delivered(ctx context.Context, ticketID, sink string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET state=?, attempts=attempts+1, delivered=?, claimed_until=0, last_error=''
+	_, err := s.exec(ctx, `UPDATE outbox SET state=?, attempts=attempts+1, delivered=?, claimed_until=0, last_error=''
 		WHERE ticket_id=? AND sink=? AND state=?`, DeliveryDelivered, ts(at), ticketID, sink, DeliveryPending)
 	if err != nil {
 		return fmt.Errorf("outbox %s/%s delivered: %w", ticketID, sink, err)
@@ -470,7 +497,7 @@ func (s *DB) Failed(ctx context.Context, ticketID, sink, reason string, next tim
 	if len(reason) > 500 {
 		reason = reason[:500]
 	}
-	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET state=?, attempts=attempts+1, last_error=?, next_at=?, claimed_until=0
+	_, err := s.exec(ctx, `UPDATE outbox SET state=?, attempts=attempts+1, last_error=?, next_at=?, claimed_until=0
 		WHERE ticket_id=? AND sink=? AND state=?`, st, reason, ts(next), ticketID, sink, DeliveryPending)
 	if err != nil {
 		return fmt.Errorf("outbox %s/%s failed: %w", ticketID, sink, err)
@@ -480,7 +507,7 @@ func (s *DB) Failed(ctx context.Context, ticketID, sink, reason string, next tim
 
 // Release ends a lease without counting an attempt.
 func (s *DB) Release(ctx context.Context, ticketID, sink string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET claimed_until=0 WHERE ticket_id=? AND sink=?`, ticketID, sink)
+	_, err := s.exec(ctx, `UPDATE outbox SET claimed_until=0 WHERE ticket_id=? AND sink=?`, ticketID, sink)
 	if err != nil {
 		return fmt.Errorf("outbox %s/%s release: %w", ticketID, sink, err)
 	}
@@ -489,7 +516,7 @@ func (s *DB) Release(ctx context.Context, ticketID, sink string) error {
 
 // Enqueue records the ticket on the local queue, once.
 func (s *DB) Enqueue(ctx context.Context, t answer.Ticket) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO queue(ticket_id, tenant, enqueued) VALUES (?,?,?) ON CONFLICT(ticket_id) DO NOTHING`,
+	_, err := s.exec(ctx, `INSERT INTO queue(ticket_id, tenant, enqueued) VALUES (?,?,?) ON CONFLICT(ticket_id) DO NOTHING`,
 		t.ID, t.Tenant, ts(s.now()))
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", t.ID, err)
@@ -522,23 +549,22 @@ func (s *DB) Append(ctx context.Context, tenant, conversationID string, turns ..
 	if tenant == "" || conversationID == "" {
 		return fmt.Errorf("append turns: %w: empty tenant or conversation id", ErrInvalid)
 	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("append turns: %w", err)
 	}
 	defer tx.Rollback()
-	var seq int64
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM turns WHERE tenant=? AND conversation_id=?`, tenant, conversationID).Scan(&seq); err != nil {
-		return fmt.Errorf("append turns: %w", err)
-	}
+	// One statement per turn: the next seq is computed inside the insert.
 	for _, m := range turns {
-		seq++
 		at := m.At
 		if at.IsZero() {
 			at = s.now()
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO turns(tenant, conversation_id, seq, role, text, at) VALUES (?,?,?,?,?,?)`,
-			tenant, conversationID, seq, m.Role, m.Text, ts(at)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO turns(tenant, conversation_id, seq, role, text, at)
+			SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM turns WHERE tenant=? AND conversation_id=?`,
+			tenant, conversationID, m.Role, m.Text, ts(at), tenant, conversationID); err != nil {
 			return fmt.Errorf("append turns: %w", err)
 		}
 	}
@@ -548,27 +574,12 @@ func (s *DB) Append(ctx context.Context, tenant, conversationID string, turns ..
 	return nil
 }
 
-// LogAnswer records an answer (question redacted) so that feedback can refer to it.
-func (s *DB) LogAnswer(ctx context.Context, tenant string, a answer.Answer) error {
-	if a.ID == "" {
-		return fmt.Errorf("log answer: %w: empty id", ErrInvalid)
-	}
-	created := a.Created
-	if created.IsZero() {
-		created = s.now()
-	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, created)
-		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`,
-		a.ID, tenant, a.ConversationID, redact.Text(a.Question), a.Decision, a.Reason, a.Confidence, a.TicketID, ts(created))
-	if err != nil {
-		return fmt.Errorf("log answer %s: %w", a.ID, err)
-	}
-	return nil
-}
-
 // Answer returns a logged answer of tenant.
 func (s *DB) Answer(ctx context.Context, tenant, id string) (LoggedAnswer, error) {
 	a := LoggedAnswer{ID: id, Tenant: tenant}
+	if err := s.flushLog(ctx); err != nil {
+		return a, fmt.Errorf("answer %q: %w", id, err)
+	}
 	var created int64
 	err := s.db.QueryRowContext(ctx, `SELECT conversation_id, question, decision, reason, confidence, ticket_id, created FROM answers WHERE id=? AND tenant=?`, id, tenant).
 		Scan(&a.ConversationID, &a.Question, &a.Decision, &a.Reason, &a.Confidence, &a.TicketID, &created)
@@ -596,7 +607,7 @@ func (s *DB) AddFeedback(ctx context.Context, f Feedback) (Feedback, error) {
 		return f, fmt.Errorf("feedback: %w", err)
 	}
 	f.Created = s.now().UTC()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO feedback(tenant, answer_id, thumbs, rating, comment, created) VALUES (?,?,?,?,?,?)`,
+	res, err := s.exec(ctx, `INSERT INTO feedback(tenant, answer_id, thumbs, rating, comment, created) VALUES (?,?,?,?,?,?)`,
 		f.Tenant, f.AnswerID, f.Thumbs, f.Rating, redact.Text(f.Comment), ts(f.Created))
 	if err != nil {
 		return f, fmt.Errorf("feedback: %w", err)
@@ -629,7 +640,7 @@ func (s *DB) CreateKey(ctx context.Context, tenant, name string, scopes []string
 	}
 	key := KeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 	k := Key{ID: newID("key_"), Tenant: tenant, Scopes: scopes, Name: name, Prefix: key[:len(KeyPrefix)+6], Created: s.now().UTC()}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO api_keys(id, hash, prefix, tenant, scopes, name, created) VALUES (?,?,?,?,?,?,?)`,
+	_, err := s.exec(ctx, `INSERT INTO api_keys(id, hash, prefix, tenant, scopes, name, created) VALUES (?,?,?,?,?,?,?)`,
 		k.ID, hashKey(key), k.Prefix, k.Tenant, strings.Join(scopes, ","), name, ts(k.Created))
 	if err != nil {
 		return "", Key{}, fmt.Errorf("create key: %w", err)
@@ -689,7 +700,7 @@ func (s *DB) Keys(ctx context.Context) ([]Key, error) {
 
 // RevokeKey revokes a key by id (or by its prefix as listed).
 func (s *DB) RevokeKey(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE api_keys SET revoked=? WHERE (id=? OR prefix=?) AND revoked=0`, ts(s.now()), id, id)
+	res, err := s.exec(ctx, `UPDATE api_keys SET revoked=? WHERE (id=? OR prefix=?) AND revoked=0`, ts(s.now()), id, id)
 	if err != nil {
 		return fmt.Errorf("revoke key %q: %w", id, err)
 	}
@@ -705,7 +716,7 @@ func (s *DB) CreateJob(ctx context.Context, tenant string, files []string) (Job,
 	j := Job{ID: newID("job_"), Tenant: tenant, State: JobQueued, Files: files, Created: now, Updated: now}
 	fb, _ := json.Marshal(files)
 	rb, _ := json.Marshal(j.Result)
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO jobs(id, tenant, state, files, result, error, created, updated) VALUES (?,?,?,?,?,?,?,?)`,
+	if _, err := s.exec(ctx, `INSERT INTO jobs(id, tenant, state, files, result, error, created, updated) VALUES (?,?,?,?,?,?,?,?)`,
 		j.ID, tenant, j.State, string(fb), string(rb), "", ts(now), ts(now)); err != nil {
 		return Job{}, fmt.Errorf("create job: %w", err)
 	}
@@ -715,7 +726,7 @@ func (s *DB) CreateJob(ctx context.Context, tenant string, files []string) (Job,
 // UpdateJob stores a job's state, result and error.
 func (s *DB) UpdateJob(ctx context.Context, j Job) error {
 	rb, _ := json.Marshal(j.Result)
-	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET state=?, result=?, error=?, updated=? WHERE id=? AND tenant=?`,
+	res, err := s.exec(ctx, `UPDATE jobs SET state=?, result=?, error=?, updated=? WHERE id=? AND tenant=?`,
 		j.State, string(rb), j.Error, ts(s.now()), j.ID, j.Tenant)
 	if err != nil {
 		return fmt.Errorf("update job %s: %w", j.ID, err)

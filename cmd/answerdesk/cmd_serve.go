@@ -116,7 +116,8 @@ func (e *env) serve(ctx context.Context, addr string, onListen func(url string))
 	if wh.URL != "" {
 		sinks = append(sinks, state.SinkWebhook)
 	}
-	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{Sinks: sinks})
+	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{Sinks: sinks,
+		OnError: func(err error) { e.log.Error("state", "err", err) }})
 	if err != nil {
 		return err
 	}

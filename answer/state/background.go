@@ -1,0 +1,179 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/ingest/redact"
+)
+
+// The answer log is written by one goroutine in batches (group commit), so
+// that the answer path never waits for a write of its own: LogAnswer
+// queues, and Answer and AddFeedback flush first, so that a logged answer
+// is always visible to feedback. An answer still queued when the process
+// crashes is lost from the log (only feedback on it would notice).
+//
+// Checkpoints of the write-ahead log run in the background too: with
+// SQLite's automatic checkpoint, the commit that crosses the threshold
+// copies the log into the database and syncs it, stalling every writer
+// behind it.
+
+type logItem struct {
+	tenant string
+	a      answer.Answer
+	flush  chan struct{} // a flush request when set
+}
+
+const logBatch = 256
+
+func (s *DB) startBackground() {
+	s.logCh = make(chan logItem, 4096)
+	s.bgDone = make(chan struct{})
+	s.stopCkpt = make(chan struct{})
+	go s.logWriter()
+	go s.checkpointer()
+}
+
+func (s *DB) logWriter() {
+	defer close(s.bgDone)
+	for it := range s.logCh {
+		batch := []logItem{it}
+	more:
+		for len(batch) < logBatch {
+			select {
+			case it, ok := <-s.logCh:
+				if !ok {
+					break more
+				}
+				batch = append(batch, it)
+			default:
+				break more
+			}
+		}
+		if err := s.writeAnswers(batch); err != nil && s.logErr != nil {
+			s.logErr(err)
+		}
+		for _, it := range batch {
+			if it.flush != nil {
+				close(it.flush)
+			}
+		}
+	}
+}
+
+func (s *DB) writeAnswers(batch []logItem) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	ctx := context.Background()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("answer log: %w", err)
+	}
+	defer tx.Rollback()
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, created)
+		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("answer log: %w", err)
+	}
+	defer stmt.Close()
+	n := 0
+	for _, it := range batch {
+		if it.flush != nil {
+			continue
+		}
+		a := it.a
+		if _, err := stmt.ExecContext(ctx, a.ID, it.tenant, a.ConversationID, redact.Text(a.Question), a.Decision, a.Reason,
+			a.Confidence, a.TicketID, ts(a.Created)); err != nil {
+			return fmt.Errorf("answer log %s: %w", a.ID, err)
+		}
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("answer log: commit: %w", err)
+	}
+	return nil
+}
+
+// LogAnswer queues an answer (question redacted when written) for the
+// answer log, so that feedback can refer to it.
+func (s *DB) LogAnswer(ctx context.Context, tenant string, a answer.Answer) error {
+	if a.ID == "" {
+		return fmt.Errorf("log answer: %w: empty id", ErrInvalid)
+	}
+	if a.Created.IsZero() {
+		a.Created = s.now()
+	}
+	// Only what the log keeps: the queue must not pin whole answers.
+	a = answer.Answer{ID: a.ID, ConversationID: a.ConversationID, Question: a.Question, Decision: a.Decision,
+		Reason: a.Reason, Confidence: a.Confidence, TicketID: a.TicketID, Created: a.Created}
+	s.logMu.RLock()
+	defer s.logMu.RUnlock()
+	if s.logClosed {
+		return fmt.Errorf("log answer %s: state database closed", a.ID)
+	}
+	select {
+	case s.logCh <- logItem{tenant: tenant, a: a}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("log answer %s: %w", a.ID, ctx.Err())
+	}
+}
+
+// flushLog waits until every answer queued before the call is written.
+func (s *DB) flushLog(ctx context.Context) error {
+	done := make(chan struct{})
+	s.logMu.RLock()
+	defer s.logMu.RUnlock()
+	if s.logClosed {
+		return nil
+	}
+	select {
+	case s.logCh <- logItem{flush: done}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// checkpointer copies the write-ahead log into the database every second
+// without blocking writers (PASSIVE), instead of SQLite's automatic
+// checkpoint inside a commit.
+func (s *DB) checkpointer() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopCkpt:
+			return
+		case <-t.C:
+			if _, err := s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil && s.logErr != nil {
+				s.logErr(fmt.Errorf("checkpoint: %w", err))
+			}
+		}
+	}
+}
+
+// Close writes the queued answer log, checkpoints and closes the database.
+func (s *DB) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.stopCkpt)
+		s.logMu.Lock()
+		s.logClosed = true
+		close(s.logCh)
+		s.logMu.Unlock()
+		<-s.bgDone
+		s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		s.closeErr = s.db.Close()
+	})
+	return s.closeErr
+}
