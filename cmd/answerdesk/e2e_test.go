@@ -693,3 +693,73 @@ func TestE2EDemoPrintsURLKeyAndCurl(t *testing.T) {
 		t.Errorf("demo: %v", err)
 	}
 }
+
+// TestE2EGracefulShutdownUnderLoad stops the server while clients are
+// asking: every answer a client received is whole, and every ticket it was
+// told about exists after a restart with its outbox delivered.
+func TestE2EGracefulShutdownUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	env := kbEnv(t, nil)
+	key := createKey(t, env, "acme", "ask,admin")
+	s := startServe(t, env)
+	var mu sync.Mutex
+	var tickets []string
+	answered, refused := 0, 0
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				q := fmt.Sprintf("I want to talk to a human about order %d-%d", w, i)
+				if i%2 == 1 {
+					q = "How do I factory reset my hub?"
+				}
+				body, _ := json.Marshal(api.AnswerRequest{Question: q})
+				req, _ := http.NewRequest(http.MethodPost, s.url+"/v1/answer", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+key)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					mu.Lock()
+					refused++ // the listener is closed: the request never started
+					mu.Unlock()
+					time.Sleep(5 * time.Millisecond)
+					continue
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				var a api.AnswerResponse
+				if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &a) != nil || a.Decision == "" {
+					t.Errorf("during shutdown: %d %q", resp.StatusCode, b)
+					continue
+				}
+				mu.Lock()
+				answered++
+				if a.TicketID != "" {
+					tickets = append(tickets, a.TicketID)
+				}
+				mu.Unlock()
+			}
+		}(w)
+	}
+	time.Sleep(300 * time.Millisecond)
+	s.stop(t)
+	time.Sleep(50 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if len(tickets) == 0 {
+		t.Fatal("no escalations before the shutdown")
+	}
+	s = startServe(t, env)
+	waitDelivered(t, s, key, tickets, "queue")
+	t.Logf("shutdown under load: %d answers (%d tickets) complete, %d requests refused after the listener closed", answered, len(tickets), refused)
+}
