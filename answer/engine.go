@@ -47,7 +47,12 @@ type Engine struct {
 	log    *slog.Logger
 	now    func() time.Time
 	triage *triager
+	cache  *passageCache
 }
+
+// passageCacheSize bounds the analyzed passages kept between requests
+// (a few KB each).
+const passageCacheSize = 8192
 
 // maxConversationID bounds a conversation id.
 const maxConversationID = 128
@@ -64,7 +69,8 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("answer engine: %w", err)
 	}
-	e := &Engine{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now, triage: newTriager(cfg)}
+	e := &Engine{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now, triage: newTriager(cfg),
+		cache: newPassageCache(passageCacheSize)}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -149,7 +155,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 
 	q := newQuery(standalone, res)
 	hits := preferLang(res.Hits, tr.Lang)
-	ps := passages{}
+	ps := newPassages(e.cache)
 	c, ok := extract(hits, q, e.cfg.MaxSentences, ps)
 	var gen *Generation
 	if !ok && reason == "" && err == nil {

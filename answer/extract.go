@@ -1,10 +1,12 @@
 package answer
 
 import (
+	"hash/fnv"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -61,13 +63,80 @@ type passage struct {
 	terms     map[string]bool // every term of title, heading and text
 }
 
-// passages caches analyzed hits by chunk id for one request.
-type passages map[string]*passage
+// passages caches analyzed hits by chunk id for one request, in front of
+// the engine's shared cache.
+type passages struct {
+	m      map[string]*passage
+	shared *passageCache
+}
+
+func newPassages(shared *passageCache) passages {
+	return passages{m: map[string]*passage{}, shared: shared}
+}
 
 func (ps passages) get(h retrieval.Hit) *passage {
-	if p, ok := ps[h.ID]; ok {
+	if p, ok := ps.m[h.ID]; ok {
 		return p
 	}
+	key := passageKey(h)
+	p := ps.shared.get(key)
+	if p == nil {
+		p = analyze(h)
+		ps.shared.put(key, p)
+	}
+	ps.m[h.ID] = p
+	return p
+}
+
+// passageCache shares analyzed passages between requests: support traffic
+// asks about the same few passages again and again, and analysis is most
+// of the engine's own cost. Entries are immutable; the cache is bounded and
+// starts over when full.
+type passageCache struct {
+	mu  sync.RWMutex
+	m   map[string]*passage
+	max int
+}
+
+func newPassageCache(max int) *passageCache {
+	return &passageCache{m: make(map[string]*passage), max: max}
+}
+
+func (c *passageCache) get(key string) *passage {
+	if c == nil {
+		return nil
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[key]
+}
+
+func (c *passageCache) put(key string, p *passage) {
+	if c == nil || c.max <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[key] = p
+}
+
+// passageKey identifies a passage's content: chunk ids are stable across
+// re-ingestion while the text may change, so the text is part of the key.
+func passageKey(h retrieval.Hit) string {
+	f := fnv.New128a()
+	f.Write([]byte(h.Title))
+	f.Write([]byte{0})
+	f.Write([]byte(h.Heading))
+	f.Write([]byte{0})
+	f.Write([]byte(h.Text))
+	return h.ID + "\x00" + string(f.Sum(nil))
+}
+
+// analyze splits a hit into sentences and analyzes them.
+func analyze(h retrieval.Hit) *passage {
 	p := &passage{sents: splitSentences(h.Text), terms: map[string]bool{}}
 	ctx := h.Title
 	if h.Heading != "" && h.Heading != h.Title {
@@ -84,7 +153,6 @@ func (ps passages) get(h retrieval.Hit) *passage {
 			p.terms[t] = true
 		}
 	}
-	ps[h.ID] = p
 	return p
 }
 
@@ -125,8 +193,10 @@ type composed struct {
 	// bestCoverage is the query coverage of the best answer sentence (the
 	// whole entry for an FAQ answer).
 	bestCoverage float64
-	// body is the answer text without markers, for agreement checks.
-	body string
+	// body is the answer text without markers, for agreement checks, and
+	// bodyTerms its analyzed terms when known (nil: analyze body).
+	body      string
+	bodyTerms map[string]bool
 }
 
 func (c composed) text(lang string) string {
@@ -237,7 +307,7 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 			return composed{}, false
 		}
 		ans := faqAnswer(top)
-		c := composed{faq: true, bestCoverage: cov, body: ans, cited: []retrieval.Hit{top}}
+		c := composed{faq: true, bestCoverage: cov, body: ans, bodyTerms: ps.get(top).terms, cited: []retrieval.Hit{top}}
 		c.sentences = []string{stripMarkers(ans) + " [1]"}
 		c.citations = []Citation{citation(1, top, ans)}
 		return c, true
@@ -357,7 +427,7 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 		}
 		return picked[i].pos < picked[j].pos
 	})
-	out := composed{bestCoverage: best.cov}
+	out := composed{bestCoverage: best.cov, bodyTerms: map[string]bool{}}
 	num := map[int]int{} // passage index → citation n
 	quotes := map[int][]string{}
 	var body []string
@@ -374,6 +444,9 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 		// would read as citation markers.
 		s = stripMarkers(s)
 		body = append(body, s)
+		for _, t := range ps.get(hits[p.passage]).sentTerms[p.pos] {
+			out.bodyTerms[t] = true
+		}
 		out.sentences = append(out.sentences, s+" ["+strconv.Itoa(n)+"]")
 	}
 	for i, h := range out.cited {

@@ -113,9 +113,17 @@ func computeFeatures(in featureInput) []Feature {
 	agree := 0
 	if cited != nil {
 		answerTerms := map[string]bool{}
-		for _, t := range retrieval.DefaultAnalyzer.Terms(in.c.body) {
-			if !in.q.terms[t] {
-				answerTerms[t] = true
+		if in.c.bodyTerms != nil {
+			for t := range in.c.bodyTerms {
+				if !in.q.terms[t] {
+					answerTerms[t] = true
+				}
+			}
+		} else {
+			for _, t := range retrieval.DefaultAnalyzer.Terms(in.c.body) {
+				if !in.q.terms[t] {
+					answerTerms[t] = true
+				}
 			}
 		}
 		for i, h := range hits {
