@@ -825,3 +825,17 @@ func TestCleanFilename(t *testing.T) {
 		}
 	}
 }
+
+func TestDeleteDocumentWithSlashInID(t *testing.T) {
+	h := newHarness(t, Limits{})
+	h.docs.docs["acme/guides/billing"] = retrieval.Document{ID: "guides/billing", Tenant: "acme", Kind: retrieval.KindDoc}
+	if r := h.do(t, http.MethodDelete, "/v1/documents/guides%2Fbilling", h.keys["ingest"], nil); r.status != http.StatusNoContent {
+		t.Fatalf("delete escaped id: %d %s", r.status, r.body)
+	}
+	if _, ok := h.docs.docs["acme/guides/billing"]; ok {
+		t.Errorf("document still there")
+	}
+	if r := h.do(t, http.MethodDelete, "/v1/documents/guides/billing", h.keys["ingest"], nil); r.status != http.StatusNotFound {
+		t.Errorf("unescaped slash: %d", r.status)
+	}
+}
