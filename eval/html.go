@@ -305,9 +305,9 @@ code{background:#f0f1f3;padding:1px 4px;border-radius:3px}
 {{end}}
 
 {{range .Suites}}
-<div class="card">
+<div class="card" id="suite-{{.Name}}">
 <h2>{{.Name}}</h2>
-<p class="note">{{.Queries}} queries ({{.Answerable}} answerable), {{.Errors}} errors; ingest {{printf "%.1f" .IngestSeconds}} s, run {{printf "%.1f" .RunSeconds}} s.</p>
+<p class="note">{{.Documents}} documents, {{.Queries}} queries ({{.Answerable}} answerable), {{.Errors}} errors{{if .UnknownRelevant}}, <span class="bad">{{.UnknownRelevant}} relevant ids not in the corpus</span>{{end}}; ingest {{printf "%.1f" .IngestSeconds}} s, run {{printf "%.1f" .RunSeconds}} s.</p>
 <div class="scroll"><table>
 <tr><th>lang</th><th>n</th><th>hit@1</th><th>recall@5</th><th>recall@10</th><th>MRR@10</th><th>nDCG@10</th><th>AUROC</th><th>ECE</th><th>esc. precision</th><th>esc. recall</th><th>answer rate @95%</th><th>answered</th><th>answer precision</th><th>citation precision</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th></tr>
 {{$floor := .Floor}}
