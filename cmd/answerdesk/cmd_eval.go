@@ -352,6 +352,9 @@ func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := eval.WriteCalibration(e.stdout, cal, *target); err != nil {
 		return err
 	}
+	if !cal.Reached {
+		return fmt.Errorf("eval calibrate: no threshold reaches precision %.3f on the calibration split; %s not written", *target, *out)
+	}
 	data, err := eval.MarshalModel(cal.Model)
 	if err != nil {
 		return err
@@ -360,9 +363,6 @@ func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", *out)
-	if !cal.Reached {
-		return fmt.Errorf("eval calibrate: no threshold reaches precision %.3f on the calibration split; the model escalates everything", *target)
-	}
 	return nil
 }
 
