@@ -46,5 +46,9 @@ start=$(date +%s)
 env -u ANSWERDESK_LLM_PROVIDER -u ANSWERDESK_EMBED_PROVIDER -u ANSWERDESK_CONFIG -u ANSWERDESK_STORE \
   "$BIN" eval run --quiet --workers 2 ${degrade[@]+"${degrade[@]}"} \
   --json "$OUT/eval.json" --html "$OUT/eval.html" "${suites[@]}"
-"$BIN" eval compare --max-drop "$MAX_DROP" ${allow[@]+"${allow[@]}"} eval/testdata/baseline.json "$OUT/eval.json"
+if ! "$BIN" eval compare --max-drop "$MAX_DROP" ${allow[@]+"${allow[@]}"} eval/testdata/baseline.json "$OUT/eval.json"; then
+  echo "eval gate: FAILED. If the change is intended (ranking, features, confidence model), refresh the baseline" >&2
+  echo "in the same commit and say why:  cp $OUT/eval.json eval/testdata/baseline.json   (report: $OUT/eval.html)" >&2
+  exit 1
+fi
 echo "eval gate passed in $(( $(date +%s) - start ))s (report: $OUT/eval.html)"
