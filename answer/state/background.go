@@ -9,11 +9,14 @@ import (
 	"github.com/answerdesk/answerdesk/ingest/redact"
 )
 
-// The answer log is written by one goroutine in batches (group commit), so
-// that the answer path never waits for a write of its own: LogAnswer
-// queues, and Answer and AddFeedback flush first, so that a logged answer
-// is always visible to feedback. An answer still queued when the process
-// crashes is lost from the log (only feedback on it would notice).
+// The answer log and conversation turns are written by one goroutine in
+// batches (group commit), so that the answer path never waits for a write
+// of its own: LogAnswer and Append queue, and the reads (Answer, Turns,
+// AddFeedback) flush first, so that a process always reads its own
+// writes. What is still queued when the process crashes is lost: the log
+// entry of an answer (only feedback on it would notice) or the last turns
+// of a conversation (a follow-up would lack context). Tickets and their
+// outbox are never queued: CreateTicket commits before it returns.
 //
 // Checkpoints of the write-ahead log run in the background too: with
 // SQLite's automatic checkpoint, the commit that crosses the threshold
@@ -23,7 +26,9 @@ import (
 type logItem struct {
 	tenant string
 	a      answer.Answer
-	flush  chan struct{} // a flush request when set
+	conv   string           // set for turns
+	turns  []answer.Message // turns to append to conv
+	flush  chan struct{}    // a flush request when set
 }
 
 const logBatch = 256
@@ -78,9 +83,26 @@ func (s *DB) writeAnswers(batch []logItem) error {
 		return fmt.Errorf("answer log: %w", err)
 	}
 	defer stmt.Close()
+	// The next seq of a turn is computed inside the insert; the queue keeps
+	// the order of Append calls.
+	turnStmt, err := tx.PrepareContext(ctx, `INSERT INTO turns(tenant, conversation_id, seq, role, text, at)
+		SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM turns WHERE tenant=? AND conversation_id=?`)
+	if err != nil {
+		return fmt.Errorf("answer log: %w", err)
+	}
+	defer turnStmt.Close()
 	n := 0
 	for _, it := range batch {
 		if it.flush != nil {
+			continue
+		}
+		if it.conv != "" {
+			for _, m := range it.turns {
+				if _, err := turnStmt.ExecContext(ctx, it.tenant, it.conv, m.Role, m.Text, ts(m.At), it.tenant, it.conv); err != nil {
+					return fmt.Errorf("append turns %s: %w", it.conv, err)
+				}
+			}
+			n++
 			continue
 		}
 		a := it.a
@@ -121,6 +143,31 @@ func (s *DB) LogAnswer(ctx context.Context, tenant string, a answer.Answer) erro
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("log answer %s: %w", a.ID, ctx.Err())
+	}
+}
+
+// Append queues turns for a conversation, creating it when new.
+func (s *DB) Append(ctx context.Context, tenant, conversationID string, turns ...answer.Message) error {
+	if tenant == "" || conversationID == "" {
+		return fmt.Errorf("append turns: %w: empty tenant or conversation id", ErrInvalid)
+	}
+	msgs := make([]answer.Message, len(turns))
+	for i, m := range turns {
+		if m.At.IsZero() {
+			m.At = s.now()
+		}
+		msgs[i] = m
+	}
+	s.logMu.RLock()
+	defer s.logMu.RUnlock()
+	if s.logClosed {
+		return fmt.Errorf("append turns: state database closed")
+	}
+	select {
+	case s.logCh <- logItem{tenant: tenant, conv: conversationID, turns: msgs}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("append turns: %w", ctx.Err())
 	}
 }
 

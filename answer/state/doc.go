@@ -7,6 +7,9 @@
 // PostgreSQL backend can be added for several replicas sharing one state.
 // A ticket and its outbox rows are written in one transaction, and personal
 // data in the stored copy of a ticket is redacted with ingest/redact.
+// Tickets commit before CreateTicket returns; the answer log and
+// conversation turns are group-committed by a background writer (reads
+// flush it first), so that answering never waits on a write of its own.
 //
 // state imports answer (for the shared contracts) and ingest/redact; it must
 // not import api, delivery or cmd.

@@ -526,6 +526,9 @@ func (s *DB) Enqueue(ctx context.Context, t answer.Ticket) error {
 
 // Turns returns a conversation's turns, oldest first.
 func (s *DB) Turns(ctx context.Context, tenant, conversationID string) ([]answer.Message, error) {
+	if err := s.flushLog(ctx); err != nil {
+		return nil, fmt.Errorf("conversation %q: %w", conversationID, err)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT role, text, at FROM turns WHERE tenant=? AND conversation_id=? ORDER BY seq`, tenant, conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("conversation %q: %w", conversationID, err)
@@ -542,36 +545,6 @@ func (s *DB) Turns(ctx context.Context, tenant, conversationID string) ([]answer
 		out = append(out, m)
 	}
 	return out, rows.Err()
-}
-
-// Append adds turns to a conversation.
-func (s *DB) Append(ctx context.Context, tenant, conversationID string, turns ...answer.Message) error {
-	if tenant == "" || conversationID == "" {
-		return fmt.Errorf("append turns: %w: empty tenant or conversation id", ErrInvalid)
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("append turns: %w", err)
-	}
-	defer tx.Rollback()
-	// One statement per turn: the next seq is computed inside the insert.
-	for _, m := range turns {
-		at := m.At
-		if at.IsZero() {
-			at = s.now()
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO turns(tenant, conversation_id, seq, role, text, at)
-			SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM turns WHERE tenant=? AND conversation_id=?`,
-			tenant, conversationID, m.Role, m.Text, ts(at), tenant, conversationID); err != nil {
-			return fmt.Errorf("append turns: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("append turns: %w", err)
-	}
-	return nil
 }
 
 // Answer returns a logged answer of tenant.

@@ -358,3 +358,42 @@ func TestParseScopes(t *testing.T) {
 		}
 	}
 }
+
+// TestQueuedWritesSurviveClose: the answer log and turns are queued; Close
+// writes them before closing.
+func TestQueuedWritesSurviveClose(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "state.db")
+	db, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 300; i++ {
+		if err := db.Append(ctx, "a", "c", answer.Message{Role: "customer", Text: "q"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.LogAnswer(ctx, "a", answer.Answer{ID: "ans_" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + time.Duration(i).String()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Append(ctx, "a", "c", answer.Message{Text: "late"}); err == nil {
+		t.Errorf("append after close accepted")
+	}
+	db2, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	turns, err := db2.Turns(ctx, "a", "c")
+	if err != nil || len(turns) != 300 {
+		t.Fatalf("turns after reopen: %d, %v", len(turns), err)
+	}
+	var n int
+	db2.db.QueryRow(`SELECT COUNT(*) FROM answers`).Scan(&n)
+	if n != 300 {
+		t.Errorf("answers after reopen: %d, want 300", n)
+	}
+}
