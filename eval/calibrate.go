@@ -24,6 +24,8 @@ type Sample struct {
 	// fitted on.
 	Features map[string]float64
 	Correct  bool
+	// Answerable is the query's label in the suite.
+	Answerable bool
 	// Confidence is what the engine's current model said, for comparison.
 	Confidence float64
 }
@@ -32,7 +34,7 @@ type Sample struct {
 func Samples(suite string, results []Result) []Sample {
 	out := make([]Sample, 0, len(results))
 	for _, r := range results {
-		s := Sample{Suite: suite, ID: r.Query.ID, Lang: r.Query.Lang, Correct: r.Correct, Confidence: r.Confidence}
+		s := Sample{Suite: suite, ID: r.Query.ID, Lang: r.Query.Lang, Correct: r.Correct, Answerable: r.Query.Answerable, Confidence: r.Confidence}
 		// Only answers the confidence decides are fitted: not errors, and
 		// not escalations for another reason (no evidence, a human request,
 		// a sensitive topic), which no threshold would turn into answers.
@@ -96,9 +98,12 @@ type CalibrateOptions struct {
 // HeldOut are figures measured on the test split.
 type HeldOut struct {
 	N int `json:"n"`
-	// AUROC and ECE of the probabilities against correctness.
-	AUROC Metric `json:"auroc"`
-	ECE   Metric `json:"ece"`
+	// AUROC and ECE of the probabilities against correctness, and
+	// AUROCAnswerable against answerability (the reference floor's
+	// abstention AUROC).
+	AUROC           Metric `json:"auroc"`
+	AUROCAnswerable Metric `json:"auroc_answerable"`
+	ECE             Metric `json:"ece"`
 	// Precision and Coverage of the answers at the chosen threshold.
 	Precision Metric `json:"precision"`
 	Coverage  Metric `json:"coverage"`
@@ -329,7 +334,11 @@ func heldOut(m answer.ConfidenceModel, ss []Sample, target float64, prob func(Sa
 			p[i] = prob(s)
 		}
 	}
-	h := HeldOut{N: len(ss), AUROC: Metric(AUROC(p, y))}
+	ans := make([]bool, len(ss))
+	for i, s := range ss {
+		ans[i] = s.Answerable
+	}
+	h := HeldOut{N: len(ss), AUROC: Metric(AUROC(p, y)), AUROCAnswerable: Metric(AUROC(p, ans))}
 	ece, _ := Reliability(p, y, 10)
 	h.ECE = Metric(ece)
 	rate, _ := AnswerRateAt(p, y, target)

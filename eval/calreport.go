@@ -31,11 +31,12 @@ func WriteCalibration(w io.Writer, c *Calibration, target float64) error {
 	if len(m.Isotonic) > 0 {
 		fmt.Fprintf(w, "isotonic: %d points\n", len(m.Isotonic))
 	}
-	fmt.Fprintf(w, "threshold %.4f (lowest reaching precision %.3f on the calibration split)\n\n", m.Threshold, target)
+	fmt.Fprintf(w, "threshold %.4f (lowest reaching precision %.3f on the calibration split)\n", m.Threshold, target)
+	fmt.Fprintf(w, "AUROC: of the probability against correctness; AUROC-ans: against answerability (the floor's abstention AUROC)\n\n")
 	t := newTable(w)
-	t.row("held out", "n", "AUROC", "ECE", "precision@thr", "answered@thr", fmt.Sprintf("best answer rate@%.0f%%", target*100))
+	t.row("held out", "n", "AUROC", "AUROC-ans", "ECE", "precision@thr", "answered@thr", fmt.Sprintf("best answer rate@%.0f%%", target*100))
 	line := func(name string, h HeldOut) {
-		t.row(name, fmt.Sprint(h.N), fmtMetric(h.AUROC), fmtMetric(h.ECE), fmtMetric(h.Precision), fmtMetric(h.Coverage), fmtMetric(h.AnswerRateAtTarget))
+		t.row(name, fmt.Sprint(h.N), fmtMetric(h.AUROC), fmtMetric(h.AUROCAnswerable), fmtMetric(h.ECE), fmtMetric(h.Precision), fmtMetric(h.Coverage), fmtMetric(h.AnswerRateAtTarget))
 	}
 	line("all: current model", c.Before)
 	line("all: fitted model", c.HeldOut)
