@@ -71,7 +71,8 @@ func TestOpenWrongAPIKey(t *testing.T) {
 	cfg.Logger = quiet
 	cfg.APIKey = "wrong"
 	_, err := qdrant.Open(context.Background(), cfg)
-	if err == nil || !strings.Contains(err.Error(), "API key") || strings.Contains(err.Error(), "wrong") {
+	if err == nil || !strings.Contains(err.Error(), "API key") || strings.Contains(err.Error(), "wrong") ||
+		strings.Contains(err.Error(), "not reachable") || errors.Is(err, retrieval.ErrUnavailable) {
 		t.Fatalf("Open(wrong key) error = %v, want an API key error that does not echo the key", err)
 	}
 	cfg.APIKey = "right"

@@ -85,8 +85,11 @@ func (s *Store) init(ctx context.Context) error {
 		reply, err = s.client.GetQdrantClient().HealthCheck(ctx, &qdrant.HealthCheckRequest{})
 		return err
 	})
-	if err != nil {
+	if errors.Is(err, retrieval.ErrUnavailable) {
 		return fmt.Errorf("qdrant at %s is not reachable (check the store URL and that Qdrant is running): %w", s.cfg.addr(), err)
+	}
+	if err != nil {
+		return fmt.Errorf("qdrant at %s: %w", s.cfg.addr(), err)
 	}
 	s.version = reply.GetVersion()
 	v, err := qdrant.ParseVersion(s.version)
@@ -107,8 +110,10 @@ func (s *Store) init(ctx context.Context) error {
 	if s.cfg.TenantCollections {
 		return nil
 	}
-	_, err = s.open(ctx, s.cfg.shared(), true)
-	return err
+	if _, err = s.open(ctx, s.cfg.shared(), true); err != nil {
+		return fmt.Errorf("qdrant at %s: %w", s.cfg.addr(), err)
+	}
+	return nil
 }
 
 // pairOf is the pair of collections that holds tenant's documents.
