@@ -392,7 +392,7 @@ func (p *evalProgress) phase(suite, phase string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.drawn {
-		fmt.Fprintln(p.w)
+		fmt.Fprint(p.w, "\r"+strings.Repeat(" ", 79)+"\r")
 		p.drawn = false
 	}
 	p.suite, p.start = suite, time.Now()
