@@ -282,4 +282,3 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	return nil
 }
-
