@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
 // Config tunes the engine. The zero value of a field means "the default"
@@ -403,16 +404,31 @@ func defaultTopics() []Topic {
 			"zh": {"拒付", "争议交易"},
 		}},
 		{Name: "refund_dispute", Keywords: map[string][]string{
-			"en": {"refund dispute", "refused my refund", "refused to refund", "denied my refund", "never got my refund", "never received my refund", "still no refund", "want my money back", "charged twice", "double charged", "unauthorized charge*"},
+			"en": {"refund dispute", "refused my refund", "refused to refund", "denied my refund", "never got my refund", "never received my refund", "still no refund", "want my money back",
+				"charged twice", "charged two times", "billed twice", "double charg*", "double-charged", "duplicat* charg*", "duplicat* payment*", "duplicat* transaction*",
+				"charged for the same", "same thing twice", "same transaction twice", "paid twice", "unauthorized charge*"},
 			"ru": {"не вернули деньги", "верните деньги", "верните мои деньги", "деньги не вернули", "отказали в возврате", "списали дважды", "двойное списание"},
 			"zh": {"退款纠纷", "拒绝退款", "不给退款", "还没收到退款", "把钱退给我", "重复扣款", "扣了两次"},
 		}},
 		{Name: "account_deletion", Keywords: map[string][]string{
-			"en": {"delete my account", "close my account", "remove my account", "cancel my account", "deactivate my account", "delete my data", "erase my data", "gdpr"},
+			"en": append(accountDeletionEN(), "delete my data", "erase my data", "delete my personal data", "gdpr"),
 			"ru": {"удалит* мой аккаунт*", "удалит* аккаунт*", "удалени* аккаунт*", "удалит* мою учетную запись", "удалит* учетную запись", "удалит* мои данные", "удалени* моих данных"},
 			"zh": {"注销账号", "注销账户", "删除账号", "删除账户", "删除我的账号", "删除我的数据", "注销我的"},
 		}},
 	}
+}
+
+// accountDeletionEN is every "VERB [my|the|an|…] account" phrase.
+func accountDeletionEN() []string {
+	verbs := []string{"delet*", "clos*", "cancel*", "terminat*", "deactivat*", "remov*", "shut down", "discontinu*", "end", "get rid of", "eras*", "invalidat*"}
+	dets := []string{"", "my", "the", "an", "all my", "this", "our", "my lumen", "the whole"}
+	var out []string
+	for _, v := range verbs {
+		for _, d := range dets {
+			out = append(out, strings.TrimSpace(v+" "+d)+" account*")
+		}
+	}
+	return out
 }
 
 func defaultIntents() []Topic {
