@@ -236,6 +236,11 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 	if err := writeEvalOutputs(rep, *jsonOut, *htmlOut); err != nil {
 		return err
 	}
+	for _, f := range []string{*jsonOut, *htmlOut} {
+		if f != "" {
+			fmt.Fprintf(e.stdout, "wrote %s\n", f)
+		}
+	}
 	if base == nil {
 		return nil
 	}
