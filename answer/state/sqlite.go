@@ -217,11 +217,13 @@ func fromTS(n int64) time.Time {
 }
 
 // redactTicket returns the copy of t that is stored and delivered: personal
-// data in free text and customer context masked.
+// data masked in what the customer wrote (subject, summary, transcript,
+// customer context). The attempted answer and its citations are the
+// tenant's own knowledge base (ticket exports are redacted at ingestion),
+// left as they are so that published contact details stay readable.
 func redactTicket(t answer.Ticket) answer.Ticket {
 	t.Subject = redact.Text(t.Subject)
 	t.Summary = redact.Text(t.Summary)
-	t.Attempted = redact.Text(t.Attempted)
 	if t.Customer != nil {
 		c := make(map[string]string, len(t.Customer))
 		for k, v := range t.Customer {
@@ -235,12 +237,6 @@ func redactTicket(t answer.Ticket) answer.Ticket {
 		tr[i] = m
 	}
 	t.Transcript = tr
-	cs := make([]answer.Citation, len(t.Citations))
-	for i, c := range t.Citations {
-		c.Quote = redact.Text(c.Quote)
-		cs[i] = c
-	}
-	t.Citations = cs
 	t.Deliveries = nil
 	return t
 }
