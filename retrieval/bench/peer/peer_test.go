@@ -3,7 +3,6 @@ package peer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -149,7 +148,9 @@ func (e *bleveEngine) close() error { return e.idx.Close() }
 // result is one engine's figures.
 type result struct {
 	chunksPerSec     float64
+	cpuChunksPerSec  float64 // chunks per second of process CPU time
 	p50, p99, meanMs float64
+	cpuP50, cpuP99   float64 // per-query CPU time of the searching thread
 	hit10            float64
 }
 
@@ -160,6 +161,7 @@ func run(tb testing.TB, open func(dir string) (engine, error), docs []retrieval.
 	tb.Helper()
 	dir := filepath.Join(tb.TempDir(), "data")
 	var r result
+	cpu0, _ := processCPU()
 	start := time.Now()
 	e, err := open(dir)
 	if err != nil {
@@ -177,20 +179,30 @@ func run(tb testing.TB, open func(dir string) (engine, error), docs []retrieval.
 		}
 	}
 	r.chunksPerSec = float64(chunks) / time.Since(start).Seconds()
+	if cpu1, ok := processCPU(); ok {
+		r.cpuChunksPerSec = float64(chunks) / (cpu1 - cpu0).Seconds()
+	}
 
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	for _, q := range qs {
 		if _, err := e.search(q.Text); err != nil {
 			tb.Fatal(err)
 		}
 	}
 	lat := make([]time.Duration, 0, len(qs))
+	var cpuLat []time.Duration
 	hits := 0
 	for _, q := range qs {
+		cpu0, ok := threadCPU()
 		t := time.Now()
 		ids, err := e.search(q.Text)
 		lat = append(lat, time.Since(t))
+		if cpu1, _ := threadCPU(); ok {
+			cpuLat = append(cpuLat, cpu1-cpu0)
+		}
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -208,6 +220,11 @@ func run(tb testing.TB, open func(dir string) (engine, error), docs []retrieval.
 	r.p99 = ms(lat[min(len(lat)-1, len(lat)*99/100)])
 	r.meanMs = ms(total) / float64(len(lat))
 	r.hit10 = float64(hits) / float64(len(qs))
+	if len(cpuLat) > 0 {
+		slices.Sort(cpuLat)
+		r.cpuP50 = ms(cpuLat[len(cpuLat)/2])
+		r.cpuP99 = ms(cpuLat[min(len(cpuLat)-1, len(cpuLat)*99/100)])
+	}
 	return r
 }
 
@@ -233,12 +250,16 @@ func BenchmarkPeer(b *testing.B) {
 		unit string
 	}{
 		{o.chunksPerSec, "ours-chunks/s"}, {bl.chunksPerSec, "bleve-chunks/s"}, {o.chunksPerSec / bl.chunksPerSec, "ingest-ratio"},
+		{o.cpuChunksPerSec, "ours-cpu-chunks/s"}, {bl.cpuChunksPerSec, "bleve-cpu-chunks/s"}, {o.cpuChunksPerSec / bl.cpuChunksPerSec, "ingest-cpu-ratio"},
 		{o.p50, "ours-p50-ms"}, {bl.p50, "bleve-p50-ms"}, {o.p50 / bl.p50, "p50-ratio"},
 		{o.p99, "ours-p99-ms"}, {bl.p99, "bleve-p99-ms"}, {o.p99 / bl.p99, "p99-ratio"},
 		{o.meanMs, "ours-mean-ms"}, {bl.meanMs, "bleve-mean-ms"}, {o.meanMs / bl.meanMs, "mean-ratio"},
+		{o.cpuP50, "ours-p50-cpu-ms"}, {bl.cpuP50, "bleve-p50-cpu-ms"}, {o.cpuP50 / bl.cpuP50, "p50-cpu-ratio"},
+		{o.cpuP99, "ours-p99-cpu-ms"}, {bl.cpuP99, "bleve-p99-cpu-ms"}, {o.cpuP99 / bl.cpuP99, "p99-cpu-ratio"},
 		{o.hit10, "ours-hit@10"}, {bl.hit10, "bleve-hit@10"}, {o.hit10 / bl.hit10, "hit@10-ratio"},
+		{loadAvg(), "load1"},
 	} {
 		b.ReportMetric(m.v, m.unit)
 	}
-	fmt.Fprintf(os.Stderr, "query speed-up (bleve mean / ours mean): %.2f×\n", bl.meanMs/o.meanMs)
+	b.Logf("query speed-up, bleve/ours: mean %.2f×, p50 %.2f×, p50 CPU %.2f×", bl.meanMs/o.meanMs, bl.p50/o.p50, bl.cpuP50/o.cpuP50)
 }
