@@ -202,11 +202,8 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		a.Decision = Answered
 		a.Text = text
 		a.Citations = c.citations
-		for i, s := range c.sentences {
-			if i > 0 {
-				s = sentenceSep(tr.Lang, s) + s
-			}
-			emit(Event{Type: EventDelta, Delta: s})
+		for _, d := range c.deltas(tr.Lang) {
+			emit(Event{Type: EventDelta, Delta: d})
 		}
 	} else {
 		emit(Event{Type: EventStatus, Stage: StageEscalate})
@@ -350,11 +347,9 @@ func (e *Engine) generate(ctx context.Context, hits []retrieval.Hit, question, l
 		return generated{}, err
 	}
 	out := generated{gen: g}
-	c := composed{body: g.Text}
+	c := composed{body: g.Text, raw: true}
 	text := strings.TrimSpace(g.Text)
-	if text != "" {
-		c.sentences = []string{text}
-	}
+	c.sentences = pieces(text)
 	seen := map[int]bool{}
 	for _, m := range g.Cited {
 		if m < 1 || m > n || seen[m] {

@@ -229,6 +229,27 @@ func TestGeneratorPath(t *testing.T) {
 	}
 }
 
+func TestGeneratedAnswerStreamsBySentence(t *testing.T) {
+	text := "Hold the reset button for 10 seconds [1]. The ring light blinks amber [1].\nThen set the hub up again [1]."
+	gen := generatorFunc(func(context.Context, answer.GenerateInput) (answer.Generation, error) {
+		return answer.Generation{Text: text, Cited: []int{1}, SupportRatio: 1}, nil
+	})
+	r := newRig(t, answer.DefaultConfig(), func(d *answer.Deps) { d.Generator = gen })
+	var deltas []string
+	a, err := r.eng.Stream(context.Background(), answer.Request{Tenant: "acme", Question: "How do I factory reset the Lumen hub?"}, func(e answer.Event) {
+		if e.Type == answer.EventDelta {
+			deltas = append(deltas, e.Delta)
+		}
+	})
+	if err != nil || a.Text != text {
+		t.Fatalf("text %q err %v", a.Text, err)
+	}
+	want := []string{"Hold the reset button for 10 seconds [1]. ", "The ring light blinks amber [1].\n", "Then set the hub up again [1]."}
+	if d := cmp.Diff(want, deltas); d != "" {
+		t.Errorf("deltas (-want +got):\n%s", d)
+	}
+}
+
 func TestGeneratorFailureFallsBackToExtractive(t *testing.T) {
 	gen := generatorFunc(func(context.Context, answer.GenerateInput) (answer.Generation, error) {
 		return answer.Generation{}, errors.New("provider timeout")

@@ -187,6 +187,7 @@ func (q query) coverageTerms(terms []string) float64 {
 // composed is an answer drafted from passages.
 type composed struct {
 	sentences []string // each with its [n] marker
+	raw       bool     // sentences are exact pieces of a generated text
 	cited     []retrieval.Hit
 	citations []Citation
 	faq       bool
@@ -200,14 +201,53 @@ type composed struct {
 }
 
 func (c composed) text(lang string) string {
-	var b strings.Builder
+	return strings.Join(c.deltas(lang), "")
+}
+
+// deltas are the pieces a stream sends; they concatenate to text.
+func (c composed) deltas(lang string) []string {
+	if c.raw {
+		return c.sentences
+	}
+	out := make([]string, len(c.sentences))
 	for i, s := range c.sentences {
 		if i > 0 {
-			b.WriteString(sentenceSep(lang, s))
+			s = sentenceSep(lang, s) + s
 		}
-		b.WriteString(s)
+		out[i] = s
 	}
-	return b.String()
+	return out
+}
+
+// pieces cuts text after each sentence end and the whitespace after it,
+// keeping every byte, so that the pieces concatenate to text.
+func pieces(text string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(text); {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		i += w
+		if !strings.ContainsRune(".!?。！？\n", r) {
+			continue
+		}
+		ws := i
+		for i < len(text) && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t') {
+			i++
+		}
+		if i == ws && i < len(text) && r < 0x80 && r != '\n' {
+			continue // "2.4", "e.g.x": not a sentence end
+		}
+		// Keep "[1]" markers with the sentence they follow.
+		if i < len(text) && text[i] == '[' {
+			continue
+		}
+		out = append(out, text[start:i])
+		start = i
+	}
+	if start < len(text) {
+		out = append(out, text[start:])
+	}
+	return out
 }
 
 // sentenceSep is what goes before sentence s (not the first) of an answer:
