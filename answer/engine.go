@@ -164,7 +164,11 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	if ok && e.deps.Generator != nil && reason == "" {
 		emit(Event{Type: EventStatus, Stage: StageGenerate})
 		t1 := e.now()
-		g, gerr := e.generate(ctx, hits, standalone, tr.Lang, history)
+		recent := history
+		if len(recent) > e.cfg.HistoryTurns {
+			recent = recent[len(recent)-e.cfg.HistoryTurns:]
+		}
+		g, gerr := e.generate(ctx, hits, standalone, tr.Lang, recent)
 		a.Timings.Generate = e.now().Sub(t1)
 		switch {
 		case gerr != nil && ctx.Err() != nil:
