@@ -90,7 +90,9 @@ func Ask(ctx context.Context, s *Suite, a Answerer, o Options) ([]Result, error)
 		wg.Go(func() {
 			for i := range next {
 				q := s.Queries[i]
-				ans, err := a.Answer(ctx, answer.Request{Tenant: tenant, Question: q.Text, Lang: q.Lang, Channel: "eval"})
+				// No language hint: the engine detects the language as it
+				// does for a customer.
+				ans, err := a.Answer(ctx, answer.Request{Tenant: tenant, Question: q.Text, Channel: "eval"})
 				results[i] = newResult(q, ans, err)
 				if o.Progress != nil {
 					mu.Lock()
