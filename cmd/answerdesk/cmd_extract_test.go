@@ -22,11 +22,11 @@ func TestExtract(t *testing.T) {
 		contains []string
 		absent   []string
 	}{
-		{"pdf pages", []string{"extract", repoPath("testdata", "kb", "formats", "troubleshooting.pdf")}, 0,
+		{"pdf pages", []string{"extract", repoPath("testdata", "kb", "formats", "pdf", "troubleshooting.pdf")}, 0,
 			[]string{"-- page 1", "Press and hold the reset button on the bottom of the hub for 15 seconds", "1 documents, 1 sections"}, nil},
-		{"html main content", []string{"extract", repoPath("testdata", "kb", "formats", "billing.html")}, 0,
+		{"html main content", []string{"extract", repoPath("testdata", "kb", "formats", "html", "billing.html")}, 0,
 			[]string{"-- Plans and billing › Refunds", "Plan: Lumen Plus; Price: 4.99 USD per month"}, []string{"cookies", "Related articles", "trackPageView"}},
-		{"docx", []string{"extract", repoPath("testdata", "kb", "formats", "billing.docx")}, 0,
+		{"docx", []string{"extract", repoPath("testdata", "kb", "formats", "docx", "billing.docx")}, 0,
 			[]string{"-- Plans and billing › Payment methods", "[table] Plan | Price | Video history | Automations"}, nil},
 		{"tickets chunks redacted", []string{"extract", "--chunks", repoPath("testdata", "kb", "tickets.jsonl")}, 0,
 			[]string{"[EMAIL]", "[PHONE]", "[CARD]", "[CN_ID]", "dropped: 2 tickets: status open"}, []string{"anna.berg@example.com", "4111 1111 1111 1111", "11010519491231002X", "internal"}},
@@ -56,7 +56,7 @@ func TestExtract(t *testing.T) {
 }
 
 func TestExtractJSON(t *testing.T) {
-	out, errs, code := runCLI(t, nil, "extract", "--json", repoPath("testdata", "kb", "formats", "billing.pdf"))
+	out, errs, code := runCLI(t, nil, "extract", "--json", repoPath("testdata", "kb", "formats", "pdf", "billing.pdf"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -71,7 +71,7 @@ func TestExtractJSON(t *testing.T) {
 		t.Errorf("text %q", got.Documents[0].Sections[0].Blocks[0].Text)
 	}
 	// Chunks keep the page for citations.
-	out, _, code = runCLI(t, nil, "extract", "--json", "--chunks", repoPath("testdata", "kb", "formats", "billing.pdf"))
+	out, _, code = runCLI(t, nil, "extract", "--json", "--chunks", repoPath("testdata", "kb", "formats", "pdf", "billing.pdf"))
 	if code != 0 {
 		t.Fatal(out)
 	}

@@ -7,9 +7,12 @@
 //
 //	go run testdata/kb/formats/gen.go
 //	cd testdata/kb/formats && for f in troubleshooting billing; do
-//	  soffice --headless --infilter="HTML (StarWriter)" --convert-to pdf:writer_pdf_Export --outdir . /tmp/answerdesk-kb/$f.html
+//	  soffice --headless --infilter="HTML (StarWriter)" --convert-to pdf:writer_pdf_Export --outdir pdf /tmp/answerdesk-kb/$f.html
 //	done
-//	soffice --headless --convert-to docx:"MS Word 2007 XML" --outdir . /tmp/answerdesk-kb/billing.html
+//	soffice --headless --convert-to docx:"MS Word 2007 XML" --outdir docx /tmp/answerdesk-kb/billing.html
+//
+// Each format has its own folder so that document ids (path without
+// extension) stay distinct: pdf/billing, html/billing, docx/billing.
 package main
 
 import (
@@ -58,7 +61,7 @@ func main() {
 </body>
 </html>
 `, title, name, body.String(), name)
-		if err := os.WriteFile(filepath.Join("testdata", "kb", "formats", name+".html"), []byte(page), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join("testdata", "kb", "formats", "html", name+".html"), []byte(page), 0o644); err != nil {
 			panic(err)
 		}
 		plain := fmt.Sprintf("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>%s</title></head><body>\n%s</body></html>\n", title, body.String())
