@@ -222,18 +222,29 @@ func fromTS(n int64) time.Time {
 // tenant's own knowledge base (ticket exports are redacted at ingestion),
 // left as they are so that published contact details stay readable.
 func redactTicket(t answer.Ticket) answer.Ticket {
-	t.Subject = redact.Text(t.Subject)
-	t.Summary = redact.Text(t.Summary)
+	// The question is usually the subject, part of the summary and a turn
+	// of the transcript: redact each distinct string once.
+	seen := map[string]string{}
+	text := func(s string) string {
+		if r, ok := seen[s]; ok {
+			return r
+		}
+		r := redact.Text(s)
+		seen[s] = r
+		return r
+	}
+	t.Subject = text(t.Subject)
+	t.Summary = text(t.Summary)
 	if t.Customer != nil {
 		c := make(map[string]string, len(t.Customer))
 		for k, v := range t.Customer {
-			c[k] = redact.Text(v)
+			c[k] = text(v)
 		}
 		t.Customer = c
 	}
 	tr := make([]answer.Message, len(t.Transcript))
 	for i, m := range t.Transcript {
-		m.Text = redact.Text(m.Text)
+		m.Text = text(m.Text)
 		tr[i] = m
 	}
 	t.Transcript = tr
