@@ -22,8 +22,8 @@ import (
 func init() {
 	register(&command{
 		name:    "store",
-		usage:   "store stats [--json] | store migrate --to qdrant://HOST:PORT?collection=NAME [--batch N] [--tenant T] [--force]",
-		summary: "describe the index store, or copy the embedded data directory into Qdrant",
+		usage:   "store stats [--json] | store migrate --to qdrant://HOST:PORT?collection=NAME [--batch N] [--tenant T] [--force] | store reweight",
+		summary: "describe the index store, copy the embedded data directory into Qdrant, or reweight Qdrant's BM25 vectors",
 		run:     runStore,
 	})
 }
@@ -56,10 +56,15 @@ func runStore(ctx context.Context, e *env, args []string) error {
 			return usagef("store migrate: --batch must be 1..10000")
 		}
 		return e.migrate(ctx, migrateOptions{to: *to, batch: *batch, tenant: *tenant, force: *force})
+	case "reweight":
+		if fs.NArg() != 1 {
+			return usagef("store reweight: unexpected arguments %q", fs.Args()[1:])
+		}
+		return e.reweight(ctx)
 	case "":
-		return usagef("store: want stats or migrate")
+		return usagef("store: want stats, migrate or reweight")
 	default:
-		return usagef("store: unknown subcommand %q (want stats or migrate)", fs.Arg(0))
+		return usagef("store: unknown subcommand %q (want stats, migrate or reweight)", fs.Arg(0))
 	}
 }
 
@@ -128,6 +133,39 @@ func collectionOf(rawURL string) string {
 		return "collection " + cfg.Collection
 	}
 	return "collection " + qdrant.DefaultCollection
+}
+
+// reweight rewrites a Qdrant store's sparse vectors with its current
+// average chunk length (see qdrant.Store.Reweight).
+func (e *env) reweight(ctx context.Context) error {
+	if !strings.HasPrefix(e.store, "qdrant://") {
+		return usagef("store reweight: applies to a Qdrant store (--store qdrant://…); the embedded store needs none")
+	}
+	store, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	q, ok := store.(*qdrant.Store)
+	if !ok {
+		return fmt.Errorf("store reweight: %s is not a Qdrant store", e.storeName())
+	}
+	avg, err := q.AvgLen(ctx)
+	if err != nil {
+		return err
+	}
+	start, last := time.Now(), time.Now()
+	n, err := q.Reweight(ctx, func(done int) {
+		if time.Since(last) > 2*time.Second {
+			last = time.Now()
+			fmt.Fprintf(e.stderr, "reweight: %d chunks\n", done)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("%w (%d chunks rewritten; re-run to finish)", err, n)
+	}
+	fmt.Fprintf(e.stdout, "reweighted: %d chunks  average chunk length: %.1f terms  took: %s\n", n, avg, time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 type migrateOptions struct {

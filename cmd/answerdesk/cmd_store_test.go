@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -81,6 +82,14 @@ func TestStoreMigrateToQdrant(t *testing.T) {
 	if e, q := top(), top("--store", to); e != q {
 		t.Errorf("top hit embedded %s, qdrant %s", e, q)
 	}
+
+	out, errs, code = runCLI(t, env, "--store", to, "store", "reweight")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("reweighted: %d chunks", qd.Chunks)) {
+		t.Errorf("store reweight exit %d: %q %q, want %d chunks", code, out, errs, qd.Chunks)
+	}
+	if e, q := top(), top("--store", to); e != q {
+		t.Errorf("after reweight top hit embedded %s, qdrant %s", e, q)
+	}
 }
 
 func TestStoreQdrantUnreachable(t *testing.T) {
@@ -104,6 +113,7 @@ func TestStoreUsage(t *testing.T) {
 		{"store", "frobnicate"},
 		{"store", "migrate"},
 		{"store", "migrate", "--to", "http://db:6333"},
+		{"store", "reweight"},
 		{"--store", "qdrant://db?colection=x", "store", "stats"},
 	} {
 		if _, errs, code := runCLI(t, env, args...); code != 2 {

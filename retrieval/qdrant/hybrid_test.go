@@ -5,9 +5,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
+	"github.com/answerdesk/answerdesk/retrieval/qdrant"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
 )
 
@@ -97,4 +99,58 @@ func abs(x float64) float64 {
 		return -x
 	}
 	return x
+}
+
+// TestReweight: a collection built one document at a time (its first
+// vectors computed with the average of a few chunks) scores exactly like
+// one built with the final average once reweighted.
+func TestReweight(t *testing.T) {
+	ctx := context.Background()
+	docs := benchCorpus(200, 0, 21)
+	srv := qdranttest.Start(t, qdranttest.Options{})
+	drift := openTest(t, srv.URL+"?collection=drift", nil)
+	defer drift.Close()
+	for _, d := range docs {
+		if err := drift.ReplaceDocument(ctx, d.Document, d.Chunks); err != nil {
+			t.Fatal(err)
+		}
+	}
+	avg, err := drift.AvgLen(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := openTest(t, srv.URL+"?collection=exact", func(c *qdrant.Config) { c.AvgLen = avg })
+	defer exact.Close()
+	if err := exact.ReplaceDocuments(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	scores := func(s retrieval.Store) [][]float64 {
+		var out [][]float64
+		for _, text := range benchQueries(20) {
+			res, err := s.Search(ctx, retrieval.Query{Text: text, Tenant: "bench", K: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sc []float64
+			for _, h := range res.Hits {
+				sc = append(sc, float64(float32(h.Score)))
+			}
+			out = append(out, sc)
+		}
+		return out
+	}
+	if diff := cmp.Diff(scores(exact), scores(drift)); diff == "" {
+		t.Fatal("a collection built one document at a time scores like the exact one before reweighting: the test shows nothing")
+	}
+	var pages []int
+	n, err := drift.Reweight(ctx, func(done int) { pages = append(pages, done) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(docs) || len(pages) == 0 || pages[len(pages)-1] != n {
+		t.Errorf("Reweight = %d chunks, progress %v; want %d", n, pages, len(docs))
+	}
+	if diff := cmp.Diff(scores(exact), scores(drift), cmpopts.EquateApprox(1e-6, 0)); diff != "" {
+		t.Errorf("after reweighting, scores (-exact +reweighted):\n%s", diff)
+	}
 }

@@ -82,22 +82,7 @@ func metaFilterMap(m map[string]string) *qdrant.Value {
 // weights for avgLen, and the dense vector if any. n is the chunk's BM25
 // length.
 func chunkPoint(c retrieval.Chunk, gen string, tf map[string]int, n int, avgLen float64) *qdrant.PointStruct {
-	idx := make([]uint32, 0, len(tf))
-	terms := make(map[uint32]float32, len(tf))
-	for t, f := range tf {
-		id := retrieval.TermID(t)
-		// Distinct terms may collide on a 32-bit id; their weights add up,
-		// as they would in any hashed sparse index.
-		if _, dup := terms[id]; !dup {
-			idx = append(idx, id)
-		}
-		terms[id] += float32(retrieval.BM25TF(float64(f), float64(n), avgLen))
-	}
-	sort.Slice(idx, func(i, j int) bool { return idx[i] < idx[j] })
-	vals := make([]float32, len(idx))
-	for i, id := range idx {
-		vals[i] = terms[id]
-	}
+	idx, vals := sparseWeights(tf, n, avgLen)
 	vecs := map[string]*qdrant.Vector{}
 	if len(idx) > 0 {
 		vecs[vecSparse] = qdrant.NewVectorSparse(idx, vals)
@@ -127,6 +112,27 @@ func chunkPoint(c retrieval.Chunk, gen string, tf map[string]int, n int, avgLen 
 		Payload: payload,
 		Vectors: qdrant.NewVectorsMap(vecs),
 	}
+}
+
+// sparseWeights is a chunk's sparse vector: BM25TF per term for avgLen,
+// indices sorted. Distinct terms may collide on a 32-bit id; their weights
+// add up, as they would in any hashed sparse index.
+func sparseWeights(tf map[string]int, n int, avgLen float64) ([]uint32, []float32) {
+	idx := make([]uint32, 0, len(tf))
+	w := make(map[uint32]float32, len(tf))
+	for t, f := range tf {
+		id := retrieval.TermID(t)
+		if _, dup := w[id]; !dup {
+			idx = append(idx, id)
+		}
+		w[id] += float32(retrieval.BM25TF(float64(f), float64(n), avgLen))
+	}
+	sort.Slice(idx, func(i, j int) bool { return idx[i] < idx[j] })
+	vals := make([]float32, len(idx))
+	for i, id := range idx {
+		vals[i] = w[id]
+	}
+	return idx, vals
 }
 
 // docRecord is what the document record point stores beyond the Document.

@@ -552,3 +552,49 @@ func selectVectors(p *point, sel *qdrant.WithVectorsSelector) *qdrant.VectorsOut
 	}
 	return &qdrant.VectorsOutput{VectorsOptions: &qdrant.VectorsOutput_Vectors{Vectors: &qdrant.NamedVectorsOutput{Vectors: out}}}
 }
+
+func (s *pointsService) UpdateVectors(_ context.Context, req *qdrant.UpdatePointVectors) (*qdrant.PointsOperationResponse, error) {
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	c, err := s.db.get(req.GetCollectionName())
+	if err != nil {
+		return nil, err
+	}
+	if req.UpdateFilter != nil {
+		return nil, status.Error(codes.Unimplemented, "qdranttest: conditional vector updates")
+	}
+	// Validate all before applying any.
+	updated := make([]*point, 0, len(req.GetPoints()))
+	for _, pv := range req.GetPoints() {
+		key, err := idKey(pv.GetId())
+		if err != nil {
+			return nil, err
+		}
+		old, ok := c.points[key]
+		if !ok {
+			return nil, status.Errorf(codes.NotFound, "No point with id %s found", key[1:])
+		}
+		np, err := c.newPoint(&qdrant.PointStruct{Id: pv.GetId(), Vectors: pv.GetVectors()})
+		if err != nil {
+			return nil, err
+		}
+		p := &point{id: old.id, key: key, payload: old.payload, dense: map[string][]float32{}, sparse: map[string]sparseVec{}}
+		for n, v := range old.dense {
+			p.dense[n] = v
+		}
+		for n, v := range old.sparse {
+			p.sparse[n] = v
+		}
+		for n, v := range np.dense {
+			p.dense[n] = v
+		}
+		for n, v := range np.sparse {
+			p.sparse[n] = v
+		}
+		updated = append(updated, p)
+	}
+	for _, p := range updated {
+		c.put(p)
+	}
+	return done(), nil
+}
