@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,6 +120,17 @@ func BenchmarkGenerateBreakerOpen(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := c.Generate(context.Background(), testInput, nil); !errors.Is(err, errBreakerOpen) {
 			b.Fatalf("err = %v, want the open breaker", err)
+		}
+	}
+}
+
+// BenchmarkInjectionLike: the injection check runs on every cited passage.
+func BenchmarkInjectionLike(b *testing.B) {
+	text := strings.Repeat("Orders placed before noon ship the same day from the Berlin warehouse; if you forget your tracking number, follow the instructions in the e-mail. ", 14)
+	b.SetBytes(int64(len(text)))
+	for i := 0; i < b.N; i++ {
+		if injectionLike(text) {
+			b.Fatal("flagged")
 		}
 	}
 }

@@ -35,19 +35,6 @@ type passageIndex struct {
 	suspicious bool
 }
 
-// injectionRE matches text that addresses a language model rather than a
-// customer: orders to drop its instructions, role-play and jailbreak
-// vocabulary, in English, Russian and Chinese. A support document has no
-// reason to say these; a poisoned one does.
-var injectionRE = regexp.MustCompile(`(?i)` +
-	`\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,60}\b(instructions?|rules|prompts?|guidelines|directives|policies|programming|restrictions)\b` +
-	`|\b(system prompt|developer mode|jailbreak|jailbroken|do anything now|DAN mode|as an AI language model|stay in character|you are no longer|stop everything)\b` +
-	`|\bfrom now on,? you (are|will|must|shall) (act|be|answer|respond|reply|pretend|behave|ignore)\b` +
-	`|\b(just|only|simply) (print|say|output|type|write|respond with|reply with)\s*:?\s*["“'«]` +
-	`|\byou (are|will|must|shall) (now |act |pretend |behave )` +
-	`|(игнорируй|проигнорируй|забудь|отбрось)[^.!?\n]{0,60}(инструкци|правил|указани)` +
-	`|(忽略|无视|忘记)[^。！？\n]{0,30}(指令|指示|规则|提示)`)
-
 func (x *passageIndex) build() {
 	if x.built {
 		return
@@ -64,7 +51,7 @@ func (x *passageIndex) build() {
 		x.nums[normNumber(n)] = true
 	}
 	x.lang = retrieval.DetectLang(x.p.Text)
-	x.suspicious = injectionRE.MatchString(x.p.Title + "\n" + x.p.Text)
+	x.suspicious = injectionLike(x.p.Title + "\n" + x.p.Text)
 }
 
 func newVerifier(passages []answer.Passage, shown []int, cfg Config, canary string) *verifier {
@@ -195,7 +182,7 @@ func (v *verifier) check(u unit) verdict {
 		return vd
 	}
 	sort.Ints(vd.cites)
-	if injectionRE.MatchString(content) {
+	if injectionLike(content) {
 		vd.why = "addresses the assistant, not the customer"
 		return vd
 	}
