@@ -34,6 +34,13 @@
 // whose hash is unchanged) repeats the replacement and converges. See
 // docs/qdrant.md.
 //
+// # BM25 length normalization
+//
+// The average chunk length is baked into the sparse values when a chunk is
+// written (the embedded store renormalizes at query time). By default it is
+// the collection's running average, kept in the metadata point; Reweight
+// rewrites every vector with the current average when it has moved.
+//
 // retrieval/qdrant/qdranttest holds an in-process gRPC server with the same
 // semantics for the subset used here, for tests.
 package qdrant
