@@ -17,7 +17,9 @@ import (
 // cost: auth, rate limit, decoding and validation, the answer log, JSON.
 type instantEngine struct{ a answer.Answer }
 
-func (e instantEngine) Answer(context.Context, answer.Request) (answer.Answer, error) { return e.a, nil }
+func (e instantEngine) Answer(context.Context, answer.Request) (answer.Answer, error) {
+	return e.a, nil
+}
 func (e instantEngine) Stream(_ context.Context, _ answer.Request, emit func(answer.Event)) (answer.Answer, error) {
 	return e.a, nil
 }
