@@ -56,6 +56,8 @@ type Result struct {
 	Losses []ingest.Loss `json:"losses,omitempty"`
 	// Decrypted is set when the file was encrypted without a user password.
 	Decrypted bool `json:"decrypted,omitempty"`
+	// Repaired is set when the cross-reference table was rebuilt.
+	Repaired bool `json:"repaired,omitempty"`
 }
 
 // Extract parses a PDF in the calling process. It recovers panics of the
@@ -72,25 +74,49 @@ func Extract(ctx context.Context, data []byte) (res *Result, err error) {
 			err = fmt.Errorf("parse: %v: %w", r, ingest.ErrMalformed)
 		}
 	}()
+	orig := data
+	res = &Result{}
 	data, err = repair(data)
 	if err != nil {
-		return nil, err
+		// No header or no %%EOF: readers rebuild such files from their objects.
+		fixed, ok := rebuild(orig)
+		if !ok {
+			return nil, err
+		}
+		data, res.Repaired = fixed, true
 	}
-	res = &Result{}
 	if bytes.Contains(data, []byte("/Encrypt")) {
 		if dec, derr := decrypt(data); derr == nil {
 			data, res.Decrypted = dec, true
 		}
 	}
-	r, err := lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err := openReader(data)
+	if err != nil && !res.Repaired {
+		if fixed, ok := rebuild(orig); ok {
+			if r2, err2 := openReader(fixed); err2 == nil {
+				r, err, res.Repaired = r2, nil, true
+			}
+		}
+	}
 	if err != nil {
 		if errors.Is(err, lpdf.ErrInvalidPassword) || strings.Contains(err.Error(), "encrypt") {
 			return nil, fmt.Errorf("%v: %w", err, ErrEncrypted)
 		}
 		return nil, fmt.Errorf("%v: %w", err, ingest.ErrMalformed)
 	}
-	res.Title = cleanTitle(r.Trailer().Key("Info").Key("Title").Text())
-	pages := collectPages(r.Trailer().Key("Root").Key("Pages"))
+	if !res.Repaired && len(pagesOf(r)) == 0 {
+		// A table that parses but leads to no page: try the objects.
+		if fixed, ok := rebuild(orig); ok {
+			if r2, err2 := openReader(fixed); err2 == nil && len(pagesOf(r2)) > 0 {
+				r, res.Repaired = r2, true
+			}
+		}
+	}
+	if res.Repaired {
+		res.Losses = append(res.Losses, ingest.Loss{Where: "file", Reason: "damaged cross-reference table rebuilt from the objects"})
+	}
+	res.Title = safeTitle(r)
+	pages := pagesOf(r)
 	if len(pages) == 0 {
 		return nil, fmt.Errorf("no pages: %w", ingest.ErrMalformed)
 	}
@@ -161,6 +187,16 @@ func repair(data []byte) ([]byte, error) {
 	return data[:i+5], nil
 }
 
+// openReader opens data with the parser, recovering its panics.
+func openReader(data []byte) (r *lpdf.Reader, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			r, err = nil, fmt.Errorf("parse: %v", x)
+		}
+	}()
+	return lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+}
+
 var pdfcpuOnce sync.Once
 
 // decrypt removes password-less encryption (empty user password) in memory.
@@ -180,6 +216,28 @@ func decrypt(data []byte) (out []byte, err error) {
 	return buf.Bytes(), nil
 }
 
+// pagesOf returns a reader's pages, none when even the root is unreadable.
+func pagesOf(r *lpdf.Reader) (pages []pageNode) {
+	defer func() {
+		if x := recover(); x != nil {
+			if e, ok := x.(error); ok && (errors.Is(e, context.Canceled) || errors.Is(e, context.DeadlineExceeded)) {
+				panic(x)
+			}
+			pages = nil
+		}
+	}()
+	return collectPages(r.Trailer().Key("Root").Key("Pages"))
+}
+
+func safeTitle(r *lpdf.Reader) (title string) {
+	defer func() {
+		if recover() != nil {
+			title = ""
+		}
+	}()
+	return cleanTitle(r.Trailer().Key("Info").Key("Title").Text())
+}
+
 type pageNode struct {
 	v    lpdf.Value
 	res  lpdf.Value
@@ -192,6 +250,15 @@ func collectPages(root lpdf.Value) []pageNode {
 	var out []pageNode
 	var walk func(v, res lpdf.Value, box rect, hasBox bool, depth int)
 	walk = func(v, res lpdf.Value, box rect, hasBox bool, depth int) {
+		// A broken node (the parser panics resolving it) loses its subtree,
+		// not the document.
+		defer func() {
+			if x := recover(); x != nil {
+				if e, ok := x.(error); ok && (errors.Is(e, context.Canceled) || errors.Is(e, context.DeadlineExceeded)) {
+					panic(x)
+				}
+			}
+		}()
 		if depth > maxTreeDepth || len(out) >= maxPages || v.Kind() != lpdf.Dict {
 			return
 		}

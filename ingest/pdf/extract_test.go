@@ -109,6 +109,29 @@ func TestExtractPages(t *testing.T) {
 	}
 }
 
+func TestRebuildDamagedTable(t *testing.T) {
+	good := buildPDF("Identity-H", line(72, 700, "F1", "Rebuilt text"))
+	noHeader := bytes.TrimPrefix(good, []byte("%PDF-1.4\n"))
+	i := bytes.LastIndex(good, []byte("startxref\n"))
+	badOffset := append(bytes.Clone(good[:i]), []byte("startxref\n999999\n%%EOF\n")...)
+	j := bytes.Index(good, []byte("xref\n"))
+	noTable := append(bytes.Clone(good[:j]), []byte("trailer\n<< /Root 1 0 R >>\n%%EOF\n")...)
+	for name, data := range map[string][]byte{"no header": noHeader, "bad startxref": badOffset, "no table": noTable} {
+		t.Run(name, func(t *testing.T) {
+			res, err := Extract(context.Background(), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Pages) != 1 || res.Pages[0].Text != "Rebuilt text" || !res.Repaired {
+				t.Errorf("result %+v", res)
+			}
+		})
+	}
+	if _, ok := rebuild([]byte("no objects here")); ok {
+		t.Error("rebuild of garbage reported ok")
+	}
+}
+
 func TestPageNumbersSkipEmptyPages(t *testing.T) {
 	res, err := Extract(context.Background(), buildPDF("Identity-H", line(72, 700, "F1", "one"), "", line(72, 700, "F1", "three")))
 	if err != nil {

@@ -93,7 +93,7 @@ func TestMalformedSweep(t *testing.T) {
 	var b strings.Builder
 	for _, r := range results {
 		counts[r.kind]++
-		if r.kind != "parsed" && r.kind != "rejected" && r.kind != "parsed, no text" {
+		if os.Getenv("PDF_SWEEP_VERBOSE") != "" || r.kind != "parsed" && r.kind != "rejected" && r.kind != "parsed, no text" {
 			fmt.Fprintf(&b, "  %s: %s: %.160s\n", r.kind, r.file, r.msg)
 		}
 		if r.msg == "" && r.kind != "parsed" {
