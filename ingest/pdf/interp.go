@@ -1,8 +1,10 @@
 package pdf
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"math"
 
 	lpdf "github.com/ledongthuc/pdf"
@@ -321,6 +323,25 @@ func (in *interp) xobject(res lpdf.Value, name string, depth int) {
 			in.g.ctm = mat{m.Index(0).Float64(), m.Index(1).Float64(), m.Index(2).Float64(),
 				m.Index(3).Float64(), m.Index(4).Float64(), m.Index(5).Float64()}.mul(in.g.ctm)
 		}
+		if !hasText(x) {
+			// A drawing without text: only its area matters (white text
+			// over it is visible), and its operators need not be run.
+			if bb := x.Key("BBox"); bb.Len() == 4 {
+				var r rect
+				for i, pt := range [][2]float64{{bb.Index(0).Float64(), bb.Index(1).Float64()}, {bb.Index(2).Float64(), bb.Index(3).Float64()},
+					{bb.Index(0).Float64(), bb.Index(3).Float64()}, {bb.Index(2).Float64(), bb.Index(1).Float64()}} {
+					dx, dy := in.g.ctm.apply(pt[0], pt[1])
+					if i == 0 {
+						r = rect{dx, dy, dx, dy}
+					}
+					r.x0, r.y0 = math.Min(r.x0, dx), math.Min(r.y0, dy)
+					r.x1, r.y1 = math.Max(r.x1, dx), math.Max(r.y1, dy)
+				}
+				in.dark = append(in.dark, r)
+			}
+			in.g = saved
+			return
+		}
 		r := x.Key("Resources")
 		if r.Kind() != lpdf.Dict {
 			r = res
@@ -463,4 +484,21 @@ func pdfDocByte(b byte) string {
 		return string(rune(b))
 	}
 	return "\uFFFD"
+}
+
+// hasText reports whether a form's content may show text: it has a text
+// object or invokes another form (which may). Decoding is bounded.
+func hasText(x lpdf.Value) (yes bool) {
+	defer func() {
+		if recover() != nil {
+			yes = true // let the interpreter meet and report the problem
+		}
+	}()
+	rc := x.Reader()
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+	if err != nil && len(data) == 0 {
+		return true // let the interpreter report the problem
+	}
+	return bytes.Contains(data, []byte("BT")) || bytes.Contains(data, []byte("Do"))
 }
