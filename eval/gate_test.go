@@ -25,7 +25,7 @@ func runKB(t *testing.T, workers int, wrap func(answer.Retriever) answer.Retriev
 				r = wrap(r)
 			}
 			cfg := answer.DefaultConfig()
-			cfg.K = 10
+			cfg.K = 20
 			return answer.New(cfg, answer.Deps{Retriever: r, Tickets: eval.NullTickets{}})
 		},
 		Options: eval.Options{Workers: workers},
@@ -95,7 +95,7 @@ func TestHarnessCache(t *testing.T) {
 			Loaders:  ingest.CoreLoaders(),
 			CacheDir: cache,
 			NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
-				return answer.New(answer.Config{K: 10}, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}})
+				return answer.New(answer.Config{K: 20}, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}})
 			},
 		}
 	}

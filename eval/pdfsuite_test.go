@@ -49,7 +49,7 @@ func TestPDFSuite(t *testing.T) {
 	h := &eval.Harness{
 		Loaders: loaders,
 		NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
-			return answer.New(answer.Config{K: 10}, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}})
+			return answer.New(answer.Config{K: 20}, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}})
 		},
 		Options: eval.Options{Workers: 2},
 	}

@@ -131,8 +131,9 @@ func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 		cfg.Confidence = m
 		info["confidence"] = o.confidence
 	}
-	// Retrieval metrics go to rank 10: ask for at least ten passages.
-	cfg.K = max(cfg.K, 10)
+	// Retrieval metrics go to rank 10 of distinct documents: ask for enough
+	// passages that ten documents are there when a document has several.
+	cfg.K = max(cfg.K, 20)
 	info["k"] = fmt.Sprint(cfg.K)
 	info["threshold"] = fmt.Sprintf("%.4g", cfg.Confidence.Threshold)
 
