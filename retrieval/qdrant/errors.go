@@ -25,12 +25,18 @@ func mapErr(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
+	callerErr := ctx.Err()
+	if d, ok := ctx.Deadline(); ok && callerErr == nil && !time.Now().Before(d) {
+		// The call's context (derived from ctx) saw the caller's deadline
+		// before ctx's own timer marked ctx done.
+		callerErr = context.DeadlineExceeded
+	}
 	switch {
-	case errors.Is(ctx.Err(), context.Canceled):
-		return fmt.Errorf("qdrant %s: %w", op, ctx.Err())
-	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+	case errors.Is(callerErr, context.Canceled):
+		return fmt.Errorf("qdrant %s: %w", op, callerErr)
+	case errors.Is(callerErr, context.DeadlineExceeded):
 		// The caller's deadline: Qdrant was too slow for it.
-		return fmt.Errorf("qdrant %s: %w: %w", op, ctx.Err(), retrieval.ErrUnavailable)
+		return fmt.Errorf("qdrant %s: %w: %w", op, callerErr, retrieval.ErrUnavailable)
 	}
 	st, ok := status.FromError(err)
 	if !ok {
