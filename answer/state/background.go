@@ -98,7 +98,7 @@ func (s *DB) writeAnswers(batch []logItem) error {
 		}
 		if it.conv != "" {
 			for _, m := range it.turns {
-				if _, err := turnStmt.ExecContext(ctx, it.tenant, it.conv, m.Role, m.Text, ts(m.At), it.tenant, it.conv); err != nil {
+				if _, err := turnStmt.ExecContext(ctx, it.tenant, it.conv, m.Role, redact.Text(m.Text), ts(m.At), it.tenant, it.conv); err != nil {
 					return fmt.Errorf("append turns %s: %w", it.conv, err)
 				}
 			}
@@ -146,7 +146,8 @@ func (s *DB) LogAnswer(ctx context.Context, tenant string, a answer.Answer) erro
 	}
 }
 
-// Append queues turns for a conversation, creating it when new.
+// Append queues turns for a conversation, creating it when new. Turns
+// are stored with personal data redacted, like tickets.
 func (s *DB) Append(ctx context.Context, tenant, conversationID string, turns ...answer.Message) error {
 	if tenant == "" || conversationID == "" {
 		return fmt.Errorf("append turns: %w: empty tenant or conversation id", ErrInvalid)

@@ -215,6 +215,12 @@ func TestConversations(t *testing.T) {
 	if diff := cmp.Diff([]string{"customer:hi", "assistant:hello", "customer:again"}, texts); diff != "" {
 		t.Errorf("turns (-want +got):\n%s", diff)
 	}
+	if err := db.Append(ctx, "a", "c2", answer.Message{Role: "customer", Text: "write to jane.doe@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Turns(ctx, "a", "c2"); len(got) != 1 || strings.Contains(got[0].Text, "jane.doe") {
+		t.Errorf("stored turn keeps personal data: %+v", got)
+	}
 	if other, _ := db.Turns(ctx, "b", "c1"); len(other) != 0 {
 		t.Errorf("tenant b sees tenant a's conversation")
 	}
