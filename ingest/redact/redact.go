@@ -54,7 +54,7 @@ var (
 	reCNID = regexp.MustCompile(`\d{17}[\dXx]`)
 	// Phones: optional +country or leading 00/8, optional area code in
 	// parentheses, digit groups separated by space, dot or dash, optional extension.
-	rePhone      = regexp.MustCompile(`(?i)(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\s?0?\d{0,4}\s?\)[\s.-]?)?\d{1,5}(?:(?:[ .-]|\s?\(0?\d{1,4}\)\s?)\d{1,7}){0,6}(?:\s?(?:x|ext\.?|доб\.?)\s?\d{1,5})?`)
+	rePhone      = regexp.MustCompile(`(?i)(?:\+\s?\d{1,3}[\s.-]?)?(?:\(\s?0?\d{0,4}\s?\)[\s.-]?)?\d{1,5}(?:(?:[ .-]|\s?\(0?\d{1,4}\)\s?)\d{1,8}){0,6}(?:\s?(?:x|ext\.?|доб\.?)\s?\d{1,5})?`)
 	rePhoneBare  = regexp.MustCompile(`\+?\d{7,15}`)
 	reDate       = regexp.MustCompile(`^(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4})$`)
 	reDatePrefix = regexp.MustCompile(`^(?:\d{4}-\d{2}-\d{2}|\d{2}[./]\d{2}[./]\d{4})[ T]`)
