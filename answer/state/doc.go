@@ -6,7 +6,8 @@
 // journal, busy timeout). Callers depend on the Store interface so that a
 // PostgreSQL backend can be added for several replicas sharing one state.
 // A ticket and its outbox rows are written in one transaction, and personal
-// data in the stored copy of a ticket is redacted with ingest/redact.
+// data in the stored copy of a ticket, in conversation turns, in the answer
+// log and in feedback comments is redacted with ingest/redact.
 // Tickets commit before CreateTicket returns; the answer log and
 // conversation turns are group-committed by a background writer (reads
 // flush it first), so that answering never waits on a write of its own.
