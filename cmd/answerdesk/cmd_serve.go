@@ -112,12 +112,7 @@ func (e *env) serve(ctx context.Context, addr string, onListen func(url string))
 		return err
 	}
 	defer store.Close()
-	var sinks []string
-	if wh.URL != "" {
-		sinks = append(sinks, state.SinkWebhook)
-	}
-	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{Sinks: sinks,
-		OnError: func(err error) { e.log.Error("state", "err", err) }})
+	db, err := e.openState(ctx)
 	if err != nil {
 		return err
 	}
@@ -205,6 +200,22 @@ func (e *env) serve(ctx context.Context, addr string, onListen func(url string))
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// openState opens the app-state database of the data dir with the
+// configured sinks, so that every ticket — from serve or from ask — gets an
+// outbox row per sink.
+func (e *env) openState(ctx context.Context) (*state.DB, error) {
+	wh, err := e.webhookConfig()
+	if err != nil {
+		return nil, err
+	}
+	var sinks []string
+	if wh.URL != "" {
+		sinks = append(sinks, state.SinkWebhook)
+	}
+	return state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{Sinks: sinks,
+		OnError: func(err error) { e.log.Error("state", "err", err) }})
 }
 
 // version is reported by /healthz.
