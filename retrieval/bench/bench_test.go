@@ -268,6 +268,13 @@ func BenchmarkQuery(b *testing.B) {
 	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "queries/s")
 }
 
+// median returns the median of ds.
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
 // percentiles returns the p50 and p99 of lat in milliseconds.
 func percentiles(lat []time.Duration) (p50, p99 float64) {
 	if len(lat) == 0 {
@@ -311,8 +318,9 @@ func BenchmarkHitAt10(b *testing.B) {
 // rows×dim float32 slab with a streaming SIMD sum over a separate slab of the
 // same size, measured alternately in the same iterations: the sum reads the
 // same bytes with the least possible work, so its time is the
-// memory-bandwidth bound of the scan. Reports both bandwidths and the ratio
-// scan time / bound time (1.0 = at the bound).
+// memory-bandwidth bound of the scan. Reports the median times and
+// bandwidths of both and the ratio scan time / bound time (1.0 = at the
+// bound).
 func BenchmarkDenseScan(b *testing.B) {
 	for _, sz := range []struct{ rows, dim int }{{100_000, 384}, {20_000, 768}} {
 		b.Run(fmt.Sprintf("%dx%d", sz.rows, sz.dim), func(b *testing.B) {
@@ -342,31 +350,32 @@ func benchDense(b *testing.B, rows, dim int) {
 		q[i] = float32(rng.NormFloat64())
 	}
 	bytes := float64(rows * dim * 4)
-	var scan, bound time.Duration
+	var scans, bounds []time.Duration
 	var sink float32
 	// Each iteration alternates the two ten times so that both see the same
-	// machine state even at -benchtime 1x.
+	// machine state even at -benchtime 1x; medians keep a round disturbed by
+	// other work on the machine from skewing the figures.
 	const rounds = 10
 	b.SetBytes(int64(bytes) * rounds)
 	for b.Loop() {
 		for range rounds {
 			start := time.Now()
 			sink += vek32.Sum(flat)
-			bound += time.Since(start)
+			bounds = append(bounds, time.Since(start))
 			start = time.Now()
 			hits := x.Search(q, 10, nil)
-			scan += time.Since(start)
+			scans = append(scans, time.Since(start))
 			if len(hits) != 10 {
 				b.Fatalf("got %d hits", len(hits))
 			}
 		}
 	}
 	_ = sink
-	n := float64(b.N * rounds)
-	b.ReportMetric(scan.Seconds()/n*1e3, "scan-ms")
-	b.ReportMetric(bound.Seconds()/n*1e3, "bound-ms")
-	b.ReportMetric(bytes*n/scan.Seconds()/1e9, "scan-GB/s")
-	b.ReportMetric(bytes*n/bound.Seconds()/1e9, "bound-GB/s")
+	scan, bound := median(scans), median(bounds)
+	b.ReportMetric(scan.Seconds()*1e3, "scan-ms")
+	b.ReportMetric(bound.Seconds()*1e3, "bound-ms")
+	b.ReportMetric(bytes/scan.Seconds()/1e9, "scan-GB/s")
+	b.ReportMetric(bytes/bound.Seconds()/1e9, "bound-GB/s")
 	b.ReportMetric(scan.Seconds()/bound.Seconds(), "scan/bound")
 	b.ReportMetric(loadAvg(), "load1")
 	if !vek.Info().Acceleration {
