@@ -18,6 +18,9 @@ var (
 	reIDArray   = regexp.MustCompile(`/ID\s*\[\s*(<[0-9A-Fa-f\s]*>)\s*(<[0-9A-Fa-f\s]*>)\s*\]`)
 	reCatalog   = regexp.MustCompile(`/Type\s*/Catalog\b`)
 	reObjNumber = regexp.MustCompile(`(\d{1,7})\s+(\d{1,5})\s+obj\b`)
+	// reTail finds where an object's text ends when "endobj" is missing: a
+	// cross-reference table, trailer or end marker at a line start.
+	reTail = regexp.MustCompile(`(?m)^\s*(?:xref|trailer|startxref|%%EOF)\b`)
 )
 
 // rebuild reconstructs a damaged file's cross-reference table the way
@@ -32,7 +35,6 @@ func rebuild(data []byte) (out []byte, ok bool) {
 		gen int
 	}
 	header := []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-	shift := len(header)
 	objs := map[int]def{}
 	maxNum := 0
 	for _, m := range reObjDef.FindAllSubmatchIndex(data, -1) {
@@ -75,17 +77,44 @@ func rebuild(data []byte) (out []byte, ok bool) {
 	if root == "" {
 		return nil, false
 	}
+	// Re-emit every object, closing those that lack "endobj" (or
+	// "endstream"), so that the parser meets well-formed definitions.
 	var b bytes.Buffer
 	b.Grow(len(data) + len(header) + 20*(maxNum+1) + 256)
 	b.Write(header)
-	b.Write(data)
-	b.WriteString("\n")
+	offsets := map[int]def{}
+	matches := reObjDef.FindAllSubmatchIndex(data, -1)
+	for i, m := range matches {
+		num, _ := strconv.Atoi(string(data[m[2]:m[3]]))
+		gen, _ := strconv.Atoi(string(data[m[4]:m[5]]))
+		if num <= 0 || num >= maxRebuildObjects || gen > 65535 {
+			continue
+		}
+		end := len(data)
+		if i+1 < len(matches) {
+			end = matches[i+1][2]
+		}
+		seg := data[m[2]:end]
+		if k := reTail.FindIndex(seg); k != nil {
+			seg = seg[:k[0]]
+		}
+		seg = bytes.TrimRight(seg, " \t\r\n\x00")
+		offsets[num] = def{off: b.Len(), gen: gen}
+		b.Write(seg)
+		if !bytes.HasSuffix(seg, []byte("endobj")) {
+			if bytes.Contains(seg, []byte("stream")) && !bytes.Contains(seg, []byte("endstream")) {
+				b.WriteString("\nendstream")
+			}
+			b.WriteString("\nendobj")
+		}
+		b.WriteString("\n")
+	}
 	xref := b.Len()
 	fmt.Fprintf(&b, "xref\n0 %d\n", maxNum+1)
 	b.WriteString("0000000000 65535 f\r\n")
 	for n := 1; n <= maxNum; n++ {
-		if d, ok := objs[n]; ok {
-			fmt.Fprintf(&b, "%010d %05d n\r\n", d.off+shift, d.gen)
+		if d, ok := offsets[n]; ok {
+			fmt.Fprintf(&b, "%010d %05d n\r\n", d.off, d.gen)
 		} else {
 			b.WriteString("0000000000 65535 f\r\n")
 		}
