@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tmc/langchaingo/llms"
@@ -266,11 +267,18 @@ type streamGuard struct {
 	emit    func(string)
 	pending string
 	stopped bool
+	rnd     string // the canary's random part, lowercased alphanumerics
 }
 
 func (g *streamGuard) write(s string) {
 	if g.stopped {
 		return
+	}
+	if g.rnd == "" {
+		g.rnd = alnumLower(g.canary)
+		if i := strings.LastIndexByte(g.canary, '-'); i >= 0 {
+			g.rnd = alnumLower(g.canary[i+1:])
+		}
 	}
 	g.pending += s
 	if canaryIn(g.pending, g.canary) {
@@ -279,21 +287,11 @@ func (g *streamGuard) write(s string) {
 		return
 	}
 	// Hold back from the first position where the canary, or its random part
-	// spaced out or re-cased, could begin.
-	lc := strings.ToLower(g.canary)
-	rnd := alnumLower(g.canary)
-	if i := strings.LastIndexByte(g.canary, '-'); i >= 0 {
-		rnd = alnumLower(g.canary[i+1:])
-	}
+	// spaced out or re-cased, could begin. Only a bounded tail can still
+	// become the canary in this form; verification catches longer disguises.
 	hold := len(g.pending)
-	// Only a bounded tail can still become the canary (exactly, or spaced
-	// out within this window); verification catches any longer disguise.
 	for i := max(0, len(g.pending)-streamWindow); i < len(g.pending); i++ {
-		if !utf8.RuneStart(g.pending[i]) {
-			continue
-		}
-		tail := g.pending[i:]
-		if strings.HasPrefix(lc, strings.ToLower(tail)) || strings.HasPrefix(rnd, alnumLower(tail)) {
+		if utf8.RuneStart(g.pending[i]) && g.couldStart(g.pending[i:]) {
 			hold = i
 			break
 		}
@@ -302,6 +300,25 @@ func (g *streamGuard) write(s string) {
 		g.emit(g.pending[:hold])
 		g.pending = g.pending[hold:]
 	}
+}
+
+// couldStart reports whether tail is a prefix of the canary (any case) or
+// its alphanumerics a prefix of the canary's random part.
+func (g *streamGuard) couldStart(tail string) bool {
+	if len(tail) <= len(g.canary) && strings.EqualFold(tail, g.canary[:len(tail)]) {
+		return true
+	}
+	j := 0
+	for _, r := range tail {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			continue
+		}
+		if j >= len(g.rnd) || unicode.ToLower(r) != rune(g.rnd[j]) {
+			return false
+		}
+		j++
+	}
+	return true
 }
 
 // streamWindow bounds the bytes the stream guard may hold back.
