@@ -12,6 +12,20 @@
 // Escalation is never decided here: a Generation reports what survived
 // verification and the answer engine decides in code.
 //
+// # Verification
+//
+// After generation every sentence (or list item) must cite, as [n], a
+// passage that was retrieved and shown in the prompt; other markers are
+// removed. A cited sentence is kept when its numbers and names (capitalized
+// words, codes mixing letters and digits) occur in the cited passages and,
+// when it is in the passages' language, at least MinSupport of its analyzed
+// terms do; a sentence in another script is checked on numbers and names
+// only and counts CrossLingualWeight in SupportRatio. Sentences that address
+// the assistant ("ignore previous instructions"), or whose only sources do,
+// are dropped. The abstain marker sets Abstained. An output that reveals the
+// canary is withheld whole. Active content is removed before all of this:
+// scripts, HTML, images, and links outside AllowedLinkDomains.
+//
 // # Streaming
 //
 // Generate passes text to onToken as the provider streams it. Streamed text
