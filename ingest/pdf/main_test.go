@@ -1,7 +1,9 @@
 package pdf
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +15,24 @@ import (
 const childEnv = "ANSWERDESK_PDF_TEST_CHILD"
 
 func TestMain(m *testing.M) {
+	switch os.Getenv(childEnv) {
+	case "hang": // a parser stuck in a loop
+		select {}
+	case "panic": // a panic outside any recovery
+		panic("parser bug")
+	case "oom": // a decompression bomb, under the limit ServeChild applies
+		var req childRequest
+		line, _ := bufio.NewReader(os.Stdin).ReadBytes('\n')
+		json.Unmarshal(line, &req)
+		limitMemory(req.MemoryLimit)
+		var keep [][]byte
+		for {
+			keep = append(keep, make([]byte, 64<<20))
+			for i := range keep[len(keep)-1] {
+				keep[len(keep)-1][i] = 1
+			}
+		}
+	}
 	if os.Getenv(childEnv) == "1" {
 		if err := ServeChild(context.Background(), os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -1,0 +1,53 @@
+package pdf
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/answerdesk/answerdesk/ingest"
+)
+
+// TestIsolationContainsFailures: a child that hangs, panics or exhausts its
+// memory ends as a clear error in the parent, within the time bound.
+func TestIsolationContainsFailures(t *testing.T) {
+	tests := []struct {
+		mode string
+		want error
+	}{
+		{"hang", ErrTimeout},
+		{"panic", ErrCrashed},
+		{"oom", ErrCrashed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.mode, func(t *testing.T) {
+			l := &Loader{
+				Command: func(ctx context.Context) *exec.Cmd {
+					cmd := exec.CommandContext(ctx, os.Args[0])
+					cmd.Env = append(os.Environ(), childEnv+"="+tc.mode, "GORACE=atexit_sleep_ms=0")
+					return cmd
+				},
+				Timeout:     2 * time.Second,
+				MemoryLimit: 256 << 20,
+			}
+			start := time.Now()
+			_, err := l.extract(context.Background(), buildPDF("Identity-H", line(72, 700, "F1", "x")))
+			if !errors.Is(err, tc.want) || !errors.Is(err, ingest.ErrMalformed) {
+				t.Errorf("err = %v, want %v wrapping ErrMalformed", err, tc.want)
+			}
+			t.Logf("%s: %v after %s", tc.mode, err, time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
+
+func TestIsolationCancel(t *testing.T) {
+	l := testLoader()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := l.extract(ctx, buildPDF("Identity-H", line(72, 700, "F1", "x"))); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
