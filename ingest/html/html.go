@@ -216,10 +216,36 @@ func (w *walker) walk(n *xhtml.Node, depth int) {
 			w.flush()
 			defer w.flush()
 		}
+		if n.DataAtom == atom.Li {
+			w.para.WriteString(listMarker(n))
+			defer func() { // an empty item leaves no marker behind
+				if reMarker.MatchString(strings.TrimSpace(w.para.String())) {
+					w.para.Reset()
+				}
+			}()
+		}
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c, depth+1)
 	}
+}
+
+// listMarker is "- " for an unordered item and "N. " for the Nth item of
+// an ordered list.
+func listMarker(li *xhtml.Node) string {
+	if li.Parent == nil || li.Parent.DataAtom != atom.Ol {
+		return "- "
+	}
+	n := 1
+	if s, err := strconv.Atoi(attr(li.Parent, "start")); err == nil && s > 0 && s < 1e6 {
+		n = s
+	}
+	for c := li.Parent.FirstChild; c != nil && c != li; c = c.NextSibling {
+		if c.DataAtom == atom.Li {
+			n++
+		}
+	}
+	return strconv.Itoa(n) + ". "
 }
 
 // hidden returns why an element is invisible, or "".
@@ -252,6 +278,7 @@ func (w *walker) hidden(n *xhtml.Node) string {
 var (
 	reDecl     = regexp.MustCompile(`(?i)([a-z-]+)\s*:\s*([^;]+)`)
 	reCSSRule  = regexp.MustCompile(`([^{}]+)\{([^{}]*)\}`)
+	reMarker   = regexp.MustCompile(`^(?:-|\d+\.)$`)
 	reZeroSize = regexp.MustCompile(`^0*(\.0+)?(px|pt|em|rem|%)?$`)
 )
 
@@ -382,6 +409,11 @@ func (w *walker) flush() {
 		t = collapse(w.para.String())
 	}
 	w.para.Reset()
+	if reMarker.MatchString(t) {
+		// A list item whose text sits in a nested block: the marker waits.
+		w.para.WriteString(t + " ")
+		return
+	}
 	if strings.TrimSpace(t) != "" {
 		w.cur.Blocks = append(w.cur.Blocks, ingest.Block{Kind: ingest.Paragraph, Text: t})
 	}

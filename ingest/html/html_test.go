@@ -43,6 +43,7 @@ func TestLoadStructure(t *testing.T) {
 <table><thead><tr><th>Colour</th><th>Meaning</th></tr></thead>
 <tbody><tr><td>Blue</td><td>Connected</td></tr><tr><td>Amber</td><td>No internet</td></tr></tbody></table>
 <h3>Blinking</h3><ul><li>Fast blink: pairing</li><li>Slow blink: updating</li></ul>
+<ol><li><p>Unplug the hub.</p></li><li>Wait</li><li></li></ol>
 <h2>Reset</h2><pre>hold  button
   10 s</pre>
 </main>
@@ -54,7 +55,7 @@ func TestLoadStructure(t *testing.T) {
 	want := []ingest.Section{
 		{Heading: []string{"Connecting to Wi-Fi"}, Blocks: []ingest.Block{{Kind: ingest.Paragraph, Text: "The hub uses 2.4 GHz networks only."}}},
 		{Heading: []string{"Connecting to Wi-Fi", "Status light"}, Blocks: []ingest.Block{{Kind: ingest.Table, Header: "Colour | Meaning", Rows: []string{"Colour: Blue; Meaning: Connected", "Colour: Amber; Meaning: No internet"}}}},
-		{Heading: []string{"Connecting to Wi-Fi", "Status light", "Blinking"}, Blocks: []ingest.Block{{Kind: ingest.Paragraph, Text: "Fast blink: pairing"}, {Kind: ingest.Paragraph, Text: "Slow blink: updating"}}},
+		{Heading: []string{"Connecting to Wi-Fi", "Status light", "Blinking"}, Blocks: []ingest.Block{{Kind: ingest.Paragraph, Text: "- Fast blink: pairing"}, {Kind: ingest.Paragraph, Text: "- Slow blink: updating"}, {Kind: ingest.Paragraph, Text: "1. Unplug the hub."}, {Kind: ingest.Paragraph, Text: "2. Wait"}}},
 		{Heading: []string{"Connecting to Wi-Fi", "Reset"}, Blocks: []ingest.Block{{Kind: ingest.Paragraph, Text: "hold  button\n  10 s"}}},
 	}
 	if diff := cmp.Diff(want, doc.Sections); diff != "" {
