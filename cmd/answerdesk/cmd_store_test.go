@@ -21,14 +21,27 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
 )
 
+// storeCLI runs the binary's run with a fresh environment (this file's own
+// helper, so that it does not depend on other test files).
+func storeCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), exitCode(err, &errb)
+}
+
+func storeRepoPath(parts ...string) string {
+	return filepath.Join(append([]string{"..", ".."}, parts...)...)
+}
+
 func TestStoreMigrateToQdrant(t *testing.T) {
 	srv := qdranttest.Start(t, qdranttest.Options{})
 	env := map[string]string{"ANSWERDESK_DATA": t.TempDir()}
-	if out, errs, code := runCLI(t, env, "ingest", repoPath("testdata", "kb", "docs")); code != 0 {
+	if out, errs, code := storeCLI(t, env, "ingest", storeRepoPath("testdata", "kb", "docs")); code != 0 {
 		t.Fatalf("ingest exit %d\n%s%s", code, out, errs)
 	}
 	to := srv.URL + "?collection=kb"
-	out, errs, code := runCLI(t, env, "store", "migrate", "--to", to)
+	out, errs, code := storeCLI(t, env, "store", "migrate", "--to", to)
 	if code != 0 {
 		t.Fatalf("migrate exit %d\n%s%s", code, out, errs)
 	}
@@ -36,7 +49,7 @@ func TestStoreMigrateToQdrant(t *testing.T) {
 		t.Errorf("migrate output = %q / %q, want 22 documents with progress", out, errs)
 	}
 	// Idempotent: a second run copies nothing.
-	out, errs, code = runCLI(t, env, "store", "migrate", "--to", to)
+	out, errs, code = storeCLI(t, env, "store", "migrate", "--to", to)
 	if code != 0 || !strings.Contains(out, "migrated: 0 documents (0 chunks)  unchanged: 22") {
 		t.Errorf("second migrate exit %d: %q %q, want everything unchanged", code, out, errs)
 	}
@@ -44,7 +57,7 @@ func TestStoreMigrateToQdrant(t *testing.T) {
 	// Both stores describe the same content.
 	stats := func(extra ...string) storeStatsJSON {
 		t.Helper()
-		out, errs, code := runCLI(t, env, append(extra, "store", "stats", "--json")...)
+		out, errs, code := storeCLI(t, env, append(extra, "store", "stats", "--json")...)
 		if code != 0 {
 			t.Fatalf("store stats %v exit %d: %s", extra, code, errs)
 		}
@@ -65,7 +78,7 @@ func TestStoreMigrateToQdrant(t *testing.T) {
 	// Search ranks alike on both.
 	top := func(extra ...string) string {
 		t.Helper()
-		out, errs, code := runCLI(t, env, append(extra, "search", "--json", "-k", "3", "как сбросить хаб к заводским настройкам")...)
+		out, errs, code := storeCLI(t, env, append(extra, "search", "--json", "-k", "3", "как сбросить хаб к заводским настройкам")...)
 		if code != 0 {
 			t.Fatalf("search %v exit %d: %s", extra, code, errs)
 		}
@@ -83,7 +96,7 @@ func TestStoreMigrateToQdrant(t *testing.T) {
 		t.Errorf("top hit embedded %s, qdrant %s", e, q)
 	}
 
-	out, errs, code = runCLI(t, env, "--store", to, "store", "reweight")
+	out, errs, code = storeCLI(t, env, "--store", to, "store", "reweight")
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("reweighted: %d chunks", qd.Chunks)) {
 		t.Errorf("store reweight exit %d: %q %q, want %d chunks", code, out, errs, qd.Chunks)
 	}
@@ -100,7 +113,7 @@ func TestStoreQdrantUnreachable(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	env := map[string]string{"ANSWERDESK_DATA": t.TempDir(), "ANSWERDESK_STORE": "qdrant://" + addr + "?timeout=300ms"}
-	_, errs, code := runCLI(t, env, "search", "anything")
+	_, errs, code := storeCLI(t, env, "search", "anything")
 	if code != 1 || !strings.Contains(errs, "not reachable") || !strings.Contains(errs, addr) {
 		t.Errorf("search on an unreachable Qdrant: exit %d, stderr %q; want exit 1 and a clear message", code, errs)
 	}
@@ -116,11 +129,11 @@ func TestStoreUsage(t *testing.T) {
 		{"store", "reweight"},
 		{"--store", "qdrant://db?colection=x", "store", "stats"},
 	} {
-		if _, errs, code := runCLI(t, env, args...); code != 2 {
+		if _, errs, code := storeCLI(t, env, args...); code != 2 {
 			t.Errorf("%v: exit %d (%s), want 2", args, code, errs)
 		}
 	}
-	if _, errs, code := runCLI(t, env, "store", "migrate", "--to", "qdrant://127.0.0.1:1"); code != 1 || !strings.Contains(errs, "no embedded store") {
+	if _, errs, code := storeCLI(t, env, "store", "migrate", "--to", "qdrant://127.0.0.1:1"); code != 1 || !strings.Contains(errs, "no embedded store") {
 		t.Errorf("migrate without a data dir: exit %d, %q", code, errs)
 	}
 }
@@ -144,7 +157,7 @@ func TestQdrantGoesAwayMidRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum, err := p.IngestPaths(ctx, []string{repoPath("testdata", "kb", "docs")}, ingest.Options{}); err != nil || len(sum.Failed) > 0 {
+	if sum, err := p.IngestPaths(ctx, []string{storeRepoPath("testdata", "kb", "docs")}, ingest.Options{}); err != nil || len(sum.Failed) > 0 {
 		t.Fatalf("ingest: %v %v", err, sum.Failed)
 	}
 	db, err := state.Open(ctx, filepath.Join(dir, "state.db"), state.Options{})
