@@ -27,7 +27,8 @@ func storeCLI(t *testing.T, env map[string]string, args ...string) (stdout, stde
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
-	return out.String(), errb.String(), exitCode(err, &errb)
+	code = exitCode(err, &errb) // writes the error to errb
+	return out.String(), errb.String(), code
 }
 
 func storeRepoPath(parts ...string) string {
