@@ -66,9 +66,11 @@ var detectors = []detector{
 	{IBAN, reIBANCompact, validIBAN},
 	{IBAN, reIBANGrouped, validIBAN},
 	{CNID, reCNID, validCNID},
-	{Card, reCard, validCard},
+	// INN (two check digits for 12) is stricter than Luhn: a 12-digit
+	// number passing both is far likelier an INN than a card.
 	{SNILS, reSNILS, validSNILS},
 	{INN, reINN, validINN},
+	{Card, reCard, validCard},
 	{SSN, reSSN, validSSN},
 	{IP, reIPv4, validIPv4},
 	{IP, reIPv6, validIPv6},
