@@ -75,6 +75,7 @@ func TestExtractPages(t *testing.T) {
 		{"ligature NFKC", buildPDF("Identity-H", "BT /F3 12 Tf 72 700 Td (\\223rmware) Tj ET\n"), []string{"firmware"}, 0, nil, ""},
 		{"hyphenated line joined", buildPDF("Identity-H", line(72, 700, "F1", "config-")+line(72, 686, "F1", "uration")), []string{"configuration"}, 0, nil, ""},
 		{"utf16 cjk decoded", buildPDF("UniGB-UTF16-H", "BT /F2 12 Tf 72 700 Td <4F60597D> Tj ET\n"), []string{"你好"}, 0, nil, ""},
+		{"ucs2 japanese decoded", buildPDF("UniJIS-UCS2-H", "BT /F2 12 Tf 72 700 Td <30533093306B3061306F> Tj ET\n"), []string{"こんにちは"}, 0, nil, ""},
 		{"gbk cjk decoded", buildPDF("GBK-EUC-H", "BT /F2 12 Tf 72 700 Td <C4E3BAC3> Tj ET\n"), []string{"你好"}, 0, nil, ""},
 		{"undecodable rejected", buildPDF("Identity-H", visible, "BT /F2 12 Tf 72 700 Td <00410042004300440045> Tj ET\n"), []string{"Press the Lumen button for five seconds."}, 1, nil, ""},
 		{"only undecodable", buildPDF("Identity-H", "BT /F2 12 Tf 72 700 Td <00410042004300440045> Tj ET\n"), nil, 0, ingest.ErrEmpty, "undecodable"},
