@@ -73,6 +73,7 @@ func TestExtractPages(t *testing.T) {
 		{"cmyk white dropped", buildPDF("Identity-H", visible+"0 0 0 0 k "+line(72, 600, "F1", "secret order")), []string{"Press the Lumen button for five seconds."}, 1, nil, ""},
 		{"words from TJ gaps", buildPDF("Identity-H", "BT /F1 12 Tf 72 700 Td [(Reset)-400(the)-400(hub)] TJ ET\n"), []string{"Reset the hub"}, 0, nil, ""},
 		{"ligature NFKC", buildPDF("Identity-H", "BT /F3 12 Tf 72 700 Td (\\223rmware) Tj ET\n"), []string{"firmware"}, 0, nil, ""},
+		{"winansi base under differences", buildPDF("Identity-H", "BT /F3 12 Tf 72 700 Td (filter 2\\222s \\225 output) Tj ET\n"), []string{"filter 2’s • output"}, 0, nil, ""},
 		{"hyphenated line joined", buildPDF("Identity-H", line(72, 700, "F1", "config-")+line(72, 686, "F1", "uration")), []string{"configuration"}, 0, nil, ""},
 		{"utf16 cjk decoded", buildPDF("UniGB-UTF16-H", "BT /F2 12 Tf 72 700 Td <4F60597D> Tj ET\n"), []string{"你好"}, 0, nil, ""},
 		{"ucs2 japanese decoded", buildPDF("UniJIS-UCS2-H", "BT /F2 12 Tf 72 700 Td <30533093306B3061306F> Tj ET\n"), []string{"こんにちは"}, 0, nil, ""},

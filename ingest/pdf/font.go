@@ -7,6 +7,7 @@ import (
 
 	lpdf "github.com/ledongthuc/pdf"
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -68,6 +69,33 @@ func loadFont(v lpdf.Value) *font {
 	var done [256]bool
 	lf := &lpdf.Font{V: v}
 	enc := lf.Encoder()
+	// The library maps an encoding dictionary's Differences but ignores its
+	// BaseEncoding (codes outside Differences come out as Latin-1, so
+	// WinAnsi's ’ and • become C1 controls): apply the base ourselves.
+	var base *charmap.Charmap
+	differ := map[byte]bool{}
+	if ev := v.Key("Encoding"); ev.Kind() == lpdf.Dict {
+		switch ev.Key("BaseEncoding").Name() {
+		case "MacRomanEncoding":
+			base = charmap.Macintosh
+		default: // WinAnsiEncoding, StandardEncoding or none
+			base = charmap.Windows1252
+		}
+		d := ev.Key("Differences")
+		code := -1
+		for i := 0; i < d.Len() && i < 4096; i++ {
+			x := d.Index(i)
+			switch x.Kind() {
+			case lpdf.Integer:
+				code = int(x.Int64())
+			case lpdf.Name:
+				if code >= 0 && code < 256 {
+					differ[byte(code)] = true
+				}
+				code++
+			}
+		}
+	}
 	f.decode = func(code string) string {
 		b := code[0]
 		if !done[b] {
@@ -76,7 +104,11 @@ func loadFont(v lpdf.Value) *font {
 				s = cm.lookup(code)
 			}
 			if s == "" || s == "\uFFFD" {
-				s = enc.Decode(code)
+				if base != nil && !differ[b] {
+					s = string(base.DecodeByte(b))
+				} else {
+					s = enc.Decode(code)
+				}
 			}
 			table[b], done[b] = s, true
 		}

@@ -129,3 +129,45 @@ func TestNoTextLayer(t *testing.T) {
 		t.Logf("%s: %v", filepath.Base(f), err)
 	}
 }
+
+// TestGhostscriptRedistilled re-writes five manuals with Ghostscript's
+// pdfwrite (a producer that re-encodes fonts with Differences over
+// WinAnsi) and measures them against pdftotext the same way. It needs gs
+// and pdftotext and is skipped in -short mode.
+func TestGhostscriptRedistilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	dir := filepath.Join(sharedDir(t), "datasets", "manuals", "pdf")
+	pdftotext := requireTool(t, "pdftotext")
+	gs, err := exec.LookPath("gs")
+	if err != nil {
+		t.Skip("gs not installed (apt-get install ghostscript)")
+	}
+	out := t.TempDir()
+	l := testLoader()
+	var recalls, precisions []float64
+	for _, name := range []string{"beads", "blades", "peaks", "plaits", "tides_2018"} {
+		dst := filepath.Join(out, name+".pdf")
+		if err := exec.Command(gs, "-q", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-sOutputFile="+dst, filepath.Join(dir, name+".pdf")).Run(); err != nil {
+			t.Fatalf("gs %s: %v", name, err)
+		}
+		ref, err := exec.Command(pdftotext, "-enc", "UTF-8", dst, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := l.extractFile(context.Background(), dst)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		r, p := wordScores(words(pagesText(res)), words(string(ref)))
+		recalls, precisions = append(recalls, r), append(precisions, p)
+		t.Logf("%-12s recall %.3f precision %.3f losses %v", name, r, p, res.Losses)
+	}
+	sort.Float64s(recalls)
+	sort.Float64s(precisions)
+	t.Logf("ghostscript: recall min %.3f median %.3f; precision min %.3f median %.3f", recalls[0], median(recalls), precisions[0], median(precisions))
+	if recalls[0] < 0.9 || precisions[0] < 0.9 {
+		t.Errorf("below 0.9")
+	}
+}
