@@ -358,7 +358,7 @@ func extractPage(ctx context.Context, p pageNode) (pt pageText, losses []ingest.
 		}
 	}
 	text = normalize(text)
-	if bad, total := unreadable(text, visible); total > 0 && float64(bad) > 0.2*float64(total) {
+	if bad, total := unreadable(text); total > 0 && float64(bad) > 0.2*float64(total) {
 		pt.garbage = true
 		losses = append(losses, ingest.Loss{Reason: fmt.Sprintf("page rejected: undecodable text (%d of %d characters unreadable; font encoding not supported?)", bad, total)})
 		return pt, losses, nil
@@ -496,9 +496,9 @@ func normalize(s string) string {
 }
 
 // unreadable counts characters that cannot be real text: replacement
-// characters, controls, private-use and unassigned code points, and text
-// from fonts with no mapping.
-func unreadable(s string, gs []glyph) (bad, total int) {
+// characters (which fonts without a text mapping yield), controls,
+// private-use and unprintable code points.
+func unreadable(s string) (bad, total int) {
 	for _, r := range s {
 		if unicode.IsSpace(r) {
 			continue

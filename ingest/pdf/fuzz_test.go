@@ -73,7 +73,7 @@ func FuzzTextAssembly(f *testing.F) {
 		for _, txt := range []string{plainText(gs), positionalText(gs)} {
 			n := normalize(txt)
 			glued(n)
-			unreadable(n, gs)
+			unreadable(n)
 			stripUnreadable(n)
 		}
 	})

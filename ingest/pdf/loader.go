@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -100,9 +99,6 @@ func (l *Loader) extract(ctx context.Context, data []byte) (*Result, error) {
 func (l *Loader) Load(ctx context.Context, src ingest.Source) ([]ingest.Document, error) {
 	res, err := l.Extract(ctx, src)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return nil, err
-		}
 		return nil, err
 	}
 	doc := ingest.Document{
