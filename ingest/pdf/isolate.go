@@ -175,4 +175,3 @@ func (l *limitedWriter) Write(p []byte) (int, error) {
 	l.n -= int64(len(p))
 	return l.w.Write(p)
 }
-
