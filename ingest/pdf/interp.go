@@ -38,7 +38,6 @@ type glyph struct {
 	text   string
 	hidden string // reason, "" when visible
 	brk    bool   // a text positioning operator precedes it
-	bad    bool   // the font has no text mapping
 }
 
 type mat [6]float64 // a b c d e f
@@ -375,7 +374,7 @@ func (in *interp) show(s string) {
 			tx += g.tw
 		}
 		tx *= g.th
-		gl := glyph{x: x, y: y, w: tx * xscale, size: size, text: text, brk: in.brk, bad: f.undecodable}
+		gl := glyph{x: x, y: y, w: tx * xscale, size: size, text: text, brk: in.brk}
 		in.brk = false
 		gl.hidden = in.hiddenReason(x, y, size)
 		in.glyphs = append(in.glyphs, gl)
