@@ -192,7 +192,7 @@ func (w *walker) walk(n *xhtml.Node, depth int) {
 	case xhtml.CommentNode, xhtml.DoctypeNode:
 		return
 	case xhtml.ElementNode:
-		if dropped[n.DataAtom] {
+		if dropped[n.DataAtom] || chrome(n) {
 			return
 		}
 		if reason := w.hidden(n); reason != "" {
@@ -228,6 +228,26 @@ func (w *walker) walk(n *xhtml.Node, depth int) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.walk(c, depth+1)
 	}
+}
+
+// chromeRoles are ARIA landmarks that are page furniture, not content.
+var chromeRoles = map[string]bool{"navigation": true, "banner": true, "contentinfo": true, "complementary": true, "search": true, "menu": true, "menubar": true, "dialog": true, "alertdialog": true}
+
+// chromeNames are class or id words that mark navigation furniture in
+// layouts without landmarks.
+var chromeNames = map[string]bool{"breadcrumb": true, "breadcrumbs": true, "sidebar": true, "skip-link": true, "skip-to-content": true, "cookie-banner": true, "cookie-consent": true}
+
+// chrome reports whether an element is navigation or page furniture.
+func chrome(n *xhtml.Node) bool {
+	if chromeRoles[strings.ToLower(attr(n, "role"))] {
+		return true
+	}
+	for _, c := range strings.Fields(strings.ToLower(attr(n, "class") + " " + attr(n, "id"))) {
+		if chromeNames[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // listMarker is "- " for an unordered item and "N. " for the Nth item of

@@ -34,7 +34,7 @@ func TestLoadStructure(t *testing.T) {
 	page := `<!doctype html><html lang="en-GB"><head><title>Lumen help: Wi-Fi</title>
 <link rel="canonical" href="https://help.example/wifi"><style>.promo{display:none} #ad, .x {visibility:hidden}</style></head>
 <body><header><a href="/">Home</a> | <a href="/help">Help</a></header>
-<nav><ul><li>Getting started</li><li>Billing</li></ul></nav>
+<nav><ul><li>Getting started</li><li>Billing</li></ul></nav><div role="navigation">Menu</div><ol class="breadcrumb"><li>Home</li></ol>
 <main>
 <h1>Connecting to Wi-Fi</h1>
 <p>The hub uses <b>2.4 GHz</b> networks only.</p>
@@ -208,4 +208,22 @@ func sharedDir(tb testing.TB) string {
 		tb.Skip("shared data: ../shared not found")
 	}
 	return shared
+}
+
+func TestBodyFallbackDropsChrome(t *testing.T) {
+	doc, err := load(t, `<html><body><div role="banner">Lumen</div><div class="breadcrumb">Home › Help</div>
+<div id="sidebar">Popular articles</div><div class="content"><h1>Pairing</h1><p>Reset the sensor first.</p></div>
+<div role="contentinfo">© Lumen</div></body></html>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := allText(doc)
+	for _, s := range []string{"Home › Help", "Popular articles", "© Lumen"} {
+		if strings.Contains(text, s) {
+			t.Errorf("chrome %q kept: %q", s, text)
+		}
+	}
+	if !strings.Contains(text, "Reset the sensor first.") {
+		t.Errorf("content lost: %q", text)
+	}
 }
