@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,15 +86,9 @@ func (b byContent) Load(ctx context.Context, src ingest.Source) ([]ingest.Docume
 func isTicketExport(head []byte, jsonFile bool) bool {
 	if !jsonFile {
 		// JSONL: decide on the first line.
-		if i := strings.IndexByte(string(head), '\n'); i > 0 {
+		if i := bytes.IndexByte(head, '\n'); i > 0 {
 			head = head[:i]
 		}
-		return ticket.Sniff(head)
-	}
-	s := strings.TrimLeft(string(head), "\ufeff \t\r\n")
-	if strings.HasPrefix(s, "{") {
-		// An FAQ object never has "tickets" at the top level.
-		return strings.Contains(s[:min(len(s), 4096)], `"tickets"`) && ticket.Sniff(head)
 	}
 	return ticket.Sniff(head)
 }

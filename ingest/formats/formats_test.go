@@ -61,6 +61,7 @@ func TestSharedExtensions(t *testing.T) {
 	tickets := []byte(`{"id":"T-1","subject":"Offline","status":"solved","messages":[{"role":"customer","body":"offline, call +1 415 555 0134"},{"role":"agent","body":"Use Ethernet."}]}` + "\n")
 	faq := []byte(`[{"question":"How do I reset?","answer":"Hold the button 15 s."}]`)
 	zendesk := []byte(`{"tickets":[{"id":7,"subject":"Pairing","status":"solved","requester_id":1,"comments":[{"author_id":1,"body":"no pair"},{"author_id":2,"body":"Reset the sensor."}]}]}`)
+	bigZendesk := []byte(`[{"id":8,"subject":"Long","status":"solved","requester_id":1,"description":"` + strings.Repeat("very long text ", 10000) + `","comments":[{"author_id":1,"body":"help"},{"author_id":2,"body":"Fixed."}]}]`)
 	tests := []struct {
 		name, file, kind string
 		data             []byte
@@ -71,6 +72,7 @@ func TestSharedExtensions(t *testing.T) {
 		{"jsonl tickets by kind", "t.jsonl", "ticket", tickets, "ticket"},
 		{"json faq by content", "f.json", "", faq, "faq"},
 		{"json zendesk by content", "z.json", "", zendesk, "ticket"},
+		{"json zendesk array longer than the sniffed head", "za.json", "", bigZendesk, "ticket"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

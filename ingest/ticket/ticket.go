@@ -93,42 +93,65 @@ func (l *Loader) Load(ctx context.Context, src ingest.Source) ([]ingest.Document
 }
 
 // Sniff reports whether data looks like a ticket export in either format:
-// a JSON object with "tickets", an array of objects or JSONL lines with
-// "messages" or "comments"/"requester_id".
+// a JSON object with "tickets", or a first ticket object (alone, first in
+// an array, or on the first JSONL line) with "messages", "comments" or
+// "requester_id". data may be only the head of a file: the keys are read
+// as a token stream and the first object's top-level keys decide.
 func Sniff(data []byte) bool {
 	data = bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
-	if len(data) == 0 {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
 		return false
 	}
-	first := data
-	if i := bytes.IndexByte(data, '\n'); i > 0 {
-		first = data[:i]
-	}
-	var probe map[string]json.RawMessage
-	switch data[0] {
-	case '[':
-		var arr []map[string]json.RawMessage
-		dec := json.NewDecoder(bytes.NewReader(data))
-		if dec.Decode(&arr) != nil || len(arr) == 0 {
+	switch tok {
+	case json.Delim('['):
+		if tok, err = dec.Token(); err != nil || tok != json.Delim('{') {
 			return false
 		}
-		probe = arr[0]
-	case '{':
-		if json.Unmarshal(first, &probe) != nil {
-			if json.Unmarshal(data, &probe) != nil {
-				return false
-			}
-		}
+	case json.Delim('{'):
 	default:
 		return false
 	}
-	if _, ok := probe["tickets"]; ok {
-		return true
+	// Walk the object's top-level keys, skipping nested values.
+	depth, expectKey := 1, true
+	for n := 0; n < 100_000; n++ {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			if t == '{' || t == '[' {
+				depth++
+				continue
+			}
+			depth--
+			if depth == 0 {
+				return false // the first object ended without a ticket key
+			}
+			if depth == 1 {
+				expectKey = true
+			}
+		case string:
+			if depth == 1 && expectKey {
+				switch t {
+				case "tickets", "messages", "comments", "requester_id":
+					return true
+				}
+				expectKey = false
+				continue
+			}
+			if depth == 1 {
+				expectKey = true
+			}
+		default:
+			if depth == 1 {
+				expectKey = true
+			}
+		}
 	}
-	_, msgs := probe["messages"]
-	_, comments := probe["comments"]
-	_, req := probe["requester_id"]
-	return msgs || comments || req
+	return false
 }
 
 // Parse reads an export held in memory into one document per solved ticket.

@@ -121,6 +121,9 @@ func TestSniff(t *testing.T) {
 		`[{"question":"q","answer":"a"}]`:        false,
 		"\xef\xbb\xbf{\"id\":1,\"comments\":[]}": true,
 		"":                                       false,
+		`[{"id":1,"subject":"x","via":{"channel":"web"},"requester_id":2,"description":"` + strings.Repeat("long ", 1000): true,
+		`{"count":2,"next_page":null,"tickets":[{"id":1,"subject":"trunc`:                                                 true,
+		`{"id":"a","meta":{"messages":1},"text":"x"}`:                                                                     false,
 	} {
 		if got := Sniff([]byte(body)); got != want {
 			t.Errorf("Sniff(%q) = %v, want %v", body, got, want)
