@@ -752,7 +752,7 @@ func TestFeedbackAndTickets(t *testing.T) {
 	r = h.do(t, http.MethodGet, "/v1/tickets/"+a.TicketID, h.keys["admin"], nil)
 	var tk Ticket
 	json.Unmarshal(r.body, &tk)
-	if tk.Status != "open" || len(tk.Deliveries) != 1 || tk.Deliveries[0].State != "pending" || strings.Contains(string(r.body), "jane@example.com") {
+	if tk.Status != "open" || len(tk.Deliveries) != 1 || tk.Deliveries[0].State != "delivered" || strings.Contains(string(r.body), "jane@example.com") {
 		t.Errorf("ticket = %s", r.body)
 	}
 	if r := h.do(t, http.MethodGet, "/v1/tickets/"+a.TicketID, h.keys["other"], nil); r.status != 404 {

@@ -288,17 +288,32 @@ func (s *DB) CreateTicket(ctx context.Context, t answer.Ticket) (answer.Ticket, 
 		t.ID, t.Tenant, t.Status, ts(t.Created), ts(t.Updated), string(body)); err != nil {
 		return answer.Ticket{}, fmt.Errorf("create ticket %s: %w", t.ID, err)
 	}
+	pending := false
 	for _, sink := range s.sinks {
+		if sink == SinkQueue {
+			// The local queue lives in this database: the transaction that
+			// stores the ticket delivers it there.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO queue(ticket_id, tenant, enqueued) VALUES (?,?,?)`, t.ID, t.Tenant, ts(now)); err != nil {
+				return answer.Ticket{}, fmt.Errorf("create ticket %s: queue: %w", t.ID, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox(ticket_id, sink, state, attempts, next_at, delivered) VALUES (?,?,?,1,?,?)`,
+				t.ID, sink, DeliveryDelivered, ts(now), ts(now)); err != nil {
+				return answer.Ticket{}, fmt.Errorf("create ticket %s: outbox %s: %w", t.ID, sink, err)
+			}
+			t.Deliveries = append(t.Deliveries, answer.Delivery{Sink: sink, State: DeliveryDelivered, Attempts: 1, Delivered: now})
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox(ticket_id, sink, state, next_at) VALUES (?,?,?,?)`,
 			t.ID, sink, DeliveryPending, ts(now)); err != nil {
 			return answer.Ticket{}, fmt.Errorf("create ticket %s: outbox %s: %w", t.ID, sink, err)
 		}
 		t.Deliveries = append(t.Deliveries, answer.Delivery{Sink: sink, State: DeliveryPending, NextAt: now})
+		pending = true
 	}
 	if err := tx.Commit(); err != nil {
 		return answer.Ticket{}, fmt.Errorf("create ticket %s: commit: %w", t.ID, err)
 	}
-	if s.onT != nil {
+	if s.onT != nil && pending {
 		s.onT()
 	}
 	return t, nil

@@ -16,8 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/delivery"
+	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/embedded"
 )
 
 // End-to-end tests: the real run() with `serve --addr 127.0.0.1:0`, real
@@ -762,4 +766,82 @@ func TestE2EGracefulShutdownUnderLoad(t *testing.T) {
 	s = startServe(t, env)
 	waitDelivered(t, s, key, tickets, "queue")
 	t.Logf("shutdown under load: %d answers (%d tickets) complete, %d requests refused after the listener closed", answered, len(tickets), refused)
+}
+
+// benchData opens the data dir named by ANSWERDESK_BENCH_DATA (built with
+// `answerdesk --data DIR bench manpages`), skipping when it is unset.
+func benchData(b *testing.B) (string, []string) {
+	b.Helper()
+	dir := os.Getenv("ANSWERDESK_BENCH_DATA")
+	if dir == "" {
+		b.Skip("set ANSWERDESK_BENCH_DATA to a data dir built by `answerdesk bench manpages`")
+	}
+	qb, err := os.ReadFile(filepath.Join(dir, "questions.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dir, strings.Split(strings.TrimSpace(string(qb)), "\n")
+}
+
+// BenchmarkServeAnswer is POST /v1/answer through the real handler, engine,
+// store and state over ANSWERDESK_BENCH_DATA, in process (no sockets):
+// with -cpu 1 its ns/op is the CPU cost of one answer.
+func BenchmarkServeAnswer(b *testing.B) {
+	dir, qs := benchData(b)
+	ctx := context.Background()
+	store, err := embedded.Open(ctx, dir, embedded.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	db, err := state.Open(ctx, filepath.Join(b.TempDir(), "state.db"), state.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	eng, err := answer.New(answer.DefaultConfig(), answer.Deps{Retriever: store, Tickets: db, Conversations: db})
+	if err != nil {
+		b.Fatal(err)
+	}
+	key, _, _ := db.CreateKey(ctx, retrieval.DefaultTenant, "bench", []string{state.ScopeAsk})
+	h := api.NewServer(api.Deps{Engine: eng, State: db, Docs: store, Limits: api.Limits{RatePerSecond: -1}}).Handler()
+	bodies := make([][]byte, len(qs))
+	for i, q := range qs {
+		bodies[i], _ = json.Marshal(api.AnswerRequest{Question: q})
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, "/v1/answer", bytes.NewReader(bodies[i%len(bodies)]))
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+		i++
+	}
+}
+
+// BenchmarkServeRetrieve is the retrieval the answer path makes for the
+// same questions (k=8, as the engine asks): BenchmarkServeAnswer minus this
+// is the cost of everything but retrieval.
+func BenchmarkServeRetrieve(b *testing.B) {
+	dir, qs := benchData(b)
+	ctx := context.Background()
+	store, err := embedded.Open(ctx, dir, embedded.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	k := answer.DefaultConfig().K
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := store.Search(ctx, retrieval.Query{Text: qs[i%len(qs)], Tenant: retrieval.DefaultTenant, K: k}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }
