@@ -111,7 +111,7 @@ func Parse(data []byte, src ingest.Source) (ingest.Document, error) {
 		}
 	}
 	if d.Title == "" {
-		d.Title = strings.TrimSuffix(path.Base(strings.ReplaceAll(src.Path, "\\", "/")), path.Ext(src.Path))
+		d.Title = strings.NewReplacer("_", " ", "-", " ").Replace(strings.TrimSuffix(path.Base(strings.ReplaceAll(src.Path, "\\", "/")), path.Ext(src.Path)))
 	}
 	for _, r := range []string{"hidden text", "white text", "tiny font"} {
 		if n := p.hidden[r]; n > 0 {

@@ -95,7 +95,7 @@ func Parse(data []byte, src ingest.Source) (ingest.Document, error) {
 		}
 	}
 	if d.Title == "" {
-		d.Title = strings.TrimSuffix(path.Base(strings.ReplaceAll(src.Path, "\\", "/")), path.Ext(src.Path))
+		d.Title = strings.NewReplacer("_", " ", "-", " ").Replace(strings.TrimSuffix(path.Base(strings.ReplaceAll(src.Path, "\\", "/")), path.Ext(src.Path)))
 	}
 	reasons := make([]string, 0, len(w.hiddenBy))
 	for r := range w.hiddenBy {

@@ -520,9 +520,15 @@ func stripUnreadable(s string) string {
 	}, s)
 }
 
+// reFileTitle matches titles that are only the source file's name, as
+// layout programs write them ("191119 Blades.indd", "Microsoft Word - x.docx").
+var reFileTitle = regexp.MustCompile(`(?i)^(microsoft (word|powerpoint) - )?.*\.(indd|docx?|pptx?|xlsx?|pdf|qxp|qxd|pages|odt|rtf|tex|dvi|ps|txt|html?)$|^untitled`)
+
+// cleanTitle keeps a document-info title worth citing; "" lets the loader
+// fall back to the file name.
 func cleanTitle(s string) string {
 	s = strings.TrimSpace(normalize(s))
-	if !utf8.ValidString(s) || strings.ContainsRune(s, unicode.ReplacementChar) || len(s) > 300 {
+	if !utf8.ValidString(s) || strings.ContainsRune(s, unicode.ReplacementChar) || len(s) > 300 || reFileTitle.MatchString(s) {
 		return ""
 	}
 	return s

@@ -134,6 +134,21 @@ func TestRebuildDamagedTable(t *testing.T) {
 	}
 }
 
+func TestCleanTitle(t *testing.T) {
+	for in, want := range map[string]string{
+		"191119 Blades.indd":            "",
+		"Microsoft Word - refunds.docx": "",
+		"Untitled":                      "",
+		"Lumen Hub Quick Start":         "Lumen Hub Quick Start",
+		"  Руководство  пользователя  ": "Руководство пользователя",
+		"\ufffd\ufffd": "",
+	} {
+		if got := cleanTitle(in); got != want {
+			t.Errorf("cleanTitle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestPageNumbersSkipEmptyPages(t *testing.T) {
 	res, err := Extract(context.Background(), buildPDF("Identity-H", line(72, 700, "F1", "one"), "", line(72, 700, "F1", "three")))
 	if err != nil {

@@ -110,7 +110,7 @@ func (l *Loader) Load(ctx context.Context, src ingest.Source) ([]ingest.Document
 		Losses: res.Losses,
 	}
 	if doc.Title == "" {
-		doc.Title = strings.TrimSuffix(path.Base(strings.ReplaceAll(src.Path, "\\", "/")), path.Ext(src.Path))
+		doc.Title = strings.NewReplacer("_", " ", "-", " ").Replace(strings.TrimSuffix(path.Base(strings.ReplaceAll(src.Path, "\\", "/")), path.Ext(src.Path)))
 	}
 	for _, p := range res.Pages {
 		sec := ingest.Section{Page: p.Number}
