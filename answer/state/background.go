@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -91,6 +92,17 @@ func (s *DB) writeAnswers(batch []logItem) error {
 		return fmt.Errorf("answer log: %w", err)
 	}
 	defer turnStmt.Close()
+	// The question is both the customer's turn and the answer log's
+	// question: redact each distinct text once per batch.
+	red := map[string]string{}
+	redactOnce := func(s string) string {
+		if r, ok := red[s]; ok {
+			return r
+		}
+		r := redact.Text(s)
+		red[s] = r
+		return r
+	}
 	n := 0
 	for _, it := range batch {
 		if it.flush != nil {
@@ -98,7 +110,11 @@ func (s *DB) writeAnswers(batch []logItem) error {
 		}
 		if it.conv != "" {
 			for _, m := range it.turns {
-				if _, err := turnStmt.ExecContext(ctx, it.tenant, it.conv, m.Role, redact.Text(m.Text), ts(m.At), it.tenant, it.conv); err != nil {
+				text := m.Text
+				if m.Role != "assistant" { // the assistant quotes the knowledge base, as tickets' citations do
+					text = redactOnce(text)
+				}
+				if _, err := turnStmt.ExecContext(ctx, it.tenant, it.conv, m.Role, text, ts(m.At), it.tenant, it.conv); err != nil {
 					return fmt.Errorf("append turns %s: %w", it.conv, err)
 				}
 			}
@@ -106,7 +122,7 @@ func (s *DB) writeAnswers(batch []logItem) error {
 			continue
 		}
 		a := it.a
-		if _, err := stmt.ExecContext(ctx, a.ID, it.tenant, a.ConversationID, redact.Text(a.Question), a.Decision, a.Reason,
+		if _, err := stmt.ExecContext(ctx, a.ID, it.tenant, a.ConversationID, redactOnce(a.Question), a.Decision, a.Reason,
 			a.Confidence, a.TicketID, ts(a.Created)); err != nil {
 			return fmt.Errorf("answer log %s: %w", a.ID, err)
 		}
@@ -220,6 +236,7 @@ func (s *DB) Close() error {
 		close(s.logCh)
 		s.logMu.Unlock()
 		<-s.bgDone
+		s.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
 		s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 		s.closeErr = s.db.Close()
 	})

@@ -55,6 +55,7 @@ type DB struct {
 	bgDone    chan struct{}
 	stopCkpt  chan struct{}
 	logErr    func(error)
+	stmts     sync.Map // query → *sql.Stmt
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -177,9 +178,39 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 }
 
 func (s *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.db.ExecContext(ctx, q, args...)
+	return st.ExecContext(ctx, args...)
+}
+
+// stmt returns the prepared statement for q, preparing it once: the
+// driver otherwise parses every statement on every call.
+func (s *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(q); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := s.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// txExec runs q in tx with the statement prepared once.
+func (s *DB) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 }
 
 // SetOnTicket sets the hook called after a ticket is committed.
@@ -284,7 +315,7 @@ func (s *DB) CreateTicket(ctx context.Context, t answer.Ticket) (answer.Ticket, 
 		return answer.Ticket{}, fmt.Errorf("create ticket: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO tickets(id, tenant, status, created, updated, body) VALUES (?,?,?,?,?,?)`,
+	if _, err := s.txExec(ctx, tx, `INSERT INTO tickets(id, tenant, status, created, updated, body) VALUES (?,?,?,?,?,?)`,
 		t.ID, t.Tenant, t.Status, ts(t.Created), ts(t.Updated), string(body)); err != nil {
 		return answer.Ticket{}, fmt.Errorf("create ticket %s: %w", t.ID, err)
 	}
@@ -293,17 +324,17 @@ func (s *DB) CreateTicket(ctx context.Context, t answer.Ticket) (answer.Ticket, 
 		if sink == SinkQueue {
 			// The local queue lives in this database: the transaction that
 			// stores the ticket delivers it there.
-			if _, err := tx.ExecContext(ctx, `INSERT INTO queue(ticket_id, tenant, enqueued) VALUES (?,?,?)`, t.ID, t.Tenant, ts(now)); err != nil {
+			if _, err := s.txExec(ctx, tx, `INSERT INTO queue(ticket_id, tenant, enqueued) VALUES (?,?,?)`, t.ID, t.Tenant, ts(now)); err != nil {
 				return answer.Ticket{}, fmt.Errorf("create ticket %s: queue: %w", t.ID, err)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox(ticket_id, sink, state, attempts, next_at, delivered) VALUES (?,?,?,1,?,?)`,
+			if _, err := s.txExec(ctx, tx, `INSERT INTO outbox(ticket_id, sink, state, attempts, next_at, delivered) VALUES (?,?,?,1,?,?)`,
 				t.ID, sink, DeliveryDelivered, ts(now), ts(now)); err != nil {
 				return answer.Ticket{}, fmt.Errorf("create ticket %s: outbox %s: %w", t.ID, sink, err)
 			}
 			t.Deliveries = append(t.Deliveries, answer.Delivery{Sink: sink, State: DeliveryDelivered, Attempts: 1, Delivered: now})
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox(ticket_id, sink, state, next_at) VALUES (?,?,?,?)`,
+		if _, err := s.txExec(ctx, tx, `INSERT INTO outbox(ticket_id, sink, state, next_at) VALUES (?,?,?,?)`,
 			t.ID, sink, DeliveryPending, ts(now)); err != nil {
 			return answer.Ticket{}, fmt.Errorf("create ticket %s: outbox %s: %w", t.ID, sink, err)
 		}
@@ -490,7 +521,7 @@ func (s *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, limi
 	}
 	until := ts(now.Add(lease))
 	for _, it := range items {
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET claimed_until=? WHERE ticket_id=? AND sink=?`, until, it.TicketID, it.Sink); err != nil {
+		if _, err := s.txExec(ctx, tx, `UPDATE outbox SET claimed_until=? WHERE ticket_id=? AND sink=?`, until, it.TicketID, it.Sink); err != nil {
 			return nil, fmt.Errorf("claim %s: %w", it.TicketID, err)
 		}
 	}
