@@ -32,7 +32,7 @@ type logItem struct {
 	flush  chan struct{}    // a flush request when set
 }
 
-const logBatch = 256
+const logBatch = 512
 
 func (s *DB) startBackground() {
 	s.logCh = make(chan logItem, 4096)
@@ -42,20 +42,37 @@ func (s *DB) startBackground() {
 	go s.checkpointer()
 }
 
+// logLinger is how long the writer waits for more entries before it
+// commits a batch: each commit writes every page it touched to the log, so
+// a commit per answer would cost more than the answer. A flush (a read
+// that must see the writes) commits at once.
+const logLinger = 10 * time.Millisecond
+
 func (s *DB) logWriter() {
 	defer close(s.bgDone)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	for it := range s.logCh {
 		batch := []logItem{it}
+		flushed := it.flush != nil
+		timer.Reset(logLinger)
 	more:
-		for len(batch) < logBatch {
+		for len(batch) < logBatch && !flushed {
 			select {
 			case it, ok := <-s.logCh:
 				if !ok {
 					break more
 				}
 				batch = append(batch, it)
-			default:
+				flushed = it.flush != nil
+			case <-timer.C:
 				break more
+			}
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
 			}
 		}
 		if err := s.writeAnswers(batch); err != nil && s.logErr != nil {
@@ -78,20 +95,20 @@ func (s *DB) writeAnswers(batch []logItem) error {
 		return fmt.Errorf("answer log: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, created)
+	logStmt, err := s.stmt(ctx, `INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, created)
 		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`)
 	if err != nil {
 		return fmt.Errorf("answer log: %w", err)
 	}
-	defer stmt.Close()
+	stmt := tx.StmtContext(ctx, logStmt)
 	// The next seq of a turn is computed inside the insert; the queue keeps
 	// the order of Append calls.
-	turnStmt, err := tx.PrepareContext(ctx, `INSERT INTO turns(tenant, conversation_id, seq, role, text, at)
+	turnPrep, err := s.stmt(ctx, `INSERT INTO turns(tenant, conversation_id, seq, role, text, at)
 		SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM turns WHERE tenant=? AND conversation_id=?`)
 	if err != nil {
 		return fmt.Errorf("answer log: %w", err)
 	}
-	defer turnStmt.Close()
+	turnStmt := tx.StmtContext(ctx, turnPrep)
 	// The question is both the customer's turn and the answer log's
 	// question: redact each distinct text once per batch.
 	red := map[string]string{}
@@ -209,9 +226,9 @@ func (s *DB) flushLog(ctx context.Context) error {
 	}
 }
 
-// checkpointer copies the write-ahead log into the database every second
-// without blocking writers (PASSIVE), instead of SQLite's automatic
-// checkpoint inside a commit.
+// checkpointer copies the write-ahead log into the database every second,
+// instead of SQLite's automatic checkpoint inside whichever commit crosses
+// the threshold (a ticket's, on the answer path).
 func (s *DB) checkpointer() {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -220,10 +237,21 @@ func (s *DB) checkpointer() {
 		case <-s.stopCkpt:
 			return
 		case <-t.C:
-			if _, err := s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil && s.logErr != nil {
-				s.logErr(fmt.Errorf("checkpoint: %w", err))
-			}
+			s.checkpoint()
 		}
+	}
+}
+
+// checkpoint copies the log into the database and restarts it. It holds
+// the write lock, so that a steady stream of writes cannot starve it (a
+// passive checkpoint under constant writes lets the log grow without
+// bound); the pause for this process's writers is one second's worth of
+// pages.
+func (s *DB) checkpoint() {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if _, err := s.db.Exec(`PRAGMA wal_checkpoint(RESTART)`); err != nil && s.logErr != nil {
+		s.logErr(fmt.Errorf("checkpoint: %w", err))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -172,6 +173,18 @@ func (e *env) serve(ctx context.Context, addr string, onListen func(url string))
 	go func() { worker.Run(workerCtx); close(workerDone) }()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
+	if pa := e.getenv("ANSWERDESK_PPROF"); pa != "" {
+		// Profiling on its own listener (e.g. 127.0.0.1:6060), never on the API's.
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		ps := &http.Server{Addr: pa, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go ps.ListenAndServe()
+		defer ps.Close()
+		e.log.Info("pprof", "addr", pa)
+	}
 	e.log.Info("serving", "url", url, "data", e.data, "webhook", wh.URL != "")
 
 	select {
