@@ -468,6 +468,7 @@ func splitSentences(text string) []unit {
 var (
 	scriptRE  = regexp.MustCompile(`(?is)<\s*(script|style|iframe|object|embed|svg|math|template)\b.*?(<\s*/\s*(script|style|iframe|object|embed|svg|math|template)\s*>|$)`)
 	commentRE = regexp.MustCompile(`(?s)<!--.*?(-->|$)`)
+	specialRE = regexp.MustCompile(`<\|[^|<>\n]{1,40}\|>|\[/?INST\]|<</?SYS>>`)
 	tagRE     = regexp.MustCompile(`</?[a-zA-Z][^>]*>?`)
 	imageRE   = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)?`)
 	mdLinkRE  = regexp.MustCompile(`\[([^\]]+)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)`)
@@ -483,6 +484,7 @@ func sanitize(s string, allowed []string) string {
 	for i := 0; i < 3 && strings.Contains(s, "&"); i++ {
 		s = html.UnescapeString(s)
 	}
+	s = specialRE.ReplaceAllString(s, " ") // chat-template tokens a model may echo
 	s = commentRE.ReplaceAllString(s, " ")
 	s = scriptRE.ReplaceAllString(s, " ")
 	s = imageRE.ReplaceAllString(s, " ")
