@@ -32,6 +32,11 @@ func init() {
 }
 
 func runBench(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		c := commands["bench"]
+		fmt.Fprintf(e.stdout, "usage: answerdesk %s\n\n%s\n", c.usage, c.summary)
+		return errHelp
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return usagef("bench: give manpages or load")
 	}

@@ -347,7 +347,9 @@ func (x *index) sparse(terms []string, k int, accept func(int32) bool) []scored 
 	for _, slot := range touched {
 		s := acc[slot]
 		acc[slot] = 0
-		if s <= 0 || !accept(slot) {
+		// Cheap score test first: accept reads the slot, which is what
+		// dominates the loop when most touched chunks cannot enter the top k.
+		if s <= 0 || (len(h) == k && s < h[0].score) || !accept(slot) {
 			continue
 		}
 		e := scored{slot: slot, score: s, id: x.slots[slot].chunk.ID}
