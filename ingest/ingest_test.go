@@ -396,3 +396,29 @@ func TestChunkIDsAreDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketKindIsRedacted: a ticket ingested through any loader (here
+// Markdown with --kind ticket) has its personal data redacted before it is
+// indexed.
+func TestTicketKindIsRedacted(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "t.md"), "# Ticket from anna@example.com\n\nCustomer anna@example.com, phone +7 912 345-67-89, asks about pairing.\n")
+	s := newStore(t)
+	sum := ingestPaths(t, ingest.NewPipeline(s, ingest.CoreLoaders(), nil, nil), ingest.Options{Kind: retrieval.KindTicket}, dir)
+	if sum.Added != 1 {
+		t.Fatalf("summary %+v", sum)
+	}
+	res, err := s.Search(context.Background(), retrieval.Query{Text: "pairing", Tenant: retrieval.DefaultTenant})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search: %v %+v", err, res.Hits)
+	}
+	h := res.Hits[0]
+	for _, leak := range []string{"anna@example.com", "912 345"} {
+		if strings.Contains(h.Text, leak) || strings.Contains(h.Title, leak) {
+			t.Errorf("personal data %q indexed: title %q text %q", leak, h.Title, h.Text)
+		}
+	}
+	if !strings.Contains(h.Text, "[EMAIL]") || h.Kind != retrieval.KindTicket {
+		t.Errorf("hit = %+v, want a redacted ticket", h.Chunk)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/answerdesk/answerdesk/ingest/redact"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -305,6 +306,12 @@ func (p *Pipeline) load(ctx context.Context, f file, tenant string, o Options) (
 		if d.Lang == "" {
 			d.Lang = detectDocLang(d)
 		}
+		if d.Kind == retrieval.KindTicket {
+			// Whatever loader produced it, a ticket's personal data never
+			// reaches the index (the ticket loaders redact too; redacting
+			// twice changes nothing).
+			redactDocument(&d)
+		}
 		chunks := Chunk(d, tenant, o.Budget)
 		if len(chunks) == 0 {
 			l.loss = append(l.loss, Loss{Where: "document " + d.ID, Reason: "no text after parsing"})
@@ -494,4 +501,24 @@ func (p *Pipeline) prune(ctx context.Context, o Options, sum *Summary) error {
 		}
 		after = docs[len(docs)-1].ID
 	}
+}
+
+func redactDocument(d *Document) {
+	d.Title = redact.Text(d.Title)
+	sections := make([]Section, len(d.Sections))
+	for i, sec := range d.Sections {
+		sec.Blocks = append([]Block(nil), sec.Blocks...)
+		for j, b := range sec.Blocks {
+			b.Text = redact.Text(b.Text)
+			b.Header = redact.Text(b.Header)
+			rows := make([]string, len(b.Rows))
+			for k, r := range b.Rows {
+				rows[k] = redact.Text(r)
+			}
+			b.Rows = rows
+			sec.Blocks[j] = b
+		}
+		sections[i] = sec
+	}
+	d.Sections = sections
 }
