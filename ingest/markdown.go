@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -117,7 +118,7 @@ func (l *mdLoader) list(n *ast.List, depth int) string {
 	for item := n.FirstChild(); item != nil; item = item.NextSibling() {
 		prefix := "- "
 		if n.IsOrdered() {
-			prefix = itoa(i) + ". "
+			prefix = strconv.Itoa(i) + ". "
 			i++
 		}
 		var parts []string
@@ -140,17 +141,6 @@ func (l *mdLoader) list(n *ast.List, depth int) string {
 
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ")
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
 }
 
 func (l *mdLoader) lines(n ast.Node) string {

@@ -159,9 +159,6 @@ func (s *Store) DeleteDocument(ctx context.Context, tenant, id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if err := deleteDoc(ctx, s.db, tenant, id); err != nil {
-		if errors.Is(err, retrieval.ErrNotFound) {
-			return fmt.Errorf("delete document %q: %w", id, err)
-		}
 		return fmt.Errorf("delete document %q: %w", id, err)
 	}
 	s.mu.Lock()

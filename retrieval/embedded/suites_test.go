@@ -12,35 +12,8 @@ import (
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
+	"github.com/answerdesk/answerdesk/retrieval/storetest"
 )
-
-// sharedDir finds ../shared next to the module root, skipping the test when
-// it is absent unless ANSWERDESK_REQUIRE_SHARED is set (CI).
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "datasets")); err != nil {
-		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") != "" {
-			tb.Fatalf("../shared/datasets not found next to the repository (ANSWERDESK_REQUIRE_SHARED is set)")
-		}
-		tb.Skip("../shared/datasets not found next to the repository: skipping the shared-suite measurement")
-	}
-	return shared
-}
 
 type suiteQuery struct {
 	ID         string   `json:"id"`
@@ -183,7 +156,7 @@ var floor = map[string][4]float64{ // hit@1, recall@10, MRR@10, nDCG@10
 // TestSharedSuites measures sparse retrieval on every shared suite and holds
 // nDCG@10 and MRR@10 at or above the reference floor.
 func TestSharedSuites(t *testing.T) {
-	shared := sharedDir(t)
+	shared := storetest.SharedDir(t, "shared-suite measurement")
 	t.Logf("%-24s %6s %7s %7s %7s %7s  (floor nDCG / MRR)", "suite", "hit@1", "rec@10", "MRR@10", "nDCG10", "AUROC")
 	for _, name := range []string{"stackfaq-en", "xquad-en", "xquad-ru", "xquad-zh", "xquad-cross-ru-zh-to-en"} {
 		m := measureSuite(t, filepath.Join(shared, "datasets", name))

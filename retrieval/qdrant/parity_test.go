@@ -14,35 +14,8 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
+	"github.com/answerdesk/answerdesk/retrieval/storetest"
 )
-
-// sharedDir finds ../shared next to the module root; absent, the test is
-// skipped unless ANSWERDESK_REQUIRE_SHARED is set.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "datasets")); err != nil {
-		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") != "" {
-			tb.Fatal("../shared/datasets not found next to the repository (ANSWERDESK_REQUIRE_SHARED is set)")
-		}
-		tb.Skip("ranking parity: ../shared not found")
-	}
-	return shared
-}
 
 type suiteQuery struct {
 	Text       string   `json:"text"`
@@ -131,7 +104,7 @@ func TestRankingParity(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ranking parity ingests two shared suites: skipped with -short")
 	}
-	shared := sharedDir(t)
+	shared := storetest.SharedDir(t, "ranking parity")
 	ctx := context.Background()
 	srv := qdranttest.Start(t, qdranttest.Options{})
 	for _, name := range []string{"stackfaq-en", "xquad-ru"} {
