@@ -177,7 +177,12 @@ func (s *Server) runJob(job state.Job, files []upload, kind, lang string) {
 	if err := s.d.State.UpdateJob(bg, job); err != nil {
 		s.log.Error("ingest job", "job", job.ID, "err", err)
 	}
-	for _, f := range files {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.name
+	}
+	ids := ingest.DocIDs(names)
+	for i, f := range files {
 		if ctx.Err() != nil {
 			job.Result.Failed = append(job.Result.Failed, state.JobFailure{File: f.name, Reason: "server shutting down"})
 			continue
@@ -185,7 +190,7 @@ func (s *Server) runJob(job state.Job, files []upload, kind, lang string) {
 		data := f.data
 		src := ingest.Source{
 			Path: "upload/" + f.name,
-			ID:   strings.TrimSuffix(f.name, path.Ext(f.name)),
+			ID:   ids[i],
 			Kind: kind, Lang: lang, Size: int64(len(data)),
 			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil },
 		}
@@ -226,7 +231,7 @@ func (s *Server) safeIngest(ctx context.Context, src ingest.Source, o ingest.Opt
 
 // publicReason says why a file failed without internals.
 func publicReason(err error) string {
-	for _, e := range []error{ingest.ErrUnsupported, ingest.ErrEmpty, ingest.ErrTooLarge, ingest.ErrMalformed, retrieval.ErrInvalid} {
+	for _, e := range []error{ingest.ErrUnsupported, ingest.ErrEmpty, ingest.ErrTooLarge, ingest.ErrMalformed, ingest.ErrConflict, retrieval.ErrInvalid} {
 		if errors.Is(err, e) {
 			return trunc(err.Error(), 300)
 		}

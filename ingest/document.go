@@ -16,6 +16,9 @@ var (
 	ErrTooLarge = errors.New("file too large")
 	// ErrMalformed: the file does not parse as its format.
 	ErrMalformed = errors.New("malformed file")
+	// ErrConflict: a document id the file yields already belongs to
+	// another source that still exists.
+	ErrConflict = errors.New("document id conflict")
 )
 
 // Source is one file handed to a Loader.

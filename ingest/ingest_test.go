@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/ingest/formats"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
 	"github.com/google/go-cmp/cmp"
@@ -420,5 +421,77 @@ func TestTicketKindIsRedacted(t *testing.T) {
 	}
 	if !strings.Contains(h.Text, "[EMAIL]") || h.Kind != retrieval.KindTicket {
 		t.Errorf("hit = %+v, want a redacted ticket", h.Chunk)
+	}
+}
+
+// TestSameStemFilesKeepApart: billing.md and billing.txt used to both become
+// "billing", one overwriting the other and every run reporting updates.
+func TestSameStemFilesKeepApart(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"billing.md":          "# Billing\n\nInvoices are sent monthly.\n",
+		"billing.txt":         "Refunds take five days.\n",
+		"returns_policy.md":   "# Returns\n\nReturns are free within 30 days.\n",
+		"returns_policy.html": "<html><body><main><p>Return labels are printed at home.</p></main></body></html>",
+		"guide.md":            "# Guide\n\nHold the reset button.\n",
+	}
+	for name, content := range files {
+		write(t, filepath.Join(dir, name), content)
+	}
+	s := newStore(t)
+	p := ingest.NewPipeline(s, formats.Loaders(formats.Options{}), nil, nil)
+	steps := []struct {
+		name   string
+		change func()
+		want   counts
+	}{
+		{"first run adds each file", func() {}, counts{Files: 5, Added: 5}},
+		{"second run is a no-op", func() {}, counts{Files: 5, Unchanged: 5}},
+		{"a new file sharing a stem renames both", func() {
+			write(t, filepath.Join(dir, "guide.txt"), "The guide in plain text.\n")
+		}, counts{Files: 6, Added: 2, Deleted: 1, Unchanged: 4}},
+		{"and converges", func() {}, counts{Files: 6, Unchanged: 6}},
+	}
+	for _, st := range steps {
+		st.change()
+		got := countsOf(ingestPaths(t, p, ingest.Options{}, dir))
+		if diff := cmp.Diff(st.want, got); diff != "" {
+			t.Fatalf("%s (-want +got):\n%s", st.name, diff)
+		}
+	}
+	docs, err := s.Documents(context.Background(), retrieval.DocFilter{Tenant: retrieval.DefaultTenant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+	}
+	want := []string{"billing.md", "billing.txt", "guide.md", "guide.txt", "returns_policy.html", "returns_policy.md"}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("document ids (-want +got):\n%s", diff)
+	}
+}
+
+// TestOneIDTwoSourcesConflicts: two folders each holding x.md, ingested
+// separately, no longer overwrite each other in turn; the second reports a
+// conflict until the first file is gone.
+func TestOneIDTwoSourcesConflicts(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	write(t, filepath.Join(a, "x.md"), "# X\n\nFrom folder a.\n")
+	write(t, filepath.Join(b, "x.md"), "# X\n\nFrom folder b.\n")
+	s := newStore(t)
+	p := ingest.NewPipeline(s, ingest.CoreLoaders(), nil, nil)
+	ingestPaths(t, p, ingest.Options{}, a)
+	sum := ingestPaths(t, p, ingest.Options{}, b)
+	if len(sum.Failed) != 1 || !errors.Is(sum.Failed[0].Err, ingest.ErrConflict) {
+		t.Fatalf("second folder: failed = %v, want one ErrConflict", sum.Failed)
+	}
+	if again := countsOf(ingestPaths(t, p, ingest.Options{}, a)); again != (counts{Files: 1, Unchanged: 1}) {
+		t.Errorf("first folder again = %+v, want unchanged", again)
+	}
+	os.Remove(filepath.Join(a, "x.md"))
+	if got := countsOf(ingestPaths(t, p, ingest.Options{}, b)); got != (counts{Files: 1, Updated: 1}) {
+		t.Errorf("after the first file is gone = %+v, want the second to take the id over", got)
 	}
 }

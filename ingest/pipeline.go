@@ -178,20 +178,46 @@ func (p *Pipeline) walk(root string, o Options) ([]file, []Failure, error) {
 		out = append(out, file{src: p.fileSource(path, abs, fi.Size(), o)})
 		return nil
 	})
+	rels := make([]string, len(out))
+	for i, f := range out {
+		rels[i] = relPath(f.src.Path, abs)
+	}
+	for i, id := range DocIDs(rels) {
+		out[i].src.ID = id
+	}
 	return out, skipped, err
 }
 
+// fileSource describes a file found under root; its ID is the relative
+// path without extension (walk keeps the extension of colliding stems).
 func (p *Pipeline) fileSource(path, root string, size int64, o Options) Source {
-	rel, err := filepath.Rel(root, path)
-	if err != nil {
-		rel = filepath.Base(path)
-	}
-	id := filepath.ToSlash(strings.TrimSuffix(rel, filepath.Ext(rel)))
+	id := DocIDs([]string{relPath(path, root)})[0]
 	kind := o.Kind
 	if kind == "auto" {
 		kind = ""
 	}
 	return Source{Path: path, ID: id, Kind: kind, Lang: o.Lang, Size: size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+}
+
+// sourceExists reports whether a document's source is still there: a file
+// on disk that exists, or an upload (uploads are deleted only through the
+// API). A document whose file is gone may be taken over by another source
+// (the folder was moved).
+func sourceExists(source string) bool {
+	if !filepath.IsAbs(source) {
+		return source != ""
+	}
+	_, err := os.Stat(source)
+	return err == nil
+}
+
+// relPath is path relative to root with forward slashes.
+func relPath(path, root string) string {
+	rel, err := filepath.Rel(root, path)
+	if err != nil {
+		rel = filepath.Base(path)
+	}
+	return filepath.ToSlash(rel)
 }
 
 // loaded is a parsed and chunked file.
@@ -392,6 +418,9 @@ func (p *Pipeline) write(ctx context.Context, l loaded, tenant string, sum *Summ
 			if err != nil && !errors.Is(err, retrieval.ErrNotFound) {
 				return err
 			}
+		}
+		if ok && prev.Source != dc.Document.Source && sourceExists(prev.Source) {
+			return fmt.Errorf("%w: document %q already comes from %s; rename one of the files or delete that document first", ErrConflict, dc.Document.ID, prev.Source)
 		}
 		if ok && prev.Hash == dc.Document.Hash && prev.Source == dc.Document.Source && (p.embedder == nil || prev.DenseModel == p.embedder.Model()) {
 			sum.Unchanged++

@@ -68,7 +68,7 @@ type Archive struct {
 // Open reads and validates a zip archive. accept reports whether an entry
 // name (a clean relative path) is a document to load; nil accepts all.
 // Entry sources get Path "ARCHIVE!/NAME" and ID "ARCHIVE-ID/NAME" without
-// the extension.
+// the extension (with it when two entries share a stem, see ingest.DocIDs).
 func Open(ctx context.Context, src ingest.Source, lim Limits, accept func(name string) bool) (*Archive, error) {
 	lim = lim.withDefaults()
 	data, err := ingest.ReadAll(src, lim.MaxArchiveSize)
@@ -124,21 +124,29 @@ func Open(ctx context.Context, src ingest.Source, lim Limits, accept func(name s
 		}
 		a.Sources = append(a.Sources, entrySource(src, f, name))
 	}
+	names := make([]string, len(a.Sources))
+	for i, s := range a.Sources {
+		names[i] = s.ID
+	}
+	for i, id := range ingest.DocIDs(names) {
+		if src.ID != "" {
+			id = src.ID + "/" + id
+		}
+		a.Sources[i].ID = id
+	}
 	if len(a.Sources) == 0 {
 		return a, fmt.Errorf("zip %s: no document to load (%d skipped): %w", src.Path, len(a.Skipped), ingest.ErrEmpty)
 	}
 	return a, nil
 }
 
+// entrySource describes an entry; its ID is its name until Open sets the
+// final ids of all entries together.
 func entrySource(arch ingest.Source, f *zip.File, name string) ingest.Source {
-	id := strings.TrimSuffix(name, path.Ext(name))
-	if arch.ID != "" {
-		id = arch.ID + "/" + id
-	}
 	size := int64(f.UncompressedSize64)
 	return ingest.Source{
 		Path: arch.Path + "!/" + name,
-		ID:   id,
+		ID:   name,
 		Kind: arch.Kind,
 		Lang: arch.Lang,
 		Size: size,

@@ -216,3 +216,20 @@ func sharedDir(tb testing.TB) string {
 	}
 	return shared
 }
+
+// TestSameStemEntriesKeepApart: billing.md and billing.txt in one archive
+// get distinct ids instead of one overwriting the other.
+func TestSameStemEntriesKeepApart(t *testing.T) {
+	data := zipOf(t, [2]string{"billing.md", "# B\n"}, [2]string{"billing.txt", "b"}, [2]string{"guide/setup.md", "# S\n"})
+	a, err := Open(context.Background(), memSource("kb.zip", data), Limits{}, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, s := range a.Sources {
+		ids = append(ids, s.ID)
+	}
+	if diff := cmp.Diff([]string{"kb/billing.md", "kb/billing.txt", "kb/guide/setup"}, ids); diff != "" {
+		t.Errorf("ids (-want +got):\n%s", diff)
+	}
+}
