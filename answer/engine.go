@@ -54,6 +54,11 @@ type Engine struct {
 // (a few KB each).
 const passageCacheSize = 8192
 
+// durableTimeout bounds writing an escalation's ticket and conversation
+// turn once the customer's request has ended: long enough for a busy
+// database, short enough that a stuck one does not pile up goroutines.
+const durableTimeout = 15 * time.Second
+
 // maxConversationID bounds a conversation id.
 const maxConversationID = 128
 
@@ -137,13 +142,15 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	res, err := e.retrieve(ctx, req.Tenant, standalone, req.Lang)
 	a.Timings.Retrieve = e.now().Sub(t0)
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && reason == "" {
 			return Answer{}, ctx.Err()
 		}
-		if !errors.Is(err, retrieval.ErrUnavailable) {
+		if ctx.Err() == nil && !errors.Is(err, retrieval.ErrUnavailable) {
 			return Answer{}, fmt.Errorf("answer: retrieve: %w", err)
 		}
-		e.log.Warn("retrieval unavailable; escalating", "answer", a.ID, "tenant", req.Tenant, "err", err)
+		if ctx.Err() == nil {
+			e.log.Warn("retrieval unavailable; escalating", "answer", a.ID, "tenant", req.Tenant, "err", err)
+		}
 		if reason == "" {
 			reason = ReasonRetrievalUnavailable
 		}
@@ -213,6 +220,12 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		emit(Event{Type: EventStatus, Stage: StageEscalate})
 		a.Decision, a.Reason = Escalated, reason
 		a.Attempted, a.AttemptedCitations = text, c.citations
+		// The decision is made: the ticket and the conversation turn are
+		// written even when the customer has gone (closed the chat tab), on
+		// a context of their own.
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), durableTimeout)
+		defer cancel()
+		ctx = dctx
 		tk, err := e.escalate(ctx, req, &a, tr, history, text, c.citations)
 		if err != nil {
 			return Answer{}, err
@@ -276,7 +289,7 @@ func (e *Engine) history(ctx context.Context, tenant, conv string) []Message {
 		return nil
 	}
 	turns, err := e.deps.Conversations.Turns(ctx, tenant, conv)
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
 		e.log.Warn("conversation history unavailable", "conversation", conv, "err", err)
 		return nil
 	}

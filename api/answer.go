@@ -95,15 +95,28 @@ func (s *Server) postAnswer(c *gin.Context) {
 	}
 	a, err := s.d.Engine.Answer(ctx, areq)
 	if err != nil {
-		s.fail(c, s.answerErr(ctx, err))
+		s.fail(c, s.answerErr(c, err))
 		return
 	}
 	s.logAnswer(ctx, c, key.Tenant, a)
+	if c.Request.Context().Err() != nil {
+		s.log.Info("client left before the answer; it is recorded", "request_id", requestID(c), "answer", a.ID, "ticket", a.TicketID)
+	}
 	c.JSON(http.StatusOK, NewAnswerResponse(a))
 }
 
-// answerErr separates a client that went away from an engine failure.
-func (s *Server) answerErr(ctx context.Context, err error) error {
+// statusClientClosed is the status recorded (nobody reads it) when the
+// client closed the connection before the answer: nginx's 499.
+const statusClientClosed = 499
+
+// answerErr separates a client that went away from an engine failure. A
+// client that left is not a server error: it is logged as such, and the
+// engine has already written the ticket of an escalation it had decided.
+func (s *Server) answerErr(c *gin.Context, err error) error {
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+		s.log.Info("client left before the answer", "request_id", requestID(c), "route", c.FullPath())
+		return errf(statusClientClosed, CodeClientClosed, "the client closed the connection")
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return errf(http.StatusGatewayTimeout, CodeTimeout, "the answer took too long")
 	}
@@ -150,7 +163,7 @@ func (s *Server) streamAnswer(ctx context.Context, c *gin.Context, req answer.Re
 		}
 	})
 	if err != nil {
-		status, code, msg := classify(s.answerErr(ctx, err))
+		status, code, msg := classify(s.answerErr(c, err))
 		if status >= 500 {
 			s.log.Error("stream failed", "request_id", requestID(c), "status", status, "err", err)
 		}

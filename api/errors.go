@@ -31,6 +31,7 @@ const (
 	CodeRateLimited       = "rate_limited"
 	CodeUnavailable       = "unavailable"
 	CodeTimeout           = "timeout"
+	CodeClientClosed      = "client_closed_request" // logged only: the client is gone
 	CodeInternal          = "internal"
 	CodeInvalidFilename   = "invalid_filename"
 	CodeTooManyFiles      = "too_many_files"
