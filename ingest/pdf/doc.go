@@ -16,7 +16,8 @@
 //
 // The parser can panic outside its own recovery or loop for ever on hostile
 // files, so a Loader with a Command runs extraction in a child process
-// (ServeChild) bounded in time and memory.
+// (ServeChild) bounded in time, CPU and memory, which dies with its parent
+// (even when the parent is killed with SIGKILL).
 //
 // pdf imports ingest and retrieval, and no other part of answerdesk.
 package pdf

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -31,12 +32,23 @@ type childReply struct {
 }
 
 // ServeChild is the child side of isolated extraction: it reads one request
-// and the PDF from r, bounds its own memory (address-space limit where the
+// and the PDF from r, bounds its own memory (data-segment limit where the
 // platform has one, plus a soft Go heap limit) and time, extracts, and writes
-// one JSON reply to w. A binary that sets Loader.Command to re-execute itself
+// one JSON reply to w. Time is bounded three ways, so that no parser loop
+// outlives its parent or its deadline: the context, a timer that exits the
+// process a second past the deadline, and an RLIMIT_CPU just above it; the
+// process also exits when its parent dies (with the parent-death signal
+// runChild arms on Linux). ServeChild may therefore end the process: call it
+// only in a child. A binary that sets Loader.Command to re-execute itself
 // calls ServeChild from the hidden mode that Command selects, and exits with
 // status 0 when it returns nil.
 func ServeChild(ctx context.Context, r io.Reader, w io.Writer) error {
+	return serveChild(ctx, r, w, Extract)
+}
+
+// serveChild is ServeChild with the extraction as a parameter, so that tests
+// can run a parser that never returns.
+func serveChild(ctx context.Context, r io.Reader, w io.Writer, extract func(context.Context, []byte) (*Result, error)) error {
 	br := bufio.NewReader(r)
 	line, err := br.ReadBytes('\n')
 	if err != nil {
@@ -51,15 +63,26 @@ func ServeChild(ctx context.Context, r io.Reader, w io.Writer) error {
 		limitMemory(req.MemoryLimit)
 	}
 	if req.TimeoutMS > 0 {
+		timeout := time.Duration(req.TimeoutMS) * time.Millisecond
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, time.Duration(req.TimeoutMS)*time.Millisecond)
+		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
+		// A parser loop that never looks at ctx still ends: by the child's
+		// own timer, and failing that by the kernel's CPU limit.
+		limitCPU(timeout + childGrace + time.Second)
+		t := time.AfterFunc(timeout+childGrace, func() {
+			fmt.Fprintf(os.Stderr, "pdf child: still running %s after its %s deadline\n", childGrace, timeout)
+			os.Exit(exitDeadline)
+		})
+		defer t.Stop()
 	}
+	stop := watchParent(parentPoll)
+	defer stop()
 	data := make([]byte, req.Size)
 	if _, err := io.ReadFull(br, data); err != nil {
 		return fmt.Errorf("read pdf: %w", err)
 	}
-	res, err := Extract(ctx, data)
+	res, err := extract(ctx, data)
 	reply := childReply{Result: res}
 	if err != nil {
 		reply.Result = nil
@@ -78,6 +101,43 @@ func ServeChild(ctx context.Context, r io.Reader, w io.Writer) error {
 	return json.NewEncoder(w).Encode(reply)
 }
 
+// Exit statuses of a child that ends itself.
+const (
+	exitDeadline     = 3
+	exitParentIsGone = 4
+)
+
+// childGrace is how long past its deadline a child waits for the parser to
+// notice before ending itself; parentPoll is how often it checks its parent.
+const (
+	childGrace = time.Second
+	parentPoll = 250 * time.Millisecond
+)
+
+// watchParent ends the process when its parent dies (it is re-parented):
+// the kernel's parent-death signal covers Linux, this covers the rest and
+// a parent that died before the signal was armed.
+func watchParent(every time.Duration) (stop func()) {
+	ppid := os.Getppid()
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if os.Getppid() != ppid {
+					fmt.Fprintln(os.Stderr, "pdf child: parent is gone")
+					os.Exit(exitParentIsGone)
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
 // runChild extracts data in a child process bounded by l's limits.
 func (l *Loader) runChild(ctx context.Context, data []byte) (*Result, error) {
 	timeout := l.timeout()
@@ -88,6 +148,7 @@ func (l *Loader) runChild(ctx context.Context, data []byte) (*Result, error) {
 		cmd.Cancel = func() error { return cmd.Process.Kill() }
 	}
 	cmd.WaitDelay = time.Second
+	dieWithParent(cmd)
 	req, _ := json.Marshal(childRequest{Size: int64(len(data)), MemoryLimit: l.memoryLimit(), TimeoutMS: timeout.Milliseconds()})
 	cmd.Stdin = io.MultiReader(bytes.NewReader(append(req, '\n')), bytes.NewReader(data))
 	var stdout bytes.Buffer

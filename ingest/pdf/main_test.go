@@ -4,12 +4,21 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
+
+// pidFileEnv names a file where the "spin" child writes its process id.
+const pidFileEnv = "ANSWERDESK_PDF_TEST_PIDFILE"
+
+// spinSink keeps the spinning loop from being optimised away.
+var spinSink int
 
 // childEnv makes the test binary serve one extraction as the child.
 const childEnv = "ANSWERDESK_PDF_TEST_CHILD"
@@ -20,6 +29,46 @@ func TestMain(m *testing.M) {
 		select {}
 	case "panic": // a panic outside any recovery
 		panic("parser bug")
+	case "spin": // a parser stuck in a loop that never looks at its context
+		if f := os.Getenv(pidFileEnv); f != "" {
+			os.WriteFile(f, []byte(strconv.Itoa(os.Getpid())), 0o644)
+		}
+		err := serveChild(context.Background(), os.Stdin, os.Stdout, func(context.Context, []byte) (*Result, error) {
+			for n := 0; ; n++ {
+				spinSink = n
+			}
+		})
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	case "limits": // reports the limits ServeChild runs under
+		err := serveChild(context.Background(), os.Stdin, os.Stdout, func(context.Context, []byte) (*Result, error) {
+			b, err := os.ReadFile("/proc/self/limits")
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range strings.Split(string(b), "\n") {
+				if strings.HasPrefix(l, "Max cpu time") {
+					return nil, errors.New(l)
+				}
+			}
+			return nil, errors.New("no cpu time line")
+		})
+		if err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	case "parent": // a server extracting with a spinning child, to be killed
+		l := &Loader{
+			Command: func(ctx context.Context) *exec.Cmd {
+				cmd := exec.CommandContext(ctx, os.Args[0])
+				cmd.Env = append(os.Environ(), childEnv+"=spin", "GORACE=atexit_sleep_ms=0")
+				return cmd
+			},
+			Timeout: 2 * time.Minute,
+		}
+		_, err := l.extract(context.Background(), []byte("%PDF-1.4"))
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	case "oom": // a decompression bomb, under the limit ServeChild applies
 		var req childRequest
 		line, _ := bufio.NewReader(os.Stdin).ReadBytes('\n')
