@@ -4,10 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// TestMain lets the test binary serve isolated PDF extractions, as main
+// does for the real binary: the loaders re-execute os.Executable().
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == pdfChildArg {
+		os.Exit(pdfChild())
+	}
+	os.Exit(m.Run())
+}
 
 // runCLI runs the binary's run with a fresh environment.
 func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
@@ -87,6 +97,11 @@ func TestExitCodesAndHelp(t *testing.T) {
 		{"no command", nil, 2, "missing command"},
 		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{"help", []string{"help"}, 0, "commands:"},
+		{"--help", []string{"--help"}, 0, "commands:"},
+		{"-h", []string{"-h"}, 0, "commands:"},
+		{"--help after global flags", []string{"--data", "x", "--help"}, 0, "commands:"},
+		{"version", []string{"version"}, 0, "answerdesk dev"},
+		{"version with an argument", []string{"version", "x"}, 2, "unexpected argument"},
 		{"command help", []string{"ingest", "--help"}, 0, "usage: answerdesk ingest"},
 		{"help for command", []string{"help", "search"}, 0, "usage: answerdesk search"},
 		{"bad flag", []string{"search", "--nope", "x"}, 2, "flag provided but not defined"},
@@ -106,10 +121,37 @@ func TestExitCodesAndHelp(t *testing.T) {
 		})
 	}
 	// Every command has help.
-	for name := range commands {
-		out, _, code := runCLI(t, env, name, "--help")
-		if code != 0 || !strings.Contains(out, "usage: answerdesk "+name) {
-			t.Errorf("%s --help: exit %d, output %q", name, code, out)
+	for _, c := range commands {
+		out, _, code := runCLI(t, env, c.name, "--help")
+		if code != 0 || !strings.Contains(out, "usage: answerdesk "+c.name) {
+			t.Errorf("%s --help: exit %d, output %q", c.name, code, out)
 		}
+	}
+}
+
+// TestConfigReadPerRun: each run reads its own --config file; a second run
+// in the same process with another file must not see the first one's
+// sections.
+func TestConfigReadPerRun(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(good, []byte(`{"answer": {}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(`{"embed": {"provdier": "openai"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"ANSWERDESK_DATA": t.TempDir()}
+	if out, errs, code := runCLI(t, env, "--config", good, "search", "reset"); code != 0 {
+		t.Fatalf("search with %s: exit %d\n%s%s", good, code, out, errs)
+	}
+	_, errs, code := runCLI(t, env, "--config", bad, "search", "reset")
+	if code != 1 || !strings.Contains(errs, bad) || !strings.Contains(errs, "provdier") {
+		t.Errorf("search with %s: exit %d, stderr %q; want the typo in that file reported", bad, code, errs)
+	}
+	// And back: the first file again, as a flag after the command.
+	if out, errs, code := runCLI(t, env, "search", "reset", "--config", good); code != 0 {
+		t.Errorf("search with %s again: exit %d\n%s%s", good, code, out, errs)
 	}
 }

@@ -6,32 +6,21 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
+	"io"
 	"strings"
 
 	"github.com/answerdesk/answerdesk/answer"
-	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-func init() {
-	register(&command{
-		name:    "ask",
-		usage:   "ask [--json] [--tenant T] [--conversation ID] [--lang L] QUESTION",
-		summary: "answer a question through the full answer path, or escalate it to a ticket",
-		run:     runAsk,
-	})
-}
-
-func runAsk(ctx context.Context, e *env, args []string) error {
-	c := commands["ask"]
+func runAsk(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print the answer as JSON (the object POST /v1/answer returns)")
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose knowledge base answers")
 	conv := fs.String("conversation", "", "conversation id of a previous answer, to ask a follow-up")
 	lang := fs.String("lang", "", "answer language hint: en, ru or zh (detected when empty)")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
@@ -43,44 +32,11 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	default:
 		return usagef("ask: --lang must be en, ru or zh")
 	}
-	cfg := answer.DefaultConfig()
-	if err := e.configSection("answer", &cfg); err != nil {
-		return err
-	}
-	store, err := e.openStore(ctx)
+	eng, err := a.answerEngine(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	// Tickets written here get the same outbox sinks as serve's, so that
-	// serve's delivery worker sends them to the webhook too.
-	wh, err := e.webhookConfig()
-	if err != nil {
-		return err
-	}
-	var sinks []string
-	if wh.URL != "" {
-		sinks = append(sinks, state.SinkWebhook)
-	}
-	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{Sinks: sinks})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	gen, err := e.generator(ctx)
-	if err != nil {
-		return err
-	}
-	emb, err := e.queryEmbedder(ctx)
-	if err != nil {
-		return err
-	}
-	eng, err := answer.New(cfg, answer.Deps{Retriever: store, Tickets: db, Conversations: db, Generator: gen,
-		Embedder: emb, Logger: e.log})
-	if err != nil {
-		return err
-	}
-	a, err := eng.Answer(ctx, answer.Request{Tenant: *tenant, Question: q, ConversationID: *conv, Lang: *lang, Channel: "cli"})
+	ans, err := eng.Answer(ctx, answer.Request{Tenant: *tenant, Question: q, ConversationID: *conv, Lang: *lang, Channel: "cli"})
 	if errors.Is(err, answer.ErrInvalidRequest) {
 		return usagef("ask: %v", err)
 	}
@@ -88,16 +44,15 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
+		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(api.NewAnswerResponse(a))
+		return enc.Encode(api.NewAnswerResponse(ans))
 	}
-	printAnswer(e, a)
+	printAnswer(a.stdout, ans)
 	return nil
 }
 
-func printAnswer(e *env, a answer.Answer) {
-	w := e.stdout
+func printAnswer(w io.Writer, a answer.Answer) {
 	if a.Decision == answer.Answered {
 		fmt.Fprintf(w, "%s\n\n", a.Text)
 		if len(a.Citations) > 0 {

@@ -22,19 +22,9 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
 )
 
-func init() {
-	register(&command{
-		name:    "bench",
-		usage:   "bench manpages [--passages N] | bench load --url URL --key KEY [-c 1,16,64] [-d 10s] [--questions FILE]",
-		summary: "load measurements: build a man-page data dir, or drive POST /v1/answer and report p50/p99 and answers/s",
-		run:     runBench,
-	})
-}
-
-func runBench(ctx context.Context, e *env, args []string) error {
+func runBench(ctx context.Context, a *app, args []string) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-		c := commands["bench"]
-		fmt.Fprintf(e.stdout, "usage: answerdesk %s\n\n%s\n", c.usage, c.summary)
+		fmt.Fprintf(a.stdout, "usage: answerdesk %s\n\n%s\n", a.cmd.usage, a.cmd.summary)
 		return errHelp
 	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
@@ -42,9 +32,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	switch args[0] {
 	case "manpages":
-		return benchManpages(ctx, e, args[1:])
+		return benchManpages(ctx, a, args[1:])
 	case "load":
-		return benchLoad(ctx, e, args[1:])
+		return benchLoad(ctx, a, args[1:])
 	default:
 		return usagef("bench: unknown subcommand %q (manpages or load)", args[0])
 	}
@@ -53,12 +43,11 @@ func runBench(ctx context.Context, e *env, args []string) error {
 // benchManpages writes the machine's man pages, split into passages, into
 // the data dir's embedded store (tenant "default"), and the pages'
 // one-line descriptions into DATA/questions.txt for `bench load`.
-func benchManpages(ctx context.Context, e *env, args []string) error {
-	c := commands["bench"]
+func benchManpages(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("bench manpages", flag.ContinueOnError)
 	passages := fs.Int("passages", 100000, "corpus size in passages (chunks)")
 	root := fs.String("man", "/usr/share/man", "man page root")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	cache := filepath.Join(os.TempDir(), "answerdesk-bench")
@@ -67,7 +56,7 @@ func benchManpages(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("bench manpages: %w", err)
 	}
-	st, err := embedded.Open(ctx, e.data, embedded.Options{})
+	st, err := embedded.Open(ctx, a.data, embedded.Options{})
 	if err != nil {
 		return err
 	}
@@ -94,20 +83,19 @@ func benchManpages(ctx context.Context, e *env, args []string) error {
 			qs = append(qs, q.Text)
 		}
 	}
-	qfile := filepath.Join(e.data, "questions.txt")
+	qfile := filepath.Join(a.data, "questions.txt")
 	if err := os.WriteFile(qfile, []byte(strings.Join(qs, "\n")+"\n"), 0o644); err != nil {
 		return err
 	}
 	stats, _ := st.Stats(ctx)
-	fmt.Fprintf(e.stdout, "man pages: %d documents, %d chunks in %s (%.1fs); %d questions in %s\n",
-		stats.Documents, stats.Chunks, e.data, time.Since(start).Seconds(), len(qs), qfile)
+	fmt.Fprintf(a.stdout, "man pages: %d documents, %d chunks in %s (%.1fs); %d questions in %s\n",
+		stats.Documents, stats.Chunks, a.data, time.Since(start).Seconds(), len(qs), qfile)
 	return nil
 }
 
 // benchLoad is a closed-loop load generator: C clients each send one
 // question after another for the duration, cycling through the questions.
-func benchLoad(ctx context.Context, e *env, args []string) error {
-	c := commands["bench"]
+func benchLoad(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("bench load", flag.ContinueOnError)
 	url := fs.String("url", "", "server URL (from serve's url: line)")
 	key := fs.String("key", "", "API key with the ask scope")
@@ -116,7 +104,7 @@ func benchLoad(ctx context.Context, e *env, args []string) error {
 	warm := fs.Duration("warmup", 2*time.Second, "warm-up before each measurement")
 	qfile := fs.String("questions", "", "file of questions, one a line (default: one fixed question)")
 	pid := fs.Int("pid", 0, "server process id: report its CPU time per answer (Linux /proc)")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *url == "" || *key == "" {
@@ -146,7 +134,7 @@ func benchLoad(ctx context.Context, e *env, args []string) error {
 		counts = append(counts, n)
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}
-	fmt.Fprintf(e.stdout, "%-8s %9s %8s %8s %8s %10s %7s %6s %12s %12s %12s\n", "clients", "answers", "p50_ms", "p90_ms", "p99_ms", "answers/s", "escal%", "errors",
+	fmt.Fprintf(a.stdout, "%-8s %9s %8s %8s %8s %10s %7s %6s %12s %12s %12s\n", "clients", "answers", "p50_ms", "p90_ms", "p99_ms", "answers/s", "escal%", "errors",
 		"retrieve_ms", "engine_ms", "server_cpu_ms")
 	for _, n := range counts {
 		if _, err := loadRun(ctx, client, *url, *key, bodies, n, *warm); err != nil {
@@ -162,7 +150,7 @@ func benchLoad(ctx context.Context, e *env, args []string) error {
 		if *pid > 0 {
 			cpu = fmt.Sprintf("%.3f", (procCPU(*pid)-cpu0).Seconds()*1000/answers)
 		}
-		fmt.Fprintf(e.stdout, "%-8d %9d %8.2f %8.2f %8.2f %10.0f %6.1f%% %6d %12.3f %12.3f %12s\n", n, len(r.lat), r.pct(50), r.pct(90), r.pct(99),
+		fmt.Fprintf(a.stdout, "%-8d %9d %8.2f %8.2f %8.2f %10.0f %6.1f%% %6d %12.3f %12.3f %12s\n", n, len(r.lat), r.pct(50), r.pct(90), r.pct(99),
 			float64(len(r.lat))/r.elapsed.Seconds(), 100*float64(r.escalated)/answers, r.errors,
 			r.retrieveMS/answers, (r.totalMS-r.retrieveMS)/answers, cpu)
 	}

@@ -15,21 +15,11 @@ import (
 	"github.com/answerdesk/answerdesk/testdata"
 )
 
-func init() {
-	register(&command{
-		name:    "demo",
-		usage:   "demo [--addr :8080] [--keep]",
-		summary: "ingest the bundled knowledge base into a temporary data dir and serve it; prints the URL, an API key and a curl line",
-		run:     runDemo,
-	})
-}
-
-func runDemo(ctx context.Context, e *env, args []string) error {
-	c := commands["demo"]
+func runDemo(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "listen address")
 	keep := fs.Bool("keep", false, "keep the temporary data dir when the demo stops")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -40,49 +30,44 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	if *keep {
-		defer fmt.Fprintf(e.stderr, "demo data kept in %s\n", dir)
+		defer fmt.Fprintf(a.stderr, "demo data kept in %s\n", dir)
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	// The demo always runs on the embedded store in its own data dir.
-	e.data, e.store = filepath.Join(dir, "data"), "embedded"
+	// The demo always runs on the embedded store in its own data dir; the
+	// stores it opens close before the directory goes.
+	a.data, a.store = filepath.Join(dir, "data"), "embedded"
+	defer a.close()
 
 	kb := filepath.Join(dir, "kb")
 	if err := extractKB(kb); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	store, err := e.openStore(ctx)
+	p, err := a.ingestPipeline(ctx)
 	if err != nil {
-		return err
-	}
-	p, err := e.ingestPipeline(ctx, store)
-	if err != nil {
-		store.Close()
 		return err
 	}
 	sum, err := p.IngestPaths(ctx, []string{filepath.Join(kb, "docs")}, ingest.Options{Tenant: retrieval.DefaultTenant})
-	store.Close()
 	if err != nil {
 		return fmt.Errorf("demo: ingest: %w", err)
 	}
 	if len(sum.Failed) > 0 {
 		return fmt.Errorf("demo: ingest: %s: %v", sum.Failed[0].Path, sum.Failed[0].Err)
 	}
-	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{})
+	db, err := a.state(ctx)
 	if err != nil {
 		return err
 	}
 	key, _, err := db.CreateKey(ctx, retrieval.DefaultTenant, "demo", []string{state.ScopeAsk, state.ScopeIngest, state.ScopeAdmin})
-	db.Close()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "ingested the bundled Lumen hub knowledge base: %d documents, %d chunks (tenant %q)\n", sum.Added+sum.Updated+sum.Unchanged, sum.Chunks, retrieval.DefaultTenant)
-	return e.serve(ctx, *addr, func(url string) {
-		fmt.Fprintf(e.stdout, "api key: %s\n", key)
-		fmt.Fprintf(e.stdout, "try:\n  curl -s %s/v1/answer -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{\"question\":\"How do I factory reset my hub?\"}'\n", url, key)
-		fmt.Fprintf(e.stdout, "  (also in Russian or Chinese, e.g. {\"question\":\"Как сбросить хаб к заводским настройкам?\"}; add \"stream\":true for server-sent events; API description at %s/openapi.json)\n", url)
-		fmt.Fprintln(e.stdout, "press Ctrl-C to stop")
+	fmt.Fprintf(a.stdout, "ingested the bundled Lumen hub knowledge base: %d documents, %d chunks (tenant %q)\n", sum.Added+sum.Updated+sum.Unchanged, sum.Chunks, retrieval.DefaultTenant)
+	return a.serve(ctx, *addr, func(url string) {
+		fmt.Fprintf(a.stdout, "api key: %s\n", key)
+		fmt.Fprintf(a.stdout, "try:\n  curl -s %s/v1/answer -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{\"question\":\"How do I factory reset my hub?\"}'\n", url, key)
+		fmt.Fprintf(a.stdout, "  (also in Russian or Chinese, e.g. {\"question\":\"Как сбросить хаб к заводским настройкам?\"}; add \"stream\":true for server-sent events; API description at %s/openapi.json)\n", url)
+		fmt.Fprintln(a.stdout, "press Ctrl-C to stop")
 	})
 }
 

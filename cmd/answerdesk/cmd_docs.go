@@ -10,34 +10,23 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-func init() {
-	register(&command{
-		name:    "docs",
-		usage:   "docs list [--tenant T] [--kind K] | docs delete [--tenant T] ID…",
-		summary: "list or delete ingested documents",
-		run:     runDocs,
-	})
-}
-
-func runDocs(ctx context.Context, e *env, args []string) error {
-	c := commands["docs"]
+func runDocs(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("docs", flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant")
 	kind := fs.String("kind", "", "list only this kind")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("docs: want list or delete")
 	}
-	store, err := e.openStore(ctx)
+	store, err := a.indexStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
 	switch fs.Arg(0) {
 	case "list":
-		tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+		tw := tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tKIND\tLANG\tCHUNKS\tUPDATED\tTITLE")
 		after, n := "", 0
 		for {
@@ -55,7 +44,7 @@ func runDocs(ctx context.Context, e *env, args []string) error {
 			after = docs[len(docs)-1].ID
 		}
 		tw.Flush()
-		fmt.Fprintf(e.stdout, "%d document(s)\n", n)
+		fmt.Fprintf(a.stdout, "%d document(s)\n", n)
 		return nil
 	case "delete":
 		if fs.NArg() < 2 {
@@ -66,12 +55,12 @@ func runDocs(ctx context.Context, e *env, args []string) error {
 			err := store.DeleteDocument(ctx, *tenant, id)
 			switch {
 			case errors.Is(err, retrieval.ErrNotFound):
-				fmt.Fprintf(e.stderr, "%s: no such document in tenant %q\n", id, *tenant)
+				fmt.Fprintf(a.stderr, "%s: no such document in tenant %q\n", id, *tenant)
 				failed++
 			case err != nil:
 				return err
 			default:
-				fmt.Fprintf(e.stdout, "deleted %s\n", id)
+				fmt.Fprintf(a.stdout, "deleted %s\n", id)
 			}
 		}
 		if failed > 0 {

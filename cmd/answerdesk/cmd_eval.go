@@ -17,68 +17,47 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/eval"
+	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-func init() {
-	register(&command{
-		name:    "eval",
-		usage:   "eval run|compare|calibrate [flags] …",
-		summary: "evaluate the engine on suites, compare reports against a baseline, fit the confidence model",
-		run:     runEval,
-	})
-	evalSubcommands = evalCommands()
+// evalSubcommands are the subcommands of eval, in the order help lists them.
+var evalSubcommands = []*command{
+	{name: "eval run", usage: "eval run [--json F] [--html F] [--workers N] [--baseline F --max-drop X] SUITE_DIR…",
+		summary: "Ingest each suite's corpus (corpus.jsonl or docs/) into a throwaway index, ask every query through the\n" +
+			"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
+			"With --baseline, exit 1 when a metric regressed by more than --max-drop.",
+		run: runEvalRun},
+	{name: "eval compare", usage: "eval compare [--max-drop X] BASE.json NEW.json",
+		summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop.",
+		run:     runEvalCompare},
+	{name: "eval calibrate", usage: "eval calibrate [--target-precision 0.95] [--method platt|isotonic] -o confidence.json SUITE_DIR…",
+		summary: "Run the suites, fit the confidence model (logistic regression over the engine's features with Platt or\n" +
+			"isotonic calibration) on a fixed split of the queries, pick the threshold reaching the target precision,\n" +
+			"print held-out figures only, and write the model the engine loads.",
+		run: runEvalCalibrate},
 }
 
-// evalSubcommands are the subcommands of eval (set in init: their run
-// functions refer to them for help).
-var evalSubcommands map[string]*command
-
-func evalCommands() map[string]*command {
-	return map[string]*command{
-		"run": {
-			name:  "eval run",
-			usage: "eval run [--json F] [--html F] [--workers N] [--baseline F --max-drop X] SUITE_DIR…",
-			summary: "Ingest each suite's corpus (corpus.jsonl or docs/) into a throwaway index, ask every query through the\n" +
-				"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
-				"With --baseline, exit 1 when a metric regressed by more than --max-drop.",
-			run: runEvalRun,
-		},
-		"compare": {
-			name:    "eval compare",
-			usage:   "eval compare [--max-drop X] BASE.json NEW.json",
-			summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop.",
-			run:     runEvalCompare,
-		},
-		"calibrate": {
-			name:  "eval calibrate",
-			usage: "eval calibrate [--target-precision 0.95] [--method platt|isotonic] -o confidence.json SUITE_DIR…",
-			summary: "Run the suites, fit the confidence model (logistic regression over the engine's features with Platt or\n" +
-				"isotonic calibration) on a fixed split of the queries, pick the threshold reaching the target precision,\n" +
-				"print held-out figures only, and write the model the engine loads.",
-			run: runEvalCalibrate,
-		},
-	}
-}
-
-func runEval(ctx context.Context, e *env, args []string) error {
+func runEval(ctx context.Context, a *app, args []string) error {
 	if len(args) == 0 {
 		return usagef("eval: missing subcommand: run, compare or calibrate")
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		fmt.Fprintf(e.stdout, "usage: answerdesk %s\n\n", commands["eval"].usage)
-		for _, n := range []string{"run", "compare", "calibrate"} {
-			fmt.Fprintf(e.stdout, "  answerdesk %s\n", evalSubcommands[n].usage)
+		fmt.Fprintf(a.stdout, "usage: answerdesk %s\n\n", a.cmd.usage)
+		for _, c := range evalSubcommands {
+			fmt.Fprintf(a.stdout, "  answerdesk %s\n", c.usage)
 		}
-		fmt.Fprintln(e.stdout, "\nRun 'answerdesk eval SUBCOMMAND --help' for its flags.")
+		fmt.Fprintln(a.stdout, "\nRun 'answerdesk eval SUBCOMMAND --help' for its flags.")
 		return errHelp
 	}
-	c, ok := evalSubcommands[args[0]]
-	if !ok {
-		return usagef("eval: unknown subcommand %q: use run, compare or calibrate", args[0])
+	for _, c := range evalSubcommands {
+		if c.name == "eval "+args[0] {
+			a.cmd = c
+			return c.run(ctx, a, args[1:])
+		}
 	}
-	return c.run(ctx, e, args[1:])
+	return usagef("eval: unknown subcommand %q: use run, compare or calibrate", args[0])
 }
 
 // evalCommon are the flags of the subcommands that run suites.
@@ -104,7 +83,7 @@ func (o *evalCommon) register(fs *flag.FlagSet) {
 // an answer.Engine over each suite's store with the configured generator.
 // It returns the engine configuration too (calibrate starts from its model)
 // and a description of the engine for the report.
-func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map[string]string, answer.Config, error) {
+func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map[string]string, answer.Config, error) {
 	cfg := answer.DefaultConfig()
 	if o.workers < 1 || o.workers > 256 {
 		return nil, nil, cfg, usagef("eval: --workers must be between 1 and 256")
@@ -112,12 +91,12 @@ func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 	if o.degrade != "" && o.degrade != "drop-top-hit" {
 		return nil, nil, cfg, usagef("eval: --degrade must be drop-top-hit")
 	}
-	if err := e.configSection("answer", &cfg); err != nil {
+	if err := a.configSection("answer", &cfg); err != nil {
 		return nil, nil, cfg, err
 	}
 	info := map[string]string{"store": "embedded (throwaway)", "confidence": "shipped (answer/confidence.json)"}
 	if !reflect.DeepEqual(cfg.Confidence, answer.DefaultConfidenceModel()) {
-		info["confidence"] = "config " + e.config
+		info["confidence"] = "config " + a.config
 	}
 	if o.confidence != "" {
 		data, err := os.ReadFile(o.confidence)
@@ -137,62 +116,61 @@ func (e *env) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 	info["k"] = fmt.Sprint(cfg.K)
 	info["threshold"] = fmt.Sprintf("%.4g", cfg.Confidence.Threshold)
 
-	gen, err := e.generator(ctx)
+	deps, err := a.engineDeps()
 	if err != nil {
 		return nil, nil, cfg, err
 	}
 	info["generator"] = "extractive"
-	if gen != nil {
-		info["generator"] = "llm " + e.getenv("ANSWERDESK_LLM_PROVIDER")
+	if deps.Generator != nil {
+		info["generator"] = "llm " + a.getenv("ANSWERDESK_LLM_PROVIDER")
 	}
-	qemb, err := e.queryEmbedder(ctx)
+	emb, err := a.embedder()
 	if err != nil {
 		return nil, nil, cfg, err
 	}
-	demb, err := e.documentEmbedder(ctx)
-	if err != nil {
-		return nil, nil, cfg, err
-	}
+	var demb ingest.Embedder
 	info["retrieval"] = "sparse"
 	cacheKey := ""
-	if demb != nil {
-		info["retrieval"] = "hybrid " + demb.Model()
-		cacheKey = demb.Model()
+	if emb != nil {
+		demb = emb
+		info["retrieval"] = "hybrid " + emb.Model()
+		cacheKey = emb.Model()
 	}
 	if o.degrade != "" {
 		info["degraded"] = o.degrade
 	}
 	// The engine logs every answer at info level: keep warnings only.
-	engineLog := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	engineLog := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	engineCfg := cfg
+	deps.Logger, deps.Tickets = engineLog, eval.NullTickets{}
 	h := &eval.Harness{
-		Loaders:  loaderSet(),
+		Loaders:  a.loaders(),
 		Embedder: demb,
 		CacheKey: cacheKey,
 		NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
-			var r answer.Retriever = store
+			d := deps
+			d.Retriever = store
 			if o.degrade == "drop-top-hit" {
-				r = eval.DropTopHit(r)
+				d.Retriever = eval.DropTopHit(store)
 			}
-			return answer.New(engineCfg, answer.Deps{Retriever: r, Tickets: eval.NullTickets{}, Generator: gen, Embedder: qemb, Logger: engineLog})
+			return answer.New(engineCfg, d)
 		},
 		Options: eval.Options{Workers: o.workers, MaxFailures: o.failures},
 		Log:     engineLog,
 	}
 	if o.cache {
-		h.CacheDir = filepath.Join(e.data, "eval-cache")
+		h.CacheDir = filepath.Join(a.data, "eval-cache")
 		info["store"] = "embedded (cached in " + h.CacheDir + ")"
 	}
 	if !o.quiet {
-		p := newEvalProgress(e.stderr)
+		p := newEvalProgress(a.stderr)
 		h.Phase = p.phase
 		h.Options.Progress = p.update
 	}
 	return h, info, cfg, nil
 }
 
-func runEvalRun(ctx context.Context, e *env, args []string) error {
-	c := evalSubcommands["run"]
+func runEvalRun(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("eval run", flag.ContinueOnError)
 	var o evalCommon
 	o.register(fs)
@@ -203,7 +181,7 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 	overall := fs.Bool("overall-only", false, "with --baseline: gate whole suites only, not each language")
 	allowMissing := fs.Bool("allow-missing", false, "with --baseline: skip baseline suites that were not run")
 	minQueries := fs.Int("min-queries", 50, "with --baseline: gate a language only when the baseline has at least this many of its queries")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -219,7 +197,7 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	h, info, _, err := e.evalHarness(ctx, o)
+	h, info, _, err := a.evalHarness(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -231,7 +209,7 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 	for _, r := range runs {
 		rep.Suites = append(rep.Suites, r.Report)
 	}
-	if err := eval.WriteTable(e.stdout, rep); err != nil {
+	if err := eval.WriteTable(a.stdout, rep); err != nil {
 		return err
 	}
 	if err := writeEvalOutputs(rep, *jsonOut, *htmlOut); err != nil {
@@ -239,13 +217,13 @@ func runEvalRun(ctx context.Context, e *env, args []string) error {
 	}
 	for _, f := range []string{*jsonOut, *htmlOut} {
 		if f != "" {
-			fmt.Fprintf(e.stdout, "wrote %s\n", f)
+			fmt.Fprintf(a.stdout, "wrote %s\n", f)
 		}
 	}
 	if base == nil {
 		return nil
 	}
-	return evalGate(e.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, *baseline)
+	return evalGate(a.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, *baseline)
 }
 
 func writeEvalOutputs(rep *eval.Report, jsonOut, htmlOut string) error {
@@ -283,14 +261,13 @@ func evalGate(w io.Writer, base, cur *eval.Report, o eval.CompareOptions, baseNa
 	return nil
 }
 
-func runEvalCompare(ctx context.Context, e *env, args []string) error {
-	c := evalSubcommands["compare"]
+func runEvalCompare(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("eval compare", flag.ContinueOnError)
 	maxDrop := fs.Float64("max-drop", 0.01, "largest tolerated worsening of a metric")
 	overall := fs.Bool("overall-only", false, "gate whole suites only, not each language")
 	allowMissing := fs.Bool("allow-missing", false, "skip suites of BASE that NEW lacks")
 	minQueries := fs.Int("min-queries", 50, "gate a language only when the baseline has at least this many of its queries")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {
@@ -307,11 +284,10 @@ func runEvalCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return evalGate(e.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, fs.Arg(0))
+	return evalGate(a.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, fs.Arg(0))
 }
 
-func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
-	c := evalSubcommands["calibrate"]
+func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("eval calibrate", flag.ContinueOnError)
 	var o evalCommon
 	o.register(fs)
@@ -319,7 +295,7 @@ func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
 	method := fs.String("method", "platt", "calibration of the logistic output: platt or isotonic")
 	l2 := fs.Float64("l2", 1, "ridge penalty on standardized weights")
 	out := fs.String("o", "", "write the fitted confidence model (JSON) to this file")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch {
@@ -334,7 +310,7 @@ func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
 	case !(*l2 > 0):
 		return usagef("eval calibrate: --l2 must be positive")
 	}
-	h, _, cfg, err := e.evalHarness(ctx, o)
+	h, _, cfg, err := a.evalHarness(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -355,7 +331,7 @@ func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := cal.Model.Validate(); err != nil {
 		return fmt.Errorf("eval calibrate: fitted model: %w", err)
 	}
-	if err := eval.WriteCalibration(e.stdout, cal, *target); err != nil {
+	if err := eval.WriteCalibration(a.stdout, cal, *target); err != nil {
 		return err
 	}
 	if !cal.Reached {
@@ -368,7 +344,7 @@ func runEvalCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := eval.WriteFile(*out, data); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s\n", *out)
+	fmt.Fprintf(a.stdout, "wrote %s\n", *out)
 	return nil
 }
 

@@ -19,9 +19,8 @@ import (
 )
 
 // pdfChildArg is the hidden first argument that makes the binary serve one
-// isolated PDF extraction on stdin/stdout (see pdf.ServeChild). It is
-// handled in init, before flag parsing and command dispatch, so that it
-// never shows in the command list.
+// isolated PDF extraction on stdin/stdout; main checks it before anything
+// else, so that it never shows in the command list.
 const pdfChildArg = "__answerdesk-pdf-child"
 
 // PDF extraction bounds for the isolated child.
@@ -30,21 +29,14 @@ const (
 	pdfMemoryLimit = 1 << 30
 )
 
-func init() {
-	if len(os.Args) > 1 && os.Args[1] == pdfChildArg {
-		if err := pdf.ServeChild(context.Background(), os.Stdin, os.Stdout); err != nil {
-			fmt.Fprintln(os.Stderr, "answerdesk pdf child:", err)
-			os.Exit(1)
-		}
-		os.Exit(0)
+// pdfChild serves one PDF extraction on stdin/stdout (see pdf.ServeChild)
+// and returns the exit status.
+func pdfChild() int {
+	if err := pdf.ServeChild(context.Background(), os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "answerdesk pdf child:", err)
+		return 1
 	}
-	loaderSet = func() map[string]ingest.Loader { return formats.Loaders(formatOptions()) }
-	register(&command{
-		name:    "extract",
-		usage:   "extract [--chunks] [--json] [--kind auto|doc|faq|ticket] [--tenant T] [--budget N] FILE",
-		summary: "print the text (or chunks) a file yields, or its error, and what was dropped",
-		run:     runExtract,
-	})
+	return 0
 }
 
 // formatOptions configures every loader; PDFs are parsed in a child process
@@ -118,15 +110,14 @@ func blockKind(k ingest.BlockKind) string {
 	return "paragraph"
 }
 
-func runExtract(ctx context.Context, e *env, args []string) error {
-	c := commands["extract"]
+func runExtract(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
 	chunks := fs.Bool("chunks", false, "print the chunks that would be indexed instead of the text")
 	asJSON := fs.Bool("json", false, "print JSON")
 	kind := fs.String("kind", "auto", "document kind: auto, doc, faq or ticket")
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant used for chunk ids")
 	budget := fs.Int("budget", ingest.DefaultBudget, "chunk token budget")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -141,14 +132,14 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 		return usagef("extract: --budget must be at least 16")
 	}
 	path := fs.Arg(0)
-	docs, err := extractFile(ctx, path, *kind)
+	docs, err := extractFile(ctx, a.loaders(), path, *kind)
 	out := extractJSON{File: path}
 	if err != nil {
 		out.Error = err.Error()
 		if *asJSON {
-			writeJSON(e.stdout, out)
+			writeJSON(a.stdout, out)
 		} else {
-			fmt.Fprintf(e.stdout, "%s: nothing extracted\n", path)
+			fmt.Fprintf(a.stdout, "%s: nothing extracted\n", path)
 		}
 		return err
 	}
@@ -156,14 +147,14 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 		out.Documents = append(out.Documents, toExtractDoc(d, *chunks, *tenant, *budget))
 	}
 	if *asJSON {
-		return writeJSON(e.stdout, out)
+		return writeJSON(a.stdout, out)
 	}
-	printExtract(e.stdout, out, *chunks)
+	printExtract(a.stdout, out, *chunks)
 	return nil
 }
 
 // extractFile loads one file with the loader of its extension.
-func extractFile(ctx context.Context, path, kind string) ([]ingest.Document, error) {
+func extractFile(ctx context.Context, loaders map[string]ingest.Loader, path, kind string) ([]ingest.Document, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -172,7 +163,7 @@ func extractFile(ctx context.Context, path, kind string) ([]ingest.Document, err
 		return nil, fmt.Errorf("%s is a directory: extract takes one file", path)
 	}
 	ext := strings.ToLower(filepath.Ext(path))
-	l, ok := loaderSet()[ext]
+	l, ok := loaders[ext]
 	if !ok {
 		return nil, fmt.Errorf("%s: %w (%q)", path, ingest.ErrUnsupported, ext)
 	}

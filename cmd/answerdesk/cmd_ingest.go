@@ -13,17 +13,7 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-func init() {
-	register(&command{
-		name:    "ingest",
-		usage:   "ingest [--kind auto|doc|faq|ticket] [--tenant T] [--prune] PATH…",
-		summary: "ingest files and folders (Markdown, text, FAQ CSV/JSON, corpus JSONL, …) into the index",
-		run:     runIngest,
-	})
-}
-
-func runIngest(ctx context.Context, e *env, args []string) error {
-	c := commands["ingest"]
+func runIngest(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	kind := fs.String("kind", "auto", "document kind: auto, doc, faq or ticket")
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant the documents belong to")
@@ -31,7 +21,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	budget := fs.Int("budget", ingest.DefaultBudget, "chunk size in tokens")
 	lang := fs.String("lang", "", "language of the documents (detected when empty)")
 	maxSize := fs.Int64("max-size", ingest.DefaultMaxFileSize>>20, "largest file to ingest, in MB")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch *kind {
@@ -48,23 +38,18 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if strings.TrimSpace(*tenant) == "" {
 		return usagef("ingest: --tenant must not be empty")
 	}
-	store, err := e.openStore(ctx)
+	p, err := a.ingestPipeline(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	p, err := e.ingestPipeline(ctx, store)
-	if err != nil {
-		return err
-	}
-	bar := newProgressBar(e.stderr)
+	bar := newProgressBar(a.stderr)
 	start := time.Now()
 	sum, err := p.IngestPaths(ctx, fs.Args(), ingest.Options{
 		Tenant: *tenant, Kind: *kind, Lang: *lang, Prune: *prune, Budget: *budget, MaxFileSize: *maxSize << 20,
 		Progress: bar.update,
 	})
 	bar.done()
-	printSummary(e.stdout, sum, time.Since(start))
+	printSummary(a.stdout, sum, time.Since(start))
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}

@@ -5,27 +5,16 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/answerdesk/answerdesk/answer/state"
 )
 
-func init() {
-	register(&command{
-		name:    "keys",
-		usage:   "keys create --tenant T --scopes ask,ingest,admin [--name N] | keys list | keys revoke ID",
-		summary: "create, list and revoke API keys (the key is shown once; only its hash is stored)",
-		run:     runKeys,
-	})
-}
-
-func runKeys(ctx context.Context, e *env, args []string) error {
-	c := commands["keys"]
+func runKeys(ctx context.Context, a *app, args []string) error {
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
 		fs := flag.NewFlagSet("keys", flag.ContinueOnError)
-		if err := e.parseFlags(c, fs, []string{"--help"}); err != nil && len(args) > 0 {
+		if err := a.parseFlags(fs, []string{"--help"}); err != nil && len(args) > 0 {
 			return err
 		}
 		return usagef("keys: give create, list or revoke")
@@ -38,10 +27,9 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 		scopes = fs.String("scopes", "ask", "comma-separated scopes: ask, ingest, admin")
 		name = fs.String("name", "", "a label to recognise the key by")
 	}
-	if err := e.parseFlags(c, fs, rest); err != nil {
+	if err := a.parseFlags(fs, rest); err != nil {
 		return err
 	}
-	open := func() (*state.DB, error) { return state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{}) }
 	switch sub {
 	case "create":
 		if strings.TrimSpace(*tenant) == "" {
@@ -54,29 +42,27 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return usagef("keys create: %v", err)
 		}
-		db, err := open()
+		db, err := a.state(ctx)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
 		key, k, err := db.CreateKey(ctx, *tenant, *name, sc)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "created key %s for tenant %q with scopes %s; it is shown once, store it now:\n", k.ID, k.Tenant, strings.Join(k.Scopes, ","))
-		fmt.Fprintln(e.stdout, key)
+		fmt.Fprintf(a.stdout, "created key %s for tenant %q with scopes %s; it is shown once, store it now:\n", k.ID, k.Tenant, strings.Join(k.Scopes, ","))
+		fmt.Fprintln(a.stdout, key)
 		return nil
 	case "list":
-		db, err := open()
+		db, err := a.state(ctx)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
 		keys, err := db.Keys(ctx)
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tPREFIX\tTENANT\tSCOPES\tNAME\tCREATED\tSTATUS")
 		for _, k := range keys {
 			status := "active"
@@ -90,18 +76,17 @@ func runKeys(ctx context.Context, e *env, args []string) error {
 		if fs.NArg() != 1 {
 			return usagef("keys revoke: give one key ID (or prefix) from 'keys list'")
 		}
-		db, err := open()
+		db, err := a.state(ctx)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
 		if err := db.RevokeKey(ctx, strings.TrimSuffix(fs.Arg(0), "…")); err != nil {
 			if errors.Is(err, state.ErrNotFound) {
 				return fmt.Errorf("keys revoke: no active key %q", fs.Arg(0))
 			}
 			return err
 		}
-		fmt.Fprintf(e.stdout, "revoked %s\n", fs.Arg(0))
+		fmt.Fprintf(a.stdout, "revoked %s\n", fs.Arg(0))
 		return nil
 	default:
 		return usagef("keys: unknown subcommand %q (create, list or revoke)", sub)

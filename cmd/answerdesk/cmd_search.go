@@ -10,15 +10,6 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-func init() {
-	register(&command{
-		name:    "search",
-		usage:   "search [--json] [-k N] [--tenant T] [--kind K] QUESTION",
-		summary: "print the chunks ranked for a question, with scores and sources",
-		run:     runSearch,
-	})
-}
-
 // searchHit is the JSON form of a hit printed by search --json.
 type searchHit struct {
 	ChunkID     string  `json:"chunk_id"`
@@ -35,14 +26,13 @@ type searchHit struct {
 	DenseScore  float64 `json:"dense_score,omitempty"`
 }
 
-func runSearch(ctx context.Context, e *env, args []string) error {
-	c := commands["search"]
+func runSearch(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "print JSON")
 	k := fs.Int("k", 5, "number of hits")
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant to search")
 	kind := fs.String("kind", "", "only this kind: doc, faq or ticket")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
@@ -52,16 +42,15 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if *k < 1 || *k > retrieval.MaxK {
 		return usagef("search: -k must be between 1 and %d", retrieval.MaxK)
 	}
-	store, err := e.openStore(ctx)
+	store, err := a.indexStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
 	query := retrieval.Query{Text: q, Tenant: *tenant, K: *k}
 	if *kind != "" {
 		query.Kinds = []string{*kind}
 	}
-	emb, err := e.queryEmbedder(ctx)
+	emb, err := a.embedder()
 	if err != nil {
 		return err
 	}
@@ -82,12 +71,12 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 			out.Hits = append(out.Hits, searchHit{ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title, Heading: h.Heading,
 				URL: h.URL, Page: h.Page, Kind: h.Kind, Lang: h.Lang, Text: h.Text, Score: h.Score, SparseScore: h.SparseScore, DenseScore: h.DenseScore})
 		}
-		enc := json.NewEncoder(e.stdout)
+		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
 	if len(res.Hits) == 0 {
-		fmt.Fprintln(e.stdout, "no matching chunks")
+		fmt.Fprintln(a.stdout, "no matching chunks")
 		return nil
 	}
 	for i, h := range res.Hits {
@@ -98,8 +87,8 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 		if h.Page > 0 {
 			src += fmt.Sprintf(" (page %d)", h.Page)
 		}
-		fmt.Fprintf(e.stdout, "%d. [%.3f] %s — %s\n", i+1, h.Score, h.Title, src)
-		fmt.Fprintf(e.stdout, "   %s\n", snippet(h.Text, 240))
+		fmt.Fprintf(a.stdout, "%d. [%.3f] %s — %s\n", i+1, h.Score, h.Title, src)
+		fmt.Fprintf(a.stdout, "   %s\n", snippet(h.Text, 240))
 	}
 	return nil
 }

@@ -9,28 +9,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/delivery"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
 )
-
-func init() {
-	register(&command{
-		name:    "serve",
-		usage:   "serve [--addr :8080]",
-		summary: "run the HTTP API over the data dir (prints url: http://HOST:PORT)",
-		run:     runServe,
-	})
-}
-
-// stateFile is the app-state database inside the data directory.
-const stateFile = "state.db"
 
 // apiConfig is the "api" section of the config file.
 type apiConfig struct {
@@ -56,28 +42,27 @@ type webhookConfig struct {
 	Poll        string `json:"poll"`        // outbox poll interval, "1s"
 }
 
-func runServe(ctx context.Context, e *env, args []string) error {
-	c := commands["serve"]
+func runServe(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "listen address")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve: unexpected argument %q", fs.Arg(0))
 	}
-	return e.serve(ctx, *addr, nil)
+	return a.serve(ctx, *addr, nil)
 }
 
 // serve runs the API over the data dir until ctx ends. onListen, when set,
 // is called with the URL once the listener is bound (demo prints its key
 // and curl line there).
-func (e *env) serve(ctx context.Context, addr string, onListen func(url string)) error {
+func (a *app) serve(ctx context.Context, addr string, onListen func(url string)) error {
 	var ac apiConfig
-	if err := e.configSection("api", &ac); err != nil {
+	if err := a.configSection("api", &ac); err != nil {
 		return err
 	}
-	if v := e.getenv("ANSWERDESK_RATE_LIMIT"); v != "" {
+	if v := a.getenv("ANSWERDESK_RATE_LIMIT"); v != "" {
 		if v == "off" {
 			ac.RatePerSecond = -1
 		} else if r, err := strconv.ParseFloat(v, 64); err == nil && r > 0 {
@@ -99,50 +84,29 @@ func (e *env) serve(ctx context.Context, addr string, onListen func(url string))
 	if grace == 0 {
 		grace = 30 * time.Second
 	}
-	wh, err := e.webhookConfig()
+	eng, err := a.answerEngine(ctx)
 	if err != nil {
 		return err
 	}
-	acfg := answer.DefaultConfig()
-	if err := e.configSection("answer", &acfg); err != nil {
-		return err
-	}
-
-	store, err := e.openStore(ctx)
+	store, err := a.indexStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	db, err := e.openState(ctx)
+	db, err := a.state(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	pipeline, err := e.ingestPipeline(ctx, store)
+	pipeline, err := a.ingestPipeline(ctx)
 	if err != nil {
 		return err
 	}
-	gen, err := e.generator(ctx)
+	worker, err := a.deliveryWorker(ctx)
 	if err != nil {
 		return err
 	}
-	emb, err := e.queryEmbedder(ctx)
-	if err != nil {
-		return err
-	}
-	eng, err := answer.New(acfg, answer.Deps{Retriever: store, Tickets: db, Conversations: db, Generator: gen, Embedder: emb, Logger: e.log})
-	if err != nil {
-		return err
-	}
-
-	worker, err := e.deliveryWorker(db, wh)
-	if err != nil {
-		return err
-	}
-	db.SetOnTicket(worker.Notify)
-	loaders := loaderSet()
+	loaders := a.loaders()
 	srv := api.NewServer(api.Deps{
-		Engine: eng, State: db, Docs: store, Ingest: pipeline, Limits: lim, Logger: e.log, Version: version,
+		Engine: eng, State: db, Docs: store, Ingest: pipeline, Limits: lim, Logger: a.log, Version: version(),
 		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
 	})
 
@@ -151,7 +115,7 @@ func (e *env) serve(ctx context.Context, addr string, onListen func(url string))
 		return fmt.Errorf("serve: %w", err)
 	}
 	url := "http://" + displayAddr(ln.Addr())
-	fmt.Fprintf(e.stdout, "url: %s\n", url)
+	fmt.Fprintf(a.stdout, "url: %s\n", url)
 	if onListen != nil {
 		onListen(url)
 	}
@@ -166,14 +130,14 @@ func (e *env) serve(ctx context.Context, addr string, onListen func(url string))
 		WriteTimeout:      answerTimeout + 10*time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
 	workerCtx, stopWorker := context.WithCancel(context.Background())
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx); close(workerDone) }()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
-	if pa := e.getenv("ANSWERDESK_PPROF"); pa != "" {
+	if pa := a.getenv("ANSWERDESK_PPROF"); pa != "" {
 		// Profiling on its own listener (e.g. 127.0.0.1:6060), never on the API's.
 		mux := http.NewServeMux()
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -183,9 +147,9 @@ func (e *env) serve(ctx context.Context, addr string, onListen func(url string))
 		ps := &http.Server{Addr: pa, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 		go ps.ListenAndServe()
 		defer ps.Close()
-		e.log.Info("pprof", "addr", pa)
+		a.log.Info("pprof", "addr", pa)
 	}
-	e.log.Info("serving", "url", url, "data", e.data, "webhook", wh.URL != "")
+	a.log.Info("serving", "url", url, "data", a.data)
 
 	select {
 	case err = <-serveErr:
@@ -195,44 +159,25 @@ func (e *env) serve(ctx context.Context, addr string, onListen func(url string))
 	// Graceful stop: refuse new work, finish in-flight answers (their
 	// tickets and outbox rows commit), wait for ingest jobs, then let the
 	// worker finish the deliveries it has in flight.
-	e.log.Info("shutting down", "grace", grace)
+	a.log.Info("shutting down", "grace", grace)
 	srv.Drain()
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if serr := hs.Shutdown(sctx); serr != nil {
-		e.log.Warn("http shutdown", "err", serr)
+		a.log.Warn("http shutdown", "err", serr)
 		hs.Close()
 	}
 	if jerr := srv.Shutdown(sctx); jerr != nil {
-		e.log.Warn("ingest jobs cut short", "err", jerr)
+		a.log.Warn("ingest jobs cut short", "err", jerr)
 	}
 	stopWorker()
 	<-workerDone
-	e.log.Info("stopped")
+	a.log.Info("stopped")
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
 }
-
-// openState opens the app-state database of the data dir with the
-// configured sinks, so that every ticket — from serve or from ask — gets an
-// outbox row per sink.
-func (e *env) openState(ctx context.Context) (*state.DB, error) {
-	wh, err := e.webhookConfig()
-	if err != nil {
-		return nil, err
-	}
-	var sinks []string
-	if wh.URL != "" {
-		sinks = append(sinks, state.SinkWebhook)
-	}
-	return state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{Sinks: sinks,
-		OnError: func(err error) { e.log.Error("state", "err", err) }})
-}
-
-// version is reported by /healthz.
-const version = "dev"
 
 func displayAddr(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
@@ -246,16 +191,16 @@ func displayAddr(a net.Addr) string {
 	return net.JoinHostPort(host, strconv.Itoa(tcp.Port))
 }
 
-func (e *env) webhookConfig() (webhookConfig, error) {
+func (a *app) webhookConfig() (webhookConfig, error) {
 	var wh webhookConfig
-	if err := e.configSection("webhook", &wh); err != nil {
+	if err := a.configSection("webhook", &wh); err != nil {
 		return wh, err
 	}
-	e.override(&wh.URL, "ANSWERDESK_WEBHOOK_URL")
-	e.override(&wh.Secret, "ANSWERDESK_WEBHOOK_SECRET")
-	e.override(&wh.Backoff, "ANSWERDESK_WEBHOOK_BACKOFF")
-	e.override(&wh.Poll, "ANSWERDESK_OUTBOX_POLL")
-	if v := e.getenv("ANSWERDESK_WEBHOOK_MAX_ATTEMPTS"); v != "" {
+	a.override(&wh.URL, "ANSWERDESK_WEBHOOK_URL")
+	a.override(&wh.Secret, "ANSWERDESK_WEBHOOK_SECRET")
+	a.override(&wh.Backoff, "ANSWERDESK_WEBHOOK_BACKOFF")
+	a.override(&wh.Poll, "ANSWERDESK_OUTBOX_POLL")
+	if v := a.getenv("ANSWERDESK_WEBHOOK_MAX_ATTEMPTS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			return wh, usagef("ANSWERDESK_WEBHOOK_MAX_ATTEMPTS must be a positive integer, not %q", v)
@@ -273,7 +218,9 @@ func (e *env) webhookConfig() (webhookConfig, error) {
 	return wh, nil
 }
 
-func (e *env) deliveryWorker(db *state.DB, wh webhookConfig) (*delivery.Worker, error) {
+// newDeliveryWorker is the outbox worker over db with the queue sink and,
+// when configured, the webhook sink.
+func newDeliveryWorker(db *state.DB, wh webhookConfig, log *slog.Logger) (*delivery.Worker, error) {
 	var o delivery.Options
 	var err error
 	if o.BaseBackoff, err = parseDur("webhook.backoff", wh.Backoff); err != nil {
@@ -294,5 +241,5 @@ func (e *env) deliveryWorker(db *state.DB, wh webhookConfig) (*delivery.Worker, 
 		sinks[state.SinkWebhook] = &delivery.Webhook{URL: wh.URL, Secret: []byte(wh.Secret),
 			Client: &http.Client{Timeout: 30 * time.Second}}
 	}
-	return delivery.New(db, sinks, o, e.log), nil
+	return delivery.New(db, sinks, o, log), nil
 }

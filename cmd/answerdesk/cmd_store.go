@@ -19,24 +19,14 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval/qdrant"
 )
 
-func init() {
-	register(&command{
-		name:    "store",
-		usage:   "store stats [--json] | store migrate --to qdrant://HOST:PORT?collection=NAME [--batch N] [--tenant T] [--force] | store reweight",
-		summary: "describe the index store, copy the embedded data directory into Qdrant, or reweight Qdrant's BM25 vectors",
-		run:     runStore,
-	})
-}
-
-func runStore(ctx context.Context, e *env, args []string) error {
-	c := commands["store"]
+func runStore(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("store", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "stats: print JSON")
 	to := fs.String("to", "", "migrate: target store URL, qdrant://HOST:PORT?collection=NAME")
 	batch := fs.Int("batch", 64, "migrate: documents per write")
 	tenant := fs.String("tenant", "", "migrate: only this tenant (default: every tenant)")
 	force := fs.Bool("force", false, "migrate: rewrite documents the target already has with the same hash")
-	if err := e.parseFlags(c, fs, args); err != nil {
+	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch fs.Arg(0) {
@@ -44,7 +34,7 @@ func runStore(ctx context.Context, e *env, args []string) error {
 		if fs.NArg() != 1 {
 			return usagef("store stats: unexpected arguments %q", fs.Args()[1:])
 		}
-		return e.storeStats(ctx, *asJSON)
+		return a.storeStats(ctx, *asJSON)
 	case "migrate":
 		if fs.NArg() != 1 {
 			return usagef("store migrate: unexpected arguments %q", fs.Args()[1:])
@@ -55,12 +45,12 @@ func runStore(ctx context.Context, e *env, args []string) error {
 		if *batch < 1 || *batch > 10000 {
 			return usagef("store migrate: --batch must be 1..10000")
 		}
-		return e.migrate(ctx, migrateOptions{to: *to, batch: *batch, tenant: *tenant, force: *force})
+		return a.migrate(ctx, migrateOptions{to: *to, batch: *batch, tenant: *tenant, force: *force})
 	case "reweight":
 		if fs.NArg() != 1 {
 			return usagef("store reweight: unexpected arguments %q", fs.Args()[1:])
 		}
-		return e.reweight(ctx)
+		return a.reweight(ctx)
 	case "":
 		return usagef("store: want stats, migrate or reweight")
 	default:
@@ -79,17 +69,16 @@ type storeStatsJSON struct {
 	AvgChunkLen   float64 `json:"avg_chunk_len,omitempty"`
 }
 
-func (e *env) storeStats(ctx context.Context, asJSON bool) error {
-	store, err := e.openStore(ctx)
+func (a *app) storeStats(ctx context.Context, asJSON bool) error {
+	store, err := a.indexStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
 	st, err := store.Stats(ctx)
 	if err != nil {
 		return err
 	}
-	out := storeStatsJSON{Store: e.storeName(), Documents: st.Documents, Chunks: st.Chunks, Tenants: st.Tenants, DenseModel: st.DenseModel, DenseDim: st.DenseDim}
+	out := storeStatsJSON{Store: a.storeName(), Documents: st.Documents, Chunks: st.Chunks, Tenants: st.Tenants, DenseModel: st.DenseModel, DenseDim: st.DenseDim}
 	if q, ok := store.(*qdrant.Store); ok {
 		out.ServerVersion = q.Version()
 		if out.AvgChunkLen, err = q.AvgLen(ctx); err != nil {
@@ -97,35 +86,35 @@ func (e *env) storeStats(ctx context.Context, asJSON bool) error {
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(e.stdout)
+		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	fmt.Fprintf(e.stdout, "store:      %s\n", out.Store)
+	fmt.Fprintf(a.stdout, "store:      %s\n", out.Store)
 	if out.ServerVersion != "" {
-		fmt.Fprintf(e.stdout, "server:     qdrant %s\n", out.ServerVersion)
+		fmt.Fprintf(a.stdout, "server:     qdrant %s\n", out.ServerVersion)
 	}
-	fmt.Fprintf(e.stdout, "documents:  %d\nchunks:     %d\ntenants:    %d\n", out.Documents, out.Chunks, out.Tenants)
+	fmt.Fprintf(a.stdout, "documents:  %d\nchunks:     %d\ntenants:    %d\n", out.Documents, out.Chunks, out.Tenants)
 	if out.DenseModel != "" {
-		fmt.Fprintf(e.stdout, "dense:      %s (%d dimensions)\n", out.DenseModel, out.DenseDim)
+		fmt.Fprintf(a.stdout, "dense:      %s (%d dimensions)\n", out.DenseModel, out.DenseDim)
 	} else {
-		fmt.Fprintf(e.stdout, "dense:      none (sparse retrieval only)\n")
+		fmt.Fprintf(a.stdout, "dense:      none (sparse retrieval only)\n")
 	}
 	if out.AvgChunkLen > 0 {
-		fmt.Fprintf(e.stdout, "avg chunk:  %.1f terms\n", out.AvgChunkLen)
+		fmt.Fprintf(a.stdout, "avg chunk:  %.1f terms\n", out.AvgChunkLen)
 	}
 	return nil
 }
 
 // storeName is the store for messages, without URL parameters.
-func (e *env) storeName() string {
-	if e.store == "" || e.store == "embedded" {
-		return "embedded (" + e.data + ")"
+func (a *app) storeName() string {
+	if a.store == "" || a.store == "embedded" {
+		return "embedded (" + a.data + ")"
 	}
-	if i := strings.IndexByte(e.store, '?'); i >= 0 {
-		return e.store[:i] + " (" + collectionOf(e.store) + ")"
+	if i := strings.IndexByte(a.store, '?'); i >= 0 {
+		return a.store[:i] + " (" + collectionOf(a.store) + ")"
 	}
-	return e.store
+	return a.store
 }
 
 func collectionOf(rawURL string) string {
@@ -137,18 +126,17 @@ func collectionOf(rawURL string) string {
 
 // reweight rewrites a Qdrant store's sparse vectors with its current
 // average chunk length (see qdrant.Store.Reweight).
-func (e *env) reweight(ctx context.Context) error {
-	if !strings.HasPrefix(e.store, "qdrant://") {
+func (a *app) reweight(ctx context.Context) error {
+	if !strings.HasPrefix(a.store, "qdrant://") {
 		return usagef("store reweight: applies to a Qdrant store (--store qdrant://…); the embedded store needs none")
 	}
-	store, err := e.openStore(ctx)
+	store, err := a.indexStore(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
 	q, ok := store.(*qdrant.Store)
 	if !ok {
-		return fmt.Errorf("store reweight: %s is not a Qdrant store", e.storeName())
+		return fmt.Errorf("store reweight: %s is not a Qdrant store", a.storeName())
 	}
 	avg, err := q.AvgLen(ctx)
 	if err != nil {
@@ -158,13 +146,13 @@ func (e *env) reweight(ctx context.Context) error {
 	n, err := q.Reweight(ctx, func(done int) {
 		if time.Since(last) > 2*time.Second {
 			last = time.Now()
-			fmt.Fprintf(e.stderr, "reweight: %d chunks\n", done)
+			fmt.Fprintf(a.stderr, "reweight: %d chunks\n", done)
 		}
 	})
 	if err != nil {
 		return fmt.Errorf("%w (%d chunks rewritten; re-run to finish)", err, n)
 	}
-	fmt.Fprintf(e.stdout, "reweighted: %d chunks  average chunk length: %.1f terms  took: %s\n", n, avg, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(a.stdout, "reweighted: %d chunks  average chunk length: %.1f terms  took: %s\n", n, avg, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -181,9 +169,9 @@ type migrateOptions struct {
 // with the same hash and chunk count is skipped (its record is written
 // last, so a hash match means the copy completed). Sparse vectors are
 // computed with the source's exact average chunk length.
-func (e *env) migrate(ctx context.Context, o migrateOptions) error {
+func (a *app) migrate(ctx context.Context, o migrateOptions) error {
 	start := time.Now()
-	src, err := openEmbeddedExport(ctx, e.data)
+	src, err := openEmbeddedExport(ctx, a.data)
 	if err != nil {
 		return err
 	}
@@ -192,12 +180,8 @@ func (e *env) migrate(ctx context.Context, o migrateOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "migrate: %d documents, %d chunks (average %.1f terms) from %s to %s\n", total, chunks, avg, e.data, redactURL(o.to))
-	dst, err := e.openQdrant(ctx, o.to, func(c *qdrant.Config) {
-		if c.AvgLen == 0 && avg > 0 {
-			c.AvgLen = avg
-		}
-	})
+	fmt.Fprintf(a.stderr, "migrate: %d documents, %d chunks (average %.1f terms) from %s to %s\n", total, chunks, avg, a.data, redactURL(o.to))
+	dst, err := a.openQdrant(ctx, o.to, avg)
 	if err != nil {
 		return err
 	}
@@ -258,7 +242,7 @@ func (e *env) migrate(ctx context.Context, o migrateOptions) error {
 		}
 		if time.Since(lastReport) > 2*time.Second || done == total {
 			lastReport = time.Now()
-			fmt.Fprintf(e.stderr, "migrate: %d/%d documents (%d copied, %d unchanged)\n", done, total, copied+len(pending), same)
+			fmt.Fprintf(a.stderr, "migrate: %d/%d documents (%d copied, %d unchanged)\n", done, total, copied+len(pending), same)
 		}
 		return nil
 	})
@@ -272,9 +256,9 @@ func (e *env) migrate(ctx context.Context, o migrateOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "migrated: %d documents (%d chunks)  unchanged: %d  tenants: %d  took: %s\n",
+	fmt.Fprintf(a.stdout, "migrated: %d documents (%d chunks)  unchanged: %d  tenants: %d  took: %s\n",
 		copied, copiedChunks, same, len(tenants), time.Since(start).Round(time.Millisecond))
-	fmt.Fprintf(e.stdout, "target %s: %d documents, %d chunks, %d tenants\n", redactURL(o.to), st.Documents, st.Chunks, st.Tenants)
+	fmt.Fprintf(a.stdout, "target %s: %d documents, %d chunks, %d tenants\n", redactURL(o.to), st.Documents, st.Chunks, st.Tenants)
 	return nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
-	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
@@ -145,39 +143,29 @@ func TestStoreUsage(t *testing.T) {
 func TestQdrantGoesAwayMidRun(t *testing.T) {
 	ctx := context.Background()
 	srv := qdranttest.Start(t, qdranttest.Options{})
-	dir := t.TempDir()
 	var stderr bytes.Buffer
-	e := &env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: &stderr, data: dir,
-		log: slog.New(slog.NewTextHandler(&stderr, nil))}
-	store, err := e.openQdrant(ctx, srv.URL+"?collection=kb&timeout=500ms&retries=2&backoff=1ms", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	p, err := e.ingestPipeline(ctx, store)
+	a := newApp(func(string) string { return "" }, strings.NewReader(""), io.Discard, &stderr)
+	defer a.close()
+	a.data, a.store = t.TempDir(), srv.URL+"?collection=kb&timeout=500ms&retries=2&backoff=1ms"
+	p, err := a.ingestPipeline(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum, err := p.IngestPaths(ctx, []string{storeRepoPath("testdata", "kb", "docs")}, ingest.Options{}); err != nil || len(sum.Failed) > 0 {
 		t.Fatalf("ingest: %v %v", err, sum.Failed)
 	}
-	db, err := state.Open(ctx, filepath.Join(dir, "state.db"), state.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	eng, err := answer.New(answer.DefaultConfig(), answer.Deps{Retriever: store, Tickets: db, Conversations: db, Logger: e.log})
+	eng, err := a.answerEngine(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Stop()
 
-	a, err := eng.Answer(ctx, answer.Request{Tenant: retrieval.DefaultTenant, Question: "How do I reset the hub?", Channel: "cli"})
+	ans, err := eng.Answer(ctx, answer.Request{Tenant: retrieval.DefaultTenant, Question: "How do I reset the hub?", Channel: "cli"})
 	if err != nil {
 		t.Fatalf("Answer with Qdrant gone: %v, want an escalation", err)
 	}
-	if a.Decision != answer.Escalated || a.Reason != answer.ReasonRetrievalUnavailable {
-		t.Errorf("Answer = %s/%s, want escalated/%s", a.Decision, a.Reason, answer.ReasonRetrievalUnavailable)
+	if ans.Decision != answer.Escalated || ans.Reason != answer.ReasonRetrievalUnavailable {
+		t.Errorf("Answer = %s/%s, want escalated/%s", ans.Decision, ans.Reason, answer.ReasonRetrievalUnavailable)
 	}
 
 	extra := filepath.Join(t.TempDir(), "new.md")

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -15,20 +15,10 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-func init() {
-	register(&command{
-		name:    "tickets",
-		usage:   "tickets list [--tenant T] [--status S] [--limit N] [--json] | tickets show [--tenant T] [--json] ID",
-		summary: "list and show escalation tickets with their delivery state per sink",
-		run:     runTickets,
-	})
-}
-
-func runTickets(ctx context.Context, e *env, args []string) error {
-	c := commands["tickets"]
+func runTickets(ctx context.Context, a *app, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
-		if err := e.parseFlags(c, fs, args); err != nil {
+		if err := a.parseFlags(fs, args); err != nil {
 			return err
 		}
 		return usagef("tickets: give list or show")
@@ -39,17 +29,16 @@ func runTickets(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON")
 	status := fs.String("status", "", "only tickets with this status (list)")
 	limit := fs.Int("limit", 50, "how many tickets (list)")
-	if err := e.parseFlags(c, fs, rest); err != nil {
+	if err := a.parseFlags(fs, rest); err != nil {
 		return err
 	}
 	if *status != "" && !state.ValidStatus(*status) {
 		return usagef("tickets: --status must be open, pending, solved or closed")
 	}
-	db, err := state.Open(ctx, filepath.Join(e.data, stateFile), state.Options{})
+	db, err := a.state(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	switch sub {
 	case "list":
 		if *limit < 1 || *limit > 10000 {
@@ -60,9 +49,9 @@ func runTickets(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(e, ts)
+			return printJSON(a.stdout, ts)
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tCREATED\tSTATUS\tPRIORITY\tREASON\tDELIVERY\tSUBJECT")
 		for _, t := range ts {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Created.Format("2006-01-02 15:04"), t.Status, t.Priority, t.Reason,
@@ -81,17 +70,17 @@ func runTickets(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(e, t)
+			return printJSON(a.stdout, t)
 		}
-		printTicket(e, t)
+		printTicket(a.stdout, t)
 		return nil
 	default:
 		return usagef("tickets: unknown subcommand %q (list or show)", sub)
 	}
 }
 
-func printJSON(e *env, v any) error {
-	enc := json.NewEncoder(e.stdout)
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
@@ -104,8 +93,7 @@ func deliverySummary(ds []answer.Delivery) string {
 	return strings.Join(parts, " ")
 }
 
-func printTicket(e *env, t answer.Ticket) {
-	w := e.stdout
+func printTicket(w io.Writer, t answer.Ticket) {
 	fmt.Fprintf(w, "ticket:     %s (%s)\n", t.ID, t.Status)
 	fmt.Fprintf(w, "subject:    %s\n", t.Subject)
 	fmt.Fprintf(w, "reason:     %s · priority %s · queue %s · language %s · intent %s\n", t.Reason, t.Priority, t.Queue, t.Lang, t.Intent)

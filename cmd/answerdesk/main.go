@@ -1,8 +1,9 @@
 // Command answerdesk is the one answerdesk binary: ingestion, search, answers,
 // the HTTP API, administration and evaluation, as subcommands.
 //
-// This package is wiring only: it reads flags, environment and config, builds
-// stores and engines, and calls into the libraries.
+// This package is wiring only: it reads flags, environment and config,
+// builds one app value per run (app.go, the composition root), and calls
+// into the libraries.
 package main
 
 import (
@@ -11,51 +12,70 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 )
 
 func main() {
+	// The binary re-executes itself to parse each PDF in a child process
+	// bounded in time and memory (see pdf.ServeChild); that mode comes
+	// before flags and commands and never shows in the command list.
+	if len(os.Args) > 1 && os.Args[1] == pdfChildArg {
+		os.Exit(pdfChild())
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }
 
-// env is what a subcommand may use from the outside world.
-type env struct {
-	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	log    *slog.Logger
-
-	// Global flags, resolved: flag, then environment, then default.
-	data   string
-	config string
-	store  string // "embedded" or qdrant://HOST:PORT?collection=NAME
-}
-
-// command is one subcommand. Subcommands register themselves in init so that
-// each lives in its own file.
+// command is one subcommand.
 type command struct {
 	name    string
 	usage   string // "ingest [flags] PATH…"
 	summary string
-	run     func(ctx context.Context, e *env, args []string) error
+	run     func(ctx context.Context, a *app, args []string) error
 }
 
-var commands = map[string]*command{}
+// commands lists every subcommand, in the order usage prints them.
+var commands = []*command{
+	{name: "ask", usage: "ask [--json] [--tenant T] [--conversation ID] [--lang L] QUESTION",
+		summary: "answer a question through the full answer path, or escalate it to a ticket", run: runAsk},
+	{name: "bench", usage: "bench manpages [--passages N] | bench load --url URL --key KEY [-c 1,16,64] [-d 10s] [--questions FILE]",
+		summary: "load measurements: build a man-page data dir, or drive POST /v1/answer and report p50/p99 and answers/s", run: runBench},
+	{name: "demo", usage: "demo [--addr :8080] [--keep]",
+		summary: "ingest the bundled knowledge base into a temporary data dir and serve it; prints the URL, an API key and a curl line", run: runDemo},
+	{name: "docs", usage: "docs list [--tenant T] [--kind K] | docs delete [--tenant T] ID…",
+		summary: "list or delete ingested documents", run: runDocs},
+	{name: "eval", usage: "eval run|compare|calibrate [flags] …",
+		summary: "evaluate the engine on suites, compare reports against a baseline, fit the confidence model", run: runEval},
+	{name: "extract", usage: "extract [--chunks] [--json] [--kind auto|doc|faq|ticket] [--tenant T] [--budget N] FILE",
+		summary: "print the text (or chunks) a file yields, or its error, and what was dropped", run: runExtract},
+	{name: "ingest", usage: "ingest [--kind auto|doc|faq|ticket] [--tenant T] [--prune] PATH…",
+		summary: "ingest files and folders (Markdown, text, FAQ CSV/JSON, corpus JSONL, …) into the index", run: runIngest},
+	{name: "keys", usage: "keys create --tenant T --scopes ask,ingest,admin [--name N] | keys list | keys revoke ID",
+		summary: "create, list and revoke API keys (the key is shown once; only its hash is stored)", run: runKeys},
+	{name: "search", usage: "search [--json] [-k N] [--tenant T] [--kind K] QUESTION",
+		summary: "print the chunks ranked for a question, with scores and sources", run: runSearch},
+	{name: "serve", usage: "serve [--addr :8080]",
+		summary: "run the HTTP API over the data dir (prints url: http://HOST:PORT)", run: runServe},
+	{name: "store", usage: "store stats [--json] | store migrate --to qdrant://HOST:PORT?collection=NAME [--batch N] [--tenant T] [--force] | store reweight",
+		summary: "describe the index store, copy the index into another store (Qdrant), or reweight Qdrant's BM25 vectors", run: runStore},
+	{name: "tickets", usage: "tickets list [--tenant T] [--status S] [--limit N] [--json] | tickets show [--tenant T] [--json] ID",
+		summary: "list and show escalation tickets with their delivery state per sink", run: runTickets},
+	{name: "version", usage: "version",
+		summary: "print the version, VCS revision and Go version of this binary", run: runVersion},
+}
 
-func register(c *command) {
-	if _, dup := commands[c.name]; dup {
-		panic("answerdesk: duplicate command " + c.name)
+func lookupCommand(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
 	}
-	commands[c.name] = c
+	return nil
 }
 
 // usageError is a bad invocation: exit status 2.
@@ -82,20 +102,21 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 }
 
-// run is the testable main.
+// run is the testable main: one app per run, closed when the command ends.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
-	level := slog.LevelInfo
-	if getenv("ANSWERDESK_DEBUG") != "" {
-		level = slog.LevelDebug
-	}
-	e.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	a := newApp(getenv, stdin, stdout, stderr)
+	defer a.close()
 
 	// Global flags may come before the subcommand.
 	global := flag.NewFlagSet("answerdesk", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
-	e.globalFlags(global)
-	if err := global.Parse(args); err != nil {
+	a.globalFlags(global)
+	err := global.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		printUsage(stdout)
+		return errHelp
+	}
+	if err != nil {
 		return usagef("%v", err)
 	}
 	args = global.Args()
@@ -104,60 +125,39 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return usagef("missing command")
 	}
 	name := args[0]
-	if name == "help" || name == "-h" || name == "--help" {
+	if name == "help" {
 		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				return c.run(ctx, e, []string{"--help"})
+			if c := lookupCommand(args[1]); c != nil {
+				a.cmd = c
+				return c.run(ctx, a, []string{"--help"})
 			}
 		}
 		printUsage(stdout)
 		return errHelp
 	}
-	c, ok := commands[name]
-	if !ok {
+	c := lookupCommand(name)
+	if c == nil {
 		return usagef("unknown command %q", name)
 	}
-	return c.run(ctx, e, args[1:])
+	a.cmd = c
+	return c.run(ctx, a, args[1:])
 }
 
-// globalFlags registers --data and --config on fs; every subcommand's flag
-// set calls it so that global flags work before or after the subcommand.
-func (e *env) globalFlags(fs *flag.FlagSet) {
-	if e.data == "" {
-		e.data = e.getenv("ANSWERDESK_DATA")
-		if e.data == "" {
-			e.data = "./answerdesk-data"
-		}
-	}
-	if e.config == "" {
-		e.config = e.getenv("ANSWERDESK_CONFIG")
-	}
-	if e.store == "" {
-		e.store = e.getenv("ANSWERDESK_STORE")
-		if e.store == "" {
-			e.store = "embedded"
-		}
-	}
-	fs.StringVar(&e.data, "data", e.data, "data directory (env ANSWERDESK_DATA)")
-	fs.StringVar(&e.store, "store", e.store, "index store: embedded, or qdrant://HOST:PORT?collection=NAME (env ANSWERDESK_STORE)")
-	fs.StringVar(&e.config, "config", e.config, "config file (env ANSWERDESK_CONFIG)")
-}
-
-// parseFlags parses a subcommand's flags with the global ones, printing help
-// for --help. It returns errHelp after printing help.
-func (e *env) parseFlags(c *command, fs *flag.FlagSet, args []string) error {
-	e.globalFlags(fs)
+// parseFlags parses the running command's flags with the global ones,
+// printing help for --help. It returns errHelp after printing help.
+func (a *app) parseFlags(fs *flag.FlagSet, args []string) error {
+	a.globalFlags(fs)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	err := fs.Parse(interleave(fs, args))
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(e.stdout, "usage: answerdesk %s\n\n%s\n\nflags:\n", c.usage, c.summary)
-		fs.SetOutput(e.stdout)
+		fmt.Fprintf(a.stdout, "usage: answerdesk %s\n\n%s\n\nflags:\n", a.cmd.usage, a.cmd.summary)
+		fs.SetOutput(a.stdout)
 		fs.PrintDefaults()
 		return errHelp
 	}
 	if err != nil {
-		return usagef("%s: %v", c.name, err)
+		return usagef("%s: %v", a.cmd.name, err)
 	}
 	return nil
 }
@@ -198,14 +198,9 @@ func interleave(fs *flag.FlagSet, args []string) []string {
 
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "answerdesk answers customer questions from your docs, FAQs and tickets, and escalates when unsure.")
-	fmt.Fprintln(w, "\nusage: answerdesk [--data DIR] [--config FILE] COMMAND [flags] [args]\n\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	fmt.Fprintln(w, "\nusage: answerdesk [--data DIR] [--store STORE] [--config FILE] COMMAND [flags] [args]\n\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'answerdesk COMMAND --help' for a command's flags.")
 }

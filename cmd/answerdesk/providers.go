@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/llm"
-	"github.com/answerdesk/answerdesk/ingest"
 )
 
 // llmSection is the "llm" section of the config file. Environment
@@ -61,8 +58,8 @@ type embedSection struct {
 }
 
 // override sets *dst from environment variable name when it is set.
-func (e *env) override(dst *string, name string) {
-	if v := e.getenv(name); v != "" {
+func (a *app) override(dst *string, name string) {
+	if v := a.getenv(name); v != "" {
 		*dst = v
 	}
 }
@@ -80,18 +77,18 @@ func parseDur(what, s string) (time.Duration, error) {
 
 // llmConfig resolves the chat model configuration; ok is false when no
 // provider is configured.
-func (e *env) llmConfig() (cfg llm.Config, ok bool, err error) {
+func (a *app) llmConfig() (cfg llm.Config, ok bool, err error) {
 	var s llmSection
-	if err := e.configSection("llm", &s); err != nil {
+	if err := a.configSection("llm", &s); err != nil {
 		return cfg, false, err
 	}
-	e.override(&s.Provider, "ANSWERDESK_LLM_PROVIDER")
+	a.override(&s.Provider, "ANSWERDESK_LLM_PROVIDER")
 	if s.Provider == "" || s.Provider == "none" {
 		return cfg, false, nil
 	}
-	e.override(&s.URL, "ANSWERDESK_LLM_URL")
-	e.override(&s.Model, "ANSWERDESK_LLM_MODEL")
-	e.override(&s.Timeout, "ANSWERDESK_LLM_TIMEOUT")
+	a.override(&s.URL, "ANSWERDESK_LLM_URL")
+	a.override(&s.Model, "ANSWERDESK_LLM_MODEL")
+	a.override(&s.Timeout, "ANSWERDESK_LLM_TIMEOUT")
 	cfg = llm.Config{
 		Provider: s.Provider, URL: s.URL, Model: s.Model,
 		MaxTokens: s.MaxTokens, ContextTokens: s.ContextTokens,
@@ -105,12 +102,12 @@ func (e *env) llmConfig() (cfg llm.Config, ok bool, err error) {
 	if s.Temperature != nil {
 		cfg.Temperature = *s.Temperature
 	}
-	if v := e.getenv("ANSWERDESK_LLM_TEMPERATURE"); v != "" {
+	if v := a.getenv("ANSWERDESK_LLM_TEMPERATURE"); v != "" {
 		if cfg.Temperature, err = strconv.ParseFloat(v, 64); err != nil {
 			return cfg, false, fmt.Errorf("ANSWERDESK_LLM_TEMPERATURE: %w", err)
 		}
 	}
-	if v := e.getenv("ANSWERDESK_LLM_MAX_TOKENS"); v != "" {
+	if v := a.getenv("ANSWERDESK_LLM_MAX_TOKENS"); v != "" {
 		if cfg.MaxTokens, err = strconv.Atoi(v); err != nil {
 			return cfg, false, fmt.Errorf("ANSWERDESK_LLM_MAX_TOKENS: %w", err)
 		}
@@ -124,29 +121,29 @@ func (e *env) llmConfig() (cfg llm.Config, ok bool, err error) {
 	if cfg.Breaker.Cooldown, err = parseDur("llm breaker_cooldown", s.BreakerCooldown); err != nil {
 		return cfg, false, err
 	}
-	cfg.APIKey = e.getenv("ANSWERDESK_LLM_API_KEY")
+	cfg.APIKey = a.getenv("ANSWERDESK_LLM_API_KEY")
 	if cfg.APIKey == "" && s.APIKeyEnv != "" {
-		cfg.APIKey = e.getenv(s.APIKeyEnv)
+		cfg.APIKey = a.getenv(s.APIKeyEnv)
 	}
 	return cfg, true, nil
 }
 
 // embedConfig resolves the embedding model configuration; ok is false when
 // no provider is configured.
-func (e *env) embedConfig() (cfg llm.EmbedConfig, ok bool, err error) {
+func (a *app) embedConfig() (cfg llm.EmbedConfig, ok bool, err error) {
 	var s embedSection
-	if err := e.configSection("embed", &s); err != nil {
+	if err := a.configSection("embed", &s); err != nil {
 		return cfg, false, err
 	}
-	e.override(&s.Provider, "ANSWERDESK_EMBED_PROVIDER")
+	a.override(&s.Provider, "ANSWERDESK_EMBED_PROVIDER")
 	if s.Provider == "" || s.Provider == "none" {
 		return cfg, false, nil
 	}
-	e.override(&s.URL, "ANSWERDESK_EMBED_URL")
-	e.override(&s.Model, "ANSWERDESK_EMBED_MODEL")
-	e.override(&s.QueryModel, "ANSWERDESK_EMBED_QUERY_MODEL")
-	e.override(&s.DocumentModel, "ANSWERDESK_EMBED_DOCUMENT_MODEL")
-	e.override(&s.Timeout, "ANSWERDESK_EMBED_TIMEOUT")
+	a.override(&s.URL, "ANSWERDESK_EMBED_URL")
+	a.override(&s.Model, "ANSWERDESK_EMBED_MODEL")
+	a.override(&s.QueryModel, "ANSWERDESK_EMBED_QUERY_MODEL")
+	a.override(&s.DocumentModel, "ANSWERDESK_EMBED_DOCUMENT_MODEL")
+	a.override(&s.Timeout, "ANSWERDESK_EMBED_TIMEOUT")
 	cfg = llm.EmbedConfig{
 		Provider: s.Provider, URL: s.URL, Model: s.Model,
 		QueryModel: s.QueryModel, DocumentModel: s.DocumentModel,
@@ -164,13 +161,13 @@ func (e *env) embedConfig() (cfg llm.EmbedConfig, ok bool, err error) {
 	if s.DocumentPrefix != nil {
 		cfg.DocumentPrefix = *s.DocumentPrefix
 	}
-	if v, set := e.lookup("ANSWERDESK_EMBED_QUERY_PREFIX"); set {
+	if v, set := a.lookup("ANSWERDESK_EMBED_QUERY_PREFIX"); set {
 		cfg.QueryPrefix = v
 	}
-	if v, set := e.lookup("ANSWERDESK_EMBED_DOCUMENT_PREFIX"); set {
+	if v, set := a.lookup("ANSWERDESK_EMBED_DOCUMENT_PREFIX"); set {
 		cfg.DocumentPrefix = v
 	}
-	if v := e.getenv("ANSWERDESK_EMBED_DIM"); v != "" {
+	if v := a.getenv("ANSWERDESK_EMBED_DIM"); v != "" {
 		if cfg.Dim, err = strconv.Atoi(v); err != nil {
 			return cfg, false, fmt.Errorf("ANSWERDESK_EMBED_DIM: %w", err)
 		}
@@ -178,85 +175,19 @@ func (e *env) embedConfig() (cfg llm.EmbedConfig, ok bool, err error) {
 	if cfg.Timeout, err = parseDur("embed timeout", s.Timeout); err != nil {
 		return cfg, false, err
 	}
-	cfg.APIKey = e.getenv("ANSWERDESK_EMBED_API_KEY")
+	cfg.APIKey = a.getenv("ANSWERDESK_EMBED_API_KEY")
 	if cfg.APIKey == "" && s.APIKeyEnv != "" {
-		cfg.APIKey = e.getenv(s.APIKeyEnv)
+		cfg.APIKey = a.getenv(s.APIKeyEnv)
 	}
 	return cfg, true, nil
 }
 
 // lookup reads an environment variable that may be set to "" on purpose
 // ("none" stands for the empty string, since getenv cannot tell).
-func (e *env) lookup(name string) (string, bool) {
-	v := e.getenv(name)
+func (a *app) lookup(name string) (string, bool) {
+	v := a.getenv(name)
 	if v == "none" {
 		return "", true
 	}
 	return v, v != ""
-}
-
-// llmClient builds the chat client, or nil when none is configured.
-func (e *env) llmClient() (*llm.Client, error) {
-	cfg, ok, err := e.llmConfig()
-	if err != nil || !ok {
-		return nil, err
-	}
-	c, err := llm.New(cfg, llm.WithLogger(e.log))
-	if err != nil {
-		return nil, fmt.Errorf("llm: %w", err)
-	}
-	return c, nil
-}
-
-// generator returns the configured LLM generator, or nil when no LLM is
-// configured (ANSWERDESK_LLM_PROVIDER unset): answers are then extractive.
-func (e *env) generator(ctx context.Context) (answer.Generator, error) {
-	c, err := e.llmClient()
-	if err != nil || c == nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// rewriter returns the configured LLM follow-up rewriter, or nil when no
-// LLM is configured: the heuristic rewriter is then used.
-func (e *env) rewriter(ctx context.Context) (answer.Rewriter, error) {
-	c, err := e.llmClient()
-	if err != nil || c == nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// embedder builds the embedder, or nil when none is configured.
-func (e *env) embedder() (*llm.Embedder, error) {
-	cfg, ok, err := e.embedConfig()
-	if err != nil || !ok {
-		return nil, err
-	}
-	emb, err := llm.NewEmbedder(cfg, llm.WithLogger(e.log))
-	if err != nil {
-		return nil, fmt.Errorf("embed: %w", err)
-	}
-	return emb, nil
-}
-
-// queryEmbedder returns the configured embedding provider for questions, or
-// nil when none is configured: retrieval is then sparse only.
-func (e *env) queryEmbedder(ctx context.Context) (answer.QueryEmbedder, error) {
-	emb, err := e.embedder()
-	if err != nil || emb == nil {
-		return nil, err
-	}
-	return emb, nil
-}
-
-// documentEmbedder returns the configured embedding provider for ingestion,
-// or nil when none is configured.
-func (e *env) documentEmbedder(ctx context.Context) (ingest.Embedder, error) {
-	emb, err := e.embedder()
-	if err != nil || emb == nil {
-		return nil, err
-	}
-	return emb, nil
 }

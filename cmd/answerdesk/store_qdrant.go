@@ -4,15 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant"
 )
-
-func init() {
-	qdrantOpener = func(ctx context.Context, e *env, rawURL string) (retrieval.Store, error) {
-		return e.openQdrant(ctx, rawURL, nil)
-	}
-}
 
 // qdrantSection is the "qdrant" section of the config file. Parameters in
 // the store URL win over it; ANSWERDESK_QDRANT_API_KEY wins over api_key.
@@ -40,13 +33,13 @@ type qdrantSection struct {
 
 // qdrantConfig resolves the adapter's configuration: URL, then the config
 // file's "qdrant" section for what the URL leaves unset, then environment.
-func (e *env) qdrantConfig(rawURL string) (qdrant.Config, error) {
+func (a *app) qdrantConfig(rawURL string) (qdrant.Config, error) {
 	cfg, err := qdrant.ParseURL(rawURL)
 	if err != nil {
 		return cfg, usagef("store: %v", err)
 	}
 	var s qdrantSection
-	if err := e.configSection("qdrant", &s); err != nil {
+	if err := a.configSection("qdrant", &s); err != nil {
 		return cfg, err
 	}
 	cfg.TLS = cfg.TLS || s.TLS
@@ -88,28 +81,29 @@ func (e *env) qdrantConfig(rawURL string) (qdrant.Config, error) {
 	// The dense vector's size comes from the embedding provider when the
 	// URL and the section do not give it.
 	if cfg.DenseDim == 0 {
-		if ec, ok, err := e.embedConfig(); err == nil && ok && ec.Dim > 0 {
+		if ec, ok, err := a.embedConfig(); err == nil && ok && ec.Dim > 0 {
 			cfg.DenseDim = ec.Dim
 		}
 	}
 	cfg.APIKey = s.APIKey
 	if s.APIKeyEnv != "" {
-		cfg.APIKey = e.getenv(s.APIKeyEnv)
+		cfg.APIKey = a.getenv(s.APIKeyEnv)
 	}
-	e.override(&cfg.APIKey, "ANSWERDESK_QDRANT_API_KEY")
-	cfg.Logger = e.log
+	a.override(&cfg.APIKey, "ANSWERDESK_QDRANT_API_KEY")
+	cfg.Logger = a.log
 	return cfg, nil
 }
 
-// openQdrant opens the Qdrant store of rawURL; mod, when not nil, adjusts
-// the configuration (store migrate fixes the BM25 average length).
-func (e *env) openQdrant(ctx context.Context, rawURL string, mod func(*qdrant.Config)) (*qdrant.Store, error) {
-	cfg, err := e.qdrantConfig(rawURL)
+// openQdrant opens the Qdrant store of rawURL. avgLen, when not zero and
+// not set by the URL or the config file, fixes the BM25 average chunk
+// length (store migrate passes the source's).
+func (a *app) openQdrant(ctx context.Context, rawURL string, avgLen float64) (*qdrant.Store, error) {
+	cfg, err := a.qdrantConfig(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	if mod != nil {
-		mod(&cfg)
+	if cfg.AvgLen == 0 {
+		cfg.AvgLen = avgLen
 	}
 	s, err := qdrant.Open(ctx, cfg)
 	if err != nil {

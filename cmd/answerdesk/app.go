@@ -1,0 +1,338 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/delivery"
+	"github.com/answerdesk/answerdesk/answer/llm"
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/ingest/formats"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/embedded"
+)
+
+// app is the composition root of one run. It resolves the global flags,
+// reads the config file once, and builds each part the first time a
+// subcommand asks for it — index store, state, LLM client, embedder,
+// engine, ingestion pipeline, delivery worker — with every dependency
+// connected; close releases what was built. Nothing outlives the run, so a
+// second run with other flags or another config file starts afresh.
+//
+// An app is used by one goroutine, the running command's.
+type app struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+
+	// Global flags, resolved: flag, then environment, then default.
+	data   string
+	config string
+	store  string // "embedded" or qdrant://HOST:PORT?collection=NAME
+
+	cmd *command // the running command, for its help
+
+	sections lazy[map[string]json.RawMessage] // the config file's sections
+	index    lazy[retrieval.Store]
+	db       lazy[*state.DB]
+	chat     lazy[*llm.Client]   // nil when no LLM is configured
+	embed    lazy[*llm.Embedder] // nil when no embedder is configured
+	engine   lazy[*answer.Engine]
+	pipeline lazy[*ingest.Pipeline]
+	worker   lazy[*delivery.Worker]
+
+	closers []io.Closer // in opening order; closed in reverse
+}
+
+// lazy holds a part built on first use, or the error building it gave.
+type lazy[T any] struct {
+	done bool
+	v    T
+	err  error
+}
+
+func (l *lazy[T]) get(build func() (T, error)) (T, error) {
+	if !l.done {
+		l.v, l.err = build()
+		l.done = true
+	}
+	return l.v, l.err
+}
+
+func newApp(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {
+	level := slog.LevelInfo
+	if getenv("ANSWERDESK_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	return &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
+}
+
+// close releases the stores the run opened, the last opened first.
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		if err := a.closers[i].Close(); err != nil {
+			a.log.Warn("close", "err", err)
+		}
+	}
+	a.closers = nil
+}
+
+// globalFlags registers --data, --store and --config on fs; every
+// subcommand's flag set calls it so that global flags work before or after
+// the subcommand.
+func (a *app) globalFlags(fs *flag.FlagSet) {
+	if a.data == "" {
+		a.data = a.getenv("ANSWERDESK_DATA")
+		if a.data == "" {
+			a.data = "./answerdesk-data"
+		}
+	}
+	if a.config == "" {
+		a.config = a.getenv("ANSWERDESK_CONFIG")
+	}
+	if a.store == "" {
+		a.store = a.getenv("ANSWERDESK_STORE")
+		if a.store == "" {
+			a.store = "embedded"
+		}
+	}
+	fs.StringVar(&a.data, "data", a.data, "data directory (env ANSWERDESK_DATA)")
+	fs.StringVar(&a.store, "store", a.store, "index store: embedded, or qdrant://HOST:PORT?collection=NAME (env ANSWERDESK_STORE)")
+	fs.StringVar(&a.config, "config", a.config, "config file (env ANSWERDESK_CONFIG)")
+}
+
+// The config file (--config, env ANSWERDESK_CONFIG) is one JSON object whose
+// top-level keys are sections; each part of the wiring reads its own section
+// with configSection:
+//
+//	{"store": {...}, "answer": {...}, "webhook": {...}, "llm": {...}}
+//
+// Environment variables override the file where README.md names them.
+//
+// configSection decodes section name of the config file into v. The file
+// is read once per run, on first use (after every flag is parsed). A
+// missing file setting or a missing section leaves v unchanged; unknown
+// fields are an error, so that a typo in a config key is reported instead
+// of ignored.
+func (a *app) configSection(name string, v any) error {
+	if a.config == "" {
+		return nil
+	}
+	sections, err := a.sections.get(func() (map[string]json.RawMessage, error) {
+		data, err := os.ReadFile(a.config)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		var s map[string]json.RawMessage
+		if err := json.Unmarshal(data, &s); err != nil {
+			return nil, fmt.Errorf("config %s: %w", a.config, err)
+		}
+		return s, nil
+	})
+	if err != nil {
+		return err
+	}
+	raw, ok := sections[name]
+	if !ok {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("config %s: section %q: %w", a.config, name, err)
+	}
+	return nil
+}
+
+// answerConfig is the engine configuration: defaults, then the "answer"
+// section.
+func (a *app) answerConfig() (answer.Config, error) {
+	cfg := answer.DefaultConfig()
+	err := a.configSection("answer", &cfg)
+	return cfg, err
+}
+
+// indexStore opens the configured index store.
+func (a *app) indexStore(ctx context.Context) (retrieval.Store, error) {
+	return a.index.get(func() (retrieval.Store, error) {
+		var s retrieval.Store
+		var err error
+		switch {
+		case a.store == "" || a.store == "embedded":
+			s, err = embedded.Open(ctx, a.data, embedded.Options{})
+		case strings.HasPrefix(a.store, "qdrant://"):
+			s, err = a.openQdrant(ctx, a.store, 0)
+		default:
+			return nil, usagef("unknown store %q: use embedded or qdrant://HOST:PORT?collection=NAME", a.store)
+		}
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, s)
+		return s, nil
+	})
+}
+
+// stateFile is the app-state database inside the data directory.
+const stateFile = "state.db"
+
+// state opens the app-state database of the data dir with the configured
+// sinks, so that every ticket — from serve or from ask — gets an outbox
+// row per sink.
+func (a *app) state(ctx context.Context) (*state.DB, error) {
+	return a.db.get(func() (*state.DB, error) {
+		wh, err := a.webhookConfig()
+		if err != nil {
+			return nil, err
+		}
+		var sinks []string
+		if wh.URL != "" {
+			sinks = append(sinks, state.SinkWebhook)
+		}
+		db, err := state.Open(ctx, filepath.Join(a.data, stateFile), state.Options{Sinks: sinks,
+			OnError: func(err error) { a.log.Error("state", "err", err) }})
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, db)
+		return db, nil
+	})
+}
+
+// engineDeps are the engine's collaborators that do not depend on the
+// store: the LLM as generator and follow-up rewriter when one is
+// configured (answers are extractive and follow-ups rewritten by a
+// heuristic otherwise), and the question embedder for hybrid retrieval
+// when one is configured (retrieval is sparse only otherwise).
+func (a *app) engineDeps() (answer.Deps, error) {
+	d := answer.Deps{Logger: a.log}
+	c, err := a.llmClient()
+	if err != nil {
+		return d, err
+	}
+	if c != nil {
+		d.Generator, d.Rewriter = c, c
+	}
+	emb, err := a.embedder()
+	if err != nil {
+		return d, err
+	}
+	if emb != nil {
+		d.Embedder = emb
+	}
+	return d, nil
+}
+
+// answerEngine is the engine over the index store, writing tickets and
+// conversations to the state database.
+func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
+	return a.engine.get(func() (*answer.Engine, error) {
+		cfg, err := a.answerConfig()
+		if err != nil {
+			return nil, err
+		}
+		deps, err := a.engineDeps()
+		if err != nil {
+			return nil, err
+		}
+		if deps.Retriever, err = a.indexStore(ctx); err != nil {
+			return nil, err
+		}
+		db, err := a.state(ctx)
+		if err != nil {
+			return nil, err
+		}
+		deps.Tickets, deps.Conversations = db, db
+		return answer.New(cfg, deps)
+	})
+}
+
+// loaders are every document loader; PDFs are parsed in a child process of
+// this binary (pdfChild), bounded in time and memory.
+func (a *app) loaders() map[string]ingest.Loader {
+	return formats.Loaders(formatOptions())
+}
+
+// ingestPipeline is the ingestion pipeline over the index store with every
+// loader and the configured document embedder.
+func (a *app) ingestPipeline(ctx context.Context) (*ingest.Pipeline, error) {
+	return a.pipeline.get(func() (*ingest.Pipeline, error) {
+		store, err := a.indexStore(ctx)
+		if err != nil {
+			return nil, err
+		}
+		emb, err := a.embedder()
+		if err != nil {
+			return nil, err
+		}
+		var demb ingest.Embedder
+		if emb != nil {
+			demb = emb
+		}
+		return ingest.NewPipeline(store, a.loaders(), demb, a.log), nil
+	})
+}
+
+// deliveryWorker is the outbox worker over the state database, with the
+// queue sink and, when configured, the webhook sink. New tickets wake it.
+func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
+	return a.worker.get(func() (*delivery.Worker, error) {
+		db, err := a.state(ctx)
+		if err != nil {
+			return nil, err
+		}
+		wh, err := a.webhookConfig()
+		if err != nil {
+			return nil, err
+		}
+		w, err := newDeliveryWorker(db, wh, a.log)
+		if err != nil {
+			return nil, err
+		}
+		db.SetOnTicket(w.Notify)
+		return w, nil
+	})
+}
+
+// llmClient is the chat client, or nil when none is configured.
+func (a *app) llmClient() (*llm.Client, error) {
+	return a.chat.get(func() (*llm.Client, error) {
+		cfg, ok, err := a.llmConfig()
+		if err != nil || !ok {
+			return nil, err
+		}
+		c, err := llm.New(cfg, llm.WithLogger(a.log))
+		if err != nil {
+			return nil, fmt.Errorf("llm: %w", err)
+		}
+		return c, nil
+	})
+}
+
+// embedder is the embedding client, or nil when none is configured.
+func (a *app) embedder() (*llm.Embedder, error) {
+	return a.embed.get(func() (*llm.Embedder, error) {
+		cfg, ok, err := a.embedConfig()
+		if err != nil || !ok {
+			return nil, err
+		}
+		emb, err := llm.NewEmbedder(cfg, llm.WithLogger(a.log))
+		if err != nil {
+			return nil, fmt.Errorf("embed: %w", err)
+		}
+		return emb, nil
+	})
+}
