@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -50,10 +51,16 @@ func decodeStrict(body []byte, maxDepth int, v any) error {
 			return errf(http.StatusBadRequest, CodeBadJSON, "empty body: a JSON object is required")
 		case errors.As(err, &se):
 			return errf(http.StatusBadRequest, CodeBadJSON, "malformed JSON at byte %d", se.Offset)
+		case errors.As(err, &te) && te.Field == "":
+			return errf(http.StatusBadRequest, CodeInvalidField, "the body must be a JSON object, not %s", jsonKind(te.Value))
 		case errors.As(err, &te):
-			return errf(http.StatusBadRequest, CodeInvalidField, "field %q must be %s", te.Field, te.Type.String())
+			return errf(http.StatusBadRequest, CodeInvalidField, "field %q must be %s, not %s", te.Field, jsonType(te.Type), jsonKind(te.Value))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return errf(http.StatusBadRequest, CodeUnknownField, "unknown field %s (the tenant always comes from the API key)", trunc(strings.TrimPrefix(err.Error(), "json: unknown field "), 80))
+			name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			if strings.Contains(strings.ToLower(name), "tenant") {
+				return errf(http.StatusBadRequest, CodeUnknownField, "unknown field %s: the tenant always comes from the API key", trunc(name, 80))
+			}
+			return errf(http.StatusBadRequest, CodeUnknownField, "unknown field %s", trunc(name, 80))
 		default:
 			return errf(http.StatusBadRequest, CodeBadJSON, "malformed JSON")
 		}
@@ -96,4 +103,42 @@ func jsonDepth(b []byte) int {
 		}
 	}
 	return deepest
+}
+
+// jsonType names what a Go type accepts in JSON terms: clients never see
+// Go type names.
+func jsonType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return jsonType(t.Elem())
+	}
+	return "another type"
+}
+
+// jsonKind names the kind of JSON value encoding/json reports in an
+// UnmarshalTypeError's Value ("array", "number 1.5", "string", …).
+func jsonKind(v string) string {
+	kind, _, _ := strings.Cut(v, " ")
+	switch kind {
+	case "array", "object":
+		return "an " + kind
+	case "string", "number":
+		return "a " + kind
+	case "bool":
+		return "true or false"
+	}
+	return "another value"
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -116,16 +117,23 @@ func trunc(s string, n int) string {
 // tenant of the request is the key's.
 func (s *Server) authenticate(scope string) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		ip := peerIP(c.Request)
+		if wait, ok := s.authFails.peek(ip, time.Now()); !ok {
+			s.tooMany(c, wait, "too many failed authentications from your address")
+			return
+		}
 		h := c.GetHeader("Authorization")
 		raw, ok := strings.CutPrefix(h, "Bearer ")
 		raw = strings.TrimSpace(raw)
 		if !ok || raw == "" {
+			s.authFails.allow(ip, time.Now())
 			s.fail(c, errf(http.StatusUnauthorized, CodeUnauthorized, "missing API key: send Authorization: Bearer KEY"))
 			return
 		}
 		key, err := s.lookupKey(c.Request.Context(), raw)
 		switch {
 		case errors.Is(err, state.ErrNotFound), errors.Is(err, state.ErrRevoked):
+			s.authFails.allow(ip, time.Now())
 			s.fail(c, errf(http.StatusUnauthorized, CodeUnauthorized, "invalid or revoked API key"))
 			return
 		case err != nil:
@@ -138,13 +146,28 @@ func (s *Server) authenticate(scope string) gin.HandlerFunc {
 		}
 		c.Set(ctxKey, key)
 		if wait, ok := s.limiter.allow(key.ID, time.Now()); !ok {
-			secs := int(math.Ceil(wait.Seconds()))
-			c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
-			s.fail(c, errf(http.StatusTooManyRequests, CodeRateLimited, "rate limit exceeded; retry after %d s", max(secs, 1)))
+			s.tooMany(c, wait, "rate limit exceeded")
 			return
 		}
 		c.Next()
 	}
+}
+
+// tooMany answers 429 with a Retry-After of wait (at least a second).
+func (s *Server) tooMany(c *gin.Context, wait time.Duration, why string) {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	c.Header("Retry-After", strconv.Itoa(secs))
+	s.fail(c, errf(http.StatusTooManyRequests, CodeRateLimited, "%s; retry after %d s", why, secs))
+}
+
+// peerIP is the address of the TCP peer: forwarded headers are not
+// trusted, since anyone can send them.
+func peerIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 func (s *Server) lookupKey(ctx context.Context, raw string) (state.Key, error) {
@@ -205,7 +228,8 @@ func (a *authCache) put(raw string, k state.Key, now time.Time) {
 	a.m[raw] = authEntry{k: k, exp: now.Add(a.ttl)}
 }
 
-// limiter is a token bucket per API key.
+// limiter is a token bucket per key (an API key id, or a peer address for
+// failed authentications).
 type limiter struct {
 	rate  float64
 	burst float64
@@ -222,8 +246,21 @@ func newLimiter(rate float64, burst int) *limiter {
 	return &limiter{rate: rate, burst: float64(burst), b: map[string]*bucket{}}
 }
 
+// maxBuckets bounds the buckets kept; beyond it, full buckets (keys idle
+// long enough to have refilled) are forgotten, which changes nothing.
+const maxBuckets = 10000
+
 // allow takes a token for key; when none is left it returns how long until one is.
 func (l *limiter) allow(key string, now time.Time) (time.Duration, bool) {
+	return l.take(key, now, true)
+}
+
+// peek reports whether key has a token left, without taking it.
+func (l *limiter) peek(key string, now time.Time) (time.Duration, bool) {
+	return l.take(key, now, false)
+}
+
+func (l *limiter) take(key string, now time.Time, consume bool) (time.Duration, bool) {
 	if l.rate < 0 {
 		return 0, true
 	}
@@ -231,14 +268,30 @@ func (l *limiter) allow(key string, now time.Time) (time.Duration, bool) {
 	defer l.mu.Unlock()
 	b, ok := l.b[key]
 	if !ok {
+		if !consume {
+			return 0, true
+		}
+		if len(l.b) >= maxBuckets {
+			l.prune(now)
+		}
 		b = &bucket{tokens: l.burst, last: now}
 		l.b[key] = b
 	}
 	b.tokens = min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
 	b.last = now
 	if b.tokens >= 1 {
-		b.tokens--
+		if consume {
+			b.tokens--
+		}
 		return 0, true
 	}
 	return time.Duration((1 - b.tokens) / l.rate * float64(time.Second)), false
+}
+
+func (l *limiter) prune(now time.Time) {
+	for k, b := range l.b {
+		if b.tokens+now.Sub(b.last).Seconds()*l.rate >= l.burst {
+			delete(l.b, k)
+		}
+	}
 }

@@ -73,6 +73,12 @@ type Limits struct {
 	// AuthCacheTTL caches successful key lookups [2s]; a revoked key stops
 	// working within this time. Negative disables the cache.
 	AuthCacheTTL time.Duration
+	// AuthFailuresPerSecond and AuthFailureBurst: the token bucket of
+	// failed authentications (missing, unknown or revoked key) per peer
+	// address [1/s, 30]; an address out of tokens gets 429 before its key
+	// is even looked up. A negative AuthFailuresPerSecond disables it.
+	AuthFailuresPerSecond float64
+	AuthFailureBurst      int
 	// IngestWorkers run upload jobs [1].
 	IngestWorkers int
 }
@@ -108,6 +114,12 @@ func (l *Limits) defaults() {
 	if l.AuthCacheTTL == 0 {
 		l.AuthCacheTTL = 2 * time.Second
 	}
+	if l.AuthFailuresPerSecond == 0 {
+		l.AuthFailuresPerSecond = 1
+	}
+	if l.AuthFailureBurst <= 0 {
+		l.AuthFailureBurst = 30
+	}
 	if l.IngestWorkers <= 0 {
 		l.IngestWorkers = 1
 	}
@@ -129,12 +141,13 @@ type Deps struct {
 
 // Server is the HTTP API.
 type Server struct {
-	d       Deps
-	lim     Limits
-	log     *slog.Logger
-	engine  *gin.Engine
-	limiter *limiter
-	auth    *authCache
+	d         Deps
+	lim       Limits
+	log       *slog.Logger
+	engine    *gin.Engine
+	limiter   *limiter
+	authFails *limiter
+	auth      *authCache
 
 	// Background ingest jobs: jobs outlive their request and are waited
 	// for by Shutdown.
@@ -155,10 +168,11 @@ func NewServer(d Deps) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		d: d, lim: d.Limits, log: log,
-		limiter: newLimiter(d.Limits.RatePerSecond, d.Limits.Burst),
-		auth:    newAuthCache(d.Limits.AuthCacheTTL),
-		jobSem:  make(chan struct{}, d.Limits.IngestWorkers),
-		baseCtx: ctx, cancel: cancel,
+		limiter:   newLimiter(d.Limits.RatePerSecond, d.Limits.Burst),
+		authFails: newLimiter(d.Limits.AuthFailuresPerSecond, d.Limits.AuthFailureBurst),
+		auth:      newAuthCache(d.Limits.AuthCacheTTL),
+		jobSem:    make(chan struct{}, d.Limits.IngestWorkers),
+		baseCtx:   ctx, cancel: cancel,
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()

@@ -170,6 +170,9 @@ func newHarness(t testing.TB, lim Limits) *harness {
 	if lim.RatePerSecond == 0 {
 		lim.RatePerSecond = -1
 	}
+	if lim.AuthFailuresPerSecond == 0 {
+		lim.AuthFailuresPerSecond = -1
+	}
 	h.srv = NewServer(Deps{Engine: h.eng, State: db, Docs: h.docs, Ingest: h.docs, Limits: lim,
 		Accepts: func(ext string) bool { return ext == ".md" || ext == ".txt" || ext == ".csv" },
 		Logger:  slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})

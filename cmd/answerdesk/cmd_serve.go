@@ -22,11 +22,15 @@ import (
 type apiConfig struct {
 	RatePerSecond float64 `json:"rate_per_second"` // per API key; negative disables
 	Burst         int     `json:"burst"`
-	MaxQuestion   int     `json:"max_question"`     // characters
-	MaxBodyKB     int64   `json:"max_body_kb"`      // JSON bodies
-	MaxUploadMB   int64   `json:"max_upload_mb"`    // multipart uploads
-	AnswerTimeout string  `json:"answer_timeout"`   // "30s"
-	ShutdownGrace string  `json:"shutdown_timeout"` // "30s"
+	MaxQuestion   int     `json:"max_question"`  // characters
+	MaxBodyKB     int64   `json:"max_body_kb"`   // JSON bodies
+	MaxUploadMB   int64   `json:"max_upload_mb"` // multipart uploads
+	// AuthFailuresPerSecond and AuthFailureBurst limit failed
+	// authentications per client address; negative disables.
+	AuthFailuresPerSecond float64 `json:"auth_failures_per_second"`
+	AuthFailureBurst      int     `json:"auth_failure_burst"`
+	AnswerTimeout         string  `json:"answer_timeout"`   // "30s"
+	ShutdownGrace         string  `json:"shutdown_timeout"` // "30s"
 }
 
 // webhookConfig is the "webhook" section: the generic webhook sink.
@@ -40,6 +44,7 @@ type webhookConfig struct {
 	MaxBackoff  string `json:"max_backoff"` // "15m"
 	Timeout     string `json:"timeout"`     // per attempt, "20s"
 	Poll        string `json:"poll"`        // outbox poll interval, "1s"
+	Concurrency int    `json:"concurrency"` // deliveries in flight [4]
 }
 
 func runServe(ctx context.Context, a *app, args []string) error {
@@ -72,7 +77,8 @@ func (a *app) serve(ctx context.Context, addr string, onListen func(url string))
 		}
 	}
 	lim := api.Limits{RatePerSecond: ac.RatePerSecond, Burst: ac.Burst, MaxQuestion: ac.MaxQuestion,
-		MaxBody: ac.MaxBodyKB << 10, MaxUpload: ac.MaxUploadMB << 20}
+		MaxBody: ac.MaxBodyKB << 10, MaxUpload: ac.MaxUploadMB << 20,
+		AuthFailuresPerSecond: ac.AuthFailuresPerSecond, AuthFailureBurst: ac.AuthFailureBurst}
 	var err error
 	if lim.AnswerTimeout, err = parseDur("api.answer_timeout", ac.AnswerTimeout); err != nil {
 		return err
@@ -236,6 +242,10 @@ func newDeliveryWorker(db *state.DB, wh webhookConfig, log *slog.Logger) (*deliv
 		return nil, err
 	}
 	o.MaxAttempts = wh.MaxAttempts
+	if wh.Concurrency < 0 {
+		return nil, usagef("webhook.concurrency must be positive, not %d", wh.Concurrency)
+	}
+	o.Concurrency = wh.Concurrency
 	sinks := map[string]delivery.Sink{state.SinkQueue: delivery.Queue{Q: db}}
 	if wh.URL != "" {
 		sinks[state.SinkWebhook] = &delivery.Webhook{URL: wh.URL, Secret: []byte(wh.Secret),
