@@ -47,7 +47,8 @@ func BenchmarkEvalStackFAQ(b *testing.B) {
 		suite = "testdata/kbsuite"
 	}
 	h := &eval.Harness{
-		Loaders: ingest.CoreLoaders(),
+		OpenStore: eval.OpenEmbedded,
+		Loaders:   ingest.CoreLoaders(),
 		NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
 			return answer.New(answer.Config{K: 20}, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}})
 		},

@@ -18,16 +18,26 @@ var ErrCalibrate = errors.New("cannot calibrate")
 // be right (Result.Correct).
 type Sample struct {
 	Suite, ID, Lang string
-	// Features by name; nil when the engine escalated before computing a
-	// confidence (a human request, no evidence): such a query is escalated
-	// whatever the model says, so it is scored with probability 0 and not
-	// fitted on.
-	Features map[string]float64
+	// Features as the engine reported them, in its order; nil when the
+	// engine escalated before computing a confidence (a human request, no
+	// evidence): such a query is escalated whatever the model says, so it
+	// is scored with probability 0 and not fitted on.
+	Features []answer.Feature
 	Correct  bool
 	// Answerable is the query's label in the suite.
 	Answerable bool
 	// Confidence is what the engine's current model said, for comparison.
 	Confidence float64
+}
+
+// value returns the sample's feature name (0 when absent).
+func (s Sample) value(name string) float64 {
+	for _, f := range s.Features {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return 0
 }
 
 // Samples turns a suite's results into calibration samples.
@@ -40,10 +50,7 @@ func Samples(suite string, results []Result) []Sample {
 		// a sensitive topic), which no threshold would turn into answers.
 		decided := r.Reason == "" || r.Reason == answer.ReasonLowConfidence
 		if len(r.Features) > 0 && r.Err == "" && decided {
-			s.Features = make(map[string]float64, len(r.Features))
-			for _, f := range r.Features {
-				s.Features[f.Name] = f.Value
-			}
+			s.Features = append([]answer.Feature(nil), r.Features...)
 		}
 		out = append(out, s)
 	}
@@ -138,85 +145,26 @@ type Calibration struct {
 // reach the target precision on the calibration split. It reports figures on
 // the test split only.
 func Calibrate(samples []Sample, o CalibrateOptions) (*Calibration, error) {
-	if o.TargetPrecision == 0 {
-		o.TargetPrecision = 0.95
-	}
-	if !(o.TargetPrecision > 0 && o.TargetPrecision < 1) {
-		return nil, fmt.Errorf("%w: target precision %v is not in (0,1)", ErrCalibrate, o.TargetPrecision)
-	}
-	if o.L2 == 0 {
-		o.L2 = 1
-	}
-	switch o.Method {
-	case "":
-		o.Method = "platt"
-	case "platt", "isotonic":
-	default:
-		return nil, fmt.Errorf("%w: unknown method %q: use platt or isotonic", ErrCalibrate, o.Method)
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	var fit, cal, test []Sample
 	for _, s := range samples {
 		switch SplitOf(s.Suite, s.ID) {
 		case SplitFit:
-			if s.Features != nil {
-				fit = append(fit, s)
-			}
+			fit = append(fit, s)
 		case SplitCalibrate:
 			cal = append(cal, s)
 		default:
 			test = append(test, s)
 		}
 	}
-	c := &Calibration{Fit: len(fit), Calibrate: len(cal), Test: len(test)}
-	if err := twoClasses("fit", fit); err != nil {
-		return nil, err
-	}
-	if err := twoClasses("calibration", cal); err != nil {
-		return nil, err
-	}
-	names := featureNames(fit)
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%w: the engine reported no confidence features", ErrCalibrate)
-	}
-	m, err := fitLogistic(fit, names, o.L2)
+	m, reached, nfit, err := fitModel(fit, cal, o)
 	if err != nil {
 		return nil, err
 	}
-	if o.Prior != nil {
-		keepPrior(&m, *o.Prior, fit)
-	}
-	m.FittedOn = o.FittedOn
-	switch o.Method {
-	case "platt":
-		var z []float64
-		var y []bool
-		for _, s := range cal {
-			if s.Features != nil {
-				z = append(z, logit(m, s.Features))
-				y = append(y, s.Correct)
-			}
-		}
-		a, b := fitPlatt(z, y)
-		m.Platt = &answer.Platt{A: a, B: b}
-	case "isotonic":
-		var p []float64
-		var y []bool
-		for _, s := range cal {
-			if s.Features != nil {
-				p = append(p, sigmoid(logit(m, s.Features)))
-				y = append(y, s.Correct)
-			}
-		}
-		m.Isotonic = fitIsotonic(p, y)
-	}
-	probs, labels := score(m, cal)
-	rate, thr := AnswerRateAt(probs, labels, o.TargetPrecision)
-	c.Reached = rate > 0
-	if !c.Reached {
-		thr = 1
-	}
-	m.Threshold = math.Min(1, math.Max(0, thr))
-	c.Model = m
+	c := &Calibration{Model: m, Reached: reached, Fit: nfit, Calibrate: len(cal), Test: len(test)}
 	c.HeldOut = heldOut(m, test, o.TargetPrecision, nil)
 	before := answer.ConfidenceModel{Threshold: math.NaN()}
 	if o.Prior != nil {
@@ -240,6 +188,239 @@ func Calibrate(samples []Sample, o CalibrateOptions) (*Calibration, error) {
 	return c, nil
 }
 
+func (o CalibrateOptions) withDefaults() (CalibrateOptions, error) {
+	if o.TargetPrecision == 0 {
+		o.TargetPrecision = 0.95
+	}
+	if !(o.TargetPrecision > 0 && o.TargetPrecision < 1) {
+		return o, fmt.Errorf("%w: target precision %v is not in (0,1)", ErrCalibrate, o.TargetPrecision)
+	}
+	if o.L2 == 0 {
+		o.L2 = 1
+	}
+	switch o.Method {
+	case "":
+		o.Method = "platt"
+	case "platt", "isotonic":
+	default:
+		return o, fmt.Errorf("%w: unknown method %q: use platt or isotonic", ErrCalibrate, o.Method)
+	}
+	return o, nil
+}
+
+// fitModel fits the logistic regression on the samples of fit that have
+// features, calibrates it on cal and picks the threshold on cal. It returns
+// the model, whether the target precision was reached (the threshold is 1
+// otherwise) and the number of samples fitted.
+func fitModel(fit, cal []Sample, o CalibrateOptions) (answer.ConfidenceModel, bool, int, error) {
+	var withF []Sample
+	for _, s := range fit {
+		if s.Features != nil {
+			withF = append(withF, s)
+		}
+	}
+	fit = withF
+	if err := twoClasses("fit", fit); err != nil {
+		return answer.ConfidenceModel{}, false, 0, err
+	}
+	if err := twoClasses("calibration", cal); err != nil {
+		return answer.ConfidenceModel{}, false, 0, err
+	}
+	names := featureNames(fit)
+	if len(names) == 0 {
+		return answer.ConfidenceModel{}, false, 0, fmt.Errorf("%w: the engine reported no confidence features", ErrCalibrate)
+	}
+	m, err := fitLogistic(fit, names, o.L2)
+	if err != nil {
+		return answer.ConfidenceModel{}, false, 0, err
+	}
+	if o.Prior != nil {
+		keepPrior(&m, *o.Prior, fit)
+	}
+	m.FittedOn = o.FittedOn
+	switch o.Method {
+	case "platt":
+		var z []float64
+		var y []bool
+		for _, s := range cal {
+			if s.Features != nil {
+				z = append(z, logit(m, s))
+				y = append(y, s.Correct)
+			}
+		}
+		a, b := fitPlatt(z, y)
+		m.Platt = &answer.Platt{A: a, B: b}
+	case "isotonic":
+		var p []float64
+		var y []bool
+		for _, s := range cal {
+			if s.Features != nil {
+				p = append(p, sigmoid(logit(m, s)))
+				y = append(y, s.Correct)
+			}
+		}
+		m.Isotonic = fitIsotonic(p, y)
+	}
+	probs, labels := score(m, cal)
+	rate, thr := AnswerRateAt(probs, labels, o.TargetPrecision)
+	reached := rate > 0
+	if !reached {
+		thr = 1
+	}
+	m.Threshold = math.Min(1, math.Max(0, thr))
+	return m, reached, len(fit), nil
+}
+
+// Fold is one suite held out: a model fitted on every other suite and its
+// figures on the held-out suite, whole and by language.
+type Fold struct {
+	Suite string
+	// Model was fitted without a single query of Suite.
+	Model answer.ConfidenceModel
+	// Reached reports whether the target precision was reachable on the
+	// other suites' calibration split.
+	Reached bool
+	// HeldOut and ByLang are measured on every query of Suite.
+	HeldOut HeldOut
+	ByLang  map[string]HeldOut
+}
+
+// LOSO is a leave-one-suite-out calibration: one fold per suite, and the
+// folds' held-out figures pooled (every query scored by the model that did
+// not see its suite).
+type LOSO struct {
+	Folds  []Fold
+	Pooled HeldOut
+	// PooledByLang pools the folds by query language.
+	PooledByLang map[string]HeldOut
+}
+
+// LeaveOneSuiteOut fits, for each suite in turn, a model on the other
+// suites (logistic regression on their fit and test splits, calibration and
+// threshold on their calibration split) and measures it on the suite left
+// out, which nothing was fitted on. These are the figures to report: a
+// suite is data the model has never seen, as a customer's knowledge base
+// will be. It needs at least two suites.
+func LeaveOneSuiteOut(samples []Sample, o CalibrateOptions) (*LOSO, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	bySuite := map[string][]Sample{}
+	var names []string
+	for _, s := range samples {
+		if _, ok := bySuite[s.Suite]; !ok {
+			names = append(names, s.Suite)
+		}
+		bySuite[s.Suite] = append(bySuite[s.Suite], s)
+	}
+	if len(names) < 2 {
+		return nil, fmt.Errorf("%w: leave-one-suite-out needs at least two suites, got %d", ErrCalibrate, len(names))
+	}
+	sort.Strings(names)
+	out := &LOSO{PooledByLang: map[string]HeldOut{}}
+	var all []scored
+	for _, held := range names {
+		var fit, cal []Sample
+		for _, s := range samples {
+			switch {
+			case s.Suite == held:
+			case SplitOf(s.Suite, s.ID) == SplitCalibrate:
+				cal = append(cal, s)
+			default:
+				fit = append(fit, s)
+			}
+		}
+		fo := o
+		fo.FittedOn = nil
+		for _, n := range names {
+			if n != held {
+				fo.FittedOn = append(fo.FittedOn, n)
+			}
+		}
+		m, reached, _, err := fitModel(fit, cal, fo)
+		if err != nil {
+			return nil, fmt.Errorf("fold %s held out: %w", held, err)
+		}
+		test := bySuite[held]
+		f := Fold{Suite: held, Model: m, Reached: reached, HeldOut: heldOut(m, test, o.TargetPrecision, nil), ByLang: map[string]HeldOut{}}
+		byLang := map[string][]Sample{}
+		for _, s := range test {
+			byLang[s.Lang] = append(byLang[s.Lang], s)
+			all = append(all, scored{s, probability(m, s), m.Threshold})
+		}
+		for lang, ss := range byLang {
+			f.ByLang[lang] = heldOut(m, ss, o.TargetPrecision, nil)
+		}
+		out.Folds = append(out.Folds, f)
+	}
+	out.Pooled = pooled(all, o.TargetPrecision)
+	byLang := map[string][]scored{}
+	for _, x := range all {
+		byLang[x.s.Lang] = append(byLang[x.s.Lang], x)
+	}
+	for lang, xs := range byLang {
+		out.PooledByLang[lang] = pooled(xs, o.TargetPrecision)
+	}
+	return out, nil
+}
+
+// FitAll fits the model to ship on every sample: logistic regression on the
+// fit and test splits, calibration and threshold on the calibration split.
+// It reports no figures: LeaveOneSuiteOut's are the held-out ones.
+func FitAll(samples []Sample, o CalibrateOptions) (answer.ConfidenceModel, bool, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return answer.ConfidenceModel{}, false, err
+	}
+	var fit, cal []Sample
+	for _, s := range samples {
+		if SplitOf(s.Suite, s.ID) == SplitCalibrate {
+			cal = append(cal, s)
+		} else {
+			fit = append(fit, s)
+		}
+	}
+	m, reached, _, err := fitModel(fit, cal, o)
+	return m, reached, err
+}
+
+// scored is a held-out sample with its fold's probability and threshold.
+type scored struct {
+	s   Sample
+	p   float64
+	thr float64
+}
+
+func pooled(xs []scored, target float64) HeldOut {
+	p := make([]float64, len(xs))
+	y := make([]bool, len(xs))
+	ans := make([]bool, len(xs))
+	answered, right := 0, 0
+	for i, x := range xs {
+		p[i], y[i], ans[i] = x.p, x.s.Correct, x.s.Answerable
+		if x.p >= x.thr {
+			answered++
+			if y[i] {
+				right++
+			}
+		}
+	}
+	h := figures(p, y, ans, target)
+	h.Precision, h.Coverage = ratio(right, answered), ratio(answered, len(p))
+	return h
+}
+
+// figures are the threshold-free held-out figures of probabilities p.
+func figures(p []float64, y, ans []bool, target float64) HeldOut {
+	h := HeldOut{N: len(p), AUROC: Metric(AUROC(p, y)), AUROCAnswerable: Metric(AUROC(p, ans))}
+	ece, _ := Reliability(p, y, 10)
+	h.ECE = Metric(ece)
+	rate, _ := AnswerRateAt(p, y, target)
+	h.AnswerRateAtTarget = Metric(rate)
+	return h
+}
+
 func twoClasses(split string, ss []Sample) error {
 	pos := 0
 	for _, s := range ss {
@@ -256,8 +437,8 @@ func twoClasses(split string, ss []Sample) error {
 func featureNames(ss []Sample) []string {
 	seen := map[string]bool{}
 	for _, s := range ss {
-		for k := range s.Features {
-			seen[k] = true
+		for _, f := range s.Features {
+			seen[f.Name] = true
 		}
 	}
 	names := make([]string, 0, len(seen))
@@ -268,60 +449,31 @@ func featureNames(ss []Sample) []string {
 	return names
 }
 
+// probability applies m to a sample's features exactly as the engine does
+// (answer.ConfidenceModel.Probability, same order of summation); a sample
+// without features scores 0.
+func probability(m answer.ConfidenceModel, s Sample) float64 {
+	if s.Features == nil {
+		return 0
+	}
+	fs := append([]answer.Feature(nil), s.Features...) // Probability fills contributions
+	return m.Probability(fs)
+}
+
+// logit is the model's raw logit for s, as the engine computes it.
+func logit(m answer.ConfidenceModel, s Sample) float64 {
+	fs := append([]answer.Feature(nil), s.Features...)
+	return m.Logit(fs)
+}
+
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
-
-// logit is the model's raw logit, as answer.ConfidenceModel defines it.
-func logit(m answer.ConfidenceModel, f map[string]float64) float64 {
-	z := m.Intercept
-	names := make([]string, 0, len(f))
-	for k := range f {
-		names = append(names, k)
-	}
-	sort.Strings(names) // a fixed summation order keeps results bit-identical
-	for _, k := range names {
-		z += m.Weights[k] * f[k]
-	}
-	return z
-}
-
-// Probability applies m to features as the engine does: the logistic
-// model, Platt scaling of the logit, then isotonic interpolation.
-func Probability(m answer.ConfidenceModel, f map[string]float64) float64 {
-	z := logit(m, f)
-	if m.Platt != nil {
-		z = m.Platt.A*z + m.Platt.B
-	}
-	p := sigmoid(z)
-	if len(m.Isotonic) > 0 {
-		p = interpolate(m.Isotonic, p)
-	}
-	return p
-}
-
-func interpolate(pts []answer.CalPoint, x float64) float64 {
-	if x <= pts[0].X {
-		return pts[0].Y
-	}
-	last := pts[len(pts)-1]
-	if x >= last.X {
-		return last.Y
-	}
-	i := sort.Search(len(pts), func(i int) bool { return pts[i].X >= x })
-	a, b := pts[i-1], pts[i]
-	if b.X == a.X {
-		return b.Y
-	}
-	return a.Y + (b.Y-a.Y)*(x-a.X)/(b.X-a.X)
-}
 
 // score applies m to samples; a sample without features scores 0.
 func score(m answer.ConfidenceModel, ss []Sample) ([]float64, []bool) {
 	p := make([]float64, len(ss))
 	y := make([]bool, len(ss))
 	for i, s := range ss {
-		if s.Features != nil {
-			p[i] = Probability(m, s.Features)
-		}
+		p[i] = probability(m, s)
 		y[i] = s.Correct
 	}
 	return p, y
@@ -338,11 +490,7 @@ func heldOut(m answer.ConfidenceModel, ss []Sample, target float64, prob func(Sa
 	for i, s := range ss {
 		ans[i] = s.Answerable
 	}
-	h := HeldOut{N: len(ss), AUROC: Metric(AUROC(p, y)), AUROCAnswerable: Metric(AUROC(p, ans))}
-	ece, _ := Reliability(p, y, 10)
-	h.ECE = Metric(ece)
-	rate, _ := AnswerRateAt(p, y, target)
-	h.AnswerRateAtTarget = Metric(rate)
+	h := figures(p, y, ans, target)
 	thr := m.Threshold
 	if math.IsNaN(thr) {
 		h.Precision, h.Coverage = nan, nan
@@ -370,7 +518,7 @@ func keepPrior(m *answer.ConfidenceModel, prior answer.ConfidenceModel, fit []Sa
 			continue
 		}
 		if _, constant := m.Weights[k]; constant && len(fit) > 0 {
-			m.Intercept -= w * fit[0].Features[k]
+			m.Intercept -= w * fit[0].value(k)
 		}
 		m.Weights[k] = w
 	}
@@ -383,17 +531,24 @@ func fitLogistic(ss []Sample, names []string, l2 float64) (answer.ConfidenceMode
 	n := len(ss)
 	mean := make([]float64, d)
 	sd := make([]float64, d)
-	for _, s := range ss {
-		for j, k := range names {
-			mean[j] += s.Features[k]
+	vals := make([][]float64, n)
+	for i, s := range ss {
+		vals[i] = make([]float64, d)
+		for _, f := range s.Features {
+			if j := sort.SearchStrings(names, f.Name); j < d && names[j] == f.Name {
+				vals[i][j] = f.Value
+			}
+		}
+		for j := range names {
+			mean[j] += vals[i][j]
 		}
 	}
 	for j := range mean {
 		mean[j] /= float64(n)
 	}
-	for _, s := range ss {
-		for j, k := range names {
-			v := s.Features[k] - mean[j]
+	for i := range ss {
+		for j := range names {
+			v := vals[i][j] - mean[j]
 			sd[j] += v * v
 		}
 	}
@@ -405,9 +560,9 @@ func fitLogistic(ss []Sample, names []string, l2 float64) (answer.ConfidenceMode
 	y := make([]float64, n)
 	for i, s := range ss {
 		row := make([]float64, d+1)
-		for j, k := range names {
+		for j := range names {
 			if sd[j] > 1e-12 {
-				row[j] = (s.Features[k] - mean[j]) / sd[j]
+				row[j] = (vals[i][j] - mean[j]) / sd[j]
 			}
 		}
 		row[d] = 1

@@ -21,7 +21,7 @@ func synthetic(n int) []Sample {
 		noise := r.NormFloat64()
 		ss[i] = Sample{
 			Suite: "syn", ID: fmt.Sprint(i), Lang: []string{"en", "ru"}[i%2],
-			Features: map[string]float64{"x": x, "noise": noise},
+			Features: []answer.Feature{{Name: "noise", Value: noise}, {Name: "x", Value: x}},
 			Correct:  r.Float64() < sigmoid(3*x-1),
 		}
 	}
@@ -102,23 +102,6 @@ func TestFitIsotonic(t *testing.T) {
 	}
 }
 
-func TestProbability(t *testing.T) {
-	m := answer.ConfidenceModel{Intercept: -1, Weights: map[string]float64{"a": 2}, Platt: &answer.Platt{A: 0.5, B: 0.5}}
-	// logit = -1 + 2·1 = 1; Platt: 0.5·1 + 0.5 = 1.
-	if got := Probability(m, map[string]float64{"a": 1, "unknown": 5}); !near(got, sigmoid(1)) {
-		t.Errorf("platt = %v", got)
-	}
-	m.Isotonic = []answer.CalPoint{{X: 0.5, Y: 0.2}, {X: 0.9, Y: 1}}
-	// sigmoid(1) ≈ 0.731 lies between the points.
-	want := 0.2 + 0.8*(sigmoid(1)-0.5)/0.4
-	if got := Probability(m, map[string]float64{"a": 1}); !near(got, want) {
-		t.Errorf("isotonic = %v, want %v", got, want)
-	}
-	if got := Probability(m, map[string]float64{"a": -10}); got != 0.2 {
-		t.Errorf("below the first point = %v, want 0.2", got)
-	}
-}
-
 func TestSolve(t *testing.T) {
 	x, err := solve([][]float64{{2, 1}, {1, 3}}, []float64{3, 5})
 	if err != nil {
@@ -153,7 +136,7 @@ func TestCalibrateKeepsPriorForUnfittable(t *testing.T) {
 	ss := synthetic(4000)
 	for i := range ss {
 		if ss[i].Features != nil {
-			ss[i].Features["is_faq"] = 0 // constant: cannot be fitted
+			ss[i].Features = append(ss[i].Features, answer.Feature{Name: "is_faq"}) // constant: cannot be fitted
 		}
 	}
 	prior := answer.ConfidenceModel{Weights: map[string]float64{"is_faq": 0.3, "support_ratio": 2, "x": 100}}
@@ -170,16 +153,79 @@ func TestCalibrateKeepsPriorForUnfittable(t *testing.T) {
 	}
 }
 
-func TestProbabilityMatchesEngine(t *testing.T) {
-	m := answer.ConfidenceModel{Intercept: -1, Weights: map[string]float64{"a": 2, "b": -1}, Platt: &answer.Platt{A: 0.7, B: 0.1},
-		Isotonic: []answer.CalPoint{{X: 0.1, Y: 0.05}, {X: 0.6, Y: 0.5}, {X: 0.95, Y: 0.99}}}
-	for _, f := range []map[string]float64{{"a": 0.3, "b": 1}, {"a": 1}, {"a": 2, "b": 0.2}, {}} {
-		var fs []answer.Feature
-		for k, v := range f {
-			fs = append(fs, answer.Feature{Name: k, Value: v})
+func TestLeaveOneSuiteOut(t *testing.T) {
+	// Three suites drawn from the same law, and a fourth where the feature
+	// means the opposite: its fold must show it, whatever the others say.
+	var ss []Sample
+	for _, name := range []string{"a", "b", "c", "flipped"} {
+		part := synthetic(3000)
+		for j := range part {
+			part[j].Suite = name
+			if name == "flipped" && part[j].Features != nil {
+				part[j].Correct = !part[j].Correct
+			}
 		}
-		if got, want := Probability(m, f), m.Probability(fs); !near(got, want) {
-			t.Errorf("Probability(%v) = %v, the engine says %v", f, got, want)
+		ss = append(ss, part...)
+	}
+	l, err := LeaveOneSuiteOut(ss, CalibrateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Folds) != 4 {
+		t.Fatalf("%d folds, want 4", len(l.Folds))
+	}
+	for _, f := range l.Folds {
+		if f.HeldOut.N != 3000 {
+			t.Errorf("fold %s: held-out n %d, want the whole suite (3000)", f.Suite, f.HeldOut.N)
 		}
+		for _, fitted := range f.Model.FittedOn {
+			if fitted == f.Suite {
+				t.Errorf("fold %s was fitted on itself (%v)", f.Suite, f.Model.FittedOn)
+			}
+		}
+		switch f.Suite {
+		case "flipped":
+			if f.HeldOut.AUROC > 0.5 {
+				t.Errorf("flipped suite held out: AUROC %.3f, want below 0.5 (the others' model cannot know)", f.HeldOut.AUROC)
+			}
+		default:
+			if f.HeldOut.AUROC < 0.75 {
+				t.Errorf("fold %s: AUROC %.3f", f.Suite, f.HeldOut.AUROC)
+			}
+		}
+		if len(f.ByLang) != 2 {
+			t.Errorf("fold %s: languages %v", f.Suite, f.ByLang)
+		}
+	}
+	if l.Pooled.N != 12000 || len(l.PooledByLang) != 2 {
+		t.Errorf("pooled n %d, languages %d", l.Pooled.N, len(l.PooledByLang))
+	}
+	if _, err := LeaveOneSuiteOut(synthetic(500), CalibrateOptions{}); !errors.Is(err, ErrCalibrate) {
+		t.Errorf("one suite: err = %v, want ErrCalibrate", err)
+	}
+}
+
+func TestFitAllUsesEverySplit(t *testing.T) {
+	m, reached, err := FitAll(synthetic(8000), CalibrateOptions{})
+	if err != nil || !reached {
+		t.Fatalf("reached %v, err %v", reached, err)
+	}
+	if math.Abs(m.Weights["x"]-3) > 0.3 {
+		t.Errorf("x weight %v, want about 3", m.Weights["x"])
+	}
+}
+
+func TestProbabilityIsTheEngines(t *testing.T) {
+	m := answer.ConfidenceModel{Intercept: -1, Weights: map[string]float64{"a": 2, "b": -1}, Platt: &answer.Platt{A: 0.7, B: 0.1}}
+	s := Sample{Features: []answer.Feature{{Name: "b", Value: 1}, {Name: "a", Value: 0.3}}}
+	want := m.Probability([]answer.Feature{{Name: "b", Value: 1}, {Name: "a", Value: 0.3}})
+	if got := probability(m, s); got != want {
+		t.Errorf("probability = %v, the engine says %v", got, want)
+	}
+	if s.Features[0].Contribution != 0 {
+		t.Error("probability wrote into the sample's features")
+	}
+	if got := probability(m, Sample{}); got != 0 {
+		t.Errorf("no features: %v, want 0", got)
 	}
 }

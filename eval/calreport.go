@@ -58,6 +58,46 @@ func WriteCalibration(w io.Writer, c *Calibration, target float64) error {
 	return nil
 }
 
+// WriteLOSO prints a leave-one-suite-out calibration: for each suite, the
+// figures of the model fitted on the other suites, on the whole suite and
+// by language; then every query pooled, scored by its fold's model. ndcg,
+// when given, adds each suite's nDCG@10 (by suite, then language; "" is the
+// whole suite).
+func WriteLOSO(w io.Writer, l *LOSO, target float64, ndcg map[string]map[string]Metric) error {
+	fmt.Fprintf(w, "leave one suite out: every figure is measured on a suite the model was not fitted on\n")
+	fmt.Fprintf(w, "AUROC: of the probability against correctness; AUROC-ans: against answerability; precision and answered at the fold's threshold\n\n")
+	t := newTable(w)
+	t.row("held-out suite", "lang", "n", "nDCG@10", "AUROC", "AUROC-ans", "ECE", "precision@thr", "answered@thr", fmt.Sprintf("answer rate@%.0f%%", target*100), "threshold")
+	line := func(suite, lang string, h HeldOut, thr string) {
+		nd := ""
+		if v, ok := ndcg[suite][lang]; ok {
+			nd = fmtMetric(v)
+		}
+		name := lang
+		if name == "" {
+			name = "all"
+		}
+		t.row(suite, name, fmt.Sprint(h.N), nd, fmtMetric(h.AUROC), fmtMetric(h.AUROCAnswerable), fmtMetric(h.ECE), fmtMetric(h.Precision), fmtMetric(h.Coverage), fmtMetric(h.AnswerRateAtTarget), thr)
+	}
+	for _, f := range l.Folds {
+		thr := fmt.Sprintf("%.3f", f.Model.Threshold)
+		if !f.Reached {
+			thr = "unreached"
+		}
+		line(f.Suite, "", f.HeldOut, thr)
+		if len(f.ByLang) > 1 {
+			for _, k := range sortedKeys(f.ByLang) {
+				line(f.Suite, k, f.ByLang[k], "")
+			}
+		}
+	}
+	line("pooled", "", l.Pooled, "")
+	for _, k := range sortedKeys(l.PooledByLang) {
+		line("pooled", k, l.PooledByLang[k], "")
+	}
+	return t.flush()
+}
+
 func sortedKeys(m map[string]HeldOut) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {

@@ -18,7 +18,8 @@ import (
 func runKB(t *testing.T, workers int, wrap func(answer.Retriever) answer.Retriever) *eval.Report {
 	t.Helper()
 	h := &eval.Harness{
-		Loaders: ingest.CoreLoaders(),
+		OpenStore: eval.OpenEmbedded,
+		Loaders:   ingest.CoreLoaders(),
 		NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
 			var r answer.Retriever = store
 			if wrap != nil {
@@ -92,8 +93,9 @@ func TestHarnessCache(t *testing.T) {
 	cache := t.TempDir()
 	newH := func() *eval.Harness {
 		return &eval.Harness{
-			Loaders:  ingest.CoreLoaders(),
-			CacheDir: cache,
+			OpenStore: eval.OpenEmbedded,
+			Loaders:   ingest.CoreLoaders(),
+			CacheDir:  cache,
 			NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
 				return answer.New(answer.Config{K: 20}, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}})
 			},

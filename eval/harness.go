@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,13 +15,19 @@ import (
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
-	"github.com/answerdesk/answerdesk/retrieval/embedded"
 )
 
-// Harness runs suites end to end: it ingests each suite's corpus into an
-// embedded store (throwaway, or cached by corpus hash), builds an Answerer
-// over the store and asks every query.
+// StoreOpener opens (creating when absent) a store kept in dir; the
+// embedded store's Open is one. Eval stores are throwaway or cached copies,
+// so the store must keep everything in dir.
+type StoreOpener func(ctx context.Context, dir string) (retrieval.Store, error)
+
+// Harness runs suites end to end: it ingests each suite's corpus into a
+// store (throwaway, or cached by corpus hash), builds an Answerer over the
+// store and asks every query.
 type Harness struct {
+	// OpenStore opens the store a suite is ingested into (required).
+	OpenStore StoreOpener
 	// Loaders parse the corpus files by extension (ingest.CoreLoaders plus
 	// ingest/formats for docs/ folders of PDFs and other formats).
 	Loaders map[string]ingest.Loader
@@ -35,6 +42,10 @@ type Harness struct {
 	// CacheKey is mixed into the cache hash: anything besides the corpus
 	// that changes the index (the embedding model, the chunk budget).
 	CacheKey string
+	// Knockout, when its Fraction is above 0, removes the relevant
+	// documents of a seeded share of the answerable questions from each
+	// suite's index and relabels those questions unanswerable.
+	Knockout Knockout
 	// Options of each run.
 	Options Options
 	// Log receives ingestion warnings (discarded when nil).
@@ -87,17 +98,30 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 			h.Phase(s.Name, p)
 		}
 	}
+	if h.OpenStore == nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: eval harness without a store opener", s.Name)
+	}
 	hash, err := s.CorpusHash()
+	if err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	s, knocked, err := h.Knockout.Apply(s)
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
 	phase("ingest")
 	t0 := time.Now()
-	store, cleanup, err := h.openStore(ctx, s, hash, log)
+	store, cleanup, err := h.openStore(ctx, s, hash, len(knocked) > 0, log)
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
 	defer cleanup()
+	for _, id := range knocked {
+		err := store.DeleteDocument(ctx, tenantOr(h.Options.Tenant), id)
+		if err != nil && !errors.Is(err, retrieval.ErrNotFound) {
+			return SuiteRun{}, fmt.Errorf("suite %s: knock-out: %w", s.Name, err)
+		}
+	}
 	ingestTime := time.Since(t0)
 	docs, unknown, err := checkRelevant(ctx, store, s, tenantOr(h.Options.Tenant))
 	if err != nil {
@@ -127,46 +151,44 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 // cacheMarker marks a cached index as complete.
 const cacheMarker = "COMPLETE"
 
-func (h *Harness) openStore(ctx context.Context, s *Suite, hash string, log *slog.Logger) (*embedded.Store, func(), error) {
+// openStore returns s's index: a throwaway one, or the cached one. With
+// scratch (a knock-out will delete from it), a cached index is copied to a
+// throwaway directory first, so that the cache keeps the whole corpus.
+func (h *Harness) openStore(ctx context.Context, s *Suite, hash string, scratch bool, log *slog.Logger) (retrieval.Store, func(), error) {
 	if h.CacheDir != "" {
 		key := hash
 		if h.CacheKey != "" {
 			key = fmt.Sprintf("%x", sha256Sum(hash+"\x00"+h.CacheKey))
 		}
 		dir := filepath.Join(h.CacheDir, key[:24])
-		if _, err := os.Stat(filepath.Join(dir, cacheMarker)); err == nil {
-			st, err := embedded.Open(ctx, dir, embedded.Options{})
+		if _, err := os.Stat(filepath.Join(dir, cacheMarker)); err != nil {
+			if err := h.buildCache(ctx, s, dir, log); err != nil {
+				return nil, nil, err
+			}
+		} else {
+			log.Info("eval: reusing cached index", "suite", s.Name, "dir", dir)
+		}
+		if !scratch {
+			st, err := h.OpenStore(ctx, dir)
 			if err != nil {
 				return nil, nil, fmt.Errorf("open cached index: %w", err)
 			}
-			log.Info("eval: reusing cached index", "suite", s.Name, "dir", dir)
 			return st, func() { st.Close() }, nil
 		}
-		if err := os.MkdirAll(h.CacheDir, 0o750); err != nil {
-			return nil, nil, fmt.Errorf("index cache: %w", err)
-		}
-		tmp, err := os.MkdirTemp(h.CacheDir, ".building-")
+		tmp, err := os.MkdirTemp("", "answerdesk-eval-")
 		if err != nil {
-			return nil, nil, fmt.Errorf("index cache: %w", err)
+			return nil, nil, fmt.Errorf("throwaway index: %w", err)
 		}
-		if err := h.ingest(ctx, s, tmp, log); err != nil {
+		if err := copyDir(dir, tmp); err != nil {
 			os.RemoveAll(tmp)
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("copy cached index: %w", err)
 		}
-		if err := os.WriteFile(filepath.Join(tmp, cacheMarker), []byte(s.Corpus+"\n"), 0o640); err != nil {
-			os.RemoveAll(tmp)
-			return nil, nil, fmt.Errorf("index cache: %w", err)
-		}
-		os.RemoveAll(dir) // an incomplete leftover
-		if err := os.Rename(tmp, dir); err != nil {
-			os.RemoveAll(tmp)
-			return nil, nil, fmt.Errorf("index cache: %w", err)
-		}
-		st, err := embedded.Open(ctx, dir, embedded.Options{})
+		st, err := h.OpenStore(ctx, tmp)
 		if err != nil {
+			os.RemoveAll(tmp)
 			return nil, nil, fmt.Errorf("open cached index: %w", err)
 		}
-		return st, func() { st.Close() }, nil
+		return st, func() { st.Close(); os.RemoveAll(tmp) }, nil
 	}
 	tmp, err := os.MkdirTemp("", "answerdesk-eval-")
 	if err != nil {
@@ -180,6 +202,67 @@ func (h *Harness) openStore(ctx context.Context, s *Suite, hash string, log *slo
 	return st, func() { st.Close(); os.RemoveAll(tmp) }, nil
 }
 
+// buildCache ingests s into dir, atomically: in a temporary directory
+// renamed into place once complete.
+func (h *Harness) buildCache(ctx context.Context, s *Suite, dir string, log *slog.Logger) error {
+	if err := os.MkdirAll(h.CacheDir, 0o750); err != nil {
+		return fmt.Errorf("index cache: %w", err)
+	}
+	tmp, err := os.MkdirTemp(h.CacheDir, ".building-")
+	if err != nil {
+		return fmt.Errorf("index cache: %w", err)
+	}
+	if err := h.ingest(ctx, s, tmp, log); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, cacheMarker), []byte(s.Corpus+"\n"), 0o640); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("index cache: %w", err)
+	}
+	os.RemoveAll(dir) // an incomplete leftover
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("index cache: %w", err)
+	}
+	return nil
+}
+
+// copyDir copies the regular files of src (a closed store's directory,
+// flat) into dst.
+func copyDir(src, dst string) error {
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if err := copyFile(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
 // ingest builds the index of s in dir and closes it.
 func (h *Harness) ingest(ctx context.Context, s *Suite, dir string, log *slog.Logger) error {
 	st, err := h.ingestOpen(ctx, s, dir, log)
@@ -191,8 +274,8 @@ func (h *Harness) ingest(ctx context.Context, s *Suite, dir string, log *slog.Lo
 
 // ingestOpen ingests s's corpus into a store in dir. Files that fail are
 // logged; a corpus of which nothing could be ingested is an error.
-func (h *Harness) ingestOpen(ctx context.Context, s *Suite, dir string, log *slog.Logger) (*embedded.Store, error) {
-	st, err := embedded.Open(ctx, dir, embedded.Options{})
+func (h *Harness) ingestOpen(ctx context.Context, s *Suite, dir string, log *slog.Logger) (retrieval.Store, error) {
+	st, err := h.OpenStore(ctx, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -9,11 +9,13 @@ import (
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/embedded"
 )
 
 func fakeHarness() *Harness {
 	return &Harness{
-		Loaders: ingest.CoreLoaders(),
+		OpenStore: OpenEmbedded,
+		Loaders:   ingest.CoreLoaders(),
 		NewAnswerer: func(context.Context, retrieval.Store) (Answerer, error) {
 			return scripted{"how?": {Decision: answer.Escalated}, "what?": {Decision: answer.Escalated}}, nil
 		},
@@ -52,4 +54,10 @@ func TestHarnessDuplicateSuiteNames(t *testing.T) {
 	if !errors.Is(err, ErrBadSuite) || !strings.Contains(err.Error(), "two suites named") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// OpenEmbedded opens an embedded store in dir: the harness's store for
+// tests (exported to the eval_test package too).
+func OpenEmbedded(ctx context.Context, dir string) (retrieval.Store, error) {
+	return embedded.Open(ctx, dir, embedded.Options{})
 }

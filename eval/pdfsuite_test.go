@@ -47,7 +47,8 @@ func TestPDFSuite(t *testing.T) {
 	loaders := ingest.CoreLoaders()
 	loaders[".pdf"] = &pdf.Loader{}
 	h := &eval.Harness{
-		Loaders: loaders,
+		OpenStore: eval.OpenEmbedded,
+		Loaders:   loaders,
 		NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
 			return answer.New(answer.Config{K: 20}, answer.Deps{Retriever: store, Tickets: eval.NullTickets{}})
 		},

@@ -45,6 +45,15 @@ type Suite struct {
 	Queries []Query
 }
 
+// IsSuite reports whether path is a suite directory: a directory with a
+// queries.jsonl file. Commands given a whole datasets folder
+// (../shared/datasets/*) skip what is not one (a README, a folder of
+// manuals, training data), so that new suites are picked up as they come.
+func IsSuite(path string) bool {
+	fi, err := os.Stat(filepath.Join(path, "queries.jsonl"))
+	return err == nil && fi.Mode().IsRegular()
+}
+
 // maxQueryLine bounds one line of queries.jsonl.
 const maxQueryLine = 1 << 20
 

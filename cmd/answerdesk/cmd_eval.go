@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -19,11 +20,12 @@ import (
 	"github.com/answerdesk/answerdesk/eval"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/embedded"
 )
 
 // evalSubcommands are the subcommands of eval, in the order help lists them.
 var evalSubcommands = []*command{
-	{name: "eval run", usage: "eval run [--json F] [--html F] [--workers N] [--baseline F --max-drop X] SUITE_DIR…",
+	{name: "eval run", usage: "eval run [--json F] [--html F] [--workers N] [--knockout F --seed N] [--baseline F --max-drop X] SUITE_DIR…",
 		summary: "Ingest each suite's corpus (corpus.jsonl or docs/) into a throwaway index, ask every query through the\n" +
 			"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
 			"With --baseline, exit 1 when a metric regressed by more than --max-drop.",
@@ -31,10 +33,13 @@ var evalSubcommands = []*command{
 	{name: "eval compare", usage: "eval compare [--max-drop X] BASE.json NEW.json",
 		summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop.",
 		run:     runEvalCompare},
-	{name: "eval calibrate", usage: "eval calibrate [--target-precision 0.95] [--method platt|isotonic] -o confidence.json SUITE_DIR…",
-		summary: "Run the suites, fit the confidence model (logistic regression over the engine's features with Platt or\n" +
-			"isotonic calibration) on a fixed split of the queries, pick the threshold reaching the target precision,\n" +
-			"print held-out figures only, and write the model the engine loads.",
+	{name: "eval calibrate", usage: "eval calibrate [--loso] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] -o confidence.json SUITE_DIR…",
+		summary: "Run the suites (with --knockout, a seeded 30% of each suite's answerable questions lose their documents\n" +
+			"and become in-domain unanswerables), fit the confidence model (logistic regression over the engine's\n" +
+			"features with Platt or isotonic calibration), pick the threshold reaching the target precision, print\n" +
+			"held-out figures only, and write the model the engine loads. With --loso, each suite is measured by a\n" +
+			"model fitted on the other suites, and the written model is fitted on all of them. Paths that are not\n" +
+			"suites (no queries.jsonl) are skipped, so DATASETS/* takes every suite there.",
 		run: runEvalCalibrate},
 }
 
@@ -62,6 +67,8 @@ func runEval(ctx context.Context, a *app, args []string) error {
 
 // evalCommon are the flags of the subcommands that run suites.
 type evalCommon struct {
+	knockout   float64
+	seed       uint64
 	workers    int
 	cache      bool
 	confidence string
@@ -70,7 +77,9 @@ type evalCommon struct {
 	degrade    string
 }
 
-func (o *evalCommon) register(fs *flag.FlagSet) {
+func (o *evalCommon) register(fs *flag.FlagSet, knockout float64) {
+	fs.Float64Var(&o.knockout, "knockout", knockout, "remove the relevant documents of this seeded share of the answerable questions from each index and relabel them unanswerable (in-domain near-misses)")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the --knockout draw")
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "queries asked concurrently (results do not depend on it)")
 	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash, and reuse it")
 	fs.StringVar(&o.confidence, "confidence", "", "confidence model JSON to use instead of the configured or shipped one")
@@ -90,6 +99,9 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 	}
 	if o.degrade != "" && o.degrade != "drop-top-hit" {
 		return nil, nil, cfg, usagef("eval: --degrade must be drop-top-hit")
+	}
+	if !(o.knockout >= 0 && o.knockout < 1) {
+		return nil, nil, cfg, usagef("eval: --knockout must be in [0,1)")
 	}
 	if err := a.configSection("answer", &cfg); err != nil {
 		return nil, nil, cfg, err
@@ -139,11 +151,17 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 	if o.degrade != "" {
 		info["degraded"] = o.degrade
 	}
+	if o.knockout > 0 {
+		info["knockout"] = fmt.Sprintf("%g seed %d", o.knockout, o.seed)
+	}
 	// The engine logs every answer at info level: keep warnings only.
 	engineLog := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	engineCfg := cfg
 	deps.Logger, deps.Tickets = engineLog, eval.NullTickets{}
 	h := &eval.Harness{
+		OpenStore: func(ctx context.Context, dir string) (retrieval.Store, error) {
+			return embedded.Open(ctx, dir, embedded.Options{})
+		},
 		Loaders:  a.loaders(),
 		Embedder: demb,
 		CacheKey: cacheKey,
@@ -155,8 +173,9 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 			}
 			return answer.New(engineCfg, d)
 		},
-		Options: eval.Options{Workers: o.workers, MaxFailures: o.failures},
-		Log:     engineLog,
+		Knockout: eval.Knockout{Fraction: o.knockout, Seed: o.seed},
+		Options:  eval.Options{Workers: o.workers, MaxFailures: o.failures},
+		Log:      engineLog,
 	}
 	if o.cache {
 		h.CacheDir = filepath.Join(a.data, "eval-cache")
@@ -173,7 +192,7 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 func runEvalRun(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("eval run", flag.ContinueOnError)
 	var o evalCommon
-	o.register(fs)
+	o.register(fs, 0)
 	jsonOut := fs.String("json", "", "write the report as JSON to this file")
 	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
 	baseline := fs.String("baseline", "", "compare against this JSON report; exit 1 on regression")
@@ -197,11 +216,15 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	}
+	dirs, err := a.suiteDirs("eval run", fs.Args())
+	if err != nil {
+		return err
+	}
 	h, info, _, err := a.evalHarness(ctx, o)
 	if err != nil {
 		return err
 	}
-	runs, err := h.Run(ctx, fs.Args()...)
+	runs, err := h.Run(ctx, dirs...)
 	if err != nil {
 		return err
 	}
@@ -290,7 +313,8 @@ func runEvalCompare(ctx context.Context, a *app, args []string) error {
 func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("eval calibrate", flag.ContinueOnError)
 	var o evalCommon
-	o.register(fs)
+	o.register(fs, 0.3)
+	loso := fs.Bool("loso", false, "report leave-one-suite-out figures (each suite measured by a model fitted on the others), then fit the written model on every suite")
 	target := fs.Float64("target-precision", 0.95, "precision the answer threshold must reach")
 	method := fs.String("method", "platt", "calibration of the logistic output: platt or isotonic")
 	l2 := fs.Float64("l2", 1, "ridge penalty on standardized weights")
@@ -310,21 +334,34 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	case !(*l2 > 0):
 		return usagef("eval calibrate: --l2 must be positive")
 	}
+	dirs, err := a.suiteDirs("eval calibrate", fs.Args())
+	if err != nil {
+		return err
+	}
 	h, _, cfg, err := a.evalHarness(ctx, o)
 	if err != nil {
 		return err
 	}
-	runs, err := h.Run(ctx, fs.Args()...)
+	runs, err := h.Run(ctx, dirs...)
 	if err != nil {
 		return err
 	}
 	var samples []eval.Sample
 	var names []string
+	ndcg := map[string]map[string]eval.Metric{}
 	for _, r := range runs {
 		samples = append(samples, eval.Samples(r.Suite.Name, r.Results)...)
 		names = append(names, r.Suite.Name)
+		ndcg[r.Suite.Name] = map[string]eval.Metric{"": r.Report.Retrieval.NDCG10}
+		for lang, b := range r.Report.ByLanguage {
+			ndcg[r.Suite.Name][lang] = b.Retrieval.NDCG10
+		}
 	}
-	cal, err := eval.Calibrate(samples, eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, FittedOn: names, Prior: &cfg.Confidence})
+	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, FittedOn: names, Prior: &cfg.Confidence}
+	if *loso {
+		return a.calibrateLOSO(samples, opts, ndcg, *out)
+	}
+	cal, err := eval.Calibrate(samples, opts)
 	if err != nil {
 		return err
 	}
@@ -346,6 +383,79 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "wrote %s\n", *out)
 	return nil
+}
+
+// calibrateLOSO prints the leave-one-suite-out table, then fits the model
+// on every suite and writes it.
+func (a *app) calibrateLOSO(samples []eval.Sample, o eval.CalibrateOptions, ndcg map[string]map[string]eval.Metric, out string) error {
+	l, err := eval.LeaveOneSuiteOut(samples, o)
+	if err != nil {
+		return err
+	}
+	if err := eval.WriteLOSO(a.stdout, l, o.TargetPrecision, ndcg); err != nil {
+		return err
+	}
+	m, reached, err := eval.FitAll(samples, o)
+	if err != nil {
+		return err
+	}
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("eval calibrate: fitted model: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "\nmodel fitted on every suite: %s\n", describeModel(m))
+	if !reached {
+		return fmt.Errorf("eval calibrate: no threshold reaches precision %.3f on the calibration split; %s not written", o.TargetPrecision, out)
+	}
+	data, err := eval.MarshalModel(m)
+	if err != nil {
+		return err
+	}
+	if err := eval.WriteFile(out, data); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "wrote %s\n", out)
+	return nil
+}
+
+// describeModel is a model's coefficients on one line.
+func describeModel(m answer.ConfidenceModel) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "intercept %.4f", m.Intercept)
+	names := make([]string, 0, len(m.Weights))
+	for k := range m.Weights {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(&b, ", %s %.4f", k, m.Weights[k])
+	}
+	if m.Platt != nil {
+		fmt.Fprintf(&b, "; platt a %.4f b %.4f", m.Platt.A, m.Platt.B)
+	}
+	fmt.Fprintf(&b, "; threshold %.4f", m.Threshold)
+	return b.String()
+}
+
+// suiteDirs keeps the suite directories of args, telling stderr which
+// existing paths were skipped as not suites (so that ../shared/datasets/*
+// picks up every suite there and nothing else). A path that does not exist
+// is an error (a typo), and so is having no suite left.
+func (a *app) suiteDirs(cmd string, args []string) ([]string, error) {
+	var dirs []string
+	for _, p := range args {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("%s: %w", cmd, err)
+		}
+		if eval.IsSuite(p) {
+			dirs = append(dirs, p)
+			continue
+		}
+		fmt.Fprintf(a.stderr, "%s: skipping %s: not a suite (no queries.jsonl)\n", cmd, p)
+	}
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("%s: %w: none of the %d paths given is a suite directory (with queries.jsonl)", cmd, eval.ErrBadSuite, len(args))
+	}
+	return dirs, nil
 }
 
 // evalProgress draws a progress bar per suite on a terminal, and one line

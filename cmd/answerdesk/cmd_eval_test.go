@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/eval"
 )
 
@@ -100,5 +101,62 @@ func TestEvalCalibrateWritesModel(t *testing.T) {
 	dir := t.TempDir()
 	if _, _, err := evalCLI(t, "eval", "run", "--quiet", "--confidence", path, "--json", filepath.Join(dir, "r.json"), kbSuite); err != nil {
 		t.Errorf("run with the calibrated model: %v", err)
+	}
+}
+
+func TestEvalCalibrateLOSO(t *testing.T) {
+	// Two suites over the same knowledge base under different names, and a
+	// file and a folder that are not suites (as in DATASETS/*).
+	root := t.TempDir()
+	abs, err := filepath.Abs(kbSuite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"kb-a", "kb-b"} {
+		d := filepath.Join(root, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"queries.jsonl", "docs"} {
+			if err := os.Symlink(filepath.Join(abs, f), filepath.Join(d, f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := os.WriteFile(filepath.Join(root, "README.md"), []byte("not a suite"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "manuals"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(root, "confidence.json")
+	args := []string{"eval", "calibrate", "--quiet", "--loso", "--knockout", "0.3", "--target-precision", "0.8", "-o", path,
+		filepath.Join(root, "README.md"), filepath.Join(root, "kb-a"), filepath.Join(root, "kb-b"), filepath.Join(root, "manuals")}
+	out, stderr, err := evalCLI(t, args...)
+	if err != nil {
+		t.Fatalf("%v\n%s\n%s", err, out, stderr)
+	}
+	for _, want := range []string{"leave one suite out", "kb-a", "kb-b", "pooled", "wrote " + path} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(stderr, "skipping "+filepath.Join(root, "manuals")) || !strings.Contains(stderr, "README.md: not a suite") {
+		t.Errorf("stderr does not say what was skipped:\n%s", stderr)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := answer.ParseConfidenceModel(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.FittedOn) != 2 {
+		t.Errorf("fitted on %v, want both suites", m.FittedOn)
+	}
+	// A single suite cannot be left out.
+	if _, _, err := evalCLI(t, "eval", "calibrate", "--quiet", "--loso", "-o", path, filepath.Join(root, "kb-a")); err == nil {
+		t.Error("--loso with one suite succeeded")
 	}
 }

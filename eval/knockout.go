@@ -1,0 +1,108 @@
+package eval
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+)
+
+// Knockout turns a seeded share of a suite's answerable questions into
+// in-domain unanswerable ones: their relevant documents are taken out of the
+// knowledge base, so the engine meets questions on its own topics whose
+// answer is no longer there (sibling documents remain), not only off-topic
+// ones.
+type Knockout struct {
+	// Fraction of the answerable questions to make unanswerable, in [0,1).
+	Fraction float64
+	// Seed fixes which questions: the same seed gives the same knock-out on
+	// every run and machine.
+	Seed uint64
+}
+
+// Apply returns a copy of s with the knock-out applied and the ids of the
+// documents to remove from its knowledge base. Answerable questions are
+// taken in a seeded random order; each one still answerable has its relevant
+// documents removed, until at least Fraction of the answerable questions
+// have lost every relevant document. A question that loses every relevant
+// document — the chosen ones, and any other whose documents all went with
+// them — becomes unanswerable (meta.unanswerable_source "knockout"); one
+// that loses some keeps the others as its relevant documents.
+func (k Knockout) Apply(s *Suite) (*Suite, []string, error) {
+	if !(k.Fraction >= 0 && k.Fraction < 1) {
+		return nil, nil, fmt.Errorf("knock-out fraction %v: want a value in [0,1)", k.Fraction)
+	}
+	out := *s
+	out.Queries = append([]Query(nil), s.Queries...)
+	if k.Fraction == 0 {
+		return &out, nil, nil
+	}
+	var answerable []int
+	for i, q := range s.Queries {
+		if q.Answerable {
+			answerable = append(answerable, i)
+		}
+	}
+	want := int(k.Fraction*float64(len(answerable)) + 0.5)
+	order := append([]int(nil), answerable...)
+	r := rand.New(rand.NewPCG(k.Seed, 0x6b6e6f636b6f7574)) // "knockout"
+	r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+
+	removed := map[string]bool{}
+	lost := func(q Query) bool {
+		for _, d := range q.Relevant {
+			if !removed[d] {
+				return false
+			}
+		}
+		return true
+	}
+	count := func() int {
+		n := 0
+		for _, i := range answerable {
+			if lost(s.Queries[i]) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, i := range order {
+		if count() >= want {
+			break
+		}
+		if lost(s.Queries[i]) {
+			continue
+		}
+		for _, d := range s.Queries[i].Relevant {
+			removed[d] = true
+		}
+	}
+	for _, i := range answerable {
+		q := s.Queries[i]
+		var keep []string
+		for _, d := range q.Relevant {
+			if !removed[d] {
+				keep = append(keep, d)
+			}
+		}
+		if len(keep) == len(q.Relevant) {
+			continue
+		}
+		q.Relevant = keep
+		if len(keep) == 0 {
+			q.Answerable = false
+			meta := make(map[string]any, len(q.Meta)+1)
+			for k, v := range q.Meta {
+				meta[k] = v
+			}
+			meta["unanswerable_source"] = "knockout"
+			q.Meta = meta
+		}
+		out.Queries[i] = q
+	}
+	docs := make([]string, 0, len(removed))
+	for d := range removed {
+		docs = append(docs, d)
+	}
+	sort.Strings(docs)
+	return &out, docs, nil
+}
