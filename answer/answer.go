@@ -90,15 +90,18 @@ type Answer struct {
 	Standalone string
 	Lang       string
 	Intent     string
-	Sentiment  string // "neutral", "negative", "angry"
-	Text       string // the answer shown to the customer; "" when escalated with nothing to say
-	Citations  []Citation
-	Confidence float64 // calibrated probability the answer is right, 0..1
-	Threshold  float64
-	Features   []Feature
-	Decision   string // Answered or Escalated
-	Reason     string // escalation reason, "" when answered
-	TicketID   string // set when escalated
+	// IntentScore is the trained intent model's probability for Intent, 0
+	// when the label came from a keyword rule or no rule.
+	IntentScore float64
+	Sentiment   string // "neutral", "negative", "angry"
+	Text        string // the answer shown to the customer; "" when escalated with nothing to say
+	Citations   []Citation
+	Confidence  float64 // calibrated probability the answer is right, 0..1
+	Threshold   float64
+	Features    []Feature
+	Decision    string // Answered or Escalated
+	Reason      string // escalation reason, "" when answered
+	TicketID    string // set when escalated
 	// Notice is the message shown to the customer when escalated (in the
 	// question's language), "" when answered.
 	Notice string
@@ -228,6 +231,14 @@ type Generator interface {
 // Rewriter makes a follow-up question standalone from the conversation.
 type Rewriter interface {
 	Rewrite(ctx context.Context, history []Message, question string) (string, error)
+}
+
+// IntentClassifier labels a question with the tenant's trained intent
+// model (intent.Dir implements it). vec is the question's embedding, nil
+// when there is none. ok is false when the tenant has no model or the model
+// finds the question out of scope: the keyword intents decide then.
+type IntentClassifier interface {
+	Classify(ctx context.Context, tenant, text string, vec []float32) (label string, score float64, ok bool, err error)
 }
 
 // QueryEmbedder embeds a question for dense retrieval.

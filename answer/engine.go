@@ -33,9 +33,13 @@ type Deps struct {
 	// Rewriter, when set, makes follow-ups standalone; otherwise (and when
 	// it fails) a heuristic does.
 	Rewriter Rewriter
-	// Embedder, when set, embeds questions for hybrid retrieval.
+	// Embedder, when set, embeds questions for hybrid retrieval (and the
+	// intent model's embedding head).
 	Embedder QueryEmbedder
-	Logger   *slog.Logger
+	// Intents, when set, labels questions with the tenant's trained intent
+	// model; the keyword intents of the config remain the fallback.
+	Intents IntentClassifier
+	Logger  *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -121,7 +125,12 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	if askLang != "" {
 		tr.Lang = askLang
 	}
-	a.Standalone, a.Lang, a.Intent, a.Sentiment = standalone, tr.Lang, tr.Intent, tr.Sentiment
+	vec, err := e.embed(ctx, standalone)
+	if err != nil {
+		return Answer{}, err
+	}
+	e.classify(ctx, req.Tenant, standalone, vec, &tr)
+	a.Standalone, a.Lang, a.Intent, a.IntentScore, a.Sentiment = standalone, tr.Lang, tr.Intent, tr.IntentScore, tr.Sentiment
 	a.Timings.Triage = e.now().Sub(start)
 
 	var reason string
@@ -139,7 +148,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	// what the engine would have answered.
 	emit(Event{Type: EventStatus, Stage: StageRetrieve})
 	t0 := e.now()
-	res, err := e.retrieve(ctx, req.Tenant, standalone, req.Lang)
+	res, err := e.retrieve(ctx, req.Tenant, standalone, req.Lang, vec)
 	a.Timings.Retrieve = e.now().Sub(t0)
 	if err != nil {
 		if ctx.Err() != nil && reason == "" {
@@ -319,21 +328,45 @@ func (e *Engine) standalone(ctx context.Context, history []Message, question str
 	return strings.TrimSpace(s), lang
 }
 
-// retrieve searches with the request's tenant, embedding the question when
-// an embedder is configured (falling back to sparse when it fails).
-func (e *Engine) retrieve(ctx context.Context, tenant, text, lang string) (retrieval.Result, error) {
-	q := retrieval.Query{Text: text, Tenant: tenant, K: e.cfg.K, Lang: lang}
-	if e.deps.Embedder != nil {
-		v, err := e.deps.Embedder.EmbedQuery(ctx, text)
-		if err != nil {
-			if ctx.Err() != nil {
-				return retrieval.Result{}, ctx.Err()
-			}
-			e.log.Warn("query embedding failed; sparse retrieval only", "err", err)
-		} else {
-			q.Dense = v
-		}
+// embed embeds the question when an embedder is configured. A failing
+// embedder is logged and yields nil (sparse retrieval, the intent model's
+// sparse head); only the end of ctx is an error.
+func (e *Engine) embed(ctx context.Context, text string) ([]float32, error) {
+	if e.deps.Embedder == nil {
+		return nil, nil
 	}
+	v, err := e.deps.Embedder.EmbedQuery(ctx, text)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		e.log.Warn("query embedding failed; sparse retrieval only", "err", err)
+		return nil, nil
+	}
+	return v, nil
+}
+
+// classify sets tr's intent from the tenant's trained model when it has one
+// that accepts the question. A must-escalate topic keeps its name as the
+// intent; a model that cannot be read is logged and the keywords decide.
+func (e *Engine) classify(ctx context.Context, tenant, text string, vec []float32, tr *Triage) {
+	if e.deps.Intents == nil || tr.Topic != "" {
+		return
+	}
+	label, score, ok, err := e.deps.Intents.Classify(ctx, tenant, text, vec)
+	if err != nil {
+		e.log.Warn("intent model unavailable; keyword intents only", "tenant", tenant, "err", err)
+		return
+	}
+	if ok {
+		tr.Intent, tr.IntentScore = label, score
+	}
+}
+
+// retrieve searches with the request's tenant, with the question's
+// embedding when there is one.
+func (e *Engine) retrieve(ctx context.Context, tenant, text, lang string, vec []float32) (retrieval.Result, error) {
+	q := retrieval.Query{Text: text, Tenant: tenant, K: e.cfg.K, Lang: lang, Dense: vec}
 	res, err := e.deps.Retriever.Search(ctx, q)
 	if err != nil && q.Dense != nil && errors.Is(err, retrieval.ErrModelMismatch) {
 		e.log.Warn("query embedding does not match the index; sparse retrieval only", "err", err)

@@ -23,6 +23,9 @@ type Triage struct {
 	HumanRequested bool
 	Topic          string // the must-escalate topic matched, "" if none
 	Intent         string // a Topic name, an intent label, or "question"
+	// IntentScore is the trained model's probability for Intent, 0 when
+	// a keyword rule (or none) decided.
+	IntentScore float64
 }
 
 // triager holds the compiled triage rules; it is immutable after

@@ -34,6 +34,7 @@ type AnswerResponse struct {
 	Citations      []Citation `json:"citations"`
 	Lang           string     `json:"lang"`
 	Intent         string     `json:"intent,omitempty"`
+	IntentScore    float64    `json:"intent_score,omitempty"`
 	Sentiment      string     `json:"sentiment,omitempty"`
 	Standalone     string     `json:"standalone_question,omitempty"`
 	TimingsMS      Timings    `json:"timings_ms"`
@@ -76,7 +77,7 @@ func NewAnswerResponse(a answer.Answer) AnswerResponse {
 	r := AnswerResponse{
 		ID: a.ID, ConversationID: a.ConversationID, Decision: a.Decision, Answer: a.Text, Notice: a.Notice,
 		Reason: a.Reason, TicketID: a.TicketID, Confidence: a.Confidence, Threshold: a.Threshold,
-		Lang: a.Lang, Intent: a.Intent, Sentiment: a.Sentiment, Created: a.Created,
+		Lang: a.Lang, Intent: a.Intent, IntentScore: a.IntentScore, Sentiment: a.Sentiment, Created: a.Created,
 		Features: []Feature{}, Citations: []Citation{},
 		TimingsMS: Timings{Triage: ms(a.Timings.Triage), Retrieve: ms(a.Timings.Retrieve), Generate: ms(a.Timings.Generate),
 			Verify: ms(a.Timings.Verify), Total: ms(a.Timings.Total)},

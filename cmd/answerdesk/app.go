@@ -215,8 +215,9 @@ func (a *app) state(ctx context.Context) (*state.DB, error) {
 // engineDeps are the engine's collaborators that do not depend on the
 // store: the LLM as generator and follow-up rewriter when one is
 // configured (answers are extractive and follow-ups rewritten by a
-// heuristic otherwise), and the question embedder for hybrid retrieval
-// when one is configured (retrieval is sparse only otherwise).
+// heuristic otherwise), the question embedder for hybrid retrieval
+// when one is configured (retrieval is sparse only otherwise), and the
+// tenants' trained intent models.
 func (a *app) engineDeps() (answer.Deps, error) {
 	d := answer.Deps{Logger: a.log}
 	c, err := a.llmClient()
@@ -232,6 +233,9 @@ func (a *app) engineDeps() (answer.Deps, error) {
 	}
 	if emb != nil {
 		d.Embedder = emb
+	}
+	if d.Intents, err = a.intentModels(); err != nil {
+		return d, err
 	}
 	return d, nil
 }

@@ -84,7 +84,11 @@ func printAnswer(w io.Writer, a answer.Answer) {
 		fmt.Fprintf(w, "ticket:     %s (priority %s, queue %s)\n", a.TicketID, a.Priority, a.Queue)
 	}
 	fmt.Fprintf(w, "confidence: %.3f (threshold %.3f)\n", a.Confidence, a.Threshold)
-	fmt.Fprintf(w, "language:   %s · intent %s · sentiment %s\n", a.Lang, a.Intent, a.Sentiment)
+	intentScore := ""
+	if a.IntentScore > 0 {
+		intentScore = fmt.Sprintf(" (model, %.2f)", a.IntentScore)
+	}
+	fmt.Fprintf(w, "language:   %s · intent %s%s · sentiment %s\n", a.Lang, a.Intent, intentScore, a.Sentiment)
 	if a.Standalone != "" && a.Standalone != a.Question {
 		fmt.Fprintf(w, "read as:    %s\n", a.Standalone)
 	}

@@ -55,6 +55,8 @@ var commands = []*command{
 		summary: "print the text (or chunks) a file yields, or its error, and what was dropped", run: runExtract},
 	{name: "ingest", usage: "ingest [--kind auto|doc|faq|ticket] [--tenant T] [--prune] PATH…",
 		summary: "ingest files and folders (Markdown, text, FAQ CSV/JSON, corpus JSONL, …) into the index", run: runIngest},
+	{name: "intents", usage: "intents train [--tenant T] FILE.csv | intents eval [--tenant T] [--json] FILE.csv",
+		summary: "train the tenant's intent classifier from a CSV `text,category` (used by triage and routing), or measure it", run: runIntents},
 	{name: "keys", usage: "keys create --tenant T --scopes ask,ingest,admin [--name N] | keys list | keys revoke ID",
 		summary: "create, list and revoke API keys (the key is shown once; only its hash is stored)", run: runKeys},
 	{name: "search", usage: "search [--json] [-k N] [--tenant T] [--kind K] QUESTION",

@@ -1,0 +1,276 @@
+package intent_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer/intent"
+	"github.com/answerdesk/answerdesk/answer/llm"
+	"github.com/answerdesk/answerdesk/retrieval/storetest"
+)
+
+func readBanking(tb testing.TB, name string) []intent.Example {
+	tb.Helper()
+	shared := storetest.SharedDir(tb, "banking77 intents")
+	f, err := os.Open(filepath.Join(shared, "datasets", "banking77-intents", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	ex, err := intent.ReadCSV(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ex
+}
+
+// TestBanking77 trains on the BANKING77 train split (10,003 questions, 77
+// intents) and measures the test split (3,080): accuracy and macro F1 of
+// the top intent, with the analyzer features only and, when
+// ANSWERDESK_TEST_EMBED_URL names a real embedding server, with the
+// embedding head too. Then the reject option: 11 intents (every seventh)
+// are held out of training, and their test questions must be refused as
+// out of scope while the others are kept.
+func TestBanking77(t *testing.T) {
+	if testing.Short() {
+		t.Skip("banking77 training: skipped in -short mode")
+	}
+	train, test := readBanking(t, "train.csv"), readBanking(t, "test.csv")
+	ctx := context.Background()
+	modes := []struct {
+		name  string
+		emb   intent.Embedder
+		model string
+		floor float64
+	}{{name: "sparse", floor: 0.88}}
+	if emb, model := testEmbedder(t); emb != nil {
+		modes = append(modes, struct {
+			name  string
+			emb   intent.Embedder
+			model string
+			floor float64
+		}{"embedding", emb, model, 0.92})
+	} else {
+		t.Log("embedding head not measured: set ANSWERDESK_TEST_EMBED_URL (a real embedding server, see .ci/models.sh)")
+	}
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) {
+			m, err := intent.Train(ctx, train, intent.Options{Embedder: mode.emb, EmbedModel: mode.model})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := intent.Evaluate(ctx, m, test, mode.emb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("banking77 %s: accuracy %.4f, macro F1 %.4f; reject option: %.1f%% refused, accuracy of the rest %.4f",
+				mode.name, r.Accuracy, r.MacroF1, 100*r.Rejected, r.AcceptedAccuracy)
+			if r.Dense != (mode.emb != nil) {
+				t.Errorf("dense head used = %v, want %v", r.Dense, mode.emb != nil)
+			}
+			if r.Accuracy < mode.floor {
+				t.Errorf("accuracy %.4f below %.2f", r.Accuracy, mode.floor)
+			}
+
+			oos := outOfScope(t, ctx, train, test, mode.emb, mode.model)
+			t.Logf("banking77 %s out-of-scope (11 intents held out): %s", mode.name, oos)
+			if oos.auroc < 0.8 || oos.oosRecall < 0.3 || oos.inRejected > 0.15 {
+				t.Errorf("reject option too weak: %s", oos)
+			}
+		})
+	}
+}
+
+type oosResult struct {
+	oosRecall, inRejected, inAccuracy, auroc float64
+}
+
+func (r oosResult) String() string {
+	return fmt.Sprintf("%.1f%% of out-of-scope questions refused, %.1f%% of in-scope refused, in-scope accuracy of the kept %.4f, AUROC of the top probability %.3f",
+		100*r.oosRecall, 100*r.inRejected, r.inAccuracy, r.auroc)
+}
+
+// outOfScope trains without every seventh intent and measures how the
+// reject option separates the test questions of held-out intents from the
+// others.
+func outOfScope(t *testing.T, ctx context.Context, train, test []intent.Example, emb intent.Embedder, model string) oosResult {
+	t.Helper()
+	labels := map[string]bool{}
+	for _, ex := range train {
+		labels[ex.Label] = true
+	}
+	sorted := make([]string, 0, len(labels))
+	for l := range labels {
+		sorted = append(sorted, l)
+	}
+	sort.Strings(sorted)
+	held := map[string]bool{}
+	for i := 3; i < len(sorted); i += 7 {
+		held[sorted[i]] = true
+	}
+	var in []intent.Example
+	for _, ex := range train {
+		if !held[ex.Label] {
+			in = append(in, ex)
+		}
+	}
+	m, err := intent.Train(ctx, in, intent.Options{Embedder: emb, EmbedModel: model})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vecs [][]float32
+	if emb != nil {
+		texts := make([]string, len(test))
+		for i, ex := range test {
+			texts[i] = ex.Text
+		}
+		if vecs, err = emb.EmbedQueries(ctx, texts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var r oosResult
+	var inScores, oosScores []float64
+	kept, keptRight := 0, 0
+	for i, ex := range test {
+		var v []float32
+		if vecs != nil {
+			v = vecs[i]
+		}
+		p := m.Predict(ex.Text, v)
+		if held[ex.Label] {
+			oosScores = append(oosScores, p.Score)
+			if p.Label == "" {
+				r.oosRecall++
+			}
+			continue
+		}
+		inScores = append(inScores, p.Score)
+		if p.Label == "" {
+			r.inRejected++
+			continue
+		}
+		kept++
+		if p.Label == ex.Label {
+			keptRight++
+		}
+	}
+	r.oosRecall /= float64(len(oosScores))
+	r.inRejected /= float64(len(inScores))
+	r.inAccuracy = float64(keptRight) / float64(kept)
+	// AUROC: the probability that an in-scope question scores above an
+	// out-of-scope one.
+	var wins float64
+	for _, a := range inScores {
+		for _, b := range oosScores {
+			switch {
+			case a > b:
+				wins++
+			case a == b:
+				wins += 0.5
+			}
+		}
+	}
+	r.auroc = wins / float64(len(inScores)*len(oosScores))
+	return r
+}
+
+// testEmbedder returns the real embedding server of ANSWERDESK_TEST_EMBED_URL
+// behind a disk cache (the user cache directory, outside the repository:
+// embedding 13,000 questions takes long on a shared machine), or nil.
+func testEmbedder(tb testing.TB) (intent.Embedder, string) {
+	tb.Helper()
+	url := os.Getenv("ANSWERDESK_TEST_EMBED_URL")
+	if url == "" {
+		return nil, ""
+	}
+	cfg := llm.EmbedConfig{Provider: llm.ProviderOpenAI, URL: url, Model: os.Getenv("ANSWERDESK_TEST_EMBED_MODEL"), BatchSize: 32, Timeout: 5 * time.Minute}
+	if cfg.Model == "" {
+		cfg.Model = "multilingual-e5-small-q4"
+		cfg.QueryModel, cfg.DocumentModel = "e5-query", "e5-passage"
+	}
+	e, err := llm.NewEmbedder(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	key := cfg.QueryModel
+	if key == "" {
+		key = cfg.Model
+	}
+	c := &diskCache{emb: e, vecs: map[string][]float32{}}
+	if dir, err := os.UserCacheDir(); err == nil {
+		c.path = filepath.Join(dir, "answerdesk-test", "embed-"+key+".jsonl")
+		c.load(tb)
+	}
+	return c, cfg.Model
+}
+
+// diskCache remembers query vectors in a JSON-lines file.
+type diskCache struct {
+	emb  *llm.Embedder
+	path string
+	vecs map[string][]float32
+}
+
+type cacheLine struct {
+	T string    `json:"t"`
+	V []float32 `json:"v"`
+}
+
+func (c *diskCache) load(tb testing.TB) {
+	f, err := os.Open(c.path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var l cacheLine
+		if json.Unmarshal(sc.Bytes(), &l) == nil && len(l.V) > 0 {
+			c.vecs[l.T] = l.V
+		}
+	}
+	tb.Logf("embedding cache %s: %d vectors", c.path, len(c.vecs))
+}
+
+func (c *diskCache) EmbedQueries(ctx context.Context, texts []string) ([][]float32, error) {
+	var todo []string
+	for _, t := range texts {
+		if _, ok := c.vecs[t]; !ok {
+			todo = append(todo, t)
+			c.vecs[t] = nil
+		}
+	}
+	if len(todo) > 0 {
+		vs, err := c.emb.EmbedQueries(ctx, todo)
+		if err != nil {
+			return nil, err
+		}
+		var f *os.File
+		if c.path != "" && os.MkdirAll(filepath.Dir(c.path), 0o755) == nil {
+			f, _ = os.OpenFile(c.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		}
+		for i, t := range todo {
+			c.vecs[t] = vs[i]
+			if f != nil {
+				b, _ := json.Marshal(cacheLine{T: t, V: vs[i]})
+				f.Write(append(b, '\n'))
+			}
+		}
+		if f != nil {
+			f.Close()
+		}
+	}
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = c.vecs[t]
+	}
+	return out, nil
+}

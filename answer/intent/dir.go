@@ -1,0 +1,143 @@
+package intent
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// ErrNoModel reports that a tenant has no trained model.
+var ErrNoModel = errors.New("no intent model")
+
+// Dir keeps one model per tenant as JSON files in a directory
+// (TENANT.json), and classifies questions with them. Models are read on
+// first use and re-read when their file changes, so that `answerdesk
+// intents train` takes effect in a running server. A Dir is safe for
+// concurrent use.
+type Dir struct {
+	path       string
+	embedModel string
+
+	mu     sync.Mutex
+	models map[string]cached
+}
+
+type cached struct {
+	model   *Model
+	modTime time.Time
+	size    int64
+}
+
+// NewDir returns the models in path. embedModel names the configured
+// embedder's model ("" when none): a model trained with another embedder
+// classifies with its sparse head only.
+func NewDir(path, embedModel string) *Dir {
+	return &Dir{path: path, embedModel: embedModel, models: map[string]cached{}}
+}
+
+// file returns the tenant's model file. Tenant names that are not plain
+// file names are hex-encoded behind a "~", which no plain name starts with.
+func (d *Dir) file(tenant string) string {
+	plain := tenant != "" && tenant[0] != '.' && tenant[0] != '~' && len(tenant) <= 128
+	for _, r := range tenant {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			plain = false
+			break
+		}
+	}
+	if !plain {
+		tenant = "~" + hex.EncodeToString([]byte(tenant))
+	}
+	return filepath.Join(d.path, tenant+".json")
+}
+
+// Save stores m as the tenant's model, replacing any previous one
+// atomically (a reader sees the old model or the new one, never a part).
+func (d *Dir) Save(tenant string, m *Model) error {
+	if tenant == "" {
+		return fmt.Errorf("save intent model: %w: empty tenant", ErrBadData)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("save intent model: %w", err)
+	}
+	if err := os.MkdirAll(d.path, 0o750); err != nil {
+		return fmt.Errorf("save intent model: %w", err)
+	}
+	tmp, err := os.CreateTemp(d.path, ".model-*")
+	if err != nil {
+		return fmt.Errorf("save intent model: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save intent model: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save intent model: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save intent model: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), d.file(tenant)); err != nil {
+		return fmt.Errorf("save intent model: %w", err)
+	}
+	return nil
+}
+
+// Load returns the tenant's model: ErrNoModel when it has none.
+func (d *Dir) Load(tenant string) (*Model, error) {
+	path := d.file(tenant)
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w for tenant %q (train one with `answerdesk intents train`)", ErrNoModel, tenant)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load intent model: %w", err)
+	}
+	d.mu.Lock()
+	c, ok := d.models[tenant]
+	d.mu.Unlock()
+	if ok && c.modTime.Equal(st.ModTime()) && c.size == st.Size() {
+		return c.model, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load intent model: %w", err)
+	}
+	m := new(Model)
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("load intent model %s: %w", path, err)
+	}
+	d.mu.Lock()
+	d.models[tenant] = cached{model: m, modTime: st.ModTime(), size: st.Size()}
+	d.mu.Unlock()
+	return m, nil
+}
+
+// Classify labels a question with the tenant's model. vec is the
+// question's embedding by the configured embedder, or nil. ok is false when
+// the tenant has no model or the model refuses the question as out of
+// scope; err reports a model that cannot be read.
+func (d *Dir) Classify(ctx context.Context, tenant, text string, vec []float32) (label string, score float64, ok bool, err error) {
+	m, err := d.Load(tenant)
+	if errors.Is(err, ErrNoModel) {
+		return "", 0, false, nil
+	}
+	if err != nil {
+		return "", 0, false, err
+	}
+	if m.EmbedModel() != d.embedModel {
+		vec = nil
+	}
+	p := m.Predict(text, vec)
+	return p.Label, p.Score, p.Label != "", nil
+}

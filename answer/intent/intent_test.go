@@ -1,0 +1,316 @@
+package intent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// toyData returns n questions for each of three intents, phrased from
+// templates, so that a model must learn the intents' words.
+func toyData(n int) []Example {
+	intents := map[string][]string{
+		"card_arrival":  {"card", "delivery", "arrive", "post", "mail"},
+		"exchange_rate": {"exchange", "rate", "currency", "euros", "dollars"},
+		"pin_blocked":   {"pin", "blocked", "locked", "code", "wrong"},
+	}
+	frames := []string{"my %s and %s", "why is the %s %s", "question about %s, %s please", "%s %s help", "can you explain %s with %s"}
+	var out []Example
+	for label, words := range intents {
+		for i := 0; i < n; i++ {
+			text := fmt.Sprintf(frames[i%len(frames)], words[i%len(words)], words[(i/len(words)+1+i)%len(words)])
+			out = append(out, Example{Text: text, Label: label})
+		}
+	}
+	return out
+}
+
+func TestTrainPredict(t *testing.T) {
+	m, err := Train(context.Background(), toyData(80), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, want string }{
+		{"when will my card arrive in the mail", "card_arrival"},
+		{"what exchange rate do you use for euros", "exchange_rate"},
+		{"my pin is blocked", "pin_blocked"},
+	}
+	for _, tt := range tests {
+		p := m.Predict(tt.text, nil)
+		if p.Best != tt.want || p.Label != tt.want {
+			t.Errorf("Predict(%q) = %+v, want %s", tt.text, p, tt.want)
+		}
+		if p.Score <= 1.0/3 || p.Score > 1 {
+			t.Errorf("Predict(%q) score %v, want above chance", tt.text, p.Score)
+		}
+	}
+	if m.sparse.reject <= 0 {
+		t.Errorf("reject threshold %v: the held-out tenth should have set one", m.sparse.reject)
+	}
+	// Words the model never saw: the top probability is low, and refused.
+	if p := m.Predict("zebra giraffe", nil); p.Label != "" {
+		t.Errorf("Predict(unknown words) = %+v, want refused", p)
+	}
+}
+
+func TestTrainErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		ex   []Example
+	}{
+		{"no examples", nil},
+		{"one intent", []Example{{"a b", "x"}, {"c d", "x"}}},
+		{"empty text", []Example{{"a b", "x"}, {" ", "y"}}},
+		{"empty label", []Example{{"a b", "x"}, {"c d", ""}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Train(context.Background(), tt.ex, Options{}); !errors.Is(err, ErrBadData) {
+				t.Errorf("Train: %v, want ErrBadData", err)
+			}
+		})
+	}
+}
+
+// vecEmbedder embeds a text as counts of its letters a..h: a real, if weak,
+// signal for the dense head.
+type vecEmbedder struct {
+	calls int
+	err   error
+}
+
+func (e *vecEmbedder) EmbedQueries(ctx context.Context, texts []string) ([][]float32, error) {
+	e.calls++
+	if e.err != nil {
+		return nil, e.err
+	}
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		v := make([]float32, 8)
+		for _, r := range t {
+			if r >= 'a' && r <= 'h' {
+				v[r-'a']++
+			}
+		}
+		v[0]++ // never zero
+		out[i] = v
+	}
+	return out, nil
+}
+
+func TestTrainWithEmbedder(t *testing.T) {
+	emb := &vecEmbedder{}
+	m, err := Train(context.Background(), toyData(80), Options{Embedder: emb, EmbedModel: "letters"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.EmbedModel() != "letters" || m.dense == nil || m.dense.dim != 8 {
+		t.Fatalf("dense head: model %q, head %+v", m.EmbedModel(), m.dense)
+	}
+	v, _ := emb.EmbedQueries(context.Background(), []string{"my pin is blocked"})
+	if p := m.Predict("my pin is blocked", v[0]); !p.Dense || p.Best != "pin_blocked" {
+		t.Errorf("Predict with vector = %+v, want pin_blocked by the dense head", p)
+	}
+	if p := m.Predict("my pin is blocked", []float32{1, 2}); p.Dense || p.Best != "pin_blocked" {
+		t.Errorf("Predict with a vector of another size = %+v, want pin_blocked by the sparse head", p)
+	}
+
+	emb.err = errors.New("embedding server down")
+	if _, err := Train(context.Background(), toyData(10), Options{Embedder: emb}); err == nil || !strings.Contains(err.Error(), "embedding server down") {
+		t.Errorf("Train with a failing embedder: %v", err)
+	}
+}
+
+func TestTrainCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Train(ctx, toyData(30), Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Train with a canceled context: %v", err)
+	}
+}
+
+func TestModelJSONRoundTrip(t *testing.T) {
+	m, err := Train(context.Background(), toyData(80), Options{Embedder: &vecEmbedder{}, EmbedModel: "letters",
+		Now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Model
+	if err := got.UnmarshalJSON(b); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"my card in the post", "euros rate", "zebra"} {
+		v := []float32{1, 2, 3, 4, 5, 6, 7, 8}
+		if a, b := m.Predict(q, v), got.Predict(q, v); a != b {
+			t.Errorf("%q: before %+v, after a round trip %+v", q, a, b)
+		}
+		if a, b := m.Predict(q, nil), got.Predict(q, nil); a != b {
+			t.Errorf("%q sparse: before %+v, after a round trip %+v", q, a, b)
+		}
+	}
+	if !got.trained.Equal(m.trained) || got.examples != 240 {
+		t.Errorf("metadata: trained %v examples %d", got.trained, got.examples)
+	}
+
+	bad := map[string]string{
+		"version":   strings.Replace(string(b), `"version":1`, `"version":9`, 1),
+		"truncated": string(b[:len(b)/2]),
+		"weights":   strings.Replace(string(b), `"bias":"`, `"bias":"AAAA`, 1),
+	}
+	for name, s := range bad {
+		var m Model
+		if err := m.UnmarshalJSON([]byte(s)); err == nil {
+			t.Errorf("%s: corrupt model accepted", name)
+		}
+	}
+}
+
+func TestDir(t *testing.T) {
+	ctx := context.Background()
+	dir := NewDir(filepath.Join(t.TempDir(), "intents"), "letters")
+	if _, err := dir.Load("acme"); !errors.Is(err, ErrNoModel) {
+		t.Fatalf("Load before training: %v, want ErrNoModel", err)
+	}
+	if label, _, ok, err := dir.Classify(ctx, "acme", "my pin is blocked", nil); ok || err != nil || label != "" {
+		t.Fatalf("Classify without a model = %q %v %v, want not ok and no error", label, ok, err)
+	}
+	m, err := Train(ctx, toyData(80), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tenant := range []string{"acme", "../evil/../x", "~7e", "Бета"} {
+		if err := dir.Save(tenant, m); err != nil {
+			t.Fatalf("Save(%q): %v", tenant, err)
+		}
+		label, score, ok, err := dir.Classify(ctx, tenant, "my pin is blocked", nil)
+		if err != nil || !ok || label != "pin_blocked" || score <= 0 {
+			t.Errorf("Classify(%q) = %q %v %v %v", tenant, label, score, ok, err)
+		}
+	}
+	entries, err := os.ReadDir(dir.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 4 {
+		t.Errorf("%d files in the model directory, want 4 (one per tenant, none outside it)", len(entries))
+	}
+	if _, err := dir.Load("other"); !errors.Is(err, ErrNoModel) {
+		t.Errorf("another tenant's model: %v, want ErrNoModel", err)
+	}
+
+	// A retrained model replaces the cached one.
+	m2, err := Train(ctx, []Example{{"hello there", "greeting"}, {"hi friend", "greeting"}, {"bye now", "farewell"}, {"see you", "farewell"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dir.Save("acme", m2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := dir.Load("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := got.Labels(); len(l) != 2 || l[0] != "farewell" {
+		t.Errorf("after retraining, labels %v", l)
+	}
+
+	if err := os.WriteFile(dir.file("broken"), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := dir.Classify(ctx, "broken", "x", nil); err == nil {
+		t.Error("a corrupt model file classified without error")
+	}
+}
+
+// TestDirEmbedModel: a model trained with another embedder than the
+// configured one classifies with its sparse head.
+func TestDirEmbedModel(t *testing.T) {
+	ctx := context.Background()
+	m, err := Train(ctx, toyData(80), Options{Embedder: &vecEmbedder{}, EmbedModel: "letters"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir()
+	if err := NewDir(path, "letters").Save("acme", m); err != nil {
+		t.Fatal(err)
+	}
+	v := []float32{1, 0, 0, 0, 0, 0, 0, 9}
+	for model, dense := range map[string]bool{"letters": true, "other": false, "": false} {
+		_, score, _, err := NewDir(path, model).Classify(ctx, "acme", "my pin is blocked", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := m.Predict("my pin is blocked", nil).Score
+		if dense {
+			want = m.Predict("my pin is blocked", v).Score
+		}
+		if math.Abs(score-want) > 1e-9 {
+			t.Errorf("configured embedder %q: score %v, want %v (dense head %v)", model, score, want, dense)
+		}
+	}
+}
+
+func TestReadCSV(t *testing.T) {
+	good := "category,text,extra\ncard_arrival,\"Where is my card, please?\",x\npin_blocked,my pin is blocked,y\n"
+	ex, err := ReadCSV(strings.NewReader("\ufeff" + good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex) != 2 || ex[0] != (Example{"Where is my card, please?", "card_arrival"}) {
+		t.Errorf("ReadCSV = %+v", ex)
+	}
+	bad := []struct{ name, csv, want string }{
+		{"empty", "", "empty CSV"},
+		{"no category", "text,label\na,b\n", "lacks"},
+		{"empty text", "text,category\na,b\n ,c\n", "line 3"},
+		{"short row", "text,category\na\n", "line 2"},
+		{"header only", "text,category\n", "no rows"},
+		{"invalid utf-8", "text,category\n\xff\xfe,b\n", "UTF-8"},
+		{"unterminated quote", "text,category\n\"a,b\n", "bad intent data"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadCSV(strings.NewReader(tt.csv))
+			if !errors.Is(err, ErrBadData) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ReadCSV: %v, want ErrBadData mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestScores(t *testing.T) {
+	want := []string{"a", "a", "a", "b", "c"}
+	got := []string{"a", "a", "b", "b", ""}
+	acc, f1 := scores(want, got)
+	// a: tp 2, fn 1 → 4/5; b: tp 1, fp 1 → 2/3; c: fn 1 → 0.
+	if math.Abs(acc-0.6) > 1e-12 || math.Abs(f1-(0.8+2.0/3)/3) > 1e-12 {
+		t.Errorf("scores = %v %v", acc, f1)
+	}
+}
+
+func TestEvaluate(t *testing.T) {
+	m, err := Train(context.Background(), toyData(80), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Evaluate(context.Background(), m, []Example{{"my card in the post", "card_arrival"}, {"euros", "pin_blocked"}, {"pin code", "unknown"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.N != 3 || math.Abs(r.Accuracy-1.0/3) > 1e-12 || r.Unknown != 1 || r.Dense {
+		t.Errorf("Evaluate = %+v", r)
+	}
+	if _, err := Evaluate(context.Background(), m, nil, nil); !errors.Is(err, ErrBadData) {
+		t.Errorf("Evaluate(nothing): %v", err)
+	}
+}

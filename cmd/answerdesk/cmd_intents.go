@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/answerdesk/answerdesk/answer/intent"
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// intentsDir holds the tenants' intent models inside the data directory.
+const intentsDir = "intents"
+
+func runIntents(ctx context.Context, a *app, args []string) error {
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		if err := a.parseFlags(flag.NewFlagSet("intents", flag.ContinueOnError), []string{"--help"}); err != nil && len(args) > 0 {
+			return err
+		}
+		return usagef("intents: give train or eval")
+	}
+	sub, rest := args[0], args[1:]
+	if sub != "train" && sub != "eval" {
+		return usagef("intents: unknown subcommand %q (want train or eval)", sub)
+	}
+	fs := flag.NewFlagSet("intents "+sub, flag.ContinueOnError)
+	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose model to train or measure")
+	asJSON := fs.Bool("json", false, "eval: print the report as JSON")
+	if err := a.parseFlags(fs, rest); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("intents %s: give exactly one FILE.csv", sub)
+	}
+	examples, err := readIntentCSV(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	emb, model, err := a.intentEmbedder()
+	if err != nil {
+		return err
+	}
+	dir := intent.NewDir(filepath.Join(a.data, intentsDir), model)
+	if sub == "train" {
+		m, err := intent.Train(ctx, examples, intent.Options{Embedder: emb, EmbedModel: model})
+		if err != nil {
+			return err
+		}
+		if err := dir.Save(*tenant, m); err != nil {
+			return err
+		}
+		head := "analyzer features only (no embedder configured)"
+		if m.EmbedModel() != "" {
+			head = "analyzer features, and with the embedding of " + m.EmbedModel()
+		}
+		fmt.Fprintf(a.stdout, "trained the intent model of tenant %q: %d intents from %d questions; %s\n",
+			*tenant, len(m.Labels()), len(examples), head)
+		return nil
+	}
+	m, err := dir.Load(*tenant)
+	if err != nil {
+		return err
+	}
+	if m.EmbedModel() != model {
+		emb = nil // the embedding head needs the embedder it was trained with
+	}
+	r, err := intent.Evaluate(ctx, m, examples, emb)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(a.stdout).Encode(r)
+	}
+	fmt.Fprintf(a.stdout, "%d questions: accuracy %.4f, macro F1 %.4f; out of scope (refused) %.1f%%, accuracy of the rest %.4f\n",
+		r.N, r.Accuracy, r.MacroF1, 100*r.Rejected, r.AcceptedAccuracy)
+	if r.Unknown > 0 {
+		fmt.Fprintf(a.stdout, "%d questions have an intent the model was not trained on\n", r.Unknown)
+	}
+	return nil
+}
+
+func readIntentCSV(path string) ([]intent.Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ex, err := intent.ReadCSV(f)
+	if errors.Is(err, intent.ErrBadData) {
+		return nil, usagef("%s: %v", path, err)
+	}
+	return ex, err
+}
+
+// intentEmbedder returns the configured embedder for intent models and the
+// name its vectors are known by, or nil and "" when none is configured.
+func (a *app) intentEmbedder() (intent.Embedder, string, error) {
+	emb, err := a.embedder()
+	if err != nil || emb == nil {
+		return nil, "", err
+	}
+	return emb, emb.Model(), nil
+}
+
+// intentModels returns the tenants' intent models for the answer engine.
+func (a *app) intentModels() (*intent.Dir, error) {
+	_, model, err := a.intentEmbedder()
+	if err != nil {
+		return nil, err
+	}
+	return intent.NewDir(filepath.Join(a.data, intentsDir), model), nil
+}
