@@ -6,11 +6,11 @@
 // knows (out of scope) below a probability threshold chosen on held-out
 // training data.
 //
-// Models are stored per tenant as JSON files in a directory (Dir); the answer
-// engine's triage asks a Classifier for the label of a question and falls
-// back to its keyword intents when a tenant has no model or the model
-// rejects the question.
+// Models are stored per tenant as JSON files in a directory (Dir). Dir
+// implements answer.IntentClassifier: the answer engine's triage asks it for
+// the label of a question and falls back to its keyword intents when a
+// tenant has no model or the model rejects the question.
 //
 // intent imports retrieval (for the analyzer) and nothing else of
-// answerdesk; answer and cmd import it.
+// answerdesk; cmd wires it into the engine.
 package intent

@@ -9,9 +9,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/intent"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
+
+var _ answer.IntentClassifier = (*intent.Dir)(nil)
 
 // intentsDir holds the tenants' intent models inside the data directory.
 const intentsDir = "intents"
