@@ -65,7 +65,7 @@ func Parse(data []byte, src ingest.Source) (ingest.Document, error) {
 	if err != nil {
 		return ingest.Document{}, fmt.Errorf("parse: %v: %w", err, ingest.ErrMalformed)
 	}
-	w := &walker{hiddenBy: map[string]int{}, rules: cssRules(root)}
+	w := &walker{hiddenBy: map[string]int{}, sheet: readSheet(root)}
 	d := ingest.Document{ID: src.ID, Kind: src.Kind, Lang: src.Lang, Meta: map[string]string{"format": "html"}}
 	if d.Kind == "" {
 		d.Kind = retrieval.KindDoc
@@ -82,7 +82,8 @@ func Parse(data []byte, src ingest.Source) (ingest.Document, error) {
 	}); c != nil {
 		d.URL = attr(c, "href")
 	}
-	w.walk(mainContent(root), 0)
+	start := mainContent(root)
+	w.walk(start, 0, w.styleAt(start.Parent))
 	w.flush()
 	w.closeSection()
 	d.Sections = w.sections
@@ -169,11 +170,11 @@ type walker struct {
 	para     strings.Builder
 	hiddenBy map[string]int
 	tooDeep  int
-	rules    map[string]string // ".class" / "#id" / "tag" → hiding reason
+	sheet    *sheet
 	pre      int
 }
 
-func (w *walker) walk(n *xhtml.Node, depth int) {
+func (w *walker) walk(n *xhtml.Node, depth int, s style) {
 	if n == nil {
 		return
 	}
@@ -183,9 +184,7 @@ func (w *walker) walk(n *xhtml.Node, depth int) {
 	}
 	switch n.Type {
 	case xhtml.TextNode:
-		if w.pre > 0 {
-			w.para.WriteString(n.Data)
-		} else {
+		if w.readable(n, s) {
 			w.para.WriteString(n.Data)
 		}
 		return
@@ -195,17 +194,19 @@ func (w *walker) walk(n *xhtml.Node, depth int) {
 		if dropped[n.DataAtom] || chrome(n) {
 			return
 		}
-		if reason := w.hidden(n); reason != "" {
+		parent := s
+		var reason string
+		if s, reason = w.enter(n, s); reason != "" {
 			w.hiddenBy[reason]++
 			return
 		}
 		switch n.DataAtom {
 		case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
-			w.heading(int(n.Data[1]-'0'), collapse(visibleText(w, n)))
+			w.heading(int(n.Data[1]-'0'), collapse(w.visibleText(n, parent)))
 			return
 		case atom.Table:
 			w.flush()
-			w.table(n)
+			w.table(n, s)
 			return
 		case atom.Pre:
 			w.flush()
@@ -226,8 +227,21 @@ func (w *walker) walk(n *xhtml.Node, depth int) {
 		}
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		w.walk(c, depth+1)
+		w.walk(c, depth+1, s)
 	}
+}
+
+// readable reports whether a text node drawn in s can be seen; whitespace
+// always passes (it separates words), invisible text is counted as a loss.
+func (w *walker) readable(n *xhtml.Node, s style) bool {
+	if strings.TrimSpace(n.Data) == "" {
+		return true
+	}
+	if r := s.textHidden(); r != "" {
+		w.hiddenBy[r]++
+		return false
+	}
+	return true
 }
 
 // chromeRoles are ARIA landmarks that are page furniture, not content.
@@ -268,134 +282,7 @@ func listMarker(li *xhtml.Node) string {
 	return strconv.Itoa(n) + ". "
 }
 
-// hidden returns why an element is invisible, or "".
-func (w *walker) hidden(n *xhtml.Node) string {
-	if hasAttr(n, "hidden") {
-		return "hidden attribute"
-	}
-	if strings.EqualFold(attr(n, "aria-hidden"), "true") {
-		return "aria-hidden"
-	}
-	if r := styleHidden(attr(n, "style")); r != "" {
-		return r
-	}
-	if r, ok := w.rules[n.Data]; ok {
-		return r + " (stylesheet)"
-	}
-	if id := attr(n, "id"); id != "" {
-		if r, ok := w.rules["#"+id]; ok {
-			return r + " (stylesheet)"
-		}
-	}
-	for _, c := range strings.Fields(attr(n, "class")) {
-		if r, ok := w.rules["."+c]; ok {
-			return r + " (stylesheet)"
-		}
-	}
-	return ""
-}
-
-var (
-	reDecl     = regexp.MustCompile(`(?i)([a-z-]+)\s*:\s*([^;]+)`)
-	reCSSRule  = regexp.MustCompile(`([^{}]+)\{([^{}]*)\}`)
-	reMarker   = regexp.MustCompile(`^(?:-|\d+\.)$`)
-	reZeroSize = regexp.MustCompile(`^0*(\.0+)?(px|pt|em|rem|%)?$`)
-)
-
-// styleHidden reads an inline style for the ways text is hidden.
-func styleHidden(style string) string {
-	if style == "" {
-		return ""
-	}
-	decl := map[string]string{}
-	for _, m := range reDecl.FindAllStringSubmatch(style, -1) {
-		v := strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m[2]), "!important")))
-		decl[strings.ToLower(m[1])] = strings.TrimSpace(v)
-	}
-	switch {
-	case decl["display"] == "none":
-		return "display:none"
-	case decl["visibility"] == "hidden" || decl["visibility"] == "collapse":
-		return "visibility:hidden"
-	case decl["font-size"] != "" && reZeroSize.MatchString(decl["font-size"]):
-		return "zero font size"
-	case decl["opacity"] != "" && reZeroSize.MatchString(decl["opacity"]):
-		return "opacity:0"
-	case decl["clip"] == "rect(0 0 0 0)" || decl["clip"] == "rect(0,0,0,0)" || decl["clip-path"] == "inset(50%)":
-		return "clipped"
-	case (decl["position"] == "absolute" || decl["position"] == "fixed") && (offscreen(decl["left"]) || offscreen(decl["top"]) || offscreen(decl["text-indent"])):
-		return "off-screen"
-	case offscreen(decl["text-indent"]):
-		return "off-screen"
-	case (decl["height"] != "" && reZeroSize.MatchString(decl["height"]) || decl["width"] != "" && reZeroSize.MatchString(decl["width"])) && decl["overflow"] == "hidden":
-		return "zero size"
-	}
-	color := normColor(decl["color"])
-	bg := normColor(firstNonEmpty(decl["background-color"], decl["background"]))
-	if color != "" && (color == bg || (color == "white" && (bg == "" || bg == "white"))) {
-		return "text colour matches background"
-	}
-	return ""
-}
-
-func offscreen(v string) bool {
-	v = strings.TrimSpace(v)
-	if !strings.HasPrefix(v, "-") {
-		return false
-	}
-	num := strings.TrimLeft(v, "-")
-	end := strings.IndexFunc(num, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
-	if end >= 0 {
-		num = num[:end]
-	}
-	n, err := strconv.ParseFloat(num, 64)
-	return err == nil && n >= 999
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-// normColor maps the spellings of white to "white" and lowercases others.
-func normColor(c string) string {
-	c = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(c), " ", ""))
-	switch c {
-	case "#fff", "#ffffff", "#fffffff", "#ffff", "#ffffffff", "white", "rgb(255,255,255)", "rgba(255,255,255,1)", "hsl(0,0%,100%)":
-		return "white"
-	}
-	if f := strings.Fields(c); len(f) > 0 {
-		return f[0]
-	}
-	return c
-}
-
-// cssRules reads <style> blocks for simple selectors (tag, .class, #id,
-// and comma lists of them) whose declarations hide content.
-func cssRules(root *xhtml.Node) map[string]string {
-	rules := map[string]string{}
-	findAll(root, func(n *xhtml.Node) bool { return n.DataAtom == atom.Style }, func(n *xhtml.Node) {
-		css := textOf(n)
-		if len(css) > 1<<20 {
-			css = css[:1<<20]
-		}
-		for _, m := range reCSSRule.FindAllStringSubmatch(css, 10000) {
-			reason := styleHidden(m[2])
-			if reason == "" {
-				continue
-			}
-			for _, sel := range strings.Split(m[1], ",") {
-				sel = strings.TrimSpace(sel)
-				if sel != "" && !strings.ContainsAny(sel, " >+~:[*") {
-					rules[strings.ToLower(sel)] = reason
-				}
-			}
-		}
-	})
-	return rules
-}
+var reMarker = regexp.MustCompile(`^(?:-|\d+\.)$`)
 
 // heading closes the current section and opens one under the new path.
 func (w *walker) heading(level int, title string) {
@@ -441,19 +328,28 @@ func (w *walker) flush() {
 
 // table renders a table as rows; with a header row, each row reads
 // "Column: value; Column: value".
-func (w *walker) table(t *xhtml.Node) {
+func (w *walker) table(t *xhtml.Node, ts style) {
 	var rows [][]string
 	var header []string
 	findAll(t, func(n *xhtml.Node) bool { return n.DataAtom == atom.Tr }, func(tr *xhtml.Node) {
-		if w.hidden(tr) != "" {
-			w.hiddenBy[w.hidden(tr)]++
-			return
-		}
 		// Only rows of this table, not of nested tables.
 		for p := tr.Parent; p != nil && p != t; p = p.Parent {
 			if p.DataAtom == atom.Table {
 				return
 			}
+		}
+		s := ts
+		if tr.Parent != t {
+			var r string
+			if s, r = w.enter(tr.Parent, ts); r != "" { // <thead>, <tbody>
+				w.hiddenBy[r]++
+				return
+			}
+		}
+		s, reason := w.enter(tr, s)
+		if reason != "" {
+			w.hiddenBy[reason]++
+			return
 		}
 		var cells []string
 		allTH := true
@@ -464,7 +360,7 @@ func (w *walker) table(t *xhtml.Node) {
 			if c.DataAtom == atom.Td {
 				allTH = false
 			}
-			cells = append(cells, collapse(visibleText(w, c)))
+			cells = append(cells, collapse(w.visibleText(c, s)))
 		}
 		if len(cells) == 0 {
 			return
@@ -514,23 +410,27 @@ func (w *walker) table(t *xhtml.Node) {
 	w.cur.Blocks = append(w.cur.Blocks, b)
 }
 
-// visibleText is the text of n without dropped or hidden descendants.
-func visibleText(w *walker, n *xhtml.Node) string {
+// visibleText is the text of n (drawn in the style of n's parent) without
+// dropped or hidden descendants.
+func (w *walker) visibleText(n *xhtml.Node, parent style) string {
 	var b strings.Builder
-	var rec func(*xhtml.Node, int)
-	rec = func(n *xhtml.Node, depth int) {
+	var rec func(*xhtml.Node, int, style)
+	rec = func(n *xhtml.Node, depth int, s style) {
 		if depth > maxDepth {
 			return
 		}
 		switch n.Type {
 		case xhtml.TextNode:
-			b.WriteString(n.Data)
+			if w.readable(n, s) {
+				b.WriteString(n.Data)
+			}
 			return
 		case xhtml.ElementNode:
 			if dropped[n.DataAtom] {
 				return
 			}
-			if r := w.hidden(n); r != "" {
+			var r string
+			if s, r = w.enter(n, s); r != "" {
 				w.hiddenBy[r]++
 				return
 			}
@@ -541,10 +441,10 @@ func visibleText(w *walker, n *xhtml.Node) string {
 			return
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			rec(c, depth+1)
+			rec(c, depth+1, s)
 		}
 	}
-	rec(n, 0)
+	rec(n, 0, parent)
 	return b.String()
 }
 
