@@ -171,6 +171,30 @@ type BatchReplacer interface {
 	ReplaceDocuments(ctx context.Context, docs []DocumentChunks) error
 }
 
+// Exporter is implemented by stores that can hand out everything they
+// hold, so that one store is copied into another whatever the two backends
+// are (see Copy).
+type Exporter interface {
+	// ExportStats describes what Export yields for tenant ("" for every
+	// tenant).
+	ExportStats(ctx context.Context, tenant string) (ExportStats, error)
+	// Export calls fn with every document of tenant ("" for every tenant)
+	// and its complete set of chunks, dense vectors included, ordered by
+	// tenant, then document id, then chunk position. It stops at fn's
+	// first error and returns it.
+	Export(ctx context.Context, tenant string, fn func(DocumentChunks) error) error
+}
+
+// ExportStats describes an export.
+type ExportStats struct {
+	Documents int
+	Chunks    int
+	// AvgLen is the chunks' average BM25 length in analyzer terms: a target
+	// that bakes BM25 weights into its vectors (Qdrant) ranks like the
+	// source when it computes them with the same average.
+	AvgLen float64
+}
+
 // ValidateDocument checks the parts of the contract every backend enforces
 // before writing, so that all backends reject the same input alike.
 func ValidateDocument(doc Document, chunks []Chunk) error {

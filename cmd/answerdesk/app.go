@@ -165,25 +165,31 @@ func (a *app) answerConfig() (answer.Config, error) {
 	return cfg, err
 }
 
-// indexStore opens the configured index store.
+// indexStore is the configured index store (--store).
 func (a *app) indexStore(ctx context.Context) (retrieval.Store, error) {
-	return a.index.get(func() (retrieval.Store, error) {
-		var s retrieval.Store
-		var err error
-		switch {
-		case a.store == "" || a.store == "embedded":
-			s, err = embedded.Open(ctx, a.data, embedded.Options{})
-		case strings.HasPrefix(a.store, "qdrant://"):
-			s, err = a.openQdrant(ctx, a.store, 0)
-		default:
-			return nil, usagef("unknown store %q: use embedded or qdrant://HOST:PORT?collection=NAME", a.store)
-		}
-		if err != nil {
-			return nil, err
-		}
-		a.closers = append(a.closers, s)
-		return s, nil
-	})
+	return a.index.get(func() (retrieval.Store, error) { return a.openStore(ctx, a.store, 0) })
+}
+
+// openStore opens the index store spec names ("embedded": the data dir's;
+// or a qdrant:// URL), to be closed with the app. avgLen, when not zero,
+// fixes the BM25 average chunk length of a store that bakes it into its
+// vectors, unless its URL or the config file sets one.
+func (a *app) openStore(ctx context.Context, spec string, avgLen float64) (retrieval.Store, error) {
+	var s retrieval.Store
+	var err error
+	switch {
+	case spec == "" || spec == "embedded":
+		s, err = embedded.Open(ctx, a.data, embedded.Options{})
+	case strings.HasPrefix(spec, "qdrant://"):
+		s, err = a.openQdrant(ctx, spec, avgLen)
+	default:
+		return nil, usagef("unknown store %q: use embedded or qdrant://HOST:PORT?collection=NAME", spec)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, s)
+	return s, nil
 }
 
 // stateFile is the app-state database inside the data directory.

@@ -64,3 +64,7 @@ func TestReopen(t *testing.T) {
 		t.Errorf("search differs after reopen (-before +after):\n%s", diff)
 	}
 }
+
+func TestExporter(t *testing.T) {
+	storetest.RunExporter(t, func(t *testing.T) retrieval.Store { return openTemp(t) })
+}
