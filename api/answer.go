@@ -126,7 +126,7 @@ func (s *Server) answerErr(c *gin.Context, err error) error {
 // logAnswer records the answer so that feedback can refer to it. A failure
 // is logged, not returned: the customer still gets the answer.
 func (s *Server) logAnswer(ctx context.Context, c *gin.Context, tenant string, a answer.Answer) {
-	if err := s.d.State.LogAnswer(context.WithoutCancel(ctx), tenant, a); err != nil {
+	if err := s.d.Answers.LogAnswer(context.WithoutCancel(ctx), tenant, a); err != nil {
 		s.log.Error("log answer", "request_id", requestID(c), "answer", a.ID, "err", err)
 	}
 }
@@ -207,7 +207,7 @@ func (s *Server) postFeedback(c *gin.Context) {
 		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "give thumbs, a rating or a comment"))
 		return
 	}
-	got, err := s.d.State.AddFeedback(c.Request.Context(), f)
+	got, err := s.d.Feedback.AddFeedback(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -26,12 +25,10 @@ func (e instantEngine) Stream(_ context.Context, _ answer.Request, emit func(ans
 
 func benchServer(b *testing.B, logAnswers bool) (http.Handler, string) {
 	b.Helper()
-	db, err := state.Open(context.Background(), filepath.Join(b.TempDir(), "state.db"), state.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	d := Deps{Limits: Limits{RatePerSecond: -1}}
+	db := withState(b, &d)
 	b.Cleanup(func() { db.Close() })
-	key, _, err := db.CreateKey(context.Background(), "acme", "bench", []string{state.ScopeAsk})
+	key, _, err := state.NewKeyStore(db).CreateKey(context.Background(), "acme", "bench", []string{state.ScopeAsk})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -39,16 +36,16 @@ func benchServer(b *testing.B, logAnswers bool) (http.Handler, string) {
 		Text:      "Open Settings and choose Reset password [1]. A link arrives by e-mail [1].",
 		Citations: []answer.Citation{{N: 1, DocumentID: "guides/account", ChunkID: "c1", Title: "Account", Quote: "Reset password"}},
 		Features:  []answer.Feature{{Name: "top_score_ratio", Value: 0.7, Contribution: 2}, {Name: "margin", Value: 0.5, Contribution: 1}}}
-	var st AppState = db
+	d.Engine = instantEngine{a}
 	if !logAnswers {
-		st = noLog{db}
+		d.Answers = noLog{}
 	}
-	s := NewServer(Deps{Engine: instantEngine{a}, State: st, Limits: Limits{RatePerSecond: -1}})
+	s := NewServer(d)
 	return s.Handler(), key
 }
 
 // noLog drops the answer log, to show its cost.
-type noLog struct{ *state.DB }
+type noLog struct{}
 
 func (noLog) LogAnswer(context.Context, string, answer.Answer) error { return nil }
 

@@ -73,7 +73,7 @@ func (s *Server) postDocuments(c *gin.Context) {
 	for i, f := range files {
 		names[i] = f.name
 	}
-	job, err := s.d.State.CreateJob(c.Request.Context(), tenant, names)
+	job, err := s.d.Jobs.CreateJob(c.Request.Context(), tenant, names)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -174,7 +174,7 @@ func (s *Server) runJob(job state.Job, files []upload, kind, lang string) {
 	}
 	bg := context.WithoutCancel(ctx)
 	job.State = state.JobRunning
-	if err := s.d.State.UpdateJob(bg, job); err != nil {
+	if err := s.d.Jobs.UpdateJob(bg, job); err != nil {
 		s.log.Error("ingest job", "job", job.ID, "err", err)
 	}
 	names := make([]string, len(files))
@@ -215,7 +215,7 @@ func (s *Server) runJob(job state.Job, files []upload, kind, lang string) {
 		job.State = state.JobFailed
 		job.Error = "no file could be ingested"
 	}
-	if err := s.d.State.UpdateJob(bg, job); err != nil {
+	if err := s.d.Jobs.UpdateJob(bg, job); err != nil {
 		s.log.Error("ingest job", "job", job.ID, "err", err)
 	}
 }
@@ -249,7 +249,7 @@ func (s *Server) getJob(c *gin.Context) {
 		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such job"))
 		return
 	}
-	j, err := s.d.State.Job(c.Request.Context(), keyOf(c).Tenant, id)
+	j, err := s.d.Jobs.Job(c.Request.Context(), keyOf(c).Tenant, id)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -174,7 +174,7 @@ func (s *Server) lookupKey(ctx context.Context, raw string) (state.Key, error) {
 	if k, ok := s.auth.get(raw, time.Now()); ok {
 		return k, nil
 	}
-	k, err := s.d.State.Authenticate(ctx, raw)
+	k, err := s.d.Keys.Authenticate(ctx, raw)
 	if err != nil {
 		return k, err
 	}

@@ -22,18 +22,39 @@ type Answerer interface {
 	Stream(ctx context.Context, req answer.Request, emit func(answer.Event)) (answer.Answer, error)
 }
 
-// AppState is the part of the application state the API uses
-// (state.DB implements it).
-type AppState interface {
+// Keys authenticates API keys (state.KeyStore implements it).
+type Keys interface {
 	Authenticate(ctx context.Context, key string) (state.Key, error)
+}
+
+// AnswerLog records the answers that feedback can refer to
+// (state.ConversationStore implements it).
+type AnswerLog interface {
 	LogAnswer(ctx context.Context, tenant string, a answer.Answer) error
+}
+
+// FeedbackRecorder records feedback on logged answers (state.FeedbackStore
+// implements it).
+type FeedbackRecorder interface {
 	AddFeedback(ctx context.Context, f state.Feedback) (state.Feedback, error)
+}
+
+// Tickets reads and updates tickets (state.TicketStore implements it).
+type Tickets interface {
 	Ticket(ctx context.Context, tenant, id string) (answer.Ticket, error)
 	Tickets(ctx context.Context, f state.TicketFilter) ([]answer.Ticket, error)
 	SetTicketStatus(ctx context.Context, tenant, id, status string) (answer.Ticket, error)
+}
+
+// Jobs keeps ingest jobs (state.JobStore implements it).
+type Jobs interface {
 	CreateJob(ctx context.Context, tenant string, files []string) (state.Job, error)
 	UpdateJob(ctx context.Context, j state.Job) error
 	Job(ctx context.Context, tenant, id string) (state.Job, error)
+}
+
+// Pinger reports whether a dependency answers (state.DB implements it).
+type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
@@ -50,10 +71,15 @@ type Ingester interface {
 }
 
 var (
-	_ AppState  = (*state.DB)(nil)
-	_ Documents = retrieval.Store(nil)
-	_ Ingester  = (*ingest.Pipeline)(nil)
-	_ Answerer  = (*answer.Engine)(nil)
+	_ Keys             = (*state.KeyStore)(nil)
+	_ AnswerLog        = (*state.ConversationStore)(nil)
+	_ FeedbackRecorder = (*state.FeedbackStore)(nil)
+	_ Tickets          = (*state.TicketStore)(nil)
+	_ Jobs             = (*state.JobStore)(nil)
+	_ Pinger           = (*state.DB)(nil)
+	_ Documents        = retrieval.Store(nil)
+	_ Ingester         = (*ingest.Pipeline)(nil)
+	_ Answerer         = (*answer.Engine)(nil)
 )
 
 // Limits bound what a client may send; zero values take the defaults in brackets.
@@ -125,11 +151,18 @@ func (l *Limits) defaults() {
 	}
 }
 
-// Deps are the server's collaborators. Engine and State are required;
-// without Docs and Ingest the document routes answer 503.
+// Deps are the server's collaborators. Engine, Keys, Answers, Feedback,
+// Tickets, Jobs and Health are required; without Docs and Ingest the
+// document routes answer 503.
 type Deps struct {
-	Engine Answerer
-	State  AppState
+	Engine   Answerer
+	Keys     Keys
+	Answers  AnswerLog
+	Feedback FeedbackRecorder
+	Tickets  Tickets
+	Jobs     Jobs
+	// Health is pinged by /readyz (the state database).
+	Health Pinger
 	Docs   Documents
 	Ingest Ingester
 	// Accepts reports whether an upload's extension (".md") has a loader.

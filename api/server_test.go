@@ -159,13 +159,26 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// withState opens a state database for the test and fills d's state
+// collaborators from it; the caller closes it.
+func withState(tb testing.TB, d *Deps) *state.DB {
+	tb.Helper()
+	db, err := state.Open(context.Background(), filepath.Join(tb.TempDir(), "state.db"), state.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	convs := state.NewConversationStore(db)
+	d.Keys, d.Answers, d.Feedback, d.Health = state.NewKeyStore(db), convs, state.NewFeedbackStore(db, convs), db
+	d.Tickets, d.Jobs = state.NewTicketStore(db, nil, nil), state.NewJobStore(db)
+	return db
+}
+
 func newHarness(t testing.TB, lim Limits) *harness {
 	t.Helper()
-	db, err := state.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"), state.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{db: db, eng: &fakeEngine{tickets: db}, docs: &fakeDocs{docs: map[string]retrieval.Document{}}, logs: &syncBuffer{},
+	d := Deps{}
+	db := withState(t, &d)
+	keys := state.NewKeyStore(db)
+	h := &harness{db: db, eng: &fakeEngine{tickets: state.NewTicketStore(db, nil, nil)}, docs: &fakeDocs{docs: map[string]retrieval.Document{}}, logs: &syncBuffer{},
 		keys: map[string]string{}, keyIDs: map[string]string{}}
 	if lim.RatePerSecond == 0 {
 		lim.RatePerSecond = -1
@@ -173,9 +186,10 @@ func newHarness(t testing.TB, lim Limits) *harness {
 	if lim.AuthFailuresPerSecond == 0 {
 		lim.AuthFailuresPerSecond = -1
 	}
-	h.srv = NewServer(Deps{Engine: h.eng, State: db, Docs: h.docs, Ingest: h.docs, Limits: lim,
-		Accepts: func(ext string) bool { return ext == ".md" || ext == ".txt" || ext == ".csv" },
-		Logger:  slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	d.Engine, d.Docs, d.Ingest, d.Limits = h.eng, h.docs, h.docs, lim
+	d.Accepts = func(ext string) bool { return ext == ".md" || ext == ".txt" || ext == ".csv" }
+	d.Logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.srv = NewServer(d)
 	h.ts = httptest.NewServer(h.srv.Handler())
 	t.Cleanup(func() {
 		h.ts.Close()
@@ -189,13 +203,13 @@ func newHarness(t testing.TB, lim Limits) *harness {
 		"ask": {"acme", []string{"ask"}}, "ingest": {"acme", []string{"ingest"}}, "admin": {"acme", []string{"admin"}},
 		"other": {"globex", []string{"admin"}}, "revoked": {"acme", []string{"admin"}},
 	} {
-		key, k, err := db.CreateKey(context.Background(), spec.tenant, name, spec.scopes)
+		key, k, err := keys.CreateKey(context.Background(), spec.tenant, name, spec.scopes)
 		if err != nil {
 			t.Fatal(err)
 		}
 		h.keys[name], h.keyIDs[name] = key, k.ID
 	}
-	if err := db.RevokeKey(context.Background(), h.keyIDs["revoked"]); err != nil {
+	if err := keys.RevokeKey(context.Background(), h.keyIDs["revoked"]); err != nil {
 		t.Fatal(err)
 	}
 	return h

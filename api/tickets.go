@@ -27,7 +27,7 @@ func (s *Server) listTickets(c *gin.Context) {
 		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "before is not a ticket id"))
 		return
 	}
-	ts, err := s.d.State.Tickets(c.Request.Context(), state.TicketFilter{Tenant: keyOf(c).Tenant, Status: status, Limit: limit, Before: before})
+	ts, err := s.d.Tickets.Tickets(c.Request.Context(), state.TicketFilter{Tenant: keyOf(c).Tenant, Status: status, Limit: limit, Before: before})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -48,7 +48,7 @@ func (s *Server) getTicket(c *gin.Context) {
 		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such ticket"))
 		return
 	}
-	t, err := s.d.State.Ticket(c.Request.Context(), keyOf(c).Tenant, id)
+	t, err := s.d.Tickets.Ticket(c.Request.Context(), keyOf(c).Tenant, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -72,7 +72,7 @@ func (s *Server) patchTicket(c *gin.Context) {
 		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such ticket"))
 		return
 	}
-	t, err := s.d.State.SetTicketStatus(c.Request.Context(), keyOf(c).Tenant, id, p.Status)
+	t, err := s.d.Tickets.SetTicketStatus(c.Request.Context(), keyOf(c).Tenant, id, p.Status)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -92,7 +92,7 @@ func (s *Server) readyz(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, Health{Status: "draining", Version: s.d.Version})
 		return
 	}
-	if err := s.d.State.Ping(ctx); err != nil {
+	if err := s.d.Health.Ping(ctx); err != nil {
 		s.log.Warn("readyz: state", "err", err)
 		c.JSON(http.StatusServiceUnavailable, Health{Status: "state unavailable", Version: s.d.Version})
 		return

@@ -57,6 +57,9 @@ type Options struct {
 	MaxRetryAfter time.Duration
 	// Timeout bounds one delivery attempt [20s].
 	Timeout time.Duration
+	// Wake, when set, signals that new rows may be due (a state.Notifier's
+	// C), so that the worker need not wait for its next poll.
+	Wake <-chan struct{}
 	// Now and Jitter (a number in [0,1)) are injectable for tests.
 	Now    func() time.Time
 	Jitter func() float64
@@ -97,7 +100,6 @@ type Worker struct {
 	sinks map[string]Sink
 	o     Options
 	log   *slog.Logger
-	wake  chan struct{}
 }
 
 // New returns a worker delivering rows of ob to sinks keyed by sink name
@@ -107,15 +109,7 @@ func New(ob Outbox, sinks map[string]Sink, o Options, log *slog.Logger) *Worker 
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Worker{ob: ob, sinks: sinks, o: o, log: log, wake: make(chan struct{}, 1)}
-}
-
-// Notify wakes the worker to look for due rows now; it never blocks.
-func (w *Worker) Notify() {
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
+	return &Worker{ob: ob, sinks: sinks, o: o, log: log}
 }
 
 // Run delivers until ctx is done. Deliveries in flight when ctx ends are
@@ -129,7 +123,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-timer.C:
-		case <-w.wake:
+		case <-w.o.Wake:
 		}
 		for {
 			n, err := w.RunOnce(ctx)

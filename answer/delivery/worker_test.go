@@ -60,29 +60,46 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func setup(t *testing.T, rcv *receiver, o Options) (*state.DB, *Worker, string) {
+// testState is a ticket store with the database under it.
+type testState struct {
+	*state.TicketStore
+	db *state.DB
+}
+
+// setup opens a state database whose tickets go to the webhook of rcv;
+// a notifier, when given, wakes the worker, which otherwise polls every
+// 5ms (o.Poll when set).
+func setup(t *testing.T, rcv *receiver, o Options, n ...*state.Notifier) (testState, *Worker, string) {
 	t.Helper()
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)
 	path := filepath.Join(t.TempDir(), "state.db")
-	db, err := state.Open(context.Background(), path, state.Options{Sinks: []string{state.SinkWebhook}})
+	db, err := state.Open(context.Background(), path, state.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	var notifier *state.Notifier
+	if len(n) > 0 {
+		notifier = n[0]
+	}
+	tickets := state.NewTicketStore(db, []string{state.SinkWebhook}, notifier)
 	if o.BaseBackoff == 0 {
 		o.BaseBackoff = time.Millisecond
 	}
-	o.Poll = 5 * time.Millisecond
-	w := New(db, map[string]Sink{
-		state.SinkQueue:   Queue{Q: db},
+	if o.Poll == 0 {
+		o.Poll = 5 * time.Millisecond
+	}
+	o.Wake = notifier.C()
+	w := New(tickets, map[string]Sink{
+		state.SinkQueue:   Queue{Q: tickets},
 		state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret},
 	}, o, nil)
-	return db, w, path
+	return testState{tickets, db}, w, path
 }
 
 // drain runs the worker until every delivery of ticket id left pending.
-func drain(t *testing.T, db *state.DB, w *Worker, id string) answer.Ticket {
+func drain(t *testing.T, db testState, w *Worker, id string) answer.Ticket {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -242,12 +259,13 @@ func TestClaimedButUnfinishedIsRetried(t *testing.T) {
 	if items, err := db.Claim(context.Background(), clock(), time.Minute, 10); err != nil || len(items) != 1 {
 		t.Fatalf("claim: %v %d", err, len(items))
 	}
-	db.Close() // the crash
-	db2, err := state.Open(context.Background(), path, state.Options{})
+	db.db.Close() // the crash
+	sdb, err := state.Open(context.Background(), path, state.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db2.Close()
+	defer sdb.Close()
+	db2 := state.NewTicketStore(sdb, nil, nil)
 	srv := httptest.NewServer(rcv)
 	defer srv.Close()
 	sinks := map[string]Sink{state.SinkQueue: Queue{Q: db2}, state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret}}
@@ -295,6 +313,31 @@ func TestGracefulStopFinishesInFlight(t *testing.T) {
 	if states(got)["webhook"] != state.DeliveryDelivered {
 		t.Errorf("webhook after graceful stop: %+v", got.Deliveries)
 	}
+}
+
+// TestNotifierWakesWorker: a ticket committed through a store sharing the
+// worker's notifier is delivered at once, not at the next poll.
+func TestNotifierWakesWorker(t *testing.T) {
+	rcv := &receiver{}
+	db, w, _ := setup(t, rcv, Options{Poll: time.Hour}, state.NewNotifier())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	// The first poll runs at once: let it find nothing.
+	time.Sleep(20 * time.Millisecond)
+	tk, err := db.CreateTicket(context.Background(), answer.Ticket{Tenant: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 1000; i++ {
+		got, _ := db.Ticket(context.Background(), "acme", tk.ID)
+		if states(got)["webhook"] == state.DeliveryDelivered {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("the notifier did not wake the worker (poll is an hour)")
 }
 
 func TestVerify(t *testing.T) {

@@ -3,218 +3,115 @@ package state
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
-	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/ingest/redact"
 )
 
-// The answer log and conversation turns are written by one goroutine in
-// batches (group commit), so that the answer path never waits for a write
-// of its own: LogAnswer and Append queue, and the reads (Answer, Turns,
-// AddFeedback) flush first, so that a process always reads its own
-// writes. What is still queued when the process crashes is lost: the log
-// entry of an answer (only feedback on it would notice) or the last turns
-// of a conversation (a follow-up would lack context). Tickets and their
-// outbox are never queued: CreateTicket commits before it returns.
+// Writes that the answer path must not wait for (the answer log and
+// conversation turns) are queued and committed by one goroutine in
+// batches (group commit); the reads that must see them flush first, so
+// that a process always reads its own writes. What is still queued when
+// the process crashes is lost: the log entry of an answer (only feedback
+// on it would notice) or the last turns of a conversation (a follow-up
+// would lack context). Tickets and their outbox are never queued:
+// CreateTicket commits before it returns.
 //
 // Checkpoints of the write-ahead log run in the background too: with
 // SQLite's automatic checkpoint, the commit that crosses the threshold
 // copies the log into the database and syncs it, stalling every writer
 // behind it.
 
-type logItem struct {
-	tenant string
-	a      answer.Answer
-	conv   string           // set for turns
-	turns  []answer.Message // turns to append to conv
-	flush  chan struct{}    // a flush request when set
+// errClosed: a write was queued after Close.
+var errClosed = errors.New("state database closed")
+
+// A queued write runs inside a batch's transaction; flush, when set,
+// is closed once every write queued before it is committed.
+type queued struct {
+	write func(b *batch) error
+	flush chan struct{}
 }
 
-const logBatch = 512
-
-func (s *DB) startBackground() {
-	s.logCh = make(chan logItem, 4096)
-	s.bgDone = make(chan struct{})
-	s.stopCkpt = make(chan struct{})
-	go s.logWriter()
-	go s.checkpointer()
+// batch is the transaction a group of queued writes shares.
+type batch struct {
+	ctx   context.Context
+	db    *DB
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+	red   map[string]string
 }
 
-// logLinger is how long the writer waits for more entries before it
-// commits a batch: each commit writes every page it touched to the log, so
-// a commit per answer would cost more than the answer. A flush (a read
-// that must see the writes) commits at once.
-const logLinger = 10 * time.Millisecond
-
-func (s *DB) logWriter() {
-	defer close(s.bgDone)
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	for it := range s.logCh {
-		batch := []logItem{it}
-		flushed := it.flush != nil
-		timer.Reset(logLinger)
-	more:
-		for len(batch) < logBatch && !flushed {
-			select {
-			case it, ok := <-s.logCh:
-				if !ok {
-					break more
-				}
-				batch = append(batch, it)
-				flushed = it.flush != nil
-			case <-timer.C:
-				break more
-			}
+// exec runs q in the batch's transaction.
+func (b *batch) exec(q string, args ...any) error {
+	st, ok := b.stmts[q]
+	if !ok {
+		prep, err := b.db.stmt(b.ctx, q)
+		if err != nil {
+			return err
 		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
-		}
-		if err := s.writeAnswers(batch); err != nil && s.logErr != nil {
-			s.logErr(err)
-		}
-		for _, it := range batch {
-			if it.flush != nil {
-				close(it.flush)
-			}
-		}
+		st = b.tx.StmtContext(b.ctx, prep)
+		b.stmts[q] = st
 	}
+	_, err := st.ExecContext(b.ctx, args...)
+	return err
 }
 
-func (s *DB) writeAnswers(batch []logItem) error {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	ctx := context.Background()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("answer log: %w", err)
-	}
-	defer tx.Rollback()
-	logStmt, err := s.stmt(ctx, `INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, created)
-		VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`)
-	if err != nil {
-		return fmt.Errorf("answer log: %w", err)
-	}
-	stmt := tx.StmtContext(ctx, logStmt)
-	// The next seq of a turn is computed inside the insert; the queue keeps
-	// the order of Append calls.
-	turnPrep, err := s.stmt(ctx, `INSERT INTO turns(tenant, conversation_id, seq, role, text, at)
-		SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM turns WHERE tenant=? AND conversation_id=?`)
-	if err != nil {
-		return fmt.Errorf("answer log: %w", err)
-	}
-	turnStmt := tx.StmtContext(ctx, turnPrep)
-	// The question is both the customer's turn and the answer log's
-	// question: redact each distinct text once per batch.
-	red := map[string]string{}
-	redactOnce := func(s string) string {
-		if r, ok := red[s]; ok {
-			return r
-		}
-		r := redact.Text(s)
-		red[s] = r
+// redact masks personal data in s, once per distinct text and batch: the
+// question is both the customer's turn and the answer log's question.
+func (b *batch) redact(s string) string {
+	if r, ok := b.red[s]; ok {
 		return r
 	}
-	n := 0
-	for _, it := range batch {
-		if it.flush != nil {
-			continue
-		}
-		if it.conv != "" {
-			for _, m := range it.turns {
-				text := m.Text
-				if m.Role != "assistant" { // the assistant quotes the knowledge base, as tickets' citations do
-					text = redactOnce(text)
-				}
-				if _, err := turnStmt.ExecContext(ctx, it.tenant, it.conv, m.Role, text, ts(m.At), it.tenant, it.conv); err != nil {
-					return fmt.Errorf("append turns %s: %w", it.conv, err)
-				}
-			}
-			n++
-			continue
-		}
-		a := it.a
-		if _, err := stmt.ExecContext(ctx, a.ID, it.tenant, a.ConversationID, redactOnce(a.Question), a.Decision, a.Reason,
-			a.Confidence, a.TicketID, ts(a.Created)); err != nil {
-			return fmt.Errorf("answer log %s: %w", a.ID, err)
-		}
-		n++
-	}
-	if n == 0 {
-		return nil
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("answer log: commit: %w", err)
-	}
-	return nil
+	r := redact.Text(s)
+	b.red[s] = r
+	return r
 }
 
-// LogAnswer queues an answer (question redacted when written) for the
-// answer log, so that feedback can refer to it.
-func (s *DB) LogAnswer(ctx context.Context, tenant string, a answer.Answer) error {
-	if a.ID == "" {
-		return fmt.Errorf("log answer: %w: empty id", ErrInvalid)
-	}
-	if a.Created.IsZero() {
-		a.Created = s.now()
-	}
-	// Only what the log keeps: the queue must not pin whole answers.
-	a = answer.Answer{ID: a.ID, ConversationID: a.ConversationID, Question: a.Question, Decision: a.Decision,
-		Reason: a.Reason, Confidence: a.Confidence, TicketID: a.TicketID, Created: a.Created}
-	s.logMu.RLock()
-	defer s.logMu.RUnlock()
-	if s.logClosed {
-		return fmt.Errorf("log answer %s: state database closed", a.ID)
+const (
+	queueSize = 4096
+	batchSize = 512
+	// linger is how long the writer waits for more writes before it
+	// commits a batch: each commit writes every page it touched to the
+	// log, so a commit per answer would cost more than the answer. A flush
+	// (a read that must see the writes) commits at once.
+	linger = 10 * time.Millisecond
+)
+
+func (db *DB) startBackground() {
+	db.queue = make(chan queued, queueSize)
+	db.bgDone = make(chan struct{})
+	db.stopCkpt = make(chan struct{})
+	go db.writer()
+	go db.checkpointer()
+}
+
+// later queues write for the group-commit writer.
+func (db *DB) later(ctx context.Context, write func(b *batch) error) error {
+	db.queueMu.RLock()
+	defer db.queueMu.RUnlock()
+	if db.queueClosed {
+		return errClosed
 	}
 	select {
-	case s.logCh <- logItem{tenant: tenant, a: a}:
+	case db.queue <- queued{write: write}:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("log answer %s: %w", a.ID, ctx.Err())
+		return ctx.Err()
 	}
 }
 
-// Append queues turns for a conversation, creating it when new. Turns
-// are stored with personal data redacted, like tickets.
-func (s *DB) Append(ctx context.Context, tenant, conversationID string, turns ...answer.Message) error {
-	if tenant == "" || conversationID == "" {
-		return fmt.Errorf("append turns: %w: empty tenant or conversation id", ErrInvalid)
-	}
-	msgs := make([]answer.Message, len(turns))
-	for i, m := range turns {
-		if m.At.IsZero() {
-			m.At = s.now()
-		}
-		msgs[i] = m
-	}
-	s.logMu.RLock()
-	defer s.logMu.RUnlock()
-	if s.logClosed {
-		return fmt.Errorf("append turns: state database closed")
-	}
-	select {
-	case s.logCh <- logItem{tenant: tenant, conv: conversationID, turns: msgs}:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("append turns: %w", ctx.Err())
-	}
-}
-
-// flushLog waits until every answer queued before the call is written.
-func (s *DB) flushLog(ctx context.Context) error {
+// flush waits until every write queued before the call is committed.
+func (db *DB) flush(ctx context.Context) error {
 	done := make(chan struct{})
-	s.logMu.RLock()
-	defer s.logMu.RUnlock()
-	if s.logClosed {
+	db.queueMu.RLock()
+	defer db.queueMu.RUnlock()
+	if db.queueClosed {
 		return nil
 	}
 	select {
-	case s.logCh <- logItem{flush: done}:
+	case db.queue <- queued{flush: done}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -226,18 +123,87 @@ func (s *DB) flushLog(ctx context.Context) error {
 	}
 }
 
+func (db *DB) writer() {
+	defer close(db.bgDone)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	for it := range db.queue {
+		group := []queued{it}
+		flushed := it.flush != nil
+		timer.Reset(linger)
+	more:
+		for len(group) < batchSize && !flushed {
+			select {
+			case it, ok := <-db.queue:
+				if !ok {
+					break more
+				}
+				group = append(group, it)
+				flushed = it.flush != nil
+			case <-timer.C:
+				break more
+			}
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		if err := db.commit(group); err != nil && db.onErr != nil {
+			db.onErr(err)
+		}
+		for _, it := range group {
+			if it.flush != nil {
+				close(it.flush)
+			}
+		}
+	}
+}
+
+// commit runs a group's writes in one transaction; one failing write
+// rolls back the group.
+func (db *DB) commit(group []queued) error {
+	n := 0
+	for _, it := range group {
+		if it.write != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	ctx := context.Background()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		b := &batch{ctx: ctx, db: db, tx: tx, stmts: map[string]*sql.Stmt{}, red: map[string]string{}}
+		for _, it := range group {
+			if it.write == nil {
+				continue
+			}
+			if err := it.write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("queued writes: %w", err)
+	}
+	return nil
+}
+
 // checkpointer copies the write-ahead log into the database every second,
 // instead of SQLite's automatic checkpoint inside whichever commit crosses
 // the threshold (a ticket's, on the answer path).
-func (s *DB) checkpointer() {
+func (db *DB) checkpointer() {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		select {
-		case <-s.stopCkpt:
+		case <-db.stopCkpt:
 			return
 		case <-t.C:
-			s.checkpoint()
+			db.checkpoint()
 		}
 	}
 }
@@ -247,26 +213,26 @@ func (s *DB) checkpointer() {
 // passive checkpoint under constant writes lets the log grow without
 // bound); the pause for this process's writers is one second's worth of
 // pages.
-func (s *DB) checkpoint() {
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if _, err := s.db.Exec(`PRAGMA wal_checkpoint(RESTART)`); err != nil && s.logErr != nil {
-		s.logErr(fmt.Errorf("checkpoint: %w", err))
+func (db *DB) checkpoint() {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	if _, err := db.db.Exec(`PRAGMA wal_checkpoint(RESTART)`); err != nil && db.onErr != nil {
+		db.onErr(fmt.Errorf("checkpoint: %w", err))
 	}
 }
 
-// Close writes the queued answer log, checkpoints and closes the database.
-func (s *DB) Close() error {
-	s.closeOnce.Do(func() {
-		close(s.stopCkpt)
-		s.logMu.Lock()
-		s.logClosed = true
-		close(s.logCh)
-		s.logMu.Unlock()
-		<-s.bgDone
-		s.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
-		s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
-		s.closeErr = s.db.Close()
+// Close commits the queued writes, checkpoints and closes the database.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		close(db.stopCkpt)
+		db.queueMu.Lock()
+		db.queueClosed = true
+		close(db.queue)
+		db.queueMu.Unlock()
+		<-db.bgDone
+		db.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
+		db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		db.closeErr = db.db.Close()
 	})
-	return s.closeErr
+	return db.closeErr
 }

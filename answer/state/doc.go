@@ -1,16 +1,22 @@
-// Package state owns answerdesk's application state: escalation tickets and
-// their delivery outbox, the local ticket queue, conversations, the answer
-// log that feedback refers to, feedback, API keys and ingest jobs.
+// Package state owns answerdesk's application state, one store per
+// concern on a shared database handle (DB):
 //
-// The default backend is one SQLite file (modernc.org/sqlite, pure Go, WAL
-// journal, busy timeout). Callers depend on the Store interface so that a
-// PostgreSQL backend can be added for several replicas sharing one state.
-// A ticket and its outbox rows are written in one transaction, and personal
-// data in the stored copy of a ticket, in conversation turns, in the answer
-// log and in feedback comments is redacted with ingest/redact.
-// Tickets commit before CreateTicket returns; the answer log and
-// conversation turns are group-committed by a background writer (reads
-// flush it first), so that answering never waits on a write of its own.
+//   - TicketStore: escalation tickets with their delivery outbox and the
+//     local ticket queue; a ticket and its outbox rows are written in one
+//     transaction, and a Notifier wakes the delivery worker;
+//   - ConversationStore: conversation turns and the answer log that
+//     feedback refers to, group-committed by a background writer (reads
+//     flush it first), so that answering never waits on a write of its own;
+//   - FeedbackStore, KeyStore (API keys, hashed) and JobStore (ingest jobs).
+//
+// The backend is one SQLite file (modernc.org/sqlite, pure Go, WAL
+// journal, busy timeout) whose schema is versioned (PRAGMA user_version)
+// and migrated on open. Each store owns its tables and SQL, and consumers
+// declare the small interfaces they use, so that a PostgreSQL backend can
+// replace a store without touching them. Personal data is redacted with
+// ingest/redact in the stored copy of a ticket, in conversation turns, in
+// the answer log and in feedback comments. Tickets commit before
+// CreateTicket returns.
 //
 // state imports answer (for the shared contracts) and ingest/redact; it must
 // not import api, delivery or cmd.

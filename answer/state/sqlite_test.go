@@ -13,20 +13,44 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func openTest(tb testing.TB, o Options) (*DB, string) {
+// stores are the per-concern stores of one test database.
+type stores struct {
+	db       *DB
+	tickets  *TicketStore
+	convs    *ConversationStore
+	feedback *FeedbackStore
+	keys     *KeyStore
+	jobs     *JobStore
+}
+
+func newStores(db *DB, sinks ...string) stores {
+	convs := NewConversationStore(db)
+	return stores{db: db, tickets: NewTicketStore(db, sinks, nil), convs: convs,
+		feedback: NewFeedbackStore(db, convs), keys: NewKeyStore(db), jobs: NewJobStore(db)}
+}
+
+// openAt opens the database at path; the caller closes it.
+func openAt(tb testing.TB, path string, o Options, sinks ...string) stores {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "state.db")
 	db, err := Open(context.Background(), path, o)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { db.Close() })
-	return db, path
+	return newStores(db, sinks...)
+}
+
+// openTest opens a new database that is closed when the test ends.
+func openTest(tb testing.TB, o Options, sinks ...string) (stores, string) {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "state.db")
+	st := openAt(tb, path, o, sinks...)
+	tb.Cleanup(func() { st.db.Close() })
+	return st, path
 }
 
 func TestTicketRedactedWithOutbox(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openTest(t, Options{Sinks: []string{SinkWebhook}})
+	db, _ := openTest(t, Options{}, SinkWebhook)
 	in := answer.Ticket{
 		Tenant:     "acme",
 		Subject:    "Refund for jane.doe@example.com",
@@ -35,14 +59,14 @@ func TestTicketRedactedWithOutbox(t *testing.T) {
 		Transcript: []answer.Message{{Role: "customer", Text: "my card 4111 1111 1111 1111 was charged twice"}},
 		Reason:     answer.ReasonHumanRequested,
 	}
-	got, err := db.CreateTicket(ctx, in)
+	got, err := db.tickets.CreateTicket(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.ID == "" || got.Created.IsZero() || got.Status != StatusOpen {
 		t.Fatalf("ticket not filled: %+v", got)
 	}
-	stored, err := db.Ticket(ctx, "acme", got.ID)
+	stored, err := db.tickets.Ticket(ctx, "acme", got.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +82,7 @@ func TestTicketRedactedWithOutbox(t *testing.T) {
 	if diff := cmp.Diff([]string{"queue:delivered", "webhook:pending"}, sinks); diff != "" {
 		t.Errorf("deliveries (-want +got):\n%s", diff)
 	}
-	if _, err := db.Ticket(ctx, "other", got.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := db.tickets.Ticket(ctx, "other", got.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other tenant sees ticket: %v", err)
 	}
 }
@@ -66,22 +90,22 @@ func TestTicketRedactedWithOutbox(t *testing.T) {
 func TestTicketAtomicOnFailure(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTest(t, Options{})
-	tk, err := db.CreateTicket(ctx, answer.Ticket{Tenant: "a", Subject: "x"})
+	tk, err := db.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a", Subject: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Same id again: the insert fails and nothing of the second write remains.
-	if _, err := db.CreateTicket(ctx, answer.Ticket{ID: tk.ID, Tenant: "a", Subject: "y"}); err == nil {
+	if _, err := db.tickets.CreateTicket(ctx, answer.Ticket{ID: tk.ID, Tenant: "a", Subject: "y"}); err == nil {
 		t.Fatal("duplicate id accepted")
 	}
 	var n int
-	if err := db.db.QueryRow(`SELECT COUNT(*) FROM outbox WHERE ticket_id=?`, tk.ID).Scan(&n); err != nil {
+	if err := db.db.db.QueryRow(`SELECT COUNT(*) FROM outbox WHERE ticket_id=?`, tk.ID).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != 1 {
 		t.Errorf("outbox rows = %d, want 1", n)
 	}
-	if _, err := db.CreateTicket(ctx, answer.Ticket{Tenant: ""}); !errors.Is(err, ErrInvalid) {
+	if _, err := db.tickets.CreateTicket(ctx, answer.Ticket{Tenant: ""}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("empty tenant: %v", err)
 	}
 }
@@ -89,12 +113,12 @@ func TestTicketAtomicOnFailure(t *testing.T) {
 func TestOutboxLifecycle(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	db, path := openTest(t, Options{Sinks: []string{SinkWebhook}, Now: func() time.Time { return now }})
-	tk, err := db.CreateTicket(ctx, answer.Ticket{Tenant: "a", Subject: "s"})
+	db, path := openTest(t, Options{Now: func() time.Time { return now }}, SinkWebhook)
+	tk, err := db.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a", Subject: "s"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := db.Claim(ctx, now, time.Minute, 10)
+	items, err := db.tickets.Claim(ctx, now, time.Minute, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,34 +128,31 @@ func TestOutboxLifecycle(t *testing.T) {
 		t.Fatalf("claimed %+v", items)
 	}
 	// Leased rows are not claimed twice.
-	if again, _ := db.Claim(ctx, now, time.Minute, 10); len(again) != 0 {
+	if again, _ := db.tickets.Claim(ctx, now, time.Minute, 10); len(again) != 0 {
 		t.Fatalf("claimed leased rows again: %d", len(again))
 	}
-	if err := db.Failed(ctx, tk.ID, SinkWebhook, "503", now.Add(time.Second), false); err != nil {
+	if err := db.tickets.Failed(ctx, tk.ID, SinkWebhook, "503", now.Add(time.Second), false); err != nil {
 		t.Fatal(err)
 	}
 	// A crash: the row is claimed, then the process dies; reopen and wait out the lease.
-	items, _ = db.Claim(ctx, now.Add(time.Second), time.Minute, 10)
+	items, _ = db.tickets.Claim(ctx, now.Add(time.Second), time.Minute, 10)
 	if len(items) != 1 || items[0].Attempts != 1 {
 		t.Fatalf("retry claim: %+v", items)
 	}
-	db.Close()
-	db2, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
-	if got, _ := db2.Claim(ctx, now.Add(30*time.Second), time.Minute, 10); len(got) != 0 {
+	db.db.Close()
+	db2 := openAt(t, path, Options{})
+	defer db2.db.Close()
+	if got, _ := db2.tickets.Claim(ctx, now.Add(30*time.Second), time.Minute, 10); len(got) != 0 {
 		t.Fatalf("claimed within lease: %d", len(got))
 	}
-	got, _ := db2.Claim(ctx, now.Add(2*time.Minute), time.Minute, 10)
+	got, _ := db2.tickets.Claim(ctx, now.Add(2*time.Minute), time.Minute, 10)
 	if len(got) != 1 {
 		t.Fatalf("lease did not expire: %d", len(got))
 	}
-	if err := db2.Failed(ctx, tk.ID, SinkWebhook, "gone", time.Time{}, true); err != nil {
+	if err := db2.tickets.Failed(ctx, tk.ID, SinkWebhook, "gone", time.Time{}, true); err != nil {
 		t.Fatal(err)
 	}
-	tk2, err := db2.Ticket(ctx, "a", tk.ID)
+	tk2, err := db2.tickets.Ticket(ctx, "a", tk.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +163,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if diff := cmp.Diff(want, tk2.Deliveries); diff != "" {
 		t.Errorf("deliveries (-want +got):\n%s", diff)
 	}
-	if got, _ := db2.Claim(ctx, now.Add(time.Hour), time.Minute, 10); len(got) != 0 {
+	if got, _ := db2.tickets.Claim(ctx, now.Add(time.Hour), time.Minute, 10); len(got) != 0 {
 		t.Errorf("dead row claimed")
 	}
 }
@@ -153,20 +174,20 @@ func TestTicketsListAndStatus(t *testing.T) {
 	db, _ := openTest(t, Options{Now: func() time.Time { clock = clock.Add(time.Second); return clock }})
 	var ids []string
 	for i := 0; i < 5; i++ {
-		tk, err := db.CreateTicket(ctx, answer.Ticket{Tenant: "a", Subject: "s"})
+		tk, err := db.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a", Subject: "s"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, tk.ID)
 	}
-	if _, err := db.CreateTicket(ctx, answer.Ticket{Tenant: "b"}); err != nil {
+	if _, err := db.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "b"}); err != nil {
 		t.Fatal(err)
 	}
-	page, err := db.Tickets(ctx, TicketFilter{Tenant: "a", Limit: 2})
+	page, err := db.tickets.Tickets(ctx, TicketFilter{Tenant: "a", Limit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	page2, err := db.Tickets(ctx, TicketFilter{Tenant: "a", Limit: 10, Before: page[1].ID})
+	page2, err := db.tickets.Tickets(ctx, TicketFilter{Tenant: "a", Limit: 10, Before: page[1].ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,17 +199,17 @@ func TestTicketsListAndStatus(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pages (-want +got):\n%s", diff)
 	}
-	if _, err := db.SetTicketStatus(ctx, "a", ids[0], "bogus"); !errors.Is(err, ErrInvalid) {
+	if _, err := db.tickets.SetTicketStatus(ctx, "a", ids[0], "bogus"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("bogus status: %v", err)
 	}
-	if _, err := db.SetTicketStatus(ctx, "b", ids[0], StatusSolved); !errors.Is(err, ErrNotFound) {
+	if _, err := db.tickets.SetTicketStatus(ctx, "b", ids[0], StatusSolved); !errors.Is(err, ErrNotFound) {
 		t.Errorf("cross-tenant status: %v", err)
 	}
-	tk, err := db.SetTicketStatus(ctx, "a", ids[0], StatusSolved)
+	tk, err := db.tickets.SetTicketStatus(ctx, "a", ids[0], StatusSolved)
 	if err != nil || tk.Status != StatusSolved {
 		t.Fatalf("set status: %v %q", err, tk.Status)
 	}
-	solved, _ := db.Tickets(ctx, TicketFilter{Tenant: "a", Status: StatusSolved})
+	solved, _ := db.tickets.Tickets(ctx, TicketFilter{Tenant: "a", Status: StatusSolved})
 	if len(solved) != 1 || solved[0].ID != ids[0] {
 		t.Errorf("filter by status: %d", len(solved))
 	}
@@ -197,13 +218,13 @@ func TestTicketsListAndStatus(t *testing.T) {
 func TestConversations(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTest(t, Options{})
-	if err := db.Append(ctx, "a", "c1", answer.Message{Role: "customer", Text: "hi"}, answer.Message{Role: "assistant", Text: "hello"}); err != nil {
+	if err := db.convs.Append(ctx, "a", "c1", answer.Message{Role: "customer", Text: "hi"}, answer.Message{Role: "assistant", Text: "hello"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Append(ctx, "a", "c1", answer.Message{Role: "customer", Text: "again"}); err != nil {
+	if err := db.convs.Append(ctx, "a", "c1", answer.Message{Role: "customer", Text: "again"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.Turns(ctx, "a", "c1")
+	got, err := db.convs.Turns(ctx, "a", "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,13 +235,13 @@ func TestConversations(t *testing.T) {
 	if diff := cmp.Diff([]string{"customer:hi", "assistant:hello", "customer:again"}, texts); diff != "" {
 		t.Errorf("turns (-want +got):\n%s", diff)
 	}
-	if err := db.Append(ctx, "a", "c2", answer.Message{Role: "customer", Text: "write to jane.doe@example.com"}); err != nil {
+	if err := db.convs.Append(ctx, "a", "c2", answer.Message{Role: "customer", Text: "write to jane.doe@example.com"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := db.Turns(ctx, "a", "c2"); len(got) != 1 || strings.Contains(got[0].Text, "jane.doe") {
+	if got, _ := db.convs.Turns(ctx, "a", "c2"); len(got) != 1 || strings.Contains(got[0].Text, "jane.doe") {
 		t.Errorf("stored turn keeps personal data: %+v", got)
 	}
-	if other, _ := db.Turns(ctx, "b", "c1"); len(other) != 0 {
+	if other, _ := db.convs.Turns(ctx, "b", "c1"); len(other) != 0 {
 		t.Errorf("tenant b sees tenant a's conversation")
 	}
 }
@@ -233,13 +254,13 @@ func TestConcurrentAppend(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := db.Append(ctx, "a", "c", answer.Message{Role: "customer", Text: "x"}); err != nil {
+			if err := db.convs.Append(ctx, "a", "c", answer.Message{Role: "customer", Text: "x"}); err != nil {
 				t.Error(err)
 			}
 		}()
 	}
 	wg.Wait()
-	got, _ := db.Turns(ctx, "a", "c")
+	got, _ := db.convs.Turns(ctx, "a", "c")
 	if len(got) != 8 {
 		t.Errorf("turns = %d, want 8", len(got))
 	}
@@ -248,10 +269,10 @@ func TestConcurrentAppend(t *testing.T) {
 func TestFeedback(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTest(t, Options{})
-	if err := db.LogAnswer(ctx, "a", answer.Answer{ID: "ans_1", Question: "mail me at x@example.com", Decision: answer.Answered}); err != nil {
+	if err := db.convs.LogAnswer(ctx, "a", answer.Answer{ID: "ans_1", Question: "mail me at x@example.com", Decision: answer.Answered}); err != nil {
 		t.Fatal(err)
 	}
-	la, err := db.Answer(ctx, "a", "ans_1")
+	la, err := db.convs.Answer(ctx, "a", "ans_1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +293,7 @@ func TestFeedback(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := db.AddFeedback(ctx, tc.f)
+			_, err := db.feedback.AddFeedback(ctx, tc.f)
 			if !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
 				t.Errorf("err = %v, want %v", err, tc.want)
 			}
@@ -283,35 +304,35 @@ func TestFeedback(t *testing.T) {
 func TestKeys(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTest(t, Options{})
-	key, k, err := db.CreateKey(ctx, "acme", "bot", []string{ScopeAsk})
+	key, k, err := db.keys.CreateKey(ctx, "acme", "bot", []string{ScopeAsk})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var stored int
-	db.db.QueryRow(`SELECT COUNT(*) FROM api_keys WHERE hash=? OR prefix=?`, key, key).Scan(&stored)
+	db.db.db.QueryRow(`SELECT COUNT(*) FROM api_keys WHERE hash=? OR prefix=?`, key, key).Scan(&stored)
 	if stored != 0 {
 		t.Errorf("key stored in clear")
 	}
-	got, err := db.Authenticate(ctx, key)
+	got, err := db.keys.Authenticate(ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Tenant != "acme" || !got.Has(ScopeAsk) || got.Has(ScopeIngest) {
 		t.Errorf("key = %+v", got)
 	}
-	if _, err := db.Authenticate(ctx, key+"x"); !errors.Is(err, ErrNotFound) {
+	if _, err := db.keys.Authenticate(ctx, key+"x"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("wrong key: %v", err)
 	}
-	if err := db.RevokeKey(ctx, k.ID); err != nil {
+	if err := db.keys.RevokeKey(ctx, k.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Authenticate(ctx, key); !errors.Is(err, ErrRevoked) {
+	if _, err := db.keys.Authenticate(ctx, key); !errors.Is(err, ErrRevoked) {
 		t.Errorf("revoked key: %v", err)
 	}
-	if err := db.RevokeKey(ctx, k.ID); !errors.Is(err, ErrNotFound) {
+	if err := db.keys.RevokeKey(ctx, k.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("revoke twice: %v", err)
 	}
-	if _, _, err := db.CreateKey(ctx, "acme", "", []string{"root"}); !errors.Is(err, ErrInvalid) {
+	if _, _, err := db.keys.CreateKey(ctx, "acme", "", []string{"root"}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("bad scope: %v", err)
 	}
 	admin := Key{Scopes: []string{ScopeAdmin}}
@@ -323,28 +344,25 @@ func TestKeys(t *testing.T) {
 func TestJobsInterruptedByRestart(t *testing.T) {
 	ctx := context.Background()
 	db, path := openTest(t, Options{})
-	j, err := db.CreateJob(ctx, "a", []string{"faq.csv"})
+	j, err := db.jobs.CreateJob(ctx, "a", []string{"faq.csv"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	j.State = JobRunning
-	if err := db.UpdateJob(ctx, j); err != nil {
+	if err := db.jobs.UpdateJob(ctx, j); err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
-	db2, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
-	got, err := db2.Job(ctx, "a", j.ID)
+	db.db.Close()
+	db2 := openAt(t, path, Options{})
+	defer db2.db.Close()
+	got, err := db2.jobs.Job(ctx, "a", j.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.State != JobFailed || got.Error == "" {
 		t.Errorf("job after restart = %q %q", got.State, got.Error)
 	}
-	if _, err := db2.Job(ctx, "b", j.ID); !errors.Is(err, ErrNotFound) {
+	if _, err := db2.jobs.Job(ctx, "b", j.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other tenant's job: %v", err)
 	}
 }
@@ -369,35 +387,29 @@ func TestParseScopes(t *testing.T) {
 func TestQueuedWritesSurviveClose(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "state.db")
-	db, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, path, Options{})
 	for i := 0; i < 300; i++ {
-		if err := db.Append(ctx, "a", "c", answer.Message{Role: "customer", Text: "q"}); err != nil {
+		if err := db.convs.Append(ctx, "a", "c", answer.Message{Role: "customer", Text: "q"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.LogAnswer(ctx, "a", answer.Answer{ID: "ans_" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + time.Duration(i).String()}); err != nil {
+		if err := db.convs.LogAnswer(ctx, "a", answer.Answer{ID: "ans_" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + time.Duration(i).String()}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := db.Close(); err != nil {
+	if err := db.db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Append(ctx, "a", "c", answer.Message{Text: "late"}); err == nil {
+	if err := db.convs.Append(ctx, "a", "c", answer.Message{Text: "late"}); err == nil {
 		t.Errorf("append after close accepted")
 	}
-	db2, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
-	turns, err := db2.Turns(ctx, "a", "c")
+	db2 := openAt(t, path, Options{})
+	defer db2.db.Close()
+	turns, err := db2.convs.Turns(ctx, "a", "c")
 	if err != nil || len(turns) != 300 {
 		t.Fatalf("turns after reopen: %d, %v", len(turns), err)
 	}
 	var n int
-	db2.db.QueryRow(`SELECT COUNT(*) FROM answers`).Scan(&n)
+	db2.db.db.QueryRow(`SELECT COUNT(*) FROM answers`).Scan(&n)
 	if n != 300 {
 		t.Errorf("answers after reopen: %d, want 300", n)
 	}

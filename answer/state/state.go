@@ -1,7 +1,6 @@
 package state
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -177,43 +176,4 @@ type LoggedAnswer struct {
 	Confidence     float64
 	TicketID       string
 	Created        time.Time
-}
-
-// Store is the application state. The SQLite DB implements it; a PostgreSQL
-// backend would implement the same methods with the same errors.
-type Store interface {
-	answer.TicketWriter
-	answer.Conversations
-
-	Ticket(ctx context.Context, tenant, id string) (answer.Ticket, error)
-	Tickets(ctx context.Context, f TicketFilter) ([]answer.Ticket, error)
-	SetTicketStatus(ctx context.Context, tenant, id, status string) (answer.Ticket, error)
-
-	// Claim leases up to limit due outbox rows for lease; rows whose lease
-	// expires unfinished (a crash) are claimed again.
-	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error)
-	// Delivered marks a claimed row delivered.
-	Delivered(ctx context.Context, ticketID, sink string, at time.Time) error
-	// Failed records a failed attempt; the row is retried at next, or dead.
-	Failed(ctx context.Context, ticketID, sink, reason string, next time.Time, dead bool) error
-	// Release gives claimed rows back without counting an attempt.
-	Release(ctx context.Context, ticketID, sink string) error
-	// Enqueue puts a ticket on the local queue; idempotent per ticket.
-	Enqueue(ctx context.Context, t answer.Ticket) error
-
-	LogAnswer(ctx context.Context, tenant string, a answer.Answer) error
-	Answer(ctx context.Context, tenant, id string) (LoggedAnswer, error)
-	AddFeedback(ctx context.Context, f Feedback) (Feedback, error)
-
-	CreateKey(ctx context.Context, tenant, name string, scopes []string) (key string, k Key, err error)
-	Authenticate(ctx context.Context, key string) (Key, error)
-	Keys(ctx context.Context) ([]Key, error)
-	RevokeKey(ctx context.Context, id string) error
-
-	CreateJob(ctx context.Context, tenant string, files []string) (Job, error)
-	UpdateJob(ctx context.Context, j Job) error
-	Job(ctx context.Context, tenant, id string) (Job, error)
-
-	Ping(ctx context.Context) error
-	Close() error
 }

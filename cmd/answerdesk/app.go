@@ -16,6 +16,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/delivery"
 	"github.com/answerdesk/answerdesk/answer/llm"
 	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/ingest/formats"
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -46,7 +47,7 @@ type app struct {
 
 	sections lazy[map[string]json.RawMessage] // the config file's sections
 	index    lazy[retrieval.Store]
-	db       lazy[*state.DB]
+	db       lazy[*appState]
 	chat     lazy[*llm.Client]   // nil when no LLM is configured
 	embed    lazy[*llm.Embedder] // nil when no embedder is configured
 	engine   lazy[*answer.Engine]
@@ -195,11 +196,29 @@ func (a *app) openStore(ctx context.Context, spec string, avgLen float64) (retri
 // stateFile is the app-state database inside the data directory.
 const stateFile = "state.db"
 
-// state opens the app-state database of the data dir with the configured
-// sinks, so that every ticket — from serve or from ask — gets an outbox
-// row per sink.
-func (a *app) state(ctx context.Context) (*state.DB, error) {
-	return a.db.get(func() (*state.DB, error) {
+// appState is the app-state database with its per-concern stores, and
+// the notifier the ticket store signals and the delivery worker waits on
+// (created before both).
+type appState struct {
+	db       *state.DB
+	notify   *state.Notifier
+	tickets  *state.TicketStore
+	convs    *state.ConversationStore
+	feedback *state.FeedbackStore
+	keys     *state.KeyStore
+	jobs     *state.JobStore
+}
+
+// apiDeps fills the API's state collaborators.
+func (s *appState) apiDeps(d *api.Deps) {
+	d.Keys, d.Answers, d.Feedback, d.Tickets, d.Jobs, d.Health = s.keys, s.convs, s.feedback, s.tickets, s.jobs, s.db
+}
+
+// state opens the app-state database of the data dir. Its ticket store has
+// the configured sinks, so that every ticket — from serve or from ask —
+// gets an outbox row per sink.
+func (a *app) state(ctx context.Context) (*appState, error) {
+	return a.db.get(func() (*appState, error) {
 		wh, err := a.webhookConfig()
 		if err != nil {
 			return nil, err
@@ -208,13 +227,17 @@ func (a *app) state(ctx context.Context) (*state.DB, error) {
 		if wh.URL != "" {
 			sinks = append(sinks, state.SinkWebhook)
 		}
-		db, err := state.Open(ctx, filepath.Join(a.data, stateFile), state.Options{Sinks: sinks,
+		db, err := state.Open(ctx, filepath.Join(a.data, stateFile), state.Options{
 			OnError: func(err error) { a.log.Error("state", "err", err) }})
 		if err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, db)
-		return db, nil
+		s := &appState{db: db, notify: state.NewNotifier(), convs: state.NewConversationStore(db),
+			keys: state.NewKeyStore(db), jobs: state.NewJobStore(db)}
+		s.tickets = state.NewTicketStore(db, sinks, s.notify)
+		s.feedback = state.NewFeedbackStore(db, s.convs)
+		return s, nil
 	})
 }
 
@@ -261,11 +284,11 @@ func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
 		if deps.Retriever, err = a.indexStore(ctx); err != nil {
 			return nil, err
 		}
-		db, err := a.state(ctx)
+		st, err := a.state(ctx)
 		if err != nil {
 			return nil, err
 		}
-		deps.Tickets, deps.Conversations = db, db
+		deps.Tickets, deps.Conversations = st.tickets, st.convs
 		return answer.New(cfg, deps)
 	})
 }
@@ -297,10 +320,11 @@ func (a *app) ingestPipeline(ctx context.Context) (*ingest.Pipeline, error) {
 }
 
 // deliveryWorker is the outbox worker over the state database, with the
-// queue sink and, when configured, the webhook sink. New tickets wake it.
+// queue sink and, when configured, the webhook sink. New tickets wake it
+// through the state's notifier.
 func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 	return a.worker.get(func() (*delivery.Worker, error) {
-		db, err := a.state(ctx)
+		st, err := a.state(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -308,12 +332,7 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 		if err != nil {
 			return nil, err
 		}
-		w, err := newDeliveryWorker(db, wh, a.log)
-		if err != nil {
-			return nil, err
-		}
-		db.SetOnTicket(w.Notify)
-		return w, nil
+		return newDeliveryWorker(st.tickets, st.notify, wh, a.log)
 	})
 }
 

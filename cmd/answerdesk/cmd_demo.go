@@ -58,7 +58,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	key, _, err := db.CreateKey(ctx, retrieval.DefaultTenant, "demo", []string{state.ScopeAsk, state.ScopeIngest, state.ScopeAdmin})
+	key, _, err := db.keys.CreateKey(ctx, retrieval.DefaultTenant, "demo", []string{state.ScopeAsk, state.ScopeIngest, state.ScopeAdmin})
 	if err != nil {
 		return err
 	}

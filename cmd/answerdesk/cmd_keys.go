@@ -46,7 +46,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		key, k, err := db.CreateKey(ctx, *tenant, *name, sc)
+		key, k, err := db.keys.CreateKey(ctx, *tenant, *name, sc)
 		if err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		keys, err := db.Keys(ctx)
+		keys, err := db.keys.Keys(ctx)
 		if err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := db.RevokeKey(ctx, strings.TrimSuffix(fs.Arg(0), "…")); err != nil {
+		if err := db.keys.RevokeKey(ctx, strings.TrimSuffix(fs.Arg(0), "…")); err != nil {
 			if errors.Is(err, state.ErrNotFound) {
 				return fmt.Errorf("keys revoke: no active key %q", fs.Arg(0))
 			}

@@ -98,7 +98,7 @@ func (a *app) serve(ctx context.Context, addr string, onListen func(url string))
 	if err != nil {
 		return err
 	}
-	db, err := a.state(ctx)
+	st, err := a.state(ctx)
 	if err != nil {
 		return err
 	}
@@ -111,10 +111,12 @@ func (a *app) serve(ctx context.Context, addr string, onListen func(url string))
 		return err
 	}
 	loaders := a.loaders()
-	srv := api.NewServer(api.Deps{
-		Engine: eng, State: db, Docs: store, Ingest: pipeline, Limits: lim, Logger: a.log, Version: version(),
+	deps := api.Deps{
+		Engine: eng, Docs: store, Ingest: pipeline, Limits: lim, Logger: a.log, Version: version(),
 		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
-	})
+	}
+	st.apiDeps(&deps)
+	srv := api.NewServer(deps)
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -224,9 +226,9 @@ func (a *app) webhookConfig() (webhookConfig, error) {
 	return wh, nil
 }
 
-// newDeliveryWorker is the outbox worker over db with the queue sink and,
-// when configured, the webhook sink.
-func newDeliveryWorker(db *state.DB, wh webhookConfig, log *slog.Logger) (*delivery.Worker, error) {
+// newDeliveryWorker is the outbox worker over tickets with the queue sink
+// and, when configured, the webhook sink; notify wakes it.
+func newDeliveryWorker(tickets *state.TicketStore, notify *state.Notifier, wh webhookConfig, log *slog.Logger) (*delivery.Worker, error) {
 	var o delivery.Options
 	var err error
 	if o.BaseBackoff, err = parseDur("webhook.backoff", wh.Backoff); err != nil {
@@ -246,10 +248,11 @@ func newDeliveryWorker(db *state.DB, wh webhookConfig, log *slog.Logger) (*deliv
 		return nil, usagef("webhook.concurrency must be positive, not %d", wh.Concurrency)
 	}
 	o.Concurrency = wh.Concurrency
-	sinks := map[string]delivery.Sink{state.SinkQueue: delivery.Queue{Q: db}}
+	o.Wake = notify.C()
+	sinks := map[string]delivery.Sink{state.SinkQueue: delivery.Queue{Q: tickets}}
 	if wh.URL != "" {
 		sinks[state.SinkWebhook] = &delivery.Webhook{URL: wh.URL, Secret: []byte(wh.Secret),
 			Client: &http.Client{Timeout: 30 * time.Second}}
 	}
-	return delivery.New(db, sinks, o, log), nil
+	return delivery.New(tickets, sinks, o, log), nil
 }

@@ -799,12 +799,14 @@ func BenchmarkServeAnswer(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	eng, err := answer.New(answer.DefaultConfig(), answer.Deps{Retriever: store, Tickets: db, Conversations: db})
+	tickets, convs, keys := state.NewTicketStore(db, nil, nil), state.NewConversationStore(db), state.NewKeyStore(db)
+	eng, err := answer.New(answer.DefaultConfig(), answer.Deps{Retriever: store, Tickets: tickets, Conversations: convs})
 	if err != nil {
 		b.Fatal(err)
 	}
-	key, _, _ := db.CreateKey(ctx, retrieval.DefaultTenant, "bench", []string{state.ScopeAsk})
-	h := api.NewServer(api.Deps{Engine: eng, State: db, Docs: store, Limits: api.Limits{RatePerSecond: -1}}).Handler()
+	key, _, _ := keys.CreateKey(ctx, retrieval.DefaultTenant, "bench", []string{state.ScopeAsk})
+	h := api.NewServer(api.Deps{Engine: eng, Keys: keys, Answers: convs, Feedback: state.NewFeedbackStore(db, convs),
+		Tickets: tickets, Jobs: state.NewJobStore(db), Health: db, Docs: store, Limits: api.Limits{RatePerSecond: -1}}).Handler()
 	bodies := make([][]byte, len(qs))
 	for i, q := range qs {
 		bodies[i], _ = json.Marshal(api.AnswerRequest{Question: q})

@@ -1,0 +1,146 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/answerdesk/answerdesk/answer"
+)
+
+// ConversationStore keeps the turns of conversations and the answer log
+// that feedback refers to. Both are written by the database's group-commit
+// writer, so that answering never waits on a write of its own; the reads
+// flush it first. Personal data is redacted in what is stored.
+type ConversationStore struct{ db *DB }
+
+var _ answer.Conversations = (*ConversationStore)(nil)
+
+// NewConversationStore returns the conversation store of db.
+func NewConversationStore(db *DB) *ConversationStore { return &ConversationStore{db: db} }
+
+const conversationsSchemaV1 = `
+CREATE TABLE IF NOT EXISTS turns (
+	tenant TEXT NOT NULL,
+	conversation_id TEXT NOT NULL,
+	seq INTEGER NOT NULL,
+	role TEXT NOT NULL,
+	text TEXT NOT NULL,
+	at INTEGER NOT NULL,
+	PRIMARY KEY (tenant, conversation_id, seq)
+);
+CREATE TABLE IF NOT EXISTS answers (
+	id TEXT PRIMARY KEY,
+	tenant TEXT NOT NULL,
+	conversation_id TEXT NOT NULL,
+	question TEXT NOT NULL,
+	decision TEXT NOT NULL,
+	reason TEXT NOT NULL,
+	confidence REAL NOT NULL,
+	ticket_id TEXT NOT NULL,
+	created INTEGER NOT NULL
+);
+`
+
+// LogAnswer queues an answer (question redacted when written) for the
+// answer log, so that feedback can refer to it.
+func (s *ConversationStore) LogAnswer(ctx context.Context, tenant string, a answer.Answer) error {
+	if a.ID == "" {
+		return fmt.Errorf("log answer: %w: empty id", ErrInvalid)
+	}
+	if a.Created.IsZero() {
+		a.Created = s.db.now()
+	}
+	// Only what the log keeps: the queue must not pin whole answers.
+	id, conv, question, decision, reason, conf, ticket, created := a.ID, a.ConversationID, a.Question, a.Decision, a.Reason, a.Confidence, a.TicketID, ts(a.Created)
+	err := s.db.later(ctx, func(b *batch) error {
+		if err := b.exec(`INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, created)
+			VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`,
+			id, tenant, conv, b.redact(question), decision, reason, conf, ticket, created); err != nil {
+			return fmt.Errorf("answer log %s: %w", id, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("log answer %s: %w", a.ID, err)
+	}
+	return nil
+}
+
+// Append queues turns for a conversation, creating it when new. Turns
+// are stored with personal data redacted, like tickets.
+func (s *ConversationStore) Append(ctx context.Context, tenant, conversationID string, turns ...answer.Message) error {
+	if tenant == "" || conversationID == "" {
+		return fmt.Errorf("append turns: %w: empty tenant or conversation id", ErrInvalid)
+	}
+	msgs := make([]answer.Message, len(turns))
+	for i, m := range turns {
+		if m.At.IsZero() {
+			m.At = s.db.now()
+		}
+		msgs[i] = m
+	}
+	err := s.db.later(ctx, func(b *batch) error {
+		for _, m := range msgs {
+			text := m.Text
+			if m.Role != answer.RoleAssistant { // the assistant quotes the knowledge base, as tickets' citations do
+				text = b.redact(text)
+			}
+			// The next seq is computed inside the insert; the queue keeps
+			// the order of Append calls.
+			if err := b.exec(`INSERT INTO turns(tenant, conversation_id, seq, role, text, at)
+				SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM turns WHERE tenant=? AND conversation_id=?`,
+				tenant, conversationID, m.Role, text, ts(m.At), tenant, conversationID); err != nil {
+				return fmt.Errorf("append turns %s: %w", conversationID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("append turns: %w", err)
+	}
+	return nil
+}
+
+// Turns returns a conversation's turns, oldest first.
+func (s *ConversationStore) Turns(ctx context.Context, tenant, conversationID string) ([]answer.Message, error) {
+	if err := s.db.flush(ctx); err != nil {
+		return nil, fmt.Errorf("conversation %q: %w", conversationID, err)
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT role, text, at FROM turns WHERE tenant=? AND conversation_id=? ORDER BY seq`, tenant, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("conversation %q: %w", conversationID, err)
+	}
+	defer rows.Close()
+	var out []answer.Message
+	for rows.Next() {
+		var m answer.Message
+		var at int64
+		if err := rows.Scan(&m.Role, &m.Text, &at); err != nil {
+			return nil, fmt.Errorf("conversation %q: %w", conversationID, err)
+		}
+		m.At = fromTS(at)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Answer returns a logged answer of tenant.
+func (s *ConversationStore) Answer(ctx context.Context, tenant, id string) (LoggedAnswer, error) {
+	a := LoggedAnswer{ID: id, Tenant: tenant}
+	if err := s.db.flush(ctx); err != nil {
+		return a, fmt.Errorf("answer %q: %w", id, err)
+	}
+	var created int64
+	err := s.db.db.QueryRowContext(ctx, `SELECT conversation_id, question, decision, reason, confidence, ticket_id, created FROM answers WHERE id=? AND tenant=?`, id, tenant).
+		Scan(&a.ConversationID, &a.Question, &a.Decision, &a.Reason, &a.Confidence, &a.TicketID, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("answer %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("answer %q: %w", id, err)
+	}
+	a.Created = fromTS(created)
+	return a, nil
+}

@@ -1,0 +1,57 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/answerdesk/answerdesk/ingest/redact"
+)
+
+// FeedbackStore keeps customers' feedback on logged answers.
+type FeedbackStore struct {
+	db      *DB
+	answers *ConversationStore
+}
+
+// NewFeedbackStore returns the feedback store of db; feedback must refer
+// to an answer of answers' log.
+func NewFeedbackStore(db *DB, answers *ConversationStore) *FeedbackStore {
+	return &FeedbackStore{db: db, answers: answers}
+}
+
+const feedbackSchemaV1 = `
+CREATE TABLE IF NOT EXISTS feedback (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	tenant TEXT NOT NULL,
+	answer_id TEXT NOT NULL,
+	thumbs INTEGER NOT NULL,
+	rating INTEGER NOT NULL,
+	comment TEXT NOT NULL,
+	created INTEGER NOT NULL
+);
+`
+
+// AddFeedback records feedback (comment redacted) on an answer of the
+// same tenant.
+func (s *FeedbackStore) AddFeedback(ctx context.Context, f Feedback) (Feedback, error) {
+	switch {
+	case f.Thumbs < -1 || f.Thumbs > 1:
+		return f, fmt.Errorf("feedback: %w: thumbs must be -1, 0 or 1", ErrInvalid)
+	case f.Rating < 0 || f.Rating > 5:
+		return f, fmt.Errorf("feedback: %w: rating must be 1..5", ErrInvalid)
+	case f.Thumbs == 0 && f.Rating == 0 && strings.TrimSpace(f.Comment) == "":
+		return f, fmt.Errorf("feedback: %w: give thumbs, a rating or a comment", ErrInvalid)
+	}
+	if _, err := s.answers.Answer(ctx, f.Tenant, f.AnswerID); err != nil {
+		return f, fmt.Errorf("feedback: %w", err)
+	}
+	f.Created = s.db.now().UTC()
+	res, err := s.db.exec(ctx, `INSERT INTO feedback(tenant, answer_id, thumbs, rating, comment, created) VALUES (?,?,?,?,?,?)`,
+		f.Tenant, f.AnswerID, f.Thumbs, f.Rating, redact.Text(f.Comment), ts(f.Created))
+	if err != nil {
+		return f, fmt.Errorf("feedback: %w", err)
+	}
+	f.ID, _ = res.LastInsertId()
+	return f, nil
+}

@@ -1,0 +1,126 @@
+package state
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// KeyStore keeps API keys: never a key itself, only its hash.
+type KeyStore struct{ db *DB }
+
+// NewKeyStore returns the key store of db.
+func NewKeyStore(db *DB) *KeyStore { return &KeyStore{db: db} }
+
+const keysSchemaV1 = `
+CREATE TABLE IF NOT EXISTS api_keys (
+	id TEXT PRIMARY KEY,
+	hash TEXT NOT NULL UNIQUE,
+	prefix TEXT NOT NULL,
+	tenant TEXT NOT NULL,
+	scopes TEXT NOT NULL,
+	name TEXT NOT NULL,
+	created INTEGER NOT NULL,
+	revoked INTEGER NOT NULL DEFAULT 0
+);
+`
+
+// KeyPrefix starts every API key, so that leaked keys are easy to scan for.
+const KeyPrefix = "adk_"
+
+func hashKey(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateKey makes a new random API key for tenant. The key is returned once;
+// only its SHA-256 is stored (the key has 256 random bits, so a fast hash
+// is enough).
+func (s *KeyStore) CreateKey(ctx context.Context, tenant, name string, scopes []string) (string, Key, error) {
+	if strings.TrimSpace(tenant) == "" {
+		return "", Key{}, fmt.Errorf("create key: %w: empty tenant", ErrInvalid)
+	}
+	if _, err := ParseScopes(strings.Join(scopes, ",")); err != nil {
+		return "", Key{}, fmt.Errorf("create key: %w", err)
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", Key{}, fmt.Errorf("create key: %w", err)
+	}
+	key := KeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	k := Key{ID: newID("key_"), Tenant: tenant, Scopes: scopes, Name: name, Prefix: key[:len(KeyPrefix)+6], Created: s.db.now().UTC()}
+	_, err := s.db.exec(ctx, `INSERT INTO api_keys(id, hash, prefix, tenant, scopes, name, created) VALUES (?,?,?,?,?,?,?)`,
+		k.ID, hashKey(key), k.Prefix, k.Tenant, strings.Join(scopes, ","), name, ts(k.Created))
+	if err != nil {
+		return "", Key{}, fmt.Errorf("create key: %w", err)
+	}
+	return key, k, nil
+}
+
+func scanKey(sc interface{ Scan(...any) error }) (Key, error) {
+	var k Key
+	var scopes string
+	var created, revoked int64
+	if err := sc.Scan(&k.ID, &k.Prefix, &k.Tenant, &scopes, &k.Name, &created, &revoked); err != nil {
+		return k, err
+	}
+	k.Scopes = strings.Split(scopes, ",")
+	k.Created = fromTS(created)
+	k.Revoked = fromTS(revoked)
+	return k, nil
+}
+
+// Authenticate returns the key's record; ErrNotFound for an unknown key,
+// ErrRevoked for a revoked one.
+func (s *KeyStore) Authenticate(ctx context.Context, key string) (Key, error) {
+	if !strings.HasPrefix(key, KeyPrefix) || len(key) > 100 {
+		return Key{}, ErrNotFound
+	}
+	k, err := scanKey(s.db.db.QueryRowContext(ctx, `SELECT id, prefix, tenant, scopes, name, created, revoked FROM api_keys WHERE hash=?`, hashKey(key)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Key{}, ErrNotFound
+	}
+	if err != nil {
+		return Key{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if !k.Revoked.IsZero() {
+		return k, ErrRevoked
+	}
+	return k, nil
+}
+
+// Keys lists every key, oldest first.
+func (s *KeyStore) Keys(ctx context.Context) ([]Key, error) {
+	rows, err := s.db.db.QueryContext(ctx, `SELECT id, prefix, tenant, scopes, name, created, revoked FROM api_keys ORDER BY created, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list keys: %w", err)
+	}
+	defer rows.Close()
+	var out []Key
+	for rows.Next() {
+		k, err := scanKey(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list keys: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// RevokeKey revokes a key by id (or by its prefix as listed).
+func (s *KeyStore) RevokeKey(ctx context.Context, id string) error {
+	res, err := s.db.exec(ctx, `UPDATE api_keys SET revoked=? WHERE (id=? OR prefix=?) AND revoked=0`, ts(s.db.now()), id, id)
+	if err != nil {
+		return fmt.Errorf("revoke key %q: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("revoke key %q: %w", id, ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// The schema is versioned with SQLite's user_version: migration i (from 1)
+// takes a database from version i-1 to i. Databases written before
+// versioning have version 0 and the version-1 tables, which migration 1
+// creates only when absent. Each migration's SQL lives with the store
+// that owns the tables. Migrations only ever get appended.
+type migration struct {
+	name string
+	up   func(ctx context.Context, tx *sql.Tx) error
+}
+
+func migrations() []migration {
+	return []migration{
+		{"initial schema", execSQL(ticketsSchemaV1, conversationsSchemaV1, feedbackSchemaV1, keysSchemaV1, jobsSchemaV1)},
+		{"tickets as columns of an explicit row", migrateTicketsV2},
+	}
+}
+
+// SchemaVersion is the schema version this binary writes.
+func SchemaVersion() int { return len(migrations()) }
+
+func execSQL(stmts ...string) func(context.Context, *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		for _, s := range stmts {
+			if _, err := tx.ExecContext(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// migrate brings db to SchemaVersion in one transaction (an immediate
+// one: two processes opening an old database migrate it once).
+func migrate(ctx context.Context, db *sql.DB) error {
+	ms := migrations()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	if v > len(ms) {
+		return fmt.Errorf("schema version %d is newer than this binary's %d: upgrade answerdesk", v, len(ms))
+	}
+	if v == len(ms) {
+		return nil
+	}
+	for i := v; i < len(ms); i++ {
+		if err := ms[i].up(ctx, tx); err != nil {
+			return fmt.Errorf("schema migration %d (%s): %w", i+1, ms[i].name, err)
+		}
+	}
+	// PRAGMA takes no parameters; len(ms) is a number of ours.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(ms))); err != nil {
+		return fmt.Errorf("schema: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("schema: commit: %w", err)
+	}
+	return nil
+}
