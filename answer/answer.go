@@ -23,6 +23,10 @@ const (
 	ReasonGroundingFailed      = "grounding_failed"
 	ReasonLLMUnavailable       = "llm_unavailable"
 	ReasonRetrievalUnavailable = "retrieval_unavailable"
+	// ReasonUnsafeContent: a confident answer would have had to quote
+	// passages that address the assistant or push links outside the
+	// tenant's allowed domains.
+	ReasonUnsafeContent = "unsafe_content"
 )
 
 // Errors callers branch on.

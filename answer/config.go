@@ -51,6 +51,12 @@ type Config struct {
 	Routes []Route `json:"routes"`
 	// DefaultQueue is the queue when no route matches (default "support").
 	DefaultQueue string `json:"default_queue"`
+	// LinkDomains are the hosts (and their subdomains) a tenant's answers may
+	// link to, by tenant ("*" for tenants without an entry). When a tenant
+	// has a list, a passage linking anywhere else is never quoted; without
+	// one, links are not screened (passages addressing the assistant always
+	// are).
+	LinkDomains map[string][]string `json:"link_domains"`
 	// Notices are the messages shown to an escalated customer, per
 	// language; {ticket} is replaced by the ticket id.
 	Notices map[string]string `json:"notices"`

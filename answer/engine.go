@@ -169,6 +169,11 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 			Score: h.Score, SparseScore: h.SparseScore, DenseScore: h.DenseScore})
 	}
 
+	// The screen runs before both answer paths: neither the extractive
+	// composer nor the Generator sees a passage it refused.
+	all := res
+	var unsafe []retrieval.Hit
+	res.Hits, unsafe = e.screen(req.Tenant, res.Hits)
 	q := newQuery(standalone, res)
 	hits := preferLang(res.Hits, tr.Lang)
 	ps := newPassages(e.cache)
@@ -211,6 +216,11 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		}
 		if reason == "" && a.Confidence < e.cfg.Confidence.Threshold {
 			reason = ReasonLowConfidence
+		}
+		if (reason == ReasonLowConfidence || reason == ReasonNoEvidence) && len(unsafe) > 0 &&
+			e.needsUnsafe(all, unsafe, q, tr, ps) {
+			reason = ReasonUnsafeContent
+			e.log.Warn("passages refused by the screen", "answer", a.ID, "tenant", req.Tenant, "passages", len(unsafe))
 		}
 	}
 	text := ""

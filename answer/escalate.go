@@ -21,6 +21,7 @@ var reasonPriority = map[string]int{
 	ReasonGroundingFailed:      1,
 	ReasonLLMUnavailable:       1,
 	ReasonRetrievalUnavailable: 2,
+	ReasonUnsafeContent:        2,
 }
 
 // priority derives a ticket's priority from the reason, the topic and the
@@ -130,6 +131,7 @@ var reasonText = map[string]string{
 	ReasonGroundingFailed:      "the drafted answer was not supported by the sources",
 	ReasonLLMUnavailable:       "the answer model was unavailable",
 	ReasonRetrievalUnavailable: "the knowledge base was unavailable",
+	ReasonUnsafeContent:        "the only passages that answer it contain instructions to the assistant or foreign links",
 }
 
 // summary is a one-paragraph brief for the agent.

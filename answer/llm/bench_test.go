@@ -146,7 +146,7 @@ func BenchmarkInjectionLike(b *testing.B) {
 	text := strings.Repeat("Orders placed before noon ship the same day from the Berlin warehouse; if you forget your tracking number, follow the instructions in the e-mail. ", 14)
 	b.SetBytes(int64(len(text)))
 	for i := 0; i < b.N; i++ {
-		if injectionLike(text) {
+		if answer.AddressesAssistant(text) {
 			b.Fatal("flagged")
 		}
 	}

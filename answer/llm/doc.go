@@ -21,7 +21,8 @@
 // when it is in the passages' language, at least MinSupport of its analyzed
 // terms do; a sentence in another script is checked on numbers and names
 // only and counts CrossLingualWeight in SupportRatio. Sentences that address
-// the assistant ("ignore previous instructions"), or whose only sources do,
+// the assistant ("ignore previous instructions", answer.AddressesAssistant,
+// the same screen the engine runs on passages), or whose only sources do,
 // are dropped. The abstain marker sets Abstained. An output that reveals the
 // canary is withheld whole. Active content is removed before all of this:
 // scripts, HTML, images, and links outside AllowedLinkDomains.

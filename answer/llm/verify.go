@@ -2,7 +2,6 @@ package llm
 
 import (
 	"html"
-	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -51,7 +50,7 @@ func (x *passageIndex) build() {
 		x.nums[normNumber(n)] = true
 	}
 	x.lang = retrieval.DetectLang(x.p.Text)
-	x.suspicious = injectionLike(x.p.Title + "\n" + x.p.Text)
+	x.suspicious = answer.AddressesAssistant(x.p.Title + "\n" + x.p.Text)
 }
 
 func newVerifier(passages []answer.Passage, shown []int, cfg Config, canary string) *verifier {
@@ -182,7 +181,7 @@ func (v *verifier) check(u unit) verdict {
 		return vd
 	}
 	sort.Ints(vd.cites)
-	if injectionLike(content) {
+	if answer.AddressesAssistant(content) {
 		vd.why = "addresses the assistant, not the customer"
 		return vd
 	}
@@ -490,7 +489,7 @@ func sanitize(s string, allowed []string) string {
 	s = imageRE.ReplaceAllString(s, " ")
 	s = mdLinkRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := mdLinkRE.FindStringSubmatch(m)
-		if allowedURL(sub[2], allowed) {
+		if answer.LinkAllowed(sub[2], allowed) {
 			return m
 		}
 		return sub[1]
@@ -503,29 +502,10 @@ func sanitize(s string, allowed []string) string {
 			trail = m[len(m)-1:] + trail
 			m = m[:len(m)-1]
 		}
-		if allowedURL(m, allowed) {
+		if answer.LinkAllowed(m, allowed) {
 			return m + trail
 		}
 		return trail
 	})
 	return s
-}
-
-// allowedURL reports whether raw is an http(s) link to an allowed host.
-func allowedURL(raw string, allowed []string) bool {
-	if strings.HasPrefix(strings.ToLower(raw), "www.") {
-		raw = "https://" + raw
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	for _, d := range allowed {
-		d = strings.ToLower(strings.TrimPrefix(d, "."))
-		if d != "" && (host == d || strings.HasSuffix(host, "."+d)) {
-			return true
-		}
-	}
-	return false
 }
