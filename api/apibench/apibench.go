@@ -1,0 +1,212 @@
+// Package apibench is the load harness of the HTTP API: closed-loop
+// clients, each sending POST /v1/answer one question after another, and a
+// report of latency percentiles, answers per second, the escalation rate
+// and the server's own timings. `answerdesk bench load` runs it against a
+// running server (see docs/benchmarks.md).
+//
+// It imports api for the wire types only, and nothing else of answerdesk.
+package apibench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/answerdesk/answerdesk/api"
+)
+
+// Options describe a load run.
+type Options struct {
+	URL string // the server, "http://127.0.0.1:8080"
+	Key string // an API key with the ask scope
+	// Questions are asked in turn; at least one.
+	Questions []string
+	// Clients are the client counts to measure, one after another.
+	Clients []int
+	// Duration of each measurement, after Warmup at the same client count.
+	Duration time.Duration
+	Warmup   time.Duration
+	// PID, when not zero, is the server's process id: the report then has
+	// its CPU time per answer (Linux /proc).
+	PID int
+}
+
+// Result is one measurement at one client count.
+type Result struct {
+	Latencies []time.Duration // of the answered requests, sorted
+	Errors    int             // failed requests and non-200 answers
+	Escalated int
+	// Sums of the server-reported timings: retrieval, and the whole answer
+	// path (total − retrieve is the engine's own cost).
+	RetrieveMS, TotalMS float64
+	Elapsed             time.Duration
+}
+
+// Percentile is the p-th percentile latency in milliseconds (0 when
+// nothing was answered).
+func (r Result) Percentile(p float64) float64 {
+	if len(r.Latencies) == 0 {
+		return 0
+	}
+	i := int(float64(len(r.Latencies)-1) * p / 100)
+	return float64(r.Latencies[i].Microseconds()) / 1000
+}
+
+// ErrRejected is returned when the server refuses the key (401 or 403):
+// the run stops at once instead of measuring refusals.
+var ErrRejected = errors.New("the server refused the API key")
+
+// Report measures every client count of o and writes one table row per
+// count to w.
+func Report(ctx context.Context, w io.Writer, o Options) error {
+	if len(o.Questions) == 0 {
+		return errors.New("apibench: no questions")
+	}
+	bodies := make([][]byte, len(o.Questions))
+	for i, q := range o.Questions {
+		bodies[i], _ = json.Marshal(api.AnswerRequest{Question: q}) // strings always marshal
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}
+	fmt.Fprintf(w, "%-8s %9s %8s %8s %8s %10s %7s %6s %12s %12s %12s\n", "clients", "answers", "p50_ms", "p90_ms", "p99_ms", "answers/s", "escal%", "errors",
+		"retrieve_ms", "engine_ms", "server_cpu_ms")
+	for _, n := range o.Clients {
+		if _, err := run(ctx, client, o, bodies, n, o.Warmup); err != nil {
+			return err
+		}
+		cpu0 := ProcessCPU(o.PID)
+		r, err := run(ctx, client, o, bodies, n, o.Duration)
+		if err != nil {
+			return err
+		}
+		answers := float64(max(len(r.Latencies), 1))
+		cpu := "-"
+		if o.PID > 0 {
+			cpu = fmt.Sprintf("%.3f", (ProcessCPU(o.PID)-cpu0).Seconds()*1000/answers)
+		}
+		fmt.Fprintf(w, "%-8d %9d %8.2f %8.2f %8.2f %10.0f %6.1f%% %6d %12.3f %12.3f %12s\n", n, len(r.Latencies), r.Percentile(50), r.Percentile(90), r.Percentile(99),
+			float64(len(r.Latencies))/r.Elapsed.Seconds(), 100*float64(r.Escalated)/answers, r.Errors,
+			r.RetrieveMS/answers, (r.TotalMS-r.RetrieveMS)/answers, cpu)
+	}
+	return nil
+}
+
+// run measures n clients for d.
+func run(ctx context.Context, client *http.Client, o Options, bodies [][]byte, n int, d time.Duration) (Result, error) {
+	// Requests run under ctx, not under the measurement's deadline: the
+	// last request of each client completes instead of counting as an error.
+	window, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		res   Result
+		next  atomic.Int64
+		fatal atomic.Value
+		wg    sync.WaitGroup
+	)
+	start := time.Now()
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var own Result
+			for window.Err() == nil {
+				body := bodies[int(next.Add(1))%len(bodies)]
+				el, a, status, err := ask(ctx, client, o, body)
+				switch {
+				case err != nil:
+					own.Errors++
+				case status == http.StatusUnauthorized || status == http.StatusForbidden:
+					own.Errors++
+					fatal.Store(fmt.Errorf("apibench: %w: status %d", ErrRejected, status))
+					cancel()
+				case status != http.StatusOK:
+					own.Errors++
+				default:
+					if a.Decision == "escalated" {
+						own.Escalated++
+					}
+					own.RetrieveMS += a.TimingsMS.Retrieve
+					own.TotalMS += a.TimingsMS.Total
+					own.Latencies = append(own.Latencies, el)
+				}
+			}
+			mu.Lock()
+			res.Latencies = append(res.Latencies, own.Latencies...)
+			res.Errors += own.Errors
+			res.Escalated += own.Escalated
+			res.RetrieveMS += own.RetrieveMS
+			res.TotalMS += own.TotalMS
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.Elapsed = time.Since(start)
+	slices.Sort(res.Latencies)
+	if err, ok := fatal.Load().(error); ok {
+		return res, err
+	}
+	return res, nil
+}
+
+// ask sends one question and returns the latency, the decoded answer and
+// the status.
+func ask(ctx context.Context, client *http.Client, o Options, body []byte) (time.Duration, api.AnswerResponse, int, error) {
+	var a api.AnswerResponse
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.URL+"/v1/answer", bytes.NewReader(body))
+	if err != nil {
+		return 0, a, 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+o.Key)
+	req.Header.Set("Content-Type", "application/json")
+	t0 := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, a, 0, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	el := time.Since(t0)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return el, a, resp.StatusCode, err
+	}
+	if err := json.Unmarshal(b, &a); err != nil {
+		return el, a, resp.StatusCode, fmt.Errorf("decode answer: %w", err)
+	}
+	return el, a, resp.StatusCode, nil
+}
+
+// ProcessCPU is the user+system CPU time of process pid, 0 when unknown
+// (pid 0, not Linux, no such process).
+func ProcessCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start after ')'.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	const clkTck = 100 // USER_HZ on Linux
+	return time.Duration(ut+st) * time.Second / clkTck
+}
