@@ -26,6 +26,7 @@ const (
 	CodeUnsupportedEncode = "unsupported_content_encoding"
 	CodeUnauthorized      = "unauthorized"
 	CodeForbidden         = "forbidden"
+	CodeOriginRefused     = "origin_not_allowed"
 	CodeNotFound          = "not_found"
 	CodeMethodNotAllowed  = "method_not_allowed"
 	CodeRateLimited       = "rate_limited"

@@ -144,6 +144,12 @@ func (s *Server) authenticate(scope string) gin.HandlerFunc {
 			s.fail(c, errf(http.StatusForbidden, CodeForbidden, "this API key lacks the %q scope", scope))
 			return
 		}
+		if key.Publishable() {
+			if err := s.checkPublishable(c, key); err != nil {
+				s.fail(c, err)
+				return
+			}
+		}
 		c.Set(ctxKey, key)
 		if wait, ok := s.limiter.allow(key.ID, time.Now()); !ok {
 			s.tooMany(c, wait, "rate limit exceeded")

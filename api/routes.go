@@ -13,6 +13,8 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/openapi.json", s.openapi)
+	e.GET("/widget.js", serveAsset(s.widgetJS))
+	e.GET("/widget.css", serveAsset(s.widgetCSS))
 
 	json := s.bodyGuard(s.lim.MaxBody)
 	upload := s.bodyGuard(s.lim.MaxUpload)
@@ -22,8 +24,10 @@ func (s *Server) routes() {
 	admin := s.authenticate(state.ScopeAdmin)
 
 	v1 := e.Group("/v1")
-	v1.POST("/answer", json, ask, s.postAnswer)
-	v1.POST("/feedback", json, ask, s.postFeedback)
+	v1.POST("/answer", s.cors, json, ask, s.postAnswer)
+	v1.POST("/feedback", s.cors, json, ask, s.postFeedback)
+	v1.OPTIONS("/answer", s.cors, s.preflight)
+	v1.OPTIONS("/feedback", s.cors, s.preflight)
 
 	v1.POST("/documents", upload, ingest, s.postDocuments)
 	v1.GET("/documents", none, ingest, s.listDocuments)

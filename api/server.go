@@ -56,6 +56,8 @@ type Jobs interface {
 // Pinger reports whether a dependency answers (state.DB implements it).
 type Pinger interface {
 	Ping(ctx context.Context) error
+	// AllowsOrigin reports whether an active publishable key lists origin.
+	AllowsOrigin(ctx context.Context, origin string) (bool, error)
 }
 
 // Documents is the part of the index store the API uses.
@@ -94,6 +96,10 @@ type Limits struct {
 	// negative RatePerSecond disables rate limiting.
 	RatePerSecond float64
 	Burst         int
+	// PublicIPRate and PublicIPBurst: the token bucket per publishable key
+	// and client IP [1/s, 10], on top of the per-key bucket.
+	PublicIPRate  float64
+	PublicIPBurst int
 	// AnswerTimeout bounds one answer [30s].
 	AnswerTimeout time.Duration
 	// AuthCacheTTL caches successful key lookups [2s]; a revoked key stops
@@ -133,6 +139,12 @@ func (l *Limits) defaults() {
 	}
 	if l.Burst <= 0 {
 		l.Burst = int(2 * max(l.RatePerSecond, 1))
+	}
+	if l.PublicIPRate == 0 {
+		l.PublicIPRate = 1
+	}
+	if l.PublicIPBurst <= 0 {
+		l.PublicIPBurst = 10
 	}
 	if l.AnswerTimeout <= 0 {
 		l.AnswerTimeout = 30 * time.Second
@@ -180,7 +192,11 @@ type Server struct {
 	engine    *gin.Engine
 	limiter   *limiter
 	authFails *limiter
+	ipLimiter *limiter
 	auth      *authCache
+	origins   *originCache
+	widgetJS  asset
+	widgetCSS asset
 
 	// Background ingest jobs: jobs outlive their request and are waited
 	// for by Shutdown.
@@ -204,6 +220,8 @@ func NewServer(d Deps) *Server {
 		limiter:   newLimiter(d.Limits.RatePerSecond, d.Limits.Burst),
 		authFails: newLimiter(d.Limits.AuthFailuresPerSecond, d.Limits.AuthFailureBurst),
 		auth:      newAuthCache(d.Limits.AuthCacheTTL),
+		origins:   newOriginCache(d.Limits.AuthCacheTTL),
+		ipLimiter: newLimiter(d.Limits.PublicIPRate, d.Limits.PublicIPBurst),
 		jobSem:    make(chan struct{}, d.Limits.IngestWorkers),
 		baseCtx:   ctx, cancel: cancel,
 	}
@@ -217,6 +235,10 @@ func NewServer(d Deps) *Server {
 	e.RedirectFixedPath = false
 	e.ContextWithFallback = true
 	s.engine = e
+	var err error
+	if s.widgetJS, s.widgetCSS, err = widgetAssets(); err != nil {
+		panic(err) // the assets are embedded: a build error, not a runtime one
+	}
 	s.routes()
 	return s
 }

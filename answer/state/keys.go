@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS api_keys (
 );
 `
 
+// keysSchemaV3 gives keys the origins of publishable keys (space-separated,
+// normalised; empty for secret keys).
+const keysSchemaV3 = `ALTER TABLE api_keys ADD COLUMN origins TEXT NOT NULL DEFAULT ''`
+
 // KeyPrefix starts every API key, so that leaked keys are easy to scan for.
 const KeyPrefix = "adk_"
 
@@ -43,20 +47,26 @@ func hashKey(key string) string {
 // only its SHA-256 is stored (the key has 256 random bits, so a fast hash
 // is enough).
 func (s *KeyStore) CreateKey(ctx context.Context, tenant, name string, scopes []string) (string, Key, error) {
-	if strings.TrimSpace(tenant) == "" {
-		return "", Key{}, fmt.Errorf("create key: %w: empty tenant", ErrInvalid)
-	}
 	if _, err := ParseScopes(strings.Join(scopes, ",")); err != nil {
 		return "", Key{}, fmt.Errorf("create key: %w", err)
+	}
+	return s.insertKey(ctx, KeyPrefix, Key{Tenant: tenant, Name: name, Scopes: scopes})
+}
+
+// insertKey stores a new random key with prefix and k's tenant, name,
+// scopes and origins, and returns the key and its record.
+func (s *KeyStore) insertKey(ctx context.Context, prefix string, k Key) (string, Key, error) {
+	if strings.TrimSpace(k.Tenant) == "" {
+		return "", Key{}, fmt.Errorf("create key: %w: empty tenant", ErrInvalid)
 	}
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", Key{}, fmt.Errorf("create key: %w", err)
 	}
-	key := KeyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	k := Key{ID: newID("key_"), Tenant: tenant, Scopes: scopes, Name: name, Prefix: key[:len(KeyPrefix)+6], Created: s.db.now().UTC()}
-	_, err := s.db.exec(ctx, `INSERT INTO api_keys(id, hash, prefix, tenant, scopes, name, created) VALUES (?,?,?,?,?,?,?)`,
-		k.ID, hashKey(key), k.Prefix, k.Tenant, strings.Join(scopes, ","), name, ts(k.Created))
+	key := prefix + base64.RawURLEncoding.EncodeToString(b[:])
+	k.ID, k.Prefix, k.Created = newID("key_"), key[:len(prefix)+6], s.db.now().UTC()
+	_, err := s.db.exec(ctx, `INSERT INTO api_keys(id, hash, prefix, tenant, scopes, name, created, origins) VALUES (?,?,?,?,?,?,?,?)`,
+		k.ID, hashKey(key), k.Prefix, k.Tenant, strings.Join(k.Scopes, ","), k.Name, ts(k.Created), strings.Join(k.Origins, " "))
 	if err != nil {
 		return "", Key{}, fmt.Errorf("create key: %w", err)
 	}
@@ -67,10 +77,14 @@ func scanKey(sc interface{ Scan(...any) error }) (Key, error) {
 	var k Key
 	var scopes string
 	var created, revoked int64
-	if err := sc.Scan(&k.ID, &k.Prefix, &k.Tenant, &scopes, &k.Name, &created, &revoked); err != nil {
+	var origins string
+	if err := sc.Scan(&k.ID, &k.Prefix, &k.Tenant, &scopes, &k.Name, &created, &revoked, &origins); err != nil {
 		return k, err
 	}
 	k.Scopes = strings.Split(scopes, ",")
+	if origins != "" {
+		k.Origins = strings.Split(origins, " ")
+	}
 	k.Created = fromTS(created)
 	k.Revoked = fromTS(revoked)
 	return k, nil
@@ -79,10 +93,10 @@ func scanKey(sc interface{ Scan(...any) error }) (Key, error) {
 // Authenticate returns the key's record; ErrNotFound for an unknown key,
 // ErrRevoked for a revoked one.
 func (s *KeyStore) Authenticate(ctx context.Context, key string) (Key, error) {
-	if !strings.HasPrefix(key, KeyPrefix) || len(key) > 100 {
+	if !(strings.HasPrefix(key, KeyPrefix) || strings.HasPrefix(key, PublishablePrefix)) || len(key) > 100 {
 		return Key{}, ErrNotFound
 	}
-	k, err := scanKey(s.db.db.QueryRowContext(ctx, `SELECT id, prefix, tenant, scopes, name, created, revoked FROM api_keys WHERE hash=?`, hashKey(key)))
+	k, err := scanKey(s.db.db.QueryRowContext(ctx, `SELECT id, prefix, tenant, scopes, name, created, revoked, origins FROM api_keys WHERE hash=?`, hashKey(key)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Key{}, ErrNotFound
 	}
@@ -97,7 +111,7 @@ func (s *KeyStore) Authenticate(ctx context.Context, key string) (Key, error) {
 
 // Keys lists every key, oldest first.
 func (s *KeyStore) Keys(ctx context.Context) ([]Key, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT id, prefix, tenant, scopes, name, created, revoked FROM api_keys ORDER BY created, id`)
+	rows, err := s.db.db.QueryContext(ctx, `SELECT id, prefix, tenant, scopes, name, created, revoked, origins FROM api_keys ORDER BY created, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list keys: %w", err)
 	}

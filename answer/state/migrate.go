@@ -20,6 +20,7 @@ func migrations() []migration {
 	return []migration{
 		{"initial schema", execSQL(ticketsSchemaV1, conversationsSchemaV1, feedbackSchemaV1, keysSchemaV1, jobsSchemaV1)},
 		{"tickets as columns of an explicit row", migrateTicketsV2},
+		{"origins of publishable keys", execSQL(keysSchemaV3)},
 	}
 }
 

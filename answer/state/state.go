@@ -90,7 +90,14 @@ type Key struct {
 	Prefix  string // the first characters of the key, to recognise it
 	Created time.Time
 	Revoked time.Time // zero when active
+	// Origins are the browser origins ("https://shop.example") a
+	// publishable key may be used from; empty for secret keys.
+	Origins []string
 }
+
+// Publishable reports whether k is a publishable key: one that is embedded
+// in web pages, may only ask and send feedback, and only from its Origins.
+func (k Key) Publishable() bool { return len(k.Origins) > 0 }
 
 // Has reports whether the key grants scope; admin grants every scope.
 func (k Key) Has(scope string) bool {

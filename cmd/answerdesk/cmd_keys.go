@@ -21,11 +21,14 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 	}
 	sub, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("keys "+sub, flag.ContinueOnError)
-	var tenant, scopes, name *string
+	var tenant, scopes, name, origins *string
+	var publishable *bool
 	if sub == "create" {
 		tenant = fs.String("tenant", "", "tenant the key acts for (required)")
 		scopes = fs.String("scopes", "ask", "comma-separated scopes: ask, ingest, admin")
 		name = fs.String("name", "", "a label to recognise the key by")
+		publishable = fs.Bool("publishable", false, "a publishable key (pk_…) for the web widget: may only ask and send feedback, only from --origins")
+		origins = fs.String("origins", "", "with --publishable: comma-separated origins the widget runs on, e.g. https://shop.example")
 	}
 	if err := a.parseFlags(fs, rest); err != nil {
 		return err
@@ -37,6 +40,12 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		}
 		if fs.NArg() > 0 {
 			return usagef("keys create: unexpected argument %q", fs.Arg(0))
+		}
+		if *publishable {
+			return createPublishableKey(ctx, a, *tenant, *name, *scopes, *origins)
+		}
+		if *origins != "" {
+			return usagef("keys create: --origins needs --publishable")
 		}
 		sc, err := state.ParseScopes(*scopes)
 		if err != nil {
@@ -63,13 +72,13 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tPREFIX\tTENANT\tSCOPES\tNAME\tCREATED\tSTATUS")
+		fmt.Fprintln(tw, "ID\tPREFIX\tTENANT\tSCOPES\tNAME\tCREATED\tSTATUS\tORIGINS")
 		for _, k := range keys {
 			status := "active"
 			if !k.Revoked.IsZero() {
 				status = "revoked " + k.Revoked.Format("2006-01-02 15:04")
 			}
-			fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Prefix, k.Tenant, strings.Join(k.Scopes, ","), k.Name, k.Created.Format("2006-01-02 15:04"), status)
+			fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Prefix, k.Tenant, strings.Join(k.Scopes, ","), k.Name, k.Created.Format("2006-01-02 15:04"), status, strings.Join(k.Origins, ","))
 		}
 		return tw.Flush()
 	case "revoke":
@@ -91,4 +100,28 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 	default:
 		return usagef("keys: unknown subcommand %q (create, list or revoke)", sub)
 	}
+}
+
+// createPublishableKey makes a pk_ key for the web widget and prints the
+// script tag that embeds it.
+func createPublishableKey(ctx context.Context, a *app, tenant, name, scopes, origins string) error {
+	if scopes != state.ScopeAsk {
+		return usagef("keys create: a publishable key has the ask scope only; drop --scopes")
+	}
+	list, err := state.ParseOrigins(origins)
+	if err != nil {
+		return usagef("keys create --publishable: %v (give --origins https://shop.example[,…])", err)
+	}
+	db, err := a.state(ctx)
+	if err != nil {
+		return err
+	}
+	key, k, err := db.CreatePublishableKey(ctx, tenant, name, list)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "created publishable key %s for tenant %q, usable from %s; embed the widget with:\n", k.ID, k.Tenant, strings.Join(k.Origins, ", "))
+	fmt.Fprintf(a.stdout, "  <script src=\"https://YOUR-ANSWERDESK-HOST/widget.js\" data-key=\"%s\" defer></script>\n", key)
+	fmt.Fprintln(a.stdout, key)
+	return nil
 }

@@ -22,6 +22,10 @@ import (
 type apiConfig struct {
 	RatePerSecond float64 `json:"rate_per_second"` // per API key; negative disables
 	Burst         int     `json:"burst"`
+	// PublicIPRate and PublicIPBurst limit each publishable key per client
+	// address (the web widget); negative disables.
+	PublicIPRate  float64 `json:"public_ip_rate"`
+	PublicIPBurst int     `json:"public_ip_burst"`
 	MaxQuestion   int     `json:"max_question"`  // characters
 	MaxBodyKB     int64   `json:"max_body_kb"`   // JSON bodies
 	MaxUploadMB   int64   `json:"max_upload_mb"` // multipart uploads
@@ -69,7 +73,7 @@ func (a *app) serve(ctx context.Context, addr string, onListen func(url string))
 	}
 	if v := a.getenv("ANSWERDESK_RATE_LIMIT"); v != "" {
 		if v == "off" {
-			ac.RatePerSecond = -1
+			ac.RatePerSecond, ac.PublicIPRate = -1, -1
 		} else if r, err := strconv.ParseFloat(v, 64); err == nil && r > 0 {
 			ac.RatePerSecond = r
 		} else {
@@ -78,7 +82,8 @@ func (a *app) serve(ctx context.Context, addr string, onListen func(url string))
 	}
 	lim := api.Limits{RatePerSecond: ac.RatePerSecond, Burst: ac.Burst, MaxQuestion: ac.MaxQuestion,
 		MaxBody: ac.MaxBodyKB << 10, MaxUpload: ac.MaxUploadMB << 20,
-		AuthFailuresPerSecond: ac.AuthFailuresPerSecond, AuthFailureBurst: ac.AuthFailureBurst}
+		AuthFailuresPerSecond: ac.AuthFailuresPerSecond, AuthFailureBurst: ac.AuthFailureBurst,
+		PublicIPRate: ac.PublicIPRate, PublicIPBurst: ac.PublicIPBurst}
 	var err error
 	if lim.AnswerTimeout, err = parseDur("api.answer_timeout", ac.AnswerTimeout); err != nil {
 		return err

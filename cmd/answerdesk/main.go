@@ -57,7 +57,7 @@ var commands = []*command{
 		summary: "ingest files and folders (Markdown, text, FAQ CSV/JSON, corpus JSONL, …) into the index", run: runIngest},
 	{name: "intents", usage: "intents train [--tenant T] FILE.csv | intents eval [--tenant T] [--json] FILE.csv",
 		summary: "train the tenant's intent classifier from a CSV `text,category` (used by triage and routing), or measure it", run: runIntents},
-	{name: "keys", usage: "keys create --tenant T --scopes ask,ingest,admin [--name N] | keys list | keys revoke ID",
+	{name: "keys", usage: "keys create --tenant T --scopes ask,ingest,admin [--name N] | keys create --tenant T --publishable --origins https://shop.example[,…] | keys list | keys revoke ID",
 		summary: "create, list and revoke API keys (the key is shown once; only its hash is stored)", run: runKeys},
 	{name: "search", usage: "search [--json] [-k N] [--tenant T] [--kind K] QUESTION",
 		summary: "print the chunks ranked for a question, with scores and sources", run: runSearch},

@@ -1,0 +1,340 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Browser tests: the real binary's serve, the real widget and console, in
+// Debian's chromium driven over the DevTools protocol. They skip when no
+// chromium is installed, and fail then when ANSWERDESK_REQUIRE_BROWSER=1
+// (CI). Screenshots go to $ANSWERDESK_SCREENSHOTS when it is set.
+
+// chromiumPath finds a chromium binary: $ANSWERDESK_CHROMIUM, or one on PATH.
+func chromiumPath() string {
+	if p := os.Getenv("ANSWERDESK_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// newBrowser starts a headless chromium with a fresh profile and returns a
+// context for its first tab.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests are end-to-end")
+	}
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("ANSWERDESK_REQUIRE_BROWSER") == "1" {
+			t.Fatal("chromium not found (install Debian's chromium or set ANSWERDESK_CHROMIUM) and ANSWERDESK_REQUIRE_BROWSER=1")
+		}
+		t.Skip("chromium not found: install Debian's chromium (apt-get install chromium) or set ANSWERDESK_CHROMIUM to run the browser tests")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-proxy-server", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	tab, cancelTab := chromedp.NewContext(actx)
+	// The first action starts the browser: it must not run under a timeout.
+	if err := chromedp.Do(tab); err != nil {
+		cancelTab()
+		cancelAlloc()
+		t.Fatalf("start chromium %s: %v", path, err)
+	}
+	ctx, cancelTime := context.WithTimeout(tab, 5*time.Minute)
+	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
+	return ctx
+}
+
+// hostPage is a customer's site on its own origin embedding the widget.
+type hostPage struct {
+	Lang    string
+	API     string // the answerdesk server's URL
+	Key     string // publishable key
+	StrictC bool   // serve the page under a strict Content-Security-Policy
+}
+
+var hostPageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Lumen shop</title><link rel="stylesheet" href="/site.css"><script src="/probe.js"></script></head>
+<body><header><h1>Lumen smart home</h1></header><main><p>The hub that runs your home, even offline.</p></main>
+<script src="{{.API}}/widget.js" data-key="{{.Key}}" defer></script></body></html>`))
+
+// probeJS records CSP violations, the widget's fetches and any executed
+// payload (alert, confirm, prompt and a __xss setter are the usual sinks of
+// XSS payloads).
+const probeJS = `window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });
+window.alert = window.confirm = window.prompt = window.print = function () { window.__xss = (window.__xss || 0) + 1; };
+window.__fetches = [];
+var origFetch = window.fetch;
+window.fetch = function (url, init) {
+  var rec = { url: String(url), accept: init && init.headers && init.headers.Accept };
+  window.__fetches.push(rec);
+  return origFetch.apply(this, arguments).then(function (r) { rec.status = r.status; rec.type = r.headers.get('Content-Type'); return r; },
+    function (e) { rec.error = String(e); throw e; });
+};`
+
+// serveHostPage serves p on a new origin (its own port).
+func serveHostPage(t *testing.T, p *hostPage) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		if p.StrictC {
+			w.Header().Set("Content-Security-Policy", fmt.Sprintf("default-src 'none'; script-src 'self' %[1]s; connect-src %[1]s; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'", p.API))
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		hostPageTmpl.Execute(w, p)
+	})
+	mux.HandleFunc("/probe.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		fmt.Fprint(w, probeJS)
+	})
+	mux.HandleFunc("/site.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css")
+		fmt.Fprint(w, "body{font-family:Georgia,serif;margin:0;background:#f6f4ef;color:#222}header{background:#2d3a2e;color:#fff;padding:24px 32px}main{padding:32px}")
+	})
+	ts := httptest.NewServer(mux)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// publishableKey runs `keys create --publishable` and takes the key from the last line.
+func publishableKey(t *testing.T, env map[string]string, tenant string, origins ...string) string {
+	t.Helper()
+	out := strings.TrimSpace(e2eCLI(t, env, "keys", "create", "--tenant", tenant, "--publishable", "--origins", strings.Join(origins, ",")))
+	lines := strings.Split(out, "\n")
+	return lines[len(lines)-1]
+}
+
+// widgetJS evaluates expr with `root` bound to the widget's shadow root.
+func widgetJS(expr string) string {
+	return `(function(){ var host = document.getElementById('answerdesk-widget'); var root = host && host.shadowRoot; if (!root) return null; ` + expr + ` })()`
+}
+
+// widgetAsk opens the widget (when closed), types question with the
+// keyboard and waits until the answer (or an error) is rendered.
+func widgetAsk(ctx context.Context, question string) error {
+	if err := chromedp.Do(ctx,
+		chromedp.Poll[chromedp.Void](widgetJS(`return !!root.querySelector('.launcher')`), chromedp.WithPollingTimeout(20*time.Second)),
+		jsDo(widgetJS(`var p = root.querySelector('.panel'); if (p.hidden) root.querySelector('.launcher').click(); return true;`)),
+	); err != nil {
+		return fmt.Errorf("open widget: %w", err)
+	}
+	before, err := chromedp.Run(ctx, chromedp.Evaluate[int](widgetJS(`return root.querySelectorAll('.log > *').length`)))
+	if err != nil {
+		return err
+	}
+	if err := chromedp.Do(ctx,
+		jsDo(widgetJS(`root.querySelector('textarea').focus(); return true`)),
+		chromedp.KeyEvent(question),
+		chromedp.KeyEvent("\r"),
+		// Done when the send button is enabled again and the log grew.
+		chromedp.Poll[chromedp.Void](widgetJS(fmt.Sprintf(`return !root.querySelector('.form button').disabled && root.querySelectorAll('.log > *').length > %d && !root.querySelector('[aria-busy="true"]')`, before+1)),
+			chromedp.WithPollingTimeout(60*time.Second)),
+	); err != nil {
+		return fmt.Errorf("ask %q: %w", question, err)
+	}
+	return nil
+}
+
+// screenshot saves a PNG of the page as $ANSWERDESK_SCREENSHOTS/name.png.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("ANSWERDESK_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// widgetState is what the widget shows, read from its shadow root.
+type widgetState struct {
+	Bot       []string `json:"bot"`       // bot bubbles' text
+	CiteLinks []string `json:"citeLinks"` // hrefs of [n] links
+	Sources   []string `json:"sources"`   // source list entries
+	Notices   []string `json:"notices"`
+	Feedback  int      `json:"feedback"` // thumbs rows
+}
+
+func readWidget(t *testing.T, ctx context.Context) widgetState {
+	t.Helper()
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[widgetState](widgetJS(`
+		var txt = function (sel) { return Array.prototype.map.call(root.querySelectorAll(sel), function (e) { return e.textContent; }); };
+		return { bot: txt('.msg.bot'), citeLinks: Array.prototype.map.call(root.querySelectorAll('.msg.bot a.cite'), function (a) { return a.href; }),
+			sources: txt('.sources li'), notices: txt('.notice'), feedback: root.querySelectorAll('.fb').length };`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestBrowserWidgetAsksFromAnotherOrigin: a customer's page on another
+// origin, under a strict CSP, embeds the widget; a question is typed, the
+// answer streams over SSE and is shown with its citation as a link; the
+// thumbs reach /v1/feedback. An unanswerable question shows the escalation
+// notice and its ticket exists.
+func TestBrowserWidgetAsksFromAnotherOrigin(t *testing.T) {
+	ctx := newBrowser(t)
+	env := kbEnv(t, nil)
+	srv := startServe(t, env)
+	page := &hostPage{Lang: "en", API: srv.url, StrictC: true}
+	site := serveHostPage(t, page)
+	page.Key = publishableKey(t, env, "acme", site.URL)
+	admin := createKey(t, env, "acme", "admin")
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL)); err != nil {
+		t.Fatal(err)
+	}
+	if err := widgetAsk(ctx, "Does the Lumen Hub support 5 GHz Wi-Fi?"); err != nil {
+		t.Fatal(err)
+	}
+	st := readWidget(t, ctx)
+	last := st.Bot[len(st.Bot)-1]
+	if !strings.Contains(last, "5 GHz") || len(st.CiteLinks) == 0 || !strings.HasPrefix(st.CiteLinks[0], "https://help.lumen.example/") || len(st.Sources) == 0 {
+		t.Fatalf("widget after an answerable question: %+v", st)
+	}
+	fetches, err := chromedp.Run(ctx, chromedp.Evaluate[[]struct {
+		URL, Accept, Type, Error string
+		Status                   int
+	}](`window.__fetches`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fetches) != 1 || fetches[0].Status != 200 || !strings.HasPrefix(fetches[0].Type, "text/event-stream") {
+		t.Errorf("the answer was not streamed: %+v", fetches)
+	}
+	screenshot(t, ctx, "widget-desktop-en")
+
+	// Thumbs up reaches /v1/feedback and the button shows it.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetJS(`root.querySelector('.fb button[data-thumbs="up"]').click(); return true`))); err != nil {
+		t.Fatal(err)
+	}
+	pressed, err := chromedp.Run(ctx, chromedp.Poll[string](widgetJS(`return root.querySelector('.fb .ack') ? root.querySelector('.fb button[data-thumbs="up"]').getAttribute('aria-pressed') : null`), chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || pressed != "true" {
+		t.Errorf("thumbs up: pressed=%q err=%v", pressed, err)
+	}
+
+	// Unanswerable: the escalation notice, and the ticket exists.
+	if err := widgetAsk(ctx, "Can I pay for my order with a pallet of bananas shipped by sea?"); err != nil {
+		t.Fatal(err)
+	}
+	st = readWidget(t, ctx)
+	if len(st.Notices) == 0 {
+		t.Fatalf("no escalation notice: %+v", st)
+	}
+	notice := st.Notices[len(st.Notices)-1]
+	ticket := regexp.MustCompile(`tkt_[0-9a-f]+`).FindString(notice)
+	if ticket == "" {
+		t.Fatalf("notice without a ticket id: %q", notice)
+	}
+	if r := srv.do(t, http.MethodGet, "/v1/tickets/"+ticket, admin, nil); r.status != http.StatusOK {
+		t.Errorf("ticket %q of the notice: %d %s", ticket, r.status, r.body)
+	}
+	if csp, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__csp`)); err != nil || len(csp) != 0 {
+		t.Errorf("CSP violations under the strict policy: %v %v", csp, err)
+	}
+
+	// The conversation survives a reload (sessionStorage).
+	if err := chromedp.Do(ctx, chromedp.Reload(),
+		chromedp.Poll[chromedp.Void](widgetJS(`return root.querySelectorAll('.msg').length`), chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	if st2 := readWidget(t, ctx); !slices.Equal(st2.CiteLinks, st.CiteLinks) || !slices.Equal(st2.Notices, st.Notices) || !strings.Contains(strings.Join(st2.Bot, "\n"), "5 GHz") {
+		t.Errorf("after reload: %+v, before: %+v", st2, st)
+	}
+}
+
+// TestBrowserWidgetRefusedOnOtherOrigin: the same widget and key on an
+// origin the key does not list gets no answer: the preflight is refused and
+// the browser blocks the request.
+func TestBrowserWidgetRefusedOnOtherOrigin(t *testing.T) {
+	ctx := newBrowser(t)
+	env := kbEnv(t, nil)
+	srv := startServe(t, env)
+	page := &hostPage{Lang: "en", API: srv.url}
+	site := serveHostPage(t, page)
+	page.Key = publishableKey(t, env, "acme", "https://shop.example")
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL)); err != nil {
+		t.Fatal(err)
+	}
+	if err := widgetAsk(ctx, "Does the Lumen Hub support 5 GHz Wi-Fi?"); err != nil {
+		t.Fatal(err)
+	}
+	st := readWidget(t, ctx)
+	for _, b := range st.Bot {
+		if strings.Contains(b, "5 GHz") {
+			t.Errorf("a disallowed origin got an answer: %+v", st)
+		}
+	}
+	if len(st.Notices) == 0 {
+		t.Errorf("no error shown: %+v", st)
+	}
+	fetches, err := chromedp.Run(ctx, chromedp.Evaluate[[]struct{ Error string }](`window.__fetches`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fetches) != 1 || fetches[0].Error == "" {
+		t.Errorf("the browser did not block the request: %+v", fetches)
+	}
+	// What the browser was told: the preflight from this origin is refused.
+	r := srv.do(t, http.MethodOptions, "/v1/answer", "", nil, "Origin", site.URL, "Access-Control-Request-Method", "POST")
+	if r.status != http.StatusForbidden || r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight from %s: %d %v", site.URL, r.status, r.header)
+	}
+}
+
+// jsDo evaluates expr for its effect.
+func jsDo(expr string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[any](expr)(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
