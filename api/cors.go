@@ -2,10 +2,8 @@ package api
 
 import (
 	"context"
-	"math"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -47,19 +45,20 @@ func (s *Server) preflight(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// checkPublishable enforces what a publishable key may do beyond its scope:
-// only from its origins, within its per-IP rate limit.
-func (s *Server) checkPublishable(c *gin.Context, k state.Key) error {
+// publishableAllowed enforces what a publishable key may do beyond its
+// scope: only from its origins, within its per-address rate limit. It
+// answers the request itself when it refuses.
+func (s *Server) publishableAllowed(c *gin.Context, k state.Key) bool {
 	origin, err := state.NormalizeOrigin(c.GetHeader("Origin"))
 	if err != nil || !slices.Contains(k.Origins, origin) {
-		return errf(http.StatusForbidden, CodeOriginRefused, "this publishable key may only be used from its origins")
+		s.fail(c, errf(http.StatusForbidden, CodeOriginRefused, "this publishable key may only be used from its origins"))
+		return false
 	}
-	if wait, ok := s.ipLimiter.allow(k.ID+"|"+c.RemoteIP(), time.Now()); !ok {
-		secs := max(int(math.Ceil(wait.Seconds())), 1)
-		c.Header("Retry-After", strconv.Itoa(secs))
-		return errf(http.StatusTooManyRequests, CodeRateLimited, "rate limit exceeded; retry after %d s", secs)
+	if wait, ok := s.ipLimiter.allow(k.ID+"|"+peerIP(c.Request), time.Now()); !ok {
+		s.tooMany(c, wait, "rate limit exceeded")
+		return false
 	}
-	return nil
+	return true
 }
 
 // originAllowed asks the state store, through a short cache: preflights

@@ -144,11 +144,8 @@ func (s *Server) authenticate(scope string) gin.HandlerFunc {
 			s.fail(c, errf(http.StatusForbidden, CodeForbidden, "this API key lacks the %q scope", scope))
 			return
 		}
-		if key.Publishable() {
-			if err := s.checkPublishable(c, key); err != nil {
-				s.fail(c, err)
-				return
-			}
+		if key.Publishable() && !s.publishableAllowed(c, key) {
+			return
 		}
 		c.Set(ctxKey, key)
 		if wait, ok := s.limiter.allow(key.ID, time.Now()); !ok {
