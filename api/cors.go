@@ -68,7 +68,7 @@ func (s *Server) originAllowed(ctx context.Context, origin string) bool {
 	if ok, hit := s.origins.get(origin, now); hit {
 		return ok
 	}
-	ok, err := s.d.State.AllowsOrigin(ctx, origin)
+	ok, err := s.d.Keys.AllowsOrigin(ctx, origin)
 	if err != nil {
 		s.log.Warn("cors: allowed origins", "err", err)
 		return false

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/answerdesk/answerdesk/answer/state"
 )
 
 const shopOrigin = "https://shop.example"
@@ -15,7 +17,7 @@ const shopOrigin = "https://shop.example"
 // publishableKey adds a publishable key for tenant acme usable from shopOrigin.
 func (h *harness) publishableKey(t *testing.T) (key, id string) {
 	t.Helper()
-	key, k, err := h.db.CreatePublishableKey(context.Background(), "acme", "site", []string{shopOrigin})
+	key, k, err := state.NewKeyStore(h.db).CreatePublishableKey(context.Background(), "acme", "site", []string{shopOrigin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +110,7 @@ func TestPublishableKeyPerIPRateLimit(t *testing.T) {
 func TestRevokedPublishableKeyStopsCORS(t *testing.T) {
 	h := newHarness(t, Limits{AuthCacheTTL: -1})
 	_, id := h.publishableKey(t)
-	if err := h.db.RevokeKey(context.Background(), id); err != nil {
+	if err := state.NewKeyStore(h.db).RevokeKey(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	r := h.do(t, http.MethodOptions, "/v1/answer", "", nil, "Origin", shopOrigin, "Access-Control-Request-Method", "POST")

@@ -25,6 +25,8 @@ type Answerer interface {
 // Keys authenticates API keys (state.KeyStore implements it).
 type Keys interface {
 	Authenticate(ctx context.Context, key string) (state.Key, error)
+	// AllowsOrigin reports whether an active publishable key lists origin.
+	AllowsOrigin(ctx context.Context, origin string) (bool, error)
 }
 
 // AnswerLog records the answers that feedback can refer to
@@ -56,8 +58,6 @@ type Jobs interface {
 // Pinger reports whether a dependency answers (state.DB implements it).
 type Pinger interface {
 	Ping(ctx context.Context) error
-	// AllowsOrigin reports whether an active publishable key lists origin.
-	AllowsOrigin(ctx context.Context, origin string) (bool, error)
 }
 
 // Documents is the part of the index store the API uses.

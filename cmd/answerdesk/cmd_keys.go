@@ -116,7 +116,7 @@ func createPublishableKey(ctx context.Context, a *app, tenant, name, scopes, ori
 	if err != nil {
 		return err
 	}
-	key, k, err := db.CreatePublishableKey(ctx, tenant, name, list)
+	key, k, err := db.keys.CreatePublishableKey(ctx, tenant, name, list)
 	if err != nil {
 		return err
 	}
