@@ -242,14 +242,21 @@ func (p *Pipeline) ingestFiles(ctx context.Context, files []file, o Options, sum
 		results[i] = make(chan loaded, 1)
 	}
 	sem := make(chan struct{}, workers)
+	// The dispatcher is counted in wg too: it adds each load while it is
+	// itself counted, so that no load is added after the deferred Wait
+	// returned, and it starts none once the run is cancelled.
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
 	defer func() { cancel(); wg.Wait() }()
+	wg.Add(1)
 	go func() {
+		defer wg.Done()
 		for i, f := range files {
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
 				for j := i; j < len(files); j++ {
 					results[j] <- loaded{f: files[j], err: ctx.Err()}
 				}
