@@ -1,10 +1,7 @@
 package api
 
 import (
-	"bytes"
-	"context"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -15,17 +12,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/gin-gonic/gin"
 )
-
-// upload is one received file.
-type upload struct {
-	name string
-	data []byte
-}
 
 // cleanFilename reduces a client's filename to a safe base name, or "" when
 // nothing safe is left: no directories, no control or bidi characters, no
@@ -68,29 +58,22 @@ func (s *Server) postDocuments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	tenant := keyOf(c).Tenant
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.name
-	}
-	job, err := s.d.Jobs.CreateJob(c.Request.Context(), tenant, names)
+	job, err := s.d.Ingest.Start(c.Request.Context(), keyOf(c).Tenant, files, kind, lang)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.jobs.Add(1)
-	go s.runJob(job, files, kind, lang)
 	c.Header("Location", "/v1/ingest/jobs/"+job.ID)
 	c.JSON(http.StatusAccepted, newJob(job))
 }
 
-func (s *Server) readUpload(c *gin.Context) ([]upload, string, string, error) {
+func (s *Server) readUpload(c *gin.Context) ([]ingest.Upload, string, string, error) {
 	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return nil, "", "", errf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "Content-Type must be multipart/form-data")
 	}
 	mr := multipart.NewReader(c.Request.Body, params["boundary"])
-	var files []upload
+	var files []ingest.Upload
 	kind, lang := "", ""
 	seen := map[string]bool{}
 	for {
@@ -123,7 +106,7 @@ func (s *Server) readUpload(c *gin.Context) ([]upload, string, string, error) {
 			if err != nil {
 				return nil, "", "", uploadErr(err)
 			}
-			files = append(files, upload{name: name, data: data})
+			files = append(files, ingest.Upload{Name: name, Data: data})
 		case "kind":
 			v, err := io.ReadAll(io.LimitReader(p, 16))
 			if err != nil {
@@ -160,86 +143,6 @@ func uploadErr(err error) error {
 		return errf(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "upload exceeds the limit of %d bytes", mbe.Limit)
 	}
 	return errf(http.StatusBadRequest, CodeInvalidRequest, "malformed multipart body")
-}
-
-// runJob ingests an upload in the background; jobs run one at a time (or
-// Limits.IngestWorkers) and stop when the server shuts down.
-func (s *Server) runJob(job state.Job, files []upload, kind, lang string) {
-	defer s.jobs.Done()
-	ctx := s.baseCtx
-	select {
-	case s.jobSem <- struct{}{}:
-		defer func() { <-s.jobSem }()
-	case <-ctx.Done():
-	}
-	bg := context.WithoutCancel(ctx)
-	job.State = state.JobRunning
-	if err := s.d.Jobs.UpdateJob(bg, job); err != nil {
-		s.log.Error("ingest job", "job", job.ID, "err", err)
-	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.name
-	}
-	ids := ingest.DocIDs(names)
-	for i, f := range files {
-		if ctx.Err() != nil {
-			job.Result.Failed = append(job.Result.Failed, state.JobFailure{File: f.name, Reason: "server shutting down"})
-			continue
-		}
-		data := f.data
-		src := ingest.Source{
-			Path: "upload/" + f.name,
-			ID:   ids[i],
-			Kind: kind, Lang: lang, Size: int64(len(data)),
-			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil },
-		}
-		if src.Kind == "auto" {
-			src.Kind = ""
-		}
-		sum, err := s.safeIngest(ctx, src, ingest.Options{Tenant: job.Tenant, Kind: kind, Lang: lang})
-		job.Result.Added += sum.Added
-		job.Result.Updated += sum.Updated
-		job.Result.Unchanged += sum.Unchanged
-		job.Result.Chunks += sum.Chunks
-		for _, fl := range sum.Failed {
-			job.Result.Failed = append(job.Result.Failed, state.JobFailure{File: f.name, Reason: publicReason(fl.Err)})
-		}
-		if err != nil {
-			s.log.Error("ingest job file", "job", job.ID, "file", f.name, "err", err)
-			job.Result.Failed = append(job.Result.Failed, state.JobFailure{File: f.name, Reason: publicReason(err)})
-		}
-	}
-	job.State = state.JobSucceeded
-	if len(job.Result.Failed) == len(files) {
-		job.State = state.JobFailed
-		job.Error = "no file could be ingested"
-	}
-	if err := s.d.Jobs.UpdateJob(bg, job); err != nil {
-		s.log.Error("ingest job", "job", job.ID, "err", err)
-	}
-}
-
-func (s *Server) safeIngest(ctx context.Context, src ingest.Source, o ingest.Options) (sum ingest.Summary, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("ingest %s: panic: %v", src.Path, r)
-		}
-	}()
-	return s.d.Ingest.IngestSource(ctx, src, o)
-}
-
-// publicReason says why a file failed without internals.
-func publicReason(err error) string {
-	for _, e := range []error{ingest.ErrUnsupported, ingest.ErrEmpty, ingest.ErrTooLarge, ingest.ErrMalformed, ingest.ErrConflict, retrieval.ErrInvalid} {
-		if errors.Is(err, e) {
-			return trunc(err.Error(), 300)
-		}
-	}
-	if errors.Is(err, context.Canceled) {
-		return "server shutting down"
-	}
-	return "internal error"
 }
 
 // getJob reports an ingest job of the key's tenant.

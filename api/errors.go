@@ -69,6 +69,7 @@ var errorTable = []struct {
 	{ingest.ErrUnsupported, http.StatusUnsupportedMediaType, CodeUnsupportedFile},
 	{ingest.ErrTooLarge, http.StatusRequestEntityTooLarge, CodeBodyTooLarge},
 	{retrieval.ErrUnavailable, http.StatusServiceUnavailable, CodeUnavailable},
+	{ingest.ErrShuttingDown, http.StatusServiceUnavailable, CodeUnavailable},
 	{context.DeadlineExceeded, http.StatusGatewayTimeout, CodeTimeout},
 }
 

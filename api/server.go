@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -48,11 +47,9 @@ type Tickets interface {
 	SetTicketStatus(ctx context.Context, tenant, id, status string) (answer.Ticket, error)
 }
 
-// Jobs keeps ingest jobs (state.JobStore implements it).
+// Jobs looks up ingest jobs (state.JobStore implements it).
 type Jobs interface {
-	CreateJob(ctx context.Context, tenant string, files []string) (state.Job, error)
-	UpdateJob(ctx context.Context, j state.Job) error
-	Job(ctx context.Context, tenant, id string) (state.Job, error)
+	Job(ctx context.Context, tenant, id string) (ingest.Job, error)
 }
 
 // Pinger reports whether a dependency answers (state.DB implements it).
@@ -67,9 +64,10 @@ type Documents interface {
 	Stats(ctx context.Context) (retrieval.Stats, error)
 }
 
-// Ingester ingests one uploaded file (ingest.Pipeline implements it).
-type Ingester interface {
-	IngestSource(ctx context.Context, src ingest.Source, o ingest.Options) (ingest.Summary, error)
+// IngestJobs starts background ingestion of uploads (ingest.JobRunner
+// implements it).
+type IngestJobs interface {
+	Start(ctx context.Context, tenant string, files []ingest.Upload, kind, lang string) (ingest.Job, error)
 }
 
 var (
@@ -80,7 +78,7 @@ var (
 	_ Jobs             = (*state.JobStore)(nil)
 	_ Pinger           = (*state.DB)(nil)
 	_ Documents        = retrieval.Store(nil)
-	_ Ingester         = (*ingest.Pipeline)(nil)
+	_ IngestJobs       = (*ingest.JobRunner)(nil)
 	_ Answerer         = (*answer.Engine)(nil)
 )
 
@@ -111,8 +109,6 @@ type Limits struct {
 	// is even looked up. A negative AuthFailuresPerSecond disables it.
 	AuthFailuresPerSecond float64
 	AuthFailureBurst      int
-	// IngestWorkers run upload jobs [1].
-	IngestWorkers int
 }
 
 func (l *Limits) defaults() {
@@ -158,9 +154,6 @@ func (l *Limits) defaults() {
 	if l.AuthFailureBurst <= 0 {
 		l.AuthFailureBurst = 30
 	}
-	if l.IngestWorkers <= 0 {
-		l.IngestWorkers = 1
-	}
 }
 
 // Deps are the server's collaborators. Engine, Keys, Answers, Feedback,
@@ -176,7 +169,9 @@ type Deps struct {
 	// Health is pinged by /readyz (the state database).
 	Health Pinger
 	Docs   Documents
-	Ingest Ingester
+	// Ingest runs upload jobs; the server does not own it (whoever built it
+	// shuts it down after the server drained).
+	Ingest IngestJobs
 	// Accepts reports whether an upload's extension (".md") has a loader.
 	Accepts func(ext string) bool
 	Limits  Limits
@@ -198,12 +193,6 @@ type Server struct {
 	widgetJS  asset
 	widgetCSS asset
 
-	// Background ingest jobs: jobs outlive their request and are waited
-	// for by Shutdown.
-	jobs     sync.WaitGroup
-	jobSem   chan struct{}
-	baseCtx  context.Context
-	cancel   context.CancelFunc
 	draining atomic.Bool
 }
 
@@ -214,7 +203,6 @@ func NewServer(d Deps) *Server {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		d: d, lim: d.Limits, log: log,
 		limiter:   newLimiter(d.Limits.RatePerSecond, d.Limits.Burst),
@@ -222,8 +210,6 @@ func NewServer(d Deps) *Server {
 		auth:      newAuthCache(d.Limits.AuthCacheTTL),
 		origins:   newOriginCache(d.Limits.AuthCacheTTL),
 		ipLimiter: newLimiter(d.Limits.PublicIPRate, d.Limits.PublicIPBurst),
-		jobSem:    make(chan struct{}, d.Limits.IngestWorkers),
-		baseCtx:   ctx, cancel: cancel,
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -249,20 +235,3 @@ func (s *Server) Handler() http.Handler { return s.engine }
 // Drain makes /readyz report unavailable so that a load balancer stops
 // sending traffic before the process stops.
 func (s *Server) Drain() { s.draining.Store(true) }
-
-// Shutdown waits for background ingest jobs until ctx ends, then cancels
-// the ones still running (they are marked failed).
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.Drain()
-	done := make(chan struct{})
-	go func() { s.jobs.Wait(); close(done) }()
-	select {
-	case <-done:
-		s.cancel()
-		return nil
-	case <-ctx.Done():
-		s.cancel()
-		<-done
-		return ctx.Err()
-	}
-}

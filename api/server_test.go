@@ -186,14 +186,15 @@ func newHarness(t testing.TB, lim Limits) *harness {
 	if lim.AuthFailuresPerSecond == 0 {
 		lim.AuthFailuresPerSecond = -1
 	}
-	d.Engine, d.Docs, d.Ingest, d.Limits = h.eng, h.docs, h.docs, lim
+	jobs := ingest.NewJobRunner(state.NewJobStore(db), h.docs, 1, nil)
+	d.Engine, d.Docs, d.Ingest, d.Limits = h.eng, h.docs, jobs, lim
 	d.Accepts = func(ext string) bool { return ext == ".md" || ext == ".txt" || ext == ".csv" }
 	d.Logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.srv = NewServer(d)
 	h.ts = httptest.NewServer(h.srv.Handler())
 	t.Cleanup(func() {
 		h.ts.Close()
-		h.srv.Shutdown(context.Background())
+		jobs.Shutdown(context.Background())
 		db.Close()
 	})
 	for name, spec := range map[string]struct {
@@ -549,7 +550,7 @@ func TestUploadJobAndDocuments(t *testing.T) {
 	if r.header.Get("Location") != "/v1/ingest/jobs/"+j.ID {
 		t.Errorf("Location = %q", r.header.Get("Location"))
 	}
-	for i := 0; j.State != state.JobSucceeded && j.State != state.JobFailed; i++ {
+	for i := 0; j.State != ingest.JobSucceeded && j.State != ingest.JobFailed; i++ {
 		if i > 500 {
 			t.Fatalf("job stuck in %q", j.State)
 		}
@@ -557,7 +558,7 @@ func TestUploadJobAndDocuments(t *testing.T) {
 		r = h.do(t, http.MethodGet, "/v1/ingest/jobs/"+j.ID, key, nil)
 		json.Unmarshal(r.body, &j)
 	}
-	if j.State != state.JobSucceeded || j.Added != 2 {
+	if j.State != ingest.JobSucceeded || j.Added != 2 {
 		t.Errorf("job = %+v", j)
 	}
 	// Other tenants see neither the job nor the documents.

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
-	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -148,7 +148,7 @@ type JobFailure struct {
 	Reason string `json:"reason"`
 }
 
-func newJob(j state.Job) Job {
+func newJob(j ingest.Job) Job {
 	out := Job{ID: j.ID, State: j.State, Files: j.Files, Added: j.Result.Added, Updated: j.Result.Updated,
 		Unchanged: j.Result.Unchanged, Chunks: j.Result.Chunks, Failed: []JobFailure{}, Error: j.Error,
 		Created: j.Created, Changed: j.Updated}

@@ -18,6 +18,6 @@
 // the answer log and in feedback comments. Tickets commit before
 // CreateTicket returns.
 //
-// state imports answer (for the shared contracts) and ingest/redact; it must
-// not import api, delivery or cmd.
+// state imports answer (for the shared contracts), ingest (the job types)
+// and ingest/redact; it must not import api, delivery or cmd.
 package state

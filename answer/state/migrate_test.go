@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -178,5 +179,34 @@ func TestNotifier(t *testing.T) {
 	none.Notify() // a nil notifier notifies nobody
 	if none.C() != nil {
 		t.Error("nil notifier has a channel")
+	}
+}
+
+// TestJobResultOldFormat: job results written with the Go field names of
+// an earlier version read back.
+func TestJobResultOldFormat(t *testing.T) {
+	ctx := context.Background()
+	st, _ := openTest(t, Options{})
+	_, err := st.db.db.Exec(`INSERT INTO jobs(id, tenant, state, files, result, error, created, updated) VALUES (?,?,?,?,?,?,?,?)`,
+		"job_old", "a", ingest.JobSucceeded, `["faq.csv","x.pdf"]`,
+		`{"Added":2,"Updated":1,"Unchanged":0,"Chunks":7,"Failed":[{"File":"x.pdf","Reason":"no text"}]}`, "", 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.jobs.Job(ctx, "a", "job_old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ingest.JobResult{Added: 2, Updated: 1, Chunks: 7, Failed: []ingest.JobFailure{{File: "x.pdf", Reason: "no text"}}}
+	if diff := cmp.Diff(want, got.Result); diff != "" {
+		t.Errorf("result (-want +got):\n%s", diff)
+	}
+	got.Result.Failed = append(got.Result.Failed, ingest.JobFailure{File: "faq.csv", Reason: "internal error"})
+	if err := st.jobs.UpdateJob(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	again, err := st.jobs.Job(ctx, "a", "job_old")
+	if err != nil || len(again.Result.Failed) != 2 || again.Result.Chunks != 7 {
+		t.Errorf("after update: %+v, %v", again.Result, err)
 	}
 }

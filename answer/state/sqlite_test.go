@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -348,7 +349,7 @@ func TestJobsInterruptedByRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j.State = JobRunning
+	j.State = ingest.JobRunning
 	if err := db.jobs.UpdateJob(ctx, j); err != nil {
 		t.Fatal(err)
 	}
@@ -359,7 +360,7 @@ func TestJobsInterruptedByRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != JobFailed || got.Error == "" {
+	if got.State != ingest.JobFailed || got.Error == "" {
 		t.Errorf("job after restart = %q %q", got.State, got.Error)
 	}
 	if _, err := db2.jobs.Job(ctx, "b", j.ID); !errors.Is(err, ErrNotFound) {

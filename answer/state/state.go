@@ -140,38 +140,6 @@ type Feedback struct {
 	Created  time.Time
 }
 
-// Job states.
-const (
-	JobQueued    = "queued"
-	JobRunning   = "running"
-	JobSucceeded = "succeeded"
-	JobFailed    = "failed"
-)
-
-// Job is a background ingestion of uploaded files.
-type Job struct {
-	ID      string
-	Tenant  string
-	State   string
-	Files   []string
-	Result  JobResult
-	Error   string
-	Created time.Time
-	Updated time.Time
-}
-
-// JobResult summarises a finished job.
-type JobResult struct {
-	Added, Updated, Unchanged, Chunks int
-	Failed                            []JobFailure
-}
-
-// JobFailure is one file that could not be ingested.
-type JobFailure struct {
-	File   string
-	Reason string
-}
-
 // LoggedAnswer is an answer as recorded for feedback and review.
 type LoggedAnswer struct {
 	ID             string

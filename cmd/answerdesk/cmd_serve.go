@@ -16,6 +16,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/delivery"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/ingest"
 )
 
 // apiConfig is the "api" section of the config file.
@@ -111,13 +112,16 @@ func (a *app) serve(ctx context.Context, addr string, onListen func(url string))
 	if err != nil {
 		return err
 	}
+	// Upload jobs outlive their request: the runner is shut down after the
+	// HTTP server, below.
+	jobs := ingest.NewJobRunner(st.jobs, pipeline, 1, a.log)
 	worker, err := a.deliveryWorker(ctx)
 	if err != nil {
 		return err
 	}
 	loaders := a.loaders()
 	deps := api.Deps{
-		Engine: eng, Docs: store, Ingest: pipeline, Limits: lim, Logger: a.log, Version: version(),
+		Engine: eng, Docs: store, Ingest: jobs, Limits: lim, Logger: a.log, Version: version(),
 		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
 	}
 	st.apiDeps(&deps)
@@ -180,7 +184,7 @@ func (a *app) serve(ctx context.Context, addr string, onListen func(url string))
 		a.log.Warn("http shutdown", "err", serr)
 		hs.Close()
 	}
-	if jerr := srv.Shutdown(sctx); jerr != nil {
+	if jerr := jobs.Shutdown(sctx); jerr != nil {
 		a.log.Warn("ingest jobs cut short", "err", jerr)
 	}
 	stopWorker()
