@@ -15,6 +15,10 @@ func (s *Server) routes() {
 	e.GET("/openapi.json", s.openapi)
 	e.GET("/widget.js", serveAsset(s.widgetJS))
 	e.GET("/widget.css", serveAsset(s.widgetCSS))
+	if s.d.DemoKey != nil {
+		e.GET("/", s.demoPage)
+		e.GET("/demo.css", serveAsset(s.demoCSS))
+	}
 
 	json := s.bodyGuard(s.lim.MaxBody)
 	upload := s.bodyGuard(s.lim.MaxUpload)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/api/web"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/gin-gonic/gin"
@@ -177,6 +178,9 @@ type Deps struct {
 	Limits  Limits
 	Logger  *slog.Logger
 	Version string
+	// DemoKey, when set, makes / serve the demo page with the widget on
+	// the publishable key it returns (`answerdesk demo`).
+	DemoKey func() string
 }
 
 // Server is the HTTP API.
@@ -192,6 +196,7 @@ type Server struct {
 	origins   *originCache
 	widgetJS  asset
 	widgetCSS asset
+	demoCSS   asset
 
 	draining atomic.Bool
 }
@@ -225,6 +230,11 @@ func NewServer(d Deps) *Server {
 	if s.widgetJS, s.widgetCSS, err = widgetAssets(); err != nil {
 		panic(err) // the assets are embedded: a build error, not a runtime one
 	}
+	css, err := web.FS.ReadFile("demo.css")
+	if err != nil {
+		panic(err)
+	}
+	s.demoCSS = newAsset("text/css; charset=utf-8", css)
 	s.routes()
 	return s
 }

@@ -8,5 +8,5 @@ import "embed"
 
 // FS holds every asset.
 //
-//go:embed widget.js widget.css
+//go:embed widget.js widget.css demo.html demo.css
 var FS embed.FS

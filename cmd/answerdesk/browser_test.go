@@ -338,3 +338,58 @@ func jsDo(expr string) chromedp.Action[chromedp.Void] {
 		return chromedp.Void{}, err
 	}
 }
+
+// TestBrowserDemoInThreeLanguages: the demo page of `answerdesk demo`,
+// with its widget, in English, Russian and Chinese at desktop and phone
+// width. The widget's labels follow the page language and the answer the
+// question's; on a phone the panel takes the whole screen; Escape closes
+// it and gives the focus back to the launcher.
+func TestBrowserDemoInThreeLanguages(t *testing.T) {
+	ctx := newBrowser(t)
+	d := startDemo(t)
+	cases := []struct {
+		lang, question, send, want string
+	}{
+		{"en", "How do I factory reset my hub?", "Send", "reset"},
+		{"ru", "Как сбросить хаб к заводским настройкам?", "Отправить", "сброс"},
+		{"zh", "如何恢复出厂设置？", "发送", "恢复出厂"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.lang, func(t *testing.T) {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(d.url+"/?lang="+tc.lang),
+				jsDo(`sessionStorage.clear()`), chromedp.Reload()); err != nil {
+				t.Fatal(err)
+			}
+			if err := widgetAsk(ctx, tc.question); err != nil {
+				t.Fatal(err)
+			}
+			st := readWidget(t, ctx)
+			last := st.Bot[len(st.Bot)-1]
+			if !strings.Contains(strings.ToLower(last), tc.want) || len(st.Sources) == 0 {
+				t.Errorf("answer to %q: %+v", tc.question, st)
+			}
+			send, err := chromedp.Run(ctx, chromedp.Evaluate[string](widgetJS(`return root.querySelector('.form button').textContent`)))
+			if err != nil || send != tc.send {
+				t.Errorf("send button %q (%v), want %q", send, err, tc.send)
+			}
+			screenshot(t, ctx, "widget-desktop-"+tc.lang)
+
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))); err != nil {
+				t.Fatal(err)
+			}
+			full, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetJS(`var r = root.querySelector('.panel').getBoundingClientRect(); return r.width === window.innerWidth && r.height === window.innerHeight`)))
+			if err != nil || !full {
+				t.Errorf("on a phone the panel does not fill the screen (%v)", err)
+			}
+			screenshot(t, ctx, "widget-phone-"+tc.lang)
+
+			if err := chromedp.Do(ctx, jsDo(widgetJS(`root.querySelector('textarea').focus()`)), chromedp.KeyEvent("\x1b")); err != nil { // Escape
+				t.Fatal(err)
+			}
+			closed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetJS(`return root.querySelector('.panel').hidden && root.activeElement === root.querySelector('.launcher') && root.querySelector('.launcher').getAttribute('aria-expanded') === 'false'`)))
+			if err != nil || !closed {
+				t.Errorf("Escape did not close the panel and return the focus (%v)", err)
+			}
+		})
+	}
+}

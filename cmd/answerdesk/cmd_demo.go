@@ -17,7 +17,7 @@ import (
 
 func runDemo(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	addr := fs.String("addr", ":8080", "listen address")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (this machine only by default; :8080 for every interface)")
 	keep := fs.Bool("keep", false, "keep the temporary data dir when the demo stops")
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
@@ -58,16 +58,45 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	key, _, err := db.keys.CreateKey(ctx, retrieval.DefaultTenant, "demo", []string{state.ScopeAsk, state.ScopeIngest, state.ScopeAdmin})
+	// The curl line gets a key that may only ask; the admin key (for the
+	// console) goes to a file only the user can read, not to the terminal.
+	key, _, err := db.keys.CreateKey(ctx, retrieval.DefaultTenant, "demo curl", []string{state.ScopeAsk})
 	if err != nil {
 		return err
 	}
+	adminKey, _, err := db.keys.CreateKey(ctx, retrieval.DefaultTenant, "demo console", []string{state.ScopeAdmin})
+	if err != nil {
+		return err
+	}
+	keyFile := filepath.Join(dir, "admin-key")
+	if err := os.WriteFile(keyFile, []byte(adminKey+"\n"), 0o600); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	fmt.Fprintf(a.stdout, "ingested the bundled Lumen hub knowledge base: %d documents, %d chunks (tenant %q)\n", sum.Added+sum.Updated+sum.Unchanged, sum.Chunks, retrieval.DefaultTenant)
-	return a.serve(ctx, *addr, func(url string) {
-		fmt.Fprintf(a.stdout, "api key: %s\n", key)
-		fmt.Fprintf(a.stdout, "try:\n  curl -s %s/v1/answer -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{\"question\":\"How do I factory reset my hub?\"}'\n", url, key)
-		fmt.Fprintf(a.stdout, "  (also in Russian or Chinese, e.g. {\"question\":\"Как сбросить хаб к заводским настройкам?\"}; add \"stream\":true for server-sent events; API description at %s/openapi.json)\n", url)
-		fmt.Fprintln(a.stdout, "press Ctrl-C to stop")
+	var widgetKey string
+	return a.serve(ctx, *addr, serveOptions{
+		demoKey: func() string { return widgetKey },
+		onListen: func(url string) error {
+			// The demo page and the API share the origin; the page may be
+			// opened as localhost or 127.0.0.1.
+			origins := []string{url}
+			if twin := strings.Replace(url, "//localhost:", "//127.0.0.1:", 1); twin != url {
+				origins = append(origins, twin)
+			} else if twin := strings.Replace(url, "//127.0.0.1:", "//localhost:", 1); twin != url {
+				origins = append(origins, twin)
+			}
+			var err error
+			if widgetKey, _, err = db.keys.CreatePublishableKey(ctx, retrieval.DefaultTenant, "demo page", origins); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "open %s/ and chat with the widget (a product page of the bundled knowledge base)\n", url)
+			fmt.Fprintf(a.stdout, "api key: %s\n", key)
+			fmt.Fprintf(a.stdout, "try:\n  curl -s %s/v1/answer -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{\"question\":\"How do I factory reset my hub?\"}'\n", url, key)
+			fmt.Fprintf(a.stdout, "  (also in Russian or Chinese, e.g. {\"question\":\"Как сбросить хаб к заводским настройкам?\"}; add \"stream\":true for server-sent events; API description at %s/openapi.json)\n", url)
+			fmt.Fprintf(a.stdout, "admin key (documents, tickets, keys): in %s, readable only by you\n", keyFile)
+			fmt.Fprintln(a.stdout, "press Ctrl-C to stop")
+			return nil
+		},
 	})
 }
 

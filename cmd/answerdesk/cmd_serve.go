@@ -61,13 +61,21 @@ func runServe(ctx context.Context, a *app, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("serve: unexpected argument %q", fs.Arg(0))
 	}
-	return a.serve(ctx, *addr, nil)
+	return a.serve(ctx, *addr, serveOptions{})
 }
 
-// serve runs the API over the data dir until ctx ends. onListen, when set,
-// is called with the URL once the listener is bound (demo prints its key
-// and curl line there).
-func (a *app) serve(ctx context.Context, addr string, onListen func(url string)) error {
+// serveOptions are what demo adds to serve.
+type serveOptions struct {
+	// onListen, when set, runs once the listener is bound, before the
+	// first request is served (demo creates its widget key for the URL).
+	onListen func(url string) error
+	// demoKey, when set, makes / serve the demo page with the widget on
+	// the publishable key it returns.
+	demoKey func() string
+}
+
+// serve runs the API over the data dir until ctx ends.
+func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	var ac apiConfig
 	if err := a.configSection("api", &ac); err != nil {
 		return err
@@ -125,6 +133,7 @@ func (a *app) serve(ctx context.Context, addr string, onListen func(url string))
 		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
 	}
 	st.apiDeps(&deps)
+	deps.DemoKey = o.demoKey
 	srv := api.NewServer(deps)
 
 	ln, err := net.Listen("tcp", addr)
@@ -133,8 +142,11 @@ func (a *app) serve(ctx context.Context, addr string, onListen func(url string))
 	}
 	url := "http://" + displayAddr(ln.Addr())
 	fmt.Fprintf(a.stdout, "url: %s\n", url)
-	if onListen != nil {
-		onListen(url)
+	if o.onListen != nil {
+		if err := o.onListen(url); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	answerTimeout := lim.AnswerTimeout
 	if answerTimeout == 0 {

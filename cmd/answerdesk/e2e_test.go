@@ -661,41 +661,14 @@ func e2eShared(t *testing.T) string {
 }
 
 func TestE2EDemoPrintsURLKeyAndCurl(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end")
+	d := startDemo(t)
+	if !strings.Contains(d.stdout.String(), "curl -s "+d.url+"/v1/answer -H 'Authorization: Bearer "+d.key+"'") {
+		t.Errorf("no ready curl line:\n%s", d.stdout.String())
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), stdout, stderr)
-	}()
-	var url, key string
-	for i := 0; url == "" || key == ""; i++ {
-		for _, line := range strings.Split(stdout.String(), "\n") {
-			if u, ok := strings.CutPrefix(line, "url: "); ok {
-				url = u
-			}
-			if k, ok := strings.CutPrefix(line, "api key: "); ok {
-				key = k
-			}
-		}
-		if i > 3000 {
-			t.Fatalf("demo printed no url/key:\n%s\n%s", stdout.String(), stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !strings.Contains(stdout.String(), "curl -s "+url+"/v1/answer -H 'Authorization: Bearer "+key+"'") {
-		t.Errorf("no ready curl line:\n%s", stdout.String())
-	}
-	s := &e2eServer{url: url}
-	if a := s.ask(t, key, "How do I factory reset my hub?"); a.Decision != "answered" {
+	if a := d.ask(t, d.key, "How do I factory reset my hub?"); a.Decision != "answered" {
 		t.Errorf("demo answer: %+v", a)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("demo: %v", err)
-	}
+	d.stop(t)
 }
 
 // TestE2EGracefulShutdownUnderLoad stops the server while clients are
