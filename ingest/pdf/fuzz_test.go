@@ -74,7 +74,7 @@ func FuzzTextAssembly(f *testing.F) {
 			n := normalize(txt)
 			glued(n)
 			unreadable(n)
-			stripUnreadable(n)
+			_ = stripUnreadable(n)
 		}
 	})
 }

@@ -170,8 +170,6 @@ func trimSpan(s string, a, b int, typ string) (int, int) {
 	return a, b
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
-
 // isolated reports whether s[a:b] is not glued to a letter or digit. Phones
 // and numbers may follow a letter in CJK text (no spaces), so letters that are
 // not Latin/Cyrillic do not count as glue there.

@@ -70,10 +70,13 @@ func vectorOf(v *qdrant.Vector) (dense []float32, sparse *sparseVec, err error) 
 	case *qdrant.Vector_Sparse:
 		return nil, &sparseVec{idx: x.Sparse.GetIndices(), vals: x.Sparse.GetValues()}, nil
 	case nil:
-		if v.GetIndices() != nil {
-			return nil, &sparseVec{idx: v.GetIndices().GetData(), vals: v.GetData()}, nil //nolint:staticcheck // deprecated form
+		//lint:ignore SA1019 the fake accepts the deprecated form older clients send
+		if idx := v.GetIndices(); idx != nil {
+			//lint:ignore SA1019 the fake accepts the deprecated form older clients send
+			return nil, &sparseVec{idx: idx.GetData(), vals: v.GetData()}, nil
 		}
-		return v.GetData(), nil, nil //nolint:staticcheck // deprecated form
+		//lint:ignore SA1019 the fake accepts the deprecated form older clients send
+		return v.GetData(), nil, nil
 	default:
 		return nil, nil, status.Error(codes.Unimplemented, "qdranttest: only dense and sparse vectors")
 	}
