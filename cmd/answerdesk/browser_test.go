@@ -282,7 +282,9 @@ func TestBrowserWidgetAsksFromAnotherOrigin(t *testing.T) {
 	}
 
 	// The conversation survives a reload (sessionStorage).
-	if err := chromedp.Do(ctx, chromedp.Reload(),
+	// Load the page again (Navigate waits for the new document; sessionStorage
+	// belongs to the tab and survives, as it does a reload).
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL),
 		chromedp.Poll[chromedp.Void](widgetJS(`return root.querySelectorAll('.msg').length`), chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +359,7 @@ func TestBrowserDemoInThreeLanguages(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.lang, func(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(d.url+"/?lang="+tc.lang),
-				jsDo(`sessionStorage.clear()`), chromedp.Reload()); err != nil {
+				jsDo(`sessionStorage.clear()`), chromedp.Navigate(d.url+"/?lang="+tc.lang)); err != nil {
 				t.Fatal(err)
 			}
 			if err := widgetAsk(ctx, tc.question); err != nil {
