@@ -10,8 +10,9 @@
 // MemoryTickets and MemoryConversations are in-memory implementations of
 // the persistence interfaces, for tests, evaluation and tools.
 //
-// answer imports retrieval (and the leaf ingest/redact for personal data); it
-// never imports api, eval or cmd. Tickets and conversations are persisted
-// through the TicketWriter and Conversations interfaces it declares;
-// answer/state implements them on SQLite with an outbox.
+// answer imports retrieval (and the leaves ingest/redact for personal data
+// and ingest/markup for plain-text tickets); it never imports api, eval or
+// cmd. Tickets and conversations are persisted through the TicketWriter and
+// Conversations interfaces it declares; answer/state implements them on
+// SQLite with an outbox.
 package answer

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/answerdesk/answerdesk/ingest/markup"
 )
 
 // Priorities, lowest first.
@@ -76,7 +78,9 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 	}
 	transcript := make([]Message, 0, len(history)+1)
 	transcript = append(transcript, history...)
-	transcript = append(transcript, Message{Role: RoleCustomer, Text: req.Question, At: a.Created})
+	// Tickets are plain text (helpdesks and the admin pages may render
+	// them as HTML): the customer's markup is removed.
+	transcript = append(transcript, Message{Role: RoleCustomer, Text: markup.Strip(req.Question), At: a.Created})
 	t := Ticket{
 		Tenant:         req.Tenant,
 		Status:         "open",
@@ -109,8 +113,9 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 	return saved, nil
 }
 
-// subject is the question's first line, at most 80 characters.
+// subject is the question's first line as plain text, at most 80 characters.
 func subject(q string) string {
+	q = markup.Strip(q)
 	if i := strings.IndexByte(q, '\n'); i >= 0 {
 		q = q[:i]
 	}

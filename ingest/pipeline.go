@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/answerdesk/answerdesk/ingest/markup"
 	"github.com/answerdesk/answerdesk/ingest/redact"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
@@ -339,11 +340,15 @@ func (p *Pipeline) load(ctx context.Context, f file, tenant string, o Options) (
 		if d.Lang == "" {
 			d.Lang = detectDocLang(d)
 		}
+		// Whatever loader produced it, the index holds plain text: answers,
+		// quotes and citations are built from it and a widget inserts them
+		// as text.
+		plainDocument(&d)
 		if d.Kind == retrieval.KindTicket {
 			// Whatever loader produced it, a ticket's personal data never
 			// reaches the index (the ticket loaders redact too; redacting
 			// twice changes nothing).
-			redactDocument(&d)
+			mapText(&d, redact.Text)
 		}
 		chunks := Chunk(d, tenant, o.Budget)
 		if len(chunks) == 0 {
@@ -539,17 +544,38 @@ func (p *Pipeline) prune(ctx context.Context, o Options, sum *Summary) error {
 	}
 }
 
-func redactDocument(d *Document) {
-	d.Title = redact.Text(d.Title)
+// plainDocument removes markup from a document's text and drops links
+// that are not http(s) or relative.
+func plainDocument(d *Document) {
+	mapText(d, markup.Strip)
+	d.URL = markup.URL(d.URL)
+	if len(d.Meta) > 0 {
+		meta := make(map[string]string, len(d.Meta))
+		for k, v := range d.Meta {
+			meta[k] = markup.Strip(v)
+		}
+		d.Meta = meta
+	}
+}
+
+// mapText replaces every text of d (title, headings, blocks, table rows)
+// with f of it, without touching slices d shares with its loader.
+func mapText(d *Document, f func(string) string) {
+	d.Title = f(d.Title)
 	sections := make([]Section, len(d.Sections))
 	for i, sec := range d.Sections {
+		heading := make([]string, len(sec.Heading))
+		for j, h := range sec.Heading {
+			heading[j] = f(h)
+		}
+		sec.Heading = heading
 		sec.Blocks = append([]Block(nil), sec.Blocks...)
 		for j, b := range sec.Blocks {
-			b.Text = redact.Text(b.Text)
-			b.Header = redact.Text(b.Header)
+			b.Text = f(b.Text)
+			b.Header = f(b.Header)
 			rows := make([]string, len(b.Rows))
 			for k, r := range b.Rows {
-				rows[k] = redact.Text(r)
+				rows[k] = f(r)
 			}
 			b.Rows = rows
 			sec.Blocks[j] = b

@@ -1,0 +1,126 @@
+package markup
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// maxPasses bounds decoding rounds: "&amp;lt;b&amp;gt;" needs two, raw
+// text inside raw text one per level.
+const maxPasses = 8
+
+var (
+	// autolink is a Markdown autolink (<https://…>, <mailto:…>, <a@b.c>),
+	// whose address is kept as text.
+	autolink = regexp.MustCompile(`<((?:https?|mailto|ftp):[^<>\s]+|[^<>\s@]+@[^<>\s@]+)>`)
+	// scriptURL is a URL that runs code when followed.
+	scriptURL = regexp.MustCompile(`(?i)\b(?:java|vb|live)script\s*:[^\s]*|\bdata\s*:\s*[a-z-]+/[a-z0-9.+-]+[;,][^\s]*`)
+)
+
+// rawText elements hold no text a reader sees.
+var rawText = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Template: true, atom.Iframe: true, atom.Noscript: true,
+	atom.Noembed: true, atom.Noframes: true, atom.Xmp: true, atom.Object: true, atom.Svg: true, atom.Math: true,
+	atom.Textarea: true, atom.Title: true, atom.Plaintext: true,
+}
+
+// inline elements join their text to the surrounding words; any other tag
+// becomes a space.
+var inline = map[atom.Atom]bool{
+	atom.A: true, atom.B: true, atom.I: true, atom.Em: true, atom.Strong: true, atom.Span: true, atom.Code: true,
+	atom.U: true, atom.S: true, atom.Small: true, atom.Sub: true, atom.Sup: true, atom.Mark: true, atom.Abbr: true,
+	atom.Kbd: true, atom.Font: true, atom.Tt: true, atom.Del: true, atom.Ins: true, atom.Q: true, atom.Cite: true,
+}
+
+// Strip returns s as plain text. Text without '<', '&' or a script URL is
+// returned unchanged.
+func Strip(s string) string {
+	for i := 0; i < maxPasses && strings.ContainsAny(s, "<&"); i++ {
+		next := strip(autolink.ReplaceAllString(s, "$1"))
+		if next == s {
+			break
+		}
+		s = next
+	}
+	// Nesting deeper than maxPasses ("<b><style><style/><img …>") can
+	// still hold a tag: remove what is left of any, up to its '>'.
+	s = leftTag.ReplaceAllString(s, " ")
+	return scriptURL.ReplaceAllString(s, "")
+}
+
+// leftTag is a '<' a browser would read as the start of a tag, and the rest
+// of that tag.
+var leftTag = regexp.MustCompile(`<[a-zA-Z!/?][^>]*>?`)
+
+func strip(s string) string {
+	z := html.NewTokenizer(strings.NewReader(s))
+	lower := strings.ToLower(s)
+	var b strings.Builder
+	skip := atom.Atom(0) // inside a raw-text element until its end tag
+	pos := 0             // bytes of s tokenized so far
+	for {
+		tt := z.Next()
+		pos += len(z.Raw())
+		switch tt {
+		case html.ErrorToken:
+			return b.String()
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			// An element that is never closed hides nothing in plain text:
+			// what follows "<script>" in a ticket subject is still the
+			// customer's text (and is stripped of tags in the next pass).
+			if skip == 0 && rawText[a] && strings.Contains(lower[pos:], "</"+string(name)) {
+				skip = a
+			}
+			space(&b, a)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			if a == skip {
+				skip = 0
+			}
+			space(&b, a)
+		case html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			space(&b, atom.Lookup(name))
+		}
+	}
+}
+
+func space(b *strings.Builder, a atom.Atom) {
+	if !inline[a] && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
+		b.WriteByte(' ')
+	}
+}
+
+// URL returns u when it is an absolute http(s) URL or a relative reference
+// without a scheme, and "" for anything else (javascript:, data:, …).
+func URL(u string) string {
+	u = strings.TrimSpace(u)
+	if u == "" {
+		return ""
+	}
+	p, err := url.Parse(u)
+	if err != nil || strings.ContainsAny(u, "<>\"'`") {
+		return ""
+	}
+	switch strings.ToLower(p.Scheme) {
+	case "http", "https":
+		return u
+	case "":
+		if strings.Contains(u, ":") && !strings.HasPrefix(u, "/") && !strings.HasPrefix(u, ".") && !strings.HasPrefix(u, "#") && !strings.HasPrefix(u, "?") {
+			return "" // "javascript&colon;…" after decoding, or an odd scheme
+		}
+		return u
+	}
+	return ""
+}
