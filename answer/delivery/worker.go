@@ -16,7 +16,8 @@ import (
 
 // Outbox is the part of the state store the worker drains.
 type Outbox interface {
-	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]state.OutboxItem, error)
+	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]state.OutboxItem, error)
+	ReleaseClaims(ctx context.Context, owner string) (int, error)
 	Delivered(ctx context.Context, ticketID, sink string, at time.Time) error
 	Failed(ctx context.Context, ticketID, sink, reason string, next time.Time, dead bool) error
 }
@@ -46,8 +47,14 @@ func (e *RetryAfterError) Unwrap() error { return e.Err }
 
 // Options tune a Worker; zero values take the defaults in brackets.
 type Options struct {
-	Poll        time.Duration // how often to look for due rows [1s]
-	Lease       time.Duration // how long a claim lasts before another worker may retry [2m]
+	Poll  time.Duration // how often to look for due rows [1s]
+	Lease time.Duration // how long a claim lasts before another worker may retry [2m]
+	// Instance names this worker's process across restarts (the host
+	// name, say) ["local"]: its leases are recorded under it, and Run
+	// first takes back the leases a crashed predecessor of the same name
+	// left, instead of waiting them out. Two workers running at once must
+	// have different names.
+	Instance    string
 	Batch       int           // rows claimed at once [32]
 	Concurrency int           // deliveries in flight [4]
 	MaxAttempts int           // attempts before dead-lettering [10]
@@ -77,6 +84,9 @@ func (o *Options) defaults() {
 	def(&o.MaxBackoff, 15*time.Minute)
 	def(&o.MaxRetryAfter, time.Hour)
 	def(&o.Timeout, 20*time.Second)
+	if o.Instance == "" {
+		o.Instance = "local"
+	}
 	if o.Batch <= 0 {
 		o.Batch = 32
 	}
@@ -112,10 +122,17 @@ func New(ob Outbox, sinks map[string]Sink, o Options, log *slog.Logger) *Worker 
 	return &Worker{ob: ob, sinks: sinks, o: o, log: log}
 }
 
-// Run delivers until ctx is done. Deliveries in flight when ctx ends are
-// finished (each bounded by Options.Timeout) and recorded before Run
-// returns, so a graceful stop leaves no row claimed.
+// Run delivers until ctx is done. It starts by taking back the leases
+// this instance held when it last stopped (only a crash leaves any).
+// Deliveries in flight when ctx ends are finished (each bounded by
+// Options.Timeout) and recorded before Run returns, so a graceful stop
+// leaves no row claimed.
 func (w *Worker) Run(ctx context.Context) error {
+	if n, err := w.ob.ReleaseClaims(ctx, w.o.Instance); err != nil {
+		w.log.Error("outbox: take back this instance's leases", "instance", w.o.Instance, "err", err)
+	} else if n > 0 {
+		w.log.Info("outbox: took back the leases of a previous run", "instance", w.o.Instance, "rows", n)
+	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -153,7 +170,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if ctx.Err() != nil {
 		return 0, ctx.Err()
 	}
-	items, err := w.ob.Claim(ctx, w.o.Now(), w.o.Lease, w.o.Batch)
+	items, err := w.ob.Claim(ctx, w.o.Instance, w.o.Now(), w.o.Lease, w.o.Batch)
 	if err != nil {
 		return 0, err
 	}

@@ -256,7 +256,7 @@ func TestClaimedButUnfinishedIsRetried(t *testing.T) {
 	tk, _ := db.CreateTicket(context.Background(), answer.Ticket{Tenant: "acme"})
 	now := time.Now()
 	clock := func() time.Time { return now }
-	if items, err := db.Claim(context.Background(), clock(), time.Minute, 10); err != nil || len(items) != 1 {
+	if items, err := db.Claim(context.Background(), "crashed", clock(), time.Minute, 10); err != nil || len(items) != 1 {
 		t.Fatalf("claim: %v %d", err, len(items))
 	}
 	db.db.Close() // the crash
@@ -280,6 +280,54 @@ func TestClaimedButUnfinishedIsRetried(t *testing.T) {
 	got, _ := db2.Ticket(context.Background(), "acme", tk.ID)
 	if diff := cmp.Diff(map[string]string{"queue": "delivered", "webhook": "delivered"}, states(got)); diff != "" {
 		t.Errorf("states (-want +got):\n%s", diff)
+	}
+}
+
+// TestRestartedInstanceTakesBackItsLeases: an instance claims rows and
+// crashes; restarted under the same name it delivers them at once, while
+// another instance still respects the lease.
+func TestRestartedInstanceTakesBackItsLeases(t *testing.T) {
+	rcv := &receiver{}
+	db, _, path := setup(t, rcv, Options{})
+	tk, _ := db.CreateTicket(context.Background(), answer.Ticket{Tenant: "acme"})
+	if items, err := db.Claim(context.Background(), "host-a", time.Now(), 2*time.Minute, 10); err != nil || len(items) != 1 {
+		t.Fatalf("claim: %v %d", err, len(items))
+	}
+	db.db.Close() // the crash
+	sdb, err := state.Open(context.Background(), path, state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	db2 := state.NewTicketStore(sdb, nil, nil)
+	srv := httptest.NewServer(rcv)
+	defer srv.Close()
+	sinks := map[string]Sink{state.SinkQueue: Queue{Q: db2}, state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret}}
+	run := func(instance string, until func() bool) bool {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			New(db2, sinks, Options{Instance: instance, Poll: 10 * time.Millisecond}, nil).Run(ctx)
+			close(done)
+		}()
+		defer func() { cancel(); <-done }()
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if until() {
+				return true
+			}
+		}
+		return false
+	}
+	delivered := func() bool {
+		got, _ := db2.Ticket(context.Background(), "acme", tk.ID)
+		return cmp.Equal(map[string]string{"queue": "delivered", "webhook": "delivered"}, states(got))
+	}
+	if run("host-b", delivered) {
+		t.Fatal("another instance delivered rows inside host-a's lease")
+	}
+	if !run("host-a", delivered) {
+		got, _ := db2.Ticket(context.Background(), "acme", tk.ID)
+		t.Fatalf("restarted host-a did not deliver its leased rows at once: %v", states(got))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
 )
@@ -42,6 +43,39 @@ CREATE TABLE IF NOT EXISTS answers (
 	created INTEGER NOT NULL
 );
 `
+
+// conversationsRetentionV4 indexes turns and logged answers by time, for
+// retention.
+const conversationsRetentionV4 = `
+CREATE INDEX IF NOT EXISTS turns_by_time ON turns(at);
+CREATE INDEX IF NOT EXISTS answers_by_time ON answers(created);
+`
+
+// PruneTurns deletes conversation turns written before before: a
+// follow-up after that long starts afresh.
+func (s *ConversationStore) PruneTurns(ctx context.Context, before time.Time) (int, error) {
+	if err := s.db.flush(ctx); err != nil {
+		return 0, fmt.Errorf("prune turns: %w", err)
+	}
+	n, err := s.db.deleteBatches(ctx, `DELETE FROM turns WHERE rowid IN (SELECT rowid FROM turns WHERE at<? LIMIT ?)`, ts(before))
+	if err != nil {
+		return n, fmt.Errorf("prune turns: %w", err)
+	}
+	return n, nil
+}
+
+// PruneAnswers deletes answer-log entries created before before; feedback
+// on them can no longer be given (what was given stays).
+func (s *ConversationStore) PruneAnswers(ctx context.Context, before time.Time) (int, error) {
+	if err := s.db.flush(ctx); err != nil {
+		return 0, fmt.Errorf("prune answer log: %w", err)
+	}
+	n, err := s.db.deleteBatches(ctx, `DELETE FROM answers WHERE rowid IN (SELECT rowid FROM answers WHERE created<? LIMIT ?)`, ts(before))
+	if err != nil {
+		return n, fmt.Errorf("prune answer log: %w", err)
+	}
+	return n, nil
+}
 
 // LogAnswer queues an answer (question redacted when written) for the
 // answer log, so that feedback can refer to it.

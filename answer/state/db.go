@@ -53,7 +53,9 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
+	// journal_size_limit truncates the write-ahead log after a checkpoint,
+	// so that a burst does not leave a large file behind.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=journal_size_limit(8388608)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
@@ -66,6 +68,10 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	db := &DB{db: sdb, now: o.Now, onErr: o.OnError}
 	if db.now == nil {
 		db.now = time.Now
+	}
+	if err := incrementalVacuum(ctx, db); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
 	if err := failInterruptedJobs(ctx, db); err != nil {
 		sdb.Close()

@@ -21,6 +21,7 @@ func migrations() []migration {
 		{"initial schema", execSQL(ticketsSchemaV1, conversationsSchemaV1, feedbackSchemaV1, keysSchemaV1, jobsSchemaV1)},
 		{"tickets as columns of an explicit row", migrateTicketsV2},
 		{"origins of publishable keys", execSQL(keysSchemaV3)},
+		{"outbox lease owners; retention indexes", execSQL(outboxOwnerV4, conversationsRetentionV4)},
 	}
 }
 

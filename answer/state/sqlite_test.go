@@ -119,7 +119,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := db.tickets.Claim(ctx, now, time.Minute, 10)
+	items, err := db.tickets.Claim(ctx, "test", now, time.Minute, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,24 +129,24 @@ func TestOutboxLifecycle(t *testing.T) {
 		t.Fatalf("claimed %+v", items)
 	}
 	// Leased rows are not claimed twice.
-	if again, _ := db.tickets.Claim(ctx, now, time.Minute, 10); len(again) != 0 {
+	if again, _ := db.tickets.Claim(ctx, "test", now, time.Minute, 10); len(again) != 0 {
 		t.Fatalf("claimed leased rows again: %d", len(again))
 	}
 	if err := db.tickets.Failed(ctx, tk.ID, SinkWebhook, "503", now.Add(time.Second), false); err != nil {
 		t.Fatal(err)
 	}
 	// A crash: the row is claimed, then the process dies; reopen and wait out the lease.
-	items, _ = db.tickets.Claim(ctx, now.Add(time.Second), time.Minute, 10)
+	items, _ = db.tickets.Claim(ctx, "test", now.Add(time.Second), time.Minute, 10)
 	if len(items) != 1 || items[0].Attempts != 1 {
 		t.Fatalf("retry claim: %+v", items)
 	}
 	db.db.Close()
 	db2 := openAt(t, path, Options{})
 	defer db2.db.Close()
-	if got, _ := db2.tickets.Claim(ctx, now.Add(30*time.Second), time.Minute, 10); len(got) != 0 {
+	if got, _ := db2.tickets.Claim(ctx, "test", now.Add(30*time.Second), time.Minute, 10); len(got) != 0 {
 		t.Fatalf("claimed within lease: %d", len(got))
 	}
-	got, _ := db2.tickets.Claim(ctx, now.Add(2*time.Minute), time.Minute, 10)
+	got, _ := db2.tickets.Claim(ctx, "test", now.Add(2*time.Minute), time.Minute, 10)
 	if len(got) != 1 {
 		t.Fatalf("lease did not expire: %d", len(got))
 	}
@@ -164,7 +164,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if diff := cmp.Diff(want, tk2.Deliveries); diff != "" {
 		t.Errorf("deliveries (-want +got):\n%s", diff)
 	}
-	if got, _ := db2.tickets.Claim(ctx, now.Add(time.Hour), time.Minute, 10); len(got) != 0 {
+	if got, _ := db2.tickets.Claim(ctx, "test", now.Add(time.Hour), time.Minute, 10); len(got) != 0 {
 		t.Errorf("dead row claimed")
 	}
 }

@@ -404,9 +404,18 @@ func (s *TicketStore) SetTicketStatus(ctx context.Context, tenant, id, status st
 	return s.Ticket(ctx, tenant, id)
 }
 
-// Claim leases up to limit due outbox rows for lease; rows whose lease
-// expires unfinished (a crash) are claimed again.
-func (s *TicketStore) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
+// outboxOwnerV4 records which instance holds a lease, so that a restarted
+// instance can take its own leases back at once, and indexes delivered
+// rows by time for retention.
+const outboxOwnerV4 = `
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS outbox_delivered ON outbox(state, delivered);
+`
+
+// Claim leases up to limit due outbox rows to owner (an instance id) for
+// lease; rows whose lease expires unfinished (a crash) are claimed again,
+// by any instance, and at once by owner after ReleaseClaims.
+func (s *TicketStore) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
 	var items []OutboxItem
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT o.ticket_id, o.sink, o.attempts, `+prefixed("t.", ticketColumns)+`
@@ -434,7 +443,7 @@ func (s *TicketStore) Claim(ctx context.Context, now time.Time, lease time.Durat
 		rows.Close()
 		until := ts(now.Add(lease))
 		for _, it := range items {
-			if _, err := s.db.txExec(ctx, tx, `UPDATE outbox SET claimed_until=? WHERE ticket_id=? AND sink=?`, until, it.TicketID, it.Sink); err != nil {
+			if _, err := s.db.txExec(ctx, tx, `UPDATE outbox SET claimed_until=?, claimed_by=? WHERE ticket_id=? AND sink=?`, until, owner, it.TicketID, it.Sink); err != nil {
 				return fmt.Errorf("%s: %w", it.TicketID, err)
 			}
 		}
@@ -489,6 +498,30 @@ func (s *TicketStore) Release(ctx context.Context, ticketID, sink string) error 
 		return fmt.Errorf("outbox %s/%s release: %w", ticketID, sink, err)
 	}
 	return nil
+}
+
+// ReleaseClaims ends every lease owner holds, without counting an
+// attempt: an instance restarted after a crash calls it before its first
+// claim, so that the deliveries it had in flight are retried at once
+// instead of after the lease. It returns how many rows it released.
+func (s *TicketStore) ReleaseClaims(ctx context.Context, owner string) (int, error) {
+	res, err := s.db.exec(ctx, `UPDATE outbox SET claimed_until=0 WHERE claimed_by=? AND claimed_until>0 AND state=?`, owner, DeliveryPending)
+	if err != nil {
+		return 0, fmt.Errorf("release claims of %q: %w", owner, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// PruneDelivered deletes outbox rows delivered before before; a ticket
+// whose deliveries are all pruned lists none. Pending and dead rows stay.
+func (s *TicketStore) PruneDelivered(ctx context.Context, before time.Time) (int, error) {
+	n, err := s.db.deleteBatches(ctx, `DELETE FROM outbox WHERE rowid IN
+		(SELECT rowid FROM outbox WHERE state=? AND delivered>0 AND delivered<? LIMIT ?)`, DeliveryDelivered, ts(before))
+	if err != nil {
+		return n, fmt.Errorf("prune delivered outbox: %w", err)
+	}
+	return n, nil
 }
 
 // Enqueue puts a ticket on the local queue; idempotent per ticket.

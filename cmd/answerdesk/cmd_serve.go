@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,10 @@ type webhookConfig struct {
 	Timeout     string `json:"timeout"`     // per attempt, "20s"
 	Poll        string `json:"poll"`        // outbox poll interval, "1s"
 	Concurrency int    `json:"concurrency"` // deliveries in flight [4]
+	// Instance names this process for outbox leases (env
+	// ANSWERDESK_INSTANCE) [the host name]: restarted under the same name
+	// after a crash, it retries its unfinished deliveries at once.
+	Instance string `json:"instance"`
 }
 
 func runServe(ctx context.Context, a *app, args []string) error {
@@ -127,6 +132,10 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if err != nil {
 		return err
 	}
+	keep, pruneEvery, err := a.retention()
+	if err != nil {
+		return err
+	}
 	loaders := a.loaders()
 	deps := api.Deps{
 		Engine: eng, Docs: store, Ingest: jobs, Limits: lim, Logger: a.log, Version: version(),
@@ -164,6 +173,11 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	workerCtx, stopWorker := context.WithCancel(context.Background())
 	workerDone := make(chan struct{})
 	go func() { worker.Run(workerCtx); close(workerDone) }()
+	janitorDone := make(chan struct{})
+	go func() {
+		state.NewJanitor(st.db, st.convs, st.tickets, keep).Run(workerCtx, pruneEvery)
+		close(janitorDone)
+	}()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 	if pa := a.getenv("ANSWERDESK_PPROF"); pa != "" {
@@ -201,6 +215,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	stopWorker()
 	<-workerDone
+	<-janitorDone
 	a.log.Info("stopped")
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
@@ -229,6 +244,7 @@ func (a *app) webhookConfig() (webhookConfig, error) {
 	a.override(&wh.Secret, "ANSWERDESK_WEBHOOK_SECRET")
 	a.override(&wh.Backoff, "ANSWERDESK_WEBHOOK_BACKOFF")
 	a.override(&wh.Poll, "ANSWERDESK_OUTBOX_POLL")
+	a.override(&wh.Instance, "ANSWERDESK_INSTANCE")
 	if v := a.getenv("ANSWERDESK_WEBHOOK_MAX_ATTEMPTS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -269,6 +285,10 @@ func newDeliveryWorker(tickets *state.TicketStore, notify *state.Notifier, wh we
 		return nil, usagef("webhook.concurrency must be positive, not %d", wh.Concurrency)
 	}
 	o.Concurrency = wh.Concurrency
+	o.Instance = wh.Instance
+	if o.Instance == "" {
+		o.Instance, _ = os.Hostname()
+	}
 	o.Wake = notify.C()
 	sinks := map[string]delivery.Sink{state.SinkQueue: delivery.Queue{Q: tickets}}
 	if wh.URL != "" {

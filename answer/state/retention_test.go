@@ -1,0 +1,104 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer"
+)
+
+// soak simulates hours of traffic on a database with retention r: each
+// hour, perHour answers are logged with two conversation turns each, and a
+// ticket for one answer in twenty is created and delivered to the webhook;
+// the janitor runs at the end of the hour. It returns the size of state.db
+// plus its write-ahead log after each hour.
+func soak(tb testing.TB, r Retention, hours, perHour int) []int64 {
+	tb.Helper()
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	st, path := openTest(tb, Options{Now: clock}, SinkWebhook)
+	j := NewJanitor(st.db, st.convs, st.tickets, r)
+	ctx := context.Background()
+	question := strings.Repeat("My Lumen hub keeps blinking amber after the update, what should I do? ", 3)
+	reply := strings.Repeat("Hold the reset button for 10 seconds until the ring light blinks amber [1]. ", 3)
+	var sizes []int64
+	for h := 0; h < hours; h++ {
+		for i := 0; i < perHour; i++ {
+			id := fmt.Sprintf("a-%d-%d", h, i)
+			conv := "c-" + id
+			if err := st.convs.LogAnswer(ctx, "acme", answer.Answer{ID: id, ConversationID: conv, Question: question,
+				Decision: answer.Answered, Confidence: 0.9, Created: clock()}); err != nil {
+				tb.Fatal(err)
+			}
+			if err := st.convs.Append(ctx, "acme", conv, answer.Message{Role: answer.RoleCustomer, Text: question},
+				answer.Message{Role: answer.RoleAssistant, Text: reply}); err != nil {
+				tb.Fatal(err)
+			}
+			if i%20 == 0 {
+				if _, err := st.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "acme", Subject: question, Summary: reply}); err != nil {
+					tb.Fatal(err)
+				}
+			}
+		}
+		items, err := st.tickets.Claim(ctx, "soak", clock(), time.Minute, perHour)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, it := range items {
+			if err := st.tickets.Delivered(ctx, it.TicketID, it.Sink, clock()); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		mu.Lock()
+		now = now.Add(time.Hour)
+		mu.Unlock()
+		if _, err := j.Prune(ctx, clock()); err != nil {
+			tb.Fatal(err)
+		}
+		st.db.checkpoint()
+		sizes = append(sizes, fileSize(tb, path)+fileSize(tb, path+"-wal"))
+	}
+	return sizes
+}
+
+func fileSize(tb testing.TB, path string) int64 {
+	fi, err := os.Stat(path)
+	if os.IsNotExist(err) {
+		return 0
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fi.Size()
+}
+
+// TestRetentionKeepsStateFlat: under steady traffic with retention, the
+// database stops growing once the longest retention has passed; without
+// it, it grows with every hour.
+func TestRetentionKeepsStateFlat(t *testing.T) {
+	const hours, perHour = 24, 1000
+	r := Retention{AnswerLog: 6 * time.Hour, Turns: 3 * time.Hour, Delivered: 2 * time.Hour}
+	kept := soak(t, r, hours, perHour)
+	mb := func(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+	settled := kept[8] // two hours past the longest retention
+	peak := settled
+	for _, n := range kept[8:] {
+		peak = max(peak, n)
+	}
+	t.Logf("with retention: hour 1 %s, hour 9 %s, hour %d %s, peak after hour 9 %s", mb(kept[0]), mb(settled), hours, mb(kept[hours-1]), mb(peak))
+	// The tickets (never pruned) still grow: 50 an hour, a few KB.
+	if float64(peak) > 1.15*float64(settled) {
+		t.Errorf("state grew from %s at hour 9 to %s despite retention", mb(settled), mb(peak))
+	}
+	forever := soak(t, Retention{}, hours, perHour)
+	t.Logf("without retention: hour 9 %s, hour %d %s", mb(forever[8]), hours, mb(forever[hours-1]))
+	if forever[hours-1] < 2*forever[8] {
+		t.Errorf("the soak does not load the database: %s at hour 9, %s at hour %d without retention", mb(forever[8]), mb(forever[hours-1]), hours)
+	}
+}
