@@ -104,7 +104,7 @@ func TestReportJSONRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(r, back, approx); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
-	// The DESIGN.md schema's keys are present.
+	// The documented schema's keys (docs/eval.md) are present.
 	for _, key := range []string{`"suites"`, `"name"`, `"queries"`, `"hit@1"`, `"recall@10"`, `"mrr@10"`, `"ndcg@10"`, `"auroc": null`, `"ece"`,
 		`"escalation_precision"`, `"escalation_recall"`, `"answer_rate_at_95"`, `"latency_ms"`, `"p50"`, `"p95"`, `"p99"`, `"by_language"`} {
 		if !strings.Contains(buf.String(), key) {

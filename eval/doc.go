@@ -1,5 +1,5 @@
 // Package eval measures answerdesk on evaluation suites: it reads a suite
-// (a corpus and labelled queries, see shared/datasets/README.md), asks every
+// (a corpus and labelled queries, see docs/eval.md), asks every
 // query through an Answerer (the real answer.Engine in production, fakes in
 // tests), and computes retrieval, decision, calibration, citation and latency
 // metrics, overall and by language. It renders reports (JSON, a terminal

@@ -1,7 +1,7 @@
 package eval
 
 // Report is the outcome of an eval run over one or more suites; its JSON
-// form is the schema of shared/DESIGN.md, extended.
+// form is described in docs/eval.md.
 type Report struct {
 	// Version of the report format.
 	Version int `json:"version"`

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 )
 
-// Floor is a reference retrieval result for a suite (plain BM25, from
-// shared/datasets/README.md): anything answerdesk ships should beat it.
+// Floor is a reference retrieval result for a suite (the datasets' plain
+// BM25 floor): anything answerdesk ships should beat it.
 type Floor struct {
 	Hit1, Recall10, MRR10, NDCG10, AbstentionAUROC float64
 }

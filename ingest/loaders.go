@@ -271,7 +271,7 @@ func loadFAQJSON(_ context.Context, src Source) ([]Document, error) {
 	return faqDocuments(src, entries)
 }
 
-// loadCorpus reads a suite corpus (see shared/datasets/README.md): one JSON
+// loadCorpus reads a suite corpus (see docs/eval.md): one JSON
 // document per line with id, title, text, lang, url and meta. A line that
 // does not parse rejects the file with its line number.
 func loadCorpus(_ context.Context, src Source) ([]Document, error) {

@@ -144,7 +144,7 @@ func auroc(pos, neg []float64) float64 {
 	return wins / float64(len(pos)*len(neg))
 }
 
-// floor is the reference plain BM25 of shared/datasets/README.md.
+// floor is the datasets' reference plain BM25 (see README.md, Retrieval).
 var floor = map[string][4]float64{ // hit@1, recall@10, MRR@10, nDCG@10
 	"stackfaq-en":             {0.641, 0.641, 0.735, 0.624},
 	"xquad-en":                {0.925, 0.991, 0.952, 0.962},
