@@ -19,8 +19,9 @@ type Config struct {
 	Confidence ConfidenceModel `json:"confidence"`
 	// K is the number of passages retrieved (default 8).
 	K int `json:"k"`
-	// MaxQuestionBytes bounds a question (default 4000 bytes).
-	MaxQuestionBytes int `json:"max_question_bytes"`
+	// MaxQuestion bounds a question, in characters (default 2000); the
+	// API publishes it in its OpenAPI document. See CheckQuestion.
+	MaxQuestion int `json:"max_question"`
 	// MaxSentences bounds an extractive answer (default 3).
 	MaxSentences int `json:"max_sentences"`
 	// GeneratePassages is the number of passages handed to a Generator
@@ -260,7 +261,7 @@ func DefaultConfig() Config {
 	return Config{
 		Confidence:        DefaultConfidenceModel(),
 		K:                 8,
-		MaxQuestionBytes:  4000,
+		MaxQuestion:       2000,
 		MaxSentences:      3,
 		GeneratePassages:  5,
 		MinSupport:        0.5,
@@ -296,8 +297,8 @@ func (c Config) withDefaults() Config {
 	if c.K <= 0 {
 		c.K = d.K
 	}
-	if c.MaxQuestionBytes <= 0 {
-		c.MaxQuestionBytes = d.MaxQuestionBytes
+	if c.MaxQuestion <= 0 {
+		c.MaxQuestion = d.MaxQuestion
 	}
 	if c.MaxSentences <= 0 {
 		c.MaxSentences = d.MaxSentences

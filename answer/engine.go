@@ -268,37 +268,18 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 
 // validate checks and normalizes req.
 func (e *Engine) validate(req *Request) error {
+	q, err := e.cfg.CheckQuestion(req.Question)
+	if err != nil {
+		return err
+	}
 	switch {
-	case !utf8.ValidString(req.Question):
-		return fmt.Errorf("%w: question is not valid UTF-8", ErrInvalidRequest)
-	case len(req.Question) > e.cfg.MaxQuestionBytes:
-		return fmt.Errorf("%w: question is %d bytes, the limit is %d", ErrInvalidRequest, len(req.Question), e.cfg.MaxQuestionBytes)
-	case strings.TrimSpace(req.Question) == "":
-		return fmt.Errorf("%w: empty question", ErrInvalidRequest)
 	case req.Tenant == "":
 		return fmt.Errorf("%w: no tenant", ErrInvalidRequest)
 	case len(req.ConversationID) > maxConversationID || !utf8.ValidString(req.ConversationID):
 		return fmt.Errorf("%w: conversation id must be valid UTF-8 of at most %d bytes", ErrInvalidRequest, maxConversationID)
 	}
-	if strings.IndexFunc(req.Question, isControl) >= 0 {
-		req.Question = strings.Map(func(r rune) rune {
-			if isControl(r) {
-				return ' '
-			}
-			return r
-		}, req.Question)
-	}
-	req.Question = strings.TrimSpace(req.Question)
-	if req.Question == "" {
-		return fmt.Errorf("%w: the question has only control characters", ErrInvalidRequest)
-	}
+	req.Question = q
 	return nil
-}
-
-// isControl reports control characters other than newline and tab: they
-// carry nothing a support question needs and can corrupt logs and tickets.
-func isControl(r rune) bool {
-	return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0)
 }
 
 // history returns the conversation's previous turns (at most
@@ -329,7 +310,7 @@ func (e *Engine) standalone(ctx context.Context, history []Message, question str
 		return heur, lang
 	}
 	s, err := e.deps.Rewriter.Rewrite(ctx, history, question)
-	if err != nil || strings.TrimSpace(s) == "" || !utf8.ValidString(s) || len(s) > 4*e.cfg.MaxQuestionBytes {
+	if err != nil || strings.TrimSpace(s) == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > 4*e.cfg.MaxQuestion {
 		if err != nil {
 			e.log.Warn("rewriter failed; using the heuristic", "err", err)
 		}

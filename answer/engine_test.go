@@ -311,6 +311,8 @@ func TestInvalidRequests(t *testing.T) {
 		"no tenant":    {Question: "How do I reset the hub?"},
 		"controls":     {Tenant: "acme", Question: "\x00\x01\x7f"},
 		"long conv id": {Tenant: "acme", Question: "reset", ConversationID: strings.Repeat("x", 200)},
+		"zero-width":   {Tenant: "acme", Question: "\u200b\u200b \u200d\ufeff"},
+		"2001 chars":   {Tenant: "acme", Question: strings.Repeat("问", 2001)},
 	} {
 		_, err := r.eng.Answer(context.Background(), req)
 		if !errors.Is(err, answer.ErrInvalidRequest) {
@@ -319,6 +321,19 @@ func TestInvalidRequests(t *testing.T) {
 	}
 	if n := len(r.kb.queries); n != 0 {
 		t.Errorf("%d searches for invalid requests", n)
+	}
+}
+
+// TestLimitInCharacters: the limit counts characters, not bytes; 1,334
+// Chinese characters (4,002 bytes) used to be refused by a 4,000-byte
+// limit under the API's 2,000-character promise.
+func TestLimitInCharacters(t *testing.T) {
+	r := newRig(t, answer.DefaultConfig(), nil)
+	for _, n := range []int{1334, 2000} {
+		q := strings.Repeat("问", n-1) + "？"
+		if _, err := r.eng.Answer(context.Background(), answer.Request{Tenant: "acme", Question: q}); err != nil {
+			t.Errorf("%d Chinese characters: %v", n, err)
+		}
 	}
 }
 

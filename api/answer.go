@@ -39,12 +39,8 @@ func validID(s string) bool {
 }
 
 func (s *Server) validateAnswer(r *AnswerRequest) error {
-	q := strings.TrimSpace(r.Question)
+	// The question itself is the engine's to check (answer.Config.CheckQuestion).
 	switch {
-	case q == "":
-		return errf(http.StatusBadRequest, CodeInvalidField, "question must not be empty")
-	case utf8.RuneCountInString(r.Question) > s.lim.MaxQuestion:
-		return errf(http.StatusBadRequest, CodeInvalidField, "question longer than %d characters", s.lim.MaxQuestion)
 	case r.ConversationID != "" && !validID(r.ConversationID):
 		return errf(http.StatusBadRequest, CodeInvalidField, "conversation_id must be 1-%d letters, digits, '-', '_', '.' or ':'", maxIDLen)
 	case len(r.Lang) > maxLangLen || strings.IndexFunc(r.Lang, func(r rune) bool { return !(unicode.IsLetter(r) || r == '-') || r >= utf8.RuneSelf }) >= 0:
@@ -145,8 +141,15 @@ func (s *Server) streamAnswer(ctx context.Context, c *gin.Context, req answer.Re
 	// The stream manages its own write deadline: the server's WriteTimeout
 	// is for ordinary requests.
 	_ = rc.SetWriteDeadline(time.Now().Add(s.lim.AnswerTimeout + 5*time.Second))
-	w.WriteHeader(http.StatusOK)
+	// The status goes out with the first event: a request the engine
+	// refuses before it starts (an invalid question) gets a plain JSON
+	// error like a non-streamed one; any other failure is an error event.
+	started := false
 	send := func(event string, v any) {
+		if !started {
+			started = true
+			w.WriteHeader(http.StatusOK)
+		}
 		b, err := json.Marshal(v)
 		if err != nil {
 			return
@@ -162,6 +165,13 @@ func (s *Server) streamAnswer(ctx context.Context, c *gin.Context, req answer.Re
 			send("delta", StreamDelta{Text: ev.Delta})
 		}
 	})
+	if err != nil && !started && errors.Is(err, answer.ErrInvalidRequest) {
+		for _, k := range []string{"Content-Type", "Cache-Control", "Connection", "X-Accel-Buffering"} {
+			h.Del(k)
+		}
+		s.fail(c, s.answerErr(c, err))
+		return
+	}
 	if err != nil {
 		status, code, msg := classify(s.answerErr(c, err))
 		if status >= 500 {

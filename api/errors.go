@@ -60,6 +60,8 @@ var errorTable = []struct {
 	status int
 	code   string
 }{
+	{answer.ErrQuestionTooLong, http.StatusBadRequest, CodeInvalidField},
+	{answer.ErrEmptyQuestion, http.StatusBadRequest, CodeInvalidField},
 	{answer.ErrInvalidRequest, http.StatusBadRequest, CodeInvalidRequest},
 	{state.ErrInvalid, http.StatusBadRequest, CodeInvalidRequest},
 	{retrieval.ErrInvalid, http.StatusBadRequest, CodeInvalidRequest},

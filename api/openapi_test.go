@@ -2,12 +2,15 @@ package api
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/answer"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -123,6 +126,49 @@ func TestOpenAPISchemasMatchWireTypes(t *testing.T) {
 					t.Errorf("%s %s: request body %q is not a wire type", method, path, c.Schema.Ref)
 				}
 			}
+		}
+	}
+}
+
+// questionMaxLength is AnswerRequest.question's maxLength in an OpenAPI
+// document.
+func questionMaxLength(t *testing.T, b []byte) float64 {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	q, ok := lookup(doc, "components", "schemas", "AnswerRequest", "properties", "question")
+	if !ok {
+		t.Fatal("no AnswerRequest.question in the document")
+	}
+	n, _ := q["maxLength"].(float64)
+	return n
+}
+
+// TestOpenAPIQuestionLimit: the question bound in openapi.json is the
+// engine's default limit, and /openapi.json publishes the limit the engine
+// was configured with.
+func TestOpenAPIQuestionLimit(t *testing.T) {
+	b, err := openapiFS.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := questionMaxLength(t, b), float64(answer.DefaultConfig().MaxQuestion); got != want {
+		t.Errorf("openapi.json maxLength = %v, answer.DefaultConfig().MaxQuestion = %v", got, want)
+	}
+	for _, limit := range []int{0, 1234} {
+		d := Deps{Engine: &fakeEngine{}, MaxQuestion: limit}
+		withState(t, &d).Close()
+		srv := NewServer(d)
+		w := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
+		want := float64(limit)
+		if limit == 0 {
+			want = float64(answer.DefaultConfig().MaxQuestion)
+		}
+		if got := questionMaxLength(t, w.Body.Bytes()); w.Code != http.StatusOK || got != want {
+			t.Errorf("limit %d: served maxLength = %v (status %d), want %v", limit, got, w.Code, want)
 		}
 	}
 }

@@ -85,12 +85,11 @@ var (
 
 // Limits bound what a client may send; zero values take the defaults in brackets.
 type Limits struct {
-	MaxBody     int64 // JSON request body in bytes [64 KiB]
-	MaxQuestion int   // question length in characters [2000]
-	MaxComment  int   // feedback comment in characters [4000]
-	MaxUpload   int64 // multipart upload request in bytes [20 MiB]
-	MaxFiles    int   // files per upload [20]
-	MaxDepth    int   // JSON nesting [16]
+	MaxBody    int64 // JSON request body in bytes [64 KiB]
+	MaxComment int   // feedback comment in characters [4000]
+	MaxUpload  int64 // multipart upload request in bytes [20 MiB]
+	MaxFiles   int   // files per upload [20]
+	MaxDepth   int   // JSON nesting [16]
 	// RatePerSecond and Burst: the per-key token bucket [20/s, 40]; a
 	// negative RatePerSecond disables rate limiting.
 	RatePerSecond float64
@@ -115,9 +114,6 @@ type Limits struct {
 func (l *Limits) defaults() {
 	if l.MaxBody <= 0 {
 		l.MaxBody = 64 << 10
-	}
-	if l.MaxQuestion <= 0 {
-		l.MaxQuestion = 2000
 	}
 	if l.MaxComment <= 0 {
 		l.MaxComment = 4000
@@ -170,6 +166,10 @@ type Deps struct {
 	// Health is pinged by /readyz (the state database).
 	Health Pinger
 	Docs   Documents
+	// MaxQuestion is the engine's question limit in characters
+	// (answer.Config.MaxQuestion; answer.DefaultConfig's when 0), published
+	// in /openapi.json. The engine enforces it.
+	MaxQuestion int
 	// Ingest runs upload jobs; the server does not own it (whoever built it
 	// shuts it down after the server drained).
 	Ingest IngestJobs
@@ -197,6 +197,8 @@ type Server struct {
 	widgetJS  asset
 	widgetCSS asset
 	demoCSS   asset
+	// openapiDoc is the served OpenAPI document.
+	openapiDoc []byte
 
 	draining atomic.Bool
 }
@@ -235,6 +237,12 @@ func NewServer(d Deps) *Server {
 		panic(err)
 	}
 	s.demoCSS = newAsset("text/css; charset=utf-8", css)
+	if d.MaxQuestion <= 0 {
+		d.MaxQuestion = answer.DefaultConfig().MaxQuestion
+	}
+	if s.openapiDoc, err = openapiDocument(d.MaxQuestion); err != nil {
+		panic(err) // embedded too
+	}
 	s.routes()
 	return s
 }

@@ -26,8 +26,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// fakeEngine answers questions about passwords, escalates the rest (with a
-// ticket written through the real state store), and panics on "panic!".
+// fakeEngine checks the question with the engine's own rule, answers
+// questions about passwords, escalates the rest (with a ticket written
+// through the real state store), and panics on "panic!".
 type fakeEngine struct {
 	tickets answer.TicketWriter
 	mu      sync.Mutex
@@ -42,6 +43,9 @@ func (f *fakeEngine) Answer(ctx context.Context, req answer.Request) (answer.Ans
 func (f *fakeEngine) Stream(ctx context.Context, req answer.Request, emit func(answer.Event)) (answer.Answer, error) {
 	if emit == nil {
 		emit = func(answer.Event) {}
+	}
+	if _, err := answer.DefaultConfig().CheckQuestion(req.Question); err != nil {
+		return answer.Answer{}, err
 	}
 	f.mu.Lock()
 	f.reqs = append(f.reqs, req)
@@ -373,6 +377,10 @@ func TestBadInput(t *testing.T) {
 		{"array body", `["question"]`, nil, 400, CodeInvalidField},
 		{"empty question", `{"question":"   "}`, nil, 400, CodeInvalidField},
 		{"question too long", `{"question":"` + strings.Repeat("я", 2001) + `"}`, nil, 400, CodeInvalidField},
+		{"question too long, streamed", `{"stream":true,"question":"` + strings.Repeat("я", 2001) + `"}`, nil, 400, CodeInvalidField},
+		{"zero-width spaces only", `{"question":"\u200b\u200b\u2060\ufeff"}`, nil, 400, CodeInvalidField},
+		{"zero-width spaces only, streamed", `{"question":"\u200b\u200b"}`, []string{"Accept", "text/event-stream"}, 400, CodeInvalidField},
+		{"1334 Chinese characters", `{"question":"` + strings.Repeat("问", 1334) + `"}`, nil, 200, ""},
 		{"bad conversation id", `{"question":"hi","conversation_id":"../../etc"}`, nil, 400, CodeInvalidField},
 		{"bad lang", `{"question":"hi","lang":"<script>"}`, nil, 400, CodeInvalidField},
 		{"too many customer fields", `{"question":"hi","customer":{` + customerFields(21) + `}}`, nil, 400, CodeInvalidField},

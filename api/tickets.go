@@ -3,6 +3,9 @@ package api
 import (
 	"context"
 	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -111,12 +114,40 @@ func (s *Server) readyz(c *gin.Context) {
 var openapiFS embed.FS
 
 func (s *Server) openapi(c *gin.Context) {
+	c.Data(http.StatusOK, "application/json", s.openapiDoc)
+}
+
+// openapiDocument is the embedded OpenAPI document with the question's
+// bound set from the engine's limit (answer.Config.MaxQuestion), the one
+// owner of that rule.
+func openapiDocument(maxQuestion int) ([]byte, error) {
 	b, err := openapiFS.ReadFile("openapi.json")
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
-	c.Data(http.StatusOK, "application/json", b)
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	q, ok := lookup(doc, "components", "schemas", "AnswerRequest", "properties", "question")
+	if !ok {
+		return nil, errors.New("openapi.json: no AnswerRequest.question")
+	}
+	q["maxLength"] = maxQuestion
+	q["description"] = fmt.Sprintf("The customer's question: at most %d characters (not bytes), valid UTF-8, with at least one visible character.", maxQuestion)
+	return json.MarshalIndent(doc, "", " ")
+}
+
+// lookup walks nested JSON objects along path.
+func lookup(v map[string]any, path ...string) (map[string]any, bool) {
+	for _, k := range path {
+		next, ok := v[k].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		v = next
+	}
+	return v, true
 }
 
 func (s *Server) noRoute(c *gin.Context) {

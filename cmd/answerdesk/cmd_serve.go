@@ -28,9 +28,11 @@ type apiConfig struct {
 	// address (the web widget); negative disables.
 	PublicIPRate  float64 `json:"public_ip_rate"`
 	PublicIPBurst int     `json:"public_ip_burst"`
-	MaxQuestion   int     `json:"max_question"`  // characters
-	MaxBodyKB     int64   `json:"max_body_kb"`   // JSON bodies
-	MaxUploadMB   int64   `json:"max_upload_mb"` // multipart uploads
+	// MovedMaxQuestion is refused with a pointer to answer.max_question,
+	// the engine's limit, which the API publishes.
+	MovedMaxQuestion int   `json:"max_question"`
+	MaxBodyKB        int64 `json:"max_body_kb"`   // JSON bodies
+	MaxUploadMB      int64 `json:"max_upload_mb"` // multipart uploads
 	// AuthFailuresPerSecond and AuthFailureBurst limit failed
 	// authentications per client address; negative disables.
 	AuthFailuresPerSecond float64 `json:"auth_failures_per_second"`
@@ -94,7 +96,10 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 			return usagef("ANSWERDESK_RATE_LIMIT must be a positive number or off, not %q", v)
 		}
 	}
-	lim := api.Limits{RatePerSecond: ac.RatePerSecond, Burst: ac.Burst, MaxQuestion: ac.MaxQuestion,
+	if ac.MovedMaxQuestion != 0 {
+		return usagef("api.max_question moved to answer.max_question (characters): the engine enforces it and the API publishes it")
+	}
+	lim := api.Limits{RatePerSecond: ac.RatePerSecond, Burst: ac.Burst,
 		MaxBody: ac.MaxBodyKB << 10, MaxUpload: ac.MaxUploadMB << 20,
 		AuthFailuresPerSecond: ac.AuthFailuresPerSecond, AuthFailureBurst: ac.AuthFailureBurst,
 		PublicIPRate: ac.PublicIPRate, PublicIPBurst: ac.PublicIPBurst}
@@ -138,7 +143,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	loaders := a.loaders()
 	deps := api.Deps{
-		Engine: eng, Docs: store, Ingest: jobs, Limits: lim, Logger: a.log, Version: version(),
+		Engine: eng, MaxQuestion: eng.Config().MaxQuestion, Docs: store, Ingest: jobs, Limits: lim, Logger: a.log, Version: version(),
 		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
 	}
 	st.apiDeps(&deps)
