@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/llm/llmtest"
@@ -49,5 +52,43 @@ func TestAppWiresLLMRewriter(t *testing.T) {
 	}
 	if rewrites != 1 {
 		t.Errorf("the LLM got %d rewrite requests in %d chats, want 1 (for the follow-up)", rewrites, len(srv.Chats()))
+	}
+}
+
+// TestModelConfig: the "llm" and "embed" sections, with the environment
+// over the file and API keys from the environment only.
+func TestModelConfig(t *testing.T) {
+	cfgFile := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(cfgFile, []byte(`{
+		"llm": {"provider": "openai", "url": "http://file/v1", "model": "m", "api_key_env": "MY_KEY", "timeout": "5s", "retry_budget": "1m"},
+		"embed": {"provider": "openai", "url": "http://embed/v1", "model": "multilingual-e5-small", "timeout": "2s", "dim": 384}
+	}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"ANSWERDESK_LLM_URL": "http://env/v1", "MY_KEY": "secret", "ANSWERDESK_EMBED_API_KEY": "ekey",
+		"ANSWERDESK_EMBED_DOCUMENT_PREFIX": "none"}
+	a := newApp(func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
+	a.config = cfgFile
+	c, ok, err := a.llmConfig()
+	if err != nil || !ok {
+		t.Fatalf("llmConfig: %v, %v", ok, err)
+	}
+	if c.URL != "http://env/v1" || c.Model != "m" || c.APIKey != "secret" || c.Timeout != 5*time.Second || c.Retry.Budget != time.Minute || c.Temperature != 0.1 {
+		t.Errorf("llm config = %+v", c)
+	}
+	e, ok, err := a.embedConfig()
+	if err != nil || !ok {
+		t.Fatalf("embedConfig: %v, %v", ok, err)
+	}
+	if e.URL != "http://embed/v1" || e.APIKey != "ekey" || e.Timeout != 2*time.Second || e.Dim != 384 || e.QueryPrefix != "query: " || e.DocumentPrefix != "" {
+		t.Errorf("embed config = %+v", e)
+	}
+	env["ANSWERDESK_LLM_PROVIDER"] = "none"
+	if _, ok, err := a.llmConfig(); ok || err != nil {
+		t.Errorf("provider none: ok %v, err %v; want no LLM", ok, err)
+	}
+	env["ANSWERDESK_EMBED_TIMEOUT"] = "soon"
+	if _, _, err := a.embedConfig(); err == nil || !strings.Contains(err.Error(), "embed timeout") {
+		t.Errorf("bad embed timeout: %v", err)
 	}
 }

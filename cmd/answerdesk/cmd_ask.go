@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,9 +43,7 @@ func runAsk(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(api.NewAnswerResponse(ans))
+		return writeJSON(a.stdout, api.NewAnswerResponse(ans))
 	}
 	printAnswer(a.stdout, ans)
 	return nil

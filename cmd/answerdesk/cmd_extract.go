@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -262,14 +261,4 @@ func printExtract(w io.Writer, out extractJSON, chunks bool) {
 		return
 	}
 	fmt.Fprintf(w, "%s: %d documents, %d sections, %d blocks, %d losses\n", out.File, len(out.Documents), sections, blocks, losses)
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write json: %w", err)
-	}
-	return nil
 }

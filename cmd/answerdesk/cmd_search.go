@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
@@ -71,9 +70,7 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 			out.Hits = append(out.Hits, searchHit{ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title, Heading: h.Heading,
 				URL: h.URL, Page: h.Page, Kind: h.Kind, Lang: h.Lang, Text: h.Text, Score: h.Score, SparseScore: h.SparseScore, DenseScore: h.DenseScore})
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(a.stdout, out)
 	}
 	if len(res.Hits) == 0 {
 		fmt.Fprintln(a.stdout, "no matching chunks")

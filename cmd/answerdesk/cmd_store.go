@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -84,9 +83,7 @@ func (a *app) storeStats(ctx context.Context, asJSON bool) error {
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(a.stdout, out)
 	}
 	fmt.Fprintf(a.stdout, "store:      %s\n", out.Store)
 	if out.ServerVersion != "" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -49,7 +48,7 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(a.stdout, ts)
+			return writeJSON(a.stdout, ts)
 		}
 		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tCREATED\tSTATUS\tPRIORITY\tREASON\tDELIVERY\tSUBJECT")
@@ -70,19 +69,13 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		if *asJSON {
-			return printJSON(a.stdout, t)
+			return writeJSON(a.stdout, t)
 		}
 		printTicket(a.stdout, t)
 		return nil
 	default:
 		return usagef("tickets: unknown subcommand %q (list or show)", sub)
 	}
-}
-
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func deliverySummary(ds []answer.Delivery) string {

@@ -9,20 +9,47 @@ import (
 	"github.com/answerdesk/answerdesk/answer/llm"
 )
 
-// llmSection is the "llm" section of the config file. Environment
-// variables ANSWERDESK_LLM_* override it. The API key is never read from the
-// file: it comes from ANSWERDESK_LLM_API_KEY or the variable api_key_env
+// modelSection is what the "llm" and "embed" sections share. Environment
+// variables PREFIX_PROVIDER, _URL, _MODEL and _TIMEOUT override it
+// (PREFIX is ANSWERDESK_LLM or ANSWERDESK_EMBED). The API key is never read
+// from the file: it comes from PREFIX_API_KEY or the variable api_key_env
 // names.
+type modelSection struct {
+	Provider      string `json:"provider"`
+	URL           string `json:"url"`
+	Model         string `json:"model"`
+	APIKeyEnv     string `json:"api_key_env"`
+	Timeout       string `json:"timeout"`
+	RetryAttempts int    `json:"retry_attempts"`
+}
+
+// resolve applies the environment to m and returns its API key and
+// timeout; ok is false when no provider is configured.
+func (m *modelSection) resolve(a *app, prefix string) (ok bool, apiKey string, timeout time.Duration, err error) {
+	a.override(&m.Provider, prefix+"_PROVIDER")
+	if m.Provider == "" || m.Provider == "none" {
+		return false, "", 0, nil
+	}
+	a.override(&m.URL, prefix+"_URL")
+	a.override(&m.Model, prefix+"_MODEL")
+	a.override(&m.Timeout, prefix+"_TIMEOUT")
+	if timeout, err = parseDur(strings.ToLower(strings.TrimPrefix(prefix, "ANSWERDESK_"))+" timeout", m.Timeout); err != nil {
+		return false, "", 0, err
+	}
+	apiKey = a.getenv(prefix + "_API_KEY")
+	if apiKey == "" && m.APIKeyEnv != "" {
+		apiKey = a.getenv(m.APIKeyEnv)
+	}
+	return true, apiKey, timeout, nil
+}
+
+// llmSection is the "llm" section of the config file; ANSWERDESK_LLM_*
+// override it (see modelSection; also TEMPERATURE and MAX_TOKENS).
 type llmSection struct {
-	Provider           string   `json:"provider"`
-	URL                string   `json:"url"`
-	Model              string   `json:"model"`
-	APIKeyEnv          string   `json:"api_key_env"`
+	modelSection
 	Temperature        *float64 `json:"temperature"`
 	MaxTokens          int      `json:"max_tokens"`
 	ContextTokens      int      `json:"context_tokens"`
-	Timeout            string   `json:"timeout"`
-	RetryAttempts      int      `json:"retry_attempts"`
 	RetryBudget        string   `json:"retry_budget"`
 	BreakerFailures    int      `json:"breaker_failures"`
 	BreakerCooldown    string   `json:"breaker_cooldown"`
@@ -43,18 +70,13 @@ type llmSection struct {
 //	ANSWERDESK_EMBED_MODEL=multilingual-e5-small-q4
 //	ANSWERDESK_EMBED_QUERY_MODEL=e5-query ANSWERDESK_EMBED_DOCUMENT_MODEL=e5-passage
 type embedSection struct {
-	Provider       string  `json:"provider"`
-	URL            string  `json:"url"`
-	Model          string  `json:"model"`
-	APIKeyEnv      string  `json:"api_key_env"`
+	modelSection
 	QueryModel     string  `json:"query_model"`
 	DocumentModel  string  `json:"document_model"`
 	QueryPrefix    *string `json:"query_prefix"`
 	DocumentPrefix *string `json:"document_prefix"`
 	Dim            int     `json:"dim"`
 	BatchSize      int     `json:"batch_size"`
-	Timeout        string  `json:"timeout"`
-	RetryAttempts  int     `json:"retry_attempts"`
 }
 
 // override sets *dst from environment variable name when it is set.
@@ -82,15 +104,11 @@ func (a *app) llmConfig() (cfg llm.Config, ok bool, err error) {
 	if err := a.configSection("llm", &s); err != nil {
 		return cfg, false, err
 	}
-	a.override(&s.Provider, "ANSWERDESK_LLM_PROVIDER")
-	if s.Provider == "" || s.Provider == "none" {
-		return cfg, false, nil
+	if ok, cfg.APIKey, cfg.Timeout, err = s.resolve(a, "ANSWERDESK_LLM"); !ok || err != nil {
+		return cfg, false, err
 	}
-	a.override(&s.URL, "ANSWERDESK_LLM_URL")
-	a.override(&s.Model, "ANSWERDESK_LLM_MODEL")
-	a.override(&s.Timeout, "ANSWERDESK_LLM_TIMEOUT")
 	cfg = llm.Config{
-		Provider: s.Provider, URL: s.URL, Model: s.Model,
+		Provider: s.Provider, URL: s.URL, Model: s.Model, APIKey: cfg.APIKey, Timeout: cfg.Timeout,
 		MaxTokens: s.MaxTokens, ContextTokens: s.ContextTokens,
 		Retry:              llm.RetryPolicy{MaxAttempts: s.RetryAttempts},
 		Breaker:            llm.BreakerPolicy{Failures: s.BreakerFailures},
@@ -112,18 +130,11 @@ func (a *app) llmConfig() (cfg llm.Config, ok bool, err error) {
 			return cfg, false, fmt.Errorf("ANSWERDESK_LLM_MAX_TOKENS: %w", err)
 		}
 	}
-	if cfg.Timeout, err = parseDur("llm timeout", s.Timeout); err != nil {
-		return cfg, false, err
-	}
 	if cfg.Retry.Budget, err = parseDur("llm retry_budget", s.RetryBudget); err != nil {
 		return cfg, false, err
 	}
 	if cfg.Breaker.Cooldown, err = parseDur("llm breaker_cooldown", s.BreakerCooldown); err != nil {
 		return cfg, false, err
-	}
-	cfg.APIKey = a.getenv("ANSWERDESK_LLM_API_KEY")
-	if cfg.APIKey == "" && s.APIKeyEnv != "" {
-		cfg.APIKey = a.getenv(s.APIKeyEnv)
 	}
 	return cfg, true, nil
 }
@@ -135,17 +146,13 @@ func (a *app) embedConfig() (cfg llm.EmbedConfig, ok bool, err error) {
 	if err := a.configSection("embed", &s); err != nil {
 		return cfg, false, err
 	}
-	a.override(&s.Provider, "ANSWERDESK_EMBED_PROVIDER")
-	if s.Provider == "" || s.Provider == "none" {
-		return cfg, false, nil
+	if ok, cfg.APIKey, cfg.Timeout, err = s.resolve(a, "ANSWERDESK_EMBED"); !ok || err != nil {
+		return cfg, false, err
 	}
-	a.override(&s.URL, "ANSWERDESK_EMBED_URL")
-	a.override(&s.Model, "ANSWERDESK_EMBED_MODEL")
 	a.override(&s.QueryModel, "ANSWERDESK_EMBED_QUERY_MODEL")
 	a.override(&s.DocumentModel, "ANSWERDESK_EMBED_DOCUMENT_MODEL")
-	a.override(&s.Timeout, "ANSWERDESK_EMBED_TIMEOUT")
 	cfg = llm.EmbedConfig{
-		Provider: s.Provider, URL: s.URL, Model: s.Model,
+		Provider: s.Provider, URL: s.URL, Model: s.Model, APIKey: cfg.APIKey, Timeout: cfg.Timeout,
 		QueryModel: s.QueryModel, DocumentModel: s.DocumentModel,
 		Dim: s.Dim, BatchSize: s.BatchSize,
 		Retry: llm.RetryPolicy{MaxAttempts: s.RetryAttempts},
@@ -171,13 +178,6 @@ func (a *app) embedConfig() (cfg llm.EmbedConfig, ok bool, err error) {
 		if cfg.Dim, err = strconv.Atoi(v); err != nil {
 			return cfg, false, fmt.Errorf("ANSWERDESK_EMBED_DIM: %w", err)
 		}
-	}
-	if cfg.Timeout, err = parseDur("embed timeout", s.Timeout); err != nil {
-		return cfg, false, err
-	}
-	cfg.APIKey = a.getenv("ANSWERDESK_EMBED_API_KEY")
-	if cfg.APIKey == "" && s.APIKeyEnv != "" {
-		cfg.APIKey = a.getenv(s.APIKeyEnv)
 	}
 	return cfg, true, nil
 }
