@@ -170,8 +170,9 @@ type Delivery struct {
 }
 
 // TicketWriter persists an escalation. Implementations write the ticket and
-// its outbox entries in one transaction, redacting personal data in the
-// stored copy, and return the ticket with ID and timestamps set.
+// its outbox entries in one transaction and return the ticket with ID and
+// timestamps set. The engine has redacted personal data before the call:
+// implementations store what they are given.
 type TicketWriter interface {
 	CreateTicket(ctx context.Context, t Ticket) (Ticket, error)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/answerdesk/answerdesk/ingest/markup"
+	"github.com/answerdesk/answerdesk/ingest/redact"
 )
 
 // Priorities, lowest first.
@@ -100,7 +101,7 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 		Created:        e.now(),
 	}
 	t.Updated = t.Created
-	saved, err := e.deps.Tickets.CreateTicket(ctx, t)
+	saved, err := e.deps.Tickets.CreateTicket(ctx, redactTicket(t))
 	if err != nil {
 		return Ticket{}, fmt.Errorf("answer: escalate (%s): create ticket: %w", a.Reason, err)
 	}
@@ -111,6 +112,42 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 		saved.Queue = t.Queue
 	}
 	return saved, nil
+}
+
+// redactTicket returns the copy of t that is stored and delivered: personal
+// data masked in what the customer wrote (subject, summary, transcript,
+// customer context). The attempted answer and its citations are the
+// tenant's own knowledge base (ticket exports are redacted at ingestion),
+// left as they are so that published contact details stay readable. This
+// is the one place tickets are redacted, whatever stores them.
+func redactTicket(t Ticket) Ticket {
+	// The question is usually the subject, part of the summary and a turn
+	// of the transcript: redact each distinct string once.
+	seen := map[string]string{}
+	text := func(s string) string {
+		if r, ok := seen[s]; ok {
+			return r
+		}
+		r := redact.Text(s)
+		seen[s] = r
+		return r
+	}
+	t.Subject = text(t.Subject)
+	t.Summary = text(t.Summary)
+	if t.Customer != nil {
+		c := make(map[string]string, len(t.Customer))
+		for k, v := range t.Customer {
+			c[k] = text(v)
+		}
+		t.Customer = c
+	}
+	tr := make([]Message, len(t.Transcript))
+	for i, m := range t.Transcript {
+		m.Text = text(m.Text)
+		tr[i] = m
+	}
+	t.Transcript = tr
+	return t
 }
 
 // subject is the question's first line as plain text, at most 80 characters.

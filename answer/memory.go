@@ -6,14 +6,12 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/answerdesk/answerdesk/ingest/redact"
 )
 
 // MemoryTickets is a TicketWriter that keeps tickets in memory, for tests,
 // evaluation and the CLI when no app-state database is configured. Like
-// the SQLite one it redacts personal data in the stored copy. Safe for
-// concurrent use.
+// the SQLite one it stores what it is given (the engine redacted it). Safe
+// for concurrent use.
 type MemoryTickets struct {
 	mu      sync.Mutex
 	tickets []Ticket
@@ -39,7 +37,6 @@ func (m *MemoryTickets) CreateTicket(ctx context.Context, t Ticket) (Ticket, err
 		t.Created = now()
 	}
 	t.Updated = t.Created
-	t = redactTicket(t)
 	t.Deliveries = []Delivery{{Sink: "queue", State: "delivered", Attempts: 1, Delivered: t.Created}}
 	m.tickets = append(m.tickets, t)
 	return t, nil
@@ -50,27 +47,6 @@ func (m *MemoryTickets) Tickets() []Ticket {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return slices.Clone(m.tickets)
-}
-
-// redactTicket replaces personal data in the customer-written fields.
-func redactTicket(t Ticket) Ticket {
-	t.Subject = redact.Text(t.Subject)
-	t.Summary = redact.Text(t.Summary)
-	t.Attempted = redact.Text(t.Attempted)
-	tr := make([]Message, len(t.Transcript))
-	for i, m := range t.Transcript {
-		m.Text = redact.Text(m.Text)
-		tr[i] = m
-	}
-	t.Transcript = tr
-	if t.Customer != nil {
-		c := make(map[string]string, len(t.Customer))
-		for k, v := range t.Customer {
-			c[k] = redact.Text(v)
-		}
-		t.Customer = c
-	}
-	return t
 }
 
 // MemoryConversations keeps conversations in memory, per tenant. Safe for

@@ -778,7 +778,8 @@ func TestFeedbackAndTickets(t *testing.T) {
 	r = h.do(t, http.MethodGet, "/v1/tickets/"+a.TicketID, h.keys["admin"], nil)
 	var tk Ticket
 	json.Unmarshal(r.body, &tk)
-	if tk.Status != "open" || len(tk.Deliveries) != 1 || tk.Deliveries[0].State != "delivered" || strings.Contains(string(r.body), "jane@example.com") {
+	// Redacting the ticket is the engine's (answer.TestTicketRedactedOnceWhateverTheStore).
+	if tk.Status != "open" || len(tk.Deliveries) != 1 || tk.Deliveries[0].State != "delivered" {
 		t.Errorf("ticket = %s", r.body)
 	}
 	if r := h.do(t, http.MethodGet, "/v1/tickets/"+a.TicketID, h.keys["other"], nil); r.status != 404 {

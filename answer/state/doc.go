@@ -14,8 +14,8 @@
 // and migrated on open. Each store owns its tables and SQL, and consumers
 // declare the small interfaces they use, so that a PostgreSQL backend can
 // replace a store without touching them. Personal data is redacted with
-// ingest/redact in the stored copy of a ticket, in conversation turns, in
-// the answer log and in feedback comments. Tickets commit before
+// ingest/redact in conversation turns, in the answer log and in feedback
+// comments; tickets arrive redacted by the engine. Tickets commit before
 // CreateTicket returns.
 //
 // state imports answer (for the shared contracts), ingest (the job types)

@@ -49,7 +49,9 @@ func openTest(tb testing.TB, o Options, sinks ...string) (stores, string) {
 	return st, path
 }
 
-func TestTicketRedactedWithOutbox(t *testing.T) {
+// TestTicketWithOutbox: a ticket is stored as given (the engine redacted
+// it: answer.redactTicket) with one outbox row per sink.
+func TestTicketWithOutbox(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTest(t, Options{}, SinkWebhook)
 	in := answer.Ticket{
@@ -71,10 +73,8 @@ func TestTicketRedactedWithOutbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{stored.Subject, stored.Summary, stored.Customer["email"], stored.Transcript[0].Text} {
-		if strings.Contains(s, "jane.doe") || strings.Contains(s, "4111") || strings.Contains(s, "555 0100") {
-			t.Errorf("personal data stored: %q", s)
-		}
+	if stored.Subject != in.Subject || stored.Customer["email"] != in.Customer["email"] || stored.Transcript[0].Text != in.Transcript[0].Text {
+		t.Errorf("stored ticket differs from the one given: %+v", stored)
 	}
 	var sinks []string
 	for _, d := range stored.Deliveries {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
-	"github.com/answerdesk/answerdesk/ingest/redact"
 )
 
 // TicketStore keeps escalation tickets with their delivery outbox and the
@@ -184,49 +183,13 @@ func (r ticketRow) ticket() (answer.Ticket, error) {
 	return t, nil
 }
 
-// redactTicket returns the copy of t that is stored and delivered: personal
-// data masked in what the customer wrote (subject, summary, transcript,
-// customer context). The attempted answer and its citations are the
-// tenant's own knowledge base (ticket exports are redacted at ingestion),
-// left as they are so that published contact details stay readable.
-func redactTicket(t answer.Ticket) answer.Ticket {
-	// The question is usually the subject, part of the summary and a turn
-	// of the transcript: redact each distinct string once.
-	seen := map[string]string{}
-	text := func(s string) string {
-		if r, ok := seen[s]; ok {
-			return r
-		}
-		r := redact.Text(s)
-		seen[s] = r
-		return r
-	}
-	t.Subject = text(t.Subject)
-	t.Summary = text(t.Summary)
-	if t.Customer != nil {
-		c := make(map[string]string, len(t.Customer))
-		for k, v := range t.Customer {
-			c[k] = text(v)
-		}
-		t.Customer = c
-	}
-	tr := make([]answer.Message, len(t.Transcript))
-	for i, m := range t.Transcript {
-		m.Text = text(m.Text)
-		tr[i] = m
-	}
-	t.Transcript = tr
-	t.Deliveries = nil
-	return t
-}
-
-// CreateTicket stores a redacted copy of t and one outbox row per sink in
-// one transaction and returns the stored copy.
+// CreateTicket stores t (redacted by the engine) and one outbox row per
+// sink in one transaction and returns the stored copy.
 func (s *TicketStore) CreateTicket(ctx context.Context, t answer.Ticket) (answer.Ticket, error) {
 	if t.Tenant == "" {
 		return answer.Ticket{}, fmt.Errorf("create ticket: %w: empty tenant", ErrInvalid)
 	}
-	t = redactTicket(t)
+	t.Deliveries = nil
 	if t.ID == "" {
 		t.ID = newID("tkt_")
 	}

@@ -1,0 +1,82 @@
+package answer_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestTicketRedactedOnceWhateverTheStore: the engine redacts a ticket
+// before any store sees it, so the in-memory store (tests, eval) and the
+// SQLite one (production) hold the same ticket: the customer's personal
+// data masked, the attempted answer (the tenant's own knowledge base, here
+// its published support address) kept. MemoryTickets used to redact the
+// attempted answer too, and SQLite not.
+func TestTicketRedactedOnceWhateverTheStore(t *testing.T) {
+	ctx := context.Background()
+	db, err := state.Open(ctx, filepath.Join(t.TempDir(), "state.db"), state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stores := map[string]answer.TicketWriter{"memory": &answer.MemoryTickets{}, "sqlite": state.NewTicketStore(db, nil, nil)}
+	got := map[string]answer.Ticket{}
+	for name, tickets := range stores {
+		kb := lumenKB()
+		kb.add(retrieval.Chunk{ID: "contact", DocumentID: "contact.md", Lang: "en", Title: "Contact",
+			Text: "For warranty claims write to warranty@lumen.example with your order number."})
+		eng, err := answer.New(answer.DefaultConfig(), answer.Deps{Retriever: kb, Tickets: tickets})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := eng.Answer(ctx, answer.Request{Tenant: "acme", Channel: "test",
+			Question: "I want to talk to a human about my warranty claim, I am jane.doe@example.com, call +1 415 555 0100",
+			Customer: map[string]string{"email": "jane.doe@example.com"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Decision != answer.Escalated || !strings.Contains(a.Attempted, "warranty@lumen.example") {
+			t.Fatalf("%s: %s (%s), attempted %q; want an escalation quoting the support address", name, a.Decision, a.Reason, a.Attempted)
+		}
+		var tk answer.Ticket
+		switch s := tickets.(type) {
+		case *answer.MemoryTickets:
+			tk = s.Tickets()[0]
+		case *state.TicketStore:
+			if tk, err = s.Ticket(ctx, "acme", a.TicketID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, text := range []string{tk.Subject, tk.Summary, tk.Customer["email"], tk.Transcript[len(tk.Transcript)-1].Text} {
+			if strings.Contains(text, "jane.doe") || strings.Contains(text, "555 0100") {
+				t.Errorf("%s: personal data stored: %q", name, text)
+			}
+		}
+		got[name] = tk
+	}
+	m, s := got["memory"], got["sqlite"]
+	if !strings.Contains(m.Attempted, "warranty@lumen.example") {
+		t.Errorf("memory store redacted the attempted answer: %q", m.Attempted)
+	}
+	type stored struct {
+		Subject, Summary, Attempted string
+		Customer                    map[string]string
+		Transcript                  []string
+	}
+	view := func(tk answer.Ticket) stored {
+		v := stored{Subject: tk.Subject, Summary: tk.Summary, Attempted: tk.Attempted, Customer: tk.Customer}
+		for _, m := range tk.Transcript {
+			v.Transcript = append(v.Transcript, m.Role+": "+m.Text)
+		}
+		return v
+	}
+	if diff := cmp.Diff(view(m), view(s)); diff != "" {
+		t.Errorf("memory and sqlite tickets differ (-memory +sqlite):\n%s", diff)
+	}
+}
