@@ -37,6 +37,7 @@ const (
 	CodeInvalidFilename   = "invalid_filename"
 	CodeTooManyFiles      = "too_many_files"
 	CodeUnsupportedFile   = "unsupported_file_type"
+	CodeQuotaExceeded     = "quota_exceeded"
 )
 
 // apiError is an error with its HTTP status and code, raised by handlers
@@ -70,6 +71,7 @@ var errorTable = []struct {
 	{retrieval.ErrNotFound, http.StatusNotFound, CodeNotFound},
 	{ingest.ErrUnsupported, http.StatusUnsupportedMediaType, CodeUnsupportedFile},
 	{ingest.ErrTooLarge, http.StatusRequestEntityTooLarge, CodeBodyTooLarge},
+	{ingest.ErrQuota, http.StatusRequestEntityTooLarge, CodeQuotaExceeded},
 	{retrieval.ErrUnavailable, http.StatusServiceUnavailable, CodeUnavailable},
 	{ingest.ErrShuttingDown, http.StatusServiceUnavailable, CodeUnavailable},
 	{context.DeadlineExceeded, http.StatusGatewayTimeout, CodeTimeout},

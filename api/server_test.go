@@ -142,6 +142,7 @@ type harness struct {
 	eng    *fakeEngine
 	docs   *fakeDocs
 	logs   *syncBuffer
+	jobs   *ingest.JobRunner
 	keys   map[string]string // name → key
 	keyIDs map[string]string
 }
@@ -191,6 +192,7 @@ func newHarness(t testing.TB, lim Limits) *harness {
 		lim.AuthFailuresPerSecond = -1
 	}
 	jobs := ingest.NewJobRunner(state.NewJobStore(db), h.docs, 1, nil)
+	h.jobs = jobs
 	d.Engine, d.Docs, d.Ingest, d.Limits = h.eng, h.docs, jobs, lim
 	d.Accepts = func(ext string) bool { return ext == ".md" || ext == ".txt" || ext == ".csv" }
 	d.Logger = slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -541,6 +543,20 @@ func (h *harness) upload(t testing.TB, key string, names []string, fields map[st
 	}
 	mw.Close()
 	return h.do(t, http.MethodPost, "/v1/documents", key, &buf, "Content-Type", mw.FormDataContentType())
+}
+
+// TestUploadOverQuota: an upload over the quota is refused with 413
+// quota_exceeded before a job starts.
+func TestUploadOverQuota(t *testing.T) {
+	h := newHarness(t, Limits{})
+	h.jobs.SetQuota(ingest.Quota{UploadBytes: 50})
+	r := h.upload(t, h.keys["ingest"], []string{"a.md", "b.md"}, nil)
+	if r.status != http.StatusRequestEntityTooLarge || r.code() != CodeQuotaExceeded || !strings.Contains(string(r.body), "limit per upload") {
+		t.Errorf("upload over quota: %d %s, want 413 quota_exceeded naming the limit", r.status, r.body)
+	}
+	if r := h.upload(t, h.keys["ingest"], []string{"a.md"}, nil); r.status != http.StatusAccepted {
+		t.Errorf("upload within quota: %d %s, want 202", r.status, r.body)
+	}
 }
 
 func TestUploadJobAndDocuments(t *testing.T) {

@@ -80,8 +80,38 @@ type JobRunner struct {
 	ctx    context.Context // cancelled when Shutdown gives up waiting
 	cancel context.CancelFunc
 
+	quota *Quota // nil: no quota
+
 	mu     sync.Mutex
 	closed bool
+}
+
+// SetQuota makes every later job check q: Start refuses an upload that is
+// too large or whose tenant is at a quota, before any work, and a running
+// job fails the files that would take it past q. Call it before Start.
+func (r *JobRunner) SetQuota(q Quota) {
+	q = q.WithDefaults()
+	r.quota = &q
+}
+
+// usageSource reports a tenant's usage (Pipeline implements it).
+type usageSource interface {
+	TenantUsage(ctx context.Context, tenant string) (retrieval.Usage, error)
+}
+
+// allowance is the quota allowance of a job of tenant, nil without a quota.
+func (r *JobRunner) allowance(ctx context.Context, tenant string) (*Allowance, error) {
+	if r.quota == nil {
+		return nil, nil
+	}
+	var used retrieval.Usage
+	if us, ok := r.ing.(usageSource); ok {
+		var err error
+		if used, err = us.TenantUsage(ctx, tenant); err != nil {
+			return nil, err
+		}
+	}
+	return NewAllowance(*r.quota, used), nil
 }
 
 // NewJobRunner returns a runner ingesting through ing, workers jobs at a
@@ -106,6 +136,13 @@ func (r *JobRunner) Start(ctx context.Context, tenant string, files []Upload, ki
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = f.Name
+	}
+	if b, err := r.allowance(ctx, tenant); err != nil {
+		return Job{}, err
+	} else if b != nil {
+		if err := b.q.CheckUpload(b.used, files); err != nil {
+			return Job{}, err
+		}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -159,6 +196,11 @@ func (r *JobRunner) run(job Job, files []Upload, kind, lang string) {
 		names[i] = f.Name
 	}
 	ids := DocIDs(names)
+	// Usage is counted again: jobs queued before this one have run.
+	b, err := r.allowance(bg, job.Tenant)
+	if err != nil {
+		r.log.Error("ingest job usage", "job", job.ID, "err", err)
+	}
 	for i, f := range files {
 		if ctx.Err() != nil {
 			job.Result.Failed = append(job.Result.Failed, JobFailure{File: f.Name, Reason: "server shutting down"})
@@ -174,7 +216,7 @@ func (r *JobRunner) run(job Job, files []Upload, kind, lang string) {
 		if src.Kind == "auto" {
 			src.Kind = ""
 		}
-		sum, err := r.safeIngest(ctx, src, Options{Tenant: job.Tenant, Kind: kind, Lang: lang})
+		sum, err := r.safeIngest(ctx, src, Options{Tenant: job.Tenant, Kind: kind, Lang: lang, Allowance: b})
 		job.Result.Added += sum.Added
 		job.Result.Updated += sum.Updated
 		job.Result.Unchanged += sum.Unchanged
@@ -211,7 +253,7 @@ func (r *JobRunner) safeIngest(ctx context.Context, src Source, o Options) (sum 
 // publicReason says why a file failed without internals: the messages of
 // the errors about the file itself, a generic one otherwise.
 func publicReason(err error) string {
-	for _, e := range []error{ErrUnsupported, ErrEmpty, ErrTooLarge, ErrMalformed, ErrConflict, retrieval.ErrInvalid} {
+	for _, e := range []error{ErrUnsupported, ErrEmpty, ErrTooLarge, ErrMalformed, ErrConflict, ErrQuota, retrieval.ErrInvalid} {
 		if errors.Is(err, e) {
 			return truncate(err.Error(), 300)
 		}

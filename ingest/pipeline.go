@@ -44,6 +44,10 @@ type Options struct {
 	Workers int
 	// Progress, when set, is called after each file.
 	Progress func(Progress)
+	// Allowance, when set, is charged with each file's new documents before
+	// they are written; a file over it fails with ErrQuota and writes
+	// nothing (uploads; the CLI ingests without one).
+	Allowance *Allowance
 }
 
 // DefaultMaxFileSize is the largest file ingested by default.
@@ -283,7 +287,7 @@ func (p *Pipeline) ingestFiles(ctx context.Context, files []file, o Options, sum
 			if len(l.loss) > 0 {
 				sum.Losses = append(sum.Losses, FileLosses{Path: l.f.src.Path, Losses: l.loss})
 			}
-			if err := p.write(ctx, l, tenant, sum); err != nil {
+			if err := p.write(ctx, l, tenant, o.Allowance, sum); err != nil {
 				if errors.Is(err, retrieval.ErrUnavailable) || ctx.Err() != nil {
 					return err
 				}
@@ -407,7 +411,7 @@ const batchSize = 500
 // write stores a file's documents: unchanged ones are skipped by hash, the
 // others replaced in batches, and documents this source no longer yields
 // are deleted.
-func (p *Pipeline) write(ctx context.Context, l loaded, tenant string, sum *Summary) error {
+func (p *Pipeline) write(ctx context.Context, l loaded, tenant string, b *Allowance, sum *Summary) error {
 	existing, err := p.store.Documents(ctx, retrieval.DocFilter{Tenant: tenant, Source: l.f.src.Path})
 	if err != nil {
 		return fmt.Errorf("list documents of %s: %w", l.f.src.Path, err)
@@ -445,6 +449,15 @@ func (p *Pipeline) write(ctx context.Context, l loaded, tenant string, sum *Summ
 		}
 		chunks += len(dc.Chunks)
 		todo = append(todo, dc)
+	}
+	var bytes int64
+	for _, dc := range todo {
+		for _, c := range dc.Chunks {
+			bytes += int64(len(c.Text))
+		}
+	}
+	if err := b.charge(added, chunks, bytes); err != nil {
+		return err
 	}
 	if err := p.embed(ctx, todo); err != nil {
 		return err

@@ -157,6 +157,19 @@ type Store interface {
 	Close() error
 }
 
+// Usage is what one tenant holds in a store.
+type Usage struct {
+	Documents int
+	Chunks    int
+	Bytes     int64 // chunk text, -1 when the store does not count it
+}
+
+// UsageCounter is implemented by stores that count a tenant's usage
+// directly; ingestion falls back to listing documents (without bytes).
+type UsageCounter interface {
+	Usage(ctx context.Context, tenant string) (Usage, error)
+}
+
 // DocumentChunks is a document with its complete set of chunks.
 type DocumentChunks struct {
 	Document Document

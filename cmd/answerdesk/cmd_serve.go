@@ -41,6 +41,26 @@ type apiConfig struct {
 	ShutdownGrace         string  `json:"shutdown_timeout"` // "30s"
 }
 
+// quotaConfig is the "quota" section: limits of uploads and of each
+// tenant's index (ingest.DefaultQuota for zero values; negative disables).
+type quotaConfig struct {
+	UploadMB     int64 `json:"upload_mb"`     // one upload, archives expanded
+	UploadChunks int   `json:"upload_chunks"` // chunks one upload writes
+	Documents    int   `json:"documents"`     // per tenant
+	Chunks       int   `json:"chunks"`        // per tenant
+	TextMB       int64 `json:"text_mb"`       // chunk text per tenant
+}
+
+func (q quotaConfig) quota() ingest.Quota {
+	mib := func(n int64) int64 {
+		if n > 0 {
+			return n << 20
+		}
+		return n
+	}
+	return ingest.Quota{UploadBytes: mib(q.UploadMB), UploadChunks: q.UploadChunks, Documents: q.Documents, Chunks: q.Chunks, Bytes: mib(q.TextMB)}
+}
+
 // webhookConfig is the "webhook" section: the generic webhook sink.
 // Environment: ANSWERDESK_WEBHOOK_URL, ANSWERDESK_WEBHOOK_SECRET,
 // ANSWERDESK_WEBHOOK_MAX_ATTEMPTS, ANSWERDESK_WEBHOOK_BACKOFF.
@@ -133,6 +153,11 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	// Upload jobs outlive their request: the runner is shut down after the
 	// HTTP server, below.
 	jobs := ingest.NewJobRunner(st.jobs, pipeline, 1, a.log)
+	var qc quotaConfig
+	if err := a.configSection("quota", &qc); err != nil {
+		return err
+	}
+	jobs.SetQuota(qc.quota())
 	worker, err := a.deliveryWorker(ctx)
 	if err != nil {
 		return err

@@ -229,6 +229,22 @@ func (s *Store) Stats(ctx context.Context) (retrieval.Stats, error) {
 	return st, nil
 }
 
+// Usage implements retrieval.UsageCounter: documents, chunks and chunk
+// text bytes of tenant.
+func (s *Store) Usage(ctx context.Context, tenant string) (retrieval.Usage, error) {
+	var u retrieval.Usage
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(length(CAST(text AS BLOB))), 0) FROM chunks WHERE tenant=?`, tenant).Scan(&u.Chunks, &u.Bytes)
+	if err == nil {
+		err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM documents WHERE tenant=?`, tenant).Scan(&u.Documents)
+	}
+	if err != nil {
+		return u, fmt.Errorf("usage of %s: %w", tenant, err)
+	}
+	return u, nil
+}
+
+var _ retrieval.UsageCounter = (*Store)(nil)
+
 // Search implements retrieval.Store.
 func (s *Store) Search(ctx context.Context, q retrieval.Query) (retrieval.Result, error) {
 	if q.Tenant == "" {
