@@ -192,9 +192,10 @@ type Exporter interface {
 	// tenant).
 	ExportStats(ctx context.Context, tenant string) (ExportStats, error)
 	// Export calls fn with every document of tenant ("" for every tenant)
-	// and its complete set of chunks, dense vectors included, ordered by
-	// tenant, then document id, then chunk position. It stops at fn's
-	// first error and returns it.
+	// and its complete set of chunks, dense vectors included (as stored: a
+	// store may keep them at unit length), ordered by tenant, then
+	// document id, then chunk position. It stops at fn's first error and
+	// returns it.
 	Export(ctx context.Context, tenant string, fn func(DocumentChunks) error) error
 }
 

@@ -95,6 +95,16 @@ func TestStoreMigrateToQdrant(t *testing.T) {
 		t.Errorf("top hit embedded %s, qdrant %s", e, q)
 	}
 
+	// Qdrant exports too: a copy from one collection to another ranks alike.
+	to2 := srv.URL + "?collection=kb2"
+	out, errs, code = storeCLI(t, env, "store", "migrate", "--from", to, "--to", to2)
+	if code != 0 || !strings.Contains(out, "migrated: 22 documents") {
+		t.Fatalf("migrate qdrant to qdrant exit %d: %q %q", code, out, errs)
+	}
+	if e, q := top(), top("--store", to2); e != q {
+		t.Errorf("top hit embedded %s, copied qdrant collection %s", e, q)
+	}
+
 	out, errs, code = storeCLI(t, env, "--store", to, "store", "reweight")
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("reweighted: %d chunks", qd.Chunks)) {
 		t.Errorf("store reweight exit %d: %q %q, want %d chunks", code, out, errs, qd.Chunks)

@@ -64,7 +64,7 @@ var commands = []*command{
 		summary: "print the chunks ranked for a question, with scores and sources", run: runSearch},
 	{name: "serve", usage: "serve [--addr :8080]",
 		summary: "run the HTTP API over the data dir (prints url: http://HOST:PORT)", run: runServe},
-	{name: "store", usage: "store stats [--json] | store migrate [--from embedded] --to qdrant://HOST:PORT?collection=NAME [--batch N] [--tenant T] [--force] | store reweight",
+	{name: "store", usage: "store stats [--json] | store migrate [--from STORE] --to qdrant://HOST:PORT?collection=NAME [--batch N] [--tenant T] [--force] | store reweight",
 		summary: "describe the index store, copy the index into another store (Qdrant), or reweight Qdrant's BM25 vectors", run: runStore},
 	{name: "tickets", usage: "tickets list [--tenant T] [--status S] [--limit N] [--json] | tickets show [--tenant T] [--json] ID",
 		summary: "list and show escalation tickets with their delivery state per sink", run: runTickets},

@@ -585,17 +585,16 @@ const scrollPage = 512
 
 // scroll calls fn for every point of collection matching filter.
 func (s *Store) scroll(ctx context.Context, collection string, filter *qdrant.Filter, payload *qdrant.WithPayloadSelector, fn func(*qdrant.RetrievedPoint) error) error {
-	var offset *qdrant.PointId
+	return s.scrollPoints(ctx, &qdrant.ScrollPoints{CollectionName: collection, Filter: filter, WithPayload: payload}, fn)
+}
+
+// scrollPoints calls fn for every point req selects, a page at a time.
+func (s *Store) scrollPoints(ctx context.Context, req *qdrant.ScrollPoints, fn func(*qdrant.RetrievedPoint) error) error {
+	req.Limit = qdrant.PtrOf(uint32(scrollPage))
 	for {
 		var res *qdrant.ScrollResponse
 		err := s.call(ctx, "scroll", func(ctx context.Context) (err error) {
-			res, err = s.client.GetPointsClient().Scroll(ctx, &qdrant.ScrollPoints{
-				CollectionName: collection,
-				Filter:         filter,
-				Offset:         offset,
-				Limit:          qdrant.PtrOf(uint32(scrollPage)),
-				WithPayload:    payload,
-			})
+			res, err = s.client.GetPointsClient().Scroll(ctx, req)
 			return err
 		})
 		if err != nil {
@@ -606,8 +605,8 @@ func (s *Store) scroll(ctx context.Context, collection string, filter *qdrant.Fi
 				return err
 			}
 		}
-		offset = res.NextPageOffset
-		if offset == nil || len(res.GetResult()) == 0 {
+		req.Offset = res.NextPageOffset
+		if req.Offset == nil || len(res.GetResult()) == 0 {
 			return nil
 		}
 	}

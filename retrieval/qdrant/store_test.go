@@ -45,6 +45,15 @@ func TestConformanceInProcess(t *testing.T) {
 	})
 }
 
+func TestExporter(t *testing.T) {
+	srv := qdranttest.Start(t, qdranttest.Options{})
+	for _, params := range []string{"collection=export", "collection=exportpt&per_tenant=1"} {
+		t.Run(params, func(t *testing.T) {
+			storetest.RunExporter(t, func(t *testing.T) retrieval.Store { return openTest(t, srv.URL+"?"+params, nil) })
+		})
+	}
+}
+
 func TestConformanceTenantCollections(t *testing.T) {
 	srv := qdranttest.Start(t, qdranttest.Options{})
 	var n atomic.Int64
