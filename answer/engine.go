@@ -209,7 +209,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	}
 
 	if err == nil {
-		a.Features = computeFeatures(featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps})
+		a.Features = computeFeatures(featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, question: standalone})
 		a.Confidence = e.cfg.Confidence.Probability(a.Features)
 		if !ok {
 			a.Confidence = 0 // nothing to answer with

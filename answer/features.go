@@ -1,7 +1,9 @@
 package answer
 
 import (
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 )
@@ -47,6 +49,32 @@ const (
 	FeatureDenseAgreement = "dense_agreement"
 	// FeatureSupportRatio: Generation.SupportRatio; only with a Generator.
 	FeatureSupportRatio = "support_ratio"
+	// FeatureTopCited: 1 when the first cited passage comes from the
+	// document of the best hit. An answer drawn from a lower-ranked
+	// document than the retriever's best is less likely right.
+	FeatureTopCited = "top_cited"
+	// FeatureCriticalMiss: 1 when the question's most specific indexed term
+	// (highest IDF) is absent from the first cited passage although the
+	// index has it elsewhere: the sibling-confusion signal ("Pro plan"
+	// asked, "Basic plan" cited).
+	FeatureCriticalMiss = "critical_miss"
+	// FeatureIDFCoverage: IDF-weighted share of the question's indexed terms
+	// in the first cited passage, 0..1: missing a rare term costs more than
+	// missing a common one.
+	FeatureIDFCoverage = "idf_coverage"
+	// FeatureQuestionSim: how closely the question matches a question-like
+	// line of the cited passage (an FAQ entry's question, a title, or any
+	// sentence), question words kept: Dice overlap of
+	// Analyzer.QuestionTerms, 0..1. FAQ search engines match a question to
+	// the FAQ's own question; a near-verbatim match is strong evidence.
+	FeatureQuestionSim = "question_sim"
+	// FeatureDenseCos: cosine of the question's embedding with the first
+	// cited passage's (0 when dense search did not return it); only when
+	// the store ran dense search.
+	FeatureDenseCos = "dense_cos"
+	// FeatureDenseSparseAgree: 1 when the best dense hit and the best sparse
+	// hit are from the same document; only when the store ran dense search.
+	FeatureDenseSparseAgree = "dense_sparse_agree"
 )
 
 // featureInput is what confidence features are computed from.
@@ -59,6 +87,8 @@ type featureInput struct {
 	lang    string      // answer language
 	qLength int         // distinct analyzed question terms
 	ps      passages
+	// question is the (standalone) question text.
+	question string
 }
 
 func computeFeatures(in featureInput) []Feature {
@@ -169,19 +199,34 @@ func computeFeatures(in featureInput) []Feature {
 	add(FeatureLangRU, b2f(in.lang == "ru"))
 	add(FeatureLangZH, b2f(in.lang == "zh"))
 
-	dense := false
-	for _, h := range hits {
-		if h.DenseRank > 0 {
-			dense = true
-			break
+	add(FeatureTopCited, b2f(cited != nil && len(hits) > 0 && cited.DocumentID == hits[0].DocumentID))
+	miss, idfCov := specificity(in.res.IDF, in.q, cited, in.ps)
+	add(FeatureCriticalMiss, miss)
+	add(FeatureIDFCoverage, idfCov)
+	qs := 0.0
+	if cited != nil {
+		qs = questionSim(in.question, *cited, in.ps)
+	}
+	add(FeatureQuestionSim, qs)
+
+	var topDense, topSparse *retrieval.Hit
+	for i := range hits {
+		h := &hits[i]
+		if h.DenseRank == 1 {
+			topDense = h
+		}
+		if h.SparseRank == 1 {
+			topSparse = h
 		}
 	}
-	if dense {
-		v := 0.0
+	if topDense != nil {
+		v, cos := 0.0, 0.0
 		if cited != nil && cited.DenseRank > 0 {
-			v = 1 / float64(cited.DenseRank)
+			v, cos = 1/float64(cited.DenseRank), cited.DenseScore
 		}
 		add(FeatureDenseAgreement, v)
+		add(FeatureDenseCos, cos)
+		add(FeatureDenseSparseAgree, b2f(topSparse != nil && topSparse.DocumentID == topDense.DocumentID))
 	}
 	if in.gen != nil {
 		add(FeatureSupportRatio, clamp01(in.gen.SupportRatio))
@@ -204,4 +249,84 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// specificity returns FeatureCriticalMiss and FeatureIDFCoverage of the
+// first cited passage: whether the question's highest-IDF indexed term is
+// missing from it, and the IDF-weighted share of the question's terms in
+// it. Without IDFs (a backend that does not report them) every term weighs
+// the same and no term is critical.
+func specificity(idf map[string]float64, q query, first *retrieval.Hit, ps passages) (miss, coverage float64) {
+	if first == nil || len(q.terms) == 0 {
+		return 0, 0
+	}
+	weight := func(t string) float64 {
+		if w, ok := idf[t]; ok && w > 0 {
+			return w
+		}
+		return 1
+	}
+	terms := ps.get(*first).terms
+	var total, have float64
+	critical, best := "", -1.0
+	// In a fixed order, so that the float sums are the same on every run.
+	for _, t := range slices.Sorted(maps.Keys(q.terms)) {
+		w := weight(t)
+		total += w
+		if terms[t] {
+			have += w
+		}
+		// Ties break by the term itself, so that the feature does not
+		// depend on map order.
+		if idf != nil && (w > best || w == best && t < critical) {
+			critical, best = t, w
+		}
+	}
+	if total > 0 {
+		coverage = have / total
+	}
+	if critical == "" || terms[critical] {
+		return 0, coverage
+	}
+	return 1, coverage
+}
+
+// questionSim is the best Dice overlap between the question's terms, stop
+// words kept, and a question-like line of h: its title (an FAQ entry's
+// question) or any of its sentences.
+func questionSim(question string, h retrieval.Hit, ps passages) float64 {
+	q := termSet(retrieval.DefaultAnalyzer.QuestionTerms(question))
+	if len(q) == 0 {
+		return 0
+	}
+	best := dice(q, termSet(retrieval.DefaultAnalyzer.QuestionTerms(h.Title)))
+	for _, s := range ps.get(h).sents {
+		if best == 1 {
+			break
+		}
+		best = max(best, dice(q, termSet(retrieval.DefaultAnalyzer.QuestionTerms(s))))
+	}
+	return best
+}
+
+func termSet(terms []string) map[string]bool {
+	m := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		m[t] = true
+	}
+	return m
+}
+
+// dice is 2|a∩b|/(|a|+|b|).
+func dice(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for t := range a {
+		if b[t] {
+			n++
+		}
+	}
+	return 2 * float64(n) / float64(len(a)+len(b))
 }

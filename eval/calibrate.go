@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -96,6 +97,10 @@ type CalibrateOptions struct {
 	L2 float64
 	// FittedOn names the suites, recorded in the model.
 	FittedOn []string
+	// Exclude names features the model must not use (weight 0): features
+	// that identify a suite rather than describe the evidence, like the
+	// question's language when one language comes from one kind of suite.
+	Exclude []string
 	// Prior is the model being replaced: features the suites cannot fit
 	// (absent, or constant, like dense agreement without an embedding
 	// provider or support ratio without an LLM) keep their weights from it.
@@ -227,6 +232,11 @@ func fitModel(fit, cal []Sample, o CalibrateOptions) (answer.ConfidenceModel, bo
 		return answer.ConfidenceModel{}, false, 0, err
 	}
 	names := featureNames(fit)
+	for _, x := range o.Exclude {
+		if i := slices.Index(names, x); i >= 0 {
+			names = slices.Delete(names, i, i+1)
+		}
+	}
 	if len(names) == 0 {
 		return answer.ConfidenceModel{}, false, 0, fmt.Errorf("%w: the engine reported no confidence features", ErrCalibrate)
 	}
@@ -236,6 +246,9 @@ func fitModel(fit, cal []Sample, o CalibrateOptions) (answer.ConfidenceModel, bo
 	}
 	if o.Prior != nil {
 		keepPrior(&m, *o.Prior, fit)
+	}
+	for _, x := range o.Exclude {
+		m.Weights[x] = 0
 	}
 	m.FittedOn = o.FittedOn
 	switch o.Method {
@@ -529,6 +542,7 @@ func keepPrior(m *answer.ConfidenceModel, prior answer.ConfidenceModel, fit []Sa
 func fitLogistic(ss []Sample, names []string, l2 float64) (answer.ConfidenceModel, error) {
 	d := len(names)
 	n := len(ss)
+	wt := suiteWeights(ss)
 	mean := make([]float64, d)
 	sd := make([]float64, d)
 	vals := make([][]float64, n)
@@ -584,9 +598,9 @@ func fitLogistic(ss []Sample, names []string, l2 float64) (answer.ConfidenceMode
 				z += w[j] * v
 			}
 			p := sigmoid(z)
-			r := p * (1 - p)
+			r := wt[i] * p * (1 - p)
 			for j, vj := range x[i] {
-				g[j] += (p - y[i]) * vj
+				g[j] += wt[i] * (p - y[i]) * vj
 				for k := j; k <= d; k++ {
 					h[j][k] += r * vj * x[i][k]
 				}
@@ -624,6 +638,22 @@ func fitLogistic(ss []Sample, names []string, l2 float64) (answer.ConfidenceMode
 		}
 	}
 	return m, nil
+}
+
+// suiteWeights weighs each sample by 1/(its suite's share of ss), scaled
+// to a mean of 1, so that every suite counts the same in a fit: a model
+// must work on a knowledge base it has never seen, not on the largest
+// suite's kind of questions.
+func suiteWeights(ss []Sample) []float64 {
+	count := map[string]int{}
+	for _, s := range ss {
+		count[s.Suite]++
+	}
+	w := make([]float64, len(ss))
+	for i, s := range ss {
+		w[i] = float64(len(ss)) / float64(len(count)*count[s.Suite])
+	}
+	return w
 }
 
 // solve solves a·x = b by Gaussian elimination with partial pivoting.

@@ -46,6 +46,9 @@ type Harness struct {
 	// documents of a seeded share of the answerable questions from each
 	// suite's index and relabels those questions unanswerable.
 	Knockout Knockout
+	// Prefetch, when set, is given every question of a suite before any is
+	// asked (QueryCache.Prefetch embeds them in batches).
+	Prefetch func(ctx context.Context, questions []string) error
 	// Options of each run.
 	Options Options
 	// Log receives ingestion warnings (discarded when nil).
@@ -133,6 +136,16 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 	a, err := h.NewAnswerer(ctx, store)
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: engine: %w", s.Name, err)
+	}
+	if h.Prefetch != nil {
+		phase("embed")
+		texts := make([]string, len(s.Queries))
+		for i, q := range s.Queries {
+			texts[i] = q.Text
+		}
+		if err := h.Prefetch(ctx, texts); err != nil {
+			return SuiteRun{}, fmt.Errorf("suite %s: embed questions: %w", s.Name, err)
+		}
 	}
 	phase("ask")
 	t1 := time.Now()

@@ -46,6 +46,16 @@ func (a *Analyzer) Terms(text string) []string {
 	return terms
 }
 
+// QuestionTerms returns the terms of text as Terms does but keeping
+// stopwords and single letters: "what is X" and "where is X" must differ
+// when a question is matched against another question (an FAQ entry's),
+// while the index drops such words.
+func (a *Analyzer) QuestionTerms(text string) []string {
+	terms := make([]string, 0, len(text)/5+1)
+	a.walk(text, true, func(t string) { terms = append(terms, t) })
+	return terms
+}
+
 // TermFreqs returns the distinct terms of text with their counts, and the
 // total number of terms (the BM25 document length).
 func (a *Analyzer) TermFreqs(text string) (map[string]int, int) {
@@ -56,7 +66,10 @@ func (a *Analyzer) TermFreqs(text string) (map[string]int, int) {
 }
 
 // each calls emit for every term of text.
-func (a *Analyzer) each(text string, emit func(string)) {
+func (a *Analyzer) each(text string, emit func(string)) { a.walk(text, false, emit) }
+
+// walk calls emit for every term of text, stopwords included when keep.
+func (a *Analyzer) walk(text string, keep bool, emit func(string)) {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
@@ -69,7 +82,7 @@ func (a *Analyzer) each(text string, emit func(string)) {
 		if len(word) == 0 {
 			return
 		}
-		a.word(word, emit)
+		a.word(word, keep, emit)
 		word = word[:0]
 	}
 	flushHan := func() {
@@ -77,7 +90,7 @@ func (a *Analyzer) each(text string, emit func(string)) {
 			return
 		}
 		for i, r := range han {
-			if !zhStop[r] {
+			if keep || !zhStop[r] {
 				emit(string(r))
 			}
 			if i+1 < len(han) {
@@ -103,8 +116,8 @@ func (a *Analyzer) each(text string, emit func(string)) {
 	flushHan()
 }
 
-// word lowercases, filters and stems one word.
-func (a *Analyzer) word(w []rune, emit func(string)) {
+// word lowercases, filters (unless keep) and stems one word.
+func (a *Analyzer) word(w []rune, keep bool, emit func(string)) {
 	cyr, latin := 0, 0
 	for i, r := range w {
 		r = unicode.ToLower(r)
@@ -121,6 +134,13 @@ func (a *Analyzer) word(w []rune, emit func(string)) {
 			latin++
 		}
 	}
+	if n := unitSplit(w); n > 0 {
+		// "5GHz" reads as "5 GHz", "128gb" as "128 gb": the number and the
+		// unit are indexed apart however they were written.
+		emit(string(w[:n]))
+		a.word(w[n:], keep, emit)
+		return
+	}
 	s := string(w)
 	if len(s) > 64 { // hashes, base64, garbage: index a bounded prefix
 		s = s[:64]
@@ -132,21 +152,42 @@ func (a *Analyzer) word(w []rune, emit func(string)) {
 	}
 	switch {
 	case cyr > 0 && cyr >= latin:
-		if ruStop[s] {
+		if ruStop[s] && !keep {
 			return
 		}
 		emit(a.stem(s, true))
 	case latin > 0:
-		if enStop[s] {
-			return
-		}
-		if len(w) == 1 && !unicode.IsDigit(w[0]) {
+		if !keep && (enStop[s] || len(w) == 1 && !unicode.IsDigit(w[0])) {
 			return
 		}
 		emit(a.stem(s, false))
 	default:
 		emit(s)
 	}
+}
+
+// unitSplit returns the number of leading digits of a lowercased word made
+// of one to six ASCII digits followed by two or more ASCII letters ("5ghz",
+// "128gb", "25mm"), or 0 for any other word. Ordinals ("1st", "22nd") stay
+// whole.
+func unitSplit(w []rune) int {
+	n := 0
+	for n < len(w) && w[n] >= '0' && w[n] <= '9' {
+		n++
+	}
+	if n == 0 || n > 6 || len(w)-n < 2 {
+		return 0
+	}
+	for _, r := range w[n:] {
+		if r < 'a' || r > 'z' {
+			return 0
+		}
+	}
+	switch string(w[n:]) {
+	case "st", "nd", "rd", "th":
+		return 0
+	}
+	return n
 }
 
 func (a *Analyzer) stem(s string, ru bool) string {

@@ -20,7 +20,7 @@ func TestTerms(t *testing.T) {
 		{"yo folds to ye", "Ёлка ёлки", []string{"елк", "елк"}},
 		{"chinese unigrams and bigrams", "重置路由器", []string{"重", "重置", "置", "置路", "路", "路由", "由", "由器", "器"}},
 		{"chinese stop characters keep bigrams", "我的网关", []string{"我的", "的网", "网", "网关", "关"}},
-		{"full-width NFKC", "ＷｉＦｉ　５ＧＨｚ", []string{"wifi", "5ghz"}},
+		{"full-width NFKC", "ＷｉＦｉ　５ＧＨｚ", []string{"wifi", "5", "ghz"}},
 		{"ligature NFKC", "ﬁrmware", []string{"firmwar"}},
 		{"numbers kept, single letters dropped", "a 5 b 2015", []string{"5", "2015"}},
 		{"mixed scripts", "Lumen Hub не работает", []string{"lumen", "hub", "не", "работа"}},
@@ -100,4 +100,34 @@ func FuzzTerms(f *testing.F) {
 		}
 		_ = DetectLang(s)
 	})
+}
+
+func TestQuestionTermsKeepStopwords(t *testing.T) {
+	a := &Analyzer{}
+	got := a.QuestionTerms("What is Lumen Cloud? Где я могу купить 这个")
+	want := []string{"what", "is", "lumen", "cloud", "где", "я", "мог", "куп", "这", "这个", "个"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("QuestionTerms = %q, want %q", got, want)
+	}
+	// The index terms are the same words without the stopwords.
+	if idx := a.Terms("What is Lumen Cloud?"); strings.Join(idx, " ") != "lumen cloud" {
+		t.Errorf("Terms = %q", idx)
+	}
+}
+
+func TestTermsSplitNumberAndUnit(t *testing.T) {
+	a := &Analyzer{}
+	for _, tt := range []struct{ in, want string }{
+		{"5GHz wifi", "5 ghz wifi"},
+		{"5 GHz wifi", "5 ghz wifi"},
+		{"a 128GB card", "128 gb card"},
+		{"2.4ghz", "2 4 ghz"},
+		{"the 1st and 22nd", "1st 22nd"}, // ordinals stay whole
+		{"mp3 x86 h264", "mp3 x86 h264"}, // letters first: a name
+		{"5g 1234567gb", "5g 1234567gb"}, // one-letter unit, seven digits: not split
+	} {
+		if got := strings.Join(a.Terms(tt.in), " "); got != tt.want {
+			t.Errorf("Terms(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 }

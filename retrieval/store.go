@@ -109,6 +109,10 @@ type Result struct {
 	Hits []Hit
 	// Terms are the analyzed query terms that exist in the index.
 	Terms []string
+	// IDF is the inverse document frequency (retrieval.IDF) of each of
+	// Terms, so that the answer engine can tell a question's specific terms
+	// from its common ones; nil when the backend does not report it.
+	IDF map[string]float64
 	// SelfScore bounds the BM25 score any chunk can reach for this query
 	// (every query term matched at saturation); Hits[0].SparseScore/SelfScore
 	// is a confidence feature in [0,1].

@@ -233,9 +233,14 @@ func (x *index) search(terms []string, q retrieval.Query, k int) retrieval.Resul
 		if found {
 			df = int(x.df[id])
 		}
-		res.SelfScore += retrieval.IDF(df, n) * (retrieval.BM25K1 + 1)
+		idf := retrieval.IDF(df, n)
+		res.SelfScore += idf * (retrieval.BM25K1 + 1)
 		if df > 0 {
 			res.Terms = append(res.Terms, t)
+			if res.IDF == nil {
+				res.IDF = make(map[string]float64, len(terms))
+			}
+			res.IDF[t] = idf
 		}
 	}
 	if !ok || n == 0 {

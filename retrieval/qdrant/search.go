@@ -166,6 +166,10 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 			idf = retrieval.IDF(0, n)
 		} else {
 			res.Terms = append(res.Terms, t)
+			if res.IDF == nil {
+				res.IDF = make(map[string]float64, len(p.terms))
+			}
+			res.IDF[t] = idf
 		}
 		res.SelfScore += idf * (retrieval.BM25K1 + 1)
 	}

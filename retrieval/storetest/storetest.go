@@ -108,6 +108,16 @@ func testReplaceAndSearch(t *testing.T, s retrieval.Store) {
 	if res.SelfScore < h.SparseScore {
 		t.Errorf("SelfScore %v below top score %v", res.SelfScore, h.SparseScore)
 	}
+	// IDF: every indexed term of the question, the rarer the higher; "how"
+	// and "do" are stopwords, "reset" is in one chunk, "wifi" too.
+	if len(res.IDF) != len(res.Terms) {
+		t.Errorf("IDF %v does not cover the terms %v", res.IDF, res.Terms)
+	}
+	for _, term := range res.Terms {
+		if !(res.IDF[term] > 0) {
+			t.Errorf("IDF[%q] = %v, want positive", term, res.IDF[term])
+		}
+	}
 	for _, other := range res.Hits {
 		if other.DocumentID == "billing" {
 			t.Errorf("billing chunk matched a wifi question: %v", ids(res))
