@@ -1,18 +1,15 @@
 package intent_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/answerdesk/answerdesk/answer/intent"
-	"github.com/answerdesk/answerdesk/answer/llm"
+	"github.com/answerdesk/answerdesk/answer/llm/embedtest"
 	"github.com/answerdesk/answerdesk/retrieval/storetest"
 )
 
@@ -50,13 +47,13 @@ func TestBanking77(t *testing.T) {
 		model string
 		floor float64
 	}{{name: "sparse", floor: 0.88}}
-	if emb, model := testEmbedder(t); emb != nil {
+	if emb := embedtest.New(t); emb != nil {
 		modes = append(modes, struct {
 			name  string
 			emb   intent.Embedder
 			model string
 			floor float64
-		}{"embedding", emb, model, 0.92})
+		}{"embedding", emb, emb.Model(), 0.92})
 	} else {
 		t.Log("embedding head not measured: set ANSWERDESK_TEST_EMBED_URL (a real embedding server, see .ci/models.sh)")
 	}
@@ -179,98 +176,4 @@ func outOfScope(t *testing.T, ctx context.Context, train, test []intent.Example,
 	}
 	r.auroc = wins / float64(len(inScores)*len(oosScores))
 	return r
-}
-
-// testEmbedder returns the real embedding server of ANSWERDESK_TEST_EMBED_URL
-// behind a disk cache (the user cache directory, outside the repository:
-// embedding 13,000 questions takes long on a shared machine), or nil.
-func testEmbedder(tb testing.TB) (intent.Embedder, string) {
-	tb.Helper()
-	url := os.Getenv("ANSWERDESK_TEST_EMBED_URL")
-	if url == "" {
-		return nil, ""
-	}
-	cfg := llm.EmbedConfig{Provider: llm.ProviderOpenAI, URL: url, Model: os.Getenv("ANSWERDESK_TEST_EMBED_MODEL"), BatchSize: 32, Timeout: 5 * time.Minute}
-	if cfg.Model == "" {
-		cfg.Model = "multilingual-e5-small-q4"
-		cfg.QueryModel, cfg.DocumentModel = "e5-query", "e5-passage"
-	}
-	e, err := llm.NewEmbedder(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	key := cfg.QueryModel
-	if key == "" {
-		key = cfg.Model
-	}
-	c := &diskCache{emb: e, vecs: map[string][]float32{}}
-	if dir, err := os.UserCacheDir(); err == nil {
-		c.path = filepath.Join(dir, "answerdesk-test", "embed-"+key+".jsonl")
-		c.load(tb)
-	}
-	return c, cfg.Model
-}
-
-// diskCache remembers query vectors in a JSON-lines file.
-type diskCache struct {
-	emb  *llm.Embedder
-	path string
-	vecs map[string][]float32
-}
-
-type cacheLine struct {
-	T string    `json:"t"`
-	V []float32 `json:"v"`
-}
-
-func (c *diskCache) load(tb testing.TB) {
-	f, err := os.Open(c.path)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var l cacheLine
-		if json.Unmarshal(sc.Bytes(), &l) == nil && len(l.V) > 0 {
-			c.vecs[l.T] = l.V
-		}
-	}
-	tb.Logf("embedding cache %s: %d vectors", c.path, len(c.vecs))
-}
-
-func (c *diskCache) EmbedQueries(ctx context.Context, texts []string) ([][]float32, error) {
-	var todo []string
-	for _, t := range texts {
-		if _, ok := c.vecs[t]; !ok {
-			todo = append(todo, t)
-			c.vecs[t] = nil
-		}
-	}
-	if len(todo) > 0 {
-		vs, err := c.emb.EmbedQueries(ctx, todo)
-		if err != nil {
-			return nil, err
-		}
-		var f *os.File
-		if c.path != "" && os.MkdirAll(filepath.Dir(c.path), 0o755) == nil {
-			f, _ = os.OpenFile(c.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		}
-		for i, t := range todo {
-			c.vecs[t] = vs[i]
-			if f != nil {
-				b, _ := json.Marshal(cacheLine{T: t, V: vs[i]})
-				f.Write(append(b, '\n'))
-			}
-		}
-		if f != nil {
-			f.Close()
-		}
-	}
-	out := make([][]float32, len(texts))
-	for i, t := range texts {
-		out[i] = c.vecs[t]
-	}
-	return out, nil
 }
