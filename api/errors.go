@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/gaps"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -66,6 +67,7 @@ var errorTable = []struct {
 	{answer.ErrInvalidRequest, http.StatusBadRequest, CodeInvalidRequest},
 	{state.ErrInvalid, http.StatusBadRequest, CodeInvalidRequest},
 	{retrieval.ErrInvalid, http.StatusBadRequest, CodeInvalidRequest},
+	{gaps.ErrWindow, http.StatusBadRequest, CodeInvalidField},
 	{answer.ErrNotFound, http.StatusNotFound, CodeNotFound},
 	{state.ErrNotFound, http.StatusNotFound, CodeNotFound},
 	{retrieval.ErrNotFound, http.StatusNotFound, CodeNotFound},

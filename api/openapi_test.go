@@ -76,6 +76,7 @@ var wireTypes = map[string]any{
 	"Job": Job{}, "JobFailure": JobFailure{}, "Document": Document{}, "DocumentList": DocumentList{},
 	"Ticket": Ticket{}, "Message": Message{}, "Delivery": Delivery{}, "TicketList": TicketList{}, "TicketPatch": TicketPatch{},
 	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{}, "Health": Health{},
+	"GapReport": GapReport{}, "Gap": Gap{}, "GapDocument": GapDocument{},
 }
 
 func jsonFields(v any) []string {

@@ -170,6 +170,8 @@ type Deps struct {
 	// (answer.Config.MaxQuestion; answer.DefaultConfig's when 0), published
 	// in /openapi.json. The engine enforces it.
 	MaxQuestion int
+	// Gaps, when set, serves GET /v1/gaps.
+	Gaps GapFinder
 	// Ingest runs upload jobs; the server does not own it (whoever built it
 	// shuts it down after the server drained).
 	Ingest IngestJobs

@@ -416,8 +416,10 @@ func (s sparse) dot(t sparse) float64 {
 	return d
 }
 
-// tfidf vectorizes texts: analyzer terms weighted (1 + log tf)·idf, the idf
-// of the texts themselves, unit length.
+// tfidf vectorizes texts: analyzer terms weighted (1 + log tf)·idf, with
+// the smoothed idf 1 + log((1+n)/(1+df)) of the texts themselves (a term
+// every text shares still counts: a handful of questions may all be about
+// it), unit length.
 func tfidf(texts []string) tfidfSet {
 	ids := map[string]int32{}
 	var names []string
@@ -448,7 +450,7 @@ func tfidf(texts []string) tfidfSet {
 		var norm float64
 		w := make([]float64, len(v.idx))
 		for k, id := range v.idx {
-			w[k] = (1 + math.Log(float64(tf[id]))) * math.Log(float64(1+len(texts))/float64(1+df[id]))
+			w[k] = (1 + math.Log(float64(tf[id]))) * (1 + math.Log(float64(1+len(texts))/float64(1+df[id])))
 			norm += w[k] * w[k]
 		}
 		norm = math.Sqrt(norm)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -77,6 +78,12 @@ func (s *ConversationStore) PruneAnswers(ctx context.Context, before time.Time) 
 	return n, nil
 }
 
+const answersSchemaV5 = `
+ALTER TABLE answers ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+ALTER TABLE answers ADD COLUMN intent TEXT NOT NULL DEFAULT '';
+CREATE INDEX IF NOT EXISTS answers_tenant_created ON answers(tenant, created);
+`
+
 // LogAnswer queues an answer (question redacted when written) for the
 // answer log, so that feedback can refer to it.
 func (s *ConversationStore) LogAnswer(ctx context.Context, tenant string, a answer.Answer) error {
@@ -88,10 +95,11 @@ func (s *ConversationStore) LogAnswer(ctx context.Context, tenant string, a answ
 	}
 	// Only what the log keeps: the queue must not pin whole answers.
 	id, conv, question, decision, reason, conf, ticket, created := a.ID, a.ConversationID, a.Question, a.Decision, a.Reason, a.Confidence, a.TicketID, ts(a.Created)
+	lang, intent := a.Lang, a.Intent
 	err := s.db.later(ctx, func(b *batch) error {
-		if err := b.exec(`INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, created)
-			VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`,
-			id, tenant, conv, b.redact(question), decision, reason, conf, ticket, created); err != nil {
+		if err := b.exec(`INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, lang, intent, created)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`,
+			id, tenant, conv, b.redact(question), decision, reason, conf, ticket, lang, intent, created); err != nil {
 			return fmt.Errorf("answer log %s: %w", id, err)
 		}
 		return nil
@@ -167,8 +175,8 @@ func (s *ConversationStore) Answer(ctx context.Context, tenant, id string) (Logg
 		return a, fmt.Errorf("answer %q: %w", id, err)
 	}
 	var created int64
-	err := s.db.db.QueryRowContext(ctx, `SELECT conversation_id, question, decision, reason, confidence, ticket_id, created FROM answers WHERE id=? AND tenant=?`, id, tenant).
-		Scan(&a.ConversationID, &a.Question, &a.Decision, &a.Reason, &a.Confidence, &a.TicketID, &created)
+	err := s.db.db.QueryRowContext(ctx, `SELECT conversation_id, question, decision, reason, confidence, ticket_id, lang, intent, created FROM answers WHERE id=? AND tenant=?`, id, tenant).
+		Scan(&a.ConversationID, &a.Question, &a.Decision, &a.Reason, &a.Confidence, &a.TicketID, &a.Lang, &a.Intent, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, fmt.Errorf("answer %q: %w", id, ErrNotFound)
 	}
@@ -177,4 +185,47 @@ func (s *ConversationStore) Answer(ctx context.Context, tenant, id string) (Logg
 	}
 	a.Created = fromTS(created)
 	return a, nil
+}
+
+// UnansweredReasons are the escalation reasons that point at missing
+// knowledge: nothing relevant was found, the answer was not confident
+// enough, or a generated answer was not supported by its sources.
+var UnansweredReasons = []string{answer.ReasonNoEvidence, answer.ReasonLowConfidence, answer.ReasonGroundingFailed}
+
+// Unanswered returns tenant's logged answers created in [from, to) that
+// were escalated for one of UnansweredReasons, newest first, at most limit
+// (a zero to means no upper bound).
+func (s *ConversationStore) Unanswered(ctx context.Context, tenant string, from, to time.Time, limit int) ([]LoggedAnswer, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("unanswered questions: %w: limit must be positive", ErrInvalid)
+	}
+	if err := s.db.flush(ctx); err != nil {
+		return nil, fmt.Errorf("unanswered questions: %w", err)
+	}
+	upper := int64(math.MaxInt64)
+	if !to.IsZero() {
+		upper = ts(to)
+	}
+	rows, err := s.db.db.QueryContext(ctx, `SELECT id, conversation_id, question, decision, reason, confidence, ticket_id, lang, intent, created
+		FROM answers WHERE tenant=? AND created>=? AND created<? AND decision=? AND reason IN (?,?,?)
+		ORDER BY created DESC, id LIMIT ?`,
+		tenant, ts(from), upper, answer.Escalated, UnansweredReasons[0], UnansweredReasons[1], UnansweredReasons[2], limit)
+	if err != nil {
+		return nil, fmt.Errorf("unanswered questions: %w", err)
+	}
+	defer rows.Close()
+	var out []LoggedAnswer
+	for rows.Next() {
+		a := LoggedAnswer{Tenant: tenant}
+		var created int64
+		if err := rows.Scan(&a.ID, &a.ConversationID, &a.Question, &a.Decision, &a.Reason, &a.Confidence, &a.TicketID, &a.Lang, &a.Intent, &created); err != nil {
+			return nil, fmt.Errorf("unanswered questions: %w", err)
+		}
+		a.Created = fromTS(created)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("unanswered questions: %w", err)
+	}
+	return out, nil
 }

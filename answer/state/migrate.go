@@ -22,6 +22,7 @@ func migrations() []migration {
 		{"tickets as columns of an explicit row", migrateTicketsV2},
 		{"origins of publishable keys", execSQL(keysSchemaV3)},
 		{"outbox lease owners; retention indexes", execSQL(outboxOwnerV4, conversationsRetentionV4)},
+		{"answer log: language, intent, and a (tenant, created) index", execSQL(answersSchemaV5)},
 	}
 }
 

@@ -150,5 +150,7 @@ type LoggedAnswer struct {
 	Reason         string
 	Confidence     float64
 	TicketID       string
+	Lang           string
+	Intent         string
 	Created        time.Time
 }

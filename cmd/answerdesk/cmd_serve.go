@@ -172,6 +172,9 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
 	}
 	st.apiDeps(&deps)
+	if deps.Gaps, err = a.gapFinder(ctx); err != nil {
+		return err
+	}
 	deps.DemoKey = o.demoKey
 	srv := api.NewServer(deps)
 

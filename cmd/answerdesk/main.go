@@ -54,6 +54,8 @@ var commands = []*command{
 		summary: "evaluate the engine on suites, compare reports against a baseline, fit the confidence model", run: runEval},
 	{name: "extract", usage: "extract [--chunks] [--json] [--kind auto|doc|faq|ticket] [--tenant T] [--budget N] FILE",
 		summary: "print the text (or chunks) a file yields, or its error, and what was dropped", run: runExtract},
+	{name: "gaps", usage: "gaps [--tenant T] [--from TIME] [--to TIME] [--json | --csv]",
+		summary: "knowledge gaps: cluster the questions escalated for missing knowledge, with the nearest documents", run: runGaps},
 	{name: "ingest", usage: "ingest [--kind auto|doc|faq|ticket] [--tenant T] [--prune] PATH…",
 		summary: "ingest files and folders (Markdown, text, FAQ CSV/JSON, corpus JSONL, …) into the index", run: runIngest},
 	{name: "intents", usage: "intents train [--tenant T] FILE.csv | intents eval [--tenant T] [--json] FILE.csv",

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/answerdesk/answerdesk/answer/gaps"
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+func runGaps(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("gaps", flag.ContinueOnError)
+	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose unanswered questions to cluster")
+	fromS := fs.String("from", "", "start of the window: RFC 3339 or YYYY-MM-DD (default: 7 days before --to or now)")
+	toS := fs.String("to", "", "end of the window, exclusive (default: open)")
+	asJSON := fs.Bool("json", false, "print the report as JSON (what GET /v1/gaps returns)")
+	asCSV := fs.Bool("csv", false, "print one CSV row per gap")
+	if err := a.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("gaps: unexpected argument %q", fs.Arg(0))
+	}
+	if *asJSON && *asCSV {
+		return usagef("gaps: give --json or --csv, not both")
+	}
+	from, err := gaps.ParseTime(*fromS)
+	if err != nil {
+		return usagef("gaps: --from: %v", err)
+	}
+	to, err := gaps.ParseTime(*toS)
+	if err != nil {
+		return usagef("gaps: --to: %v", err)
+	}
+	if from.IsZero() {
+		end := to
+		if end.IsZero() {
+			end = time.Now().UTC()
+		}
+		from = end.Add(-gaps.DefaultWindow)
+	}
+	f, err := a.gapFinder(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := f.Find(ctx, *tenant, from, to)
+	if errors.Is(err, gaps.ErrWindow) {
+		return usagef("gaps: %v", err)
+	}
+	if err != nil {
+		return err
+	}
+	w := api.NewGapReport(r)
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(w)
+	case *asCSV:
+		return writeGapsCSV(a, w)
+	}
+	fmt.Fprintf(a.stdout, "%d unanswered questions from %s to %s (%s): %d gaps, %d questions like no other\n",
+		w.Questions, w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), w.Vectors, len(w.Gaps), w.Unclustered)
+	for i, g := range w.Gaps {
+		fmt.Fprintf(a.stdout, "\n%d. %d questions (%d earlier, %d recent) · %s · terms: %s\n",
+			i+1, g.Size, g.Earlier, g.Recent, languages(g.Languages), strings.Join(g.Terms, ", "))
+		for _, q := range g.Questions {
+			fmt.Fprintf(a.stdout, "   - %s\n", q)
+		}
+		for _, d := range g.Documents {
+			fmt.Fprintf(a.stdout, "   nearest: %s %q (score %.3f)\n", d.ID, d.Title, d.Score)
+		}
+		if len(g.Documents) == 0 {
+			fmt.Fprintln(a.stdout, "   nearest: no document at all")
+		}
+	}
+	return nil
+}
+
+// writeGapsCSV writes one row per gap.
+func writeGapsCSV(a *app, r api.GapReport) error {
+	w := csv.NewWriter(a.stdout)
+	w.Write([]string{"size", "earlier", "recent", "languages", "terms", "questions", "nearest_document", "nearest_title", "nearest_score"})
+	for _, g := range r.Gaps {
+		doc, title, score := "", "", ""
+		if len(g.Documents) > 0 {
+			d := g.Documents[0]
+			doc, title, score = d.ID, d.Title, strconv.FormatFloat(d.Score, 'f', 4, 64)
+		}
+		w.Write([]string{strconv.Itoa(g.Size), strconv.Itoa(g.Earlier), strconv.Itoa(g.Recent), languages(g.Languages),
+			strings.Join(g.Terms, " "), strings.Join(g.Questions, " | "), doc, title, score})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// languages formats language counts, most frequent first: "en 12, ru 3".
+func languages(m map[string]int) string {
+	type lc struct {
+		l string
+		n int
+	}
+	var out []lc
+	for l, n := range m {
+		out = append(out, lc{l, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].n != out[j].n {
+			return out[i].n > out[j].n
+		}
+		return out[i].l < out[j].l
+	})
+	parts := make([]string, len(out))
+	for i, x := range out {
+		parts[i] = x.l + " " + strconv.Itoa(x.n)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// gapFinder builds the knowledge-gap finder over the answer log and the
+// index store, with the embedder when one is configured.
+func (a *app) gapFinder(ctx context.Context) (*gaps.Finder, error) {
+	st, err := a.state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	store, err := a.indexStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &gaps.Finder{Log: gapLog{st.convs}, Search: store}
+	emb, err := a.embedder()
+	if err != nil {
+		return nil, err
+	}
+	if emb != nil {
+		f.Embed = emb
+	}
+	return f, nil
+}
+
+// gapLog reads the unanswered questions of the answer log.
+type gapLog struct{ convs *state.ConversationStore }
+
+func (l gapLog) Unanswered(ctx context.Context, tenant string, from, to time.Time, limit int) ([]gaps.Question, error) {
+	as, err := l.convs.Unanswered(ctx, tenant, from, to, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]gaps.Question, len(as))
+	for i, x := range as {
+		out[i] = gaps.Question{Text: x.Question, Lang: x.Lang, At: x.Created}
+	}
+	return out, nil
+}
