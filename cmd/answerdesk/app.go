@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/delivery"
@@ -42,6 +43,10 @@ type app struct {
 	data   string
 	config string
 	store  string // "embedded" or qdrant://HOST:PORT?collection=NAME
+	// watchIndex, when set before the index store is opened, makes the
+	// embedded store apply other processes' writes at this interval
+	// (serve sets it: a CLI ingest or delete reaches the running server).
+	watchIndex time.Duration
 
 	cmd *command // the running command, for its help
 
@@ -180,7 +185,8 @@ func (a *app) openStore(ctx context.Context, spec string, avgLen float64) (retri
 	var err error
 	switch {
 	case spec == "" || spec == "embedded":
-		s, err = embedded.Open(ctx, a.data, embedded.Options{})
+		s, err = embedded.Open(ctx, a.data, embedded.Options{Watch: a.watchIndex,
+			OnError: func(err error) { a.log.Error("index refresh", "err", err) }})
 	case strings.HasPrefix(spec, "qdrant://"):
 		s, err = a.openQdrant(ctx, spec, avgLen)
 	default:

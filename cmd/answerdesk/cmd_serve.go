@@ -134,6 +134,9 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if grace == 0 {
 		grace = 30 * time.Second
 	}
+	if a.watchIndex == 0 {
+		a.watchIndex = indexWatch
+	}
 	eng, err := a.answerEngine(ctx)
 	if err != nil {
 		return err
@@ -255,6 +258,10 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	return nil
 }
+
+// indexWatch is how often serve looks for index writes by other
+// processes (a CLI ingest or docs delete on the same data dir).
+const indexWatch = time.Second
 
 func displayAddr(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)

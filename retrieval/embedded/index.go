@@ -55,26 +55,18 @@ func newIndex() *index {
 // load rebuilds the index from the database.
 func load(ctx context.Context, db *sql.DB) (*index, error) {
 	x := newIndex()
-	rows, err := db.QueryContext(ctx, `SELECT c.id,c.tenant,c.document_id,c.kind,c.title,c.url,c.heading,c.text,c.lang,c.page,c.position,c.meta,c.terms,c.dense,d.dense_model
-		FROM chunks c JOIN documents d ON d.tenant=c.tenant AND d.id=c.document_id ORDER BY c.seq`)
+	rows, err := db.QueryContext(ctx, chunkQuery+` ORDER BY c.seq`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var terms, dense []byte
-	var meta, model string
 	for rows.Next() {
-		var c retrieval.Chunk
-		if err := rows.Scan(&c.ID, &c.Tenant, &c.DocumentID, &c.Kind, &c.Title, &c.URL, &c.Heading, &c.Text, &c.Lang, &c.Page, &c.Position, &meta, &terms, &dense, &model); err != nil {
+		lc, err := scanChunk(rows)
+		if err != nil {
 			return nil, err
 		}
-		c.Meta = decodeMeta(meta)
-		c.Dense = decodeDense(dense)
-		if len(c.Dense) > 0 {
-			x.denseModel, x.denseDim = model, len(c.Dense)
-		}
-		if err := x.add(c, terms); err != nil {
-			return nil, fmt.Errorf("chunk %s: %w", c.ID, err)
+		if err := x.addLoaded(lc); err != nil {
+			return nil, fmt.Errorf("chunk %s: %w", lc.c.ID, err)
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -49,6 +49,13 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks (tenant, document_id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (
+	seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+	tenant      TEXT NOT NULL,
+	document_id TEXT NOT NULL,
+	at          INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_by_time ON changes (at);
 `
 
 // schemaVersion changes when the stored term encoding or the analyzer
@@ -168,63 +175,76 @@ func decodeDense(b []byte) []float32 {
 	return v
 }
 
-// writeDocs replaces documents in one transaction.
-func writeDocs(ctx context.Context, db *sql.DB, docs []prepared, now time.Time) error {
+// writeDocs replaces documents in one transaction and returns the change
+// span it logged.
+func writeDocs(ctx context.Context, db *sql.DB, docs []prepared, now time.Time) (changeSpan, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return changeSpan{}, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	delChunks, err := tx.PrepareContext(ctx, `DELETE FROM chunks WHERE tenant=? AND document_id=?`)
 	if err != nil {
-		return err
+		return changeSpan{}, err
 	}
 	upDoc, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO documents
 		(tenant,id,kind,title,url,lang,source,hash,meta,dense_model,chunks,updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
-		return err
+		return changeSpan{}, err
 	}
 	insChunk, err := tx.PrepareContext(ctx, `INSERT INTO chunks
 		(id,tenant,document_id,kind,title,url,heading,text,lang,page,position,meta,terms,dense) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
-		return err
+		return changeSpan{}, err
 	}
 	for _, p := range docs {
 		d := p.doc
 		if _, err := delChunks.ExecContext(ctx, d.Tenant, d.ID); err != nil {
-			return fmt.Errorf("delete chunks of %s: %w", d.ID, err)
+			return changeSpan{}, fmt.Errorf("delete chunks of %s: %w", d.ID, err)
 		}
 		if _, err := upDoc.ExecContext(ctx, d.Tenant, d.ID, d.Kind, d.Title, d.URL, d.Lang, d.Source, d.Hash,
 			encodeMeta(d.Meta), d.DenseModel, len(p.chunks), now.UnixNano()); err != nil {
-			return fmt.Errorf("write document %s: %w", d.ID, err)
+			return changeSpan{}, fmt.Errorf("write document %s: %w", d.ID, err)
 		}
 		for i, c := range p.chunks {
 			if _, err := insChunk.ExecContext(ctx, c.ID, c.Tenant, c.DocumentID, c.Kind, c.Title, c.URL, c.Heading, c.Text,
 				c.Lang, c.Page, c.Position, encodeMeta(c.Meta), p.terms[i], encodeDense(c.Dense)); err != nil {
-				return fmt.Errorf("write chunk %s: %w", c.ID, err)
+				return changeSpan{}, fmt.Errorf("write chunk %s: %w", c.ID, err)
 			}
 		}
 	}
-	return tx.Commit()
+	keys := make([][2]string, len(docs))
+	for i, p := range docs {
+		keys[i] = [2]string{p.doc.Tenant, p.doc.ID}
+	}
+	span, err := logChanges(ctx, tx, keys, now)
+	if err != nil {
+		return changeSpan{}, err
+	}
+	return span, tx.Commit()
 }
 
-func deleteDoc(ctx context.Context, db *sql.DB, tenant, id string) error {
+func deleteDoc(ctx context.Context, db *sql.DB, tenant, id string, now time.Time) (changeSpan, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return changeSpan{}, err
 	}
 	defer tx.Rollback() //nolint:errcheck
 	res, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE tenant=? AND id=?`, tenant, id)
 	if err != nil {
-		return err
+		return changeSpan{}, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return retrieval.ErrNotFound
+		return changeSpan{}, retrieval.ErrNotFound
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM chunks WHERE tenant=? AND document_id=?`, tenant, id); err != nil {
-		return err
+		return changeSpan{}, err
 	}
-	return tx.Commit()
+	span, err := logChanges(ctx, tx, [][2]string{{tenant, id}}, now)
+	if err != nil {
+		return changeSpan{}, err
+	}
+	return span, tx.Commit()
 }
 
 func scanDoc(sc interface{ Scan(...any) error }) (retrieval.Document, error) {

@@ -20,6 +20,12 @@ type Options struct {
 	Analyzer *retrieval.Analyzer
 	// Now defaults to time.Now.
 	Now func() time.Time
+	// Watch, when positive, makes the store poll for writes by other
+	// processes on the same data directory (a CLI ingest or delete while
+	// the server runs) at this interval and apply them to its index; see
+	// Refresh. Errors go to OnError.
+	Watch   time.Duration
+	OnError func(error)
 }
 
 // Store is the embedded retrieval.Store.
@@ -31,6 +37,13 @@ type Store struct {
 	mu   sync.RWMutex
 	idx  *index
 	path string
+	// seen is the last change (changes.seq) the index reflects; guarded
+	// by mu.
+	seen int64
+
+	stopWatch chan struct{} // nil unless watching
+	watchDone chan struct{}
+	closeOnce sync.Once
 }
 
 var (
@@ -58,15 +71,33 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	// The counter is read before the chunks: a write in between is then
+	// replayed by the first refresh, never missed.
+	if s.seen, err = lastChange(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load index from %s: %w", path, err)
+	}
 	if s.idx, err = load(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load index from %s: %w", path, err)
 	}
+	if opts.Watch > 0 {
+		s.stopWatch, s.watchDone = make(chan struct{}), make(chan struct{})
+		go s.watch(opts.Watch, opts.OnError)
+	}
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops watching and closes the database.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		if s.stopWatch != nil {
+			close(s.stopWatch)
+			<-s.watchDone
+		}
+	})
+	return s.db.Close()
+}
 
 // prepared is a validated document with its chunks' analyzed terms.
 type prepared struct {
@@ -118,7 +149,8 @@ func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentC
 		return err
 	}
 	now := s.now().UTC()
-	if err := writeDocs(ctx, s.db, ps, now); err != nil {
+	span, err := writeDocs(ctx, s.db, ps, now)
+	if err != nil {
 		return fmt.Errorf("replace documents: %w", err)
 	}
 	s.mu.Lock()
@@ -128,6 +160,7 @@ func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentC
 		s.idx.replace(p)
 	}
 	s.idx.renorm()
+	s.applied(span)
 	s.mu.Unlock()
 	return nil
 }
@@ -158,12 +191,14 @@ func (s *Store) checkDense(ps []prepared) error {
 func (s *Store) DeleteDocument(ctx context.Context, tenant, id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if err := deleteDoc(ctx, s.db, tenant, id); err != nil {
+	span, err := deleteDoc(ctx, s.db, tenant, id, s.now().UTC())
+	if err != nil {
 		return fmt.Errorf("delete document %q: %w", id, err)
 	}
 	s.mu.Lock()
 	s.idx.remove(tenant, id)
 	s.idx.renorm()
+	s.applied(span)
 	s.mu.Unlock()
 	return nil
 }
