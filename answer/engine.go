@@ -119,9 +119,14 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	}
 
 	emit(Event{Type: EventStatus, Stage: StageTriage})
-	tr := e.triage.triage(req.Question, req.Lang)
+	// The question is analyzed once; the analysis goes to triage, the
+	// follow-up heuristic, the store and the composer. A rewritten
+	// (standalone) question is another text, analyzed once more.
+	question := analyzeText(req.Question)
+	tr := e.triage.classify(question, req.Lang)
 	history := e.history(ctx, req.Tenant, req.ConversationID)
-	standalone, askLang := e.standalone(ctx, history, req.Question)
+	sq, askLang := e.standalone(ctx, history, question)
+	standalone := sq.text
 	if askLang != "" {
 		tr.Lang = askLang
 	}
@@ -148,7 +153,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	// what the engine would have answered.
 	emit(Event{Type: EventStatus, Stage: StageRetrieve})
 	t0 := e.now()
-	res, err := e.retrieve(ctx, req.Tenant, standalone, req.Lang, vec)
+	res, err := e.retrieve(ctx, req.Tenant, sq, req.Lang, vec)
 	a.Timings.Retrieve = e.now().Sub(t0)
 	if err != nil {
 		if ctx.Err() != nil && reason == "" {
@@ -174,7 +179,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	all := res
 	var unsafe []retrieval.Hit
 	res.Hits, unsafe = e.screen(req.Tenant, res.Hits)
-	q := newQuery(standalone, res)
+	q := newQuery(sq.terms, res)
 	hits := preferLang(res.Hits, tr.Lang)
 	ps := newPassages(e.cache)
 	c, ok := extract(hits, q, e.cfg.MaxSentences, ps)
@@ -298,7 +303,7 @@ func (e *Engine) history(ctx context.Context, tenant, conv string) []Message {
 
 // standalone makes the question standalone: the Rewriter when set, the
 // heuristic otherwise or when the Rewriter fails.
-func (e *Engine) standalone(ctx context.Context, history []Message, question string) (string, string) {
+func (e *Engine) standalone(ctx context.Context, history []Message, question analyzed) (analyzed, string) {
 	if len(history) == 0 {
 		return question, ""
 	}
@@ -307,16 +312,16 @@ func (e *Engine) standalone(ctx context.Context, history []Message, question str
 	}
 	heur, lang := followUp(history, question)
 	if e.deps.Rewriter == nil {
-		return heur, lang
+		return reanalyze(question, heur), lang
 	}
-	s, err := e.deps.Rewriter.Rewrite(ctx, history, question)
+	s, err := e.deps.Rewriter.Rewrite(ctx, history, question.text)
 	if err != nil || strings.TrimSpace(s) == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > 4*e.cfg.MaxQuestion {
 		if err != nil {
 			e.log.Warn("rewriter failed; using the heuristic", "err", err)
 		}
-		return heur, lang
+		return reanalyze(question, heur), lang
 	}
-	return strings.TrimSpace(s), lang
+	return reanalyze(question, strings.TrimSpace(s)), lang
 }
 
 // embed embeds the question when an embedder is configured. A failing
@@ -356,8 +361,8 @@ func (e *Engine) classify(ctx context.Context, tenant, text string, vec []float3
 
 // retrieve searches with the request's tenant, with the question's
 // embedding when there is one.
-func (e *Engine) retrieve(ctx context.Context, tenant, text, lang string, vec []float32) (retrieval.Result, error) {
-	q := retrieval.Query{Text: text, Tenant: tenant, K: e.cfg.K, Lang: lang, Dense: vec}
+func (e *Engine) retrieve(ctx context.Context, tenant string, question analyzed, lang string, vec []float32) (retrieval.Result, error) {
+	q := retrieval.Query{Text: question.text, Terms: question.terms, Tenant: tenant, K: e.cfg.K, Lang: lang, Dense: vec}
 	res, err := e.deps.Retriever.Search(ctx, q)
 	if err != nil && q.Dense != nil && errors.Is(err, retrieval.ErrModelMismatch) {
 		e.log.Warn("query embedding does not match the index; sparse retrieval only", "err", err)

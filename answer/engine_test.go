@@ -486,3 +486,18 @@ func TestEmbedderFeedsDenseQuery(t *testing.T) {
 		t.Errorf("decisions %s, %s: an embedding outage must fall back to sparse", a.Decision, b.Decision)
 	}
 }
+
+// TestQuestionAnalyzedOnce: the store gets the engine's analysis of the
+// question (Query.Terms) instead of analyzing the text again.
+func TestQuestionAnalyzedOnce(t *testing.T) {
+	r := newRig(t, answer.DefaultConfig(), nil)
+	q := "How can I factory reset my Lumen hub?"
+	ask(t, r, q)
+	if len(r.kb.queries) != 1 {
+		t.Fatalf("%d searches, want 1", len(r.kb.queries))
+	}
+	got := r.kb.queries[0]
+	if diff := cmp.Diff(retrieval.DefaultAnalyzer.Terms(q), got.Terms); diff != "" || got.Text != q {
+		t.Errorf("query %q terms (-want +got):\n%s", got.Text, diff)
+	}
+}

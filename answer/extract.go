@@ -18,9 +18,10 @@ type query struct {
 	all   int             // distinct analyzed query terms, found or not
 }
 
-func newQuery(text string, res retrieval.Result) query {
+// newQuery is the query of the analyzed question's terms.
+func newQuery(terms []string, res retrieval.Result) query {
 	all := map[string]bool{}
-	for _, t := range retrieval.DefaultAnalyzer.Terms(text) {
+	for _, t := range terms {
 		all[t] = true
 	}
 	q := query{terms: make(map[string]bool, len(res.Terms)), all: len(all)}

@@ -1,10 +1,6 @@
 package answer
 
-import (
-	"strings"
-
-	"github.com/answerdesk/answerdesk/retrieval"
-)
+import "strings"
 
 // Follow-up markers: pronouns, ellipsis openers and "what about" forms
 // that make a short question depend on the previous one.
@@ -40,7 +36,8 @@ const maxFollowTerms = 3
 // стоит?" after "Как подключить датчик движения?" retrieves with both. It
 // returns the standalone question and, when the question only asks for
 // another language ("and in Russian?"), that language.
-func followUp(history []Message, question string) (standalone, lang string) {
+func followUp(history []Message, q analyzed) (standalone, lang string) {
+	question := q.text
 	prev := previousQuestions(history)
 	if len(prev) == 0 {
 		return question, ""
@@ -52,13 +49,13 @@ func followUp(history []Message, question string) (standalone, lang string) {
 			break
 		}
 	}
-	if !isFollowUp(question, lang != "") {
+	if !isFollowUp(q, lang != "") {
 		return question, ""
 	}
 	// The previous question may itself have been a follow-up.
 	base := prev[len(prev)-1]
 	for i := len(prev) - 2; i >= 0 && i >= len(prev)-3; i-- {
-		if !isFollowUp(base, false) {
+		if !isFollowUp(analyzeText(base), false) {
 			break
 		}
 		base = prev[i] + " " + base
@@ -67,8 +64,9 @@ func followUp(history []Message, question string) (standalone, lang string) {
 }
 
 // isFollowUp reports whether question reads as depending on a previous one.
-func isFollowUp(question string, asksLang bool) bool {
-	n := len(retrieval.DefaultAnalyzer.Terms(question))
+func isFollowUp(q analyzed, asksLang bool) bool {
+	question := q.text
+	n := len(q.terms)
 	if h := hanCount(question); h > 0 {
 		// Han text analyzes into unigrams and bigrams: count characters,
 		// about two to a word.

@@ -129,8 +129,13 @@ func compileTopics(ts []Topic) []compiledTopic {
 // triage classifies a question. hint is the caller's language, used when
 // it is one the engine knows.
 func (t *triager) triage(question, hint string) Triage {
+	return t.classify(analyzeText(question), hint)
+}
+
+// classify is triage of an analyzed question.
+func (t *triager) classify(q analyzed, hint string) Triage {
+	question, terms := q.text, q.terms
 	low := lower(question)
-	terms := retrieval.DefaultAnalyzer.Terms(question)
 	words := rawWords(question)
 	tr := Triage{Lang: answerLang(question, hint)}
 	tr.SentimentScore = t.sentiment.score(question, words)

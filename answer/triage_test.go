@@ -156,7 +156,7 @@ func TestFollowUp(t *testing.T) {
 		{"chained", hist("How do I reset the hub?", "and the sensor?"), "how long does it take?", "How do I reset the hub? and the sensor? how long does it take?", ""},
 	}
 	for _, tc := range tests {
-		got, lang := followUp(tc.history, tc.q)
+		got, lang := followUp(tc.history, analyzeText(tc.q))
 		if got != tc.want || lang != tc.lang {
 			t.Errorf("%s: followUp = %q, %q; want %q, %q", tc.name, got, lang, tc.want, tc.lang)
 		}

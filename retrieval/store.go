@@ -82,6 +82,19 @@ type Query struct {
 	// Dense is the query embedding; when set, stores with dense vectors
 	// fuse sparse and dense rankings with RRF.
 	Dense []float32
+	// Terms, when not nil, are DefaultAnalyzer.Terms(Text): a caller that
+	// has analyzed the question already passes them, so that the store
+	// does not analyze it again (see TermsOf).
+	Terms []string
+}
+
+// TermsOf returns the terms of q.Text by an: q.Terms when the caller
+// analyzed the text with the same analyzer, an.Terms(q.Text) otherwise.
+func (q Query) TermsOf(an *Analyzer) []string {
+	if q.Terms != nil && an == DefaultAnalyzer {
+		return q.Terms
+	}
+	return an.Terms(q.Text)
 }
 
 // DefaultK is the number of hits returned when Query.K is zero.

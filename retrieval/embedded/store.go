@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -295,7 +296,7 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) (retrieval.Result
 	if k == 0 {
 		k = retrieval.DefaultK
 	}
-	terms := distinct(s.an.Terms(q.Text))
+	terms := distinct(slices.Clone(q.TermsOf(s.an))) // distinct sorts in place: not the caller's slice
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if len(q.Dense) > 0 && s.idx.denseDim > 0 && len(q.Dense) != s.idx.denseDim {

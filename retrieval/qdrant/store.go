@@ -748,10 +748,13 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) (retrieval.Result
 	if k == 0 {
 		k = retrieval.DefaultK
 	}
-	tf, _ := s.an.TermFreqs(q.Text)
-	terms := make([]string, 0, len(tf))
-	for t := range tf {
-		terms = append(terms, t)
+	seen := map[string]bool{}
+	var terms []string
+	for _, t := range q.TermsOf(s.an) {
+		if !seen[t] {
+			seen[t] = true
+			terms = append(terms, t)
+		}
 	}
 	sort.Strings(terms)
 	pr := s.pairOf(q.Tenant)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"sync"
 	"testing"
@@ -34,6 +35,7 @@ func Run(t *testing.T, newStore func(t *testing.T) retrieval.Store) {
 		{"Dense", testDense},
 		{"DenseModelMismatch", testDenseModelMismatch},
 		{"Concurrent", testConcurrent},
+		{"AnalyzedTerms", testAnalyzedTerms},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -488,5 +490,22 @@ func testConcurrent(t *testing.T, s retrieval.Store) {
 	}
 	if st.Documents != 40 || st.Chunks != 40 {
 		t.Errorf("Stats = %+v, want 40 documents and chunks", st)
+	}
+}
+
+// testAnalyzedTerms: a query's Terms (the caller's analysis of its Text)
+// are what the store searches for, and the store leaves them as they are.
+func testAnalyzedTerms(t *testing.T, s retrieval.Store) {
+	put(t, s, Doc("t1", "zigbee", retrieval.KindDoc, "Motion sensors pair over Zigbee in the app."))
+	put(t, s, Doc("t1", "wifi", retrieval.KindDoc, "The hub joins 2.4 GHz Wi-Fi networks only."))
+	terms := retrieval.DefaultAnalyzer.Terms("zigbee sensors")
+	given := append([]string(nil), terms...)
+	// Text and Terms disagree on purpose: the store must not analyze Text.
+	res := search(t, s, retrieval.Query{Tenant: "t1", Text: "wifi networks", Terms: terms})
+	if len(res.Hits) == 0 || res.Hits[0].DocumentID != "zigbee" {
+		t.Errorf("hits %v, want the zigbee document first (the query's Terms)", ids(res))
+	}
+	if !reflect.DeepEqual(given, terms) {
+		t.Errorf("the store changed the caller's terms: %q, was %q", terms, given)
 	}
 }
