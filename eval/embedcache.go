@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -45,24 +46,26 @@ func OpenQueryCache(dir, model string, inner BatchQueryEmbedder) (*QueryCache, e
 	}
 	sum := sha256.Sum256([]byte(model))
 	c := &QueryCache{inner: inner, path: filepath.Join(dir, fmt.Sprintf("queries-%x.jsonl", sum[:8])), vecs: map[string][]float32{}}
-	f, err := os.Open(c.path)
+	data, err := os.ReadFile(c.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("query cache: %w", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
+	// An interrupted run may have left half a line: drop it, so that the
+	// next append starts on a line of its own.
+	if end := bytes.LastIndexByte(data, '\n') + 1; end < len(data) {
+		if err := os.Truncate(c.path, int64(end)); err != nil {
+			return nil, fmt.Errorf("query cache: %w", err)
+		}
+		data = data[:end]
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
 		var v cachedVector
-		if json.Unmarshal(sc.Bytes(), &v) == nil && len(v.Vector) > 0 {
+		if json.Unmarshal(line, &v) == nil && len(v.Vector) > 0 {
 			c.vecs[v.Text] = v.Vector
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("query cache %s: %w", c.path, err)
 	}
 	return c, nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"sync"
 
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -201,12 +200,6 @@ func (x *index) renorm() {
 	}
 }
 
-// sparseCandidates is how many sparse hits feed RRF fusion.
-const fusionDepth = 100
-
-// rrfK is the RRF constant (Cormack et al. 2009).
-const rrfK = 60
-
 var scorePool = sync.Pool{New: func() any { return new(scratch) }}
 
 type scratch struct {
@@ -225,15 +218,7 @@ func (x *index) search(terms []string, q retrieval.Query, k int) retrieval.Resul
 		if found {
 			df = int(x.df[id])
 		}
-		idf := retrieval.IDF(df, n)
-		res.SelfScore += idf * (retrieval.BM25K1 + 1)
-		if df > 0 {
-			res.Terms = append(res.Terms, t)
-			if res.IDF == nil {
-				res.IDF = make(map[string]float64, len(terms))
-			}
-			res.IDF[t] = idf
-		}
+		res.AddTerm(t, retrieval.IDF(df, n), df > 0)
 	}
 	if !ok || n == 0 {
 		return res
@@ -259,8 +244,8 @@ func (x *index) search(terms []string, q retrieval.Query, k int) retrieval.Resul
 	}
 	depth := k
 	useDense := len(q.Dense) > 0 && x.liveDense > 0
-	if useDense && depth < fusionDepth {
-		depth = fusionDepth
+	if useDense && depth < retrieval.FusionDepth {
+		depth = retrieval.FusionDepth
 	}
 	sparse := x.sparse(terms, depth, accept)
 	if !useDense {
@@ -286,24 +271,18 @@ func (x *index) search(terms []string, q retrieval.Query, k int) retrieval.Resul
 	for i, h := range sparse {
 		fh := get(h.slot)
 		fh.SparseScore, fh.SparseRank = float64(h.score), i+1
-		fh.Score += 1.0 / float64(rrfK+i+1)
+		fh.Score += retrieval.RRF(i + 1)
 	}
 	for i, h := range dense {
 		fh := get(int32(h.slot))
 		fh.DenseScore, fh.DenseRank = float64(h.score), i+1
-		fh.Score += 1.0 / float64(rrfK+i+1)
+		fh.Score += retrieval.RRF(i + 1)
 	}
 	res.Hits = make([]retrieval.Hit, 0, len(fused))
 	for _, h := range fused {
 		res.Hits = append(res.Hits, *h)
 	}
-	sort.Slice(res.Hits, func(i, j int) bool {
-		a, b := res.Hits[i], res.Hits[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
-		}
-		return a.ID < b.ID
-	})
+	retrieval.SortHits(res.Hits)
 	if len(res.Hits) > k {
 		res.Hits = res.Hits[:k]
 	}

@@ -8,14 +8,10 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-// fusionDepth is how many hits each retriever contributes to RRF fusion,
-// as in the embedded store.
-const fusionDepth = 100
-
-// rrfK is Qdrant's RRF constant that reproduces the embedded store's
+// rrfK is Qdrant's RRF constant that reproduces retrieval.RRF's
 // 1/(60+rank): Qdrant scores 1/(k+position) with a 0-based position.
 // Servers before 1.16 ignore it and use k=2.
-const rrfK = 61
+const rrfK = retrieval.RRFK + 1
 
 // tieSlack is how many hits beyond K the ranked query asks for: Qdrant
 // orders equal scores arbitrarily, the embedded store by chunk id, so the
@@ -80,7 +76,7 @@ func buildSearch(collection string, q retrieval.Query, terms []string, k int, us
 	p.req = &qdrant.QueryBatchPoints{CollectionName: collection}
 	switch {
 	case useDense:
-		depth := uint64(max(k, fusionDepth))
+		depth := uint64(max(k, retrieval.FusionDepth))
 		denseQ := qdrant.NewQueryDense(q.Dense)
 		var prefetch []*qdrant.PrefetchQuery
 		if sparseQ != nil {
@@ -164,14 +160,8 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 		idf, ok := probeIDF(t, get(p.probes[i]))
 		if !ok {
 			idf = retrieval.IDF(0, n)
-		} else {
-			res.Terms = append(res.Terms, t)
-			if res.IDF == nil {
-				res.IDF = make(map[string]float64, len(p.terms))
-			}
-			res.IDF[t] = idf
 		}
-		res.SelfScore += idf * (retrieval.BM25K1 + 1)
+		res.AddTerm(t, idf, ok)
 	}
 	type rs struct {
 		rank  int
@@ -207,17 +197,17 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 		h := retrieval.Hit{Chunk: parseChunk(sp.GetPayload()), Score: float64(sp.GetScore())}
 		if hybrid {
 			// Qdrant fused the two lists; the score is recomputed from the
-			// ranks above (with the embedded store's 1/(60+rank)) so that
-			// both backends report the same number and break ties alike.
+			// ranks above (retrieval.RRF) so that both backends report the
+			// same number and break ties alike.
 			id := pointID(sp.GetId())
 			fused := 0.0
 			if r, ok := sparse[id]; ok {
 				h.SparseRank, h.SparseScore = r.rank, r.score
-				fused += 1 / float64(rrfK-1+r.rank)
+				fused += retrieval.RRF(r.rank)
 			}
 			if r, ok := dense[id]; ok {
 				h.DenseRank, h.DenseScore = r.rank, r.score
-				fused += 1 / float64(rrfK-1+r.rank)
+				fused += retrieval.RRF(r.rank)
 			}
 			if fused > 0 {
 				h.Score = fused
@@ -227,15 +217,8 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 		}
 		res.Hits = append(res.Hits, h)
 	}
-	// Qdrant leaves the order of equal scores unspecified; the embedded
-	// store breaks ties by chunk id.
-	sort.SliceStable(res.Hits, func(i, j int) bool {
-		a, b := res.Hits[i], res.Hits[j]
-		if a.Score != b.Score {
-			return a.Score > b.Score
-		}
-		return a.ID < b.ID
-	})
+	// Qdrant leaves the order of equal scores unspecified.
+	retrieval.SortHits(res.Hits)
 	if p.k > 0 && len(res.Hits) > p.k {
 		res.Hits = res.Hits[:p.k]
 	}
