@@ -6,27 +6,46 @@ import (
 	"time"
 )
 
+// Decision is what the engine did with a question. Its string is the wire
+// and database form.
+type Decision string
+
 // Decisions.
 const (
-	Answered  = "answered"
-	Escalated = "escalated"
+	Answered  Decision = "answered"
+	Escalated Decision = "escalated"
 )
 
-// Escalation reasons. Code decides them; neither the customer's text nor a
-// document can set one.
+// Reason is why a question was escalated. Code decides it; neither the
+// customer's text nor a document can set one. Its string is the wire and
+// database form.
+type Reason string
+
+// Escalation reasons.
 const (
-	ReasonHumanRequested       = "human_requested"
-	ReasonNegativeSentiment    = "negative_sentiment"
-	ReasonSensitiveTopic       = "sensitive_topic"
-	ReasonNoEvidence           = "no_evidence"
-	ReasonLowConfidence        = "low_confidence"
-	ReasonGroundingFailed      = "grounding_failed"
-	ReasonLLMUnavailable       = "llm_unavailable"
-	ReasonRetrievalUnavailable = "retrieval_unavailable"
+	ReasonHumanRequested       Reason = "human_requested"
+	ReasonNegativeSentiment           = "negative_sentiment"
+	ReasonSensitiveTopic              = "sensitive_topic"
+	ReasonNoEvidence                  = "no_evidence"
+	ReasonLowConfidence               = "low_confidence"
+	ReasonGroundingFailed             = "grounding_failed"
+	ReasonLLMUnavailable              = "llm_unavailable"
+	ReasonRetrievalUnavailable        = "retrieval_unavailable"
 	// ReasonUnsafeContent: a confident answer would have had to quote
 	// passages that address the assistant or push links outside the
 	// tenant's allowed domains.
-	ReasonUnsafeContent = "unsafe_content"
+	ReasonUnsafeContent Reason = "unsafe_content"
+)
+
+// Priority is a ticket's urgency. Its string is the wire and database form.
+type Priority string
+
+// Priorities, lowest first.
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
 )
 
 // Errors callers branch on.
@@ -103,8 +122,8 @@ type Answer struct {
 	Confidence  float64 // calibrated probability the answer is right, 0..1
 	Threshold   float64
 	Features    []Feature
-	Decision    string // Answered or Escalated
-	Reason      string // escalation reason, "" when answered
+	Decision    Decision
+	Reason      Reason // "" when answered
 	TicketID    string // set when escalated
 	// Notice is the message shown to the customer when escalated (in the
 	// question's language), "" when answered.
@@ -115,7 +134,7 @@ type Answer struct {
 	Attempted          string
 	AttemptedCitations []Citation
 	// Priority and Queue of the ticket when escalated.
-	Priority string
+	Priority Priority
 	Queue    string
 	// Hits are the retrieved passages behind the answer, best first (for eval
 	// and debugging; the API exposes citations only).
@@ -143,9 +162,9 @@ type Ticket struct {
 	Summary        string
 	Lang           string
 	Intent         string
-	Priority       string // "low", "normal", "high", "urgent"
+	Priority       Priority
 	Queue          string
-	Reason         string
+	Reason         Reason
 	ConversationID string
 	Customer       map[string]string
 	Transcript     []Message

@@ -89,12 +89,12 @@ type Topic struct {
 // any; Tier is the request's Customer["tier"]) to Queue, raising their
 // priority to at least Priority when set.
 type Route struct {
-	Intent   string `json:"intent,omitempty"`
-	Lang     string `json:"lang,omitempty"`
-	Reason   string `json:"reason,omitempty"`
-	Tier     string `json:"tier,omitempty"`
-	Queue    string `json:"queue"`
-	Priority string `json:"priority,omitempty"`
+	Intent   string   `json:"intent,omitempty"`
+	Lang     string   `json:"lang,omitempty"`
+	Reason   Reason   `json:"reason,omitempty"`
+	Tier     string   `json:"tier,omitempty"`
+	Queue    string   `json:"queue"`
+	Priority Priority `json:"priority,omitempty"`
 }
 
 // SentimentLexicon extends the built-in lexicon: Words maps a word (or a

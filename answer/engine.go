@@ -138,7 +138,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	a.Standalone, a.Lang, a.Intent, a.IntentScore, a.Sentiment = standalone, tr.Lang, tr.Intent, tr.IntentScore, tr.Sentiment
 	a.Timings.Triage = e.now().Sub(start)
 
-	var reason string
+	var reason Reason
 	switch {
 	case tr.HumanRequested:
 		reason = ReasonHumanRequested

@@ -157,8 +157,8 @@ func TestEscalationReasons(t *testing.T) {
 		deps     func(*answer.Deps)
 		down     error
 		question string
-		reason   string
-		priority string
+		reason   answer.Reason
+		priority answer.Priority
 		queue    string
 	}{
 		{name: "human en", question: "I want to talk to a real person", reason: answer.ReasonHumanRequested, priority: "normal", queue: "support"},
@@ -196,7 +196,7 @@ func TestEscalationReasons(t *testing.T) {
 			}
 			tk := tickets[0]
 			if tk.Reason != tc.reason || tk.Priority != tc.priority || tk.Queue != tc.queue || tk.Tenant != "acme" ||
-				tk.Lang != a.Lang || tk.Subject == "" || !strings.Contains(tk.Summary, tc.reason) || tk.Status != "open" {
+				tk.Lang != a.Lang || tk.Subject == "" || !strings.Contains(tk.Summary, string(tc.reason)) || tk.Status != "open" {
 				t.Errorf("ticket %+v; want priority %s queue %s", tk, tc.priority, tc.queue)
 			}
 			if n := len(tk.Transcript); n != 1 || tk.Transcript[0].Text != tc.question {

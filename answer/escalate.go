@@ -11,11 +11,11 @@ import (
 )
 
 // Priorities, lowest first.
-var priorities = []string{"low", "normal", "high", "urgent"}
+var priorities = []Priority{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
 
 // reasonPriority is the base priority of an escalation reason (index into
 // priorities).
-var reasonPriority = map[string]int{
+var reasonPriority = map[Reason]int{
 	ReasonHumanRequested:       1,
 	ReasonNegativeSentiment:    2,
 	ReasonSensitiveTopic:       2,
@@ -30,7 +30,7 @@ var reasonPriority = map[string]int{
 // priority derives a ticket's priority from the reason, the topic and the
 // sentiment: negative raises it one level, angry two; legal threats and
 // chargebacks are urgent.
-func priority(reason string, tr Triage) string {
+func priority(reason Reason, tr Triage) Priority {
 	p, ok := reasonPriority[reason]
 	if !ok {
 		p = 1
@@ -49,7 +49,7 @@ func priority(reason string, tr Triage) string {
 
 // route picks the queue and the priority floor: the first route matching
 // intent, language, reason and customer tier.
-func (e *Engine) route(intent, lang, reason, tier string) (queue, floor string) {
+func (e *Engine) route(intent, lang string, reason Reason, tier string) (queue string, floor Priority) {
 	for _, r := range e.cfg.Routes {
 		if (r.Intent == "" || r.Intent == intent) && (r.Lang == "" || r.Lang == lang) &&
 			(r.Reason == "" || r.Reason == reason) && (r.Tier == "" || r.Tier == tier) {
@@ -60,7 +60,7 @@ func (e *Engine) route(intent, lang, reason, tier string) (queue, floor string) 
 }
 
 // priorityRank is the index of p in priorities, -1 if unknown.
-func priorityRank(p string) int {
+func priorityRank(p Priority) int {
 	for i, q := range priorities {
 		if q == p {
 			return i
@@ -164,7 +164,7 @@ func subject(q string) string {
 	return q
 }
 
-var reasonText = map[string]string{
+var reasonText = map[Reason]string{
 	ReasonHumanRequested:       "the customer asked for a person",
 	ReasonNegativeSentiment:    "the customer is upset",
 	ReasonSensitiveTopic:       "the topic must be handled by a person",

@@ -63,7 +63,7 @@ type outcome struct {
 	answerable bool
 	correct    bool // answerable and the (attempted) answer cites a relevant document
 	escalated  bool
-	reason     string
+	reason     answer.Reason
 	confidence float64
 	features   []answer.Feature
 	goldInText bool // xquad: a gold answer string occurs in the answer text
@@ -161,7 +161,7 @@ func stats(outs []outcome) decisionStats {
 		}
 		if o.escalated {
 			esc++
-			s.Reasons[o.reason]++
+			s.Reasons[string(o.reason)]++
 			if !o.correct {
 				escGood++
 			}

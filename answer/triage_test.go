@@ -236,9 +236,9 @@ func TestConfidenceModel(t *testing.T) {
 
 func TestPriorityAndRoute(t *testing.T) {
 	tests := []struct {
-		reason string
+		reason Reason
 		tr     Triage
-		want   string
+		want   Priority
 	}{
 		{ReasonLowConfidence, Triage{Sentiment: SentimentNeutral}, "normal"},
 		{ReasonLowConfidence, Triage{Sentiment: SentimentNegative}, "high"},

@@ -273,7 +273,7 @@ func TestAnswerTenantFromKey(t *testing.T) {
 	if err := json.Unmarshal(r.body, &a); err != nil {
 		t.Fatal(err)
 	}
-	if a.Decision != answer.Answered || len(a.Citations) != 1 || a.Citations[0].DocumentID != "guides/account" {
+	if a.Decision != string(answer.Answered) || len(a.Citations) != 1 || a.Citations[0].DocumentID != "guides/account" {
 		t.Errorf("answer = %+v", a)
 	}
 	if got := h.eng.last(); got.Tenant != "acme" || got.Channel != "api" || got.Customer["plan"] != "pro" {
@@ -669,7 +669,7 @@ func TestSSEFraming(t *testing.T) {
 			if err := json.Unmarshal([]byte(events[len(events)-1].data), &final); err != nil {
 				t.Fatal(err)
 			}
-			if final.Answer != text || final.Decision != answer.Answered || len(final.Citations) == 0 {
+			if final.Answer != text || final.Decision != string(answer.Answered) || len(final.Citations) == 0 {
 				t.Errorf("final %+v does not match deltas %q", final, text)
 			}
 		})
@@ -788,7 +788,7 @@ func TestFeedbackAndTickets(t *testing.T) {
 
 	r = h.post(t, "/v1/answer", h.keys["ask"], `{"question":"I want a refund, mail me at jane@example.com"}`)
 	json.Unmarshal(r.body, &a)
-	if a.Decision != answer.Escalated || a.TicketID == "" {
+	if a.Decision != string(answer.Escalated) || a.TicketID == "" {
 		t.Fatalf("escalation = %+v", a)
 	}
 	r = h.do(t, http.MethodGet, "/v1/tickets/"+a.TicketID, h.keys["admin"], nil)

@@ -75,8 +75,8 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // NewAnswerResponse converts an engine answer to its wire form.
 func NewAnswerResponse(a answer.Answer) AnswerResponse {
 	r := AnswerResponse{
-		ID: a.ID, ConversationID: a.ConversationID, Decision: a.Decision, Answer: a.Text, Notice: a.Notice,
-		Reason: a.Reason, TicketID: a.TicketID, Confidence: a.Confidence, Threshold: a.Threshold,
+		ID: a.ID, ConversationID: a.ConversationID, Decision: string(a.Decision), Answer: a.Text, Notice: a.Notice,
+		Reason: string(a.Reason), TicketID: a.TicketID, Confidence: a.Confidence, Threshold: a.Threshold,
 		Lang: a.Lang, Intent: a.Intent, IntentScore: a.IntentScore, Sentiment: a.Sentiment, Created: a.Created,
 		Features: []Feature{}, Citations: []Citation{},
 		TimingsMS: Timings{Triage: ms(a.Timings.Triage), Retrieve: ms(a.Timings.Retrieve), Generate: ms(a.Timings.Generate),
@@ -232,7 +232,7 @@ func timePtr(t time.Time) *time.Time {
 
 func newTicket(t answer.Ticket) Ticket {
 	out := Ticket{ID: t.ID, Status: t.Status, Subject: t.Subject, Summary: t.Summary, Lang: t.Lang, Intent: t.Intent,
-		Priority: t.Priority, Queue: t.Queue, Reason: t.Reason, ConversationID: t.ConversationID, Customer: t.Customer,
+		Priority: string(t.Priority), Queue: t.Queue, Reason: string(t.Reason), ConversationID: t.ConversationID, Customer: t.Customer,
 		Attempted: t.Attempted, Citations: citations(t.Citations), Confidence: t.Confidence, Created: t.Created,
 		Updated: t.Updated, Transcript: []Message{}, Deliveries: []Delivery{}}
 	for _, m := range t.Transcript {

@@ -59,7 +59,7 @@ type Result struct {
 }
 
 // Answered reports whether the engine answered the query.
-func (r *Result) Answered() bool { return r.Err == "" && r.Decision == answer.Answered }
+func (r *Result) Answered() bool { return r.Err == "" && r.Decision == string(answer.Answered) }
 
 // Right reports whether the query was handled right: an unanswerable query
 // escalated, an answerable one answered with a relevant citation.
@@ -131,10 +131,10 @@ func newResult(q Query, ans answer.Answer, err error) Result {
 		if r.Err == "" || errors.Is(err, context.Canceled) {
 			r.Err = fmt.Sprintf("%v", err)
 		}
-		r.Decision = answer.Escalated
+		r.Decision = string(answer.Escalated)
 		return r
 	}
-	r.Decision, r.Reason = ans.Decision, ans.Reason
+	r.Decision, r.Reason = string(ans.Decision), string(ans.Reason)
 	r.Confidence = ans.Confidence
 	if math.IsNaN(r.Confidence) {
 		r.Confidence = 0

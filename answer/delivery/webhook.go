@@ -77,7 +77,7 @@ type WebhookSource struct {
 func webhookBody(t answer.Ticket) ([]byte, error) {
 	w := WebhookTicket{
 		Event: "ticket.created", ID: t.ID, Tenant: t.Tenant, Status: t.Status, Subject: t.Subject, Summary: t.Summary,
-		Lang: t.Lang, Intent: t.Intent, Priority: t.Priority, Queue: t.Queue, Reason: t.Reason,
+		Lang: t.Lang, Intent: t.Intent, Priority: string(t.Priority), Queue: t.Queue, Reason: string(t.Reason),
 		ConversationID: t.ConversationID, Customer: t.Customer, Attempted: t.Attempted, Confidence: t.Confidence,
 		Created: t.Created, Transcript: []WebhookMessage{},
 	}

@@ -122,8 +122,8 @@ type citationRow struct {
 // rowOf is the stored form of t.
 func rowOf(t answer.Ticket) (ticketRow, error) {
 	r := ticketRow{ID: t.ID, Tenant: t.Tenant, Status: t.Status, Created: ts(t.Created), Updated: ts(t.Updated),
-		Subject: t.Subject, Summary: t.Summary, Lang: t.Lang, Intent: t.Intent, Priority: t.Priority, Queue: t.Queue,
-		Reason: t.Reason, ConversationID: t.ConversationID, Attempted: t.Attempted, Confidence: t.Confidence}
+		Subject: t.Subject, Summary: t.Summary, Lang: t.Lang, Intent: t.Intent, Priority: string(t.Priority), Queue: t.Queue,
+		Reason: string(t.Reason), ConversationID: t.ConversationID, Attempted: t.Attempted, Confidence: t.Confidence}
 	var msgs []messageRow
 	if t.Transcript != nil {
 		msgs = make([]messageRow, len(t.Transcript))
@@ -155,8 +155,8 @@ func rowOf(t answer.Ticket) (ticketRow, error) {
 // ticket is the domain form of r, without deliveries.
 func (r ticketRow) ticket() (answer.Ticket, error) {
 	t := answer.Ticket{ID: r.ID, Tenant: r.Tenant, Status: r.Status, Created: fromTS(r.Created), Updated: fromTS(r.Updated),
-		Subject: r.Subject, Summary: r.Summary, Lang: r.Lang, Intent: r.Intent, Priority: r.Priority, Queue: r.Queue,
-		Reason: r.Reason, ConversationID: r.ConversationID, Attempted: r.Attempted, Confidence: r.Confidence}
+		Subject: r.Subject, Summary: r.Summary, Lang: r.Lang, Intent: r.Intent, Priority: answer.Priority(r.Priority), Queue: r.Queue,
+		Reason: answer.Reason(r.Reason), ConversationID: r.ConversationID, Attempted: r.Attempted, Confidence: r.Confidence}
 	var msgs []messageRow
 	var cits []citationRow
 	for _, f := range []struct {

@@ -71,7 +71,7 @@ func migrateTicketsV2(ctx context.Context, tx *sql.Tx) error {
 			return fmt.Errorf("ticket %s: %w", id, err)
 		}
 		t := answer.Ticket{ID: id, Subject: old.Subject, Summary: old.Summary, Lang: old.Lang, Intent: old.Intent,
-			Priority: old.Priority, Queue: old.Queue, Reason: old.Reason, ConversationID: old.ConversationID,
+			Priority: answer.Priority(old.Priority), Queue: old.Queue, Reason: answer.Reason(old.Reason), ConversationID: old.ConversationID,
 			Customer: old.Customer, Attempted: old.Attempted, Confidence: old.Confidence}
 		if old.Transcript != nil {
 			t.Transcript = make([]answer.Message, len(old.Transcript))

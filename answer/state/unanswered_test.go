@@ -14,7 +14,7 @@ func TestUnanswered(t *testing.T) {
 	ctx := context.Background()
 	st, _ := openTest(t, Options{})
 	t0 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
-	log := func(tenant, id, decision, reason string, at time.Time) {
+	log := func(tenant, id string, decision answer.Decision, reason answer.Reason, at time.Time) {
 		t.Helper()
 		a := answer.Answer{ID: id, ConversationID: "c-" + id, Question: "question " + id + " mail me at jane@example.com",
 			Decision: decision, Reason: reason, Lang: "en", Intent: "billing", Confidence: 0.3, Created: at}
