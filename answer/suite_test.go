@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/eval/metric"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
@@ -216,30 +217,12 @@ func ratio(a, b int) float64 {
 // auroc is the probability that a positive outcome has a higher confidence
 // than a negative one (ties count half).
 func auroc(outs []outcome, pos func(outcome) bool) float64 {
-	sorted := append([]outcome(nil), outs...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].confidence < sorted[j].confidence })
-	var rankSum float64
-	np, nn := 0, 0
-	for i := 0; i < len(sorted); {
-		j := i
-		for j < len(sorted) && sorted[j].confidence == sorted[i].confidence {
-			j++
-		}
-		mid := float64(i+j+1) / 2 // average 1-based rank
-		for k := i; k < j; k++ {
-			if pos(sorted[k]) {
-				rankSum += mid
-				np++
-			} else {
-				nn++
-			}
-		}
-		i = j
+	scores := make([]float64, len(outs))
+	labels := make([]bool, len(outs))
+	for i, o := range outs {
+		scores[i], labels[i] = o.confidence, pos(o)
 	}
-	if np == 0 || nn == 0 {
-		return math.NaN()
-	}
-	return (rankSum - float64(np*(np+1))/2) / float64(np*nn)
+	return metric.AUROC(scores, labels)
 }
 
 var measuredSuites = []string{"stackfaq-en", "xquad-en", "xquad-ru", "xquad-zh"}

@@ -1,8 +1,8 @@
 package eval
 
 import (
+	"github.com/answerdesk/answerdesk/eval/metric"
 	"math"
-	"sort"
 	"strconv"
 )
 
@@ -47,124 +47,14 @@ func ratio(a, b int) Metric {
 	return Metric(float64(a) / float64(b))
 }
 
-// distinctDocs returns the document ids in rank order, each once: relevance
-// is at document level, so a document's best chunk stands for it.
-func distinctDocs(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
+func distinctDocs(ids []string) []string { return metric.Distinct(ids) }
 
-// firstRelevant returns the 1-based rank of the first relevant document
-// within the first k, 0 when none.
-func firstRelevant(docs []string, rel map[string]bool, k int) int {
-	for i, d := range docs {
-		if i >= k {
-			break
-		}
-		if rel[d] {
-			return i + 1
-		}
-	}
-	return 0
-}
+// AUROC is metric.AUROC: the area under the ROC curve of scores separating
+// positive from negative labels, ties counting half; NaN when either class
+// is empty.
+func AUROC(scores []float64, labels []bool) float64 { return metric.AUROC(scores, labels) }
 
-// recallAt is the share of relevant documents found in the first k.
-func recallAt(docs []string, rel map[string]bool, k int) float64 {
-	if len(rel) == 0 {
-		return math.NaN()
-	}
-	found := 0
-	for i, d := range docs {
-		if i >= k {
-			break
-		}
-		if rel[d] {
-			found++
-		}
-	}
-	return float64(found) / float64(len(rel))
-}
-
-// ndcgAt is normalized discounted cumulative gain at k with binary gains;
-// the ideal ranking puts min(|rel|, k) relevant documents first.
-func ndcgAt(docs []string, rel map[string]bool, k int) float64 {
-	if len(rel) == 0 {
-		return math.NaN()
-	}
-	dcg := 0.0
-	for i, d := range docs {
-		if i >= k {
-			break
-		}
-		if rel[d] {
-			dcg += 1 / math.Log2(float64(i+2))
-		}
-	}
-	idcg := 0.0
-	for i := 0; i < min(len(rel), k); i++ {
-		idcg += 1 / math.Log2(float64(i+2))
-	}
-	return dcg / idcg
-}
-
-// AUROC is the area under the ROC curve of scores separating positive from
-// negative labels: the probability that a random positive scores above a
-// random negative, ties counting half (Mann–Whitney with average ranks).
-// NaN when either class is empty.
-func AUROC(scores []float64, labels []bool) float64 {
-	idx := sortedIdx(scores, false)
-	npos, nneg := 0, 0
-	for _, l := range labels {
-		if l {
-			npos++
-		} else {
-			nneg++
-		}
-	}
-	if npos == 0 || nneg == 0 {
-		return math.NaN()
-	}
-	// Sum of the positives' ranks, ascending, ties averaged.
-	rankSum := 0.0
-	for i := 0; i < len(idx); {
-		j := i
-		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
-			j++
-		}
-		avg := float64(i+j+1) / 2 // ranks i+1..j
-		for _, x := range idx[i:j] {
-			if labels[x] {
-				rankSum += avg
-			}
-		}
-		i = j
-	}
-	u := rankSum - float64(npos)*float64(npos+1)/2
-	return u / (float64(npos) * float64(nneg))
-}
-
-// sortedIdx returns indices of scores sorted ascending (or descending), ties
-// in index order, so that every result is reproducible.
-func sortedIdx(scores []float64, desc bool) []int {
-	idx := make([]int, len(scores))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		if desc {
-			return scores[idx[a]] > scores[idx[b]]
-		}
-		return scores[idx[a]] < scores[idx[b]]
-	})
-	return idx
-}
+func sortedIdx(scores []float64, desc bool) []int { return metric.Order(scores, desc) }
 
 // Bin is one bin of a reliability diagram.
 type Bin struct {
@@ -180,33 +70,10 @@ type Bin struct {
 // returns the bins with the expected calibration error
 // Σ |bin|/N · |accuracy − confidence|. ECE is NaN without predictions.
 func Reliability(conf []float64, labels []bool, n int) (ece float64, bins []Bin) {
-	bins = make([]Bin, n)
-	sumC := make([]float64, n)
-	sumY := make([]int, n)
-	for i := range bins {
-		bins[i].Lo, bins[i].Hi = float64(i)/float64(n), float64(i+1)/float64(n)
-	}
-	for i, c := range conf {
-		b := int(math.Floor(c * float64(n)))
-		b = max(0, min(n-1, b))
-		bins[b].Count++
-		sumC[b] += c
-		if labels[i] {
-			sumY[b]++
-		}
-	}
-	if len(conf) == 0 {
-		return math.NaN(), bins
-	}
-	for i := range bins {
-		if bins[i].Count == 0 {
-			bins[i].Confidence, bins[i].Accuracy = nan, nan
-			continue
-		}
-		c := sumC[i] / float64(bins[i].Count)
-		a := float64(sumY[i]) / float64(bins[i].Count)
-		bins[i].Confidence, bins[i].Accuracy = Metric(c), Metric(a)
-		ece += float64(bins[i].Count) / float64(len(conf)) * math.Abs(a-c)
+	ece, mb := metric.Reliability(conf, labels, n)
+	bins = make([]Bin, len(mb))
+	for i, b := range mb {
+		bins[i] = Bin{Lo: b.Lo, Hi: b.Hi, Count: b.Count, Confidence: Metric(b.Confidence), Accuracy: Metric(b.Accuracy)}
 	}
 	return ece, bins
 }

@@ -117,36 +117,6 @@ func TestAnswerRateAt(t *testing.T) {
 	}
 }
 
-func TestRankingMetrics(t *testing.T) {
-	rel := map[string]bool{"b": true, "c": true}
-	docs := []string{"a", "b", "x", "c"}
-	// DCG = 1/log2(3) + 1/log2(5); ideal = 1 + 1/log2(3).
-	wantNDCG := (1/math.Log2(3) + 1/math.Log2(5)) / (1 + 1/math.Log2(3))
-	tests := []struct {
-		name string
-		got  float64
-		want float64
-	}{
-		{"first relevant rank", float64(firstRelevant(docs, rel, 10)), 2},
-		{"first relevant beyond k", float64(firstRelevant(docs, rel, 1)), 0},
-		{"recall@1", recallAt(docs, rel, 1), 0},
-		{"recall@2", recallAt(docs, rel, 2), 0.5},
-		{"recall@10", recallAt(docs, rel, 10), 1},
-		{"ndcg@10", ndcgAt(docs, rel, 10), wantNDCG},
-		{"ndcg perfect", ndcgAt([]string{"c", "b"}, rel, 10), 1},
-		{"ndcg@1 with more relevant than k", ndcgAt([]string{"b"}, rel, 1), 1},
-		{"ndcg nothing found", ndcgAt([]string{"a"}, rel, 10), 0},
-	}
-	for _, tt := range tests {
-		if !near(tt.got, tt.want) {
-			t.Errorf("%s = %v, want %v", tt.name, tt.got, tt.want)
-		}
-	}
-	if diff := cmp.Diff([]string{"a", "b", "c"}, distinctDocs([]string{"a", "b", "a", "c", "b"})); diff != "" {
-		t.Errorf("distinctDocs (-want +got):\n%s", diff)
-	}
-}
-
 func TestPercentile(t *testing.T) {
 	var xs []float64
 	for i := 1; i <= 100; i++ {

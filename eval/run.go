@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/eval/metric"
 )
 
 // Answerer answers one question; *answer.Engine implements it, and tests use
@@ -229,15 +230,15 @@ func breakdown(results []Result) Breakdown {
 		if r.Query.Answerable {
 			b.Answerable++
 			rel := relevantSet(r.Query)
-			if f := firstRelevant(r.Docs, rel, 10); f > 0 {
+			if f := metric.FirstRelevant(r.Docs, rel, 10); f > 0 {
 				mrr += 1 / float64(f)
 				if f == 1 {
 					hit1++
 				}
 			}
-			r5 += recallAt(r.Docs, rel, 5)
-			r10 += recallAt(r.Docs, rel, 10)
-			nd += ndcgAt(r.Docs, rel, 10)
+			r5 += metric.Recall(r.Docs, rel, 5)
+			r10 += metric.Recall(r.Docs, rel, 10)
+			nd += metric.NDCG(r.Docs, rel, 10)
 		} else {
 			unanswerable++
 		}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/llm"
 	"github.com/answerdesk/answerdesk/answer/llm/llmtest"
+	"github.com/answerdesk/answerdesk/eval/metric"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
@@ -205,56 +205,27 @@ func score(m *denseMetrics, q evalQuery, hits []retrieval.Hit, top float64) {
 		rel[r] = true
 	}
 	var docs []string
-	seen := map[string]bool{}
 	for _, h := range hits {
-		if !seen[h.DocumentID] {
-			seen[h.DocumentID] = true
-			docs = append(docs, h.DocumentID)
-		}
+		docs = append(docs, h.DocumentID)
 	}
+	docs = metric.Distinct(docs)
 	m.n++
-	dcg, idcg, first := 0.0, 0.0, 0
-	for i, d := range docs {
-		if i >= 10 {
-			break
-		}
-		if rel[d] {
-			dcg += 1 / math.Log2(float64(i+2))
-			if first == 0 {
-				first = i + 1
-			}
-		}
-	}
-	for i := 0; i < min(len(rel), 10); i++ {
-		idcg += 1 / math.Log2(float64(i+2))
-	}
-	if first == 1 {
+	if metric.FirstRelevant(docs, rel, 1) == 1 {
 		m.hit1++
 	}
-	if first > 0 {
-		m.mrr += 1 / float64(first)
-	}
-	if idcg > 0 {
-		m.ndcg += dcg / idcg
+	m.mrr += metric.ReciprocalRank(docs, rel, 10)
+	if len(rel) > 0 {
+		m.ndcg += metric.NDCG(docs, rel, 10)
 	}
 }
 
 func auroc(pos, neg []float64) float64 {
-	if len(pos) == 0 || len(neg) == 0 {
-		return math.NaN()
+	scores := append(append([]float64(nil), pos...), neg...)
+	labels := make([]bool, len(scores))
+	for i := range pos {
+		labels[i] = true
 	}
-	wins := 0.0
-	for _, p := range pos {
-		for _, q := range neg {
-			switch {
-			case p > q:
-				wins++
-			case p == q:
-				wins += 0.5
-			}
-		}
-	}
-	return wins / float64(len(pos)*len(neg))
+	return metric.AUROC(scores, labels)
 }
 
 func readEvalQueries(t *testing.T, path string) []evalQuery {

@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/eval/metric"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
@@ -85,39 +85,17 @@ func measureSuite(tb testing.TB, dir string) retrievalMetrics {
 			rel[r] = true
 		}
 		var docs []string
-		seen := map[string]bool{}
 		for _, h := range res.Hits {
-			if !seen[h.DocumentID] {
-				seen[h.DocumentID] = true
-				docs = append(docs, h.DocumentID)
-			}
+			docs = append(docs, h.DocumentID)
 		}
+		docs = metric.Distinct(docs)
 		m.n++
-		found, dcg, idcg := 0, 0.0, 0.0
-		first := 0
-		for i, d := range docs {
-			if i >= 10 {
-				break
-			}
-			if rel[d] {
-				found++
-				dcg += 1 / math.Log2(float64(i+2))
-				if first == 0 {
-					first = i + 1
-				}
-			}
-		}
-		for i := 0; i < min(len(rel), 10); i++ {
-			idcg += 1 / math.Log2(float64(i+2))
-		}
-		if first == 1 {
+		if metric.FirstRelevant(docs, rel, 1) == 1 {
 			m.hit1++
 		}
-		if first > 0 {
-			m.mrr += 1 / float64(first)
-		}
-		m.recall10 += float64(found) / float64(len(rel))
-		m.nd += dcg / idcg
+		m.mrr += metric.ReciprocalRank(docs, rel, 10)
+		m.recall10 += metric.Recall(docs, rel, 10)
+		m.nd += metric.NDCG(docs, rel, 10)
 	}
 	n := float64(m.n)
 	m.hit1, m.recall10, m.mrr, m.nd = m.hit1/n, m.recall10/n, m.mrr/n, m.nd/n
@@ -127,21 +105,12 @@ func measureSuite(tb testing.TB, dir string) retrievalMetrics {
 
 // auroc of the top score separating answerable (pos) from unanswerable.
 func auroc(pos, neg []float64) float64 {
-	if len(pos) == 0 || len(neg) == 0 {
-		return math.NaN()
+	scores := append(append([]float64(nil), pos...), neg...)
+	labels := make([]bool, len(scores))
+	for i := range pos {
+		labels[i] = true
 	}
-	wins := 0.0
-	for _, p := range pos {
-		for _, q := range neg {
-			switch {
-			case p > q:
-				wins++
-			case p == q:
-				wins += 0.5
-			}
-		}
-	}
-	return wins / float64(len(pos)*len(neg))
+	return metric.AUROC(scores, labels)
 }
 
 // floor is the datasets' reference plain BM25 (see README.md, Retrieval).

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/eval/metric"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
@@ -68,25 +69,11 @@ func ndcg10(tb testing.TB, s retrieval.Store, qs []suiteQuery) float64 {
 		for _, r := range q.Relevant {
 			rel[r] = true
 		}
-		seen := map[string]bool{}
-		dcg, rank := 0.0, 0
+		var docs []string
 		for _, h := range res.Hits {
-			if seen[h.DocumentID] {
-				continue
-			}
-			seen[h.DocumentID] = true
-			if rank++; rank > 10 {
-				break
-			}
-			if rel[h.DocumentID] {
-				dcg += 1 / math.Log2(float64(rank+1))
-			}
+			docs = append(docs, h.DocumentID)
 		}
-		idcg := 0.0
-		for i := 0; i < min(len(rel), 10); i++ {
-			idcg += 1 / math.Log2(float64(i+2))
-		}
-		total += dcg / idcg
+		total += metric.NDCG(metric.Distinct(docs), rel, 10)
 	}
 	return total / float64(len(qs))
 }
