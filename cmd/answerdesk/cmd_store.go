@@ -18,7 +18,7 @@ func runStore(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("store", flag.ContinueOnError)
 	asJSON := fs.Bool("json", false, "stats: print JSON")
 	from := fs.String("from", "embedded", "migrate: source store, embedded (the data dir's) or a store URL")
-	to := fs.String("to", "", "migrate: target store URL, qdrant://HOST:PORT?collection=NAME")
+	to := fs.String("to", "", "migrate: target store, qdrant://HOST:PORT?collection=NAME, or embedded (the data dir's) when --from is a Qdrant URL")
 	batch := fs.Int("batch", 64, "migrate: documents per write")
 	tenant := fs.String("tenant", "", "migrate: only this tenant (default: every tenant)")
 	force := fs.Bool("force", false, "migrate: rewrite documents the target already has with the same hash")
@@ -35,9 +35,10 @@ func runStore(ctx context.Context, a *app, args []string) error {
 		if fs.NArg() != 1 {
 			return usagef("store migrate: unexpected arguments %q", fs.Args()[1:])
 		}
-		// The target is a store URL: "embedded" is the data dir, the source.
-		if !strings.HasPrefix(*to, "qdrant://") || *to == *from {
-			return usagef("store migrate: --to qdrant://HOST:PORT?collection=NAME is required, and must differ from --from")
+		// Either direction between the data dir's store and Qdrant, or
+		// from one Qdrant collection to another.
+		if !strings.HasPrefix(*to, "qdrant://") && *to != "embedded" || *to == *from {
+			return usagef("store migrate: --to qdrant://HOST:PORT?collection=NAME (or embedded, with --from qdrant://…) is required, and must differ from --from")
 		}
 		if *batch < 1 || *batch > 10000 {
 			return usagef("store migrate: --batch must be 1..10000")

@@ -137,6 +137,7 @@ func TestStoreUsage(t *testing.T) {
 		{"store", "migrate", "--to", "http://db:6333"},
 		{"store", "reweight"},
 		{"--store", "qdrant://db?colection=x", "store", "stats"},
+		{"store", "migrate", "--to", "embedded"},
 	} {
 		if _, errs, code := storeCLI(t, env, args...); code != 2 {
 			t.Errorf("%v: exit %d (%s), want 2", args, code, errs)

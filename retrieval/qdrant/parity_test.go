@@ -91,9 +91,34 @@ func TestRankingParity(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ranking parity ingests two shared suites: skipped with -short")
 	}
+	srv := qdranttest.Start(t, qdranttest.Options{})
+	rankingParity(t, func(t testing.TB, name string, mod func(*qdrant.Config)) *qdrant.Store {
+		return openTest(t, srv.URL+"?collection="+name, mod)
+	}, 0.01)
+}
+
+// TestRankingParityRealQdrant is the same measurement against the real
+// server of QDRANT_URL, where the rankings must match the embedded store's
+// exactly (nDCG@10 equal to four decimals) with the exact average length
+// (what `store migrate` uses) and after `store reweight`. The running
+// average of a batched ingestion is approximate by design (the first
+// batch's vectors use that batch's average): held to 0.001.
+func TestRankingParityRealQdrant(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ranking parity ingests two shared suites: skipped with -short")
+	}
+	u := qdranttest.RealURL(t, "ranking parity against a real Qdrant")
+	rankingParity(t, func(t testing.TB, name string, mod func(*qdrant.Config)) *qdrant.Store {
+		return openReal(t, qdranttest.WithCollection(u, qdranttest.RealCollection("answerdesk_parity_"+name)), mod)
+	}, 0.00005)
+}
+
+// rankingParity measures nDCG@10 of the embedded store and of Qdrant
+// collections opened by open on stackfaq-en and xquad-ru, and fails when
+// they differ by more than tol.
+func rankingParity(t *testing.T, open func(t testing.TB, name string, mod func(*qdrant.Config)) *qdrant.Store, tol float64) {
 	shared := storetest.SharedDir(t, "ranking parity")
 	ctx := context.Background()
-	srv := qdranttest.Start(t, qdranttest.Options{})
 	for _, name := range []string{"stackfaq-en", "xquad-ru"} {
 		dir := filepath.Join(shared, "datasets", name)
 		qs := readQueries(t, filepath.Join(dir, "queries.jsonl"))
@@ -115,7 +140,7 @@ func TestRankingParity(t *testing.T) {
 		ndE := ndcg10(t, emb, qs)
 		emb.Close()
 
-		running := openTest(t, srv.URL+"?collection=running_"+name, nil)
+		running := open(t, "running_"+name, nil)
 		ingestCorpus(t, running, dir)
 		ndR := ndcg10(t, running, qs)
 		avg, err := running.AvgLen(ctx)
@@ -126,20 +151,20 @@ func TestRankingParity(t *testing.T) {
 
 		if raceEnabled {
 			t.Logf("%-12s %4d queries (race: every third)  nDCG@10 embedded %.4f | qdrant %.4f (Δ %+.4f)", name, len(qs), ndE, ndR, ndR-ndE)
-			if math.Abs(ndR-ndE) > 0.01 {
-				t.Errorf("%s: nDCG@10 differs by more than 0.01 from the embedded store", name)
+			if math.Abs(ndR-ndE) > max(tol, 0.001) {
+				t.Errorf("%s: nDCG@10 differs by more than %g from the embedded store", name, max(tol, 0.001))
 			}
 			continue
 		}
 
-		exact := openTest(t, srv.URL+"?collection=exact_"+name, func(c *qdrant.Config) { c.AvgLen = avg })
+		exact := open(t, "exact_"+name, func(c *qdrant.Config) { c.AvgLen = avg })
 		ingestCorpus(t, exact, dir)
 		ndX := ndcg10(t, exact, qs)
 		exact.Close()
 
 		// Running average without batching: one document per write, so
 		// the first documents' vectors use the average of a few chunks.
-		single := openTest(t, srv.URL+"?collection=single_"+name, nil)
+		single := open(t, "single_"+name, nil)
 		ingestCorpus(t, oneByOne{single}, dir)
 		ndS := ndcg10(t, single, qs)
 		if _, err := single.Reweight(ctx, nil); err != nil {
@@ -150,13 +175,16 @@ func TestRankingParity(t *testing.T) {
 
 		t.Logf("%-12s %4d queries  nDCG@10 embedded %.4f | qdrant: running avgLen %.4f (Δ %+.4f), one doc per write %.4f (Δ %+.4f) then reweighted %.4f (Δ %+.4f), exact avgLen %.1f %.4f (Δ %+.4f)",
 			name, len(qs), ndE, ndR, ndR-ndE, ndS, ndS-ndE, ndW, ndW-ndE, avg, ndX, ndX-ndE)
-		if math.Abs(ndR-ndE) > 0.01 || math.Abs(ndX-ndE) > 0.01 || math.Abs(ndS-ndE) > 0.01 || math.Abs(ndW-ndE) > 0.01 {
-			t.Errorf("%s: nDCG@10 differs by more than 0.01 from the embedded store", name)
+		// The running average is approximate by design (see
+		// docs/qdrant.md): held to 0.001, and one document per write to
+		// 0.01, whatever tol is.
+		if math.Abs(ndR-ndE) > max(tol, 0.001) || math.Abs(ndX-ndE) > tol || math.Abs(ndW-ndE) > tol || math.Abs(ndS-ndE) > 0.01 {
+			t.Errorf("%s: nDCG@10 differs from the embedded store's by more than %g (running average: 0.001, one document per write: 0.01)", name, tol)
 		}
 		if testing.Verbose() {
 			// Sensitivity to a wrong fixed average: measured, not asserted.
 			for _, f := range []float64{0.5, 2} {
-				wrong := openTest(t, srv.URL+"?collection=wrong_"+name, func(c *qdrant.Config) { c.AvgLen = avg * f })
+				wrong := open(t, "wrong_"+name, func(c *qdrant.Config) { c.AvgLen = avg * f })
 				ingestCorpus(t, wrong, dir)
 				nd := ndcg10(t, wrong, qs)
 				wrong.DropCollections(ctx)

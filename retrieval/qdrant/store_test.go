@@ -8,7 +8,6 @@ import (
 	"os"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant"
@@ -54,6 +53,13 @@ func TestExporter(t *testing.T) {
 	}
 }
 
+func TestExporterRealQdrant(t *testing.T) {
+	u := qdranttest.RealURL(t, "retrieval.Exporter contract against a real Qdrant")
+	storetest.RunExporter(t, func(t *testing.T) retrieval.Store {
+		return openReal(t, qdranttest.WithCollection(u, qdranttest.RealCollection("answerdesk_export"), "dense_dim=3"), nil)
+	})
+}
+
 func TestConformanceTenantCollections(t *testing.T) {
 	srv := qdranttest.Start(t, qdranttest.Options{})
 	var n atomic.Int64
@@ -62,46 +68,36 @@ func TestConformanceTenantCollections(t *testing.T) {
 	})
 }
 
-// TestConformanceRealQdrant runs the suite against a real server when
-// QDRANT_URL (qdrant://host:6334) is set; ANSWERDESK_QDRANT_API_KEY is
-// used when set. Collections are named answerdesk_test_<time>_<n> and
-// dropped afterwards.
+// TestConformanceRealQdrant runs the suite against the real server of
+// QDRANT_URL (qdrant://host:6334; see qdranttest.RealURL);
+// ANSWERDESK_QDRANT_API_KEY is used when set. Every subtest gets its own
+// collection, dropped afterwards.
 func TestConformanceRealQdrant(t *testing.T) {
-	u := os.Getenv("QDRANT_URL")
-	if u == "" {
-		t.Skip("QDRANT_URL not set: skipping the conformance suite against a real Qdrant (set QDRANT_URL=qdrant://localhost:6334 to run it)")
-	}
-	prefix := fmt.Sprintf("answerdesk_test_%d", time.Now().Unix())
-	var n atomic.Int64
+	u := qdranttest.RealURL(t, "conformance suite against a real Qdrant")
 	storetest.Run(t, func(t *testing.T) retrieval.Store {
-		name := fmt.Sprintf("%s_%d", prefix, n.Add(1))
-		sep := "?"
-		if containsQuery(u) {
-			sep = "&"
-		}
-		// A real server may predate CreateVectorName: create the dense
-		// vector with the collection (the suite uses size 3).
-		open := func() *qdrant.Store {
-			return openTest(t, u+sep+"collection="+name+"&dense_dim=3", func(c *qdrant.Config) {
-				c.APIKey = os.Getenv("ANSWERDESK_QDRANT_API_KEY")
-			})
-		}
-		t.Cleanup(func() { // the suite has closed the store by now
-			s := open()
-			defer s.Close()
-			if err := s.DropCollections(context.Background()); err != nil {
-				t.Logf("drop test collections %s: %v", name, err)
-			}
-		})
-		return open()
+		name := qdranttest.RealCollection("answerdesk_conf")
+		// Create the dense vector with the collection (the suite uses
+		// size 3), as on a server without CreateVectorName.
+		return openReal(t, qdranttest.WithCollection(u, name, "dense_dim=3"), nil)
 	})
 }
 
-func containsQuery(u string) bool {
-	for i := 0; i < len(u); i++ {
-		if u[i] == '?' {
-			return true
+// openReal opens a store on a real server's collection and drops the
+// collection pair when the test ends (after the test has closed its store).
+func openReal(t testing.TB, rawURL string, mod func(*qdrant.Config)) *qdrant.Store {
+	t.Helper()
+	withKey := func(c *qdrant.Config) {
+		c.APIKey = os.Getenv("ANSWERDESK_QDRANT_API_KEY")
+		if mod != nil {
+			mod(c)
 		}
 	}
-	return false
+	t.Cleanup(func() {
+		s := openTest(t, rawURL, withKey)
+		defer s.Close()
+		if err := s.DropCollections(context.Background()); err != nil {
+			t.Logf("drop test collections of %s: %v", rawURL, err)
+		}
+	})
+	return openTest(t, rawURL, withKey)
 }
