@@ -64,7 +64,7 @@ func TestE2EQdrantKilledDuringAnswers(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	// gRPC reconnects by itself (measured: about half a second).
+	// The adapter caps gRPC's reconnection backoff at one second.
 	proc.Restart()
 	restarted := time.Now()
 	deadline := restarted.Add(3 * time.Second)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/qdrant/go-client/qdrant"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -50,6 +52,15 @@ var (
 // when another replica writes.
 const cacheTTL = 10 * time.Second
 
+// reconnect caps gRPC's reconnection backoff at one second (its default
+// grows to two minutes): a restarted Qdrant is used again within about a
+// second of coming back, instead of reads failing with ErrUnavailable for
+// as long as the last backoff (TestE2EQdrantKilledDuringAnswers).
+var reconnect = grpc.WithConnectParams(grpc.ConnectParams{
+	Backoff:           backoff.Config{BaseDelay: 100 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: time.Second},
+	MinConnectTimeout: 5 * time.Second,
+})
+
 // Open connects to Qdrant, checks that it is reachable and recent enough,
 // and creates the collections and payload indexes when they do not exist
 // (per-tenant collections are created on each tenant's first write). An
@@ -66,7 +77,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		UseTLS:                 cfg.TLS,
 		PoolSize:               uint(cfg.PoolSize),
 		SkipCompatibilityCheck: true, // checked below, with a clear error
-		GrpcOptions:            cfg.DialOptions,
+		GrpcOptions:            append([]grpc.DialOption{reconnect}, cfg.DialOptions...),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("qdrant %s: %w", cfg.addr(), err)
