@@ -9,6 +9,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -59,6 +60,10 @@ func (s *Server) postDocuments(c *gin.Context) {
 		return
 	}
 	job, err := s.d.Ingest.Start(c.Request.Context(), keyOf(c).Tenant, files, kind, lang)
+	if errors.Is(err, ingest.ErrQueueFull) {
+		s.tooMany(c, queueFullRetry, "the upload queue is full")
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -66,6 +71,10 @@ func (s *Server) postDocuments(c *gin.Context) {
 	c.Header("Location", "/v1/ingest/jobs/"+job.ID)
 	c.JSON(http.StatusAccepted, newJob(job))
 }
+
+// queueFullRetry is the Retry-After of an upload refused because the
+// queue is full: about one job's time.
+const queueFullRetry = 10 * time.Second
 
 func (s *Server) readUpload(c *gin.Context) ([]ingest.Upload, string, string, error) {
 	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))

@@ -191,7 +191,10 @@ func newHarness(t testing.TB, lim Limits) *harness {
 	if lim.AuthFailuresPerSecond == 0 {
 		lim.AuthFailuresPerSecond = -1
 	}
-	jobs := ingest.NewJobRunner(state.NewJobStore(db), h.docs, 1, nil)
+	jobs, err := ingest.NewJobRunner(state.NewJobStore(db), h.docs, ingest.RunnerOptions{SpoolDir: filepath.Join(t.TempDir(), "spool")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.jobs = jobs
 	d.Engine, d.Docs, d.Ingest, d.Limits = h.eng, h.docs, jobs, lim
 	d.Accepts = func(ext string) bool { return ext == ".md" || ext == ".txt" || ext == ".csv" }

@@ -1,12 +1,15 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -68,22 +71,88 @@ type Upload struct {
 	Data []byte
 }
 
-// JobRunner runs upload jobs in the background, a bounded number at a
-// time; jobs outlive the request that started them and are waited for by
+// JobRunner runs upload jobs in the background. An accepted upload is
+// spooled to disk (RunnerOptions.SpoolDir), so that queued jobs hold no
+// memory; the queue is bounded (Start fails with ErrQueueFull beyond
+// RunnerOptions.MaxQueued unfinished jobs); RunnerOptions.Workers files
+// are ingested at once, and the scheduler is fair across tenants: the next
+// file comes from the tenant with the fewest files being ingested, in
+// turn, so that one tenant's twenty slow PDFs do not hold up another's
+// upload. The files of one job are ingested one after another, in order.
+// Jobs outlive the request that started them and are waited for by
 // Shutdown. Safe for concurrent use.
 type JobRunner struct {
 	store  JobStore
 	ing    SourceIngester
 	log    *slog.Logger
-	sem    chan struct{}
-	wg     sync.WaitGroup
+	o      RunnerOptions
+	wg     sync.WaitGroup  // one per unfinished job
+	done   sync.WaitGroup  // the worker goroutines
 	ctx    context.Context // cancelled when Shutdown gives up waiting
 	cancel context.CancelFunc
 
 	quota *Quota // nil: no quota
 
-	mu     sync.Mutex
-	closed bool
+	mu      sync.Mutex
+	wake    *sync.Cond
+	closed  bool
+	tenants map[string]*tenantJobs // tenants with unfinished jobs
+	jobs    int                    // unfinished jobs
+	tick    uint64                 // orders arrivals and services
+}
+
+// RunnerOptions configure a JobRunner; zero values take the defaults in
+// brackets.
+type RunnerOptions struct {
+	// Workers is how many files are ingested at once [1].
+	Workers int
+	// MaxQueued bounds the jobs accepted and not finished [64].
+	MaxQueued int
+	// SpoolDir holds queued uploads [a directory under os.TempDir]. It is
+	// the runner's own: what it holds at start is left from a previous run
+	// whose jobs were marked failed, and is removed.
+	SpoolDir string
+}
+
+// ErrQueueFull: the upload queue is full; retry later.
+var ErrQueueFull = errors.New("the upload queue is full")
+
+// tenantJobs is a tenant's unfinished jobs, oldest first.
+type tenantJobs struct {
+	jobs    []*queuedJob
+	running int    // files of the tenant being ingested
+	served  uint64 // when a file of the tenant last started (0: never)
+	arrived uint64 // when the tenant's first unfinished job arrived
+}
+
+// before reports whether t is served before u: fewer files being
+// ingested, then longest since served, then first arrived.
+func (t *tenantJobs) before(u *tenantJobs) bool {
+	if t.running != u.running {
+		return t.running < u.running
+	}
+	if t.served != u.served {
+		return t.served < u.served
+	}
+	return t.arrived < u.arrived
+}
+
+// queuedJob is an accepted job with its spooled files.
+type queuedJob struct {
+	job        Job
+	dir        string
+	files      []spooled
+	next       int // the next file to ingest
+	running    bool
+	kind, lang string
+	allowance  *Allowance
+	started    bool
+}
+
+// spooled is an uploaded file waiting on disk.
+type spooled struct {
+	name string
+	path string
 }
 
 // SetQuota makes every later job check q: Start refuses an upload that is
@@ -114,24 +183,49 @@ func (r *JobRunner) allowance(ctx context.Context, tenant string) (*Allowance, e
 	return NewAllowance(*r.quota, used), nil
 }
 
-// NewJobRunner returns a runner ingesting through ing, workers jobs at a
-// time (1 when not positive), recording jobs in store.
-func NewJobRunner(store JobStore, ing SourceIngester, workers int, log *slog.Logger) *JobRunner {
-	if workers <= 0 {
-		workers = 1
+// NewJobRunner returns a runner ingesting through ing and recording jobs
+// in store, and starts its workers.
+func NewJobRunner(store JobStore, ing SourceIngester, o RunnerOptions, log *slog.Logger) (*JobRunner, error) {
+	if o.Workers <= 0 {
+		o.Workers = 1
+	}
+	if o.MaxQueued <= 0 {
+		o.MaxQueued = 64
+	}
+	if o.SpoolDir == "" {
+		dir, err := os.MkdirTemp("", "answerdesk-spool-")
+		if err != nil {
+			return nil, fmt.Errorf("upload spool: %w", err)
+		}
+		o.SpoolDir = dir
+	}
+	// Spooled files of a previous run belong to jobs that run marked failed.
+	if err := os.RemoveAll(o.SpoolDir); err != nil {
+		return nil, fmt.Errorf("upload spool: %w", err)
+	}
+	if err := os.MkdirAll(o.SpoolDir, 0o700); err != nil {
+		return nil, fmt.Errorf("upload spool: %w", err)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &JobRunner{store: store, ing: ing, log: log, sem: make(chan struct{}, workers), ctx: ctx, cancel: cancel}
+	r := &JobRunner{store: store, ing: ing, log: log, o: o, ctx: ctx, cancel: cancel, tenants: map[string]*tenantJobs{}}
+	r.wake = sync.NewCond(&r.mu)
+	r.done.Add(o.Workers)
+	for range o.Workers {
+		go r.worker()
+	}
+	return r, nil
 }
 
 // ErrShuttingDown: the runner takes no new jobs.
 var ErrShuttingDown = errors.New("shutting down")
 
-// Start records a queued job for files of tenant and runs it in the
-// background with kind ("", "auto", or a retrieval kind) and lang.
+// Start records a queued job for files of tenant, spools the files to disk
+// and queues the job, with kind ("", "auto", or a retrieval kind) and
+// lang. It fails with ErrQueueFull (wrapped) when the queue is full, before
+// anything is recorded.
 func (r *JobRunner) Start(ctx context.Context, tenant string, files []Upload, kind, lang string) (Job, error) {
 	names := make([]string, len(files))
 	for i, f := range files {
@@ -149,13 +243,50 @@ func (r *JobRunner) Start(ctx context.Context, tenant string, files []Upload, ki
 	if r.closed {
 		return Job{}, fmt.Errorf("ingest job: %w", ErrShuttingDown)
 	}
+	if r.jobs >= r.o.MaxQueued {
+		return Job{}, fmt.Errorf("ingest job: %w (%d jobs waiting)", ErrQueueFull, r.jobs)
+	}
 	job, err := r.store.CreateJob(ctx, tenant, names)
 	if err != nil {
 		return Job{}, err
 	}
+	q, err := r.spool(job, files)
+	if err != nil {
+		job.State, job.Error = JobFailed, "the upload could not be stored; retry"
+		if uerr := r.store.UpdateJob(context.WithoutCancel(ctx), job); uerr != nil {
+			r.log.Error("ingest job", "job", job.ID, "err", uerr)
+		}
+		return Job{}, err
+	}
+	q.kind, q.lang = kind, lang
+	t := r.tenants[tenant]
+	if t == nil {
+		r.tick++
+		t = &tenantJobs{arrived: r.tick}
+		r.tenants[tenant] = t
+	}
+	t.jobs = append(t.jobs, q)
+	r.jobs++
 	r.wg.Add(1)
-	go r.run(job, files, kind, lang)
+	r.wake.Signal()
 	return job, nil
+}
+
+// spool writes a job's files under the spool directory.
+func (r *JobRunner) spool(job Job, files []Upload) (*queuedJob, error) {
+	q := &queuedJob{job: job, dir: filepath.Join(r.o.SpoolDir, job.ID)}
+	if err := os.Mkdir(q.dir, 0o700); err != nil {
+		return nil, fmt.Errorf("spool job %s: %w", job.ID, err)
+	}
+	for i, f := range files {
+		p := filepath.Join(q.dir, strconv.Itoa(i))
+		if err := os.WriteFile(p, f.Data, 0o600); err != nil {
+			os.RemoveAll(q.dir)
+			return nil, fmt.Errorf("spool job %s: %w", job.ID, err)
+		}
+		q.files = append(q.files, spooled{name: f.Name, path: p})
+	}
+	return q, nil
 }
 
 // Shutdown takes no new jobs and waits for the running and queued ones
@@ -167,74 +298,153 @@ func (r *JobRunner) Shutdown(ctx context.Context) error {
 	r.mu.Unlock()
 	done := make(chan struct{})
 	go func() { r.wg.Wait(); close(done) }()
+	var err error
 	select {
 	case <-done:
-		r.cancel()
-		return nil
 	case <-ctx.Done():
 		r.cancel()
 		<-done
-		return ctx.Err()
+		err = ctx.Err()
+	}
+	r.cancel()
+	r.mu.Lock()
+	r.wake.Broadcast()
+	r.mu.Unlock()
+	r.done.Wait()
+	return err
+}
+
+// next picks the next file to ingest, waiting for one: from the tenant
+// served first (see tenantJobs.before) that has a job not already
+// ingesting a file, that job's next file. It returns nil once the runner
+// is shut down and the queue is empty.
+func (r *JobRunner) next() (*queuedJob, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for {
+		var best *queuedJob
+		var bestT *tenantJobs
+		bestTenant := ""
+		for name, t := range r.tenants {
+			if bestT != nil && !t.before(bestT) {
+				continue
+			}
+			for _, q := range t.jobs {
+				if !q.running && q.next < len(q.files) {
+					best, bestT, bestTenant = q, t, name
+					break
+				}
+			}
+		}
+		if best != nil {
+			best.running = true
+			bestT.running++
+			r.tick++
+			bestT.served = r.tick
+			return best, bestTenant
+		}
+		if r.closed && r.jobs == 0 {
+			return nil, ""
+		}
+		r.wake.Wait()
 	}
 }
 
-func (r *JobRunner) run(job Job, files []Upload, kind, lang string) {
-	defer r.wg.Done()
+func (r *JobRunner) worker() {
+	defer r.done.Done()
+	for {
+		q, tenant := r.next()
+		if q == nil {
+			return
+		}
+		r.ingestNext(q)
+		r.mu.Lock()
+		q.running = false
+		q.next++
+		t := r.tenants[tenant]
+		t.running--
+		finished := q.next == len(q.files)
+		if finished {
+			t.jobs = slices.DeleteFunc(t.jobs, func(x *queuedJob) bool { return x == q })
+			if len(t.jobs) == 0 && t.running == 0 {
+				delete(r.tenants, tenant)
+			}
+			r.jobs--
+		}
+		r.wake.Broadcast()
+		r.mu.Unlock()
+		if finished {
+			r.finish(q)
+		}
+	}
+}
+
+// ingestNext ingests q's next file; q.running is set, so that no other
+// worker touches q.
+func (r *JobRunner) ingestNext(q *queuedJob) {
 	ctx := r.ctx
-	select {
-	case r.sem <- struct{}{}:
-		defer func() { <-r.sem }()
-	case <-ctx.Done():
-	}
 	bg := context.WithoutCancel(ctx)
-	job.State = JobRunning
-	if err := r.store.UpdateJob(bg, job); err != nil {
-		r.log.Error("ingest job", "job", job.ID, "err", err)
+	job := &q.job
+	if !q.started {
+		q.started = true
+		job.State = JobRunning
+		if err := r.store.UpdateJob(bg, *job); err != nil {
+			r.log.Error("ingest job", "job", job.ID, "err", err)
+		}
+		// Usage is counted when the job starts: jobs before it have run.
+		var err error
+		if q.allowance, err = r.allowance(bg, job.Tenant); err != nil {
+			r.log.Error("ingest job usage", "job", job.ID, "err", err)
+		}
 	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.Name
+	f := q.files[q.next]
+	defer os.Remove(f.path)
+	if ctx.Err() != nil {
+		job.Result.Failed = append(job.Result.Failed, JobFailure{File: f.name, Reason: "server shutting down"})
+		return
 	}
-	ids := DocIDs(names)
-	// Usage is counted again: jobs queued before this one have run.
-	b, err := r.allowance(bg, job.Tenant)
+	names := make([]string, len(q.files))
+	for i, sf := range q.files {
+		names[i] = sf.name
+	}
+	var size int64
+	if fi, err := os.Stat(f.path); err == nil {
+		size = fi.Size()
+	}
+	src := Source{
+		Path: "upload/" + f.name,
+		ID:   DocIDs(names)[q.next],
+		Kind: q.kind, Lang: q.lang, Size: size,
+		Open: func() (io.ReadCloser, error) { return os.Open(f.path) },
+	}
+	if src.Kind == "auto" {
+		src.Kind = ""
+	}
+	sum, err := r.safeIngest(ctx, src, Options{Tenant: job.Tenant, Kind: q.kind, Lang: q.lang, Allowance: q.allowance})
+	job.Result.Added += sum.Added
+	job.Result.Updated += sum.Updated
+	job.Result.Unchanged += sum.Unchanged
+	job.Result.Chunks += sum.Chunks
+	for _, fl := range sum.Failed {
+		job.Result.Failed = append(job.Result.Failed, JobFailure{File: f.name, Reason: publicReason(fl.Err)})
+	}
 	if err != nil {
-		r.log.Error("ingest job usage", "job", job.ID, "err", err)
+		r.log.Error("ingest job file", "job", job.ID, "file", f.name, "err", err)
+		job.Result.Failed = append(job.Result.Failed, JobFailure{File: f.name, Reason: publicReason(err)})
 	}
-	for i, f := range files {
-		if ctx.Err() != nil {
-			job.Result.Failed = append(job.Result.Failed, JobFailure{File: f.Name, Reason: "server shutting down"})
-			continue
-		}
-		data := f.Data
-		src := Source{
-			Path: "upload/" + f.Name,
-			ID:   ids[i],
-			Kind: kind, Lang: lang, Size: int64(len(data)),
-			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil },
-		}
-		if src.Kind == "auto" {
-			src.Kind = ""
-		}
-		sum, err := r.safeIngest(ctx, src, Options{Tenant: job.Tenant, Kind: kind, Lang: lang, Allowance: b})
-		job.Result.Added += sum.Added
-		job.Result.Updated += sum.Updated
-		job.Result.Unchanged += sum.Unchanged
-		job.Result.Chunks += sum.Chunks
-		for _, fl := range sum.Failed {
-			job.Result.Failed = append(job.Result.Failed, JobFailure{File: f.Name, Reason: publicReason(fl.Err)})
-		}
-		if err != nil {
-			r.log.Error("ingest job file", "job", job.ID, "file", f.Name, "err", err)
-			job.Result.Failed = append(job.Result.Failed, JobFailure{File: f.Name, Reason: publicReason(err)})
-		}
-	}
+}
+
+// finish records a job whose files are all done and removes its spool.
+func (r *JobRunner) finish(q *queuedJob) {
+	defer r.wg.Done()
+	os.RemoveAll(q.dir)
+	job := q.job
 	job.State = JobSucceeded
-	if len(job.Result.Failed) == len(files) {
+	if len(job.Result.Failed) == len(q.files) {
 		job.State = JobFailed
 		job.Error = "no file could be ingested"
 	}
-	if err := r.store.UpdateJob(bg, job); err != nil {
+	if err := r.store.UpdateJob(context.WithoutCancel(r.ctx), job); err != nil {
 		r.log.Error("ingest job", "job", job.ID, "err", err)
 	}
 }

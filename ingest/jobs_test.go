@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -65,7 +66,7 @@ func TestJobRunner(t *testing.T) {
 		}
 		return ingest.Summary{Files: 1, Added: 1, Chunks: 3}, nil
 	})
-	r := ingest.NewJobRunner(store, ing, 1, nil)
+	r := newRunner(t, store, ing, ingest.RunnerOptions{})
 	files := []ingest.Upload{{Name: "faq.md", Data: []byte("x")}, {Name: "boom.md"}, {Name: "empty.md"}, {Name: "db.md"}}
 	j, err := r.Start(context.Background(), "acme", files, "auto", "")
 	if err != nil {
@@ -104,7 +105,7 @@ func TestJobRunnerShutdownCancels(t *testing.T) {
 		<-ctx.Done()
 		return ingest.Summary{}, ctx.Err()
 	})
-	r := ingest.NewJobRunner(store, ing, 1, nil)
+	r := newRunner(t, store, ing, ingest.RunnerOptions{})
 	j, err := r.Start(context.Background(), "acme", []ingest.Upload{{Name: "a.md"}, {Name: "b.md"}}, "", "")
 	if err != nil {
 		t.Fatal(err)
@@ -123,4 +124,16 @@ func TestJobRunnerShutdownCancels(t *testing.T) {
 	if diff := cmp.Diff(want, got.Result.Failed); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}
+}
+
+func newRunner(t *testing.T, store ingest.JobStore, ing ingest.SourceIngester, o ingest.RunnerOptions) *ingest.JobRunner {
+	t.Helper()
+	if o.SpoolDir == "" {
+		o.SpoolDir = filepath.Join(t.TempDir(), "spool")
+	}
+	r, err := ingest.NewJobRunner(store, ing, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

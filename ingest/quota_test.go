@@ -55,7 +55,7 @@ func TestQuotaRefusesAmplifyingUploadBeforeWork(t *testing.T) {
 		parsed++
 		return ingest.Summary{}, nil
 	})
-	r := ingest.NewJobRunner(jobs, ing, 1, nil)
+	r := newRunner(t, jobs, ing, ingest.RunnerOptions{})
 	r.SetQuota(ingest.Quota{})
 	_, err := r.Start(context.Background(), "acme", []ingest.Upload{{Name: "kb.zip", Data: data}}, "", "")
 	if !errors.Is(err, ingest.ErrQuota) || !strings.Contains(err.Error(), "the limit per upload is 32.0 MiB") {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -155,7 +156,19 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	// Upload jobs outlive their request: the runner is shut down after the
 	// HTTP server, below.
-	jobs := ingest.NewJobRunner(st.jobs, pipeline, 1, a.log)
+	var uc uploadsConfig
+	if err := a.configSection("uploads", &uc); err != nil {
+		return err
+	}
+	if uc.Workers < 0 || uc.Queue < 0 {
+		return usagef("uploads.workers and uploads.queue must be positive")
+	}
+	jobs, err := ingest.NewJobRunner(st.jobs, pipeline, ingest.RunnerOptions{Workers: uc.Workers, MaxQueued: uc.Queue,
+		SpoolDir: filepath.Join(a.data, spoolDir)}, a.log)
+	if err != nil {
+		return err
+	}
+	defer jobs.Shutdown(context.Background()) // stops the workers when serve fails before its graceful stop
 	var qc quotaConfig
 	if err := a.configSection("quota", &qc); err != nil {
 		return err
@@ -258,6 +271,16 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	return nil
 }
+
+// uploadsConfig is the "uploads" section: the background ingestion of
+// uploaded files.
+type uploadsConfig struct {
+	Workers int `json:"workers"` // files ingested at once [1]
+	Queue   int `json:"queue"`   // jobs accepted and not finished [64]
+}
+
+// spoolDir holds queued uploads inside the data directory.
+const spoolDir = "spool"
 
 // indexWatch is how often serve looks for index writes by other
 // processes (a CLI ingest or docs delete on the same data dir).
