@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/answerdesk/answerdesk/answer"
 )
@@ -117,4 +118,23 @@ func MarshalModel(m answer.ConfidenceModel) ([]byte, error) {
 		return nil, fmt.Errorf("encode confidence model: %w", err)
 	}
 	return append(b, '\n'), nil
+}
+
+// DescribeModel is a model's coefficients on one line.
+func DescribeModel(m answer.ConfidenceModel) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "intercept %.4f", m.Intercept)
+	names := make([]string, 0, len(m.Weights))
+	for k := range m.Weights {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(&b, ", %s %.4f", k, m.Weights[k])
+	}
+	if m.Platt != nil {
+		fmt.Fprintf(&b, "; platt a %.4f b %.4f", m.Platt.A, m.Platt.B)
+	}
+	fmt.Fprintf(&b, "; threshold %.4f", m.Threshold)
+	return b.String()
 }

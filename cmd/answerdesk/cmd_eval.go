@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -242,7 +240,7 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 	if err := eval.WriteTable(a.stdout, rep); err != nil {
 		return err
 	}
-	if err := writeEvalOutputs(rep, *jsonOut, *htmlOut); err != nil {
+	if err := eval.WriteReportFiles(rep, *jsonOut, *htmlOut); err != nil {
 		return err
 	}
 	for _, f := range []string{*jsonOut, *htmlOut} {
@@ -253,42 +251,7 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 	if base == nil {
 		return nil
 	}
-	return evalGate(a.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, *baseline)
-}
-
-func writeEvalOutputs(rep *eval.Report, jsonOut, htmlOut string) error {
-	if jsonOut != "" {
-		var buf bytes.Buffer
-		if err := eval.WriteJSON(&buf, rep); err != nil {
-			return err
-		}
-		if err := eval.WriteFile(jsonOut, buf.Bytes()); err != nil {
-			return err
-		}
-	}
-	if htmlOut != "" {
-		var buf bytes.Buffer
-		if err := eval.WriteHTML(&buf, rep); err != nil {
-			return err
-		}
-		if err := eval.WriteFile(htmlOut, buf.Bytes()); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func evalGate(w io.Writer, base, cur *eval.Report, o eval.CompareOptions, baseName string) error {
-	deltas, err := eval.Compare(base, cur, o)
-	fmt.Fprintf(w, "\ncompared with %s (max drop %.4g):\n", baseName, o.MaxDrop)
-	if werr := eval.WriteDeltas(w, deltas); werr != nil {
-		return werr
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "no regression")
-	return nil
+	return eval.Gate(a.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, *baseline)
 }
 
 func runEvalCompare(ctx context.Context, a *app, args []string) error {
@@ -314,7 +277,7 @@ func runEvalCompare(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	return evalGate(a.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, fs.Arg(0))
+	return eval.Gate(a.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, fs.Arg(0))
 }
 
 func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
@@ -326,7 +289,7 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	method := fs.String("method", "platt", "calibration of the logistic output: platt or isotonic")
 	l2 := fs.Float64("l2", 1, "ridge penalty on standardized weights")
 	out := fs.String("o", "", "write the fitted confidence model (JSON) to this file")
-	exclude := fs.String("exclude", defaultExclude, "comma-separated features the model must not use (weight 0; \"\" for none)")
+	exclude := fs.String("exclude", strings.Join(eval.DefaultExclude(), ","), "comma-separated features the model must not use (weight 0; \"\" for none)")
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -376,33 +339,24 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cal.Model.Validate(); err != nil {
-		return fmt.Errorf("eval calibrate: fitted model: %w", err)
-	}
 	if err := eval.WriteCalibration(a.stdout, cal, *target); err != nil {
 		return err
 	}
-	if !cal.Reached {
-		return fmt.Errorf("eval calibrate: no threshold reaches precision %.3f on the calibration split; %s not written", *target, *out)
-	}
-	data, err := eval.MarshalModel(cal.Model)
-	if err != nil {
-		return err
-	}
-	if err := eval.WriteFile(*out, data); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "wrote %s\n", *out)
-	return nil
+	return a.writeModel(cal.Model, cal.Reached, *target, *out)
 }
 
-// defaultExclude are the features calibration leaves out (weight 0), chosen
-// leave one suite out: the question's language and language match identify
-// a suite (xquad is the only source of Russian and Chinese) rather than
-// describe the evidence, and coverage, top_score_ratio and critical_miss
-// repeat idf_coverage and margin (fitted with them, they take weights of
-// the wrong sign). Without them the held-out AUROC and ECE are better.
-const defaultExclude = "lang_ru,lang_zh,lang_match,coverage,top_score_ratio,critical_miss"
+// writeModel writes a fitted model to out when its threshold reached the
+// target precision.
+func (a *app) writeModel(m answer.ConfidenceModel, reached bool, target float64, out string) error {
+	if !reached {
+		return fmt.Errorf("eval calibrate: no threshold reaches precision %.3f on the calibration split; %s not written", target, out)
+	}
+	if err := eval.WriteModelFile(out, m); err != nil {
+		return fmt.Errorf("eval calibrate: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "wrote %s\n", out)
+	return nil
+}
 
 // calibrateLOSO prints the leave-one-suite-out table, then fits the model
 // on every suite and writes it.
@@ -418,61 +372,19 @@ func (a *app) calibrateLOSO(samples []eval.Sample, o eval.CalibrateOptions, ndcg
 	if err != nil {
 		return err
 	}
-	if err := m.Validate(); err != nil {
-		return fmt.Errorf("eval calibrate: fitted model: %w", err)
-	}
-	fmt.Fprintf(a.stdout, "\nmodel fitted on every suite: %s\n", describeModel(m))
-	if !reached {
-		return fmt.Errorf("eval calibrate: no threshold reaches precision %.3f on the calibration split; %s not written", o.TargetPrecision, out)
-	}
-	data, err := eval.MarshalModel(m)
-	if err != nil {
-		return err
-	}
-	if err := eval.WriteFile(out, data); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "wrote %s\n", out)
-	return nil
-}
-
-// describeModel is a model's coefficients on one line.
-func describeModel(m answer.ConfidenceModel) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "intercept %.4f", m.Intercept)
-	names := make([]string, 0, len(m.Weights))
-	for k := range m.Weights {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		fmt.Fprintf(&b, ", %s %.4f", k, m.Weights[k])
-	}
-	if m.Platt != nil {
-		fmt.Fprintf(&b, "; platt a %.4f b %.4f", m.Platt.A, m.Platt.B)
-	}
-	fmt.Fprintf(&b, "; threshold %.4f", m.Threshold)
-	return b.String()
+	fmt.Fprintf(a.stdout, "\nmodel fitted on every suite: %s\n", eval.DescribeModel(m))
+	return a.writeModel(m, reached, o.TargetPrecision, out)
 }
 
 // suiteDirs keeps the suite directories of args, telling stderr which
-// existing paths were skipped as not suites (so that ../shared/datasets/*
-// picks up every suite there and nothing else). A path that does not exist
-// is an error (a typo), and so is having no suite left.
+// existing paths were skipped as not suites.
 func (a *app) suiteDirs(cmd string, args []string) ([]string, error) {
-	var dirs []string
-	for _, p := range args {
-		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("%s: %w", cmd, err)
-		}
-		if eval.IsSuite(p) {
-			dirs = append(dirs, p)
-			continue
-		}
+	dirs, skipped, err := eval.SuiteDirs(args)
+	for _, p := range skipped {
 		fmt.Fprintf(a.stderr, "%s: skipping %s: not a suite (no queries.jsonl)\n", cmd, p)
 	}
-	if len(dirs) == 0 {
-		return nil, fmt.Errorf("%s: %w: none of the %d paths given is a suite directory (with queries.jsonl)", cmd, eval.ErrBadSuite, len(args))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
 	}
 	return dirs, nil
 }
@@ -490,13 +402,7 @@ type evalProgress struct {
 }
 
 func newEvalProgress(w io.Writer) *evalProgress {
-	p := &evalProgress{w: w}
-	if f, ok := w.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			p.tty = true
-		}
-	}
-	return p
+	return &evalProgress{w: w, tty: isTerminal(w)}
 }
 
 func (p *evalProgress) phase(suite, phase string) {
