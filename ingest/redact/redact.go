@@ -20,6 +20,9 @@ const (
 	INN   = "INN"
 	SNILS = "SNILS"
 	CNID  = "CN_ID"
+	// Name is a person's name, Address a street address (with its units).
+	Name    = "NAME"
+	Address = "ADDRESS"
 )
 
 // Span is one piece of personal data in a string: s[Start:End] in bytes.
@@ -110,6 +113,13 @@ func Find(s string) []Span {
 				a, b = a2, b2
 			}
 			out = append(out, Span{Start: a, End: b, Type: d.typ})
+		}
+	}
+	// Names and addresses come last: a phone or card inside an address
+	// keeps its own type. Addresses before names: "Glyn St" is a street.
+	for _, sp := range append(findAddresses(s), findNames(s)...) {
+		if !taken(sp.Start, sp.End) {
+			out = append(out, sp)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })

@@ -62,7 +62,7 @@ func TestFindSpans(t *testing.T) {
 }
 
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"+7 (912) 345-67-89", "4111 1111 1111 1111", "GB82WEST12345698765432", "a@b.c", "11010519491231002X", "::1", "1.2.3.4"} {
+	for _, s := range []string{"+7 (912) 345-67-89", "4111 1111 1111 1111", "GB82WEST12345698765432", "a@b.c", "11010519491231002X", "::1", "1.2.3.4", "Меня зовут Иванов И. И., ул. Ленина, д. 5", "我叫王小明，寄到北京市朝阳区建国路88号", "Dr. Faina D. Yefremova, 1420 Maple Grove Avenue Apt. 7B", "Nicole: hi\nJohn: the corner of A and Bb"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -76,4 +76,39 @@ func FuzzText(f *testing.F) {
 		}
 		_ = Text(s)
 	})
+}
+
+// TestNamesAndAddresses: person names and street addresses in English,
+// Russian and Chinese ticket text are redacted; look-alikes are not.
+func TestNamesAndAddresses(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"en name with cue", "Hi, my name is Margaret Thornbury and my hub is offline.", "Hi, my name is [NAME] and my hub is offline."},
+		{"en known given name and surname", "Please ask Daniel Okonkwo to call back.", "Please ask [NAME] to call back."},
+		{"en initial", "Signed by Petra K. Lindqvist yesterday.", "Signed by [NAME] yesterday."},
+		{"en title", "Dr. Abernathy approved the refund.", "Dr. [NAME] approved the refund."},
+		{"en second mention", "Thanks, Olivia Brandt. Brandt will get a new hub.", "Thanks, [NAME]. [NAME] will get a new hub."},
+		{"en street", "Ship it to 1420 Maple Grove Avenue Apt. 7B, please.", "Ship it to [ADDRESS], please."},
+		{"en city state zip", "We moved to Springfield, IL 62704 last month.", "We moved to [ADDRESS] last month."},
+		{"en po box", "Use P.O. Box 5521 for returns.", "Use [ADDRESS] for returns."},
+		{"eu street", "Mein Büro ist in der Hauptstraße 12 in Köln.", "Mein Büro ist in der [ADDRESS] in Köln."},
+		{"ru full name", "Меня зовут Иванов Сергей Петрович, хаб не работает.", "Меня зовут [NAME], хаб не работает."},
+		{"ru initials", "Заявку подал Кузнецов А. В. вчера.", "Заявку подал [NAME] вчера."},
+		{"ru given name and patronymic", "Спасибо, Анна Викторовна!", "Спасибо, [NAME]!"},
+		{"ru street", "Доставьте на ул. Ленина, д. 15, кв. 42, пожалуйста.", "Доставьте на [ADDRESS], пожалуйста."},
+		{"zh name with cue", "你好，我叫王小明，路由器坏了。", "你好，我叫[NAME]，路由器坏了。"},
+		{"zh name with title", "请李先生明天来取货。", "请[NAME]先生明天来取货。"},
+		{"zh address", "请寄到北京市朝阳区建国路88号1单元302室。", "请寄到[ADDRESS]。"},
+		{"not names", "Open the Lumen app, tap Settings and choose Wi-Fi. Reset takes 10 seconds.", "Open the Lumen app, tap Settings and choose Wi-Fi. Reset takes 10 seconds."},
+		{"not an address", "Windows 11 and iOS 17 are supported; see Chapter 5.", "Windows 11 and iOS 17 are supported; see Chapter 5."},
+		{"not a person: organisation", "Russell Investments and Johnson Inc. use the hub.", "Russell Investments and Johnson Inc. use the hub."},
+		{"not a person: street", "The shop on Victor Hugo u. 49 is closed.", "The shop on [ADDRESS] is closed."},
+		{"chat roles are not names", "Agent: Hello!\nCustomer: Hi, the hub blinks.", "Agent: Hello!\nCustomer: Hi, the hub blinks."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Text(tc.in); got != tc.want {
+				t.Errorf("Text(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+			}
+		})
+	}
 }

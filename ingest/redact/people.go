@@ -1,0 +1,484 @@
+package redact
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Person names and street addresses have no checksum: they are found with
+// name lists, the shapes of names (initials, Russian patronymics and
+// surname endings), the words that introduce a name ("my name is", "Mr."),
+// and the shapes of addresses (a house number next to a street word, unit
+// and post-box numbers, Russian and Chinese address words). No model and
+// no network: precision comes from requiring two signals where one would be
+// ambiguous.
+
+var (
+	// nameToken is a capitalised word (with inner hyphen or apostrophe) or
+	// an initial.
+	nameToken = regexp.MustCompile(`\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+|['’]\p{Lu}\p{Ll}+)*|\p{Lu}\.|\b\p{Lu}\b`)
+	// nameCue introduces a name.
+	nameCue = regexp.MustCompile(`(?i)(?:\bmy name is|\bmy name's|\bi am|\bi'm|\bthis is|\bcall me|\bname:|\bname\?(?:\s*\w+:)?|\bname is|\bname on the \w+ is|\bdear|\bregards,|\bsincerely,|\bthanks,|\bmr\.?|\bmrs\.?|\bms\.?|\bmiss|\bdr\.?|\bprof\.?|меня зовут|зовут|\bгосподин|\bгоспожа|\bг-н|\bг-жа)\s*$`)
+	// strongCue may introduce a single unknown word as a name.
+	strongCue = regexp.MustCompile(`(?i)(?:\bmy name is|\bmy name's|\bcall me|\bname:|\bname\?(?:\s*\w+:)?|\bname is|\bdear|\bmr\.?|\bmrs\.?|\bms\.?|\bdr\.?|\bprof\.?|меня зовут|\bгосподин|\bгоспожа|\bг-н|\bг-жа)\s*$`)
+	// reSurnameShape: surname endings of many languages (Nordic -sen/-son,
+	// Slavic -ski/-ová/-wicz, Finnish -nen, Greek -opoulos, Georgian,
+	// Armenian, Irish and Scottish prefixes).
+	reSurnameShape = regexp.MustCompile(`^(?:\p{Lu}\p{Ll}+(?:sen|ssen|sson|ski|ska|sky|cki|cka|wicz|ewicz|owicz|ová|ovà|ovich|nen|opoulos|poulos|idis|akis|shvili|dze|yan|escu|enko|chuk|czyk)|Mc\p{Lu}\p{Ll}+|Mac\p{Lu}\p{Ll}+|O['’]\p{Lu}\p{Ll}+)$`)
+	rePatronymic   = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ович|евич|ьич|овна|евна|ична|инична)$`)
+	reRuSurname    = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ов|ев|ёв|ин|ын|ский|цкий|ской|ова|ева|ёва|ина|ына|ская|цкая|енко)$`)
+
+	reZhName = regexp.MustCompile(`(?:我叫|我是|叫做|名叫|姓名[:：]?\s*|联系人[:：]?\s*|收件人[:：]?\s*|客户)(\p{Han}{2,4})|(\p{Han}{1,3})(?:先生|女士|小姐|老师|经理|师傅|同学)`)
+)
+
+// notNames are capitalised words that start or join runs but are not
+// names: sentence openers, titles, months, days and the like.
+var notNames = wordSet(`
+the a an and or but if then when while this that these those my your his her our their its we you he she it they i hi hello hey dear thanks thank please yes no ok okay sorry mr mrs ms miss dr prof sir madam
+january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday
+street road avenue lane drive court place way boulevard suite apt apartment unit box floor room
+`)
+
+// foldName lowercases and strips accents: "Jürgen" → "jurgen".
+func foldName(w string) string {
+	w = strings.ToLower(w)
+	if isASCII(w) {
+		return w
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(w) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'ø':
+			b.WriteRune('o')
+		case r == 'ł':
+			b.WriteRune('l')
+		case r == 'ß':
+			b.WriteString("ss")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+type token struct {
+	a, b    int
+	word    string // folded
+	initial bool   // "D." or a bare "D" between two name words
+}
+
+// findNames returns person-name spans.
+func findNames(s string) []Span {
+	var out []Span
+	locs := nameToken.FindAllStringIndex(s, -1)
+	for i := 0; i < len(locs); {
+		// A run: tokens separated by one space (or ". " after an initial).
+		run := []token{mkToken(s, locs[i])}
+		j := i + 1
+		for ; j < len(locs) && len(run) < 4; j++ {
+			gap := s[locs[j-1][1]:locs[j][0]]
+			if gap != " " && !(gap == "" && strings.HasSuffix(s[locs[j-1][0]:locs[j-1][1]], ".")) {
+				break
+			}
+			run = append(run, mkToken(s, locs[j]))
+		}
+		i = j
+		// Leading words that are not names ("Dear", "The") only cue.
+		for len(run) > 0 && !run[0].initial && notNames[run[0].word] {
+			run = run[1:]
+		}
+		for len(run) > 0 && (run[len(run)-1].initial && len(run) == 1 || !run[len(run)-1].initial && notNames[run[len(run)-1].word]) {
+			run = run[:len(run)-1]
+		}
+		if len(run) == 0 || !glueFree(s, run[0].a, run[len(run)-1].b) || bareInitialAtEdge(s, run) || placeOrOrg(s, run) {
+			continue
+		}
+		if sub := nameIn(s, run); len(sub) > 0 {
+			out = append(out, Span{Start: sub[0].a, End: sub[len(sub)-1].b, Type: Name})
+		}
+	}
+	out = append(out, speakers(s)...)
+	out = append(out, otherMentions(s, out)...)
+	for _, m := range reZhName.FindAllStringSubmatchIndex(s, -1) {
+		a, b := m[2], m[3]
+		if a < 0 {
+			a, b = m[4], m[5]
+		}
+		if a, b, ok := zhName(s, a, b); ok {
+			out = append(out, Span{Start: a, End: b, Type: Name})
+		}
+	}
+	return out
+}
+
+func mkToken(s string, loc []int) token {
+	w := s[loc[0]:loc[1]]
+	n := len([]rune(w))
+	return token{a: loc[0], b: loc[1], word: foldName(strings.TrimSuffix(w, ".")), initial: n == 1 || strings.HasSuffix(w, ".") && n == 2}
+}
+
+// orgWords end the names of organisations, not of people.
+var orgWords = wordSet(`inc ltd llc plc gmbh corp corporation company co group orchestra band investments bank university college school hospital foundation institute associates partners holdings industries systems solutions services technologies labs studio studios agency club team museum center centre library church hotel restaurant cafe airlines airways motors capital consulting media press records`)
+
+// nextStreet matches what follows a street's name: a street word or a
+// house number.
+var nextStreet = regexp.MustCompile(`^\s?(?:\p{L}+\.?)?`)
+
+// placeOrOrg reports a run that names a street ("Victor Hugo u. 49",
+// "Alexander Flat", "Lahtinen Road") or an organisation ("Russell
+// Investments", "Johnson Inc."), not a person.
+func placeOrOrg(s string, run []token) bool {
+	last := run[len(run)-1]
+	if !last.initial && (streetWords[last.word] || orgWords[last.word]) {
+		return true
+	}
+	rest := s[last.b:]
+	if len(rest) > 1 && rest[0] == ' ' && rest[1] >= '0' && rest[1] <= '9' {
+		return true // a house number follows
+	}
+	if w := strings.TrimSpace(nextStreet.FindString(rest)); w != "" {
+		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		if streetWords[lw] || orgWords[lw] || lw == "u" || lw == "utca" {
+			return true
+		}
+	}
+	return false
+}
+
+// bareInitialAtEdge: a single capital without a dot ("I", "A") is an
+// initial only between two name words.
+func bareInitialAtEdge(s string, run []token) bool {
+	for i, t := range run {
+		if t.initial && !strings.HasSuffix(s[t.a:t.b], ".") && (i == 0 || i == len(run)-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// glueFree reports that s[a:b] is a whole word sequence (not inside a
+// longer word such as "McDonald" split oddly, or a camel-cased product).
+func glueFree(s string, a, b int) bool {
+	return isolated(s, a, b, Name)
+}
+
+// nameIn returns the longest part of run that is a name, keeping its
+// order ("Faina D. Yefremova Cautionary" → "Faina D. Yefremova").
+func nameIn(s string, run []token) []token {
+	for n := len(run); n > 0; n-- {
+		for i := 0; i+n <= len(run); i++ {
+			sub := run[i : i+n]
+			if sub[0].initial && !strings.HasSuffix(s[sub[0].a:sub[0].b], ".") || bareInitialAtEdge(s, sub) {
+				continue
+			}
+			if isName(s, sub) {
+				return sub
+			}
+		}
+	}
+	return nil
+}
+
+// reFirm is a partnership's name: "Jones, Smith and Davis Orchestra".
+var reFirm = regexp.MustCompile(`^(?:\p{Lu}\p{Ll}+, )*\p{Lu}\p{Ll}+(?:,? (?:and|&) \p{Lu}\p{Ll}+)? (\p{L}+)`)
+
+// firmName reports a surname that is part of a list of surnames ending in
+// an organisation word.
+func firmName(s string, t token) bool {
+	start := strings.LastIndexAny(s[:t.a], ".!?:\n")
+	seg := strings.TrimLeft(s[start+1:], " ")
+	if i := strings.Index(seg, "The "); i == 0 {
+		seg = seg[4:]
+	}
+	for i := 0; i < len(seg); {
+		if m := reFirm.FindStringSubmatch(seg[i:]); m != nil && orgWords[strings.ToLower(m[1])] {
+			return true
+		}
+		j := strings.IndexAny(seg[i:], " ")
+		if j < 0 || i > t.b-start+40 {
+			break
+		}
+		i += j + 1
+	}
+	return false
+}
+
+// reSpeaker is a chat line's speaker label: "Nicole: Remember me?".
+var reSpeaker = regexp.MustCompile(`(?m)^[ \t]*(\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+)?):[ \t]+\p{Lu}`)
+
+// roles are speaker labels that are not names.
+var roles = wordSet(`agent customer user bot support system assistant admin operator note notes answer question q a subject re fw fwd from to cc bcc date time phone mobile fax desk email e-mail website web address name title company status priority summary description resolution problem issue reply comment update warning error tip important step example`)
+
+// speakers returns the speaker labels of a dialogue: at least two lines
+// start with a capitalised word and a colon, and the label is not a role.
+func speakers(s string) []Span {
+	ms := reSpeaker.FindAllStringSubmatchIndex(s, -1)
+	labels := map[string]bool{}
+	for _, m := range ms {
+		labels[s[m[2]:m[3]]] = true
+	}
+	if len(labels) < 2 {
+		return nil
+	}
+	var out []Span
+	for _, m := range ms {
+		label := s[m[2]:m[3]]
+		if !roles[foldName(strings.Fields(label)[0])] && !notNames[foldName(strings.Fields(label)[0])] {
+			out = append(out, Span{Start: m[2], End: m[3], Type: Name})
+		}
+	}
+	return out
+}
+
+// otherMentions finds the other occurrences of the words of the names found
+// ("Bonifacy Kaczmarek … Kaczmarek's song"): once a text names a person,
+// each mention of them is theirs.
+func otherMentions(s string, names []Span) []Span {
+	seen := map[string]bool{}
+	for _, sp := range names {
+		for _, m := range nameToken.FindAllString(s[sp.Start:sp.End], -1) {
+			if len([]rune(m)) > 2 && !notNames[foldName(m)] {
+				seen[m] = true
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	var out []Span
+	for _, loc := range nameToken.FindAllStringIndex(s, -1) {
+		if seen[s[loc[0]:loc[1]]] && isolated(s, loc[0], loc[1], Name) {
+			out = append(out, Span{Start: loc[0], End: loc[1], Type: Name})
+		}
+	}
+	return out
+}
+
+// isName decides whether a run of capitalised tokens is a person's name.
+func isName(s string, run []token) bool {
+	words, initials := 0, 0
+	given, sur, ru, patronymic, ruSur, shape := false, false, false, false, false, false
+	for _, t := range run {
+		if t.initial {
+			initials++
+			continue
+		}
+		words++
+		raw := s[t.a:t.b]
+		switch {
+		case givenNames[t.word] && (!ambiguous[t.word] || len(run) > 1):
+			given = true
+		case surnames[t.word] && !ambiguous[t.word]:
+			sur = true
+		}
+		if ruGivenNames[t.word] {
+			ru = true
+		}
+		if rePatronymic.MatchString(raw) {
+			patronymic = true
+		}
+		if reRuSurname.MatchString(raw) {
+			ruSur = true
+		}
+		if reSurnameShape.MatchString(raw) {
+			shape = true
+		}
+	}
+	cue := nameCue.MatchString(s[max(0, run[0].a-24):run[0].a])
+	switch {
+	case words == 0:
+		return false
+	case given && (words > 1 || initials > 0 || !sentenceStart(s, run[0].a) || cue):
+		return true // a known given name, with a surname or where a name fits
+	case given && words == 1:
+		return !ambiguousAlone(run[0].word)
+	case ru || patronymic:
+		return true
+	case ruSur && (words > 1 || initials > 0 || cue):
+		return true // Иванов И. И., Иванова Анна
+	case (sur || shape) && words > 1:
+		return true // Kristina Gonzalez, Anna Nowakowska
+	case sur && words == 1 && !sentenceStart(s, run[0].a) && !firmName(s, run[0]):
+		return true // "founders: Morrison, Rogers and Torres"
+	case shape && !sentenceStart(s, run[0].a):
+		return true // "the Christiansen novel"
+	case words >= 2 && initials == 1 && len(run) == 3 && run[1].initial:
+		return true // Faina D. Yefremova
+	case cue && strongCue.MatchString(s[max(0, run[0].a-24):run[0].a]):
+		return true // "my name is Rubija", "Dr. Kaczmarek"
+	case cue && words > 1:
+		return true // "I am Mathias Ruud"
+	}
+	return false
+}
+
+// ambiguousAlone: a given name alone at the start of a sentence is kept
+// only when it is not also a common word.
+func ambiguousAlone(w string) bool { return ambiguous[w] }
+
+// sentenceStart reports whether position a starts a sentence or the text.
+func sentenceStart(s string, a int) bool {
+	t := strings.TrimRight(s[:a], " \t\"'“«(")
+	return t == "" || strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "\n") || strings.HasSuffix(t, ":")
+}
+
+// zhName accepts a Chinese name candidate that starts with a surname, and
+// trims it to surname plus at most two given-name characters.
+func zhName(s string, a, b int) (int, int, bool) {
+	cand := s[a:b]
+	for _, sn := range zhSurnames {
+		if strings.HasPrefix(cand, sn) {
+			rest := []rune(cand[len(sn):])
+			if len(rest) > 2 {
+				rest = rest[:2]
+			}
+			return a, a + len(sn) + len(string(rest)), true
+		}
+	}
+	// "(X)先生": the match may have started before the surname.
+	r := []rune(cand)
+	for i := 1; i < len(r); i++ {
+		tail := string(r[i:])
+		for _, sn := range zhSurnames {
+			if strings.HasPrefix(tail, sn) && len([]rune(tail)) <= 3 {
+				start := a + len(string(r[:i]))
+				return start, b, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// streetWords are the USPS street suffixes and their abbreviations, and the
+// street words of other languages that follow the street's name.
+const streetWordsText = `
+alley aly annex arcade avenue ave av bayou beach bend bluff bluffs bottom boulevard blvd branch bridge brook brooks burg bypass camp canyon cape causeway center centre circle cir cliff cliffs club common commons corner corners course court ct courts cove coves creek crescent crest crossing crossroad curve dale dam divide drive dr drives estate estates expressway extension extensions falls ferry field fields flat flats ford fords forest forge forges fork forks fort freeway garden gardens gateway glen glens green greens grove groves harbor harbors haven heights highway hwy hill hills hollow inlet island islands isle junction junctions key keys knoll knolls lake lakes landing lane ln light lights loaf lock locks lodge loop mall manor manors meadow meadows mews mill mills mission motorway mount mountain mountains neck orchard oval overpass park parks parkway pkwy parkways pass passage path pike pine pines place pl plain plains plaza point points port ports prairie radial ramp ranch rapid rapids rest ridge ridges river road rd roads route row rue run shoal shoals shore shores skyway spring springs spur spurs square sq squares station stravenue stream street st streets summit terrace ter throughway trace track trafficway trail trl trailer tunnel turnpike underpass union unions valley valleys via viaduct view views village villages ville vista walk walks wall way ways well wells
+`
+
+var streetWords = wordSet(streetWordsText)
+
+var (
+	// A house number, capitalised name words, a street word, and units:
+	// "1668 Glyn St", "370 3911 Fourth Avenue Suite 697 Apt. 397".
+	reStreetEN = regexp.MustCompile(`\b\d{1,6}[A-Za-z]?(?:[ ,]+\d{1,6})?(?: (?:[NSEW]|North|South|East|West|Old|New)\.?)?(?: (?:\p{Lu}[\p{L}'’.-]*|\d{1,5}(?:st|nd|rd|th)?)){1,4}\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|Fl|Bldg|#)\.? ?#?\d{1,5}[A-Za-z]?)*`)
+	// European order, the street word glued to the name or after it, then
+	// the number: "Søndergade 52", "Brucker Bundesstrasse 31", "Via Roma 5".
+	reStreetEU      = regexp.MustCompile(`(?:\b\d{3,6}\s)?(?i:\b(?:via|viale|corso|piazza|calle|carrer|avenida|avda\.|av\.?|rua|rue|avenue|boulevard|ulica|ul\.|trg|plac|aleja|al\.)\s(?:(?:de|do|da|dos|das|del|della|dei|degli|delle|di|du|des|la|le)\s)?)?\p{Lu}[\p{L}'’-]*(?:\s(?:(?:de|do|da|dos|das|del|della|dei|di|du|des|von|van|der)\s)?\p{Lu}[\p{L}'’-]*)?(?:gade|gata|gatan|vägen|vagen|väg|veien|vei|vej|tie|katu|kuja|straße|strasse|str\.|gasse|weg|allee|platz|laan|straat|steeg|utca|út|körút|ulica|ulice|street|road)?(?:\s(?:u\.|utca|út|útja|tér|krt\.|str\.|sokak|cad\.))?\s\d{1,5}[a-zA-Z]?\b`)
+	reStreetFR      = regexp.MustCompile(`\b\d{1,5}(?:\s?(?:bis|ter))?,?\s(?:rue|avenue|av\.|boulevard|bd|place|allée|allee|chemin|impasse|quai|route|cours)\s(?:de la |de l'|du |des |de |d')?\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)*`)
+	reUnit          = regexp.MustCompile(`\b(?:Apt|Apartment|Suite|Ste|Unit|Flat)\.? ?#?\d{1,5}[A-Za-z]?\b|\b(?:P\.? ?O\.? )?Box \d{2,6}\b|\bPSC \d{3,5}\b`)
+	reCityState     = regexp.MustCompile(`\b\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,2}, (?:[A-Z]{2}|nan) \d{5}(?:-\d{4})?\b|\b(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5}\b`)
+	reStreetRU      = regexp.MustCompile(`(?:^|\s)(?:ул\.|улица|пр-т|просп\.|проспект|пер\.|переулок|б-р|бульвар|ш\.|шоссе|наб\.|набережная|пл\.|площадь|мкр\.?|микрорайон|проезд)\s?\p{Lu}[\p{L}-]*(?:\s\p{Lu}[\p{L}-]*)?(?:,?\s(?:д\.|дом)\s?\d+[а-яА-Я]?(?:/\d+)?)?(?:,?\s(?:корп\.|к\.|корпус|стр\.|строение)\s?\d+)?(?:,?\s(?:кв\.|квартира|оф\.|офис)\s?\d+)?`)
+	reStreetZH      = regexp.MustCompile(`(?:\p{Han}{2,6}(?:省|自治区))?(?:\p{Han}{2,6}市)?(?:\p{Han}{1,6}(?:区|县|旗))?(?:\p{Han}{1,8}(?:镇|乡|街道))?\p{Han}{1,10}(?:路|街|大道|道|巷|胡同|弄)(?:\d{1,5}|[一二三四五六七八九十百零]{1,4})号(?:院)?(?:\d{1,4}(?:号楼|栋|幢|座))?(?:\d{1,3}单元)?(?:\d{1,5}(?:室|房))?`)
+	streetWord      = regexp.MustCompile(`[\p{L}'’]+\.?`)
+	units           = regexp.MustCompile(`^(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|Fl|Bldg|#)\.? ?#?\d{1,5}[A-Za-z]?)+`)
+	leadingPostcode = regexp.MustCompile(`^\d{4,6}\s`)
+	// rePostcodeLine is the last line of an address block: a place or
+	// country and its postcode ("Estonia 62488").
+	rePostcodeLine = regexp.MustCompile(`(?m)^[ \t]*\p{Lu}[\p{L}()' -]{2,40}[ \t]\d{4,6}[ \t]*$`)
+	// reCorner is an intersection: "the corner of Dalbraut 99 and Frederikke Coves".
+	reCorner = regexp.MustCompile(`(?i:corner of) [^,.?!\n]{2,60}? (?:and|&) \p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’-]+)?(?: \d{1,5})?`)
+	// rePostcodeStreet is a postcode, a one-word street and a house number
+	// ("20789 Allika 46").
+	rePostcodeStreet = regexp.MustCompile(`\b\d{5}\s\p{Lu}\p{Ll}{3,}\s\d{1,4}[a-zA-Z]?\b`)
+	houseNumber      = regexp.MustCompile(`\s\d{1,5}[a-z]?$`)
+	// zhLead are words a Chinese address match may have taken in front.
+	zhLead = regexp.MustCompile(`^.*?(?:住在|住址是|地址是|地址[:：]|寄到|送到|发到|位于|在)`)
+)
+
+// findAddresses returns street-address spans.
+func findAddresses(s string) []Span {
+	var out []Span
+	add := func(a, b int) {
+		for a < b && (s[a] == ' ' || s[a] == ',') {
+			a++
+		}
+		for a < b && (s[b-1] == ' ' || s[b-1] == ',') {
+			b--
+		}
+		if a < b {
+			out = append(out, Span{Start: a, End: b, Type: Address})
+		}
+	}
+	for _, m := range reStreetEN.FindAllStringIndex(s, -1) {
+		// The run must hold a street word after its name words.
+		if end, ok := streetEnd(s, m[0], m[1]); ok {
+			add(m[0], end)
+		}
+	}
+	for _, m := range reStreetEU.FindAllStringIndex(s, -1) {
+		if euStreet(s[m[0]:m[1]]) {
+			add(m[0], m[1])
+		}
+	}
+	for _, re := range []*regexp.Regexp{reStreetFR, reUnit, reCityState, reStreetRU, rePostcodeStreet, rePostcodeLine} {
+		for _, m := range re.FindAllStringIndex(s, -1) {
+			add(m[0], m[1])
+		}
+	}
+	for _, m := range reCorner.FindAllStringIndex(s, -1) {
+		add(m[0]+len("corner of "), m[1])
+	}
+	for _, m := range reStreetZH.FindAllStringIndex(s, -1) {
+		a := m[0]
+		if l := zhLead.FindStringIndex(s[m[0]:m[1]]); l != nil {
+			a += l[1]
+		}
+		add(a, m[1])
+	}
+	return out
+}
+
+// streetEnd finds, in an English-order candidate, the last street word (and
+// the units after it); ok is false without one.
+func streetEnd(s string, a, b int) (int, bool) {
+	words := streetWord.FindAllStringIndex(s[a:b], -1)
+	last := -1
+	for i, w := range words {
+		word := strings.TrimSuffix(strings.ToLower(s[a+w[0]:a+w[1]]), ".")
+		if i > 0 && streetWords[word] {
+			last = i
+		}
+	}
+	if last < 0 {
+		return 0, false
+	}
+	// Keep trailing units ("Suite 697 Apt. 397") after the street word.
+	rest := s[a+words[last][1]:]
+	end := a + words[last][1]
+	if u := units.FindString(rest); u != "" {
+		end += len(u)
+	}
+	return end, true
+}
+
+// euStreet accepts a European-order candidate only when a street word is
+// glued to its name or stands before it ("Via Roma 5"), so that "Chapter
+// 5" or "Windows 11" are not addresses.
+func euStreet(c string) bool {
+	lower := strings.ToLower(leadingPostcode.ReplaceAllString(c, ""))
+	for _, p := range []string{"via ", "viale ", "corso ", "piazza ", "calle ", "carrer ", "avenida ", "avda. ", "av ", "av. ", "rua ", "rue ", "avenue ", "boulevard ", "ulica ", "ul.", "trg ", "plac ", "aleja ", "al."} {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	name := houseNumber.ReplaceAllString(lower, "")
+	for _, suf := range []string{" u.", " utca", " út", " útja", " tér", " krt.", " str.", " sokak", " cad.", "gade", "gata", "gatan", "vägen", "vagen", "väg", "veien", "vei", "vej", "tie", "katu", "kuja", "straße", "strasse", "str.", "gasse", "weg", "allee", "platz", "laan", "straat", "steeg", "utca", "út", "körút", "ulica", "ulice", " street", " road"} {
+		if strings.HasSuffix(name, suf) {
+			return true
+		}
+	}
+	return false
+}
