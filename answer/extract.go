@@ -256,7 +256,7 @@ func pieces(text string) []string {
 // space otherwise.
 func sentenceSep(lang, s string) string {
 	switch {
-	case isListItem(s):
+	case retrieval.IsListItem(s):
 		return "\n"
 	case lang == "zh":
 		return ""
@@ -321,18 +321,6 @@ const (
 	maxAnswerBytes = 1500
 	maxListItems   = 8
 )
-
-// isListItem reports whether a sentence is a list item ("1. …", "- …").
-func isListItem(s string) bool {
-	if strings.HasPrefix(s, "- ") || strings.HasPrefix(s, "* ") || strings.HasPrefix(s, "• ") {
-		return true
-	}
-	i := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return i > 0 && i < 3 && i+1 < len(s) && (s[i] == '.' || s[i] == ')') && s[i+1] == ' '
-}
 
 // extract composes an extractive answer from hits (already in preference
 // order): the FAQ entry's answer when the first hit is an FAQ, else the
@@ -449,7 +437,7 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 			continue
 		}
 		s := sents[best.passage][pos]
-		item := isListItem(s)
+		item := retrieval.IsListItem(s)
 		if !(len(picked) < maxSentences || item && list < maxListItems) {
 			break
 		}
@@ -507,20 +495,6 @@ func stripMarkers(s string) string {
 	return strings.TrimSpace(bracketNumber.ReplaceAllString(s, ""))
 }
 
-// isEnumerator reports whether s is a list enumerator: one or two digits.
-func isEnumerator(s string) bool {
-	s = strings.TrimSpace(s)
-	if len(s) == 0 || len(s) > 2 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func citation(n int, h retrieval.Hit, quote string) Citation {
 	return Citation{N: n, ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title, URL: h.URL, Page: h.Page,
 		Heading: h.Heading, Quote: truncate(quote, maxQuote), Score: h.Score}
@@ -538,58 +512,13 @@ func truncate(s string, n int) string {
 	return strings.TrimSpace(s[:cut]) + "…"
 }
 
-// splitSentences splits a passage into sentences: after ., ! or ? followed
-// by a space, after CJK sentence punctuation, and at line breaks (list
-// items and table rows read as sentences).
+// splitSentences splits a passage into sentences (retrieval.Sentences:
+// every line ends one, a list item is one to the end of its line), with
+// runs of space inside a sentence made one space.
 func splitSentences(text string) []string {
-	var out []string
-	start := 0
-	add := func(end int) {
-		if s := strings.TrimSpace(text[start:end]); s != "" {
-			out = append(out, strings.Join(strings.Fields(s), " "))
-		}
-		start = end
+	out := retrieval.SentenceTexts(text, retrieval.SentenceOptions{EveryLine: true, ListItems: true})
+	for i, s := range out {
+		out[i] = strings.Join(strings.Fields(s), " ")
 	}
-	for i := 0; i < len(text); {
-		if i == start {
-			// A list item is one sentence to the end of its line.
-			lead := len(text[i:]) - len(strings.TrimLeft(text[i:], " \t\n"))
-			if isListItem(text[i+lead:]) {
-				end := strings.IndexByte(text[i+lead:], '\n')
-				if end < 0 {
-					end = len(text)
-				} else {
-					end += i + lead
-				}
-				add(end)
-				i = end
-				continue
-			}
-		}
-		r, w := utf8.DecodeRuneInString(text[i:])
-		end := i + w
-		switch r {
-		case '。', '！', '？', '；':
-			for end < len(text) {
-				q, qw := utf8.DecodeRuneInString(text[end:])
-				if !strings.ContainsRune(`"'”’»)]）」`, q) {
-					break
-				}
-				end += qw
-			}
-			add(end)
-		case '.', '!', '?':
-			if end >= len(text) || text[end] == ' ' || text[end] == '\t' || text[end] == '\n' {
-				if r == '.' && isEnumerator(text[start:i]) {
-					break // "1. Keep the hub plugged in."
-				}
-				add(end)
-			}
-		case '\n':
-			add(end)
-		}
-		i = end
-	}
-	add(len(text))
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 )
@@ -182,7 +181,7 @@ func (c *chunker) emit(text string) {
 // budget into runs of budget tokens.
 func splitLong(text string, budget int) []string {
 	var out []string
-	for _, s := range SplitSentences(text) {
+	for _, s := range retrieval.SentenceTexts(text, retrieval.SentenceOptions{}) {
 		if CountTokens(s) <= budget {
 			out = append(out, s)
 			continue
@@ -219,45 +218,6 @@ func splitTokens(s string, budget int) []string {
 	}
 	if rest := strings.TrimSpace(s[start:]); rest != "" {
 		out = append(out, rest)
-	}
-	return out
-}
-
-// SplitSentences splits text after sentence-ending punctuation (Latin,
-// Cyrillic and CJK) followed by a space, a newline or, for CJK, anything.
-func SplitSentences(text string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(text); {
-		r, w := utf8.DecodeRuneInString(text[i:])
-		end := i + w
-		cut := false
-		switch r {
-		case '。', '！', '？', '；':
-			cut = true
-		case '.', '!', '?':
-			cut = end >= len(text) || text[end] == ' ' || text[end] == '\n' || text[end] == '\t'
-		case '\n':
-			cut = end < len(text) && text[end] == '\n'
-		}
-		if cut {
-			// Keep closing quotes and brackets with their sentence.
-			for end < len(text) {
-				q, qw := utf8.DecodeRuneInString(text[end:])
-				if !strings.ContainsRune(`"'”’»)]）」`, q) {
-					break
-				}
-				end += qw
-			}
-			if s := strings.TrimSpace(text[start:end]); s != "" {
-				out = append(out, s)
-			}
-			start = end
-		}
-		i = end
-	}
-	if s := strings.TrimSpace(text[start:]); s != "" {
-		out = append(out, s)
 	}
 	return out
 }

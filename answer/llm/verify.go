@@ -397,53 +397,19 @@ type unit struct {
 
 var leadingCites = regexp.MustCompile(`^\s*((?:\[\s*\d{1,4}(?:\s*[,;]\s*\d{1,4})*\s*\]\s*)+)`)
 
-// splitSentences splits text into sentences and list items. Citations that
-// follow a sentence's final punctuation ("… days. [2]") belong to it.
+// splitSentences splits text into sentences and list items
+// (retrieval.Sentences, every line ending one). Citations that follow a
+// sentence's final punctuation ("… days. [2]") belong to it.
 func splitSentences(text string) []unit {
-	var units []unit
-	rs := []rune(text)
-	start := 0
-	emit := func(end, next int) {
-		t := strings.TrimSpace(string(rs[start:end]))
-		sep := string(rs[end:next])
-		start = next
-		if t == "" {
-			if len(units) > 0 {
-				units[len(units)-1].sep += sep
-			}
-			return
+	ss := retrieval.Sentences(text, retrieval.SentenceOptions{EveryLine: true})
+	units := make([]unit, len(ss))
+	for i, s := range ss {
+		next := len(text)
+		if i+1 < len(ss) {
+			next = ss[i+1].Start
 		}
-		units = append(units, unit{text: t, sep: sep})
+		units[i] = unit{text: text[s.Start:s.End], sep: text[s.End:next]}
 	}
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		switch {
-		case r == '\n':
-			j := i
-			for j < len(rs) && unicode.IsSpace(rs[j]) {
-				j++
-			}
-			emit(i, j)
-			i = j - 1
-		case r == '。' || r == '！' || r == '？':
-			j := i + 1
-			for j < len(rs) && (rs[j] == ' ' || rs[j] == '\t') {
-				j++
-			}
-			emit(i+1, j)
-			i = j - 1
-		case r == '.' || r == '!' || r == '?':
-			if i+1 < len(rs) && (rs[i+1] == ' ' || rs[i+1] == '\t') {
-				j := i + 1
-				for j < len(rs) && (rs[j] == ' ' || rs[j] == '\t') {
-					j++
-				}
-				emit(i+1, j)
-				i = j - 1
-			}
-		}
-	}
-	emit(len(rs), len(rs))
 	// Move leading citations to the sentence before when it has none.
 	out := units[:0]
 	for _, u := range units {
