@@ -344,16 +344,7 @@ func (p *Pipeline) load(ctx context.Context, f file, tenant string, o Options) (
 		if d.Lang == "" {
 			d.Lang = detectDocLang(d)
 		}
-		// Whatever loader produced it, the index holds plain text: answers,
-		// quotes and citations are built from it and a widget inserts them
-		// as text.
-		plainDocument(&d)
-		if d.Kind == retrieval.KindTicket {
-			// Whatever loader produced it, a ticket's personal data never
-			// reaches the index (the ticket loaders redact too; redacting
-			// twice changes nothing).
-			mapText(&d, redact.Text)
-		}
+		Clean(&d)
 		chunks := Chunk(d, tenant, o.Budget)
 		if len(chunks) == 0 {
 			l.loss = append(l.loss, Loss{Where: "document " + d.ID, Reason: "no text after parsing"})
@@ -554,6 +545,18 @@ func (p *Pipeline) prune(ctx context.Context, o Options, sum *Summary) error {
 			}
 		}
 		after = docs[len(docs)-1].ID
+	}
+}
+
+// Clean does to a loaded document what ingestion does before chunking,
+// whatever the loader: the text becomes plain text (answers, quotes and
+// citations are built from it and a widget inserts them as text), and a
+// ticket's personal data is redacted (the ticket loaders redact too;
+// redacting twice changes nothing). d.Kind must be set.
+func Clean(d *Document) {
+	plainDocument(d)
+	if d.Kind == retrieval.KindTicket {
+		mapText(d, redact.Text)
 	}
 }
 

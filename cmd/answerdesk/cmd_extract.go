@@ -183,6 +183,12 @@ func extractFile(ctx context.Context, loaders map[string]ingest.Loader, path, ki
 	if len(docs) == 0 {
 		return nil, fmt.Errorf("%s: %w", path, ingest.ErrEmpty)
 	}
+	for i := range docs {
+		if docs[i].Kind == "" {
+			docs[i].Kind = retrieval.KindDoc
+		}
+		ingest.Clean(&docs[i]) // what the index would hold
+	}
 	return docs, nil
 }
 

@@ -13,6 +13,8 @@ func TestExtract(t *testing.T) {
 	if err := os.WriteFile(navOnly, []byte("<html><body><nav>menu</nav></body></html>"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	markup := filepath.Join(t.TempDir(), "xss.txt")
+	os.WriteFile(markup, []byte("Refunds take 5 days <img src=x onerror=alert(1)>.\n"), 0o644)
 	unsupported := filepath.Join(t.TempDir(), "x.xyz")
 	os.WriteFile(unsupported, []byte("x"), 0o644)
 	tests := []struct {
@@ -30,6 +32,7 @@ func TestExtract(t *testing.T) {
 			[]string{"-- Plans and billing › Payment methods", "[table] Plan | Price | Video history | Automations"}, nil},
 		{"tickets chunks redacted", []string{"extract", "--chunks", repoPath("testdata", "kb", "tickets.jsonl")}, 0,
 			[]string{"[EMAIL]", "[PHONE]", "[CARD]", "[CN_ID]", "dropped: 2 tickets: status open"}, []string{"anna.berg@example.com", "4111 1111 1111 1111", "11010519491231002X", "internal"}},
+		{"markup removed as when indexed", []string{"extract", markup}, 0, []string{"Refunds take 5 days"}, []string{"<img", "onerror"}},
 		{"empty main content", []string{"extract", navOnly}, 1, []string{"nothing extracted"}, nil},
 		{"unsupported", []string{"extract", unsupported}, 1, nil, nil},
 		{"no file", []string{"extract"}, 2, nil, nil},
