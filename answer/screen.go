@@ -85,19 +85,8 @@ var phraseOrders = []struct{ triggers, nexts []string }{
 func phraseOrder(l string) bool {
 	for n, po := range phraseOrders {
 		for _, tr := range po.triggers {
-			for off := 0; ; {
-				i := strings.Index(l[off:], tr)
-				if i < 0 {
-					break
-				}
-				at := off + i
-				off = at + len(tr)
-				if at > 0 {
-					if r, _ := utf8.DecodeLastRuneInString(l[:at]); unicode.IsLetter(r) {
-						continue
-					}
-				}
-				rest := l[off:]
+			found := atWordStarts(l, tr, func(end int) bool {
+				rest := l[end:]
 				for _, nx := range po.nexts {
 					if !strings.HasPrefix(rest, nx) {
 						continue
@@ -110,10 +99,35 @@ func phraseOrder(l string) bool {
 						return true
 					}
 				}
+				return false
+			})
+			if found {
+				return true
 			}
 		}
 	}
 	return false
+}
+
+// atWordStarts calls f with the end offset of each occurrence of w in l
+// that starts a word, until f returns true, and reports whether it did.
+func atWordStarts(l, w string, f func(end int) bool) bool {
+	for off := 0; ; {
+		i := strings.Index(l[off:], w)
+		if i < 0 {
+			return false
+		}
+		at := off + i
+		off = at + len(w)
+		if at > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(l[:at]); unicode.IsLetter(r) {
+				continue
+			}
+		}
+		if f(off) {
+			return true
+		}
+	}
 }
 
 var (
@@ -130,20 +144,9 @@ var (
 // password, follow the reset instructions".
 func dropOrder(l string) bool {
 	for _, v := range dropVerbs {
-		for off := 0; ; {
-			i := strings.Index(l[off:], v)
-			if i < 0 {
-				break
-			}
-			at := off + i
-			off = at + len(v)
-			if at > 0 {
-				if r, _ := utf8.DecodeLastRuneInString(l[:at]); unicode.IsLetter(r) {
-					continue
-				}
-			}
+		found := atWordStarts(l, v, func(end int) bool {
 			// The next few words only.
-			win := l[off:]
+			win := l[end:]
 			if n := runeOffset(win, 120); n < len(win) {
 				win = win[:n]
 			}
@@ -161,6 +164,10 @@ func dropOrder(l string) bool {
 					}
 				}
 			}
+			return false
+		})
+		if found {
+			return true
 		}
 	}
 	return false

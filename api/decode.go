@@ -56,11 +56,7 @@ func decodeStrict(body []byte, maxDepth int, v any) error {
 		case errors.As(err, &te):
 			return errf(http.StatusBadRequest, CodeInvalidField, "field %q must be %s, not %s", te.Field, jsonType(te.Type), jsonKind(te.Value))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			name := strings.TrimPrefix(err.Error(), "json: unknown field ")
-			if strings.Contains(strings.ToLower(name), "tenant") {
-				return errf(http.StatusBadRequest, CodeUnknownField, "unknown field %s: the tenant always comes from the API key", trunc(name, 80))
-			}
-			return errf(http.StatusBadRequest, CodeUnknownField, "unknown field %s", trunc(name, 80))
+			return unknownField("field " + trunc(strings.TrimPrefix(err.Error(), "json: unknown field "), 80))
 		default:
 			return errf(http.StatusBadRequest, CodeBadJSON, "malformed JSON")
 		}
@@ -103,6 +99,15 @@ func jsonDepth(b []byte) int {
 		}
 	}
 	return deepest
+}
+
+// unknownField is the error for an unknown field (what names it: `field
+// "x"`); only a field about a tenant is told where the tenant comes from.
+func unknownField(what string) error {
+	if strings.Contains(strings.ToLower(what), "tenant") {
+		return errf(http.StatusBadRequest, CodeUnknownField, "unknown %s: the tenant always comes from the API key", what)
+	}
+	return errf(http.StatusBadRequest, CodeUnknownField, "unknown %s", what)
 }
 
 // jsonType names what a Go type accepts in JSON terms: clients never see

@@ -35,3 +35,20 @@ func TestDecodeErrorsSpeakJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownFormFieldMentionsTenantOnlyWhenRelevant: the same rule for
+// the fields of a multipart upload.
+func TestUnknownFormFieldMentionsTenantOnlyWhenRelevant(t *testing.T) {
+	h := newHarness(t, Limits{})
+	for field, wantTenant := range map[string]bool{"tenant": true, "tenant_id": true, "colour": false} {
+		r := h.upload(t, h.keys["ingest"], []string{"faq.md"}, map[string]string{field: "x"})
+		var e ErrorResponse
+		json.Unmarshal(r.body, &e)
+		if r.status != http.StatusBadRequest || e.Error.Code != CodeUnknownField {
+			t.Errorf("%s: %d %s", field, r.status, r.body)
+		}
+		if got := strings.Contains(e.Error.Message, "API key"); got != wantTenant {
+			t.Errorf("%s: %q mentions where the tenant comes from: %v, want %v", field, e.Error.Message, got, wantTenant)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -137,7 +138,7 @@ func (s *Server) readUpload(c *gin.Context) ([]ingest.Upload, string, string, er
 				return nil, "", "", errf(http.StatusBadRequest, CodeInvalidField, "lang must be a lowercase language tag")
 			}
 		default:
-			return nil, "", "", errf(http.StatusBadRequest, CodeUnknownField, "unknown form field %q (the tenant always comes from the API key)", trunc(field, 40))
+			return nil, "", "", unknownField(fmt.Sprintf("form field %q", trunc(field, 40)))
 		}
 	}
 	if len(files) == 0 {

@@ -248,6 +248,26 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}
 }
 
+// crashWithClaim claims the pending row of db for owner at now, "crashes"
+// (closes the database without recording anything) and reopens it: the
+// restarted process's ticket store and sinks delivering to rcv.
+func crashWithClaim(t *testing.T, db testState, path string, rcv *receiver, owner string, now time.Time, lease time.Duration) (*state.TicketStore, map[string]Sink) {
+	t.Helper()
+	if items, err := db.Claim(context.Background(), owner, now, lease, 10); err != nil || len(items) != 1 {
+		t.Fatalf("claim: %v %d", err, len(items))
+	}
+	db.db.Close() // the crash
+	sdb, err := state.Open(context.Background(), path, state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sdb.Close() })
+	db2 := state.NewTicketStore(sdb, nil, nil)
+	srv := httptest.NewServer(rcv)
+	t.Cleanup(srv.Close)
+	return db2, map[string]Sink{state.SinkQueue: Queue{Q: db2}, state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret}}
+}
+
 // TestClaimedButUnfinishedIsRetried: a process claims a row and dies before
 // recording the outcome; after the lease, another worker delivers it.
 func TestClaimedButUnfinishedIsRetried(t *testing.T) {
@@ -256,19 +276,7 @@ func TestClaimedButUnfinishedIsRetried(t *testing.T) {
 	tk, _ := db.CreateTicket(context.Background(), answer.Ticket{Tenant: "acme"})
 	now := time.Now()
 	clock := func() time.Time { return now }
-	if items, err := db.Claim(context.Background(), "crashed", clock(), time.Minute, 10); err != nil || len(items) != 1 {
-		t.Fatalf("claim: %v %d", err, len(items))
-	}
-	db.db.Close() // the crash
-	sdb, err := state.Open(context.Background(), path, state.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	db2 := state.NewTicketStore(sdb, nil, nil)
-	srv := httptest.NewServer(rcv)
-	defer srv.Close()
-	sinks := map[string]Sink{state.SinkQueue: Queue{Q: db2}, state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret}}
+	db2, sinks := crashWithClaim(t, db, path, rcv, "crashed", clock(), time.Minute)
 	w := New(db2, sinks, Options{Now: clock}, nil)
 	if n, _ := w.RunOnce(context.Background()); n != 0 {
 		t.Fatalf("claimed %d rows inside the lease", n)
@@ -290,19 +298,7 @@ func TestRestartedInstanceTakesBackItsLeases(t *testing.T) {
 	rcv := &receiver{}
 	db, _, path := setup(t, rcv, Options{})
 	tk, _ := db.CreateTicket(context.Background(), answer.Ticket{Tenant: "acme"})
-	if items, err := db.Claim(context.Background(), "host-a", time.Now(), 2*time.Minute, 10); err != nil || len(items) != 1 {
-		t.Fatalf("claim: %v %d", err, len(items))
-	}
-	db.db.Close() // the crash
-	sdb, err := state.Open(context.Background(), path, state.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sdb.Close()
-	db2 := state.NewTicketStore(sdb, nil, nil)
-	srv := httptest.NewServer(rcv)
-	defer srv.Close()
-	sinks := map[string]Sink{state.SinkQueue: Queue{Q: db2}, state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret}}
+	db2, sinks := crashWithClaim(t, db, path, rcv, "host-a", time.Now(), 2*time.Minute)
 	run := func(instance string, until func() bool) bool {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
