@@ -70,22 +70,10 @@ func (s *Server) getGaps(c *gin.Context) {
 		s.fail(c, errf(http.StatusServiceUnavailable, CodeUnavailable, "the gap report is not configured"))
 		return
 	}
-	from, err := gaps.ParseTime(c.Query("from"))
+	from, to, err := Window(c.Query("from"), c.Query("to"), time.Now())
 	if err != nil {
-		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "from: %v", err))
+		s.fail(c, err)
 		return
-	}
-	to, err := gaps.ParseTime(c.Query("to"))
-	if err != nil {
-		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "to: %v", err))
-		return
-	}
-	if from.IsZero() {
-		end := to
-		if end.IsZero() {
-			end = time.Now().UTC()
-		}
-		from = end.Add(-gaps.DefaultWindow)
 	}
 	r, err := s.d.Gaps.Find(c.Request.Context(), keyOf(c).Tenant, from, to)
 	if err != nil {

@@ -42,4 +42,5 @@ func (s *Server) routes() {
 	v1.GET("/tickets/:id", none, admin, s.getTicket)
 	v1.PATCH("/tickets/:id", json, admin, s.patchTicket)
 	v1.GET("/gaps", none, admin, s.getGaps)
+	v1.GET("/analytics", none, admin, s.getAnalytics)
 }

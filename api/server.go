@@ -172,6 +172,8 @@ type Deps struct {
 	MaxQuestion int
 	// Gaps, when set, serves GET /v1/gaps.
 	Gaps GapFinder
+	// Analytics, when set, serves GET /v1/analytics.
+	Analytics Analytics
 	// Ingest runs upload jobs; the server does not own it (whoever built it
 	// shuts it down after the server drained).
 	Ingest IngestJobs

@@ -43,9 +43,6 @@ type Finder struct {
 	Options Options
 }
 
-// DefaultWindow is the window of a report given no start.
-const DefaultWindow = 7 * 24 * time.Hour
-
 // ErrWindow reports a window that ends before it starts.
 var ErrWindow = errors.New("bad window")
 
@@ -184,19 +181,4 @@ func (f *Finder) nearest(ctx context.Context, tenant, text string, vec []float32
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Score > out[b].Score })
 	return out, nil
-}
-
-// ParseTime reads a window bound: RFC 3339 ("2026-05-01T12:00:00Z") or a
-// UTC date ("2026-05-01", its midnight); "" is the zero time (open).
-func ParseTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("%w: %q is neither an RFC 3339 time nor a date (YYYY-MM-DD)", ErrWindow, s)
 }

@@ -45,17 +45,28 @@ type batch struct {
 
 // exec runs q in the batch's transaction.
 func (b *batch) exec(q string, args ...any) error {
+	_, err := b.execResult(q, args...)
+	return err
+}
+
+// execResult is exec returning the statement's result.
+func (b *batch) execResult(q string, args ...any) (sql.Result, error) {
 	st, ok := b.stmts[q]
 	if !ok {
 		prep, err := b.db.stmt(b.ctx, q)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		st = b.tx.StmtContext(b.ctx, prep)
 		b.stmts[q] = st
 	}
-	_, err := st.ExecContext(b.ctx, args...)
-	return err
+	return st.ExecContext(b.ctx, args...)
+}
+
+// query runs a statement returning rows (RETURNING) in the batch's
+// transaction.
+func (b *batch) query(q string, args ...any) (*sql.Rows, error) {
+	return b.tx.QueryContext(b.ctx, q, args...)
 }
 
 // redact masks personal data in s, once per distinct text and batch: the

@@ -95,11 +95,18 @@ func (s *ConversationStore) LogAnswer(ctx context.Context, tenant string, a answ
 	}
 	// Only what the log keeps: the queue must not pin whole answers.
 	id, conv, question, decision, reason, conf, ticket, created := a.ID, a.ConversationID, a.Question, a.Decision, a.Reason, a.Confidence, a.TicketID, ts(a.Created)
-	lang, intent := a.Lang, a.Intent
+	ev := newAnswerEvent(tenant, a)
 	err := s.db.later(ctx, func(b *batch) error {
-		if err := b.exec(`INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, lang, intent, created)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`,
-			id, tenant, conv, b.redact(question), decision, reason, conf, ticket, lang, intent, created); err != nil {
+		res, err := b.execResult(`INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, lang, intent, queue, created)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`,
+			id, tenant, conv, b.redact(question), decision, reason, conf, ticket, ev.lang, ev.intent, ev.queue, created)
+		if err != nil {
+			return fmt.Errorf("answer log %s: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // logged before: counted before
+		}
+		if err := ev.roll(b); err != nil {
 			return fmt.Errorf("answer log %s: %w", id, err)
 		}
 		return nil

@@ -21,6 +21,11 @@ type Options struct {
 	OnError func(error)
 	// Now returns the current time (time.Now when nil); tests inject a clock.
 	Now func() time.Time
+	// DeflectionWindow: an answer deflected its question unless an
+	// escalation followed in its conversation, or negative feedback on it,
+	// within this long (default 24 h). Analytics count it as answers and
+	// feedback are written, so a change applies from then on.
+	DeflectionWindow time.Duration
 }
 
 // DB is the database handle the per-concern stores share: one SQLite file
@@ -36,7 +41,9 @@ type DB struct {
 	wmu   sync.Mutex
 	now   func() time.Time
 	onErr func(error)
-	stmts sync.Map // query → *sql.Stmt
+	// deflection is Options.DeflectionWindow.
+	deflection time.Duration
+	stmts      sync.Map // query → *sql.Stmt
 
 	queueMu     sync.RWMutex // guards sending on queue against Close
 	queueClosed bool
@@ -65,9 +72,12 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
-	db := &DB{db: sdb, now: o.Now, onErr: o.OnError}
+	db := &DB{db: sdb, now: o.Now, onErr: o.OnError, deflection: o.DeflectionWindow}
 	if db.now == nil {
 		db.now = time.Now
+	}
+	if db.deflection <= 0 {
+		db.deflection = DefaultDeflectionWindow
 	}
 	if err := incrementalVacuum(ctx, db); err != nil {
 		sdb.Close()

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -43,15 +44,22 @@ func (s *FeedbackStore) AddFeedback(ctx context.Context, f Feedback) (Feedback, 
 	case f.Thumbs == 0 && f.Rating == 0 && strings.TrimSpace(f.Comment) == "":
 		return f, fmt.Errorf("feedback: %w: give thumbs, a rating or a comment", ErrInvalid)
 	}
-	if _, err := s.answers.Answer(ctx, f.Tenant, f.AnswerID); err != nil {
-		return f, fmt.Errorf("feedback: %w", err)
-	}
-	f.Created = s.db.now().UTC()
-	res, err := s.db.exec(ctx, `INSERT INTO feedback(tenant, answer_id, thumbs, rating, comment, created) VALUES (?,?,?,?,?,?)`,
-		f.Tenant, f.AnswerID, f.Thumbs, f.Rating, redact.Text(f.Comment), ts(f.Created))
+	a, err := s.answers.Answer(ctx, f.Tenant, f.AnswerID)
 	if err != nil {
 		return f, fmt.Errorf("feedback: %w", err)
 	}
-	f.ID, _ = res.LastInsertId()
+	f.Created = s.db.now().UTC()
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := s.db.txExec(ctx, tx, `INSERT INTO feedback(tenant, answer_id, thumbs, rating, comment, created) VALUES (?,?,?,?,?,?)`,
+			f.Tenant, f.AnswerID, f.Thumbs, f.Rating, redact.Text(f.Comment), ts(f.Created))
+		if err != nil {
+			return err
+		}
+		f.ID, _ = res.LastInsertId()
+		return rollFeedback(txExec{ctx, tx}, f, a, s.db.deflection)
+	})
+	if err != nil {
+		return f, fmt.Errorf("feedback: %w", err)
+	}
 	return f, nil
 }

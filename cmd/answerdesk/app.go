@@ -206,18 +206,20 @@ const stateFile = "state.db"
 // the notifier the ticket store signals and the delivery worker waits on
 // (created before both).
 type appState struct {
-	db       *state.DB
-	notify   *state.Notifier
-	tickets  *state.TicketStore
-	convs    *state.ConversationStore
-	feedback *state.FeedbackStore
-	keys     *state.KeyStore
-	jobs     *state.JobStore
+	db        *state.DB
+	notify    *state.Notifier
+	tickets   *state.TicketStore
+	convs     *state.ConversationStore
+	feedback  *state.FeedbackStore
+	keys      *state.KeyStore
+	jobs      *state.JobStore
+	analytics *state.AnalyticsStore
 }
 
 // apiDeps fills the API's state collaborators.
 func (s *appState) apiDeps(d *api.Deps) {
 	d.Keys, d.Answers, d.Feedback, d.Tickets, d.Jobs, d.Health = s.keys, s.convs, s.feedback, s.tickets, s.jobs, s.db
+	d.Analytics = s.analytics
 }
 
 // state opens the app-state database of the data dir. Its ticket store has
@@ -233,7 +235,15 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 		if wh.URL != "" {
 			sinks = append(sinks, state.SinkWebhook)
 		}
-		db, err := state.Open(ctx, filepath.Join(a.data, stateFile), state.Options{
+		var an analyticsSection
+		if err := a.configSection("analytics", &an); err != nil {
+			return nil, err
+		}
+		deflection, err := an.deflectionWindow()
+		if err != nil {
+			return nil, err
+		}
+		db, err := state.Open(ctx, filepath.Join(a.data, stateFile), state.Options{DeflectionWindow: deflection,
 			OnError: func(err error) { a.log.Error("state", "err", err) }})
 		if err != nil {
 			return nil, err
@@ -243,6 +253,7 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 			keys: state.NewKeyStore(db), jobs: state.NewJobStore(db)}
 		s.tickets = state.NewTicketStore(db, sinks, s.notify)
 		s.feedback = state.NewFeedbackStore(db, s.convs)
+		s.analytics = state.NewAnalyticsStore(db)
 		return s, nil
 	})
 }

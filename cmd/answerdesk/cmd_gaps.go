@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -34,20 +32,9 @@ func runGaps(ctx context.Context, a *app, args []string) error {
 	if *asJSON && *asCSV {
 		return usagef("gaps: give --json or --csv, not both")
 	}
-	from, err := gaps.ParseTime(*fromS)
+	from, to, err := api.Window(*fromS, *toS, time.Now())
 	if err != nil {
-		return usagef("gaps: --from: %v", err)
-	}
-	to, err := gaps.ParseTime(*toS)
-	if err != nil {
-		return usagef("gaps: --to: %v", err)
-	}
-	if from.IsZero() {
-		end := to
-		if end.IsZero() {
-			end = time.Now().UTC()
-		}
-		from = end.Add(-gaps.DefaultWindow)
+		return usagef("gaps: %v", err)
 	}
 	f, err := a.gapFinder(ctx)
 	if err != nil {
@@ -63,9 +50,7 @@ func runGaps(ctx context.Context, a *app, args []string) error {
 	w := api.NewGapReport(r)
 	switch {
 	case *asJSON:
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(w)
+		return writeJSON(a.stdout, w)
 	case *asCSV:
 		return writeGapsCSV(a, w)
 	}
@@ -73,7 +58,7 @@ func runGaps(ctx context.Context, a *app, args []string) error {
 		w.Questions, w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), w.Vectors, len(w.Gaps), w.Unclustered)
 	for i, g := range w.Gaps {
 		fmt.Fprintf(a.stdout, "\n%d. %d questions (%d earlier, %d recent) · %s · terms: %s\n",
-			i+1, g.Size, g.Earlier, g.Recent, languages(g.Languages), strings.Join(g.Terms, ", "))
+			i+1, g.Size, g.Earlier, g.Recent, counts(g.Languages), strings.Join(g.Terms, ", "))
 		for _, q := range g.Questions {
 			fmt.Fprintf(a.stdout, "   - %s\n", q)
 		}
@@ -97,34 +82,11 @@ func writeGapsCSV(a *app, r api.GapReport) error {
 			d := g.Documents[0]
 			doc, title, score = d.ID, d.Title, strconv.FormatFloat(d.Score, 'f', 4, 64)
 		}
-		w.Write([]string{strconv.Itoa(g.Size), strconv.Itoa(g.Earlier), strconv.Itoa(g.Recent), languages(g.Languages),
+		w.Write([]string{strconv.Itoa(g.Size), strconv.Itoa(g.Earlier), strconv.Itoa(g.Recent), counts(g.Languages),
 			strings.Join(g.Terms, " "), strings.Join(g.Questions, " | "), doc, title, score})
 	}
 	w.Flush()
 	return w.Error()
-}
-
-// languages formats language counts, most frequent first: "en 12, ru 3".
-func languages(m map[string]int) string {
-	type lc struct {
-		l string
-		n int
-	}
-	var out []lc
-	for l, n := range m {
-		out = append(out, lc{l, n})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].n != out[j].n {
-			return out[i].n > out[j].n
-		}
-		return out[i].l < out[j].l
-	})
-	parts := make([]string, len(out))
-	for i, x := range out {
-		parts[i] = x.l + " " + strconv.Itoa(x.n)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // gapFinder builds the knowledge-gap finder over the answer log and the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -76,7 +75,7 @@ func runIntents(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return json.NewEncoder(a.stdout).Encode(r)
+		return writeJSON(a.stdout, r)
 	}
 	fmt.Fprintf(a.stdout, "%d questions: accuracy %.4f, macro F1 %.4f; out of scope (refused) %.1f%%, accuracy of the rest %.4f\n",
 		r.N, r.Accuracy, r.MacroF1, 100*r.Rejected, r.AcceptedAccuracy)

@@ -62,6 +62,8 @@ var commands = []*command{
 		summary: "train the tenant's intent classifier from a CSV `text,category` (used by triage and routing), or measure it", run: runIntents},
 	{name: "keys", usage: "keys create --tenant T --scopes ask,ingest,admin [--name N] | keys create --tenant T --publishable --origins https://shop.example[,…] | keys list | keys revoke ID",
 		summary: "create, list and revoke API keys (the key is shown once; only its hash is stored)", run: runKeys},
+	{name: "report", usage: "report [--tenant T] [--from TIME] [--to TIME] [--bucket hour|day|week] [--json]",
+		summary: "support analytics of a window: volume, deflection, escalations, CSAT, latency, cited documents", run: runReport},
 	{name: "search", usage: "search [--json] [-k N] [--tenant T] [--kind K] QUESTION",
 		summary: "print the chunks ranked for a question, with scores and sources", run: runSearch},
 	{name: "serve", usage: "serve [--addr :8080]",
