@@ -109,7 +109,7 @@ type answerEvent struct {
 }
 
 func newAnswerEvent(tenant string, a answer.Answer) answerEvent {
-	ev := answerEvent{tenant: tenant, conv: a.ConversationID, decision: a.Decision, reason: a.Reason, intent: a.Intent,
+	ev := answerEvent{tenant: tenant, conv: a.ConversationID, decision: string(a.Decision), reason: string(a.Reason), intent: a.Intent,
 		lang: a.Lang, queue: a.Queue, created: ts(a.Created), latencyMS: float64(a.Timings.Total.Microseconds()) / 1000}
 	seen := map[string]bool{}
 	for _, c := range a.Citations {
@@ -143,7 +143,7 @@ func (ev answerEvent) roll(b *batch) error {
 		ON CONFLICT DO UPDATE SET n=n+1`, ev.tenant, hour, ev.decision); err != nil {
 		return fmt.Errorf("rollup: %w", err)
 	}
-	if ev.decision == answer.Escalated {
+	if ev.decision == string(answer.Escalated) {
 		for _, d := range [][2]string{{"reason", ev.reason}, {"intent", ev.intent}, {"lang", ev.lang}, {"queue", ev.queue}} {
 			if _, err := b.execResult(`INSERT INTO escalation_rollup(tenant, hour, dim, value, n) VALUES (?,?,?,?,1)
 				ON CONFLICT DO UPDATE SET n=n+1`, ev.tenant, hour, d[0], d[1]); err != nil {
@@ -161,7 +161,7 @@ func (ev answerEvent) roll(b *batch) error {
 			return fmt.Errorf("citation rollup: %w", err)
 		}
 	}
-	if ev.decision != answer.Escalated || ev.conv == "" {
+	if ev.decision != string(answer.Escalated) || ev.conv == "" {
 		return nil
 	}
 	return markUndeflected(b, `tenant=? AND conversation_id=? AND created>=? AND created<?`,
@@ -171,7 +171,7 @@ func (ev answerEvent) roll(b *batch) error {
 // markUndeflected marks the answered, still deflected answers matching
 // where as not deflected, and counts them in their hours' rollups.
 func markUndeflected(x rollExec, where string, args ...any) error {
-	rows, err := x.query(`UPDATE answers SET undeflected=1 WHERE `+where+` AND decision='`+answer.Answered+`' AND undeflected=0
+	rows, err := x.query(`UPDATE answers SET undeflected=1 WHERE `+where+` AND decision='`+string(answer.Answered)+`' AND undeflected=0
 		RETURNING tenant, created`, args...)
 	if err != nil {
 		return fmt.Errorf("deflection: %w", err)
@@ -349,7 +349,7 @@ func (s *AnalyticsStore) Analytics(ctx context.Context, q AnalyticsQuery) (Analy
 			return r, fmt.Errorf("analytics: %w", err)
 		}
 		r.Volume += n
-		switch decision {
+		switch answer.Decision(decision) {
 		case answer.Answered:
 			r.Answered, undeflected = n, und
 		case answer.Escalated:

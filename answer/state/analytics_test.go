@@ -16,10 +16,14 @@ func seedAnalytics(t *testing.T, st stores, t0 time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	type row struct {
-		tenant, id, conv, decision, reason, intent, lang, queue, question string
-		at                                                                time.Duration
-		latency                                                           time.Duration
-		docs                                                              []string
+		tenant, id, conv string
+		decision         answer.Decision
+		reason           answer.Reason
+		intent, lang     string
+		queue, question  string
+		at               time.Duration
+		latency          time.Duration
+		docs             []string
 	}
 	rows := []row{
 		{"acme", "a1", "c1", answer.Answered, "", "card", "en", "", "q1", time.Hour, 50 * time.Millisecond, []string{"docA", "docB"}},
@@ -68,7 +72,7 @@ func TestAnalytics(t *testing.T) {
 	want := Analytics{
 		From: t0, To: t0.Add(72 * time.Hour),
 		Volume: 7, Answered: 4, Escalated: 3,
-		ByReason: map[string]int{answer.ReasonLowConfidence: 1, answer.ReasonNoEvidence: 1, answer.ReasonHumanRequested: 1},
+		ByReason: map[string]int{string(answer.ReasonLowConfidence): 1, string(answer.ReasonNoEvidence): 1, string(answer.ReasonHumanRequested): 1},
 		ByIntent: map[string]int{"billing": 1, "question": 2},
 		ByLang:   map[string]int{"en": 2, "ru": 1},
 		ByQueue:  map[string]int{"billing": 1, "support-ru": 1, "support": 1},

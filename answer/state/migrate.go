@@ -23,7 +23,7 @@ func migrations() []migration {
 		{"origins of publishable keys", execSQL(keysSchemaV3)},
 		{"outbox lease owners; retention indexes", execSQL(outboxOwnerV4, conversationsRetentionV4)},
 		{"answer log: language, intent, and a (tenant, created) index", execSQL(answersSchemaV5)},
-		{"analytics: queue, latency and cited documents of logged answers", execSQL(analyticsSchemaV6)},
+		{"analytics: hourly rollups of the answer log and feedback", execSQL(analyticsSchemaV6)},
 	}
 }
 
