@@ -19,7 +19,7 @@ import (
 var (
 	// nameToken is a capitalised word (with inner hyphen or apostrophe) or
 	// an initial.
-	nameToken = regexp.MustCompile(`\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+|['’]\p{Lu}\p{Ll}+)*|\p{Lu}\.|\b\p{Lu}\b`)
+	nameToken = regexp.MustCompile(`(?:Mc|Mac|De|Le|La|Van|Von|Di|Da)?\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+|['’]\p{Lu}\p{Ll}+)*|\p{Lu}\.|\b\p{Lu}\b`)
 	// nameCue introduces a name.
 	nameCue = regexp.MustCompile(`(?i)(?:\bmy name is|\bmy name's|\bi am|\bi'm|\bthis is|\bcall me|\bname:|\bname\?(?:\s*\w+:)?|\bname is|\bname on the \w+ is|\bdear|\bregards,|\bsincerely,|\bthanks,|\bmr\.?|\bmrs\.?|\bms\.?|\bmiss|\bdr\.?|\bprof\.?|меня зовут|зовут|\bгосподин|\bгоспожа|\bг-н|\bг-жа)\s*$`)
 	// strongCue may introduce a single unknown word as a name.
@@ -27,7 +27,7 @@ var (
 	// reSurnameShape: surname endings of many languages (Nordic -sen/-son,
 	// Slavic -ski/-ová/-wicz, Finnish -nen, Greek -opoulos, Georgian,
 	// Armenian, Irish and Scottish prefixes).
-	reSurnameShape = regexp.MustCompile(`^(?:\p{Lu}\p{Ll}+(?:sen|ssen|sson|ski|ska|sky|cki|cka|wicz|ewicz|owicz|ová|ovà|ovich|nen|opoulos|poulos|idis|akis|shvili|dze|yan|escu|enko|chuk|czyk)|Mc\p{Lu}\p{Ll}+|Mac\p{Lu}\p{Ll}+|O['’]\p{Lu}\p{Ll}+)$`)
+	reSurnameShape = regexp.MustCompile(`^(?:\p{Lu}\p{Ll}+(?:sen|ssen|sson|ski|ska|sky|cki|cka|wicz|ewicz|owicz|ová|ovà|ovich|nen|opoulos|poulos|idis|akis|shvili|dze|yan|escu|enko|chuk|czyk)|Mc\p{Lu}\p{Ll}+|O['’]\p{Lu}\p{Ll}+)$`)
 	rePatronymic   = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ович|евич|ьич|овна|евна|ична|инична)$`)
 	reRuSurname    = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ов|ев|ёв|ин|ын|ский|цкий|ской|ова|ева|ёва|ина|ына|ская|цкая|енко)$`)
 
