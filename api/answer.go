@@ -122,6 +122,7 @@ func (s *Server) answerErr(c *gin.Context, err error) error {
 // logAnswer records the answer so that feedback can refer to it. A failure
 // is logged, not returned: the customer still gets the answer.
 func (s *Server) logAnswer(ctx context.Context, c *gin.Context, tenant string, a answer.Answer) {
+	s.metrics.answered(a)
 	if err := s.d.Answers.LogAnswer(context.WithoutCancel(ctx), tenant, a); err != nil {
 		s.log.Error("log answer", "request_id", requestID(c), "answer", a.ID, "err", err)
 	}

@@ -6,7 +6,11 @@ import "github.com/answerdesk/answerdesk/answer/state"
 // (openapi.json) describes exactly these; a test keeps them in step.
 func (s *Server) routes() {
 	e := s.engine
-	e.Use(s.withRequestID, s.recoverPanic, s.accessLog)
+	e.Use(s.withRequestID)
+	if s.metrics != nil {
+		e.Use(s.observe) // outside recoverPanic: a panic is counted as its 500
+	}
+	e.Use(s.recoverPanic, s.accessLog)
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 

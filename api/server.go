@@ -185,11 +185,15 @@ type Deps struct {
 	// DemoKey, when set, makes / serve the demo page with the widget on
 	// the publishable key it returns (`answerdesk demo`).
 	DemoKey func() string
+	// Metrics, when set, records request and answer metrics (see Metrics;
+	// the server does not serve them: /metrics belongs on another listener).
+	Metrics *Metrics
 }
 
 // Server is the HTTP API.
 type Server struct {
 	d         Deps
+	metrics   *Metrics // nil records nothing
 	lim       Limits
 	log       *slog.Logger
 	engine    *gin.Engine
@@ -215,7 +219,7 @@ func NewServer(d Deps) *Server {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{
-		d: d, lim: d.Limits, log: log,
+		d: d, metrics: d.Metrics, lim: d.Limits, log: log,
 		limiter:   newLimiter(d.Limits.RatePerSecond, d.Limits.Burst),
 		authFails: newLimiter(d.Limits.AuthFailuresPerSecond, d.Limits.AuthFailureBurst),
 		auth:      newAuthCache(d.Limits.AuthCacheTTL),

@@ -67,6 +67,9 @@ type Options struct {
 	// Wake, when set, signals that new rows may be due (a state.Notifier's
 	// C), so that the worker need not wait for its next poll.
 	Wake <-chan struct{}
+	// Observe, when set, is told of every attempt's result: err nil when
+	// delivered, dead when the row was dead-lettered (metrics).
+	Observe func(sink string, err error, dead bool)
 	// Now and Jitter (a number in [0,1)) are injectable for tests.
 	Now    func() time.Time
 	Jitter func() float64
@@ -202,6 +205,10 @@ func (w *Worker) deliver(ctx context.Context, it state.OutboxItem) {
 		cancel()
 	}
 	now := w.o.Now()
+	dead := err != nil && (errors.Is(err, ErrPermanent) || attempt >= w.o.MaxAttempts)
+	if w.o.Observe != nil {
+		w.o.Observe(it.Sink, err, dead)
+	}
 	if err == nil {
 		if err := w.ob.Delivered(ctx, it.TicketID, it.Sink, now); err != nil {
 			w.log.Error("outbox record delivered", "ticket", it.TicketID, "sink", it.Sink, "err", err)
@@ -209,7 +216,6 @@ func (w *Worker) deliver(ctx context.Context, it state.OutboxItem) {
 		w.log.Info("ticket delivered", "ticket", it.TicketID, "sink", it.Sink, "attempt", attempt)
 		return
 	}
-	dead := errors.Is(err, ErrPermanent) || attempt >= w.o.MaxAttempts
 	next := now.Add(w.backoff(attempt, err))
 	if dead {
 		next = time.Time{}

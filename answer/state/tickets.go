@@ -476,6 +476,17 @@ func (s *TicketStore) ReleaseClaims(ctx context.Context, owner string) (int, err
 	return int(n), nil
 }
 
+// OutboxDepth counts the outbox rows not delivered: pending (due, claimed
+// or waiting to retry) and dead-lettered.
+func (s *TicketStore) OutboxDepth(ctx context.Context) (pending, dead int, err error) {
+	err = s.db.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM outbox WHERE state=?), (SELECT count(*) FROM outbox WHERE state=?)`,
+		DeliveryPending, DeliveryDead).Scan(&pending, &dead)
+	if err != nil {
+		return 0, 0, fmt.Errorf("outbox depth: %w", err)
+	}
+	return pending, dead, nil
+}
+
 // PruneDelivered deletes outbox rows delivered before before; a ticket
 // whose deliveries are all pruned lists none. Pending and dead rows stay.
 func (s *TicketStore) PruneDelivered(ctx context.Context, before time.Time) (int, error) {

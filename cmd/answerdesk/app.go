@@ -59,6 +59,10 @@ type app struct {
 	pipeline lazy[*ingest.Pipeline]
 	worker   lazy[*delivery.Worker]
 
+	// metrics, when set (serve --metrics-addr), counts backend errors,
+	// ingest jobs and deliveries through the parts built after it.
+	metrics *api.Metrics
+
 	closers []io.Closer // in opening order; closed in reverse
 }
 
@@ -271,7 +275,7 @@ func (a *app) engineDeps() (answer.Deps, error) {
 		return d, err
 	}
 	if c != nil {
-		d.Generator, d.Rewriter = c, c
+		d.Generator, d.Rewriter = a.metrics.Generator(c), c
 	}
 	emb, err := a.embedder()
 	if err != nil {
@@ -298,9 +302,11 @@ func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
 		if err != nil {
 			return nil, err
 		}
-		if deps.Retriever, err = a.indexStore(ctx); err != nil {
+		store, err := a.indexStore(ctx)
+		if err != nil {
 			return nil, err
 		}
+		deps.Retriever = a.metrics.Retriever(a.backendName(), store)
 		st, err := a.state(ctx)
 		if err != nil {
 			return nil, err
@@ -349,7 +355,11 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 		if err != nil {
 			return nil, err
 		}
-		return newDeliveryWorker(st.tickets, st.notify, wh, a.log)
+		w, err := newDeliveryWorker(st.tickets, st.notify, wh, a.log, a.metrics)
+		if err == nil && a.metrics != nil {
+			a.metrics.OutboxDepth(st.tickets.OutboxDepth)
+		}
+		return w, err
 	})
 }
 

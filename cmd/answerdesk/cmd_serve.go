@@ -83,13 +83,14 @@ type webhookConfig struct {
 func runServe(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", ":8080", "listen address")
+	metricsAddr := fs.String("metrics-addr", a.getenv("ANSWERDESK_METRICS_ADDR"), "serve Prometheus GET /metrics on this separate address, e.g. 127.0.0.1:9464 (env ANSWERDESK_METRICS_ADDR; off when empty)")
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve: unexpected argument %q", fs.Arg(0))
 	}
-	return a.serve(ctx, *addr, serveOptions{})
+	return a.serve(ctx, *addr, serveOptions{metricsAddr: *metricsAddr})
 }
 
 // serveOptions are what demo adds to serve.
@@ -100,6 +101,8 @@ type serveOptions struct {
 	// demoKey, when set, makes / serve the demo page with the widget on
 	// the publishable key it returns.
 	demoKey func() string
+	// metricsAddr, when set, serves /metrics on a listener of its own.
+	metricsAddr string
 }
 
 // serve runs the API over the data dir until ctx ends.
@@ -138,6 +141,16 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if a.watchIndex == 0 {
 		a.watchIndex = indexWatch
 	}
+	if o.metricsAddr != "" {
+		// Before the parts it observes are built.
+		a.metrics = api.NewMetrics()
+		murl, stop, err := serveMetrics(o.metricsAddr, a.metrics)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		fmt.Fprintf(a.stdout, "metrics: %s\n", murl)
+	}
 	eng, err := a.answerEngine(ctx)
 	if err != nil {
 		return err
@@ -163,7 +176,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if uc.Workers < 0 || uc.Queue < 0 {
 		return usagef("uploads.workers and uploads.queue must be positive")
 	}
-	jobs, err := ingest.NewJobRunner(st.jobs, pipeline, ingest.RunnerOptions{Workers: uc.Workers, MaxQueued: uc.Queue,
+	jobs, err := ingest.NewJobRunner(a.metrics.JobStore(st.jobs), pipeline, ingest.RunnerOptions{Workers: uc.Workers, MaxQueued: uc.Queue,
 		SpoolDir: filepath.Join(a.data, spoolDir)}, a.log)
 	if err != nil {
 		return err
@@ -184,7 +197,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	loaders := a.loaders()
 	deps := api.Deps{
-		Engine: eng, MaxQuestion: eng.Config().MaxQuestion, Docs: store, Ingest: jobs, Limits: lim, Logger: a.log, Version: version(),
+		Engine: eng, MaxQuestion: eng.Config().MaxQuestion, Docs: store, Ingest: jobs, Limits: lim, Logger: a.log, Version: version(), Metrics: a.metrics,
 		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
 	}
 	st.apiDeps(&deps)
@@ -328,8 +341,11 @@ func (a *app) webhookConfig() (webhookConfig, error) {
 
 // newDeliveryWorker is the outbox worker over tickets with the queue sink
 // and, when configured, the webhook sink; notify wakes it.
-func newDeliveryWorker(tickets *state.TicketStore, notify *state.Notifier, wh webhookConfig, log *slog.Logger) (*delivery.Worker, error) {
+func newDeliveryWorker(tickets *state.TicketStore, notify *state.Notifier, wh webhookConfig, log *slog.Logger, m *api.Metrics) (*delivery.Worker, error) {
 	var o delivery.Options
+	if m != nil {
+		o.Observe = m.DeliveryAttempt
+	}
 	var err error
 	if o.BaseBackoff, err = parseDur("webhook.backoff", wh.Backoff); err != nil {
 		return nil, err

@@ -66,7 +66,7 @@ var commands = []*command{
 		summary: "support analytics of a window: volume, deflection, escalations, CSAT, latency, cited documents", run: runReport},
 	{name: "search", usage: "search [--json] [-k N] [--tenant T] [--kind K] QUESTION",
 		summary: "print the chunks ranked for a question, with scores and sources", run: runSearch},
-	{name: "serve", usage: "serve [--addr :8080]",
+	{name: "serve", usage: "serve [--addr :8080] [--metrics-addr 127.0.0.1:9464]",
 		summary: "run the HTTP API over the data dir (prints url: http://HOST:PORT)", run: runServe},
 	{name: "store", usage: "store stats [--json] | store migrate [--from STORE] --to STORE [--batch N] [--tenant T] [--force] | store reweight",
 		summary: "describe the index store, copy the index into another store (embedded or qdrant://…, either way), or reweight Qdrant's BM25 vectors", run: runStore},

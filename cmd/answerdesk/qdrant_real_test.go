@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -32,7 +33,8 @@ func TestE2EQdrantKilledDuringAnswers(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	proc := qdranttest.StartProcess(t, "serve with a real Qdrant killed")
-	env := kbEnv(t, map[string]string{"ANSWERDESK_STORE": qdranttest.WithCollection(proc.URL, "kb", "timeout=2s", "retries=1", "backoff=10ms")})
+	env := kbEnv(t, map[string]string{"ANSWERDESK_STORE": qdranttest.WithCollection(proc.URL, "kb", "timeout=2s", "retries=1", "backoff=10ms"),
+		"ANSWERDESK_METRICS_ADDR": "127.0.0.1:0"})
 	key := createKey(t, env, "acme", "ask,admin")
 	s := startServe(t, env)
 
@@ -42,6 +44,7 @@ func TestE2EQdrantKilledDuringAnswers(t *testing.T) {
 	}
 
 	proc.Kill()
+	escalations := 0
 	// Four seconds of questions while it is down.
 	questions := []string{question, "Как сбросить хаб?", "如何重置集线器？"}
 	for i, down := 0, time.Now(); i < len(questions) || time.Since(down) < 4*time.Second; i++ {
@@ -55,6 +58,7 @@ func TestE2EQdrantKilledDuringAnswers(t *testing.T) {
 		if err := json.Unmarshal(r.body, &a); err != nil {
 			t.Fatal(err)
 		}
+		escalations++
 		if a.Decision != "escalated" || a.Reason != "retrieval_unavailable" || a.TicketID == "" {
 			t.Errorf("%q with Qdrant killed: %s/%s ticket %q, want escalated/retrieval_unavailable with a ticket", q, a.Decision, a.Reason, a.TicketID)
 		}
@@ -62,6 +66,24 @@ func TestE2EQdrantKilledDuringAnswers(t *testing.T) {
 			t.Errorf("ticket %s of the escalation: %d %s", a.TicketID, r.status, r.body)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+
+	// Every failed search is counted as Qdrant's.
+	var metricsURL string
+	for _, line := range strings.Split(s.stdout.String(), "\n") {
+		if u, ok := strings.CutPrefix(line, "metrics: "); ok {
+			metricsURL = strings.TrimSpace(u)
+		}
+	}
+	resp, err := http.Get(metricsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := fmt.Sprintf(`answerdesk_backend_errors_total{backend="qdrant",kind="unavailable"} %d`, escalations)
+	if !strings.Contains(string(body), want+"\n") {
+		t.Errorf("/metrics lacks %q", want)
 	}
 
 	// The adapter caps gRPC's reconnection backoff at one second.
