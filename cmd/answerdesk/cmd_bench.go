@@ -54,18 +54,10 @@ func benchManpages(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer st.Close()
-	docs := corpus.Documents()
-	for i := 0; i < len(docs); i += 500 {
-		if err := st.ReplaceDocuments(ctx, docs[i:min(i+500, len(docs))]); err != nil {
-			return fmt.Errorf("bench manpages: %w", err)
-		}
+	if _, err := bench.Write(ctx, st, corpus.Documents()); err != nil {
+		return fmt.Errorf("bench manpages: %w", err)
 	}
-	var qs []string
-	for _, q := range corpus.Queries() {
-		if !strings.ContainsAny(q.Text, "\n\r") {
-			qs = append(qs, q.Text)
-		}
-	}
+	qs := corpus.OneLineQuestions()
 	qfile := filepath.Join(a.data, "questions.txt")
 	if err := os.WriteFile(qfile, []byte(strings.Join(qs, "\n")+"\n"), 0o644); err != nil {
 		return err

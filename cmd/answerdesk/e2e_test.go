@@ -535,6 +535,11 @@ func TestE2EDeadLetterVisible(t *testing.T) {
 		"ANSWERDESK_WEBHOOK_BACKOFF": "10ms", "ANSWERDESK_OUTBOX_POLL": "10ms", "ANSWERDESK_WEBHOOK_MAX_ATTEMPTS": "3"}
 	key := createKey(t, env, "acme", "ask,admin")
 	s := startServe(t, env)
+	// /healthz reports the version `answerdesk version` prints.
+	var h api.Health
+	if r := s.do(t, http.MethodGet, "/healthz", "", nil); r.status != http.StatusOK || json.Unmarshal(r.body, &h) != nil || h.Version != version() {
+		t.Errorf("healthz: %d %s, want version %q", r.status, r.body, version())
+	}
 	a := s.ask(t, key, "I want to talk to a person")
 	for i := 0; ; i++ {
 		var tk api.Ticket

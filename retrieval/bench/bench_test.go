@@ -84,20 +84,13 @@ func manCorpus(tb testing.TB) *Corpus {
 	return corpus
 }
 
-// ingest writes docs into st in batches of 500 documents, the batch size of
-// the ingest pipeline, and returns the number of chunks written.
+// ingest writes docs into st (see Write) and returns the number of chunks
+// written.
 func ingest(tb testing.TB, st *embedded.Store, docs []retrieval.DocumentChunks) int {
 	tb.Helper()
-	ctx := context.Background()
-	n := 0
-	for start := 0; start < len(docs); start += 500 {
-		batch := docs[start:min(start+500, len(docs))]
-		if err := st.ReplaceDocuments(ctx, batch); err != nil {
-			tb.Fatal(err)
-		}
-		for _, d := range batch {
-			n += len(d.Chunks)
-		}
+	n, err := Write(context.Background(), st, docs)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return n
 }

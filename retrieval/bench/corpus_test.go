@@ -2,12 +2,14 @@ package bench
 
 import (
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/retrieval/embedded"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -213,6 +215,21 @@ func TestLoadCorpus(t *testing.T) {
 	docs := c.Documents()
 	if len(docs) != 120 || len(docs[6].Chunks) != 1 || docs[6].Chunks[0].ID != "man1/tool006.1#0" || docs[6].Document.Hash == "" {
 		t.Errorf("unexpected documents: %+v", docs[6])
+	}
+
+	if got := c.OneLineQuestions(); len(got) != 119 || got[6] != "do thing number 6" {
+		t.Errorf("one-line questions: %d, [6] %q; want 119", len(got), got[6])
+	}
+	st, err := embedded.Open(context.Background(), t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, err := Write(context.Background(), st, docs); err != nil || n != 120 {
+		t.Errorf("Write = %d chunks, %v; want 120", n, err)
+	}
+	if stats, _ := st.Stats(context.Background()); stats.Documents != 120 {
+		t.Errorf("store holds %d documents after Write, want 120", stats.Documents)
 	}
 
 	cached, err := LoadCorpus(root, cache, Options{})

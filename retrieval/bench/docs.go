@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -78,4 +79,32 @@ func (c *Corpus) Queries() []Query {
 // Hit reports whether one of the ranked document ids answers q.
 func (q Query) Hit(docIDs []string) bool {
 	return slices.ContainsFunc(docIDs, func(id string) bool { return slices.Contains(q.Relevant, id) })
+}
+
+// Write writes docs into dst in batches of 500 documents, the batch size of
+// the ingest pipeline, and returns the number of chunks written.
+func Write(ctx context.Context, dst retrieval.BatchReplacer, docs []retrieval.DocumentChunks) (int, error) {
+	n := 0
+	for start := 0; start < len(docs); start += 500 {
+		batch := docs[start:min(start+500, len(docs))]
+		if err := dst.ReplaceDocuments(ctx, batch); err != nil {
+			return n, err
+		}
+		for _, d := range batch {
+			n += len(d.Chunks)
+		}
+	}
+	return n, nil
+}
+
+// OneLineQuestions are the texts of the queries that fit on one line: the
+// questions file of the HTTP load harness (answerdesk bench load).
+func (c *Corpus) OneLineQuestions() []string {
+	var qs []string
+	for _, q := range c.Queries() {
+		if !strings.ContainsAny(q.Text, "\n\r") {
+			qs = append(qs, q.Text)
+		}
+	}
+	return qs
 }
