@@ -60,7 +60,7 @@ func (s *Server) postDocuments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	job, err := s.d.Ingest.Start(c.Request.Context(), keyOf(c).Tenant, files, kind, lang)
+	job, err := s.d.Ingest.Start(c.Request.Context(), keyOf(c).Tenant, files, retrieval.Kind(kind), lang)
 	if errors.Is(err, ingest.ErrQueueFull) {
 		s.tooMany(c, queueFullRetry, "the upload queue is full")
 		return
@@ -123,9 +123,7 @@ func (s *Server) readUpload(c *gin.Context) ([]ingest.Upload, string, string, er
 				return nil, "", "", uploadErr(err)
 			}
 			kind = string(v)
-			switch kind {
-			case "", "auto", retrieval.KindDoc, retrieval.KindFAQ, retrieval.KindTicket:
-			default:
+			if _, ok := retrieval.ParseKind(string(v)); !ok && len(v) > 0 && string(v) != "auto" {
 				return nil, "", "", errf(http.StatusBadRequest, CodeInvalidField, "kind must be auto, doc, faq or ticket")
 			}
 		case "lang":
@@ -193,10 +191,8 @@ func (s *Server) listDocuments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	kind := c.Query("kind")
-	switch kind {
-	case "", retrieval.KindDoc, retrieval.KindFAQ, retrieval.KindTicket:
-	default:
+	kind, ok := retrieval.ParseKind(c.Query("kind"))
+	if !ok && c.Query("kind") != "" {
 		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "kind must be doc, faq or ticket"))
 		return
 	}

@@ -68,7 +68,7 @@ type Documents interface {
 // IngestJobs starts background ingestion of uploads (ingest.JobRunner
 // implements it).
 type IngestJobs interface {
-	Start(ctx context.Context, tenant string, files []ingest.Upload, kind, lang string) (ingest.Job, error)
+	Start(ctx context.Context, tenant string, files []ingest.Upload, kind retrieval.Kind, lang string) (ingest.Job, error)
 }
 
 var (

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/answerdesk/answerdesk/retrieval"
 )
 
 // fullQueue is an upload runner whose queue is full.
 type fullQueue struct{}
 
-func (fullQueue) Start(context.Context, string, []ingest.Upload, string, string) (ingest.Job, error) {
+func (fullQueue) Start(context.Context, string, []ingest.Upload, retrieval.Kind, string) (ingest.Job, error) {
 	return ingest.Job{}, fmt.Errorf("ingest job: %w (64 jobs waiting)", ingest.ErrQueueFull)
 }
 

@@ -180,7 +180,7 @@ type DocumentList struct {
 }
 
 func newDocument(d retrieval.Document) Document {
-	return Document{ID: d.ID, Kind: d.Kind, Title: d.Title, URL: d.URL, Lang: d.Lang, Chunks: d.Chunks, Meta: d.Meta, Updated: d.Updated}
+	return Document{ID: d.ID, Kind: string(d.Kind), Title: d.Title, URL: d.URL, Lang: d.Lang, Chunks: d.Chunks, Meta: d.Meta, Updated: d.Updated}
 }
 
 // Ticket is an escalation with its delivery state per sink.

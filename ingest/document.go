@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+
+	"github.com/answerdesk/answerdesk/retrieval"
 )
 
 // Errors a loader or the pipeline returns; callers branch on them.
@@ -30,7 +32,7 @@ type Source struct {
 	// without extension, with forward slashes.
 	ID string
 	// Kind requested by the user, "" for auto.
-	Kind string
+	Kind retrieval.Kind
 	// Lang requested by the user, "" for auto-detection.
 	Lang string
 	// Open returns the file's content; a loader may call it more than once.
@@ -56,7 +58,7 @@ func (f LoaderFunc) Load(ctx context.Context, src Source) ([]Document, error) { 
 // Document is a parsed source before chunking.
 type Document struct {
 	ID    string // stable id within the tenant; Source.ID when the format has none
-	Kind  string // retrieval.KindDoc, KindFAQ or KindTicket
+	Kind  retrieval.Kind
 	Title string
 	URL   string
 	Lang  string // detected when empty

@@ -139,14 +139,15 @@ func (t *tenantJobs) before(u *tenantJobs) bool {
 
 // queuedJob is an accepted job with its spooled files.
 type queuedJob struct {
-	job        Job
-	dir        string
-	files      []spooled
-	next       int // the next file to ingest
-	running    bool
-	kind, lang string
-	allowance  *Allowance
-	started    bool
+	job       Job
+	dir       string
+	files     []spooled
+	next      int // the next file to ingest
+	running   bool
+	kind      retrieval.Kind
+	lang      string
+	allowance *Allowance
+	started   bool
 }
 
 // spooled is an uploaded file waiting on disk.
@@ -226,7 +227,7 @@ var ErrShuttingDown = errors.New("shutting down")
 // and queues the job, with kind ("", "auto", or a retrieval kind) and
 // lang. It fails with ErrQueueFull (wrapped) when the queue is full, before
 // anything is recorded.
-func (r *JobRunner) Start(ctx context.Context, tenant string, files []Upload, kind, lang string) (Job, error) {
+func (r *JobRunner) Start(ctx context.Context, tenant string, files []Upload, kind retrieval.Kind, lang string) (Job, error) {
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = f.Name

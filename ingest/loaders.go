@@ -95,7 +95,7 @@ func titleFromPath(p string) string {
 	return strings.NewReplacer("_", " ", "-", " ").Replace(base)
 }
 
-func kindOr(src Source, def string) string {
+func kindOr(src Source, def retrieval.Kind) retrieval.Kind {
 	if src.Kind != "" {
 		return src.Kind
 	}
@@ -309,7 +309,7 @@ func loadCorpus(_ context.Context, src Source) ([]Document, error) {
 			return nil, fmt.Errorf("%w: line %d: id %q already on line %d", ErrMalformed, n+1, l.ID, prev)
 		}
 		seen[l.ID] = n + 1
-		kind := kindOr(src, l.Kind)
+		kind := kindOr(src, retrieval.Kind(l.Kind))
 		if kind == "" {
 			kind = retrieval.KindDoc
 		}

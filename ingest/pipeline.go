@@ -31,9 +31,9 @@ type Embedder interface {
 
 // Options control one ingestion run.
 type Options struct {
-	Tenant string // retrieval.DefaultTenant when empty
-	Kind   string // "" or "auto": the loader decides
-	Lang   string // "" detects
+	Tenant string         // retrieval.DefaultTenant when empty
+	Kind   retrieval.Kind // "" or "auto": the loader decides
+	Lang   string         // "" detects
 	// Prune deletes documents whose source file no longer exists.
 	Prune bool
 	// Budget is the chunk size in tokens (DefaultBudget when zero).

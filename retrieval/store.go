@@ -9,12 +9,26 @@ import (
 	"unicode/utf8"
 )
 
+// Kind is what a document is. Its string is the wire, payload and
+// database form.
+type Kind string
+
 // Kinds of documents.
 const (
-	KindDoc    = "doc"
-	KindFAQ    = "faq"
-	KindTicket = "ticket"
+	KindDoc    Kind = "doc"
+	KindFAQ    Kind = "faq"
+	KindTicket Kind = "ticket"
 )
+
+// ParseKind returns the kind named s ("doc", "faq", "ticket"); ok is false
+// for any other string.
+func ParseKind(s string) (k Kind, ok bool) {
+	switch k := Kind(s); k {
+	case KindDoc, KindFAQ, KindTicket:
+		return k, true
+	}
+	return "", false
+}
 
 // DefaultTenant is used when no tenant is given.
 const DefaultTenant = "default"
@@ -37,7 +51,7 @@ var (
 type Document struct {
 	ID     string // stable within the tenant
 	Tenant string // never empty
-	Kind   string // KindDoc, KindFAQ or KindTicket
+	Kind   Kind
 	Title  string
 	URL    string
 	Lang   string            // "en", "ru", "zh", … or "" if unknown
@@ -56,7 +70,7 @@ type Chunk struct {
 	ID         string // deterministic: see ChunkID
 	DocumentID string
 	Tenant     string
-	Kind       string
+	Kind       Kind
 	Title      string
 	URL        string
 	Heading    string // heading path, "Billing › Refunds"
@@ -74,7 +88,7 @@ type Query struct {
 	Text   string
 	Lang   string // optional hint; detected from Text when empty
 	Tenant string // required: a store never searches across tenants
-	Kinds  []string
+	Kinds  []Kind
 	// Meta filters: every key must match one of its values.
 	Meta map[string][]string
 	// K is the number of hits wanted; DefaultK when zero.
@@ -135,7 +149,7 @@ type Result struct {
 // DocFilter selects documents to list.
 type DocFilter struct {
 	Tenant string // required
-	Kind   string // optional
+	Kind   Kind   // optional
 	Source string // optional prefix of Document.Source
 	Limit  int    // 0 = no limit
 	After  string // pagination: ids greater than After

@@ -30,7 +30,7 @@ func runDocs(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintln(tw, "ID\tKIND\tLANG\tCHUNKS\tUPDATED\tTITLE")
 		after, n := "", 0
 		for {
-			docs, err := store.Documents(ctx, retrieval.DocFilter{Tenant: *tenant, Kind: *kind, After: after, Limit: 1000})
+			docs, err := store.Documents(ctx, retrieval.DocFilter{Tenant: *tenant, Kind: retrieval.Kind(*kind), After: after, Limit: 1000})
 			if err != nil {
 				return err
 			}

@@ -172,7 +172,7 @@ func extractFile(ctx context.Context, loaders map[string]ingest.Loader, path, ki
 	src := ingest.Source{
 		Path: path,
 		ID:   strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)),
-		Kind: kind,
+		Kind: retrieval.Kind(kind),
 		Size: st.Size(),
 		Open: func() (io.ReadCloser, error) { return os.Open(path) },
 	}
@@ -193,7 +193,7 @@ func extractFile(ctx context.Context, loaders map[string]ingest.Loader, path, ki
 }
 
 func toExtractDoc(d ingest.Document, chunks bool, tenant string, budget int) extractDoc {
-	x := extractDoc{ID: d.ID, Kind: d.Kind, Title: d.Title, URL: d.URL, Lang: d.Lang, Meta: d.Meta, Losses: []extractLoss{}}
+	x := extractDoc{ID: d.ID, Kind: string(d.Kind), Title: d.Title, URL: d.URL, Lang: d.Lang, Meta: d.Meta, Losses: []extractLoss{}}
 	for _, l := range d.Losses {
 		x.Losses = append(x.Losses, extractLoss{Where: l.Where, Reason: l.Reason})
 	}

@@ -24,9 +24,7 @@ func runIngest(ctx context.Context, a *app, args []string) error {
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch *kind {
-	case "auto", retrieval.KindDoc, retrieval.KindFAQ, retrieval.KindTicket:
-	default:
+	if _, ok := retrieval.ParseKind(*kind); !ok && *kind != "auto" {
 		return usagef("ingest: --kind must be auto, doc, faq or ticket, not %q", *kind)
 	}
 	if fs.NArg() == 0 {
@@ -45,7 +43,7 @@ func runIngest(ctx context.Context, a *app, args []string) error {
 	bar := newProgressBar(a.stderr)
 	start := time.Now()
 	sum, err := p.IngestPaths(ctx, fs.Args(), ingest.Options{
-		Tenant: *tenant, Kind: *kind, Lang: *lang, Prune: *prune, Budget: *budget, MaxFileSize: *maxSize << 20,
+		Tenant: *tenant, Kind: retrieval.Kind(*kind), Lang: *lang, Prune: *prune, Budget: *budget, MaxFileSize: *maxSize << 20,
 		Progress: bar.update,
 	})
 	bar.done()

@@ -47,7 +47,7 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 	}
 	query := retrieval.Query{Text: q, Tenant: *tenant, K: *k}
 	if *kind != "" {
-		query.Kinds = []string{*kind}
+		query.Kinds = []retrieval.Kind{retrieval.Kind(*kind)}
 	}
 	emb, err := a.embedder()
 	if err != nil {
@@ -68,7 +68,7 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 		}{Hits: []searchHit{}}
 		for _, h := range res.Hits {
 			out.Hits = append(out.Hits, searchHit{ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title, Heading: h.Heading,
-				URL: h.URL, Page: h.Page, Kind: h.Kind, Lang: h.Lang, Text: h.Text, Score: h.Score, SparseScore: h.SparseScore, DenseScore: h.DenseScore})
+				URL: h.URL, Page: h.Page, Kind: string(h.Kind), Lang: h.Lang, Text: h.Text, Score: h.Score, SparseScore: h.SparseScore, DenseScore: h.DenseScore})
 		}
 		return writeJSON(a.stdout, out)
 	}

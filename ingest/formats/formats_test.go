@@ -16,9 +16,10 @@ import (
 
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/ingest/redact"
+	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-func memSource(name, kind string, data []byte) ingest.Source {
+func memSource(name string, kind retrieval.Kind, data []byte) ingest.Source {
 	return ingest.Source{Path: name, ID: strings.TrimSuffix(name, filepath.Ext(name)), Kind: kind, Size: int64(len(data)),
 		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
 }
@@ -63,9 +64,10 @@ func TestSharedExtensions(t *testing.T) {
 	zendesk := []byte(`{"tickets":[{"id":7,"subject":"Pairing","status":"solved","requester_id":1,"comments":[{"author_id":1,"body":"no pair"},{"author_id":2,"body":"Reset the sensor."}]}]}`)
 	bigZendesk := []byte(`[{"id":8,"subject":"Long","status":"solved","requester_id":1,"description":"` + strings.Repeat("very long text ", 10000) + `","comments":[{"author_id":1,"body":"help"},{"author_id":2,"body":"Fixed."}]}]`)
 	tests := []struct {
-		name, file, kind string
-		data             []byte
-		wantKind         string
+		name, file string
+		kind       retrieval.Kind
+		data       []byte
+		wantKind   retrieval.Kind
 	}{
 		{"jsonl corpus by content", "c.jsonl", "", corpus, "doc"},
 		{"jsonl tickets by content", "t.jsonl", "", tickets, "ticket"},

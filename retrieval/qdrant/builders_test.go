@@ -158,7 +158,7 @@ func TestSearchFilter(t *testing.T) {
 		want *qdrant.Filter
 	}{
 		{"tenant only", retrieval.Query{Tenant: "acme"}, &qdrant.Filter{Must: []*qdrant.Condition{qdrant.NewMatchKeyword("tenant", "acme")}}},
-		{"kinds and meta", retrieval.Query{Tenant: "acme", Kinds: []string{"faq", "doc"}, Meta: map[string][]string{"version": {"2"}, "product": {"hub", "sensor"}}},
+		{"kinds and meta", retrieval.Query{Tenant: "acme", Kinds: []retrieval.Kind{"faq", "doc"}, Meta: map[string][]string{"version": {"2"}, "product": {"hub", "sensor"}}},
 			&qdrant.Filter{Must: []*qdrant.Condition{
 				qdrant.NewMatchKeyword("tenant", "acme"),
 				qdrant.NewMatchKeywords("kind", "faq", "doc"),
@@ -235,7 +235,7 @@ func TestBuildSearchSparseOnly(t *testing.T) {
 }
 
 func TestBuildSearchHybrid(t *testing.T) {
-	q := retrieval.Query{Tenant: "acme", Text: "reset", Dense: []float32{1, 0}, Kinds: []string{"faq"}}
+	q := retrieval.Query{Tenant: "acme", Text: "reset", Dense: []float32{1, 0}, Kinds: []retrieval.Kind{"faq"}}
 	for _, rrfParam := range []bool{true, false} {
 		p := buildSearch("kb", q, []string{"reset"}, 5, true, rrfParam)
 		main := p.req.GetQueryPoints()[p.main]

@@ -13,7 +13,11 @@ import (
 func searchFilter(q retrieval.Query) *qdrant.Filter {
 	f := &qdrant.Filter{Must: []*qdrant.Condition{qdrant.NewMatchKeyword(fTenant, q.Tenant)}}
 	if len(q.Kinds) > 0 {
-		f.Must = append(f.Must, qdrant.NewMatchKeywords(fKind, q.Kinds...))
+		kinds := make([]string, len(q.Kinds))
+		for i, k := range q.Kinds {
+			kinds[i] = string(k)
+		}
+		f.Must = append(f.Must, qdrant.NewMatchKeywords(fKind, kinds...))
 	}
 	keys := make([]string, 0, len(q.Meta))
 	for k := range q.Meta {
@@ -59,7 +63,7 @@ func docListFilter(f retrieval.DocFilter) *qdrant.Filter {
 		qdrant.NewMatchKeyword(fTenant, f.Tenant),
 	}}
 	if f.Kind != "" {
-		flt.Must = append(flt.Must, qdrant.NewMatchKeyword(fKind, f.Kind))
+		flt.Must = append(flt.Must, qdrant.NewMatchKeyword(fKind, string(f.Kind)))
 	}
 	return flt
 }

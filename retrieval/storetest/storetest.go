@@ -48,7 +48,7 @@ func Run(t *testing.T, newStore func(t *testing.T) retrieval.Store) {
 
 // Doc builds a document and its chunks from texts, with ids the way ingest
 // makes them.
-func Doc(tenant, id, kind string, texts ...string) retrieval.DocumentChunks {
+func Doc(tenant, id string, kind retrieval.Kind, texts ...string) retrieval.DocumentChunks {
 	d := retrieval.Document{ID: id, Tenant: tenant, Kind: kind, Title: "Title of " + id, Lang: "en", Hash: fmt.Sprint(texts), Source: "/src/" + id}
 	var cs []retrieval.Chunk
 	for i, tx := range texts {
@@ -250,8 +250,8 @@ func testFilters(t *testing.T, s retrieval.Store) {
 		want []string
 	}{
 		{"no filter", retrieval.Query{Text: "battery"}, []string{"doc-v2", "faq-battery"}},
-		{"kind faq", retrieval.Query{Text: "battery", Kinds: []string{retrieval.KindFAQ}}, []string{"faq-battery"}},
-		{"kind doc or ticket", retrieval.Query{Text: "battery", Kinds: []string{retrieval.KindDoc, retrieval.KindTicket}}, []string{"doc-v2"}},
+		{"kind faq", retrieval.Query{Text: "battery", Kinds: []retrieval.Kind{retrieval.KindFAQ}}, []string{"faq-battery"}},
+		{"kind doc or ticket", retrieval.Query{Text: "battery", Kinds: []retrieval.Kind{retrieval.KindDoc, retrieval.KindTicket}}, []string{"doc-v2"}},
 		{"meta product", retrieval.Query{Text: "battery", Meta: map[string][]string{"product": {"hub"}}}, []string{"doc-v2"}},
 		{"meta any of", retrieval.Query{Text: "battery", Meta: map[string][]string{"product": {"hub", "sensor"}}}, []string{"doc-v2", "faq-battery"}},
 		{"meta two keys", retrieval.Query{Text: "battery", Meta: map[string][]string{"product": {"hub"}, "version": {"3"}}}, []string{}},
