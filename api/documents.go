@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/gin-gonic/gin"
@@ -69,6 +70,11 @@ func (s *Server) postDocuments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
+	}
+	s.audit(c, state.AuditDocumentUpload, job.ID, strings.Join(names, ", "))
 	c.Header("Location", "/v1/ingest/jobs/"+job.ID)
 	c.JSON(http.StatusAccepted, newJob(job))
 }
@@ -232,5 +238,6 @@ func (s *Server) deleteDocument(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.audit(c, state.AuditDocumentDelete, id, "")
 	c.Status(http.StatusNoContent)
 }

@@ -77,6 +77,7 @@ var wireTypes = map[string]any{
 	"Ticket": Ticket{}, "Message": Message{}, "Delivery": Delivery{}, "TicketList": TicketList{}, "TicketPatch": TicketPatch{},
 	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{}, "Health": Health{},
 	"GapReport": GapReport{}, "Gap": Gap{}, "GapDocument": GapDocument{},
+	"AuditEntry": AuditEntry{}, "AuditList": AuditList{},
 	"AnalyticsReport": AnalyticsReport{}, "LatencyPercentile": LatencyPercentile{}, "CitedDocument": CitedDocument{}, "AnalyticsPoint": AnalyticsPoint{},
 }
 

@@ -47,4 +47,5 @@ func (s *Server) routes() {
 	v1.PATCH("/tickets/:id", json, admin, s.patchTicket)
 	v1.GET("/gaps", none, admin, s.getGaps)
 	v1.GET("/analytics", none, admin, s.getAnalytics)
+	v1.GET("/audit", none, admin, s.listAudit)
 }

@@ -174,6 +174,9 @@ type Deps struct {
 	Gaps GapFinder
 	// Analytics, when set, serves GET /v1/analytics.
 	Analytics Analytics
+	// Audit, when set, records administrative actions and serves GET
+	// /v1/audit.
+	Audit AuditLog
 	// Ingest runs upload jobs; the server does not own it (whoever built it
 	// shuts it down after the server drained).
 	Ingest IngestJobs

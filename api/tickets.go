@@ -80,6 +80,7 @@ func (s *Server) patchTicket(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.audit(c, state.AuditTicketUpdate, id, "status "+p.Status)
 	c.JSON(http.StatusOK, newTicket(t))
 }
 

@@ -24,6 +24,7 @@ func migrations() []migration {
 		{"outbox lease owners; retention indexes", execSQL(outboxOwnerV4, conversationsRetentionV4)},
 		{"answer log: language, intent, and a (tenant, created) index", execSQL(answersSchemaV5)},
 		{"analytics: hourly rollups of the answer log and feedback", execSQL(analyticsSchemaV6)},
+		{"audit log of administrative actions", execSQL(auditSchemaV7)},
 	}
 }
 

@@ -218,12 +218,13 @@ type appState struct {
 	keys      *state.KeyStore
 	jobs      *state.JobStore
 	analytics *state.AnalyticsStore
+	audit     *state.AuditStore
 }
 
 // apiDeps fills the API's state collaborators.
 func (s *appState) apiDeps(d *api.Deps) {
 	d.Keys, d.Answers, d.Feedback, d.Tickets, d.Jobs, d.Health = s.keys, s.convs, s.feedback, s.tickets, s.jobs, s.db
-	d.Analytics = s.analytics
+	d.Analytics, d.Audit = s.analytics, s.audit
 }
 
 // state opens the app-state database of the data dir. Its ticket store has
@@ -258,6 +259,7 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 		s.tickets = state.NewTicketStore(db, sinks, s.notify)
 		s.feedback = state.NewFeedbackStore(db, s.convs)
 		s.analytics = state.NewAnalyticsStore(db)
+		s.audit = state.NewAuditStore(db)
 		return s, nil
 	})
 }
@@ -391,4 +393,17 @@ func (a *app) embedder() (*llm.Embedder, error) {
 		}
 		return emb, nil
 	})
+}
+
+// audit records an administrative action taken with the command line. The
+// action has happened; a failure to record it is the command's error.
+func (a *app) audit(ctx context.Context, tenant, action, target, detail string) error {
+	st, err := a.state(ctx)
+	if err != nil {
+		return fmt.Errorf("%s done, but not audited: %w", action, err)
+	}
+	if _, err := st.audit.Record(ctx, state.AuditEntry{Tenant: tenant, Actor: state.ActorCLI, Action: action, Target: target, Detail: detail}); err != nil {
+		return fmt.Errorf("%s done, but not audited: %w", action, err)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -61,6 +62,9 @@ func runDocs(ctx context.Context, a *app, args []string) error {
 				return err
 			default:
 				fmt.Fprintf(a.stdout, "deleted %s\n", id)
+				if err := a.audit(ctx, *tenant, state.AuditDocumentDelete, id, ""); err != nil {
+					return err
+				}
 			}
 		}
 		if failed > 0 {

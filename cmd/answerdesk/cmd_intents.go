@@ -10,6 +10,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/intent"
+	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -61,7 +62,7 @@ func runIntents(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "trained the intent model of tenant %q: %d intents from %d questions; %s\n",
 			*tenant, len(m.Labels()), len(examples), head)
-		return nil
+		return a.audit(ctx, *tenant, state.AuditIntentsTrain, fs.Arg(0), fmt.Sprintf("%d intents from %d questions", len(m.Labels()), len(examples)))
 	}
 	m, err := dir.Load(*tenant)
 	if err != nil {

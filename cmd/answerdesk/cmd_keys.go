@@ -61,7 +61,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "created key %s for tenant %q with scopes %s; it is shown once, store it now:\n", k.ID, k.Tenant, strings.Join(k.Scopes, ","))
 		fmt.Fprintln(a.stdout, key)
-		return nil
+		return a.audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, "scopes "+strings.Join(k.Scopes, ","))
 	case "list":
 		db, err := a.state(ctx)
 		if err != nil {
@@ -89,13 +89,23 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := db.keys.RevokeKey(ctx, strings.TrimSuffix(fs.Arg(0), "…")); err != nil {
+		ref := strings.TrimSuffix(fs.Arg(0), "…")
+		keys, err := db.keys.Keys(ctx)
+		if err != nil {
+			return err
+		}
+		if err := db.keys.RevokeKey(ctx, ref); err != nil {
 			if errors.Is(err, state.ErrNotFound) {
 				return fmt.Errorf("keys revoke: no active key %q", fs.Arg(0))
 			}
 			return err
 		}
 		fmt.Fprintf(a.stdout, "revoked %s\n", fs.Arg(0))
+		for _, k := range keys {
+			if k.ID == ref || k.Prefix == ref {
+				return a.audit(ctx, k.Tenant, state.AuditKeyRevoke, k.ID, "")
+			}
+		}
 		return nil
 	default:
 		return usagef("keys: unknown subcommand %q (create, list or revoke)", sub)
@@ -123,5 +133,5 @@ func createPublishableKey(ctx context.Context, a *app, tenant, name, scopes, ori
 	fmt.Fprintf(a.stdout, "created publishable key %s for tenant %q, usable from %s; embed the widget with:\n", k.ID, k.Tenant, strings.Join(k.Origins, ", "))
 	fmt.Fprintf(a.stdout, "  <script src=\"https://YOUR-ANSWERDESK-HOST/widget.js\" data-key=\"%s\" defer></script>\n", key)
 	fmt.Fprintln(a.stdout, key)
-	return nil
+	return a.audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, "publishable, origins "+strings.Join(k.Origins, ","))
 }
