@@ -118,12 +118,32 @@ func Find(s string) []Span {
 	// Names and addresses come last: a phone or card inside an address
 	// keeps its own type. Addresses before names: "Glyn St" is a street.
 	for _, sp := range append(findAddresses(s), findNames(s)...) {
+		if sp.Type == Address {
+			out = absorbPhones(out, sp) // a postcode or house number read as a phone
+		}
 		if !taken(sp.Start, sp.End) {
 			out = append(out, sp)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out
+}
+
+// absorbPhones drops the phone spans lying wholly inside the address sp,
+// unless sp also overlaps a span of another type.
+func absorbPhones(out []Span, sp Span) []Span {
+	for _, o := range out {
+		if o.Start < sp.End && sp.Start < o.End && (o.Type != Phone || o.Start < sp.Start || o.End > sp.End) {
+			return out
+		}
+	}
+	kept := out[:0:0]
+	for _, o := range out {
+		if !(o.Start < sp.End && sp.Start < o.End) {
+			kept = append(kept, o)
+		}
+	}
+	return kept
 }
 
 // Text returns s with every span Find reports replaced by "[TYPE]".
