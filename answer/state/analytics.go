@@ -105,7 +105,6 @@ type answerEvent struct {
 	created                                             int64
 	latencyMS                                           float64
 	docs                                                []string
-	deflection                                          int64
 }
 
 func newAnswerEvent(tenant string, a answer.Answer) answerEvent {
