@@ -8,6 +8,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/answerdesk/answerdesk/retrieval"
 )
 
 // Config tunes the engine. The zero value of a field means "the default"
@@ -15,8 +17,12 @@ import (
 // section decodes over it, so that only changed keys need be given).
 type Config struct {
 	// Confidence maps features to a calibrated probability and holds the
-	// answer threshold.
+	// answer threshold, for answers retrieved by sparse search alone.
 	Confidence ConfidenceModel `json:"confidence"`
+	// HybridConfidence is the model for answers retrieved by hybrid search
+	// (an embedder is configured and the store ran dense search): its
+	// features include the dense ones, fitted with a real embedding model.
+	HybridConfidence ConfidenceModel `json:"hybrid_confidence"`
 	// K is the number of passages retrieved (default 8).
 	K int `json:"k"`
 	// MaxQuestion bounds a question, in characters (default 2000); the
@@ -126,6 +132,9 @@ func (c *Config) UnmarshalJSON(data []byte) error {
 	if _, ok := keys["confidence"]; ok {
 		p.Confidence = ConfidenceModel{}
 	}
+	if _, ok := keys["hybrid_confidence"]; ok {
+		p.HybridConfidence = ConfidenceModel{}
+	}
 	if _, ok := keys["topics"]; ok {
 		p.Topics = nil
 	}
@@ -147,14 +156,38 @@ func (c *Config) UnmarshalJSON(data []byte) error {
 //go:embed confidence.json
 var defaultConfidenceJSON []byte
 
-// DefaultConfidenceModel returns the confidence model shipped in the
-// binary (answer/confidence.json).
+//go:embed confidence-hybrid.json
+var defaultHybridConfidenceJSON []byte
+
+// DefaultConfidenceModel returns the sparse-retrieval confidence model
+// shipped in the binary (answer/confidence.json).
 func DefaultConfidenceModel() ConfidenceModel {
 	m, err := ParseConfidenceModel(defaultConfidenceJSON)
 	if err != nil {
 		panic("answer: shipped confidence.json: " + err.Error())
 	}
 	return m
+}
+
+// DefaultHybridConfidenceModel returns the hybrid-retrieval confidence
+// model shipped in the binary (answer/confidence-hybrid.json).
+func DefaultHybridConfidenceModel() ConfidenceModel {
+	m, err := ParseConfidenceModel(defaultHybridConfidenceJSON)
+	if err != nil {
+		panic("answer: shipped confidence-hybrid.json: " + err.Error())
+	}
+	return m
+}
+
+// confidenceFor is the model for an answer retrieved as res: the hybrid
+// one when dense search ran (a hit has a dense rank), else the sparse one.
+func (c Config) confidenceFor(res retrieval.Result) ConfidenceModel {
+	for _, h := range res.Hits {
+		if h.DenseRank > 0 {
+			return c.HybridConfidence
+		}
+	}
+	return c.Confidence
 }
 
 // ParseConfidenceModel decodes and validates a confidence model file.
@@ -260,6 +293,7 @@ func interpolate(pts []CalPoint, x float64) float64 {
 func DefaultConfig() Config {
 	return Config{
 		Confidence:        DefaultConfidenceModel(),
+		HybridConfidence:  DefaultHybridConfidenceModel(),
 		K:                 8,
 		MaxQuestion:       2000,
 		MaxSentences:      3,
@@ -293,6 +327,9 @@ func (c Config) withDefaults() Config {
 	d := DefaultConfig()
 	if c.Confidence.Weights == nil && c.Confidence.Intercept == 0 && c.Confidence.Threshold == 0 {
 		c.Confidence = d.Confidence
+	}
+	if c.HybridConfidence.Weights == nil && c.HybridConfidence.Intercept == 0 && c.HybridConfidence.Threshold == 0 {
+		c.HybridConfidence = d.HybridConfidence
 	}
 	if c.K <= 0 {
 		c.K = d.K
@@ -340,6 +377,9 @@ func (c Config) withDefaults() Config {
 func (c Config) validate() error {
 	if err := c.Confidence.Validate(); err != nil {
 		return err
+	}
+	if err := c.HybridConfidence.Validate(); err != nil {
+		return fmt.Errorf("hybrid_confidence: %w", err)
 	}
 	switch c.EscalateSentiment {
 	case "angry", "negative", "never":

@@ -215,11 +215,13 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 
 	if err == nil {
 		a.Features = computeFeatures(featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, question: standalone})
-		a.Confidence = e.cfg.Confidence.Probability(a.Features)
+		model := e.cfg.confidenceFor(res)
+		a.Threshold = model.Threshold
+		a.Confidence = model.Probability(a.Features)
 		if !ok {
 			a.Confidence = 0 // nothing to answer with
 		}
-		if reason == "" && a.Confidence < e.cfg.Confidence.Threshold {
+		if reason == "" && a.Confidence < model.Threshold {
 			reason = ReasonLowConfidence
 		}
 		if (reason == ReasonLowConfidence || reason == ReasonNoEvidence) && len(unsafe) > 0 &&

@@ -149,3 +149,22 @@ func TestDenseFeatures(t *testing.T) {
 		}
 	}
 }
+
+func TestConfidenceModelPerRetrievalMode(t *testing.T) {
+	c := Config{
+		Confidence:       ConfidenceModel{Intercept: -1, Threshold: 0.4},
+		HybridConfidence: ConfidenceModel{Intercept: 1, Threshold: 0.7},
+	}
+	sparse := retrieval.Result{Hits: []retrieval.Hit{{SparseRank: 1}, {SparseRank: 2}}}
+	if got := c.confidenceFor(sparse); got.Threshold != 0.4 {
+		t.Errorf("sparse retrieval scored with the model of threshold %v, want the sparse one (0.4)", got.Threshold)
+	}
+	hybrid := retrieval.Result{Hits: []retrieval.Hit{{SparseRank: 1}, {DenseRank: 1}}}
+	if got := c.confidenceFor(hybrid); got.Threshold != 0.7 {
+		t.Errorf("hybrid retrieval scored with the model of threshold %v, want the hybrid one (0.7)", got.Threshold)
+	}
+	d := DefaultConfig()
+	if d.HybridConfidence.Weights == nil || d.Confidence.Weights == nil {
+		t.Error("the shipped configuration lacks a model")
+	}
+}

@@ -12,6 +12,15 @@ const FusionDepth = 100
 // RRF is the contribution of a 1-based rank to a fused score.
 func RRF(rank int) float64 { return 1 / float64(RRFK+rank) }
 
+// SparseCounts reports whether a chunk's sparse rank counts in a fused
+// score: not when the question and the chunk are in different known
+// languages. Words do not cross languages — a Russian question matches an
+// English passage only on names and numbers — so there the dense rank
+// alone ranks the chunk.
+func SparseCounts(queryLang, chunkLang string) bool {
+	return queryLang == "" || chunkLang == "" || queryLang == chunkLang
+}
+
 // SortHits orders hits by score, best first, breaking ties by chunk id, so
 // that every backend returns equal scores in the same order.
 func SortHits(hits []Hit) {

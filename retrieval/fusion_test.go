@@ -36,3 +36,16 @@ func TestResultAddTerm(t *testing.T) {
 		t.Errorf("Terms %v IDF %v: only indexed terms", r.Terms, r.IDF)
 	}
 }
+
+func TestSparseCounts(t *testing.T) {
+	for _, tt := range []struct {
+		q, c string
+		want bool
+	}{
+		{"en", "en", true}, {"ru", "en", false}, {"zh", "ru", false}, {"", "en", true}, {"ru", "", true},
+	} {
+		if got := SparseCounts(tt.q, tt.c); got != tt.want {
+			t.Errorf("SparseCounts(%q, %q) = %v, want %v", tt.q, tt.c, got, tt.want)
+		}
+	}
+}

@@ -79,7 +79,7 @@ func (o *evalCommon) register(fs *flag.FlagSet, knockout float64) {
 	fs.Float64Var(&o.knockout, "knockout", knockout, "remove the relevant documents of this seeded share of the answerable questions from each index and relabel them unanswerable (in-domain near-misses)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the --knockout draw")
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "queries asked concurrently (results do not depend on it)")
-	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash, and reuse it")
+	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash, and reuse it; with an embedder, question vectors too")
 	fs.StringVar(&o.confidence, "confidence", "", "confidence model JSON to use instead of the configured or shipped one")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 	fs.IntVar(&o.failures, "failures", 25, "worst failures kept per suite")
@@ -117,14 +117,15 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 		if err != nil {
 			return nil, nil, cfg, fmt.Errorf("eval: %s: %w", o.confidence, err)
 		}
-		cfg.Confidence = m
+		// The file replaces the model of the retrieval mode the run uses
+		// (decided below, once the embedder is known).
+		cfg.Confidence, cfg.HybridConfidence = m, m
 		info["confidence"] = o.confidence
 	}
 	// Retrieval metrics go to rank 10 of distinct documents: ask for enough
 	// passages that ten documents are there when a document has several.
 	cfg.K = max(cfg.K, 20)
 	info["k"] = fmt.Sprint(cfg.K)
-	info["threshold"] = fmt.Sprintf("%.4g", cfg.Confidence.Threshold)
 
 	deps, err := a.engineDeps()
 	if err != nil {
@@ -145,6 +146,16 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 		demb = emb
 		info["retrieval"] = "hybrid " + emb.Model()
 		cacheKey = emb.Model()
+	}
+	if emb != nil && o.confidence == "" {
+		info["confidence"] = "shipped (answer/confidence-hybrid.json)"
+		if !reflect.DeepEqual(cfg.HybridConfidence, answer.DefaultHybridConfidenceModel()) {
+			info["confidence"] = "config " + a.config
+		}
+	}
+	info["threshold"] = fmt.Sprintf("%.4g", cfg.Confidence.Threshold)
+	if emb != nil {
+		info["threshold"] = fmt.Sprintf("%.4g", cfg.HybridConfidence.Threshold)
 	}
 	if o.degrade != "" {
 		info["degraded"] = o.degrade
@@ -309,7 +320,7 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, _, cfg, err := a.evalHarness(ctx, o)
+	h, info, cfg, err := a.evalHarness(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -328,7 +339,11 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 			ndcg[r.Suite.Name][lang] = b.Retrieval.NDCG10
 		}
 	}
-	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, FittedOn: names, Prior: &cfg.Confidence}
+	prior := &cfg.Confidence
+	if strings.HasPrefix(info["retrieval"], "hybrid") {
+		prior = &cfg.HybridConfidence // the model of the mode being fitted
+	}
+	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, FittedOn: names, Prior: prior}
 	if *exclude != "" {
 		opts.Exclude = strings.Split(*exclude, ",")
 	}

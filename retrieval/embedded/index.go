@@ -268,10 +268,16 @@ func (x *index) search(terms []string, q retrieval.Query, k int) retrieval.Resul
 		}
 		return h
 	}
+	lang := q.Lang
+	if lang == "" {
+		lang = retrieval.DetectLang(q.Text)
+	}
 	for i, h := range sparse {
 		fh := get(h.slot)
 		fh.SparseScore, fh.SparseRank = float64(h.score), i+1
-		fh.Score += retrieval.RRF(i + 1)
+		if retrieval.SparseCounts(lang, fh.Lang) {
+			fh.Score += retrieval.RRF(i + 1)
+		}
 	}
 	for i, h := range dense {
 		fh := get(int32(h.slot))

@@ -52,6 +52,8 @@ type searchPlan struct {
 	probes []int
 	terms  []string
 	k      int
+	// lang is the question's language, for retrieval.SparseCounts.
+	lang string
 }
 
 // buildSearch plans a search: the ranked query (sparse only, or sparse and
@@ -60,7 +62,10 @@ type searchPlan struct {
 // per query term that reads the term's IDF as Qdrant computes it. All go in
 // one QueryBatch: one round trip.
 func buildSearch(collection string, q retrieval.Query, terms []string, k int, useDense, rrfParam bool) searchPlan {
-	p := searchPlan{main: -1, sparse: -1, dense: -1, terms: terms, k: k}
+	p := searchPlan{main: -1, sparse: -1, dense: -1, terms: terms, k: k, lang: q.Lang}
+	if p.lang == "" {
+		p.lang = retrieval.DetectLang(q.Text)
+	}
 	filter := searchFilter(q)
 	using := func(s string) *string { return &s }
 	var sparseQ *qdrant.Query
@@ -203,7 +208,11 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 			fused := 0.0
 			if r, ok := sparse[id]; ok {
 				h.SparseRank, h.SparseScore = r.rank, r.score
-				fused += retrieval.RRF(r.rank)
+				// Across languages the dense rank alone counts, as in the
+				// embedded store (among the candidates Qdrant fused).
+				if retrieval.SparseCounts(p.lang, h.Lang) {
+					fused += retrieval.RRF(r.rank)
+				}
 			}
 			if r, ok := dense[id]; ok {
 				h.DenseRank, h.DenseScore = r.rank, r.score

@@ -430,6 +430,16 @@ func testDense(t *testing.T, s retrieval.Store) {
 	if len(res.Hits) == 0 || res.Hits[0].DocumentID != "a" || res.Hits[0].SparseRank != 1 || res.Hits[0].DenseRank != 1 {
 		t.Errorf("hybrid top = %+v, want a with sparse and dense rank 1", res.Hits)
 	}
+	// Across languages the dense rank alone counts: a Russian question
+	// naming "Lumen" matches the English chunk a on the name only; the
+	// Russian chunk r, nearest in meaning, must come first although a is
+	// first for sparse and second for dense.
+	put(t, s, withDense(Doc("t1", "r", retrieval.KindDoc, "Как сбросить хаб к заводским настройкам"), "m1", []float32{0, 0, 1}))
+	put(t, s, withDense(Doc("t1", "l", retrieval.KindDoc, "Lumen apples and Lumen oranges"), "m1", []float32{0.3, 0, 0.8}))
+	res = search(t, s, retrieval.Query{Text: "Lumen как сбросить", Tenant: "t1", Dense: []float32{0.2, 0, 1}})
+	if len(res.Hits) < 2 || res.Hits[0].DocumentID != "r" {
+		t.Errorf("cross-language hybrid top = %v, want r (the dense match in the question's language)", docIDs(res))
+	}
 	st, err := s.Stats(context.Background())
 	if err != nil {
 		t.Fatal(err)
