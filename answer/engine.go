@@ -163,7 +163,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 			return Answer{}, fmt.Errorf("answer: retrieve: %w", err)
 		}
 		if ctx.Err() == nil {
-			e.log.Warn("retrieval unavailable; escalating", "answer", a.ID, "tenant", req.Tenant, "err", err)
+			e.log.WarnContext(ctx, "retrieval unavailable; escalating", "answer", a.ID, "tenant", req.Tenant, "err", err)
 		}
 		if reason == "" {
 			reason = ReasonRetrievalUnavailable
@@ -200,7 +200,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		case gerr != nil && ctx.Err() != nil:
 			return Answer{}, ctx.Err()
 		case gerr != nil:
-			e.log.Warn("generator failed", "answer", a.ID, "err", gerr, "fallback", !e.cfg.EscalateOnLLMError)
+			e.log.WarnContext(ctx, "generator failed", "answer", a.ID, "err", gerr, "fallback", !e.cfg.EscalateOnLLMError)
 			if e.cfg.EscalateOnLLMError {
 				reason = ReasonLLMUnavailable
 			}
@@ -227,7 +227,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		if (reason == ReasonLowConfidence || reason == ReasonNoEvidence) && len(unsafe) > 0 &&
 			e.needsUnsafe(all, unsafe, q, tr, ps) {
 			reason = ReasonUnsafeContent
-			e.log.Warn("passages refused by the screen", "answer", a.ID, "tenant", req.Tenant, "passages", len(unsafe))
+			e.log.WarnContext(ctx, "passages refused by the screen", "answer", a.ID, "tenant", req.Tenant, "passages", len(unsafe))
 		}
 	}
 	text := ""
@@ -261,11 +261,11 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	}
 	e.record(ctx, req, a)
 	a.Timings.Total = e.now().Sub(start)
-	e.log.Info("answer", "answer", a.ID, "tenant", req.Tenant, "channel", req.Channel, "decision", a.Decision,
+	e.log.InfoContext(ctx, "answer", "answer", a.ID, "tenant", req.Tenant, "channel", req.Channel, "decision", a.Decision,
 		"reason", a.Reason, "confidence", round3(a.Confidence), "lang", a.Lang, "intent", a.Intent,
 		"sentiment", a.Sentiment, "ticket", a.TicketID, "hits", len(a.Hits), "total", a.Timings.Total)
 	if e.log.Enabled(ctx, slog.LevelDebug) {
-		e.log.Debug("answer question", "answer", a.ID, "question", truncate(redact.Text(req.Question), 200),
+		e.log.DebugContext(ctx, "answer question", "answer", a.ID, "question", truncate(redact.Text(req.Question), 200),
 			"standalone", truncate(redact.Text(standalone), 200))
 	}
 	final := a
@@ -297,7 +297,7 @@ func (e *Engine) history(ctx context.Context, tenant, conv string) []Message {
 	}
 	turns, err := e.deps.Conversations.Turns(ctx, tenant, conv)
 	if err != nil && ctx.Err() == nil {
-		e.log.Warn("conversation history unavailable", "conversation", conv, "err", err)
+		e.log.WarnContext(ctx, "conversation history unavailable", "conversation", conv, "err", err)
 		return nil
 	}
 	return turns
@@ -319,7 +319,7 @@ func (e *Engine) standalone(ctx context.Context, history []Message, question ana
 	s, err := e.deps.Rewriter.Rewrite(ctx, history, question.text)
 	if err != nil || strings.TrimSpace(s) == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > 4*e.cfg.MaxQuestion {
 		if err != nil {
-			e.log.Warn("rewriter failed; using the heuristic", "err", err)
+			e.log.WarnContext(ctx, "rewriter failed; using the heuristic", "err", err)
 		}
 		return reanalyze(question, heur), lang
 	}
@@ -338,7 +338,7 @@ func (e *Engine) embed(ctx context.Context, text string) ([]float32, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		e.log.Warn("query embedding failed; sparse retrieval only", "err", err)
+		e.log.WarnContext(ctx, "query embedding failed; sparse retrieval only", "err", err)
 		return nil, nil
 	}
 	return v, nil
@@ -353,7 +353,7 @@ func (e *Engine) classify(ctx context.Context, tenant, text string, vec []float3
 	}
 	label, score, ok, err := e.deps.Intents.Classify(ctx, tenant, text, vec)
 	if err != nil {
-		e.log.Warn("intent model unavailable; keyword intents only", "tenant", tenant, "err", err)
+		e.log.WarnContext(ctx, "intent model unavailable; keyword intents only", "tenant", tenant, "err", err)
 		return
 	}
 	if ok {
@@ -367,7 +367,7 @@ func (e *Engine) retrieve(ctx context.Context, tenant string, question analyzed,
 	q := retrieval.Query{Text: question.text, Terms: question.terms, Tenant: tenant, K: e.cfg.K, Lang: lang, Dense: vec}
 	res, err := e.deps.Retriever.Search(ctx, q)
 	if err != nil && q.Dense != nil && errors.Is(err, retrieval.ErrModelMismatch) {
-		e.log.Warn("query embedding does not match the index; sparse retrieval only", "err", err)
+		e.log.WarnContext(ctx, "query embedding does not match the index; sparse retrieval only", "err", err)
 		q.Dense = nil
 		res, err = e.deps.Retriever.Search(ctx, q)
 	}
@@ -465,7 +465,7 @@ func (e *Engine) record(ctx context.Context, req Request, a Answer) {
 		Message{Role: RoleCustomer, Text: req.Question, At: a.Created},
 		Message{Role: RoleAssistant, Text: reply, At: now})
 	if err != nil {
-		e.log.Warn("conversation not recorded", "conversation", a.ConversationID, "answer", a.ID, "err", err)
+		e.log.WarnContext(ctx, "conversation not recorded", "conversation", a.ConversationID, "answer", a.ID, "err", err)
 	}
 }
 

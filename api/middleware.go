@@ -58,6 +58,7 @@ func (s *Server) withRequestID(c *gin.Context) {
 		rid = "req_" + hex.EncodeToString(b[:])
 	}
 	c.Set(ctxRequestID, rid)
+	c.Request = c.Request.WithContext(WithRequestID(c.Request.Context(), rid))
 	c.Header(HeaderRequestID, rid)
 	c.Next()
 }

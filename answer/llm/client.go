@@ -176,9 +176,9 @@ func (c *Client) Generate(ctx context.Context, in answer.GenerateInput, onToken 
 	v := newVerifier(in.Passages, p.Shown, c.cfg, c.canary)
 	gen := v.verify(out)
 	if v.leaks(out) {
-		c.log.Warn("llm output revealed the canary; answer withheld")
+		c.log.WarnContext(ctx, "llm output revealed the canary; answer withheld")
 	}
-	c.log.Debug("generated", "chars", len(out), "support", gen.SupportRatio, "dropped", len(gen.Dropped), "abstained", gen.Abstained)
+	c.log.DebugContext(ctx, "generated", "chars", len(out), "support", gen.SupportRatio, "dropped", len(gen.Dropped), "abstained", gen.Abstained)
 	return gen, nil
 }
 

@@ -40,9 +40,10 @@ type app struct {
 	log    *slog.Logger
 
 	// Global flags, resolved: flag, then environment, then default.
-	data   string
-	config string
-	store  string // "embedded" or qdrant://HOST:PORT?collection=NAME
+	data      string
+	config    string
+	store     string // "embedded" or qdrant://HOST:PORT?collection=NAME
+	logFormat string // "text" or "json"
 	// watchIndex, when set before the index store is opened, makes the
 	// embedded store apply other processes' writes at this interval
 	// (serve sets it: a CLI ingest or delete reaches the running server).
@@ -82,12 +83,26 @@ func (l *lazy[T]) get(build func() (T, error)) (T, error) {
 }
 
 func newApp(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {
-	level := slog.LevelInfo
-	if getenv("ANSWERDESK_DEBUG") != "" {
-		level = slog.LevelDebug
+	a := &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	a.log, _ = newLogger(stderr, "text", getenv("ANSWERDESK_DEBUG") != "")
+	return a
+}
+
+// newLogger is the run's logger: slog's text or JSON handler on w, at
+// debug level when debug is set, with every line logged in a request's
+// context carrying its request_id (api.LogHandler).
+func newLogger(w io.Writer, format string, debug bool) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if debug {
+		opts.Level = slog.LevelDebug
 	}
-	return &app{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
-		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))}
+	switch format {
+	case "text":
+		return slog.New(api.LogHandler(slog.NewTextHandler(w, opts))), nil
+	case "json":
+		return slog.New(api.LogHandler(slog.NewJSONHandler(w, opts))), nil
+	}
+	return nil, usagef("--log-format must be text or json, not %q", format)
 }
 
 // close releases the stores the run opened, the last opened first.
@@ -122,6 +137,13 @@ func (a *app) globalFlags(fs *flag.FlagSet) {
 	fs.StringVar(&a.data, "data", a.data, "data directory (env ANSWERDESK_DATA)")
 	fs.StringVar(&a.store, "store", a.store, "index store: embedded, or qdrant://HOST:PORT?collection=NAME (env ANSWERDESK_STORE)")
 	fs.StringVar(&a.config, "config", a.config, "config file (env ANSWERDESK_CONFIG)")
+	if a.logFormat == "" {
+		a.logFormat = a.getenv("ANSWERDESK_LOG_FORMAT")
+		if a.logFormat == "" {
+			a.logFormat = "text"
+		}
+	}
+	fs.StringVar(&a.logFormat, "log-format", a.logFormat, "log lines as text or json (env ANSWERDESK_LOG_FORMAT); either way a request's lines carry its request_id")
 }
 
 // The config file (--config, env ANSWERDESK_CONFIG) is one JSON object whose

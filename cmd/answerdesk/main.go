@@ -166,7 +166,8 @@ func (a *app) parseFlags(fs *flag.FlagSet, args []string) error {
 	if err != nil {
 		return usagef("%s: %v", a.cmd.name, err)
 	}
-	return nil
+	a.log, err = newLogger(a.stderr, a.logFormat, a.getenv("ANSWERDESK_DEBUG") != "")
+	return err
 }
 
 // interleave moves flags after positional arguments to the front, so that
