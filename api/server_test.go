@@ -562,6 +562,36 @@ func TestUploadOverQuota(t *testing.T) {
 	}
 }
 
+// TestUploadSameStem: billing.md and billing.txt in one upload become two
+// documents, not one overwriting the other.
+func TestUploadSameStem(t *testing.T) {
+	h := newHarness(t, Limits{})
+	key := h.keys["ingest"]
+	r := h.upload(t, key, []string{"billing.md", "billing.txt", "faq.md"}, nil)
+	if r.status != http.StatusAccepted {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	var j Job
+	json.Unmarshal(r.body, &j)
+	for i := 0; j.State != ingest.JobSucceeded && j.State != ingest.JobFailed; i++ {
+		if i > 500 {
+			t.Fatalf("job stuck in %q", j.State)
+		}
+		time.Sleep(5 * time.Millisecond)
+		json.Unmarshal(h.do(t, http.MethodGet, "/v1/ingest/jobs/"+j.ID, key, nil).body, &j)
+	}
+	var ids []string
+	h.docs.mu.Lock()
+	for k := range h.docs.docs {
+		ids = append(ids, k)
+	}
+	h.docs.mu.Unlock()
+	sort.Strings(ids)
+	if diff := cmp.Diff([]string{"acme/billing.md", "acme/billing.txt", "acme/faq"}, ids); diff != "" {
+		t.Errorf("document ids (-want +got):\n%s", diff)
+	}
+}
+
 func TestUploadJobAndDocuments(t *testing.T) {
 	h := newHarness(t, Limits{MaxUpload: 1 << 20, MaxFiles: 3})
 	key := h.keys["ingest"]
