@@ -75,6 +75,7 @@ func TestPublishableKeyLimits(t *testing.T) {
 	routes := []struct{ method, path string }{
 		{"GET", "/v1/documents"}, {"POST", "/v1/documents"}, {"DELETE", "/v1/documents/x"}, {"GET", "/v1/ingest/jobs/job_1"},
 		{"GET", "/v1/tickets"}, {"GET", "/v1/tickets/t_1"}, {"PATCH", "/v1/tickets/t_1"},
+		{"GET", "/v1/keys"}, {"POST", "/v1/keys"}, {"DELETE", "/v1/keys/key_1"}, {"GET", "/v1/conversations"}, {"GET", "/v1/conversations/c"},
 	}
 	for _, rt := range routes {
 		var body io.Reader

@@ -114,8 +114,8 @@ func trunc(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// authenticate resolves the bearer key and checks it grants scope. The
-// tenant of the request is the key's.
+// authenticate resolves the bearer key (or the console session's key) and
+// checks it grants scope. The tenant of the request is the key's.
 func (s *Server) authenticate(scope string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ip := peerIP(c.Request)
@@ -123,12 +123,10 @@ func (s *Server) authenticate(scope string) gin.HandlerFunc {
 			s.tooMany(c, wait, "too many failed authentications from your address")
 			return
 		}
-		h := c.GetHeader("Authorization")
-		raw, ok := strings.CutPrefix(h, "Bearer ")
-		raw = strings.TrimSpace(raw)
-		if !ok || raw == "" {
+		raw, err := s.credential(c.Request)
+		if err != nil {
 			s.authFails.allow(ip, time.Now())
-			s.fail(c, errf(http.StatusUnauthorized, CodeUnauthorized, "missing API key: send Authorization: Bearer KEY"))
+			s.fail(c, err)
 			return
 		}
 		key, err := s.lookupKey(c.Request.Context(), raw)

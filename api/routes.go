@@ -1,6 +1,11 @@
 package api
 
-import "github.com/answerdesk/answerdesk/answer/state"
+import (
+	"net/http"
+
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/gin-gonic/gin"
+)
 
 // routes lists every route of the API. The OpenAPI document
 // (openapi.json) describes exactly these; a test keeps them in step.
@@ -23,6 +28,16 @@ func (s *Server) routes() {
 		e.GET("/", s.demoPage)
 		e.GET("/demo.css", serveAsset(s.demoCSS))
 	}
+
+	form := s.bodyGuard(4 << 10)
+	e.GET("/admin/login", s.loginPage)
+	e.POST("/admin/login", form, s.login)
+	e.POST("/admin/logout", form, s.logout)
+	e.GET("/admin/console.js", serveAsset(s.console.js))
+	e.GET("/admin/console.css", serveAsset(s.console.css))
+	e.GET("/admin", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/admin/") })
+	e.GET("/admin/", s.consolePage)
+	e.GET("/admin/:page", s.consolePage)
 
 	json := s.bodyGuard(s.lim.MaxBody)
 	upload := s.bodyGuard(s.lim.MaxUpload)
@@ -48,4 +63,11 @@ func (s *Server) routes() {
 	v1.GET("/gaps", none, admin, s.getGaps)
 	v1.GET("/analytics", none, admin, s.getAnalytics)
 	v1.GET("/audit", none, admin, s.listAudit)
+
+	v1.GET("/conversations", none, admin, s.listConversations)
+	v1.GET("/conversations/:id", none, admin, s.getConversation)
+
+	v1.GET("/keys", none, admin, s.listKeys)
+	v1.POST("/keys", json, admin, s.createKey)
+	v1.DELETE("/keys/:id", none, admin, s.revokeKey)
 }

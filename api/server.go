@@ -191,6 +191,10 @@ type Deps struct {
 	// Metrics, when set, records request and answer metrics (see Metrics;
 	// the server does not serve them: /metrics belongs on another listener).
 	Metrics *Metrics
+	// KeyAdmin, when set, serves /v1/keys (the console's key page).
+	KeyAdmin KeyAdmin
+	// Conversations, when set, serves /v1/conversations (review).
+	Conversations Conversations
 }
 
 // Server is the HTTP API.
@@ -210,6 +214,8 @@ type Server struct {
 	demoCSS   asset
 	// openapiDoc is the served OpenAPI document.
 	openapiDoc []byte
+	sessions   *sessions
+	console    struct{ js, css asset }
 
 	draining atomic.Bool
 }
@@ -253,6 +259,18 @@ func NewServer(d Deps) *Server {
 	}
 	if s.openapiDoc, err = openapiDocument(d.MaxQuestion); err != nil {
 		panic(err) // embedded too
+	}
+	s.sessions = newSessions()
+	for _, a := range []struct {
+		dst  *asset
+		name string
+		typ  string
+	}{{&s.console.js, "console.js", "text/javascript; charset=utf-8"}, {&s.console.css, "console.css", "text/css; charset=utf-8"}} {
+		b, err := web.FS.ReadFile(a.name)
+		if err != nil {
+			panic(err)
+		}
+		*a.dst = newAsset(a.typ, b)
 	}
 	s.routes()
 	return s

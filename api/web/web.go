@@ -8,5 +8,5 @@ import "embed"
 
 // FS holds every asset.
 //
-//go:embed widget.js widget.css demo.html demo.css
+//go:embed widget.js widget.css demo.html demo.css console.html login.html console.js console.css
 var FS embed.FS

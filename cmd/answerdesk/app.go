@@ -247,6 +247,7 @@ type appState struct {
 func (s *appState) apiDeps(d *api.Deps) {
 	d.Keys, d.Answers, d.Feedback, d.Tickets, d.Jobs, d.Health = s.keys, s.convs, s.feedback, s.tickets, s.jobs, s.db
 	d.Analytics, d.Audit = s.analytics, s.audit
+	d.KeyAdmin, d.Conversations = s.keys, s.convs
 }
 
 // state opens the app-state database of the data dir. Its ticket store has

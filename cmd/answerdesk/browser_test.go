@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -15,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/chromedp/chromedp"
 )
 
@@ -394,4 +397,96 @@ func TestBrowserDemoInThreeLanguages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBrowserConsole: the admin console signs in with an admin key, shows
+// the overview (analytics, or that this server has none), uploads a file
+// and lists it, shows a ticket and changes its status, lists the
+// conversations, and revokes a key.
+func TestBrowserConsole(t *testing.T) {
+	ctx := newBrowser(t)
+	env := kbEnv(t, nil)
+	srv := startServe(t, env)
+	admin := createKey(t, env, "acme", "admin")
+	victim := createKey(t, env, "acme", "ask")
+	esc := srv.ask(t, victim, "Can I pay for my order with a pallet of bananas shipped by sea?")
+	if esc.TicketID == "" {
+		t.Fatalf("no ticket to review: %+v", esc)
+	}
+	srv.ask(t, victim, "How do I factory reset my hub?")
+
+	// Sign in: /admin/ sends the browser to the sign-in page.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/"),
+		chromedp.WaitVisible(chromedp.CSS(`#key`)), chromedp.Focus(chromedp.CSS(`#key`)), chromedp.KeyEvent(admin+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-state]`))); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	analytics := srv.do(t, http.MethodGet, "/v1/analytics?bucket=day", admin, nil)
+	wantState := "analytics"
+	if analytics.status == http.StatusNotFound {
+		wantState = "unavailable"
+	}
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#content [data-state]').dataset.state`))
+	if err != nil || state != wantState {
+		t.Errorf("overview shows %q (%v); GET /v1/analytics answered %d", state, err, analytics.status)
+	}
+	screenshot(t, ctx, "console-overview")
+
+	// Documents: upload a file with the form and see it listed.
+	doc := filepath.Join(t.TempDir(), "warranty-extension.md")
+	os.WriteFile(doc, []byte("# Warranty extension\n\nThe Lumen Care plan extends the hub warranty to five years.\n"), 0o644)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/documents"),
+		chromedp.WaitVisible(chromedp.CSS(`table`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{doc}),
+		chromedp.Click(chromedp.CSS(`#content form button[type=submit]`)),
+		chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('td')].some(td => td.textContent === 'warranty-extension')`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("upload: %v", err)
+	}
+	msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[role=status]').textContent`))
+	if !strings.HasPrefix(msg, "succeeded: 1 added") {
+		t.Errorf("upload result: %q", msg)
+	}
+	if a := srv.ask(t, victim, "How long is the warranty with the Lumen Care plan?"); !strings.Contains(a.Answer, "five years") {
+		t.Errorf("the uploaded document does not answer: %+v", a)
+	}
+	screenshot(t, ctx, "console-documents")
+
+	// Tickets: open the escalation, read its transcript, mark it solved.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/tickets"),
+		chromedp.WaitVisible(chromedp.CSS(`tr.pick`)), chromedp.Click(chromedp.CSS(`tr.pick`)),
+		chromedp.WaitVisible(chromedp.CSS(`#tstatus`)), chromedp.SetValue(chromedp.CSS(`#tstatus`), "solved"),
+		chromedp.Click(chromedp.CSS(`.detail button`)),
+		chromedp.Poll[chromedp.Void](`document.querySelector('.detail [role=status]').textContent === 'Saved.'`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("tickets: %v", err)
+	}
+	transcript, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.detail').textContent`))
+	if !strings.Contains(transcript, "pallet of bananas") {
+		t.Errorf("ticket detail without the transcript: %q", transcript)
+	}
+	screenshot(t, ctx, "console-tickets")
+	if r := srv.do(t, http.MethodGet, "/v1/tickets/"+esc.TicketID, admin, nil); !strings.Contains(string(r.body), `"status":"solved"`) {
+		t.Errorf("status not changed: %s", r.body)
+	}
+
+	// Conversations: the questions asked are listed.
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/conversations"),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll('tr.pick').length >= 3`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("conversations: %v", err)
+	}
+	screenshot(t, ctx, "console-conversations")
+
+	// Keys: revoke the ask key; it stops working at once.
+	prefix := victim[:len("adk_")+6]
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/keys"),
+		chromedp.WaitVisible(chromedp.CSS(`table`)),
+		jsDo(`window.confirm = function () { return true; }`),
+		chromedp.Click(chromedp.CSS(`button[aria-label="Revoke `+prefix+`"]`)),
+		chromedp.Poll[chromedp.Void](`!document.querySelector('button[aria-label="Revoke `+prefix+`"]')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("revoke: %v", err)
+	}
+	b, _ := json.Marshal(api.AnswerRequest{Question: "How do I factory reset my hub?"})
+	if r := srv.do(t, http.MethodPost, "/v1/answer", victim, bytes.NewReader(b)); r.status != http.StatusUnauthorized {
+		t.Errorf("revoked key still answers: %d", r.status)
+	}
+	screenshot(t, ctx, "console-keys")
 }

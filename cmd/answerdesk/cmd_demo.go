@@ -93,7 +93,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintf(a.stdout, "api key: %s\n", key)
 			fmt.Fprintf(a.stdout, "try:\n  curl -s %s/v1/answer -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -d '{\"question\":\"How do I factory reset my hub?\"}'\n", url, key)
 			fmt.Fprintf(a.stdout, "  (also in Russian or Chinese, e.g. {\"question\":\"Как сбросить хаб к заводским настройкам?\"}; add \"stream\":true for server-sent events; API description at %s/openapi.json)\n", url)
-			fmt.Fprintf(a.stdout, "admin key (documents, tickets, keys): in %s, readable only by you\n", keyFile)
+			fmt.Fprintf(a.stdout, "console: %s/admin/ (sign in with the admin key in %s, readable only by you)\n", url, keyFile)
 			fmt.Fprintln(a.stdout, "press Ctrl-C to stop")
 			return nil
 		},

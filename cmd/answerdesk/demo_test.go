@@ -32,7 +32,7 @@ func startDemo(t *testing.T) *demoRun {
 		s.done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), s.stdout, s.stderr)
 	}()
 	d := &demoRun{e2eServer: s}
-	fileRe := regexp.MustCompile(`admin key \(.*\): in (\S+), readable only by you`)
+	fileRe := regexp.MustCompile(`console: http://\S+/admin/ \(sign in with the admin key in (\S+), readable only by you\)`)
 	for deadline := time.Now().Add(60 * time.Second); d.keyFile == ""; {
 		out := s.stdout.String()
 		for _, line := range strings.Split(out, "\n") {

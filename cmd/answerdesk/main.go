@@ -47,7 +47,7 @@ var commands = []*command{
 	{name: "bench", usage: "bench manpages [--passages N] | bench load --url URL --key KEY [-c 1,16,64] [-d 10s] [--questions FILE]",
 		summary: "load measurements: build a man-page data dir, or drive POST /v1/answer and report p50/p99 and answers/s", run: runBench},
 	{name: "demo", usage: "demo [--addr 127.0.0.1:8080] [--keep]",
-		summary: "ingest the bundled knowledge base into a temporary data dir and serve it with a demo page and the chat widget at /; prints the URL, an ask-only key with a curl line, and where the admin key is", run: runDemo},
+		summary: "ingest the bundled knowledge base into a temporary data dir and serve it with a demo page and the chat widget at /; prints the URL, an ask-only key with a curl line, and the console URL with where its admin key is", run: runDemo},
 	{name: "docs", usage: "docs list [--tenant T] [--kind K] | docs delete [--tenant T] ID…",
 		summary: "list or delete ingested documents", run: runDocs},
 	{name: "eval", usage: "eval run|compare|calibrate [flags] …",
