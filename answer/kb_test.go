@@ -1,9 +1,7 @@
 package answer_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/eval/suite"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
@@ -67,14 +66,13 @@ func TestBundledKB(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	qs, err := suite.ReadQueries(f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	type tally struct{ answerable, answeredRight, answeredWrong, unanswerable, escalated int }
 	per := map[string]*tally{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var q suiteQuery
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			t.Fatal(err)
-		}
+	for _, q := range qs {
 		a, err := eng.Answer(context.Background(), answer.Request{Tenant: retrieval.DefaultTenant, Question: q.Text})
 		if err != nil {
 			t.Fatalf("%s: %v", q.ID, err)

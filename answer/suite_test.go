@@ -1,7 +1,6 @@
 package answer_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"hash/fnv"
@@ -15,46 +14,17 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/eval/metric"
+	"github.com/answerdesk/answerdesk/eval/suite"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
 )
 
-// sharedDir returns ../shared relative to the module root, skipping the
-// test when it is absent (unless ANSWERDESK_REQUIRE_SHARED=1).
+// sharedDir returns ../shared (suite.SharedDir): skipped when absent,
+// a failure when ANSWERDESK_REQUIRE_SHARED is set.
 func sharedDir(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "datasets")); err != nil {
-		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") == "1" {
-			tb.Fatalf("shared datasets: ../shared not found: %v", err)
-		}
-		tb.Skip("shared datasets: ../shared not found")
-	}
-	return shared
-}
-
-type suiteQuery struct {
-	ID         string         `json:"id"`
-	Text       string         `json:"text"`
-	Lang       string         `json:"lang"`
-	Relevant   []string       `json:"relevant"`
-	Answerable bool           `json:"answerable"`
-	Meta       map[string]any `json:"meta"`
+	return suite.SharedDir(tb, "shared datasets")
 }
 
 // outcome is one query's result through the engine.
@@ -90,20 +60,13 @@ func runSuite(t *testing.T, dir string, cfg answer.Config) []outcome {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, "queries.jsonl"))
+	su, err := suite.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	var out []outcome
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	name := filepath.Base(dir)
-	for sc.Scan() {
-		var q suiteQuery
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+	name := su.Name
+	for _, q := range su.Queries {
 		a, err := eng.Answer(ctx, answer.Request{Tenant: retrieval.DefaultTenant, Question: q.Text, Channel: "eval"})
 		if err != nil {
 			t.Fatalf("%s %s: %v", name, q.ID, err)
@@ -130,9 +93,6 @@ func runSuite(t *testing.T, dir string, cfg answer.Config) []outcome {
 			}
 		}
 		out = append(out, o)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

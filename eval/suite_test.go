@@ -96,7 +96,7 @@ func TestLoadSuiteErrors(t *testing.T) {
 		{"duplicate id", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": goodQueries + `{"id":"q1","text":"t","answerable":false}`}, "already on line 1"},
 		{"two values", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"t"} {"id":"y"}`}, "more than one JSON value"},
 		{"invalid utf-8", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": "{\"id\":\"x\",\"text\":\"\xff\"}"}, "invalid UTF-8"},
-		{"huge line", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"` + strings.Repeat("a", maxQueryLine) + `"}`}, "longer than"},
+		{"huge line", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"` + strings.Repeat("a", 1<<20) + `"}`}, "longer than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

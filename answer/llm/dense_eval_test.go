@@ -1,9 +1,7 @@
 package llm_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +12,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/llm"
 	"github.com/answerdesk/answerdesk/answer/llm/llmtest"
 	"github.com/answerdesk/answerdesk/eval/metric"
+	"github.com/answerdesk/answerdesk/eval/suite"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
@@ -54,7 +53,7 @@ func TestDenseRetrievalSuites(t *testing.T) {
 		t.Fatal(err)
 	}
 	emb := &cachedEmbedder{Embedder: e, docs: map[string][]float32{}}
-	shared := sharedDatasets(t)
+	shared := filepath.Join(suite.SharedDir(t, "dense retrieval measurement"), "datasets")
 	suites := []string{"xquad-en", "xquad-cross-ru-zh-to-en"}
 	if s := os.Getenv("ANSWERDESK_DENSE_EVAL_SUITES"); s != "" {
 		suites = strings.Split(s, ",")
@@ -88,12 +87,6 @@ type denseMetrics struct {
 	n                      int
 	hit1, mrr, ndcg, auroc float64
 	pos, neg               []float64
-}
-
-type evalQuery struct {
-	Text       string   `json:"text"`
-	Relevant   []string `json:"relevant"`
-	Answerable bool     `json:"answerable"`
 }
 
 // cachedEmbedder remembers passage vectors, so that suites sharing a
@@ -142,11 +135,15 @@ func measureDense(t *testing.T, emb *cachedEmbedder, dir string, maxQ int) map[s
 	}
 	st, _ := store.Stats(ctx)
 	t.Logf("%s: ingested %d documents, %d chunks, dense %s/%d in %v", filepath.Base(dir), st.Documents, st.Chunks, st.DenseModel, st.DenseDim, time.Since(t0).Round(time.Millisecond))
-	qs := readEvalQueries(t, filepath.Join(dir, "queries.jsonl"))
+	su, err := suite.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := su.Queries
 	if maxQ > 0 && len(qs) > maxQ {
 		// An even spread keeps the answerable/unanswerable mix.
 		step := float64(len(qs)) / float64(maxQ)
-		var s []evalQuery
+		var s []suite.Query
 		for i := 0; i < maxQ; i++ {
 			s = append(s, qs[int(float64(i)*step)])
 		}
@@ -194,7 +191,7 @@ func measureDense(t *testing.T, emb *cachedEmbedder, dir string, maxQ int) map[s
 	return out
 }
 
-func score(m *denseMetrics, q evalQuery, hits []retrieval.Hit, top float64) {
+func score(m *denseMetrics, q suite.Query, hits []retrieval.Hit, top float64) {
 	if !q.Answerable {
 		m.neg = append(m.neg, top)
 		return
@@ -226,50 +223,4 @@ func auroc(pos, neg []float64) float64 {
 		labels[i] = true
 	}
 	return metric.AUROC(scores, labels)
-}
-
-func readEvalQueries(t *testing.T, path string) []evalQuery {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var qs []evalQuery
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var q evalQuery
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		qs = append(qs, q)
-	}
-	return qs
-}
-
-func sharedDatasets(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "datasets")
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") == "1" {
-			t.Fatalf("%s: ../shared not found", p)
-		}
-		t.Skipf("%s: ../shared not found", p)
-	}
-	return p
 }

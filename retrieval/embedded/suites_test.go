@@ -1,46 +1,26 @@
 package embedded_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/eval/metric"
+	"github.com/answerdesk/answerdesk/eval/suite"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
 	"github.com/answerdesk/answerdesk/retrieval/storetest"
 )
 
-type suiteQuery struct {
-	ID         string   `json:"id"`
-	Text       string   `json:"text"`
-	Lang       string   `json:"lang"`
-	Relevant   []string `json:"relevant"`
-	Answerable bool     `json:"answerable"`
-}
-
-func readQueries(tb testing.TB, path string) []suiteQuery {
+// readQueries reads a shared suite's questions as the eval harness does.
+func readQueries(tb testing.TB, dir string) []suite.Query {
 	tb.Helper()
-	f, err := os.Open(path)
+	s, err := suite.Load(dir)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer f.Close()
-	var qs []suiteQuery
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var q suiteQuery
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			tb.Fatalf("%s: %v", path, err)
-		}
-		qs = append(qs, q)
-	}
-	return qs
+	return s.Queries
 }
 
 // retrievalMetrics are document-level: a hit on any chunk of a relevant
@@ -66,7 +46,7 @@ func measureSuite(tb testing.TB, dir string) retrievalMetrics {
 	}
 	var m retrievalMetrics
 	var pos, neg []float64
-	for _, q := range readQueries(tb, filepath.Join(dir, "queries.jsonl")) {
+	for _, q := range readQueries(tb, dir) {
 		res, err := store.Search(ctx, retrieval.Query{Text: q.Text, Tenant: retrieval.DefaultTenant, K: 30})
 		if err != nil {
 			tb.Fatal(err)

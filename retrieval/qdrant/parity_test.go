@@ -1,15 +1,13 @@
 package qdrant_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/eval/metric"
+	"github.com/answerdesk/answerdesk/eval/suite"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
@@ -18,27 +16,16 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval/storetest"
 )
 
-type suiteQuery struct {
-	Text       string   `json:"text"`
-	Relevant   []string `json:"relevant"`
-	Answerable bool     `json:"answerable"`
-}
-
-func readQueries(tb testing.TB, path string) []suiteQuery {
+// readQueries reads a shared suite's answerable questions as the eval
+// harness does.
+func readQueries(tb testing.TB, dir string) []suite.Query {
 	tb.Helper()
-	f, err := os.Open(path)
+	s, err := suite.Load(dir)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer f.Close()
-	var qs []suiteQuery
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var q suiteQuery
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			tb.Fatalf("%s: %v", path, err)
-		}
+	var qs []suite.Query
+	for _, q := range s.Queries {
 		if q.Answerable {
 			qs = append(qs, q)
 		}
@@ -57,7 +44,7 @@ func ingestCorpus(tb testing.TB, s retrieval.Store, dir string) {
 
 // ndcg10 is document-level nDCG@10 over the answerable queries, measured
 // as retrieval/embedded measures it (30 chunks, first hit per document).
-func ndcg10(tb testing.TB, s retrieval.Store, qs []suiteQuery) float64 {
+func ndcg10(tb testing.TB, s retrieval.Store, qs []suite.Query) float64 {
 	tb.Helper()
 	total := 0.0
 	for _, q := range qs {
@@ -121,11 +108,11 @@ func rankingParity(t *testing.T, open func(t testing.TB, name string, mod func(*
 	ctx := context.Background()
 	for _, name := range []string{"stackfaq-en", "xquad-ru"} {
 		dir := filepath.Join(shared, "datasets", name)
-		qs := readQueries(t, filepath.Join(dir, "queries.jsonl"))
+		qs := readQueries(t, dir)
 		if raceEnabled {
 			// Every third query, and only the default mode: the race
 			// detector makes the full measurement take minutes.
-			var sample []suiteQuery
+			var sample []suite.Query
 			for i := 0; i < len(qs); i += 3 {
 				sample = append(sample, qs[i])
 			}
