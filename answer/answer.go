@@ -116,15 +116,18 @@ type Answer struct {
 	// IntentScore is the trained intent model's probability for Intent, 0
 	// when the label came from a keyword rule or no rule.
 	IntentScore float64
-	Sentiment   string // "neutral", "negative", "angry"
-	Text        string // the answer shown to the customer; "" when escalated with nothing to say
-	Citations   []Citation
-	Confidence  float64 // calibrated probability the answer is right, 0..1
-	Threshold   float64
-	Features    []Feature
-	Decision    Decision
-	Reason      Reason // "" when answered
-	TicketID    string // set when escalated
+	// CustomerID is the request's customer["id"], "" when none: what
+	// erasing and exporting a customer's data finds the answer by.
+	CustomerID string
+	Sentiment  string // "neutral", "negative", "angry"
+	Text       string // the answer shown to the customer; "" when escalated with nothing to say
+	Citations  []Citation
+	Confidence float64 // calibrated probability the answer is right, 0..1
+	Threshold  float64
+	Features   []Feature
+	Decision   Decision
+	Reason     Reason // "" when answered
+	TicketID   string // set when escalated
 	// Notice is the message shown to the customer when escalated (in the
 	// question's language), "" when answered.
 	Notice string

@@ -112,7 +112,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	if err := e.validate(&req); err != nil {
 		return Answer{}, err
 	}
-	a := Answer{ID: uuid.NewString(), ConversationID: req.ConversationID, Question: req.Question,
+	a := Answer{ID: uuid.NewString(), ConversationID: req.ConversationID, Question: req.Question, CustomerID: req.Customer["id"],
 		Threshold: e.cfg.Confidence.Threshold, Created: start}
 	if a.ConversationID == "" {
 		a.ConversationID = uuid.NewString()

@@ -81,6 +81,7 @@ var wireTypes = map[string]any{
 	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{}, "Health": Health{},
 	"GapReport": GapReport{}, "Gap": Gap{}, "GapDocument": GapDocument{},
 	"AuditEntry": AuditEntry{}, "AuditList": AuditList{},
+	"CustomerExport": CustomerExport{}, "ExportedAnswer": ExportedAnswer{}, "ExportedFeedback": ExportedFeedback{}, "Erasure": Erasure{},
 	"AnalyticsReport": AnalyticsReport{}, "LatencyPercentile": LatencyPercentile{}, "CitedDocument": CitedDocument{}, "AnalyticsPoint": AnalyticsPoint{},
 	"APIKey": APIKey{}, "APIKeyList": APIKeyList{}, "KeyRequest": KeyRequest{}, "CreatedKey": CreatedKey{},
 	"LoggedAnswer": LoggedAnswer{}, "AnswerLogPage": AnswerLogPage{}, "Conversation": Conversation{},

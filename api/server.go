@@ -177,6 +177,8 @@ type Deps struct {
 	// Audit, when set, records administrative actions and serves GET
 	// /v1/audit.
 	Audit AuditLog
+	// Customers, when set, serves a customer's export and erasure.
+	Customers Customers
 	// Ingest runs upload jobs; the server does not own it (whoever built it
 	// shuts it down after the server drained).
 	Ingest IngestJobs

@@ -38,6 +38,10 @@ const (
 	AuditDocumentDelete = "document.delete"
 	AuditTicketUpdate   = "ticket.update"
 	AuditIntentsTrain   = "intents.train"
+	// The customer actions' target is CustomerRef(id): the log keeps no
+	// trace of an erased customer's id.
+	AuditCustomerExport = "customer.export"
+	AuditCustomerErase  = "customer.erase"
 )
 
 // ActorCLI is the actor of actions taken with the command line, which

@@ -232,6 +232,21 @@ func (db *DB) checkpoint() {
 	}
 }
 
+// checkpointTruncate copies the whole log into the database and truncates
+// it to zero bytes; it fails when a reader kept it from completing.
+func (db *DB) checkpointTruncate(ctx context.Context) error {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	var busy, logPages, done int
+	if err := db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return errors.New("checkpoint: readers kept the log from being truncated")
+	}
+	return nil
+}
+
 // Close commits the queued writes, checkpoints and closes the database.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {

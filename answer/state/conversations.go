@@ -96,10 +96,11 @@ func (s *ConversationStore) LogAnswer(ctx context.Context, tenant string, a answ
 	// Only what the log keeps: the queue must not pin whole answers.
 	id, conv, question, decision, reason, conf, ticket, created := a.ID, a.ConversationID, a.Question, a.Decision, a.Reason, a.Confidence, a.TicketID, ts(a.Created)
 	ev := newAnswerEvent(tenant, a)
+	customer := a.CustomerID
 	err := s.db.later(ctx, func(b *batch) error {
-		res, err := b.execResult(`INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, lang, intent, queue, created)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`,
-			id, tenant, conv, b.redact(question), decision, reason, conf, ticket, ev.lang, ev.intent, ev.queue, created)
+		res, err := b.execResult(`INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, lang, intent, queue, customer_id, created)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`,
+			id, tenant, conv, b.redact(question), decision, reason, conf, ticket, ev.lang, ev.intent, ev.queue, customer, created)
 		if err != nil {
 			return fmt.Errorf("answer log %s: %w", id, err)
 		}

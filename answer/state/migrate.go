@@ -25,6 +25,7 @@ func migrations() []migration {
 		{"answer log: language, intent, and a (tenant, created) index", execSQL(answersSchemaV5)},
 		{"analytics: hourly rollups of the answer log and feedback", execSQL(analyticsSchemaV6)},
 		{"audit log of administrative actions", execSQL(auditSchemaV7)},
+		{"answer log: customer id, for export and erasure", execSQL(customersSchemaV8)},
 	}
 }
 

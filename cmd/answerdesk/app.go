@@ -241,12 +241,13 @@ type appState struct {
 	jobs      *state.JobStore
 	analytics *state.AnalyticsStore
 	audit     *state.AuditStore
+	customers *state.CustomerStore
 }
 
 // apiDeps fills the API's state collaborators.
 func (s *appState) apiDeps(d *api.Deps) {
 	d.Keys, d.Answers, d.Feedback, d.Tickets, d.Jobs, d.Health = s.keys, s.convs, s.feedback, s.tickets, s.jobs, s.db
-	d.Analytics, d.Audit = s.analytics, s.audit
+	d.Analytics, d.Audit, d.Customers = s.analytics, s.audit, s.customers
 	d.KeyAdmin, d.Conversations = s.keys, s.convs
 }
 
@@ -283,6 +284,7 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 		s.feedback = state.NewFeedbackStore(db, s.convs)
 		s.analytics = state.NewAnalyticsStore(db)
 		s.audit = state.NewAuditStore(db)
+		s.customers = state.NewCustomerStore(db, s.tickets, s.convs)
 		return s, nil
 	})
 }
