@@ -1,0 +1,127 @@
+package suite
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeSuite(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const goodQueries = `{"id": "q1", "text": "how?", "lang": "en", "relevant": ["a"], "answerable": true}
+{"id": "q2", "text": "what?", "lang": "en", "relevant": [], "answerable": false}
+`
+
+func TestLoad(t *testing.T) {
+	dir := writeSuite(t, map[string]string{"corpus.jsonl": `{"id":"a","text":"x"}`, "queries.jsonl": goodQueries})
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != filepath.Base(dir) || s.Corpus != filepath.Join(dir, "corpus.jsonl") || len(s.Queries) != 2 || !s.Queries[0].Answerable {
+		t.Errorf("suite = %+v", s)
+	}
+	h1, err := s.CorpusHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "corpus.jsonl"), []byte(`{"id":"a","text":"y"}`), 0o644)
+	if h2, _ := s.CorpusHash(); h2 == h1 {
+		t.Error("corpus hash did not change with the corpus")
+	}
+
+	docs := writeSuite(t, map[string]string{"docs/a.md": "# A", "docs/sub/b.md": "# B", "docs/.hidden": "x", "queries.jsonl": goodQueries})
+	s, err = Load(docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(s.Corpus, "docs") {
+		t.Errorf("corpus = %s, want the docs folder", s.Corpus)
+	}
+	h1, _ = s.CorpusHash()
+	os.WriteFile(filepath.Join(docs, "docs/.hidden"), []byte("changed"), 0o644)
+	if h2, _ := s.CorpusHash(); h2 != h1 {
+		t.Error("a hidden file changed the corpus hash")
+	}
+	os.WriteFile(filepath.Join(docs, "docs/sub/b.md"), []byte("# B2"), 0o644)
+	if h2, _ := s.CorpusHash(); h2 == h1 {
+		t.Error("corpus hash did not change with a document")
+	}
+
+	// A linked docs/ folder is followed.
+	linked := t.TempDir()
+	os.WriteFile(filepath.Join(linked, "queries.jsonl"), []byte(goodQueries), 0o644)
+	if err := os.Symlink(filepath.Join(docs, "docs"), filepath.Join(linked, "docs")); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	s, err = Load(linked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := filepath.EvalSymlinks(filepath.Join(docs, "docs")); s.Corpus != want {
+		t.Errorf("corpus = %s, want %s", s.Corpus, want)
+	}
+}
+
+func TestLoadSuiteErrors(t *testing.T) {
+	corpus := `{"id":"a","text":"x"}`
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"no corpus", map[string]string{"queries.jsonl": goodQueries}, "neither corpus.jsonl nor a docs/ folder"},
+		{"no queries", map[string]string{"corpus.jsonl": corpus}, "no queries.jsonl"},
+		{"empty queries", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": "\n\n"}, "no queries"},
+		{"bad json", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": goodQueries + "{oops\n"}, "line 3"},
+		{"no id", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"text":"x","answerable":false}`}, `no "id"`},
+		{"no text", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"  ","answerable":false}`}, `no "text"`},
+		{"answerable without relevant", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"t","answerable":true}`}, "lists no relevant"},
+		{"unanswerable with relevant", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"t","relevant":["a"]}`}, "unanswerable but lists"},
+		{"duplicate id", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": goodQueries + `{"id":"q1","text":"t","answerable":false}`}, "already on line 1"},
+		{"two values", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"t"} {"id":"y"}`}, "more than one JSON value"},
+		{"invalid utf-8", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": "{\"id\":\"x\",\"text\":\"\xff\"}"}, "invalid UTF-8"},
+		{"huge line", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"` + strings.Repeat("a", maxQueryLine) + `"}`}, "longer than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(writeSuite(t, tt.files))
+			if !errors.Is(err, ErrBad) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want ErrBad mentioning %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("a missing directory loads")
+	}
+}
+
+func TestIsSuite(t *testing.T) {
+	suite := writeSuite(t, map[string]string{"corpus.jsonl": `{"id":"a","text":"t"}`, "queries.jsonl": goodQueries})
+	other := writeSuite(t, map[string]string{"md/manual.md": "# Manual", "README.md": "not a suite"})
+	for _, tt := range []struct {
+		path string
+		want bool
+	}{
+		{suite, true}, {other, false}, {filepath.Join(other, "README.md"), false}, {filepath.Join(other, "missing"), false},
+	} {
+		if got := IsSuite(tt.path); got != tt.want {
+			t.Errorf("IsSuite(%s) = %v, want %v", tt.path, got, tt.want)
+		}
+	}
+}
