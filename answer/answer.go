@@ -14,6 +14,9 @@ type Decision string
 const (
 	Answered  Decision = "answered"
 	Escalated Decision = "escalated"
+	// HandedOver: a person has the conversation (its ticket is neither
+	// solved nor closed); the message was added to the ticket, unanswered.
+	HandedOver Decision = "handed_over"
 )
 
 // Reason is why a question was escalated. Code decides it; neither the
@@ -54,6 +57,9 @@ var (
 	ErrInvalidRequest = errors.New("invalid request")
 	// ErrNotFound: no such answer, conversation or ticket.
 	ErrNotFound = errors.New("not found")
+	// ErrTicketClosed: the ticket is solved or closed; nothing more is
+	// added to it.
+	ErrTicketClosed = errors.New("ticket solved or closed")
 )
 
 // Request is one customer question.
@@ -197,6 +203,18 @@ type Delivery struct {
 // implementations store what they are given.
 type TicketWriter interface {
 	CreateTicket(ctx context.Context, t Ticket) (Ticket, error)
+}
+
+// Handoffs keeps conversations handed over to a person: while a
+// conversation's escalation ticket is neither solved nor closed, the
+// customer's messages go to the ticket instead of being answered.
+type Handoffs interface {
+	// HandedOver returns the conversation's open ticket, "" when none.
+	HandedOver(ctx context.Context, tenant, conversationID string) (ticketID string, err error)
+	// AppendToTicket adds messages (redacted by the engine) to the ticket's
+	// transcript and queues their delivery; ErrTicketClosed (wrapped) when
+	// the ticket was solved or closed meanwhile.
+	AppendToTicket(ctx context.Context, tenant, ticketID string, msgs ...Message) error
 }
 
 // Conversations stores the turns of conversations, so that follow-up

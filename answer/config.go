@@ -67,6 +67,10 @@ type Config struct {
 	// Notices are the messages shown to an escalated customer, per
 	// language; {ticket} is replaced by the ticket id.
 	Notices map[string]string `json:"notices"`
+	// HandoverNotices are the replies to a customer whose conversation a
+	// person has (its ticket is open), per language; {ticket} is replaced
+	// by the ticket id.
+	HandoverNotices map[string]string `json:"handover_notices"`
 }
 
 // HumanRequest recognizes an explicit request for a person, per language
@@ -319,6 +323,11 @@ func DefaultConfig() Config {
 			"ru": "Я передал ваш вопрос в службу поддержки (обращение {ticket}); сотрудник скоро ответит.",
 			"zh": "您的问题已转交人工客服（工单 {ticket}），工作人员会尽快回复您。",
 		},
+		HandoverNotices: map[string]string{
+			"en": "A person from our support team has this conversation (ticket {ticket}); I have added your message for them.",
+			"ru": "Вашим обращением занимается сотрудник поддержки (обращение {ticket}); я передал ему ваше сообщение.",
+			"zh": "人工客服正在处理您的会话（工单 {ticket}），您的消息已转交给他们。",
+		},
 	}
 }
 
@@ -369,6 +378,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Notices == nil {
 		c.Notices = d.Notices
+	}
+	if c.HandoverNotices == nil {
+		c.HandoverNotices = d.HandoverNotices
 	}
 	return c
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/answerdesk/answerdesk/ingest/markup"
 	"github.com/answerdesk/answerdesk/ingest/redact"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
@@ -39,7 +40,11 @@ type Deps struct {
 	// Intents, when set, labels questions with the tenant's trained intent
 	// model; the keyword intents of the config remain the fallback.
 	Intents IntentClassifier
-	Logger  *slog.Logger
+	// Handoffs, when set, hands conversations over: after an escalation,
+	// the customer's messages go to the open ticket, unanswered, until the
+	// ticket is solved or closed.
+	Handoffs Handoffs
+	Logger   *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -124,6 +129,17 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	// (standalone) question is another text, analyzed once more.
 	question := analyzeText(req.Question)
 	tr := e.triage.classify(question, req.Lang)
+	if done, err := e.handover(ctx, req, &a, tr.Lang); done || err != nil {
+		if err != nil {
+			return Answer{}, err
+		}
+		a.Timings.Total = e.now().Sub(start)
+		e.log.InfoContext(ctx, "answer", "answer", a.ID, "tenant", req.Tenant, "channel", req.Channel, "decision", a.Decision,
+			"lang", a.Lang, "ticket", a.TicketID, "total", a.Timings.Total)
+		final := a
+		emit(Event{Type: EventFinal, Answer: &final})
+		return a, nil
+	}
 	history := e.history(ctx, req.Tenant, req.ConversationID)
 	sq, askLang := e.standalone(ctx, history, question)
 	standalone := sq.text
@@ -451,13 +467,50 @@ func (e *Engine) notice(lang, ticket string) string {
 	return strings.ReplaceAll(n, "{ticket}", ticket)
 }
 
+// handover adds the question to the conversation's open ticket when a
+// person has the conversation, and fills a as the reply that says so. It
+// reports whether it did; a store that cannot say is logged, and the
+// question answered as usual.
+func (e *Engine) handover(ctx context.Context, req Request, a *Answer, lang string) (bool, error) {
+	if e.deps.Handoffs == nil || req.ConversationID == "" {
+		return false, nil
+	}
+	id, err := e.deps.Handoffs.HandedOver(ctx, req.Tenant, req.ConversationID)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		e.log.WarnContext(ctx, "handover state unavailable; answering", "conversation", req.ConversationID, "err", err)
+		return false, nil
+	}
+	if id == "" {
+		return false, nil
+	}
+	// Tickets hold plain, redacted text (as escalate writes them).
+	msg := Message{Role: RoleCustomer, Text: redact.Text(markup.Strip(req.Question)), At: a.Created}
+	if err := e.deps.Handoffs.AppendToTicket(ctx, req.Tenant, id, msg); err != nil {
+		if errors.Is(err, ErrTicketClosed) {
+			return false, nil // solved meanwhile: the bot has the conversation again
+		}
+		return false, fmt.Errorf("answer: hand over to ticket %s: %w", id, err)
+	}
+	a.Decision, a.TicketID, a.Lang, a.Standalone = HandedOver, id, lang, req.Question
+	n, ok := e.cfg.HandoverNotices[lang]
+	if !ok {
+		n = e.cfg.HandoverNotices["en"]
+	}
+	a.Notice = strings.ReplaceAll(n, "{ticket}", id)
+	e.record(ctx, req, *a)
+	return true, nil
+}
+
 // record appends the customer's turn and the reply to the conversation.
 func (e *Engine) record(ctx context.Context, req Request, a Answer) {
 	if e.deps.Conversations == nil {
 		return
 	}
 	reply := a.Text
-	if a.Decision == Escalated {
+	if a.Decision == Escalated || a.Decision == HandedOver {
 		reply = a.Notice
 	}
 	now := e.now()

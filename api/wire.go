@@ -21,24 +21,27 @@ type AnswerRequest struct {
 // AnswerResponse is an answer or an escalation. `answerdesk ask --json`
 // prints the same object.
 type AnswerResponse struct {
-	ID             string     `json:"id"`
-	ConversationID string     `json:"conversation_id"`
-	Decision       string     `json:"decision"`
-	Answer         string     `json:"answer"`
-	Notice         string     `json:"notice,omitempty"`
-	Reason         string     `json:"reason,omitempty"`
-	TicketID       string     `json:"ticket_id,omitempty"`
-	Confidence     float64    `json:"confidence"`
-	Threshold      float64    `json:"threshold"`
-	Features       []Feature  `json:"features"`
-	Citations      []Citation `json:"citations"`
-	Lang           string     `json:"lang"`
-	Intent         string     `json:"intent,omitempty"`
-	IntentScore    float64    `json:"intent_score,omitempty"`
-	Sentiment      string     `json:"sentiment,omitempty"`
-	Standalone     string     `json:"standalone_question,omitempty"`
-	TimingsMS      Timings    `json:"timings_ms"`
-	Created        time.Time  `json:"created"`
+	ID             string `json:"id"`
+	ConversationID string `json:"conversation_id"`
+	Decision       string `json:"decision"`
+	Answer         string `json:"answer"`
+	Notice         string `json:"notice,omitempty"`
+	Reason         string `json:"reason,omitempty"`
+	TicketID       string `json:"ticket_id,omitempty"`
+	// HandedOver is true while a person has the conversation: it was
+	// escalated now, or earlier with its ticket still open.
+	HandedOver  bool       `json:"handed_over"`
+	Confidence  float64    `json:"confidence"`
+	Threshold   float64    `json:"threshold"`
+	Features    []Feature  `json:"features"`
+	Citations   []Citation `json:"citations"`
+	Lang        string     `json:"lang"`
+	Intent      string     `json:"intent,omitempty"`
+	IntentScore float64    `json:"intent_score,omitempty"`
+	Sentiment   string     `json:"sentiment,omitempty"`
+	Standalone  string     `json:"standalone_question,omitempty"`
+	TimingsMS   Timings    `json:"timings_ms"`
+	Created     time.Time  `json:"created"`
 }
 
 // Citation ties an answer's [n] marker to its passage.
@@ -76,7 +79,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func NewAnswerResponse(a answer.Answer) AnswerResponse {
 	r := AnswerResponse{
 		ID: a.ID, ConversationID: a.ConversationID, Decision: string(a.Decision), Answer: a.Text, Notice: a.Notice,
-		Reason: string(a.Reason), TicketID: a.TicketID, Confidence: a.Confidence, Threshold: a.Threshold,
+		Reason: string(a.Reason), TicketID: a.TicketID, HandedOver: a.Decision == answer.Escalated || a.Decision == answer.HandedOver, Confidence: a.Confidence, Threshold: a.Threshold,
 		Lang: a.Lang, Intent: a.Intent, IntentScore: a.IntentScore, Sentiment: a.Sentiment, Created: a.Created,
 		Features: []Feature{}, Citations: []Citation{},
 		TimingsMS: Timings{Triage: ms(a.Timings.Triage), Retrieve: ms(a.Timings.Retrieve), Generate: ms(a.Timings.Generate),

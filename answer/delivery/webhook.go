@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/state"
 )
 
 // Webhook headers.
@@ -23,7 +24,7 @@ const (
 	HeaderSignature   = "X-Answerdesk-Signature" // "sha256=" + hex HMAC-SHA256(secret, timestamp + "." + body)
 	HeaderTimestamp   = "X-Answerdesk-Timestamp" // Unix seconds
 	HeaderAttempt     = "X-Answerdesk-Attempt"
-	HeaderIdempotency = "Idempotency-Key" // the ticket id
+	HeaderIdempotency = "Idempotency-Key" // the ticket id; "<id>:<revision>" for an update
 )
 
 // Webhook posts tickets as JSON to URL, signed with Secret.
@@ -37,7 +38,11 @@ type Webhook struct {
 
 // WebhookTicket is the JSON body of a webhook delivery.
 type WebhookTicket struct {
-	Event          string            `json:"event"` // "ticket.created"
+	// Event is "ticket.created", or "ticket.updated" when the customer
+	// wrote again on a handed-over conversation (the transcript then
+	// ends with the new messages).
+	Event          string            `json:"event"`
+	Revision       int               `json:"revision,omitempty"`
 	ID             string            `json:"id"`
 	Tenant         string            `json:"tenant"`
 	Status         string            `json:"status"`
@@ -74,9 +79,12 @@ type WebhookSource struct {
 	Quote      string `json:"quote,omitempty"`
 }
 
-func webhookBody(t answer.Ticket) ([]byte, error) {
+func webhookBody(t answer.Ticket, ev Event) ([]byte, error) {
+	if ev.Name == "" {
+		ev.Name = state.EventTicketCreated
+	}
 	w := WebhookTicket{
-		Event: "ticket.created", ID: t.ID, Tenant: t.Tenant, Status: t.Status, Subject: t.Subject, Summary: t.Summary,
+		Event: ev.Name, Revision: ev.Revision, ID: t.ID, Tenant: t.Tenant, Status: t.Status, Subject: t.Subject, Summary: t.Summary,
 		Lang: t.Lang, Intent: t.Intent, Priority: string(t.Priority), Queue: t.Queue, Reason: string(t.Reason),
 		ConversationID: t.ConversationID, Customer: t.Customer, Attempted: t.Attempted, Confidence: t.Confidence,
 		Created: t.Created, Transcript: []WebhookMessage{},
@@ -121,8 +129,8 @@ func Verify(secret []byte, ts, signature string, body []byte, now time.Time, tol
 
 // Deliver posts t. 2xx is success; 408, 425, 429 and 5xx are retried (with
 // the receiver's Retry-After when present); other statuses are permanent.
-func (w *Webhook) Deliver(ctx context.Context, t answer.Ticket, attempt int) error {
-	body, err := webhookBody(t)
+func (w *Webhook) Deliver(ctx context.Context, t answer.Ticket, ev Event, attempt int) error {
+	body, err := webhookBody(t, ev)
 	if err != nil {
 		return fmt.Errorf("%w: encode ticket %s: %v", ErrPermanent, t.ID, err)
 	}
@@ -139,7 +147,11 @@ func (w *Webhook) Deliver(ctx context.Context, t answer.Ticket, attempt int) err
 	req.Header.Set("User-Agent", "answerdesk-webhook/1")
 	req.Header.Set(HeaderTimestamp, ts)
 	req.Header.Set(HeaderSignature, Sign(w.Secret, ts, body))
-	req.Header.Set(HeaderIdempotency, t.ID)
+	key := t.ID
+	if ev.Revision > 0 {
+		key += ":" + strconv.Itoa(ev.Revision)
+	}
+	req.Header.Set(HeaderIdempotency, key)
 	req.Header.Set(HeaderAttempt, strconv.Itoa(attempt))
 	client := w.Client
 	if client == nil {

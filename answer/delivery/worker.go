@@ -26,7 +26,16 @@ type Outbox interface {
 // dead-letters the delivery at once; a *RetryAfterError asks for a retry
 // not before its delay; any other error is retried with backoff.
 type Sink interface {
-	Deliver(ctx context.Context, t answer.Ticket, attempt int) error
+	Deliver(ctx context.Context, t answer.Ticket, ev Event, attempt int) error
+}
+
+// Event says what a delivery reports about its ticket.
+type Event struct {
+	// Name is state.EventTicketCreated or state.EventTicketUpdated (new
+	// customer messages on a handed-over conversation).
+	Name string
+	// Revision counts the ticket's updates (0 for the creation).
+	Revision int
 }
 
 // ErrPermanent marks a failure that retrying cannot fix (the receiver
@@ -201,7 +210,7 @@ func (w *Worker) deliver(ctx context.Context, it state.OutboxItem) {
 		err = fmt.Errorf("sink %q is not configured", it.Sink)
 	} else {
 		actx, cancel := context.WithTimeout(ctx, w.o.Timeout)
-		err = safeDeliver(actx, sink, it.Ticket, attempt)
+		err = safeDeliver(actx, sink, it.Ticket, Event{Name: it.Event, Revision: it.Revision}, attempt)
 		cancel()
 	}
 	now := w.o.Now()
@@ -232,13 +241,13 @@ func (w *Worker) deliver(ctx context.Context, it state.OutboxItem) {
 
 // safeDeliver turns a sink's panic into an error: a bad ticket must not stop
 // the worker.
-func safeDeliver(ctx context.Context, s Sink, t answer.Ticket, attempt int) (err error) {
+func safeDeliver(ctx context.Context, s Sink, t answer.Ticket, ev Event, attempt int) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("sink panic: %v", r)
 		}
 	}()
-	return s.Deliver(ctx, t, attempt)
+	return s.Deliver(ctx, t, ev, attempt)
 }
 
 // backoff is the delay before the attempt after attempt: the receiver's
@@ -266,6 +275,6 @@ type Queue struct {
 }
 
 // Deliver enqueues t; repeats are no-ops.
-func (q Queue) Deliver(ctx context.Context, t answer.Ticket, _ int) error {
+func (q Queue) Deliver(ctx context.Context, t answer.Ticket, _ Event, _ int) error {
 	return q.Q.Enqueue(ctx, t)
 }

@@ -26,6 +26,7 @@ func migrations() []migration {
 		{"analytics: hourly rollups of the answer log and feedback", execSQL(analyticsSchemaV6)},
 		{"audit log of administrative actions", execSQL(auditSchemaV7)},
 		{"answer log: customer id, for export and erasure", execSQL(customersSchemaV8)},
+		{"human handoff: tickets by conversation; outbox events and revisions", execSQL(handoffV9)},
 	}
 }
 

@@ -126,6 +126,10 @@ type OutboxItem struct {
 	TicketID string
 	Sink     string
 	Attempts int // attempts made before this one
+	// Event is EventTicketCreated or EventTicketUpdated; Revision counts
+	// the ticket's updates, so that each update has its own idempotency key.
+	Event    string
+	Revision int
 	Ticket   answer.Ticket
 }
 

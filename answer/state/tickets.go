@@ -381,7 +381,7 @@ CREATE INDEX IF NOT EXISTS outbox_delivered ON outbox(state, delivered);
 func (s *TicketStore) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
 	var items []OutboxItem
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT o.ticket_id, o.sink, o.attempts, `+prefixed("t.", ticketColumns)+`
+		rows, err := tx.QueryContext(ctx, `SELECT o.ticket_id, o.sink, o.attempts, o.event, o.revision, `+prefixed("t.", ticketColumns)+`
 			FROM outbox o JOIN tickets t ON t.id = o.ticket_id
 			WHERE o.state=? AND o.next_at<=? AND o.claimed_until<=?
 			ORDER BY o.next_at, o.ticket_id LIMIT ?`, DeliveryPending, ts(now), ts(now), limit)
@@ -392,7 +392,7 @@ func (s *TicketStore) Claim(ctx context.Context, owner string, now time.Time, le
 		for rows.Next() {
 			var it OutboxItem
 			var r ticketRow
-			if err := rows.Scan(append([]any{&it.TicketID, &it.Sink, &it.Attempts}, r.dest()...)...); err != nil {
+			if err := rows.Scan(append([]any{&it.TicketID, &it.Sink, &it.Attempts, &it.Event, &it.Revision}, r.dest()...)...); err != nil {
 				return err
 			}
 			if it.Ticket, err = r.ticket(); err != nil {
@@ -406,7 +406,7 @@ func (s *TicketStore) Claim(ctx context.Context, owner string, now time.Time, le
 		rows.Close()
 		until := ts(now.Add(lease))
 		for _, it := range items {
-			if _, err := s.db.txExec(ctx, tx, `UPDATE outbox SET claimed_until=?, claimed_by=? WHERE ticket_id=? AND sink=?`, until, owner, it.TicketID, it.Sink); err != nil {
+			if _, err := s.db.txExec(ctx, tx, `UPDATE outbox SET claimed_until=?, claimed_by=?, claimed_revision=revision WHERE ticket_id=? AND sink=?`, until, owner, it.TicketID, it.Sink); err != nil {
 				return fmt.Errorf("%s: %w", it.TicketID, err)
 			}
 		}
@@ -427,10 +427,16 @@ func prefixed(p, cols string) string {
 	return strings.Join(parts, ", ")
 }
 
-// Delivered marks a claimed row delivered.
+// Delivered marks a claimed row delivered. When the ticket was updated
+// after the claim (AppendToTicket), what was sent is outdated: the row
+// stays pending, due at once, to send the update.
 func (s *TicketStore) Delivered(ctx context.Context, ticketID, sink string, at time.Time) error {
-	_, err := s.db.exec(ctx, `UPDATE outbox SET state=?, attempts=attempts+1, delivered=?, claimed_until=0, last_error=''
-		WHERE ticket_id=? AND sink=? AND state=?`, DeliveryDelivered, ts(at), ticketID, sink, DeliveryPending)
+	_, err := s.db.exec(ctx, `UPDATE outbox SET
+			state=CASE WHEN revision=claimed_revision THEN ? ELSE ? END,
+			event=CASE WHEN revision=claimed_revision THEN event ELSE ? END,
+			attempts=CASE WHEN revision=claimed_revision THEN attempts+1 ELSE 0 END,
+			delivered=?, next_at=?, claimed_until=0, last_error=''
+		WHERE ticket_id=? AND sink=? AND state=?`, DeliveryDelivered, DeliveryPending, EventTicketUpdated, ts(at), ts(at), ticketID, sink, DeliveryPending)
 	if err != nil {
 		return fmt.Errorf("outbox %s/%s delivered: %w", ticketID, sink, err)
 	}

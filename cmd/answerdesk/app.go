@@ -338,7 +338,7 @@ func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
 		if err != nil {
 			return nil, err
 		}
-		deps.Tickets, deps.Conversations = st.tickets, st.convs
+		deps.Tickets, deps.Conversations, deps.Handoffs = st.tickets, st.convs, st.tickets
 		return answer.New(cfg, deps)
 	})
 }
