@@ -82,7 +82,10 @@ func fileSize(tb testing.TB, path string) int64 {
 // database stops growing once the longest retention has passed; without
 // it, it grows with every hour.
 func TestRetentionKeepsStateFlat(t *testing.T) {
-	const hours, perHour = 24, 1000
+	hours, perHour := 24, 1000
+	if raceEnabled {
+		perHour = 100
+	}
 	r := Retention{AnswerLog: 6 * time.Hour, Turns: 3 * time.Hour, Delivered: 2 * time.Hour}
 	kept := soak(t, r, hours, perHour)
 	mb := func(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
@@ -92,13 +95,15 @@ func TestRetentionKeepsStateFlat(t *testing.T) {
 		peak = max(peak, n)
 	}
 	t.Logf("with retention: hour 1 %s, hour 9 %s, hour %d %s, peak after hour 9 %s", mb(kept[0]), mb(settled), hours, mb(kept[hours-1]), mb(peak))
-	// The tickets (never pruned) still grow: 50 an hour, a few KB.
-	if float64(peak) > 1.15*float64(settled) {
-		t.Errorf("state grew from %s at hour 9 to %s despite retention", mb(settled), mb(peak))
-	}
 	forever := soak(t, Retention{}, hours, perHour)
 	t.Logf("without retention: hour 9 %s, hour %d %s", mb(forever[8]), hours, mb(forever[hours-1]))
 	if float64(forever[hours-1]) < 1.5*float64(forever[8]) {
-		t.Errorf("the soak does not load the database: %s at hour 9, %s at hour %d without retention", mb(forever[8]), mb(forever[hours-1]), hours)
+		t.Fatalf("the soak does not load the database: %s at hour 9, %s at hour %d without retention", mb(forever[8]), mb(forever[hours-1]), hours)
+	}
+	// The tickets (never pruned) still grow, by a few KB an hour: the
+	// growth after hour 9 must be a small part of what it is without
+	// retention.
+	if grew, unbounded := peak-settled, forever[hours-1]-forever[8]; 4*grew > unbounded {
+		t.Errorf("with retention state grew by %s after hour 9, without by %s", mb(grew), mb(unbounded))
 	}
 }
