@@ -15,7 +15,7 @@ import (
 // reported.
 const (
 	DefaultSparseThreshold = 0.10
-	DefaultDenseThreshold  = 0.10
+	DefaultDenseThreshold  = 0.20
 	// DefaultNeighbors is the neighbourhood of the second-order similarity,
 	// for 120 questions or more; smaller sets take a quarter of their
 	// size (at least 3), so that a neighbourhood stays local.
