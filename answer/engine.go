@@ -1,6 +1,8 @@
 package answer
 
 import (
+	"go.opentelemetry.io/otel/attribute"
+
 	"context"
 	"errors"
 	"fmt"
@@ -127,9 +129,11 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	// The question is analyzed once; the analysis goes to triage, the
 	// follow-up heuristic, the store and the composer. A rewritten
 	// (standalone) question is another text, analyzed once more.
+	tctx, tsp := startSpan(ctx, "answer.triage")
 	question := analyzeText(req.Question)
 	tr := e.triage.classify(question, req.Lang)
 	if done, err := e.handover(ctx, req, &a, tr.Lang); done || err != nil {
+		endSpan(tsp, err)
 		if err != nil {
 			return Answer{}, err
 		}
@@ -140,19 +144,23 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		emit(Event{Type: EventFinal, Answer: &final})
 		return a, nil
 	}
-	history := e.history(ctx, req.Tenant, req.ConversationID)
-	sq, askLang := e.standalone(ctx, history, question)
+	history := e.history(tctx, req.Tenant, req.ConversationID)
+	sq, askLang := e.standalone(tctx, history, question)
 	standalone := sq.text
 	if askLang != "" {
 		tr.Lang = askLang
 	}
-	vec, err := e.embed(ctx, standalone)
+	vec, err := e.embed(tctx, standalone)
 	if err != nil {
+		endSpan(tsp, err)
 		return Answer{}, err
 	}
-	e.classify(ctx, req.Tenant, standalone, vec, &tr)
+	e.classify(tctx, req.Tenant, standalone, vec, &tr)
 	a.Standalone, a.Lang, a.Intent, a.IntentScore, a.Sentiment = standalone, tr.Lang, tr.Intent, tr.IntentScore, tr.Sentiment
 	a.Timings.Triage = e.now().Sub(start)
+	tsp.SetAttributes(attribute.String("answerdesk.lang", tr.Lang), attribute.String("answerdesk.intent", tr.Intent),
+		attribute.String("answerdesk.sentiment", tr.Sentiment))
+	endSpan(tsp, nil)
 
 	var reason Reason
 	switch {
@@ -379,9 +387,14 @@ func (e *Engine) classify(ctx context.Context, tenant, text string, vec []float3
 
 // retrieve searches with the request's tenant, with the question's
 // embedding when there is one.
-func (e *Engine) retrieve(ctx context.Context, tenant string, question analyzed, lang string, vec []float32) (retrieval.Result, error) {
+func (e *Engine) retrieve(ctx context.Context, tenant string, question analyzed, lang string, vec []float32) (res retrieval.Result, err error) {
+	ctx, sp := startSpan(ctx, "answer.retrieve", attribute.Bool("answerdesk.hybrid", vec != nil))
+	defer func() {
+		sp.SetAttributes(attribute.Int("answerdesk.hits", len(res.Hits)))
+		endSpan(sp, err)
+	}()
 	q := retrieval.Query{Text: question.text, Terms: question.terms, Tenant: tenant, K: e.cfg.K, Lang: lang, Dense: vec}
-	res, err := e.deps.Retriever.Search(ctx, q)
+	res, err = e.deps.Retriever.Search(ctx, q)
 	if err != nil && q.Dense != nil && errors.Is(err, retrieval.ErrModelMismatch) {
 		e.log.WarnContext(ctx, "query embedding does not match the index; sparse retrieval only", "err", err)
 		q.Dense = nil
@@ -399,7 +412,9 @@ type generated struct {
 // generate asks the Generator for an answer from the first passages and
 // turns its citations into Citations. Only the verified Generation.Text is
 // used.
-func (e *Engine) generate(ctx context.Context, hits []retrieval.Hit, question, lang string, history []Message) (generated, error) {
+func (e *Engine) generate(ctx context.Context, hits []retrieval.Hit, question, lang string, history []Message) (out generated, err error) {
+	ctx, sp := startSpan(ctx, "answer.generate")
+	defer func() { endSpan(sp, err) }()
 	n := min(len(hits), e.cfg.GeneratePassages)
 	in := GenerateInput{Question: question, Lang: lang, History: history}
 	for i, h := range hits[:n] {
@@ -410,7 +425,7 @@ func (e *Engine) generate(ctx context.Context, hits []retrieval.Hit, question, l
 	if err != nil {
 		return generated{}, err
 	}
-	out := generated{gen: g}
+	out = generated{gen: g}
 	c := composed{body: g.Text, raw: true}
 	text := strings.TrimSpace(g.Text)
 	c.sentences = pieces(text)

@@ -1,6 +1,8 @@
 package answer
 
 import (
+	"go.opentelemetry.io/otel/attribute"
+
 	"context"
 	"fmt"
 	"strconv"
@@ -71,7 +73,12 @@ func priorityRank(p Priority) int {
 
 // escalate writes the ticket for a. attempted and cites are the answer the
 // engine would have given, for the agent's benefit.
-func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage, history []Message, attempted string, cites []Citation) (Ticket, error) {
+func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage, history []Message, attempted string, cites []Citation) (out Ticket, err error) {
+	ctx, sp := startSpan(ctx, "answer.ticket_write", attribute.String("answerdesk.reason", string(a.Reason)))
+	defer func() {
+		sp.SetAttributes(attribute.String("answerdesk.ticket", out.ID))
+		endSpan(sp, err)
+	}()
 	queue, floor := e.route(tr.Intent, tr.Lang, a.Reason, req.Customer["tier"])
 	prio := priority(a.Reason, tr)
 	if priorityRank(floor) > priorityRank(prio) {

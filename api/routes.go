@@ -12,6 +12,9 @@ import (
 func (s *Server) routes() {
 	e := s.engine
 	e.Use(s.withRequestID)
+	if s.tracer != nil {
+		e.Use(s.traceRequest)
+	}
 	if s.metrics != nil {
 		e.Use(s.observe) // outside recoverPanic: a panic is counted as its 500
 	}

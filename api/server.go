@@ -1,6 +1,8 @@
 package api
 
 import (
+	"go.opentelemetry.io/otel/trace"
+
 	"context"
 	"io"
 	"log/slog"
@@ -197,12 +199,15 @@ type Deps struct {
 	KeyAdmin KeyAdmin
 	// Conversations, when set, serves /v1/conversations (review).
 	Conversations Conversations
+	// Tracer, when set, traces every request (see traceRequest).
+	Tracer trace.TracerProvider
 }
 
 // Server is the HTTP API.
 type Server struct {
 	d         Deps
-	metrics   *Metrics // nil records nothing
+	metrics   *Metrics     // nil records nothing
+	tracer    trace.Tracer // nil traces nothing
 	lim       Limits
 	log       *slog.Logger
 	engine    *gin.Engine
@@ -236,6 +241,9 @@ func NewServer(d Deps) *Server {
 		auth:      newAuthCache(d.Limits.AuthCacheTTL),
 		origins:   newOriginCache(d.Limits.AuthCacheTTL),
 		ipLimiter: newLimiter(d.Limits.PublicIPRate, d.Limits.PublicIPBurst),
+	}
+	if d.Tracer != nil {
+		s.tracer = d.Tracer.Tracer("github.com/answerdesk/answerdesk/api")
 	}
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()

@@ -1,6 +1,11 @@
 package delivery
 
 import (
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"context"
 	"errors"
 	"fmt"
@@ -79,6 +84,8 @@ type Options struct {
 	// Observe, when set, is told of every attempt's result: err nil when
 	// delivered, dead when the row was dead-lettered (metrics).
 	Observe func(sink string, err error, dead bool)
+	// Tracer, when set, traces every attempt as a "delivery.deliver" span.
+	Tracer trace.TracerProvider
 	// Now and Jitter (a number in [0,1)) are injectable for tests.
 	Now    func() time.Time
 	Jitter func() float64
@@ -110,6 +117,9 @@ func (o *Options) defaults() {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Tracer == nil {
+		o.Tracer = noop.NewTracerProvider()
 	}
 	if o.Jitter == nil {
 		o.Jitter = rand.Float64
@@ -204,6 +214,10 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 
 func (w *Worker) deliver(ctx context.Context, it state.OutboxItem) {
 	attempt := it.Attempts + 1
+	ctx, sp := w.o.Tracer.Tracer("github.com/answerdesk/answerdesk/answer/delivery").Start(ctx, "delivery.deliver",
+		trace.WithSpanKind(trace.SpanKindProducer), trace.WithAttributes(attribute.String("answerdesk.sink", it.Sink),
+			attribute.String("answerdesk.ticket", it.TicketID), attribute.Int("answerdesk.attempt", attempt)))
+	defer sp.End()
 	sink, ok := w.sinks[it.Sink]
 	var err error
 	if !ok {
@@ -217,6 +231,11 @@ func (w *Worker) deliver(ctx context.Context, it state.OutboxItem) {
 	dead := err != nil && (errors.Is(err, ErrPermanent) || attempt >= w.o.MaxAttempts)
 	if w.o.Observe != nil {
 		w.o.Observe(it.Sink, err, dead)
+	}
+	if err != nil {
+		sp.RecordError(err)
+		sp.SetStatus(codes.Error, err.Error())
+		sp.SetAttributes(attribute.Bool("answerdesk.dead", dead))
 	}
 	if err == nil {
 		if err := w.ob.Delivered(ctx, it.TicketID, it.Sink, now); err != nil {

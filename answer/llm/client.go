@@ -1,6 +1,9 @@
 package llm
 
 import (
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
 	"context"
 	"errors"
 	"fmt"
@@ -173,8 +176,11 @@ func (c *Client) Generate(ctx context.Context, in answer.GenerateInput, onToken 
 	if err != nil {
 		return answer.Generation{}, err
 	}
+	_, vsp := trace.SpanFromContext(ctx).TracerProvider().Tracer("github.com/answerdesk/answerdesk/answer/llm").Start(ctx, "llm.verify")
 	v := newVerifier(in.Passages, p.Shown, c.cfg, c.canary)
 	gen := v.verify(out)
+	vsp.SetAttributes(attribute.Float64("answerdesk.support_ratio", gen.SupportRatio), attribute.Bool("answerdesk.abstained", gen.Abstained))
+	vsp.End()
 	if v.leaks(out) {
 		c.log.WarnContext(ctx, "llm output revealed the canary; answer withheld")
 	}

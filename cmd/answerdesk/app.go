@@ -1,6 +1,8 @@
 package main
 
 import (
+	"go.opentelemetry.io/otel/trace"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -63,6 +65,9 @@ type app struct {
 	// metrics, when set (serve --metrics-addr), counts backend errors,
 	// ingest jobs and deliveries through the parts built after it.
 	metrics *api.Metrics
+	// tracer, when set (OTEL_EXPORTER_OTLP_*), traces serve's requests and
+	// deliveries.
+	tracer trace.TracerProvider
 
 	closers []io.Closer // in opening order; closed in reverse
 }
@@ -382,7 +387,7 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 		if err != nil {
 			return nil, err
 		}
-		w, err := newDeliveryWorker(st.tickets, st.notify, wh, a.log, a.metrics)
+		w, err := newDeliveryWorker(st.tickets, st.notify, wh, a.log, a.metrics, a.tracer)
 		if err == nil && a.metrics != nil {
 			a.metrics.OutboxDepth(st.tickets.OutboxDepth)
 		}

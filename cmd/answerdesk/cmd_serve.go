@@ -1,6 +1,8 @@
 package main
 
 import (
+	"go.opentelemetry.io/otel/trace"
+
 	"context"
 	"errors"
 	"flag"
@@ -151,6 +153,20 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		defer stop()
 		fmt.Fprintf(a.stdout, "metrics: %s\n", murl)
 	}
+	tp, shutdownTracing, err := a.tracerProvider(ctx)
+	if err != nil {
+		return err
+	}
+	a.tracer = tp
+	defer func() {
+		// Flush the spans still buffered, bounded: an absent collector
+		// must not hold the shutdown.
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdownTracing(fctx); err != nil {
+			a.log.Warn("trace export", "err", err)
+		}
+	}()
 	eng, err := a.answerEngine(ctx)
 	if err != nil {
 		return err
@@ -197,7 +213,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	loaders := a.loaders()
 	deps := api.Deps{
-		Engine: eng, MaxQuestion: eng.Config().MaxQuestion, Docs: store, Ingest: jobs, Limits: lim, Logger: a.log, Version: version(), Metrics: a.metrics,
+		Engine: eng, MaxQuestion: eng.Config().MaxQuestion, Docs: store, Ingest: jobs, Limits: lim, Logger: a.log, Version: version(), Metrics: a.metrics, Tracer: tp,
 		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
 	}
 	st.apiDeps(&deps)
@@ -341,8 +357,8 @@ func (a *app) webhookConfig() (webhookConfig, error) {
 
 // newDeliveryWorker is the outbox worker over tickets with the queue sink
 // and, when configured, the webhook sink; notify wakes it.
-func newDeliveryWorker(tickets *state.TicketStore, notify *state.Notifier, wh webhookConfig, log *slog.Logger, m *api.Metrics) (*delivery.Worker, error) {
-	var o delivery.Options
+func newDeliveryWorker(tickets *state.TicketStore, notify *state.Notifier, wh webhookConfig, log *slog.Logger, m *api.Metrics, tp trace.TracerProvider) (*delivery.Worker, error) {
+	o := delivery.Options{Tracer: tp}
 	if m != nil {
 		o.Observe = m.DeliveryAttempt
 	}
