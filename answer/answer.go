@@ -17,6 +17,9 @@ const (
 	// HandedOver: a person has the conversation (its ticket is neither
 	// solved nor closed); the message was added to the ticket, unanswered.
 	HandedOver Decision = "handed_over"
+	// Replied: the message was a conversation act (a greeting, thanks, …)
+	// and got a short reply; nothing was retrieved and no ticket opened.
+	Replied Decision = "replied"
 )
 
 // Reason is why a question was escalated. Code decides it; neither the
@@ -27,13 +30,13 @@ type Reason string
 // Escalation reasons.
 const (
 	ReasonHumanRequested       Reason = "human_requested"
-	ReasonNegativeSentiment           = "negative_sentiment"
-	ReasonSensitiveTopic              = "sensitive_topic"
-	ReasonNoEvidence                  = "no_evidence"
-	ReasonLowConfidence               = "low_confidence"
-	ReasonGroundingFailed             = "grounding_failed"
-	ReasonLLMUnavailable              = "llm_unavailable"
-	ReasonRetrievalUnavailable        = "retrieval_unavailable"
+	ReasonNegativeSentiment    Reason = "negative_sentiment"
+	ReasonSensitiveTopic       Reason = "sensitive_topic"
+	ReasonNoEvidence           Reason = "no_evidence"
+	ReasonLowConfidence        Reason = "low_confidence"
+	ReasonGroundingFailed      Reason = "grounding_failed"
+	ReasonLLMUnavailable       Reason = "llm_unavailable"
+	ReasonRetrievalUnavailable Reason = "retrieval_unavailable"
 	// ReasonUnsafeContent: a confident answer would have had to quote
 	// passages that address the assistant or push links outside the
 	// tenant's allowed domains.
@@ -132,8 +135,10 @@ type Answer struct {
 	Threshold  float64
 	Features   []Feature
 	Decision   Decision
-	Reason     Reason // "" when answered
-	TicketID   string // set when escalated
+	// Act is the conversation act of a Replied message, "" otherwise.
+	Act      Act
+	Reason   Reason // "" when answered
+	TicketID string // set when escalated
 	// Notice is the message shown to the customer when escalated (in the
 	// question's language), "" when answered.
 	Notice string

@@ -46,6 +46,9 @@ type Deps struct {
 	// the customer's messages go to the open ticket, unanswered, until the
 	// ticket is solved or closed.
 	Handoffs Handoffs
+	// Verdicts, when set, records "that helped" / "that did not help"
+	// typed in the chat as feedback on the conversation's last answer.
+	Verdicts VerdictRecorder
 	Logger   *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
@@ -143,6 +146,12 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		final := a
 		emit(Event{Type: EventFinal, Answer: &final})
 		return a, nil
+	}
+	// A person has not the conversation: small talk gets a reply, not a
+	// search and a ticket.
+	if act := classifyAct(req.Question); act != ActNone {
+		endSpan(tsp, nil)
+		return e.reply(ctx, req, a, act, emit), nil
 	}
 	history := e.history(tctx, req.Tenant, req.ConversationID)
 	sq, askLang := e.standalone(tctx, history, question)
@@ -471,6 +480,28 @@ func bestQuote(passage, text string) string {
 		}
 	}
 	return best
+}
+
+// reply answers a conversation act: a short message in the customer's
+// language, the turn recorded, nothing retrieved, no ticket.
+func (e *Engine) reply(ctx context.Context, req Request, a Answer, act Act, emit func(Event)) Answer {
+	a.Decision, a.Act, a.Standalone, a.Intent = Replied, act, req.Question, "conversation"
+	a.Lang = answerLang(req.Question, req.Lang)
+	a.Sentiment = SentimentNeutral
+	a.Text = actReply(act, a.Lang)
+	if thumbs := act.thumbs(); thumbs != 0 && e.deps.Verdicts != nil && req.ConversationID != "" {
+		if err := e.deps.Verdicts.RateLastAnswer(ctx, req.Tenant, req.ConversationID, thumbs); err != nil && ctx.Err() == nil {
+			e.log.Info("verdict not recorded", "conversation", req.ConversationID, "act", act, "err", err)
+		}
+	}
+	emit(Event{Type: EventDelta, Delta: a.Text})
+	e.record(ctx, req, a)
+	a.Timings.Total = e.now().Sub(a.Created)
+	e.log.Info("answer", "answer", a.ID, "tenant", req.Tenant, "channel", req.Channel, "decision", a.Decision,
+		"act", a.Act, "lang", a.Lang, "total", a.Timings.Total)
+	final := a
+	emit(Event{Type: EventFinal, Answer: &final})
+	return a
 }
 
 // notice is the message an escalated customer sees.

@@ -38,6 +38,11 @@ func checkAnswer(t *testing.T, q string, a answer.Answer, err error) {
 				t.Errorf("%q: marker %s without a citation", q, m[0])
 			}
 		}
+	case answer.Replied:
+		// A conversation act: a short reply, nothing cited, no ticket.
+		if a.Act == answer.ActNone || a.Text == "" || len(a.Citations) > 0 || a.TicketID != "" {
+			t.Errorf("%q: inconsistent reply %+v", q, a)
+		}
 	case answer.Escalated:
 		if a.Text != "" || a.Reason == "" || a.TicketID == "" {
 			t.Errorf("%q: inconsistent escalation %+v", q, a)

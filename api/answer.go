@@ -123,6 +123,9 @@ func (s *Server) answerErr(c *gin.Context, err error) error {
 // is logged, not returned: the customer still gets the answer.
 func (s *Server) logAnswer(ctx context.Context, c *gin.Context, tenant string, a answer.Answer) {
 	s.metrics.answered(a)
+	if a.Decision == answer.Replied {
+		return // small talk: not a question for the log, the analytics or feedback
+	}
 	if err := s.d.Answers.LogAnswer(context.WithoutCancel(ctx), tenant, a); err != nil {
 		s.log.Error("log answer", "request_id", requestID(c), "answer", a.ID, "err", err)
 	}

@@ -24,10 +24,12 @@ type AnswerResponse struct {
 	ID             string `json:"id"`
 	ConversationID string `json:"conversation_id"`
 	Decision       string `json:"decision"`
-	Answer         string `json:"answer"`
-	Notice         string `json:"notice,omitempty"`
-	Reason         string `json:"reason,omitempty"`
-	TicketID       string `json:"ticket_id,omitempty"`
+	// Act is the conversation act of a "replied" message.
+	Act      string `json:"act,omitempty"`
+	Answer   string `json:"answer"`
+	Notice   string `json:"notice,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	TicketID string `json:"ticket_id,omitempty"`
 	// HandedOver is true while a person has the conversation: it was
 	// escalated now, or earlier with its ticket still open.
 	HandedOver  bool       `json:"handed_over"`
@@ -78,7 +80,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // NewAnswerResponse converts an engine answer to its wire form.
 func NewAnswerResponse(a answer.Answer) AnswerResponse {
 	r := AnswerResponse{
-		ID: a.ID, ConversationID: a.ConversationID, Decision: string(a.Decision), Answer: a.Text, Notice: a.Notice,
+		ID: a.ID, ConversationID: a.ConversationID, Decision: string(a.Decision), Act: string(a.Act), Answer: a.Text, Notice: a.Notice,
 		Reason: string(a.Reason), TicketID: a.TicketID, HandedOver: a.Decision == answer.Escalated || a.Decision == answer.HandedOver, Confidence: a.Confidence, Threshold: a.Threshold,
 		Lang: a.Lang, Intent: a.Intent, IntentScore: a.IntentScore, Sentiment: a.Sentiment, Created: a.Created,
 		Features: []Feature{}, Citations: []Citation{},

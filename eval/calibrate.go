@@ -49,7 +49,7 @@ func Samples(suite string, results []Result) []Sample {
 		// Only answers the confidence decides are fitted: not errors, and
 		// not escalations for another reason (no evidence, a human request,
 		// a sensitive topic), which no threshold would turn into answers.
-		decided := r.Reason == "" || r.Reason == answer.ReasonLowConfidence
+		decided := r.Reason == "" || r.Reason == string(answer.ReasonLowConfidence)
 		if len(r.Features) > 0 && r.Err == "" && decided {
 			s.Features = append([]answer.Feature(nil), r.Features...)
 		}

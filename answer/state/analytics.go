@@ -385,7 +385,7 @@ func (s *AnalyticsStore) Analytics(ctx context.Context, q AnalyticsQuery) (Analy
 	if err := rows.Err(); err != nil {
 		return r, fmt.Errorf("analytics: escalations: %w", err)
 	}
-	r.NoEvidence = r.ByReason[answer.ReasonNoEvidence]
+	r.NoEvidence = r.ByReason[string(answer.ReasonNoEvidence)]
 	r.Deflected = r.Answered - undeflected
 	if r.Volume > 0 {
 		r.DeflectionRate = float64(r.Deflected) / float64(r.Volume)

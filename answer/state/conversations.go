@@ -198,7 +198,7 @@ func (s *ConversationStore) Answer(ctx context.Context, tenant, id string) (Logg
 // UnansweredReasons are the escalation reasons that point at missing
 // knowledge: nothing relevant was found, the answer was not confident
 // enough, or a generated answer was not supported by its sources.
-var UnansweredReasons = []string{answer.ReasonNoEvidence, answer.ReasonLowConfidence, answer.ReasonGroundingFailed}
+var UnansweredReasons = []string{string(answer.ReasonNoEvidence), string(answer.ReasonLowConfidence), string(answer.ReasonGroundingFailed)}
 
 // Unanswered returns tenant's logged answers created in [from, to) that
 // were escalated for one of UnansweredReasons, newest first, at most limit

@@ -3,9 +3,11 @@ package state
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/ingest/redact"
 )
 
@@ -62,4 +64,24 @@ func (s *FeedbackStore) AddFeedback(ctx context.Context, f Feedback) (Feedback, 
 		return f, fmt.Errorf("feedback: %w", err)
 	}
 	return f, nil
+}
+
+// RateLastAnswer records thumbs (+1 or -1) on the last answered question of
+// a conversation: the customer's "that helped" or "that did not help"
+// typed in the chat. ErrNotFound when the conversation has no answer.
+func (s *FeedbackStore) RateLastAnswer(ctx context.Context, tenant, conversationID string, thumbs int) error {
+	if err := s.db.flush(ctx); err != nil {
+		return fmt.Errorf("rate last answer: %w", err)
+	}
+	var id string
+	err := s.db.db.QueryRowContext(ctx, `SELECT id FROM answers WHERE tenant=? AND conversation_id=? AND decision=?
+		ORDER BY created DESC LIMIT 1`, tenant, conversationID, string(answer.Answered)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("rate last answer of %q: %w", conversationID, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("rate last answer of %q: %w", conversationID, err)
+	}
+	_, err = s.AddFeedback(ctx, Feedback{Tenant: tenant, AnswerID: id, Thumbs: thumbs})
+	return err
 }

@@ -343,7 +343,7 @@ func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
 		if err != nil {
 			return nil, err
 		}
-		deps.Tickets, deps.Conversations, deps.Handoffs = st.tickets, st.convs, st.tickets
+		deps.Tickets, deps.Conversations, deps.Handoffs, deps.Verdicts = st.tickets, st.convs, st.tickets, st.feedback
 		return answer.New(cfg, deps)
 	})
 }
