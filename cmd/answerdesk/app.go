@@ -196,10 +196,25 @@ func (a *app) configSection(name string, v any) error {
 
 // answerConfig is the engine configuration: defaults, then the "answer"
 // section.
+//
+// The passage screen's allowed link domains default to the LLM's
+// (llm.allowed_link_domains), so that one list serves both answer paths
+// unless answer.link_domains sets lists per tenant.
 func (a *app) answerConfig() (answer.Config, error) {
 	cfg := answer.DefaultConfig()
-	err := a.configSection("answer", &cfg)
-	return cfg, err
+	if err := a.configSection("answer", &cfg); err != nil {
+		return cfg, err
+	}
+	if cfg.LinkDomains == nil {
+		var ls llmSection
+		if err := a.configSection("llm", &ls); err != nil {
+			return cfg, err
+		}
+		if len(ls.AllowedLinkDomains) > 0 {
+			cfg.LinkDomains = map[string][]string{"*": ls.AllowedLinkDomains}
+		}
+	}
+	return cfg, nil
 }
 
 // indexStore is the configured index store (--store).

@@ -13,6 +13,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/llm/llmtest"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestAppWiresLLMRewriter: with an LLM configured, the engine the app
@@ -90,5 +91,35 @@ func TestModelConfig(t *testing.T) {
 	env["ANSWERDESK_EMBED_TIMEOUT"] = "soon"
 	if _, _, err := a.embedConfig(); err == nil || !strings.Contains(err.Error(), "embed timeout") {
 		t.Errorf("bad embed timeout: %v", err)
+	}
+}
+
+// TestLinkDomainsDefaultToLLMs: the passage screen takes the LLM's allowed
+// link domains unless the answer section sets its own.
+func TestLinkDomainsDefaultToLLMs(t *testing.T) {
+	for _, tc := range []struct {
+		name, config string
+		want         map[string][]string
+	}{
+		{"none", `{}`, nil},
+		{"llm list", `{"llm": {"allowed_link_domains": ["lumen.example"]}}`, map[string][]string{"*": {"lumen.example"}}},
+		{"answer list wins", `{"llm": {"allowed_link_domains": ["lumen.example"]}, "answer": {"link_domains": {"acme": ["acme.example"]}}}`,
+			map[string][]string{"acme": {"acme.example"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := filepath.Join(t.TempDir(), "config.json")
+			if err := os.WriteFile(cfg, []byte(tc.config), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			a := newApp(func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
+			a.config = cfg
+			got, err := a.answerConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got.LinkDomains); diff != "" {
+				t.Errorf("link domains (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
