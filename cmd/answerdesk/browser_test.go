@@ -505,3 +505,151 @@ func settledDo(ctx context.Context, steps ...chromedp.Action[chromedp.Void]) err
 	}
 	return err
 }
+
+// widgetTags are the only elements the widget ever creates in its shadow
+// root; anything else there would be markup from the server.
+var widgetTags = "A BUTTON DIV FORM H2 LABEL LI LINK OL SPAN TEXTAREA"
+
+// TestBrowserXSSPayloadsNeverExecute: the 223 DOMPurify mutation-XSS
+// payloads of ../shared/security are ingested as text notes (kept verbatim,
+// so the answers carry the raw markup), FAQ entries (payload in question
+// and answer, a javascript: URL) and HTML pages, then asked about through
+// the widget on a page with no CSP at all, so
+// that only the widget's text-only rendering stands between them and the
+// page: window.__xss (set by alert, confirm, prompt and print) stays unset,
+// the shadow root holds only the widget's own elements and no on*
+// attribute, and no link has a javascript: URL.
+func TestBrowserXSSPayloadsNeverExecute(t *testing.T) {
+	shared := e2eShared(t)
+	if shared == "" {
+		t.Skip("../shared not found")
+	}
+	ctx := newBrowser(t)
+	raw, err := os.ReadFile(filepath.Join(shared, "security", "dompurify-xss", "expect.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []struct{ Title, Payload string }
+	if err := json.Unmarshal(raw, &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) != 223 {
+		t.Fatalf("%d DOMPurify payloads, want 223", len(cases))
+	}
+	dir, pages := t.TempDir(), t.TempDir()
+	type faq struct {
+		ID       string `json:"id"`
+		Question string `json:"question"`
+		Answer   string `json:"answer"`
+		URL      string `json:"url"`
+	}
+	var faqs []faq
+	for i, c := range cases {
+		faqs = append(faqs, faq{ID: fmt.Sprintf("xss%d", i), Question: fmt.Sprintf("What is fixture xss%d? %s", i, c.Payload),
+			Answer: fmt.Sprintf("Fixture xss%d is this markup: %s", i, c.Payload), URL: "javascript:window.__xss=1"})
+		page := fmt.Sprintf("<!doctype html><html><head><title>Fixture page xss%d</title></head><body><main><h1>Fixture page xss%d</h1><p>Fixture page xss%d holds a test payload.</p>%s</main></body></html>", i, i, i, c.Payload)
+		if err := os.WriteFile(filepath.Join(pages, fmt.Sprintf("page-xss%d.html", i)), []byte(page), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		note := fmt.Sprintf("Fixture note xss%d.\n\nThe fixture note xss%d shows this markup: %s\n", i, i, c.Payload)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("note-xss%d.txt", i)), []byte(note), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := json.Marshal(faqs)
+	if err := os.WriteFile(filepath.Join(dir, "fixtures.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"ANSWERDESK_DATA": t.TempDir(), "ANSWERDESK_RATE_LIMIT": "off"}
+	e2eCLI(t, env, "ingest", "--tenant", "xss", dir)
+	// Some payloads leave a page with no visible text (the HTML loader
+	// drops hidden text); those pages fail to ingest, the rest are indexed.
+	var out, errb bytes.Buffer
+	run(context.Background(), []string{"ingest", "--tenant", "xss", pages}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb)
+	t.Logf("HTML pages: %d of %d failed to ingest", strings.Count(out.String()+errb.String(), "FAILED"), len(cases))
+	srv := startServe(t, env)
+	page := &hostPage{Lang: "en", API: srv.url}
+	site := serveHostPage(t, page)
+	page.Key = publishableKey(t, env, "xss", site.URL)
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL)); err != nil {
+		t.Fatal(err)
+	}
+	// The probe works: a payload's alert would be counted.
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`alert(1); var n = window.__xss; delete window.__xss; n`)); err != nil || n != 1 {
+		t.Fatalf("the __xss probe does not count alert: %d %v", n, err)
+	}
+	if err := widgetAsk(ctx, "What does fixture note xss0 show?"); err != nil {
+		t.Fatal(err)
+	}
+	// The rest go through the same form without typing each key, so that
+	// 223 questions take seconds.
+	// Then each payload is the customer's own message (which the widget
+	// shows, stores and shows again after a reload) and the question about
+	// its note.
+	var questions []string
+	for i, c := range cases {
+		if strings.TrimSpace(c.Payload) != "" { // the widget sends no blank message
+			questions = append(questions, trunc2000(c.Payload))
+		}
+		if i > 0 {
+			questions = append(questions, fmt.Sprintf("What does fixture note xss%d show?", i))
+		}
+	}
+	for i, q := range questions {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](widgetJS(`var n = root.querySelectorAll('.log > *').length; root.querySelector('textarea').value = `+strconvQuote(q)+`; root.querySelector('form').requestSubmit(); return n`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](widgetJS(fmt.Sprintf(`return !root.querySelector('.form button').disabled && root.querySelectorAll('.log > *').length > %d && !root.querySelector('[aria-busy="true"]')`, n+1)),
+			chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+			t.Fatalf("message %d (%.80q): %v", i, q, err)
+		}
+	}
+	type report struct {
+		XSS       any      `json:"xss"`
+		Foreign   []string `json:"foreign"`
+		OnAttrs   int      `json:"onAttrs"`
+		BadLinks  int      `json:"badLinks"`
+		Bubbles   int      `json:"bubbles"`
+		WithMarks int      `json:"withMarkup"`
+	}
+	r, err := chromedp.Run(ctx, chromedp.Evaluate[report](widgetJS(`
+		var allowed = `+strconvQuote(widgetTags)+`.split(' '), foreign = [], on = 0, bad = 0, marks = 0;
+		root.querySelectorAll('*').forEach(function (e) {
+			if (allowed.indexOf(e.tagName) < 0) foreign.push(e.tagName);
+			for (var i = 0; i < e.attributes.length; i++) if (/^on/i.test(e.attributes[i].name)) on++;
+			if (e.tagName === 'A' && !/^https?:/.test(e.href)) bad++;
+		});
+		var bot = root.querySelectorAll('.msg.bot');
+		root.querySelectorAll('.msg').forEach(function (b) { if (/<[a-z]/i.test(b.textContent)) marks++; });
+		return { xss: window.__xss || null, foreign: foreign, onAttrs: on, badLinks: bad, bubbles: bot.length, withMarkup: marks };`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d answers shown; %d messages display payload markup as text", r.Bubbles, r.WithMarks)
+	if r.XSS != nil || len(r.Foreign) > 0 || r.OnAttrs > 0 || r.BadLinks > 0 {
+		t.Errorf("a payload got through: __xss=%v, foreign elements %v, %d on* attributes, %d non-http links", r.XSS, r.Foreign, r.OnAttrs, r.BadLinks)
+	}
+	// The test means something only if markup reached the widget: every
+	// payload sent as a message is shown as text.
+	if r.WithMarks < len(cases)-10 {
+		t.Errorf("only %d messages display payload markup: the payloads did not reach the widget", r.WithMarks)
+	}
+	if xss, err := chromedp.Run(ctx, chromedp.Evaluate[any](`window.__xss || null`)); err != nil || xss != nil {
+		t.Errorf("window.__xss = %v (%v)", xss, err)
+	}
+	screenshot(t, ctx, "widget-xss")
+}
+
+// trunc2000 cuts s to the API's question limit (2000 characters).
+func trunc2000(s string) string {
+	if r := []rune(s); len(r) > 2000 {
+		return string(r[:2000])
+	}
+	return s
+}
+
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
