@@ -71,7 +71,10 @@ type Request struct {
 	Question       string
 	ConversationID string // "" starts a new conversation
 	Lang           string // optional hint
-	Customer       map[string]string
+	// Customer is the customer's contact and context as the tenant gave
+	// it ("id", "email", "name", "tier", …): the ticket carries it
+	// unredacted for the agent, apart from the redacted free text.
+	Customer map[string]string
 	// Channel identifies the caller ("api", "cli", "eval").
 	Channel string
 }

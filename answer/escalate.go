@@ -122,8 +122,11 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 }
 
 // redactTicket returns the copy of t that is stored and delivered: personal
-// data masked in what the customer wrote (subject, summary, transcript,
-// customer context). The attempted answer and its citations are the
+// data masked in what the customer wrote (subject, summary, transcript).
+// The customer contact (Request.Customer: id, email, name, …) is kept as
+// given, so that the agent can reply: it is a field of its own, which the
+// tenant supplied on purpose and which erasure clears as a whole, while
+// personal data the customer typed into free text stays masked. The attempted answer and its citations are the
 // tenant's own knowledge base (ticket exports are redacted at ingestion),
 // left as they are so that published contact details stay readable. This
 // is the one place tickets are redacted, whatever stores them.
@@ -144,7 +147,7 @@ func redactTicket(t Ticket) Ticket {
 	if t.Customer != nil {
 		c := make(map[string]string, len(t.Customer))
 		for k, v := range t.Customer {
-			c[k] = text(v)
+			c[k] = v
 		}
 		t.Customer = c
 	}

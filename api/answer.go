@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"strings"
 	"time"
 	"unicode"
@@ -22,6 +23,8 @@ const (
 	maxCustomer    = 20
 	maxCustomerKey = 64
 	maxCustomerVal = 512
+	// maxCustomerName bounds customer.name, in characters.
+	maxCustomerName = 200
 )
 
 // validID accepts the ids the API hands out and client-chosen conversation
@@ -45,13 +48,37 @@ func (s *Server) validateAnswer(r *AnswerRequest) error {
 		return errf(http.StatusBadRequest, CodeInvalidField, "conversation_id must be 1-%d letters, digits, '-', '_', '.' or ':'", maxIDLen)
 	case len(r.Lang) > maxLangLen || strings.IndexFunc(r.Lang, func(r rune) bool { return !(unicode.IsLetter(r) || r == '-') || r >= utf8.RuneSelf }) >= 0:
 		return errf(http.StatusBadRequest, CodeInvalidField, "lang must be a language tag such as en, ru or zh")
-	case len(r.Customer) > maxCustomer:
+	}
+	return validateCustomer(r.Customer)
+}
+
+// validateCustomer checks the customer contact: it reaches the helpdesk
+// unredacted, so it must be what it says (an e-mail address is one) and
+// plain single-line text, bounded.
+func validateCustomer(c map[string]string) error {
+	if len(c) > maxCustomer {
 		return errf(http.StatusBadRequest, CodeInvalidField, "customer holds more than %d fields", maxCustomer)
 	}
-	for k, v := range r.Customer {
-		if k == "" || len(k) > maxCustomerKey || len(v) > maxCustomerVal {
-			return errf(http.StatusBadRequest, CodeInvalidField, "customer keys must be 1-%d bytes and values at most %d bytes", maxCustomerKey, maxCustomerVal)
+	for k, v := range c {
+		if k == "" || len(k) > maxCustomerKey || strings.IndexFunc(k, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_')
+		}) >= 0 {
+			return errf(http.StatusBadRequest, CodeInvalidField, "customer keys must be 1-%d of a-z, 0-9 and '_'", maxCustomerKey)
 		}
+		if len(v) > maxCustomerVal || !utf8.ValidString(v) || strings.IndexFunc(v, unicode.IsControl) >= 0 {
+			return errf(http.StatusBadRequest, CodeInvalidField, "customer.%s must be valid UTF-8 of at most %d bytes without control characters", k, maxCustomerVal)
+		}
+	}
+	if id, ok := c["id"]; ok && (strings.TrimSpace(id) == "" || len(id) > maxIDLen) {
+		return errf(http.StatusBadRequest, CodeInvalidField, "customer.id must be 1-%d bytes", maxIDLen)
+	}
+	if e, ok := c["email"]; ok {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e || a.Name != "" {
+			return errf(http.StatusBadRequest, CodeInvalidField, "customer.email must be a bare e-mail address such as jane@example.com")
+		}
+	}
+	if n, ok := c["name"]; ok && (strings.TrimSpace(n) == "" || utf8.RuneCountInString(n) > maxCustomerName) {
+		return errf(http.StatusBadRequest, CodeInvalidField, "customer.name must be 1-%d characters", maxCustomerName)
 	}
 	return nil
 }
