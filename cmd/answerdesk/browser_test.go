@@ -253,7 +253,7 @@ func TestBrowserWidgetAsksFromAnotherOrigin(t *testing.T) {
 	if len(fetches) != 1 || fetches[0].Status != 200 || !strings.HasPrefix(fetches[0].Type, "text/event-stream") {
 		t.Errorf("the answer was not streamed: %+v", fetches)
 	}
-	screenshot(t, ctx, "widget-desktop-en")
+	screenshot(t, ctx, "widget-strict-csp-host-page")
 
 	// Thumbs up reaches /v1/feedback and the button shows it.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetJS(`root.querySelector('.fb button[data-thumbs="up"]').click(); return true`))); err != nil {
