@@ -60,9 +60,10 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-// testState is a ticket store with the database under it.
+// testState is a ticket store and its outbox with the database under them.
 type testState struct {
 	*state.TicketStore
+	*state.Outbox
 	db *state.DB
 }
 
@@ -91,11 +92,12 @@ func setup(t *testing.T, rcv *receiver, o Options, n ...*state.Notifier) (testSt
 		o.Poll = 5 * time.Millisecond
 	}
 	o.Wake = notifier.C()
-	w := New(tickets, map[string]Sink{
+	outbox := state.NewOutbox(db)
+	w := New(outbox, map[string]Sink{
 		state.SinkQueue:   Queue{Q: tickets},
 		state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret},
 	}, o, nil)
-	return testState{tickets, db}, w, path
+	return testState{tickets, outbox, db}, w, path
 }
 
 // drain runs the worker until every delivery of ticket id left pending.
@@ -250,8 +252,8 @@ func TestRetryAfterHonoured(t *testing.T) {
 
 // crashWithClaim claims the pending row of db for owner at now, "crashes"
 // (closes the database without recording anything) and reopens it: the
-// restarted process's ticket store and sinks delivering to rcv.
-func crashWithClaim(t *testing.T, db testState, path string, rcv *receiver, owner string, now time.Time, lease time.Duration) (*state.TicketStore, map[string]Sink) {
+// restarted process's stores and sinks delivering to rcv.
+func crashWithClaim(t *testing.T, db testState, path string, rcv *receiver, owner string, now time.Time, lease time.Duration) (testState, map[string]Sink) {
 	t.Helper()
 	if items, err := db.Claim(context.Background(), owner, now, lease, 10); err != nil || len(items) != 1 {
 		t.Fatalf("claim: %v %d", err, len(items))
@@ -262,10 +264,10 @@ func crashWithClaim(t *testing.T, db testState, path string, rcv *receiver, owne
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sdb.Close() })
-	db2 := state.NewTicketStore(sdb, nil, nil)
+	db2 := testState{state.NewTicketStore(sdb, nil, nil), state.NewOutbox(sdb), sdb}
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)
-	return db2, map[string]Sink{state.SinkQueue: Queue{Q: db2}, state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret}}
+	return db2, map[string]Sink{state.SinkQueue: Queue{Q: db2.TicketStore}, state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret}}
 }
 
 // TestClaimedButUnfinishedIsRetried: a process claims a row and dies before
@@ -277,7 +279,7 @@ func TestClaimedButUnfinishedIsRetried(t *testing.T) {
 	now := time.Now()
 	clock := func() time.Time { return now }
 	db2, sinks := crashWithClaim(t, db, path, rcv, "crashed", clock(), time.Minute)
-	w := New(db2, sinks, Options{Now: clock}, nil)
+	w := New(db2.Outbox, sinks, Options{Now: clock}, nil)
 	if n, _ := w.RunOnce(context.Background()); n != 0 {
 		t.Fatalf("claimed %d rows inside the lease", n)
 	}
@@ -303,7 +305,7 @@ func TestRestartedInstanceTakesBackItsLeases(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() {
-			New(db2, sinks, Options{Instance: instance, Poll: 10 * time.Millisecond}, nil).Run(ctx)
+			New(db2.Outbox, sinks, Options{Instance: instance, Poll: 10 * time.Millisecond}, nil).Run(ctx)
 			close(done)
 		}()
 		defer func() { cancel(); <-done }()

@@ -28,7 +28,7 @@ func TestHandoffUpdates(t *testing.T) {
 	}
 	claim := func() OutboxItem {
 		t.Helper()
-		items, err := db.tickets.Claim(ctx, "test", now, time.Minute, 10)
+		items, err := db.outbox.Claim(ctx, "test", now, time.Minute, 10)
 		if err != nil || len(items) != 1 {
 			t.Fatalf("claim: %+v, %v", items, err)
 		}
@@ -42,7 +42,7 @@ func TestHandoffUpdates(t *testing.T) {
 	if err := db.tickets.AppendToTicket(ctx, "a", tk.ID, answer.Message{Role: answer.RoleCustomer, Text: "still there?"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.tickets.Delivered(ctx, it.TicketID, it.Sink, now); err != nil {
+	if err := db.outbox.Delivered(ctx, it.TicketID, it.Sink, now); err != nil {
 		t.Fatal(err)
 	}
 	// What was sent is outdated: the update goes out next.
@@ -50,10 +50,10 @@ func TestHandoffUpdates(t *testing.T) {
 	if it.Event != EventTicketUpdated || it.Revision != 1 || len(it.Ticket.Transcript) != 2 || it.Ticket.Transcript[1].Text != "still there?" {
 		t.Fatalf("update after an in-flight creation: %s rev %d %+v", it.Event, it.Revision, it.Ticket.Transcript)
 	}
-	if err := db.tickets.Delivered(ctx, it.TicketID, it.Sink, now); err != nil {
+	if err := db.outbox.Delivered(ctx, it.TicketID, it.Sink, now); err != nil {
 		t.Fatal(err)
 	}
-	if items, _ := db.tickets.Claim(ctx, "test", now, time.Minute, 10); len(items) != 0 {
+	if items, _ := db.outbox.Claim(ctx, "test", now, time.Minute, 10); len(items) != 0 {
 		t.Fatalf("nothing is due after the update: %+v", items)
 	}
 	// A delivered row is re-armed by the next message; a pending ticket opens again.

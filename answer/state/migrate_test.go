@@ -72,7 +72,7 @@ func TestMigrateV1(t *testing.T) {
 		t.Errorf("bare ticket = %+v, %v", bare, err)
 	}
 	// The outbox survives: the pending webhook rows are still due.
-	items, err := st.tickets.Claim(ctx, "test", at, time.Minute, 10)
+	items, err := st.outbox.Claim(ctx, "test", at, time.Minute, 10)
 	if err != nil || len(items) != 2 || items[0].Ticket.Subject == "" {
 		t.Errorf("claim after migration: %+v, %v", items, err)
 	}

@@ -35,15 +35,15 @@ type Pruned struct {
 // long, then returns the freed pages to the file system (incremental
 // vacuum), so that state.db stays flat under steady traffic.
 type Janitor struct {
-	db      *DB
-	convs   *ConversationStore
-	tickets *TicketStore
-	r       Retention
+	db     *DB
+	convs  *ConversationStore
+	outbox *Outbox
+	r      Retention
 }
 
 // NewJanitor returns a janitor of db's stores keeping r.
-func NewJanitor(db *DB, convs *ConversationStore, tickets *TicketStore, r Retention) *Janitor {
-	return &Janitor{db: db, convs: convs, tickets: tickets, r: r}
+func NewJanitor(db *DB, convs *ConversationStore, outbox *Outbox, r Retention) *Janitor {
+	return &Janitor{db: db, convs: convs, outbox: outbox, r: r}
 }
 
 // Prune runs one pass at now.
@@ -61,7 +61,7 @@ func (j *Janitor) Prune(ctx context.Context, now time.Time) (Pruned, error) {
 		}
 	}
 	if j.r.Delivered > 0 {
-		if p.Delivered, err = j.tickets.PruneDelivered(ctx, now.Add(-j.r.Delivered)); err != nil {
+		if p.Delivered, err = j.outbox.PruneDelivered(ctx, now.Add(-j.r.Delivered)); err != nil {
 			return p, err
 		}
 	}

@@ -23,7 +23,7 @@ func soak(tb testing.TB, r Retention, hours, perHour int) []int64 {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	st, path := openTest(tb, Options{Now: clock}, SinkWebhook)
-	j := NewJanitor(st.db, st.convs, st.tickets, r)
+	j := NewJanitor(st.db, st.convs, st.outbox, r)
 	ctx := context.Background()
 	question := strings.Repeat("My Lumen hub keeps blinking amber after the update, what should I do? ", 3)
 	reply := strings.Repeat("Hold the reset button for 10 seconds until the ring light blinks amber [1]. ", 3)
@@ -46,12 +46,12 @@ func soak(tb testing.TB, r Retention, hours, perHour int) []int64 {
 				}
 			}
 		}
-		items, err := st.tickets.Claim(ctx, "soak", clock(), time.Minute, perHour)
+		items, err := st.outbox.Claim(ctx, "soak", clock(), time.Minute, perHour)
 		if err != nil {
 			tb.Fatal(err)
 		}
 		for _, it := range items {
-			if err := st.tickets.Delivered(ctx, it.TicketID, it.Sink, clock()); err != nil {
+			if err := st.outbox.Delivered(ctx, it.TicketID, it.Sink, clock()); err != nil {
 				tb.Fatal(err)
 			}
 		}

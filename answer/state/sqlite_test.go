@@ -18,6 +18,7 @@ import (
 type stores struct {
 	db       *DB
 	tickets  *TicketStore
+	outbox   *Outbox
 	convs    *ConversationStore
 	feedback *FeedbackStore
 	keys     *KeyStore
@@ -26,7 +27,7 @@ type stores struct {
 
 func newStores(db *DB, sinks ...string) stores {
 	convs := NewConversationStore(db)
-	return stores{db: db, tickets: NewTicketStore(db, sinks, nil), convs: convs,
+	return stores{db: db, tickets: NewTicketStore(db, sinks, nil), outbox: NewOutbox(db), convs: convs,
 		feedback: NewFeedbackStore(db, convs), keys: NewKeyStore(db), jobs: NewJobStore(db)}
 }
 
@@ -119,7 +120,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := db.tickets.Claim(ctx, "test", now, time.Minute, 10)
+	items, err := db.outbox.Claim(ctx, "test", now, time.Minute, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,28 +130,28 @@ func TestOutboxLifecycle(t *testing.T) {
 		t.Fatalf("claimed %+v", items)
 	}
 	// Leased rows are not claimed twice.
-	if again, _ := db.tickets.Claim(ctx, "test", now, time.Minute, 10); len(again) != 0 {
+	if again, _ := db.outbox.Claim(ctx, "test", now, time.Minute, 10); len(again) != 0 {
 		t.Fatalf("claimed leased rows again: %d", len(again))
 	}
-	if err := db.tickets.Failed(ctx, tk.ID, SinkWebhook, "503", now.Add(time.Second), false); err != nil {
+	if err := db.outbox.Failed(ctx, tk.ID, SinkWebhook, "503", now.Add(time.Second), false); err != nil {
 		t.Fatal(err)
 	}
 	// A crash: the row is claimed, then the process dies; reopen and wait out the lease.
-	items, _ = db.tickets.Claim(ctx, "test", now.Add(time.Second), time.Minute, 10)
+	items, _ = db.outbox.Claim(ctx, "test", now.Add(time.Second), time.Minute, 10)
 	if len(items) != 1 || items[0].Attempts != 1 {
 		t.Fatalf("retry claim: %+v", items)
 	}
 	db.db.Close()
 	db2 := openAt(t, path, Options{})
 	defer db2.db.Close()
-	if got, _ := db2.tickets.Claim(ctx, "test", now.Add(30*time.Second), time.Minute, 10); len(got) != 0 {
+	if got, _ := db2.outbox.Claim(ctx, "test", now.Add(30*time.Second), time.Minute, 10); len(got) != 0 {
 		t.Fatalf("claimed within lease: %d", len(got))
 	}
-	got, _ := db2.tickets.Claim(ctx, "test", now.Add(2*time.Minute), time.Minute, 10)
+	got, _ := db2.outbox.Claim(ctx, "test", now.Add(2*time.Minute), time.Minute, 10)
 	if len(got) != 1 {
 		t.Fatalf("lease did not expire: %d", len(got))
 	}
-	if err := db2.tickets.Failed(ctx, tk.ID, SinkWebhook, "gone", time.Time{}, true); err != nil {
+	if err := db2.outbox.Failed(ctx, tk.ID, SinkWebhook, "gone", time.Time{}, true); err != nil {
 		t.Fatal(err)
 	}
 	tk2, err := db2.tickets.Ticket(ctx, "a", tk.ID)
@@ -164,7 +165,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	if diff := cmp.Diff(want, tk2.Deliveries); diff != "" {
 		t.Errorf("deliveries (-want +got):\n%s", diff)
 	}
-	if got, _ := db2.tickets.Claim(ctx, "test", now.Add(time.Hour), time.Minute, 10); len(got) != 0 {
+	if got, _ := db2.outbox.Claim(ctx, "test", now.Add(time.Hour), time.Minute, 10); len(got) != 0 {
 		t.Errorf("dead row claimed")
 	}
 }

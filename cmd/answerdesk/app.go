@@ -255,6 +255,7 @@ type appState struct {
 	db        *state.DB
 	notify    *state.Notifier
 	tickets   *state.TicketStore
+	outbox    *state.Outbox
 	convs     *state.ConversationStore
 	feedback  *state.FeedbackStore
 	keys      *state.KeyStore
@@ -301,6 +302,7 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 		s := &appState{db: db, notify: state.NewNotifier(), convs: state.NewConversationStore(db),
 			keys: state.NewKeyStore(db), jobs: state.NewJobStore(db)}
 		s.tickets = state.NewTicketStore(db, sinks, s.notify)
+		s.outbox = state.NewOutbox(db)
 		s.feedback = state.NewFeedbackStore(db, s.convs)
 		s.analytics = state.NewAnalyticsStore(db)
 		s.audit = state.NewAuditStore(db)
@@ -402,9 +404,9 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 		if err != nil {
 			return nil, err
 		}
-		w, err := newDeliveryWorker(st.tickets, st.notify, wh, a.log, a.metrics, a.tracer)
+		w, err := newDeliveryWorker(st.outbox, st.tickets, st.notify, wh, a.log, a.metrics, a.tracer)
 		if err == nil && a.metrics != nil {
-			a.metrics.OutboxDepth(st.tickets.OutboxDepth)
+			a.metrics.OutboxDepth(st.outbox.OutboxDepth)
 		}
 		return w, err
 	})

@@ -253,7 +253,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	go func() { worker.Run(workerCtx); close(workerDone) }()
 	janitorDone := make(chan struct{})
 	go func() {
-		state.NewJanitor(st.db, st.convs, st.tickets, keep).Run(workerCtx, pruneEvery)
+		state.NewJanitor(st.db, st.convs, st.outbox, keep).Run(workerCtx, pruneEvery)
 		close(janitorDone)
 	}()
 	serveErr := make(chan error, 1)
@@ -357,7 +357,7 @@ func (a *app) webhookConfig() (webhookConfig, error) {
 
 // newDeliveryWorker is the outbox worker over tickets with the queue sink
 // and, when configured, the webhook sink; notify wakes it.
-func newDeliveryWorker(tickets *state.TicketStore, notify *state.Notifier, wh webhookConfig, log *slog.Logger, m *api.Metrics, tp trace.TracerProvider) (*delivery.Worker, error) {
+func newDeliveryWorker(outbox *state.Outbox, tickets *state.TicketStore, notify *state.Notifier, wh webhookConfig, log *slog.Logger, m *api.Metrics, tp trace.TracerProvider) (*delivery.Worker, error) {
 	o := delivery.Options{Tracer: tp}
 	if m != nil {
 		o.Observe = m.DeliveryAttempt
@@ -390,5 +390,5 @@ func newDeliveryWorker(tickets *state.TicketStore, notify *state.Notifier, wh we
 		sinks[state.SinkWebhook] = &delivery.Webhook{URL: wh.URL, Secret: []byte(wh.Secret),
 			Client: &http.Client{Timeout: 30 * time.Second}}
 	}
-	return delivery.New(tickets, sinks, o, log), nil
+	return delivery.New(outbox, sinks, o, log), nil
 }
