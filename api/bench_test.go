@@ -10,6 +10,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/gin-gonic/gin"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
 // instantEngine answers at once, so that benchmarks measure the API's own
@@ -23,9 +24,12 @@ func (e instantEngine) Stream(_ context.Context, _ answer.Request, emit func(ans
 	return e.a, nil
 }
 
-func benchServer(b *testing.B, logAnswers bool) (http.Handler, string) {
+func benchServer(b *testing.B, logAnswers bool, mod ...func(*Deps)) (http.Handler, string) {
 	b.Helper()
 	d := Deps{Limits: Limits{RatePerSecond: -1}}
+	for _, m := range mod {
+		m(&d)
+	}
 	db := withState(b, &d)
 	b.Cleanup(func() { db.Close() })
 	key, _, err := state.NewKeyStore(db).CreateKey(context.Background(), "acme", "bench", []string{state.ScopeAsk})
@@ -93,4 +97,27 @@ func BenchmarkBareGin(b *testing.B) {
 			e.ServeHTTP(w, req)
 		}
 	})
+}
+
+// BenchmarkAnswerAPIObserved is BenchmarkAnswerAPINoLog with the metrics
+// off and on, and with tracing by an SDK tracer provider whose spans go
+// nowhere (what an exporter would be handed): the observability cost per
+// answer. (Tracing off is no tracer at all: the plain case.)
+func BenchmarkAnswerAPIObserved(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		mod  func(*Deps)
+	}{
+		{"plain", func(*Deps) {}},
+		{"metrics", func(d *Deps) { d.Metrics = NewMetrics() }},
+		{"metrics+tracing", func(d *Deps) {
+			d.Metrics = NewMetrics()
+			d.Tracer = sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()))
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			h, key := benchServer(b, false, c.mod)
+			runAnswers(b, h, key)
+		})
+	}
 }
