@@ -388,6 +388,14 @@ func TestBrowserDemoInThreeLanguages(t *testing.T) {
 			}
 			screenshot(t, ctx, "widget-phone-"+tc.lang)
 
+			// Tab keeps the focus inside the open panel (a focus trap).
+			if err := chromedp.Do(ctx, jsDo(widgetJS(`root.querySelector('textarea').focus()`)),
+				chromedp.KeyEvent("\t\t\t\t\t\t\t\t\t")); err != nil {
+				t.Fatal(err)
+			}
+			if inside, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetJS(`return !!root.activeElement && root.querySelector('.panel').contains(root.activeElement)`))); err != nil || !inside {
+				t.Errorf("Tab left the open panel (%v)", err)
+			}
 			if err := chromedp.Do(ctx, jsDo(widgetJS(`root.querySelector('textarea').focus()`)), chromedp.KeyEvent("\x1b")); err != nil { // Escape
 				t.Fatal(err)
 			}
@@ -397,6 +405,17 @@ func TestBrowserDemoInThreeLanguages(t *testing.T) {
 			}
 		})
 	}
+
+	// The support lead sees these conversations in the console, signed in
+	// with the admin key from the file the demo printed.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(d.url+"/admin/"),
+		chromedp.WaitVisible(chromedp.CSS(`#key`)), chromedp.Focus(chromedp.CSS(`#key`)), chromedp.KeyEvent(d.adminKey+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-state]`)), chromedp.Navigate(d.url+"/admin/conversations"),
+		chromedp.Poll[chromedp.Void](`['How do I factory reset my hub?', '如何恢复出厂设置？'].every(q => [...document.querySelectorAll('tr.pick')].some(tr => tr.textContent.includes(q)))`,
+			chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the demo's conversations in the console: %v", err)
+	}
+	screenshot(t, ctx, "console-demo-conversations")
 }
 
 // TestBrowserConsole: the admin console signs in with an admin key, shows
