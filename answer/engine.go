@@ -426,9 +426,12 @@ func (e *Engine) generate(ctx context.Context, hits []retrieval.Hit, question, l
 	defer func() { endSpan(sp, err) }()
 	n := min(len(hits), e.cfg.GeneratePassages)
 	in := GenerateInput{Question: question, Lang: lang, History: history}
+	// The model sees what an extractive answer could quote: a ticket's
+	// resolution, no redaction placeholders.
+	ps := newPassages(e.cache)
 	for i, h := range hits[:n] {
 		in.Passages = append(in.Passages, Passage{N: i + 1, ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title,
-			URL: h.URL, Heading: h.Heading, Page: h.Page, Text: h.Text})
+			URL: h.URL, Heading: h.Heading, Page: h.Page, Text: ps.quotableText(h)})
 	}
 	g, err := e.deps.Generator.Generate(ctx, in, nil)
 	if err != nil {
@@ -446,7 +449,7 @@ func (e *Engine) generate(ctx context.Context, hits []retrieval.Hit, question, l
 		seen[m] = true
 		h := hits[m-1]
 		c.cited = append(c.cited, h)
-		c.citations = append(c.citations, citation(m, h, bestQuote(h.Text, g.Text)))
+		c.citations = append(c.citations, citation(m, h, bestQuote(ps.quotableText(h), g.Text)))
 	}
 	out.gen.Cited = nil
 	for _, cit := range c.citations {

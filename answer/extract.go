@@ -9,6 +9,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/answerdesk/answerdesk/ingest/redact"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -136,25 +137,67 @@ func passageKey(h retrieval.Hit) string {
 	return h.ID + "\x00" + string(f.Sum(nil))
 }
 
-// analyze splits a hit into sentences and analyzes them.
+// ticketResolution starts the resolution of a ticket document
+// (ingest/ticket writes "subject\nProblem: …\nResolution: …").
+const ticketResolution = "Resolution: "
+
+// ticketPenalty lowers a ticket's sentences below a doc's or FAQ's of the
+// same coverage one rank further down: on equal evidence the product's own
+// documentation is quoted, not what an agent once wrote.
+const ticketPenalty = 0.06
+
+// quotable splits a hit into the text an answer may quote and context
+// that only says what the text is about. A ticket answers with its
+// resolution alone: its problem is another customer's words; a ticket
+// without a resolution has nothing to quote.
+func quotable(h retrieval.Hit) (text, context string) {
+	if h.Kind != retrieval.KindTicket {
+		return h.Text, ""
+	}
+	if strings.HasPrefix(h.Text, ticketResolution) {
+		return h.Text[len(ticketResolution):], ""
+	}
+	if i := strings.Index(h.Text, "\n"+ticketResolution); i >= 0 {
+		return h.Text[i+1+len(ticketResolution):], h.Text[:i]
+	}
+	return "", h.Text
+}
+
+// analyze splits a hit into sentences and analyzes them. Only quotable
+// sentences are kept, and none holding a redaction placeholder (an answer
+// never shows "[EMAIL]"); the terms of all of them describe the passage.
 func analyze(h retrieval.Hit) *passage {
-	p := &passage{sents: splitSentences(h.Text), terms: map[string]bool{}}
+	text, about := quotable(h)
+	p := &passage{terms: map[string]bool{}}
 	ctx := h.Title
 	if h.Heading != "" && h.Heading != h.Title {
 		ctx += "\n" + h.Heading
+	}
+	if about != "" {
+		ctx += "\n" + about
 	}
 	p.ctxTerms = retrieval.DefaultAnalyzer.Terms(ctx)
 	for _, t := range p.ctxTerms {
 		p.terms[t] = true
 	}
-	p.sentTerms = make([][]string, len(p.sents))
-	for i, s := range p.sents {
-		p.sentTerms[i] = retrieval.DefaultAnalyzer.Terms(s)
-		for _, t := range p.sentTerms[i] {
+	for _, s := range splitSentences(text) {
+		terms := retrieval.DefaultAnalyzer.Terms(s)
+		for _, t := range terms {
 			p.terms[t] = true
 		}
+		if redact.Masked(s) {
+			continue
+		}
+		p.sents = append(p.sents, s)
+		p.sentTerms = append(p.sentTerms, terms)
 	}
 	return p
+}
+
+// quotableText is the part of h an answer or a Generator may use: its
+// quotable sentences.
+func (ps passages) quotableText(h retrieval.Hit) string {
+	return strings.Join(ps.get(h).sents, " ")
 }
 
 // coverageOf is the share of the query's indexed terms in a term set.
@@ -376,8 +419,13 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 				continue
 			}
 			cov := float64(len(terms)) / float64(len(q.terms))
-			cands = append(cands, cand{text: s, passage: pi, pos: si, cov: cov, terms: terms,
-				score: cov + 0.25*ctx - 0.05*float64(pi)})
+			score := cov + 0.25*ctx - 0.05*float64(pi)
+			if h.Kind == retrieval.KindTicket {
+				// A ticket's context is its problem: it lets the
+				// resolution answer, but is no evidence of its own.
+				score = cov - 0.05*float64(pi) - ticketPenalty
+			}
+			cands = append(cands, cand{text: s, passage: pi, pos: si, cov: cov, terms: terms, score: score})
 		}
 	}
 	if len(cands) == 0 {

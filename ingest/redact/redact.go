@@ -146,6 +146,28 @@ func absorbPhones(out []Span, sp Span) []Span {
 	return kept
 }
 
+// types are the PII types, each written as the placeholder "[" + type + "]".
+var types = []string{Email, Phone, Card, IBAN, IP, SSN, INN, SNILS, CNID, Name, Address}
+
+// Masked reports whether s holds a placeholder Text writes ("[EMAIL]",
+// "[PHONE]", …): text redacted before it was stored.
+func Masked(s string) bool {
+	for i := strings.IndexByte(s, '['); i >= 0; {
+		rest := s[i+1:]
+		for _, t := range types {
+			if strings.HasPrefix(rest, t) && strings.HasPrefix(rest[len(t):], "]") {
+				return true
+			}
+		}
+		j := strings.IndexByte(rest, '[')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
 // Text returns s with every span Find reports replaced by "[TYPE]".
 func Text(s string) string {
 	spans := Find(s)
