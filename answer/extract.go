@@ -301,7 +301,7 @@ func sentenceSep(lang, s string) string {
 	switch {
 	case retrieval.IsListItem(s):
 		return "\n"
-	case lang == "zh":
+	case lang == "zh" || lang == "ja":
 		return ""
 	}
 	return " "

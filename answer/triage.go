@@ -168,13 +168,14 @@ func (t *triager) classify(q analyzed, hint string) Triage {
 }
 
 // answerLang is the language to answer in: a known hint, else the
-// question's script, else English.
+// question's language (script, then function words: de, es, fr, it, pt,
+// uk, ja and ko too, so that a ticket is routed by its real language,
+// never mislabelled English), else English.
 func answerLang(question, hint string) string {
-	switch hint {
-	case "en", "ru", "zh":
+	if retrieval.Detectable(hint) {
 		return hint
 	}
-	if l := retrieval.DetectLang(question); l != "" {
+	if l := retrieval.DetectLanguage(question); l != "" {
 		return l
 	}
 	return "en"
