@@ -63,7 +63,7 @@ func DetectLanguage(text string) string {
 	}
 	base := DetectLang(text)
 	if base == "ru" {
-		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+		for _, w := range lowerWords(text) {
 			if ukWords[w] {
 				uk++
 			}
@@ -91,7 +91,7 @@ func DetectLanguage(text string) string {
 		return base
 	}
 	votes := map[string]int{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+	for _, w := range lowerWords(text) {
 		for lang, p := range latinProfiles {
 			if p[w] {
 				votes[lang]++
@@ -110,4 +110,9 @@ func DetectLanguage(text string) string {
 		}
 	}
 	return best
+}
+
+// lowerWords splits text into lower-case words (apostrophes kept: "d'usine").
+func lowerWords(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' })
 }
