@@ -12,7 +12,7 @@ import (
 
 // Writes that the answer path must not wait for (the answer log and
 // conversation turns) are queued and committed by one goroutine in
-// batches (group commit); the reads that must see them flush first, so
+// batches (group commit, without a linger: see writer); the reads that must see them flush first, so
 // that a process always reads its own writes. What is still queued when
 // the process crashes is lost: the log entry of an answer (only feedback
 // on it would notice) or the last turns of a conversation (a follow-up
@@ -82,12 +82,8 @@ func (b *batch) redact(s string) string {
 
 const (
 	queueSize = 4096
+	// batchSize bounds the writes one commit takes.
 	batchSize = 512
-	// linger is how long the writer waits for more writes before it
-	// commits a batch: each commit writes every page it touched to the
-	// log, so a commit per answer would cost more than the answer. A flush
-	// (a read that must see the writes) commits at once.
-	linger = 10 * time.Millisecond
 )
 
 func (db *DB) startBackground() {
@@ -134,31 +130,26 @@ func (db *DB) flush(ctx context.Context) error {
 	}
 }
 
+// writer commits the queue in groups, with no timer: it takes every
+// write queued so far (up to batchSize), commits them in one transaction,
+// and while that commit runs new writes queue for the next one. A lone
+// write is committed at once; under load each commit carries what arrived
+// during the previous one, so commits per answer fall as load rises.
 func (db *DB) writer() {
 	defer close(db.bgDone)
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
+	group := make([]queued, 0, batchSize)
 	for it := range db.queue {
-		group := []queued{it}
-		flushed := it.flush != nil
-		timer.Reset(linger)
-	more:
-		for len(group) < batchSize && !flushed {
+		group = append(group[:0], it)
+	drain:
+		for len(group) < batchSize {
 			select {
 			case it, ok := <-db.queue:
 				if !ok {
-					break more
+					break drain
 				}
 				group = append(group, it)
-				flushed = it.flush != nil
-			case <-timer.C:
-				break more
-			}
-		}
-		if !timer.Stop() {
-			select {
-			case <-timer.C:
 			default:
+				break drain
 			}
 		}
 		if err := db.commit(group); err != nil && db.onErr != nil {
@@ -169,6 +160,7 @@ func (db *DB) writer() {
 				close(it.flush)
 			}
 		}
+		clear(group) // the next group must not pin these writes
 	}
 }
 
