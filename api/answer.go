@@ -223,7 +223,7 @@ func (s *Server) postFeedback(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f := state.Feedback{Tenant: keyOf(c).Tenant, AnswerID: req.AnswerID, Rating: req.Rating, Comment: req.Comment}
+	f := state.Feedback{Tenant: keyOf(c).Tenant, AnswerID: req.AnswerID, Rating: req.Rating, Comment: req.Comment, Correction: req.Correction}
 	switch req.Thumbs {
 	case "":
 	case "up":
@@ -244,8 +244,14 @@ func (s *Server) postFeedback(c *gin.Context) {
 	case utf8.RuneCountInString(req.Comment) > s.lim.MaxComment:
 		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "comment longer than %d characters", s.lim.MaxComment))
 		return
-	case f.Thumbs == 0 && f.Rating == 0 && strings.TrimSpace(f.Comment) == "":
-		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "give thumbs, a rating or a comment"))
+	case req.Correction != "" && keyOf(c).Publishable():
+		s.fail(c, errf(http.StatusForbidden, CodeForbidden, "a correction needs a secret key: it comes from an agent, not the widget"))
+		return
+	case req.Correction != "" && (strings.TrimSpace(req.Correction) == "" || !utf8.ValidString(req.Correction) || utf8.RuneCountInString(req.Correction) > maxCorrection):
+		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "correction must be 1-%d characters of valid UTF-8 with visible text", maxCorrection))
+		return
+	case f.Thumbs == 0 && f.Rating == 0 && strings.TrimSpace(f.Comment) == "" && f.Correction == "":
+		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "give thumbs, a rating, a comment or a correction"))
 		return
 	}
 	got, err := s.d.Feedback.AddFeedback(c.Request.Context(), f)

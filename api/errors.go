@@ -29,6 +29,7 @@ const (
 	CodeForbidden         = "forbidden"
 	CodeOriginRefused     = "origin_not_allowed"
 	CodeNotFound          = "not_found"
+	CodeConflict          = "conflict"
 	CodeMethodNotAllowed  = "method_not_allowed"
 	CodeRateLimited       = "rate_limited"
 	CodeUnavailable       = "unavailable"
@@ -70,6 +71,8 @@ var errorTable = []struct {
 	{gaps.ErrWindow, http.StatusBadRequest, CodeInvalidField},
 	{answer.ErrNotFound, http.StatusNotFound, CodeNotFound},
 	{state.ErrNotFound, http.StatusNotFound, CodeNotFound},
+	{state.ErrConflict, http.StatusConflict, CodeConflict},
+	{answer.ErrTicketClosed, http.StatusConflict, CodeConflict},
 	{retrieval.ErrNotFound, http.StatusNotFound, CodeNotFound},
 	{ingest.ErrUnsupported, http.StatusUnsupportedMediaType, CodeUnsupportedFile},
 	{ingest.ErrTooLarge, http.StatusRequestEntityTooLarge, CodeBodyTooLarge},

@@ -81,6 +81,8 @@ var wireTypes = map[string]any{
 	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{}, "Health": Health{},
 	"GapReport": GapReport{}, "Gap": Gap{}, "GapDocument": GapDocument{},
 	"AuditEntry": AuditEntry{}, "AuditList": AuditList{},
+	"FAQCandidate": FAQCandidate{}, "FAQCandidateList": FAQCandidateList{}, "FAQDecision": FAQDecision{},
+	"FeedbackEntry": FeedbackEntry{}, "FeedbackList": FeedbackList{},
 	"CustomerExport": CustomerExport{}, "ExportedAnswer": ExportedAnswer{}, "ExportedFeedback": ExportedFeedback{}, "Erasure": Erasure{},
 	"AnalyticsReport": AnalyticsReport{}, "LatencyPercentile": LatencyPercentile{}, "CitedDocument": CitedDocument{}, "AnalyticsPoint": AnalyticsPoint{},
 	"APIKey": APIKey{}, "APIKeyList": APIKeyList{}, "KeyRequest": KeyRequest{}, "CreatedKey": CreatedKey{},

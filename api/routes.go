@@ -66,6 +66,10 @@ func (s *Server) routes() {
 	v1.GET("/gaps", none, admin, s.getGaps)
 	v1.GET("/analytics", none, admin, s.getAnalytics)
 	v1.GET("/audit", none, admin, s.listAudit)
+	v1.GET("/feedback", none, admin, s.listFeedback)
+	v1.GET("/faq-candidates", none, admin, s.listCandidates)
+	v1.POST("/faq-candidates/:id/approve", none, admin, s.approveCandidate)
+	v1.POST("/faq-candidates/:id/reject", none, admin, s.rejectCandidate)
 
 	v1.GET("/conversations", none, admin, s.listConversations)
 	v1.GET("/conversations/:id", none, admin, s.getConversation)

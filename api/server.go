@@ -199,6 +199,18 @@ type Deps struct {
 	KeyAdmin KeyAdmin
 	// Conversations, when set, serves /v1/conversations (review).
 	Conversations Conversations
+	// FAQ, when set, serves the FAQ candidates; FAQIngest ingests the
+	// approved ones.
+	FAQ       FAQCandidates
+	FAQIngest SourceIngester
+	// TicketCandidates, when set, makes a ticket solved with an agent's
+	// reply an FAQ candidate.
+	TicketCandidates TicketCandidates
+	// TicketReplies, when set, takes the resolution of PATCH
+	// /v1/tickets/{id}.
+	TicketReplies TicketReplies
+	// FeedbackLog, when set, serves GET /v1/feedback.
+	FeedbackLog FeedbackReader
 	// Tracer, when set, traces every request (see traceRequest).
 	Tracer trace.TracerProvider
 }

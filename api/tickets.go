@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/gin-gonic/gin"
 )
@@ -75,12 +78,33 @@ func (s *Server) patchTicket(c *gin.Context) {
 		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such ticket"))
 		return
 	}
+	if p.Resolution != "" {
+		switch {
+		case s.d.TicketReplies == nil:
+			s.fail(c, errf(http.StatusServiceUnavailable, CodeUnavailable, "ticket replies are not configured"))
+			return
+		case strings.TrimSpace(p.Resolution) == "" || utf8.RuneCountInString(p.Resolution) > maxCorrection:
+			s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "resolution must be 1-%d characters with visible text", maxCorrection))
+			return
+		}
+		msg := answer.Message{Role: answer.RoleAgent, Text: strings.TrimSpace(p.Resolution)}
+		if err := s.d.TicketReplies.AppendToTicket(c.Request.Context(), keyOf(c).Tenant, id, msg); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	t, err := s.d.Tickets.SetTicketStatus(c.Request.Context(), keyOf(c).Tenant, id, p.Status)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	s.audit(c, state.AuditTicketUpdate, id, "status "+p.Status)
+	if s.d.TicketCandidates != nil {
+		// A failure is logged: the status has changed either way.
+		if _, err := s.d.TicketCandidates.AddTicketCandidate(context.WithoutCancel(c.Request.Context()), t); err != nil {
+			s.log.Error("faq candidate of ticket", "request_id", requestID(c), "ticket", id, "err", err)
+		}
+	}
 	c.JSON(http.StatusOK, newTicket(t))
 }
 

@@ -123,6 +123,9 @@ type FeedbackRequest struct {
 	Thumbs   string `json:"thumbs,omitempty"` // "up" or "down"
 	Rating   int    `json:"rating,omitempty"` // 1..5
 	Comment  string `json:"comment,omitempty"`
+	// Correction is the right answer, from an agent (a secret key, not
+	// a publishable one); it makes the question an FAQ candidate.
+	Correction string `json:"correction,omitempty"`
 }
 
 // FeedbackResponse acknowledges feedback.
@@ -259,6 +262,10 @@ type TicketList struct {
 // TicketPatch is the body of PATCH /v1/tickets/{id}.
 type TicketPatch struct {
 	Status string `json:"status"`
+	// Resolution, optional, is the agent's reply, appended to the
+	// transcript before the status changes; a ticket solved with one
+	// becomes an FAQ candidate.
+	Resolution string `json:"resolution,omitempty"`
 }
 
 // ErrorResponse is every error's body.

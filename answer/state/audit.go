@@ -38,6 +38,8 @@ const (
 	AuditDocumentDelete = "document.delete"
 	AuditTicketUpdate   = "ticket.update"
 	AuditIntentsTrain   = "intents.train"
+	AuditFAQApprove     = "faq.approve"
+	AuditFAQReject      = "faq.reject"
 	// The customer actions' target is CustomerRef(id): the log keeps no
 	// trace of an erased customer's id.
 	AuditCustomerExport = "customer.export"

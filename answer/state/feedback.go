@@ -36,15 +36,16 @@ CREATE TABLE IF NOT EXISTS feedback (
 `
 
 // AddFeedback records feedback (comment redacted) on an answer of the
-// same tenant.
+// same tenant. A correction (the right answer, from an agent) also makes
+// the answer's question an FAQ candidate, in the same transaction.
 func (s *FeedbackStore) AddFeedback(ctx context.Context, f Feedback) (Feedback, error) {
 	switch {
 	case f.Thumbs < -1 || f.Thumbs > 1:
 		return f, fmt.Errorf("feedback: %w: thumbs must be -1, 0 or 1", ErrInvalid)
 	case f.Rating < 0 || f.Rating > 5:
 		return f, fmt.Errorf("feedback: %w: rating must be 1..5", ErrInvalid)
-	case f.Thumbs == 0 && f.Rating == 0 && strings.TrimSpace(f.Comment) == "":
-		return f, fmt.Errorf("feedback: %w: give thumbs, a rating or a comment", ErrInvalid)
+	case f.Thumbs == 0 && f.Rating == 0 && strings.TrimSpace(f.Comment) == "" && strings.TrimSpace(f.Correction) == "":
+		return f, fmt.Errorf("feedback: %w: give thumbs, a rating, a comment or a correction", ErrInvalid)
 	}
 	a, err := s.answers.Answer(ctx, f.Tenant, f.AnswerID)
 	if err != nil {
@@ -52,12 +53,17 @@ func (s *FeedbackStore) AddFeedback(ctx context.Context, f Feedback) (Feedback, 
 	}
 	f.Created = s.db.now().UTC()
 	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.db.txExec(ctx, tx, `INSERT INTO feedback(tenant, answer_id, thumbs, rating, comment, created) VALUES (?,?,?,?,?,?)`,
-			f.Tenant, f.AnswerID, f.Thumbs, f.Rating, redact.Text(f.Comment), ts(f.Created))
+		res, err := s.db.txExec(ctx, tx, `INSERT INTO feedback(tenant, answer_id, thumbs, rating, comment, correction, created) VALUES (?,?,?,?,?,?,?)`,
+			f.Tenant, f.AnswerID, f.Thumbs, f.Rating, redact.Text(f.Comment), f.Correction, ts(f.Created))
 		if err != nil {
 			return err
 		}
 		f.ID, _ = res.LastInsertId()
+		if strings.TrimSpace(f.Correction) != "" && strings.TrimSpace(a.Question) != "" {
+			if _, err := addCandidate(ctx, tx, correctionCandidate(f, a), f.Created); err != nil {
+				return err
+			}
+		}
 		return rollFeedback(txExec{ctx, tx}, f, a, s.db.deflection)
 	})
 	if err != nil {

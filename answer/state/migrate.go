@@ -27,6 +27,7 @@ func migrations() []migration {
 		{"audit log of administrative actions", execSQL(auditSchemaV7)},
 		{"answer log: customer id, for export and erasure", execSQL(customersSchemaV8)},
 		{"human handoff: tickets by conversation; outbox events and revisions", execSQL(handoffV9)},
+		{"feedback corrections and FAQ candidates", execSQL(faqSchemaV10)},
 	}
 }
 

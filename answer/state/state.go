@@ -141,7 +141,10 @@ type Feedback struct {
 	Thumbs   int // +1 up, -1 down, 0 none
 	Rating   int // 1..5, 0 none
 	Comment  string
-	Created  time.Time
+	// Correction is the right answer, written by an agent; it makes the
+	// question an FAQ candidate (FAQStore).
+	Correction string
+	Created    time.Time
 }
 
 // LoggedAnswer is an answer as recorded for feedback and review.

@@ -263,6 +263,7 @@ type appState struct {
 	analytics *state.AnalyticsStore
 	audit     *state.AuditStore
 	customers *state.CustomerStore
+	faq       *state.FAQStore
 }
 
 // apiDeps fills the API's state collaborators.
@@ -270,6 +271,7 @@ func (s *appState) apiDeps(d *api.Deps) {
 	d.Keys, d.Answers, d.Feedback, d.Tickets, d.Jobs, d.Health = s.keys, s.convs, s.feedback, s.tickets, s.jobs, s.db
 	d.Analytics, d.Audit, d.Customers = s.analytics, s.audit, s.customers
 	d.KeyAdmin, d.Conversations = s.keys, s.convs
+	d.FAQ, d.TicketCandidates, d.FeedbackLog, d.TicketReplies = s.faq, s.faq, s.feedback, s.tickets
 }
 
 // state opens the app-state database of the data dir. Its ticket store has
@@ -307,6 +309,7 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 		s.analytics = state.NewAnalyticsStore(db)
 		s.audit = state.NewAuditStore(db)
 		s.customers = state.NewCustomerStore(db, s.tickets, s.convs)
+		s.faq = state.NewFAQStore(db)
 		return s, nil
 	})
 }

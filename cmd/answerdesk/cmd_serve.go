@@ -217,6 +217,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
 	}
 	st.apiDeps(&deps)
+	deps.FAQIngest = pipeline
 	if deps.Gaps, err = a.gapFinder(ctx); err != nil {
 		return err
 	}
