@@ -212,7 +212,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	all := res
 	var unsafe []retrieval.Hit
 	res.Hits, unsafe = e.screen(req.Tenant, res.Hits)
-	q := newQuery(sq.terms, res)
+	q := newQuery(standalone, sq.terms, res)
 	hits := preferLang(res.Hits, tr.Lang)
 	ps := newPassages(e.cache)
 	c, ok := extract(hits, q, e.cfg.MaxSentences, ps)

@@ -17,15 +17,19 @@ import (
 type query struct {
 	terms map[string]bool // distinct query terms found in the index
 	all   int             // distinct analyzed query terms, found or not
+	// asked is the question's terms with question words kept
+	// (Analyzer.QuestionTerms), to match it against an FAQ's question.
+	asked map[string]bool
 }
 
-// newQuery is the query of the analyzed question's terms.
-func newQuery(terms []string, res retrieval.Result) query {
+// newQuery is the query of question and its analyzed terms.
+func newQuery(question string, terms []string, res retrieval.Result) query {
 	all := map[string]bool{}
 	for _, t := range terms {
 		all[t] = true
 	}
-	q := query{terms: make(map[string]bool, len(res.Terms)), all: len(all)}
+	q := query{terms: make(map[string]bool, len(res.Terms)), all: len(all),
+		asked: termSet(retrieval.DefaultAnalyzer.QuestionTerms(question))}
 	for _, t := range res.Terms {
 		if all[t] {
 			q.terms[t] = true
@@ -365,10 +369,14 @@ const (
 	maxListItems   = 8
 )
 
+// composeWindow is how many of the first hits the composer reads.
+const composeWindow = 5
+
 // extract composes an extractive answer from hits (already in preference
-// order): the FAQ entry's answer when the first hit is an FAQ, else the
-// best-supported sentences of the first passages. It returns ok=false when
-// no sentence shares a term with the question.
+// order): the FAQ entry's answer when the first hit is an FAQ; the first
+// passage's sentences when its title is the question asked (asksAsTitle);
+// else the best-supported sentences of the first passages. It returns
+// ok=false when no sentence shares a term with the question.
 func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (composed, bool) {
 	if len(hits) == 0 || len(q.terms) == 0 {
 		return composed{}, false
@@ -384,6 +392,51 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 		c.citations = []Citation{citation(1, top, ans)}
 		return c, true
 	}
+	if asksAsTitle(hits, q) {
+		// The entry answers the question its title asks: its text is the
+		// answer even where it repeats none of the question's words, and a
+		// lower-ranked passage that repeats more of them is not.
+		if c, ok := composeSentences(hits[:1], q, maxSentences, ps); ok {
+			c.bestCoverage = q.coverageOf(ps.get(hits[0]).terms) // the whole entry, as for an FAQ
+			return c, true
+		}
+	}
+	return composeSentences(hits, q, maxSentences, ps)
+}
+
+// asksAsTitle reports whether the first hit is a question–answer entry
+// whose question (its title) is the one asked: the best-ranked passage, a
+// document (an FAQ entry kept as a document, as in a corpus of Q&A pairs),
+// whose title holds every indexed term of the question, and whose title
+// matches the question, question words kept, strictly better than the
+// title of any other passage the composer reads. Retrieval rank and
+// question-to-question similarity then agree on the entry.
+func asksAsTitle(hits []retrieval.Hit, q query) bool {
+	top := hits[0]
+	if top.Kind != retrieval.KindDoc || top.Title == "" || len(q.asked) == 0 {
+		return false
+	}
+	if q.coverageTerms(retrieval.DefaultAnalyzer.Terms(top.Title)) < 1 {
+		return false
+	}
+	sim := func(title string) float64 {
+		return dice(q.asked, termSet(retrieval.DefaultAnalyzer.QuestionTerms(title)))
+	}
+	best := sim(top.Title)
+	for i, h := range hits[1:] {
+		if i+1 == composeWindow {
+			break
+		}
+		if h.Title != top.Title && sim(h.Title) >= best {
+			return false
+		}
+	}
+	return true
+}
+
+// composeSentences drafts an answer from the best-supported sentences of
+// the first passages of hits.
+func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passages) (composed, bool) {
 	type cand struct {
 		text    string
 		passage int // index in hits
@@ -393,12 +446,11 @@ func extract(hits []retrieval.Hit, q query, maxSentences int, ps passages) (comp
 		terms   map[string]bool
 	}
 	var cands []cand
-	const passages = 5
-	sents := make([][]string, 0, passages)
+	sents := make([][]string, 0, composeWindow)
 	for pi, h := range hits {
 		// Three passages usually hold the answer; look further only when
 		// they share no words with the question.
-		if pi == passages || pi >= 3 && len(cands) > 0 {
+		if pi == composeWindow || pi >= 3 && len(cands) > 0 {
 			break
 		}
 		p := ps.get(h)

@@ -23,7 +23,8 @@ const (
 	// cited passage's title and heading, 0..1.
 	FeatureTitleCoverage = "title_coverage"
 	// FeatureSentenceCoverage: share of the query's indexed terms in the
-	// best answer sentence (the whole entry for an FAQ answer), 0..1.
+	// best answer sentence (the whole entry for an answer from an FAQ entry
+	// or from a passage titled with the question asked), 0..1.
 	FeatureSentenceCoverage = "sentence_coverage"
 	// FeatureAgreeing: other passages among the top five that come from
 	// the cited document or share its title, or contain most of the

@@ -30,7 +30,7 @@ func features(t *testing.T, question string, res retrieval.Result) []Feature {
 			res.Hits[i].SparseRank = i + 1
 		}
 	}
-	q := newQuery(analyzeText(question).terms, res)
+	q := newQuery(question, analyzeText(question).terms, res)
 	ps := newPassages(nil)
 	c, ok := extract(res.Hits, q, 3, ps)
 	if !ok {
