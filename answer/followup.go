@@ -60,6 +60,11 @@ func followUp(history []Message, q analyzed) (standalone, lang string) {
 		}
 		base = prev[i] + " " + base
 	}
+	if lang != "" {
+		// The message only names a language: the previous question is
+		// asked again, without the language's name among its terms.
+		return strings.TrimSpace(base), lang
+	}
 	return strings.TrimSpace(base) + " " + strings.TrimSpace(question), lang
 }
 
@@ -94,11 +99,13 @@ func isFollowUp(q analyzed, asksLang bool) bool {
 	return false
 }
 
-// previousQuestions returns the customer turns of history, oldest first.
+// previousQuestions returns the customer questions of history, oldest
+// first.
 func previousQuestions(history []Message) []string {
 	var out []string
 	for _, m := range history {
-		if m.Role == RoleCustomer && strings.TrimSpace(m.Text) != "" {
+		// Small talk ("ok", "спасибо") is no question to follow up on.
+		if m.Role == RoleCustomer && strings.TrimSpace(m.Text) != "" && classifyAct(m.Text) == ActNone {
 			out = append(out, m.Text)
 		}
 	}

@@ -150,7 +150,7 @@ func TestFollowUp(t *testing.T) {
 		{"no history", nil, "and the price?", "and the price?", ""},
 		{"standalone", hist("How do I reset the hub?"), "How do I pair a motion sensor with the app?", "How do I pair a motion sensor with the app?", ""},
 		{"en pronoun", hist("How do I reset the hub?"), "how long does it take?", "How do I reset the hub? how long does it take?", ""},
-		{"en language", hist("How do I reset the hub?"), "and in Russian?", "How do I reset the hub? and in Russian?", "ru"},
+		{"en language", hist("How do I reset the hub?"), "and in Russian?", "How do I reset the hub?", "ru"},
 		{"ru ellipsis", hist("Как подключить датчик движения?"), "а сколько стоит?", "Как подключить датчик движения? а сколько стоит?", ""},
 		{"zh ellipsis", hist("如何连接运动传感器？"), "那价格呢？", "如何连接运动传感器？ 那价格呢？", ""},
 		{"chained", hist("How do I reset the hub?", "and the sensor?"), "how long does it take?", "How do I reset the hub? and the sensor? how long does it take?", ""},
