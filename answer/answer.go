@@ -77,6 +77,14 @@ type Request struct {
 	Customer map[string]string
 	// Channel identifies the caller ("api", "cli", "eval").
 	Channel string
+	// Draft asks for a reply that a human agent will send (agent assist):
+	// the same retrieval, composition, verification and confidence, but
+	// no handover, small-talk reply or triage escalation (the text is the
+	// customer's, already escalated), no conversation history, and nothing
+	// written — no ticket, no conversation turn. A draft that would
+	// escalate comes back Escalated with its Reason and the Attempted text
+	// and citations, without a ticket.
+	Draft bool
 }
 
 // Message is one turn of a conversation.

@@ -135,7 +135,9 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	tctx, tsp := startSpan(ctx, "answer.triage")
 	question := analyzeText(req.Question)
 	tr := e.triage.classify(question, req.Lang)
-	if done, err := e.handover(ctx, req, &a, tr.Lang); done || err != nil {
+	if req.Draft {
+		req.ConversationID = ""
+	} else if done, err := e.handover(ctx, req, &a, tr.Lang); done || err != nil {
 		endSpan(tsp, err)
 		if err != nil {
 			return Answer{}, err
@@ -149,7 +151,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	}
 	// A person has not the conversation: small talk gets a reply, not a
 	// search and a ticket.
-	if act := classifyAct(req.Question); act != ActNone {
+	if act := classifyAct(req.Question); act != ActNone && !req.Draft {
 		endSpan(tsp, nil)
 		return e.reply(ctx, req, a, act, emit), nil
 	}
@@ -173,6 +175,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 
 	var reason Reason
 	switch {
+	case req.Draft: // the agent asked: triage's reasons to escalate are moot
 	case tr.HumanRequested:
 		reason = ReasonHumanRequested
 	case tr.Topic != "":
@@ -275,6 +278,9 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		for _, d := range c.deltas(tr.Lang) {
 			emit(Event{Type: EventDelta, Delta: d})
 		}
+	} else if req.Draft {
+		a.Decision, a.Reason = Escalated, reason
+		a.Attempted, a.AttemptedCitations = text, c.citations
 	} else {
 		emit(Event{Type: EventStatus, Stage: StageEscalate})
 		a.Decision, a.Reason = Escalated, reason
@@ -292,7 +298,9 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		a.TicketID, a.Priority, a.Queue = tk.ID, tk.Priority, tk.Queue
 		a.Notice = e.notice(tr.Lang, tk.ID)
 	}
-	e.record(ctx, req, a)
+	if !req.Draft {
+		e.record(ctx, req, a)
+	}
 	a.Timings.Total = e.now().Sub(start)
 	e.log.InfoContext(ctx, "answer", "answer", a.ID, "tenant", req.Tenant, "channel", req.Channel, "decision", a.Decision,
 		"reason", a.Reason, "confidence", round3(a.Confidence), "lang", a.Lang, "intent", a.Intent,
@@ -498,7 +506,9 @@ func (e *Engine) reply(ctx context.Context, req Request, a Answer, act Act, emit
 		}
 	}
 	emit(Event{Type: EventDelta, Delta: a.Text})
-	e.record(ctx, req, a)
+	if !req.Draft {
+		e.record(ctx, req, a)
+	}
 	a.Timings.Total = e.now().Sub(a.Created)
 	e.log.Info("answer", "answer", a.ID, "tenant", req.Tenant, "channel", req.Channel, "decision", a.Decision,
 		"act", a.Act, "lang", a.Lang, "total", a.Timings.Total)

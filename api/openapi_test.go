@@ -83,6 +83,7 @@ var wireTypes = map[string]any{
 	"AuditEntry": AuditEntry{}, "AuditList": AuditList{},
 	"FAQCandidate": FAQCandidate{}, "FAQCandidateList": FAQCandidateList{}, "FAQDecision": FAQDecision{},
 	"FeedbackEntry": FeedbackEntry{}, "FeedbackList": FeedbackList{},
+	"SimilarTicket": SimilarTicket{}, "SimilarTickets": SimilarTickets{}, "Suggestion": Suggestion{},
 	"CustomerExport": CustomerExport{}, "ExportedAnswer": ExportedAnswer{}, "ExportedFeedback": ExportedFeedback{}, "Erasure": Erasure{},
 	"AnalyticsReport": AnalyticsReport{}, "LatencyPercentile": LatencyPercentile{}, "CitedDocument": CitedDocument{}, "AnalyticsPoint": AnalyticsPoint{},
 	"APIKey": APIKey{}, "APIKeyList": APIKeyList{}, "KeyRequest": KeyRequest{}, "CreatedKey": CreatedKey{},

@@ -63,6 +63,8 @@ func (s *Server) routes() {
 	v1.GET("/tickets", none, admin, s.listTickets)
 	v1.GET("/tickets/:id", none, admin, s.getTicket)
 	v1.PATCH("/tickets/:id", json, admin, s.patchTicket)
+	v1.GET("/tickets/:id/similar", none, admin, s.similarTickets)
+	v1.POST("/tickets/:id/suggest", none, admin, s.suggestReply)
 	v1.GET("/gaps", none, admin, s.getGaps)
 	v1.GET("/analytics", none, admin, s.getAnalytics)
 	v1.GET("/audit", none, admin, s.listAudit)
