@@ -59,6 +59,8 @@ type Erasure struct {
 	Turns    int `json:"turns"`
 	Feedback int `json:"feedback"`
 	Tickets  int `json:"tickets_anonymized"`
+	// FAQCandidates made from the customer's feedback or tickets.
+	FAQCandidates int `json:"faq_candidates"`
 }
 
 // NewCustomerExport converts a customer's data to its wire form.
@@ -127,5 +129,5 @@ func (s *Server) eraseCustomer(c *gin.Context) {
 		return
 	}
 	s.audit(c, state.AuditCustomerErase, state.CustomerRef(id), "")
-	c.JSON(http.StatusOK, Erasure{Answers: e.Answers, Turns: e.Turns, Feedback: e.Feedback, Tickets: e.Tickets})
+	c.JSON(http.StatusOK, Erasure{Answers: e.Answers, Turns: e.Turns, Feedback: e.Feedback, Tickets: e.Tickets, FAQCandidates: e.FAQCandidates})
 }

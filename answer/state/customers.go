@@ -56,6 +56,9 @@ type CustomerData struct {
 // Erasure counts what an erasure removed.
 type Erasure struct {
 	Answers, Turns, Feedback, Tickets int
+	// FAQCandidates made from the customer's feedback or tickets (an
+	// approved one's FAQ entry stays: it is the company's text).
+	FAQCandidates int
 }
 
 // customerConversations is the SQL of the conversation ids of a
@@ -159,6 +162,12 @@ func (s *CustomerStore) Erase(ctx context.Context, tenant, id string) (Erasure, 
 		}{
 			// Turns first: the conversations are found through the answers
 			// and tickets that the next steps erase.
+			// Candidates before the feedback and tickets they are found through.
+			{&e.FAQCandidates, `DELETE FROM faq_candidates WHERE tenant=? AND (
+				(source='` + SourceCorrection + `' AND source_id IN (SELECT CAST(f.id AS TEXT) FROM feedback f JOIN answers a ON a.id=f.answer_id AND a.tenant=f.tenant
+					WHERE f.tenant=? AND a.customer_id=?))
+				OR (source='` + SourceTicket + `' AND source_id IN (SELECT id FROM tickets WHERE tenant=? AND json_extract(customer, '$.id')=?)))`,
+				[]any{tenant, tenant, id, tenant, id}},
 			{&e.Turns, `DELETE FROM turns WHERE tenant=? AND conversation_id IN (` + customerConversations + `)`, []any{tenant, tenant, id, tenant, id}},
 			{&e.Feedback, `DELETE FROM feedback WHERE tenant=? AND answer_id IN (SELECT id FROM answers WHERE tenant=? AND customer_id=?)`, []any{tenant, tenant, id}},
 			{&e.Answers, `DELETE FROM answers WHERE tenant=? AND customer_id=?`, []any{tenant, id}},

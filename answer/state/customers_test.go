@@ -27,14 +27,23 @@ func seedCustomer(t *testing.T, st stores, tenant, id, email, phone string, at t
 		answer.Message{Role: answer.RoleAssistant, Text: "It ships in 2 days.", At: at}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.feedback.AddFeedback(ctx, Feedback{Tenant: tenant, AnswerID: a.ID, Rating: 2, Comment: "too slow"}); err != nil {
+	if _, err := st.feedback.AddFeedback(ctx, Feedback{Tenant: tenant, AnswerID: a.ID, Rating: 2, Comment: "too slow",
+		Correction: "Orders ship within 2 days."}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.tickets.CreateTicket(ctx, answer.Ticket{Tenant: tenant, Subject: "order for " + id, Summary: "customer wants a human",
+	tk, err := st.tickets.CreateTicket(ctx, answer.Ticket{Tenant: tenant, Subject: "order for " + id, Summary: "customer wants a human",
 		ConversationID: conv, Customer: map[string]string{"id": id, "email": email, "phone": phone, "tier": "gold"},
 		Transcript: []answer.Message{{Role: answer.RoleCustomer, Text: "talk to a human", At: at}}, Reason: answer.ReasonHumanRequested,
-		Queue: "support", Created: at}); err != nil {
+		Queue: "support", Created: at})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The ticket as solved by an agent: an FAQ candidate whose question
+	// (the subject) names the customer.
+	tk.Status = StatusSolved
+	tk.Transcript = append(tk.Transcript, answer.Message{Role: answer.RoleAgent, Text: "Your order ships today."})
+	if ok, err := NewFAQStore(st.db).AddTicketCandidate(ctx, tk); err != nil || !ok {
+		t.Fatalf("ticket candidate: %v %v", ok, err)
 	}
 }
 
@@ -82,7 +91,7 @@ func TestCustomerExportErase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e != (Erasure{Answers: 1, Turns: 2, Feedback: 1, Tickets: 1}) {
+	if e != (Erasure{Answers: 1, Turns: 2, Feedback: 1, Tickets: 1, FAQCandidates: 2}) {
 		t.Errorf("erasure %+v", e)
 	}
 	after := files()
