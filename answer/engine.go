@@ -220,10 +220,14 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	ps := newPassages(e.cache)
 	c, ok := extract(hits, q, e.cfg.MaxSentences, ps)
 	var gen *Generation
-	if !ok && reason == "" && err == nil {
+	// With a Generator, the top passages go to the model even when the
+	// extractive step found no overlap (a paraphrase, a question in another
+	// language than the passage); its answer is verified all the same.
+	useLLM := e.deps.Generator != nil && len(hits) > 0
+	if !ok && reason == "" && err == nil && !useLLM {
 		reason = ReasonNoEvidence
 	}
-	if ok && e.deps.Generator != nil && reason == "" {
+	if useLLM && reason == "" {
 		emit(Event{Type: EventStatus, Stage: StageGenerate})
 		t1 := e.now()
 		recent := history
@@ -237,15 +241,18 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 			return Answer{}, ctx.Err()
 		case gerr != nil:
 			e.log.WarnContext(ctx, "generator failed", "answer", a.ID, "err", gerr, "fallback", !e.cfg.EscalateOnLLMError)
-			if e.cfg.EscalateOnLLMError {
+			switch {
+			case e.cfg.EscalateOnLLMError:
 				reason = ReasonLLMUnavailable
+			case !ok:
+				reason = ReasonNoEvidence
 			}
 		case g.gen.Abstained || strings.TrimSpace(g.gen.Text) == "" || len(g.gen.Cited) == 0 || g.gen.SupportRatio < e.cfg.MinSupport:
 			gen = &g.gen
 			reason = ReasonGroundingFailed
 		default:
 			gen = &g.gen
-			c = g.composed
+			c, ok = g.composed, true
 		}
 	}
 
