@@ -117,12 +117,50 @@ func (s *Server) listCandidates(c *gin.Context) {
 	}
 	out := FAQCandidateList{Candidates: []FAQCandidate{}}
 	for _, x := range cs {
-		out.Candidates = append(out.Candidates, newFAQCandidate(x))
+		out.Candidates = append(out.Candidates, NewFAQCandidate(x))
 	}
 	if len(cs) == limit {
 		out.Next = cs[len(cs)-1].ID
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// ApproveCandidate ingests tenant's candidate id as an FAQ entry of the
+// tenant through ing, then marks it approved by actor; it returns the
+// candidate and the ingest outcome ("added", "updated" or "unchanged").
+// The entry's id is stable: approving again re-ingests it unchanged. A
+// rejected candidate is a conflict. (POST /v1/faq-candidates/{id}/approve
+// and `answerdesk faq approve`.)
+func ApproveCandidate(ctx context.Context, faq FAQCandidates, ing SourceIngester, tenant string, id int64, actor string) (state.FAQCandidate, string, error) {
+	cand, err := faq.Candidate(ctx, tenant, id)
+	if err != nil {
+		return cand, "", err
+	}
+	if cand.Status == state.CandidateRejected {
+		return cand, "", errf(http.StatusConflict, CodeConflict, "the candidate was rejected")
+	}
+	src, docID, err := faqSource(cand)
+	if err != nil {
+		return cand, "", err
+	}
+	sum, err := ing.IngestSource(ctx, src, ingest.Options{Tenant: tenant, Kind: retrieval.KindFAQ, Lang: cand.Lang})
+	if err == nil && len(sum.Failed) > 0 {
+		err = sum.Failed[0].Err
+	}
+	if err != nil {
+		return cand, "", fmt.Errorf("ingest FAQ candidate %d: %w", id, err)
+	}
+	if cand, err = faq.Decide(ctx, tenant, id, state.CandidateApproved, actor, docID); err != nil {
+		return cand, "", err
+	}
+	result := "unchanged"
+	switch {
+	case sum.Added > 0:
+		result = "added"
+	case sum.Updated > 0:
+		result = "updated"
+	}
+	return cand, result, nil
 }
 
 // approveCandidate ingests a candidate as an FAQ entry of the tenant, then
@@ -141,42 +179,15 @@ func (s *Server) approveCandidate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx, tenant := c.Request.Context(), keyOf(c).Tenant
-	cand, err := s.d.FAQ.Candidate(ctx, tenant, id)
+	k := keyOf(c)
+	cand, result, err := ApproveCandidate(c.Request.Context(), s.d.FAQ, s.d.FAQIngest, k.Tenant, id, state.ActorKey(k.ID))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if cand.Status == state.CandidateRejected {
-		s.fail(c, errf(http.StatusConflict, CodeConflict, "the candidate was rejected"))
-		return
-	}
-	src, docID, err := faqSource(cand)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	sum, err := s.d.FAQIngest.IngestSource(ctx, src, ingest.Options{Tenant: tenant, Kind: retrieval.KindFAQ, Lang: cand.Lang})
-	if err == nil && len(sum.Failed) > 0 {
-		err = sum.Failed[0].Err
-	}
-	if err != nil {
-		s.fail(c, fmt.Errorf("ingest FAQ candidate %d: %w", id, err))
-		return
-	}
-	if cand, err = s.d.FAQ.Decide(ctx, tenant, id, state.CandidateApproved, state.ActorKey(keyOf(c).ID), docID); err != nil {
-		s.fail(c, err)
-		return
-	}
-	result := "unchanged"
-	switch {
-	case sum.Added > 0:
-		result = "added"
-	case sum.Updated > 0:
-		result = "updated"
-	}
+	docID := cand.DocumentID
 	s.audit(c, state.AuditFAQApprove, strconv.FormatInt(id, 10), result+" "+docID)
-	c.JSON(http.StatusOK, FAQDecision{Candidate: newFAQCandidate(cand), Ingest: result})
+	c.JSON(http.StatusOK, FAQDecision{Candidate: NewFAQCandidate(cand), Ingest: result})
 }
 
 // rejectCandidate marks a pending candidate rejected.
@@ -196,7 +207,7 @@ func (s *Server) rejectCandidate(c *gin.Context) {
 		return
 	}
 	s.audit(c, state.AuditFAQReject, strconv.FormatInt(id, 10), "")
-	c.JSON(http.StatusOK, FAQDecision{Candidate: newFAQCandidate(cand)})
+	c.JSON(http.StatusOK, FAQDecision{Candidate: NewFAQCandidate(cand)})
 }
 
 // listFeedback reads the key's tenant's feedback back, newest first.
@@ -276,7 +287,8 @@ type FAQCandidate struct {
 	DocumentID string     `json:"document_id,omitempty"`
 }
 
-func newFAQCandidate(c state.FAQCandidate) FAQCandidate {
+// NewFAQCandidate converts a candidate to its wire form.
+func NewFAQCandidate(c state.FAQCandidate) FAQCandidate {
 	out := FAQCandidate{ID: c.ID, Source: c.Source, SourceID: c.SourceID, Question: c.Question, Answer: c.Answer, Lang: c.Lang,
 		Status: c.Status, Created: c.Created, DecidedBy: c.DecidedBy, DocumentID: c.DocumentID}
 	if !c.Decided.IsZero() {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -169,9 +170,25 @@ func TestE2EFAQCandidates(t *testing.T) {
 	if get(acme, "/v1/faq-candidates?status=rejected", &rl); len(rl.Candidates) != 1 || rl.Candidates[0].ID != tkt.ID {
 		t.Errorf("rejected: %+v", rl)
 	}
+	// The CLI sees and decides the same candidates.
+	if out := e2eCLI(t, env, "faq", "list", "--tenant", "acme", "--status", "approved"); !strings.HasPrefix(out, fmt.Sprintf("%d\tapproved\tcorrection:", corr.ID)) || strings.Count(out, "\n") != 1 {
+		t.Errorf("faq list --status approved:\n%s", out)
+	}
+	if out := e2eCLI(t, env, "faq", "list", "--tenant", "globex"); out != "" {
+		t.Errorf("globex's faq list:\n%s", out)
+	}
+	if out := e2eCLI(t, env, "faq", "approve", "--tenant", "acme", fmt.Sprint(corr.ID)); !strings.Contains(out, "approved (unchanged "+d.Candidate.DocumentID+")") {
+		t.Errorf("faq approve again from the CLI: %q", out)
+	}
+	var errb bytes.Buffer
+	if err := run(context.Background(), []string{"faq", "reject", "--tenant", "globex", fmt.Sprint(corr.ID)}, func(k string) string { return env[k] },
+		strings.NewReader(""), &bytes.Buffer{}, &errb); err == nil {
+		t.Errorf("globex rejects acme's candidate from the CLI")
+	}
+
 	var al, rj api.AuditList
 	get(acme, "/v1/audit?action=faq.approve", &al)
-	if len(al.Entries) != 2 {
+	if len(al.Entries) != 3 || al.Entries[0].Actor != "cli" {
 		t.Errorf("faq.approve audit entries: %+v", al)
 	}
 	get(acme, "/v1/audit?action=faq.reject", &rj)

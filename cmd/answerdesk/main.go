@@ -54,6 +54,8 @@ var commands = []*command{
 		summary: "evaluate the engine on suites, compare reports against a baseline, fit the confidence model", run: runEval},
 	{name: "extract", usage: "extract [--chunks] [--json] [--kind auto|doc|faq|ticket] [--tenant T] [--budget N] FILE",
 		summary: "print the text (or chunks) a file yields, or its error, and what was dropped", run: runExtract},
+	{name: "faq", usage: "faq list [--tenant T] [--status pending|approved|rejected] [--json] | faq approve|reject [--tenant T] [--json] ID",
+		summary: "FAQ candidates from agents' corrections and solved tickets: list them, approve (ingest as an FAQ entry) or reject", run: runFAQ},
 	{name: "gaps", usage: "gaps [--tenant T] [--from TIME] [--to TIME] [--json | --csv]",
 		summary: "knowledge gaps: cluster the questions escalated for missing knowledge, with the nearest documents", run: runGaps},
 	{name: "ingest", usage: "ingest [--kind auto|doc|faq|ticket] [--tenant T] [--prune] PATH…",

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// runFAQ lists, approves and rejects FAQ candidates (corrections and
+// solved tickets), as /v1/faq-candidates does.
+func runFAQ(ctx context.Context, a *app, args []string) error {
+	if len(args) == 0 {
+		return usagef("faq: give list, approve or reject")
+	}
+	sub, rest := args[0], args[1:]
+	if sub != "list" && sub != "approve" && sub != "reject" {
+		return usagef("faq: unknown subcommand %q (want list, approve or reject)", sub)
+	}
+	fs := flag.NewFlagSet("faq "+sub, flag.ContinueOnError)
+	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant of the candidates")
+	status := fs.String("status", "", "list: only pending, approved or rejected")
+	asJSON := fs.Bool("json", false, "print JSON (what the API returns)")
+	if err := a.parseFlags(fs, rest); err != nil {
+		return err
+	}
+	st, err := a.state(ctx)
+	if err != nil {
+		return err
+	}
+	if sub == "list" {
+		if fs.NArg() > 0 {
+			return usagef("faq list: unexpected argument %q", fs.Arg(0))
+		}
+		if *status != "" && !state.ValidCandidateStatus(*status) {
+			return usagef("faq list: --status must be pending, approved or rejected")
+		}
+		cs, err := st.faq.Candidates(ctx, state.CandidateFilter{Tenant: *tenant, Status: *status, Limit: 500})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			out := api.FAQCandidateList{Candidates: []api.FAQCandidate{}}
+			for _, c := range cs {
+				out.Candidates = append(out.Candidates, api.NewFAQCandidate(c))
+			}
+			return writeJSON(a.stdout, out)
+		}
+		for _, c := range cs {
+			fmt.Fprintf(a.stdout, "%d\t%s\t%s:%s\t%s\n", c.ID, c.Status, c.Source, c.SourceID, strings.ReplaceAll(c.Question, "\n", " "))
+		}
+		return nil
+	}
+	if fs.NArg() != 1 {
+		return usagef("faq %s: give exactly one candidate id", sub)
+	}
+	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil || id <= 0 {
+		return usagef("faq %s: %q is not a candidate id", sub, fs.Arg(0))
+	}
+	var d api.FAQDecision
+	if sub == "approve" {
+		pipeline, err := a.ingestPipeline(ctx)
+		if err != nil {
+			return err
+		}
+		c, result, err := api.ApproveCandidate(ctx, st.faq, pipeline, *tenant, id, state.ActorCLI)
+		if err != nil {
+			return err
+		}
+		d = api.FAQDecision{Candidate: api.NewFAQCandidate(c), Ingest: result}
+		if err := a.audit(ctx, *tenant, state.AuditFAQApprove, fs.Arg(0), result+" "+c.DocumentID); err != nil {
+			return err
+		}
+	} else {
+		c, err := st.faq.Decide(ctx, *tenant, id, state.CandidateRejected, state.ActorCLI, "")
+		if err != nil {
+			return err
+		}
+		d = api.FAQDecision{Candidate: api.NewFAQCandidate(c)}
+		if err := a.audit(ctx, *tenant, state.AuditFAQReject, fs.Arg(0), ""); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		return writeJSON(a.stdout, d)
+	}
+	fmt.Fprintf(a.stdout, "%d %s", d.Candidate.ID, d.Candidate.Status)
+	if d.Ingest != "" {
+		fmt.Fprintf(a.stdout, " (%s %s)", d.Ingest, d.Candidate.DocumentID)
+	}
+	fmt.Fprintln(a.stdout)
+	return nil
+}
