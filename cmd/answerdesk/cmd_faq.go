@@ -15,7 +15,10 @@ import (
 // runFAQ lists, approves and rejects FAQ candidates (corrections and
 // solved tickets), as /v1/faq-candidates does.
 func runFAQ(ctx context.Context, a *app, args []string) error {
-	if len(args) == 0 {
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		if err := a.parseFlags(flag.NewFlagSet("faq", flag.ContinueOnError), []string{"--help"}); err != nil && len(args) > 0 {
+			return err
+		}
 		return usagef("faq: give list, approve or reject")
 	}
 	sub, rest := args[0], args[1:]
