@@ -15,11 +15,17 @@ func ParseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t, err = time.Parse(time.DateOnly, s)
 	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
+	if err == nil {
+		// The store keeps Unix nanoseconds: a year past 2261 would wrap
+		// around and select everything.
+		if t.Year() < 1970 || t.Year() > 2261 {
+			return time.Time{}, errf(http.StatusBadRequest, CodeInvalidField, "%q is outside 1970-2261", s)
+		}
+		return t.UTC(), nil
 	}
 	return time.Time{}, errf(http.StatusBadRequest, CodeInvalidField, "%q is neither an RFC 3339 time nor a date (YYYY-MM-DD)", s)
 }

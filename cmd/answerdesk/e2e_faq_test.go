@@ -91,8 +91,10 @@ func TestE2EFAQCandidates(t *testing.T) {
 	if code, _ := feedback(askOnly, ""); code != http.StatusForbidden {
 		t.Errorf("ask key reads feedback: %d", code)
 	}
-	if r := s.do(t, http.MethodGet, "/v1/feedback?thumbs=sideways", acme, nil); r.status != http.StatusBadRequest {
-		t.Errorf("thumbs=sideways: %d", r.status)
+	for _, q := range []string{"thumbs=sideways", "from=yesterday", "from=2999-01-01", "to=1066-10-14"} {
+		if r := s.do(t, http.MethodGet, "/v1/feedback?"+q, acme, nil); r.status != http.StatusBadRequest {
+			t.Errorf("%s: %d %s, want 400", q, r.status, r.body)
+		}
 	}
 
 	// A ticket solved with the agent's resolution is a candidate too.
