@@ -501,3 +501,27 @@ func TestQuestionAnalyzedOnce(t *testing.T) {
 		t.Errorf("query %q terms (-want +got):\n%s", got.Text, diff)
 	}
 }
+
+// TestDraftWritesNothing: a draft for an agent (Request.Draft) is composed
+// and verified like an answer but writes no ticket (the ticket writer
+// here fails on any write) and no conversation turn, and triage's request
+// for a person does not escalate it.
+func TestDraftWritesNothing(t *testing.T) {
+	r := newRig(t, answer.DefaultConfig(), func(d *answer.Deps) { d.Tickets = failingTickets{} })
+	ctx := context.Background()
+	a, err := r.eng.Answer(ctx, answer.Request{Tenant: "acme", Question: "How can I factory reset my Lumen hub?", Draft: true})
+	if err != nil || a.Decision != answer.Answered || a.TicketID != "" || len(a.Citations) == 0 {
+		t.Fatalf("draft: %+v %v", a, err)
+	}
+	if turns, _ := r.convs.Turns(ctx, "acme", a.ConversationID); len(turns) != 0 {
+		t.Errorf("draft wrote turns %+v", turns)
+	}
+	a, err = r.eng.Answer(ctx, answer.Request{Tenant: "acme", Question: "I want a human agent", Draft: true})
+	if err != nil || a.Reason == answer.ReasonHumanRequested || a.TicketID != "" {
+		t.Errorf("draft of a request for a person: %+v %v", a, err)
+	}
+	a, err = r.eng.Answer(ctx, answer.Request{Tenant: "acme", Question: "Can I use the hub to mine bitcoin?", Draft: true})
+	if err != nil || a.Decision != answer.Escalated || a.Reason == "" || a.TicketID != "" {
+		t.Errorf("unanswerable draft: %+v %v", a, err)
+	}
+}
