@@ -8,29 +8,19 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/eval"
+	"github.com/answerdesk/answerdesk/eval/suite"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
 // sharedSuite returns ../shared/datasets/NAME next to the module root, or
 // "" when absent.
-func sharedSuite(tb testing.TB, name string) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
+func sharedSuite(name string) string {
+	shared, ok := suite.FindShared()
+	if !ok {
+		return ""
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "datasets", name)
+	p := filepath.Join(shared, "datasets", name)
 	if _, err := os.Stat(p); err != nil {
 		return ""
 	}
@@ -41,10 +31,10 @@ func sharedSuite(tb testing.TB, name string) string {
 // throwaway store and 1,749 queries through the engine) per iteration; it
 // falls back to the testdata suite without ../shared.
 func BenchmarkEvalStackFAQ(b *testing.B) {
-	suite := sharedSuite(b, "stackfaq-en")
-	if suite == "" {
+	dir := sharedSuite("stackfaq-en")
+	if dir == "" {
 		b.Log("../shared not found: benchmarking testdata/kbsuite")
-		suite = "testdata/kbsuite"
+		dir = "testdata/kbsuite"
 	}
 	h := &eval.Harness{
 		OpenStore: eval.OpenEmbedded,
@@ -56,7 +46,7 @@ func BenchmarkEvalStackFAQ(b *testing.B) {
 	}
 	var queries int
 	for b.Loop() {
-		runs, err := h.Run(context.Background(), suite)
+		runs, err := h.Run(context.Background(), dir)
 		if err != nil {
 			b.Fatal(err)
 		}

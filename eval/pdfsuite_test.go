@@ -27,7 +27,7 @@ const pdfQueries = `{"id":"p1","text":"How do I choose the recording quality wit
 // TestPDFSuite runs a suite whose corpus is a docs/ folder of PDFs (the
 // shared manuals, linked) through the harness with the PDF loader.
 func TestPDFSuite(t *testing.T) {
-	manuals := sharedSuite(t, "manuals")
+	manuals := sharedSuite("manuals")
 	if manuals == "" {
 		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") == "1" {
 			t.Fatal("../shared/datasets/manuals not found (ANSWERDESK_REQUIRE_SHARED=1)")

@@ -12,9 +12,22 @@ import (
 // makes it a failure.
 func SharedDir(tb testing.TB, what string) string {
 	tb.Helper()
+	shared, ok := FindShared()
+	if !ok {
+		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") != "" {
+			tb.Fatal("../shared/datasets not found next to the repository (ANSWERDESK_REQUIRE_SHARED is set)")
+		}
+		tb.Skip(what + ": ../shared/datasets not found next to the repository")
+	}
+	return shared
+}
+
+// FindShared returns ../shared next to the module root (found from the
+// working directory up) and whether it holds datasets/.
+func FindShared() (string, bool) {
 	dir, err := os.Getwd()
 	if err != nil {
-		tb.Fatal(err)
+		return "", false
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -22,16 +35,13 @@ func SharedDir(tb testing.TB, what string) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			tb.Fatal("go.mod not found")
+			return "", false
 		}
 		dir = parent
 	}
 	shared := filepath.Join(dir, "..", "shared")
 	if _, err := os.Stat(filepath.Join(shared, "datasets")); err != nil {
-		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") != "" {
-			tb.Fatal("../shared/datasets not found next to the repository (ANSWERDESK_REQUIRE_SHARED is set)")
-		}
-		tb.Skip(what + ": ../shared/datasets not found next to the repository")
+		return "", false
 	}
-	return shared
+	return shared, true
 }
