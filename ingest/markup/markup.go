@@ -58,7 +58,8 @@ var leftTag = regexp.MustCompile(`<[a-zA-Z!/?][^>]*>?`)
 
 func strip(s string) string {
 	z := html.NewTokenizer(strings.NewReader(s))
-	lower := strings.ToLower(s)
+	lower := asciiLower(s)
+	lastEnd := map[atom.Atom]int{} // byte offset of the last "</name" in s, per raw-text element
 	var b strings.Builder
 	skip := atom.Atom(0) // inside a raw-text element until its end tag
 	pos := 0             // bytes of s tokenized so far
@@ -78,8 +79,15 @@ func strip(s string) string {
 			// An element that is never closed hides nothing in plain text:
 			// what follows "<script>" in a ticket subject is still the
 			// customer's text (and is stripped of tags in the next pass).
-			if skip == 0 && rawText[a] && strings.Contains(lower[pos:], "</"+string(name)) {
-				skip = a
+			if skip == 0 && rawText[a] {
+				end, ok := lastEnd[a]
+				if !ok {
+					end = strings.LastIndex(lower, "</"+string(name))
+					lastEnd[a] = end
+				}
+				if end >= pos {
+					skip = a
+				}
 			}
 			space(&b, a)
 		case html.EndTagToken:
@@ -94,6 +102,19 @@ func strip(s string) string {
 			space(&b, atom.Lookup(name))
 		}
 	}
+}
+
+// asciiLower lowers ASCII letters only, so that byte offsets in its result
+// are those of s: strings.ToLower changes the length of "ẞ" and of invalid
+// UTF-8, and a tokenizer offset into s would then fall outside it.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func space(b *strings.Builder, a atom.Atom) {

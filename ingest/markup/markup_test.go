@@ -1,6 +1,9 @@
 package markup
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestStrip(t *testing.T) {
 	tests := []struct{ name, in, want string }{
@@ -20,6 +23,8 @@ func TestStrip(t *testing.T) {
 		{"script URL", "[x](javascript:alert(1))", "[x]("},
 		{"data URL", "open data:text/html;base64,PHNjcmlwdD4= now", "open  now"},
 		{"the word data stays", "Back up your data: now", "Back up your data: now"},
+		{"text that lowercases shorter", strings.Repeat("ẞ", 20) + "<script>x</script>y", strings.Repeat("ẞ", 20) + " y"},
+		{"invalid UTF-8 before a tag", "\xff\xff<SCRIPT>x</script>y", "\xff\xff y"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
