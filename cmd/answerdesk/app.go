@@ -3,14 +3,11 @@ package main
 import (
 	"go.opentelemetry.io/otel/trace"
 
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -20,6 +17,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/llm"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/config"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/ingest/formats"
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -53,7 +51,7 @@ type app struct {
 
 	cmd *command // the running command, for its help
 
-	sections lazy[map[string]json.RawMessage] // the config file's sections
+	cfg      *config.Config // see conf
 	index    lazy[retrieval.Store]
 	db       lazy[*appState]
 	chat     lazy[*llm.Client]   // nil when no LLM is configured
@@ -151,70 +149,14 @@ func (a *app) globalFlags(fs *flag.FlagSet) {
 	fs.StringVar(&a.logFormat, "log-format", a.logFormat, "log lines as text or json (env ANSWERDESK_LOG_FORMAT); either way a request's lines carry its request_id")
 }
 
-// The config file (--config, env ANSWERDESK_CONFIG) is one JSON object whose
-// top-level keys are sections; each part of the wiring reads its own section
-// with configSection:
-//
-//	{"store": {...}, "answer": {...}, "webhook": {...}, "llm": {...}}
-//
-// Environment variables override the file where README.md names them.
-//
-// configSection decodes section name of the config file into v. The file
-// is read once per run, on first use (after every flag is parsed). A
-// missing file setting or a missing section leaves v unchanged; unknown
-// fields are an error, so that a typo in a config key is reported instead
-// of ignored.
-func (a *app) configSection(name string, v any) error {
-	if a.config == "" {
-		return nil
+// conf is the run's configuration: the config file (--config, env
+// ANSWERDESK_CONFIG) overridden by the environment. It is made on first
+// use, after every flag is parsed, and reads the file once.
+func (a *app) conf() *config.Config {
+	if a.cfg == nil {
+		a.cfg = config.New(a.config, a.getenv)
 	}
-	sections, err := a.sections.get(func() (map[string]json.RawMessage, error) {
-		data, err := os.ReadFile(a.config)
-		if err != nil {
-			return nil, fmt.Errorf("config: %w", err)
-		}
-		var s map[string]json.RawMessage
-		if err := json.Unmarshal(data, &s); err != nil {
-			return nil, fmt.Errorf("config %s: %w", a.config, err)
-		}
-		return s, nil
-	})
-	if err != nil {
-		return err
-	}
-	raw, ok := sections[name]
-	if !ok {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("config %s: section %q: %w", a.config, name, err)
-	}
-	return nil
-}
-
-// answerConfig is the engine configuration: defaults, then the "answer"
-// section.
-//
-// The passage screen's allowed link domains default to the LLM's
-// (llm.allowed_link_domains), so that one list serves both answer paths
-// unless answer.link_domains sets lists per tenant.
-func (a *app) answerConfig() (answer.Config, error) {
-	cfg := answer.DefaultConfig()
-	if err := a.configSection("answer", &cfg); err != nil {
-		return cfg, err
-	}
-	if cfg.LinkDomains == nil {
-		var ls llmSection
-		if err := a.configSection("llm", &ls); err != nil {
-			return cfg, err
-		}
-		if len(ls.AllowedLinkDomains) > 0 {
-			cfg.LinkDomains = map[string][]string{"*": ls.AllowedLinkDomains}
-		}
-	}
-	return cfg, nil
+	return a.cfg
 }
 
 // indexStore is the configured index store (--store).
@@ -279,7 +221,7 @@ func (s *appState) apiDeps(d *api.Deps) {
 // gets an outbox row per sink.
 func (a *app) state(ctx context.Context) (*appState, error) {
 	return a.db.get(func() (*appState, error) {
-		wh, err := a.webhookConfig()
+		wh, err := a.conf().Webhook()
 		if err != nil {
 			return nil, err
 		}
@@ -287,11 +229,7 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 		if wh.URL != "" {
 			sinks = append(sinks, state.SinkWebhook)
 		}
-		var an analyticsSection
-		if err := a.configSection("analytics", &an); err != nil {
-			return nil, err
-		}
-		deflection, err := an.deflectionWindow()
+		deflection, err := a.conf().DeflectionWindow()
 		if err != nil {
 			return nil, err
 		}
@@ -346,7 +284,7 @@ func (a *app) engineDeps() (answer.Deps, error) {
 // conversations to the state database.
 func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
 	return a.engine.get(func() (*answer.Engine, error) {
-		cfg, err := a.answerConfig()
+		cfg, err := a.conf().Answer()
 		if err != nil {
 			return nil, err
 		}
@@ -403,7 +341,7 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 		if err != nil {
 			return nil, err
 		}
-		wh, err := a.webhookConfig()
+		wh, err := a.conf().Webhook()
 		if err != nil {
 			return nil, err
 		}
@@ -418,7 +356,7 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 // llmClient is the chat client, or nil when none is configured.
 func (a *app) llmClient() (*llm.Client, error) {
 	return a.chat.get(func() (*llm.Client, error) {
-		cfg, ok, err := a.llmConfig()
+		cfg, ok, err := a.conf().LLM()
 		if err != nil || !ok {
 			return nil, err
 		}
@@ -433,7 +371,7 @@ func (a *app) llmClient() (*llm.Client, error) {
 // embedder is the embedding client, or nil when none is configured.
 func (a *app) embedder() (*llm.Embedder, error) {
 	return a.embed.get(func() (*llm.Embedder, error) {
-		cfg, ok, err := a.embedConfig()
+		cfg, ok, err := a.conf().Embed()
 		if err != nil || !ok {
 			return nil, err
 		}

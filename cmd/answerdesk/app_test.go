@@ -3,17 +3,13 @@ package main
 import (
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/llm/llmtest"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
-	"github.com/google/go-cmp/cmp"
 )
 
 // TestAppWiresLLMRewriter: with an LLM configured, the engine the app
@@ -69,73 +65,5 @@ func TestAppWiresLLMRewriter(t *testing.T) {
 	}
 	if rewrites != 1 {
 		t.Errorf("the LLM got %d rewrite requests in %d chats, want 1 (for the follow-up)", rewrites, len(srv.Chats()))
-	}
-}
-
-// TestModelConfig: the "llm" and "embed" sections, with the environment
-// over the file and API keys from the environment only.
-func TestModelConfig(t *testing.T) {
-	cfgFile := filepath.Join(t.TempDir(), "config.json")
-	if err := os.WriteFile(cfgFile, []byte(`{
-		"llm": {"provider": "openai", "url": "http://file/v1", "model": "m", "api_key_env": "MY_KEY", "timeout": "5s", "retry_budget": "1m"},
-		"embed": {"provider": "openai", "url": "http://embed/v1", "model": "multilingual-e5-small", "timeout": "2s", "dim": 384}
-	}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"ANSWERDESK_LLM_URL": "http://env/v1", "MY_KEY": "secret", "ANSWERDESK_EMBED_API_KEY": "ekey",
-		"ANSWERDESK_EMBED_DOCUMENT_PREFIX": "none"}
-	a := newApp(func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
-	a.config = cfgFile
-	c, ok, err := a.llmConfig()
-	if err != nil || !ok {
-		t.Fatalf("llmConfig: %v, %v", ok, err)
-	}
-	if c.URL != "http://env/v1" || c.Model != "m" || c.APIKey != "secret" || c.Timeout != 5*time.Second || c.Retry.Budget != time.Minute || c.Temperature != 0.1 {
-		t.Errorf("llm config = %+v", c)
-	}
-	e, ok, err := a.embedConfig()
-	if err != nil || !ok {
-		t.Fatalf("embedConfig: %v, %v", ok, err)
-	}
-	if e.URL != "http://embed/v1" || e.APIKey != "ekey" || e.Timeout != 2*time.Second || e.Dim != 384 || e.QueryPrefix != "query: " || e.DocumentPrefix != "" {
-		t.Errorf("embed config = %+v", e)
-	}
-	env["ANSWERDESK_LLM_PROVIDER"] = "none"
-	if _, ok, err := a.llmConfig(); ok || err != nil {
-		t.Errorf("provider none: ok %v, err %v; want no LLM", ok, err)
-	}
-	env["ANSWERDESK_EMBED_TIMEOUT"] = "soon"
-	if _, _, err := a.embedConfig(); err == nil || !strings.Contains(err.Error(), "embed timeout") {
-		t.Errorf("bad embed timeout: %v", err)
-	}
-}
-
-// TestLinkDomainsDefaultToLLMs: the passage screen takes the LLM's allowed
-// link domains unless the answer section sets its own.
-func TestLinkDomainsDefaultToLLMs(t *testing.T) {
-	for _, tc := range []struct {
-		name, config string
-		want         map[string][]string
-	}{
-		{"none", `{}`, nil},
-		{"llm list", `{"llm": {"allowed_link_domains": ["lumen.example"]}}`, map[string][]string{"*": {"lumen.example"}}},
-		{"answer list wins", `{"llm": {"allowed_link_domains": ["lumen.example"]}, "answer": {"link_domains": {"acme": ["acme.example"]}}}`,
-			map[string][]string{"acme": {"acme.example"}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			cfg := filepath.Join(t.TempDir(), "config.json")
-			if err := os.WriteFile(cfg, []byte(tc.config), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			a := newApp(func(string) string { return "" }, strings.NewReader(""), io.Discard, io.Discard)
-			a.config = cfg
-			got, err := a.answerConfig()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tc.want, got.LinkDomains); diff != "" {
-				t.Errorf("link domains (-want +got):\n%s", diff)
-			}
-		})
 	}
 }

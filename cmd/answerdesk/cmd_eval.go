@@ -101,7 +101,7 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 	if !(o.knockout >= 0 && o.knockout < 1) {
 		return nil, nil, cfg, usagef("eval: --knockout must be in [0,1)")
 	}
-	if err := a.configSection("answer", &cfg); err != nil {
+	if err := a.conf().Section("answer", &cfg); err != nil {
 		return nil, nil, cfg, err
 	}
 	info := map[string]string{"store": "embedded (throwaway)", "confidence": "shipped (answer/confidence.json)"}

@@ -13,25 +13,6 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-// analyticsSection is the "analytics" section of the config file.
-type analyticsSection struct {
-	// DeflectionWindow: an answer deflected its question unless an
-	// escalation in its conversation, or negative feedback on it, came
-	// within this long ("24h"; also "2d").
-	DeflectionWindow string `json:"deflection_window"`
-}
-
-func (s analyticsSection) deflectionWindow() (time.Duration, error) {
-	if s.DeflectionWindow == "" {
-		return state.DefaultDeflectionWindow, nil
-	}
-	d, err := parseTTL(s.DeflectionWindow)
-	if err != nil || d <= 0 {
-		return 0, usagef("analytics.deflection_window: want a positive duration such as 24h or 2d, not %q", s.DeflectionWindow)
-	}
-	return d, nil
-}
-
 func runReport(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant to report on")

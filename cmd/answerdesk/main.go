@@ -17,6 +17,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/answerdesk/answerdesk/cmd/internal/config"
 )
 
 func main() {
@@ -99,11 +101,16 @@ var errHelp = errors.New("help requested")
 
 func exitCode(err error, stderr io.Writer) int {
 	var ue usageError
+	var ce *config.Invalid
 	switch {
 	case err == nil, errors.Is(err, errHelp), errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "answerdesk: %s\nRun 'answerdesk help' for usage.\n", ue.msg)
+	case errors.As(err, &ue), errors.As(err, &ce):
+		msg := ue.msg
+		if ce != nil {
+			msg = ce.Msg
+		}
+		fmt.Fprintf(stderr, "answerdesk: %s\nRun 'answerdesk help' for usage.\n", msg)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "answerdesk: %v\n", err)

@@ -12,26 +12,6 @@ import (
 	"github.com/answerdesk/answerdesk/api"
 )
 
-func TestParseTTL(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want time.Duration
-		bad  bool
-	}{
-		{"90d", 90 * 24 * time.Hour, false},
-		{"36h", 36 * time.Hour, false},
-		{"forever", 0, false},
-		{"0d", 0, true},
-		{"-5h", 0, true},
-		{"soon", 0, true},
-	} {
-		got, err := parseTTL(tc.in)
-		if (err != nil) != tc.bad || got != tc.want {
-			t.Errorf("parseTTL(%q) = %v, %v; want %v, error %v", tc.in, got, err, tc.want, tc.bad)
-		}
-	}
-}
-
 // TestE2ERetentionPrunesAnswerLog: serve prunes the answer log on its
 // configured schedule; feedback on a pruned answer is then 404.
 func TestE2ERetentionPrunesAnswerLog(t *testing.T) {

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/llm"
 )
 
@@ -25,20 +26,20 @@ type modelSection struct {
 
 // resolve applies the environment to m and returns its API key and
 // timeout; ok is false when no provider is configured.
-func (m *modelSection) resolve(a *app, prefix string) (ok bool, apiKey string, timeout time.Duration, err error) {
-	a.override(&m.Provider, prefix+"_PROVIDER")
+func (m *modelSection) resolve(c *Config, prefix string) (ok bool, apiKey string, timeout time.Duration, err error) {
+	c.override(&m.Provider, prefix+"_PROVIDER")
 	if m.Provider == "" || m.Provider == "none" {
 		return false, "", 0, nil
 	}
-	a.override(&m.URL, prefix+"_URL")
-	a.override(&m.Model, prefix+"_MODEL")
-	a.override(&m.Timeout, prefix+"_TIMEOUT")
+	c.override(&m.URL, prefix+"_URL")
+	c.override(&m.Model, prefix+"_MODEL")
+	c.override(&m.Timeout, prefix+"_TIMEOUT")
 	if timeout, err = parseDur(strings.ToLower(strings.TrimPrefix(prefix, "ANSWERDESK_"))+" timeout", m.Timeout); err != nil {
 		return false, "", 0, err
 	}
-	apiKey = a.getenv(prefix + "_API_KEY")
+	apiKey = c.getenv(prefix + "_API_KEY")
 	if apiKey == "" && m.APIKeyEnv != "" {
-		apiKey = a.getenv(m.APIKeyEnv)
+		apiKey = c.getenv(m.APIKeyEnv)
 	}
 	return true, apiKey, timeout, nil
 }
@@ -79,32 +80,14 @@ type embedSection struct {
 	BatchSize      int     `json:"batch_size"`
 }
 
-// override sets *dst from environment variable name when it is set.
-func (a *app) override(dst *string, name string) {
-	if v := a.getenv(name); v != "" {
-		*dst = v
-	}
-}
-
-func parseDur(what, s string) (time.Duration, error) {
-	if s == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("%s: bad duration %q", what, s)
-	}
-	return d, nil
-}
-
-// llmConfig resolves the chat model configuration; ok is false when no
-// provider is configured.
-func (a *app) llmConfig() (cfg llm.Config, ok bool, err error) {
+// LLM resolves the chat model configuration; ok is false when no provider
+// is configured.
+func (c *Config) LLM() (cfg llm.Config, ok bool, err error) {
 	var s llmSection
-	if err := a.configSection("llm", &s); err != nil {
+	if err := c.Section("llm", &s); err != nil {
 		return cfg, false, err
 	}
-	if ok, cfg.APIKey, cfg.Timeout, err = s.resolve(a, "ANSWERDESK_LLM"); !ok || err != nil {
+	if ok, cfg.APIKey, cfg.Timeout, err = s.resolve(c, "ANSWERDESK_LLM"); !ok || err != nil {
 		return cfg, false, err
 	}
 	cfg = llm.Config{
@@ -120,12 +103,12 @@ func (a *app) llmConfig() (cfg llm.Config, ok bool, err error) {
 	if s.Temperature != nil {
 		cfg.Temperature = *s.Temperature
 	}
-	if v := a.getenv("ANSWERDESK_LLM_TEMPERATURE"); v != "" {
+	if v := c.getenv("ANSWERDESK_LLM_TEMPERATURE"); v != "" {
 		if cfg.Temperature, err = strconv.ParseFloat(v, 64); err != nil {
 			return cfg, false, fmt.Errorf("ANSWERDESK_LLM_TEMPERATURE: %w", err)
 		}
 	}
-	if v := a.getenv("ANSWERDESK_LLM_MAX_TOKENS"); v != "" {
+	if v := c.getenv("ANSWERDESK_LLM_MAX_TOKENS"); v != "" {
 		if cfg.MaxTokens, err = strconv.Atoi(v); err != nil {
 			return cfg, false, fmt.Errorf("ANSWERDESK_LLM_MAX_TOKENS: %w", err)
 		}
@@ -139,18 +122,18 @@ func (a *app) llmConfig() (cfg llm.Config, ok bool, err error) {
 	return cfg, true, nil
 }
 
-// embedConfig resolves the embedding model configuration; ok is false when
-// no provider is configured.
-func (a *app) embedConfig() (cfg llm.EmbedConfig, ok bool, err error) {
+// Embed resolves the embedding model configuration; ok is false when no
+// provider is configured.
+func (c *Config) Embed() (cfg llm.EmbedConfig, ok bool, err error) {
 	var s embedSection
-	if err := a.configSection("embed", &s); err != nil {
+	if err := c.Section("embed", &s); err != nil {
 		return cfg, false, err
 	}
-	if ok, cfg.APIKey, cfg.Timeout, err = s.resolve(a, "ANSWERDESK_EMBED"); !ok || err != nil {
+	if ok, cfg.APIKey, cfg.Timeout, err = s.resolve(c, "ANSWERDESK_EMBED"); !ok || err != nil {
 		return cfg, false, err
 	}
-	a.override(&s.QueryModel, "ANSWERDESK_EMBED_QUERY_MODEL")
-	a.override(&s.DocumentModel, "ANSWERDESK_EMBED_DOCUMENT_MODEL")
+	c.override(&s.QueryModel, "ANSWERDESK_EMBED_QUERY_MODEL")
+	c.override(&s.DocumentModel, "ANSWERDESK_EMBED_DOCUMENT_MODEL")
 	cfg = llm.EmbedConfig{
 		Provider: s.Provider, URL: s.URL, Model: s.Model, APIKey: cfg.APIKey, Timeout: cfg.Timeout,
 		QueryModel: s.QueryModel, DocumentModel: s.DocumentModel,
@@ -168,13 +151,13 @@ func (a *app) embedConfig() (cfg llm.EmbedConfig, ok bool, err error) {
 	if s.DocumentPrefix != nil {
 		cfg.DocumentPrefix = *s.DocumentPrefix
 	}
-	if v, set := a.lookup("ANSWERDESK_EMBED_QUERY_PREFIX"); set {
+	if v, set := c.lookup("ANSWERDESK_EMBED_QUERY_PREFIX"); set {
 		cfg.QueryPrefix = v
 	}
-	if v, set := a.lookup("ANSWERDESK_EMBED_DOCUMENT_PREFIX"); set {
+	if v, set := c.lookup("ANSWERDESK_EMBED_DOCUMENT_PREFIX"); set {
 		cfg.DocumentPrefix = v
 	}
-	if v := a.getenv("ANSWERDESK_EMBED_DIM"); v != "" {
+	if v := c.getenv("ANSWERDESK_EMBED_DIM"); v != "" {
 		if cfg.Dim, err = strconv.Atoi(v); err != nil {
 			return cfg, false, fmt.Errorf("ANSWERDESK_EMBED_DIM: %w", err)
 		}
@@ -182,12 +165,25 @@ func (a *app) embedConfig() (cfg llm.EmbedConfig, ok bool, err error) {
 	return cfg, true, nil
 }
 
-// lookup reads an environment variable that may be set to "" on purpose
-// ("none" stands for the empty string, since getenv cannot tell).
-func (a *app) lookup(name string) (string, bool) {
-	v := a.getenv(name)
-	if v == "none" {
-		return "", true
+// Answer is the engine configuration: defaults, then the "answer"
+// section.
+//
+// The passage screen's allowed link domains default to the LLM's
+// (llm.allowed_link_domains), so that one list serves both answer paths
+// unless answer.link_domains sets lists per tenant.
+func (c *Config) Answer() (answer.Config, error) {
+	cfg := answer.DefaultConfig()
+	if err := c.Section("answer", &cfg); err != nil {
+		return cfg, err
 	}
-	return v, v != ""
+	if cfg.LinkDomains == nil {
+		var ls llmSection
+		if err := c.Section("llm", &ls); err != nil {
+			return cfg, err
+		}
+		if len(ls.AllowedLinkDomains) > 0 {
+			cfg.LinkDomains = map[string][]string{"*": ls.AllowedLinkDomains}
+		}
+	}
+	return cfg, nil
 }
