@@ -40,6 +40,11 @@ type Options struct {
 	// PID, when not zero, is the server's process id: the report then has
 	// its CPU time per answer (Linux /proc).
 	PID int
+	// Pprof, when set, is the base URL of the server's pprof listener
+	// (ANSWERDESK_PPROF, "http://127.0.0.1:6060"): the report then splits
+	// the server's CPU time per answer by stage (from a CPU profile taken
+	// over each measurement) and has its heap allocations per answer.
+	Pprof string
 }
 
 // Result is one measurement at one client count.
@@ -78,27 +83,90 @@ func Report(ctx context.Context, w io.Writer, o Options) error {
 		bodies[i], _ = json.Marshal(api.AnswerRequest{Question: q}) // strings always marshal
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}
-	fmt.Fprintf(w, "%-8s %9s %8s %8s %8s %10s %7s %6s %12s %12s %12s\n", "clients", "answers", "p50_ms", "p90_ms", "p99_ms", "answers/s", "escal%", "errors",
-		"retrieve_ms", "engine_ms", "server_cpu_ms")
+	head := []any{"clients", "answers", "p50_ms", "p90_ms", "p99_ms", "answers/s", "escal%", "errors", "retrieve_ms", "engine_ms", "server_cpu_ms"}
+	for s := range numStages {
+		head = append(head, "cpu_"+s.String())
+	}
+	head = append(head, "allocs", "alloc_KB")
+	fmt.Fprintf(w, "%-8s %9s %8s %8s %8s %10s %7s %6s %12s %12s %13s %12s %10s %9s %7s %7s %7s %8s\n", head...)
 	for _, n := range o.Clients {
 		if _, err := run(ctx, client, o, bodies, n, o.Warmup); err != nil {
 			return err
 		}
-		cpu0 := ProcessCPU(o.PID)
-		r, err := run(ctx, client, o, bodies, n, o.Duration)
+		r, srv, err := measure(ctx, client, o, bodies, n)
 		if err != nil {
 			return err
 		}
 		answers := float64(max(len(r.Latencies), 1))
-		cpu := "-"
-		if o.PID > 0 {
-			cpu = fmt.Sprintf("%.3f", (ProcessCPU(o.PID)-cpu0).Seconds()*1000/answers)
+		cols := []any{n, len(r.Latencies), r.Percentile(50), r.Percentile(90), r.Percentile(99),
+			float64(len(r.Latencies)) / r.Elapsed.Seconds(), 100 * float64(r.Escalated) / answers, r.Errors,
+			r.RetrieveMS / answers, (r.TotalMS - r.RetrieveMS) / answers}
+		perAnswer := func(ok bool, v float64, prec int) string {
+			if !ok {
+				return "-"
+			}
+			return strconv.FormatFloat(v/answers, 'f', prec, 64)
 		}
-		fmt.Fprintf(w, "%-8d %9d %8.2f %8.2f %8.2f %10.0f %6.1f%% %6d %12.3f %12.3f %12s\n", n, len(r.Latencies), r.Percentile(50), r.Percentile(90), r.Percentile(99),
-			float64(len(r.Latencies))/r.Elapsed.Seconds(), 100*float64(r.Escalated)/answers, r.Errors,
-			r.RetrieveMS/answers, (r.TotalMS-r.RetrieveMS)/answers, cpu)
+		cols = append(cols, perAnswer(o.PID > 0, srv.cpu.Seconds()*1000, 3))
+		for _, d := range srv.split {
+			cols = append(cols, perAnswer(o.Pprof != "", d.Seconds()*1000, 3))
+		}
+		cols = append(cols, perAnswer(o.Pprof != "", float64(srv.allocs.Objects), 0), perAnswer(o.Pprof != "", float64(srv.allocs.Bytes)/1024, 1))
+		fmt.Fprintf(w, "%-8d %9d %8.2f %8.2f %8.2f %10.0f %6.1f%% %6d %12.3f %12.3f %13s %12s %10s %9s %7s %7s %7s %8s\n", cols...)
 	}
 	return nil
+}
+
+// serverCost is what the server spent during a measurement: CPU time
+// (from /proc), its CPU profile split by stage and its heap allocations.
+type serverCost struct {
+	cpu    time.Duration
+	split  CPUSplit
+	allocs Allocs
+}
+
+// measure runs n clients for o.Duration and reads the server's cost of it,
+// as far as o gives the means (PID, Pprof).
+func measure(ctx context.Context, client *http.Client, o Options, bodies [][]byte, n int) (Result, serverCost, error) {
+	var cost serverCost
+	var a0 Allocs
+	type profile struct {
+		b   []byte
+		err error
+	}
+	prof := make(chan profile, 1)
+	if o.Pprof != "" {
+		var err error
+		if a0, err = fetchAllocs(ctx, client, o.Pprof); err != nil {
+			return Result{}, cost, fmt.Errorf("apibench: %w", err)
+		}
+		go func() {
+			b, err := fetchCPUProfile(ctx, client, o.Pprof, o.Duration)
+			prof <- profile{b, err}
+		}()
+	}
+	cpu0 := ProcessCPU(o.PID)
+	r, err := run(ctx, client, o, bodies, n, o.Duration)
+	cost.cpu = ProcessCPU(o.PID) - cpu0
+	if o.Pprof == "" {
+		return r, cost, err
+	}
+	p := <-prof
+	if err != nil {
+		return r, cost, err
+	}
+	if p.err != nil {
+		return r, cost, fmt.Errorf("apibench: CPU profile: %w", p.err)
+	}
+	if cost.split, err = splitProfile(p.b); err != nil {
+		return r, cost, fmt.Errorf("apibench: CPU profile: %w", err)
+	}
+	a1, err := fetchAllocs(ctx, client, o.Pprof)
+	if err != nil {
+		return r, cost, fmt.Errorf("apibench: %w", err)
+	}
+	cost.allocs = Allocs{Objects: a1.Objects - a0.Objects, Bytes: a1.Bytes - a0.Bytes}
+	return r, cost, nil
 }
 
 // run measures n clients for d.

@@ -79,13 +79,14 @@ func benchLoad(ctx context.Context, a *app, args []string) error {
 	warm := fs.Duration("warmup", 2*time.Second, "warm-up before each measurement")
 	qfile := fs.String("questions", "", "file of questions, one a line (default: one fixed question)")
 	pid := fs.Int("pid", 0, "server process id: report its CPU time per answer (Linux /proc)")
+	pprofURL := fs.String("pprof", "", "the server's pprof listener (ANSWERDESK_PPROF), e.g. http://127.0.0.1:6060: report its CPU per answer by stage and its allocations per answer")
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *url == "" || *key == "" {
 		return usagef("bench load: --url and --key are required")
 	}
-	o := apibench.Options{URL: *url, Key: *key, Questions: []string{"How do I factory reset my hub?"}, Duration: *dur, Warmup: *warm, PID: *pid}
+	o := apibench.Options{URL: *url, Key: *key, Questions: []string{"How do I factory reset my hub?"}, Duration: *dur, Warmup: *warm, PID: *pid, Pprof: strings.TrimSuffix(*pprofURL, "/")}
 	if *qfile != "" {
 		b, err := os.ReadFile(*qfile)
 		if err != nil {

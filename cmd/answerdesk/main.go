@@ -46,7 +46,7 @@ type command struct {
 var commands = []*command{
 	{name: "ask", usage: "ask [--json] [--tenant T] [--conversation ID] [--lang L] QUESTION",
 		summary: "answer a question through the full answer path, or escalate it to a ticket", run: runAsk},
-	{name: "bench", usage: "bench manpages [--passages N] | bench load --url URL --key KEY [-c 1,16,64] [-d 10s] [--questions FILE]",
+	{name: "bench", usage: "bench manpages [--passages N] | bench load --url URL --key KEY [-c 1,16,64] [-d 10s] [--questions FILE] [--pid PID] [--pprof URL]",
 		summary: "load measurements: build a man-page data dir, or drive POST /v1/answer and report p50/p99 and answers/s", run: runBench},
 	{name: "demo", usage: "demo [--addr 127.0.0.1:8080] [--keep]",
 		summary: "ingest the bundled knowledge base into a temporary data dir and serve it with a demo page and the chat widget at /; prints the URL, an ask-only key with a curl line, and the console URL with where its admin key is", run: runDemo},
