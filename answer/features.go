@@ -76,7 +76,52 @@ const (
 	// FeatureDenseSparseAgree: 1 when the best dense hit and the best sparse
 	// hit are from the same document; only when the store ran dense search.
 	FeatureDenseSparseAgree = "dense_sparse_agree"
+	// FeatureRivalTerms: IDF-weighted share of the question's indexed terms
+	// that the rival — the best-ranked retrieved document other than the
+	// cited one — contains and the cited document lacks, 0..1. The sibling
+	// confusion signal: "Pro plan" asked, the Basic plan cited, the Pro
+	// plan's page retrieved below it.
+	FeatureRivalTerms = "rival_terms"
+	// FeatureOwnTerms: IDF-weighted share of the question's indexed terms
+	// the cited document contains and the rival lacks, 0..1: the words of
+	// the question that tell the cited document apart from its nearest
+	// sibling. A document's terms are those of its passages among the first
+	// featureDocHits hits.
+	FeatureOwnTerms = "own_terms"
+	// FeatureQuestionSimMargin: question_sim of the cited passage minus the
+	// best question_sim of a passage of another document among the first
+	// five hits, −1..1. Siblings in an FAQ knowledge base are worded alike;
+	// a question that matches two entries equally well is ambiguous.
+	FeatureQuestionSimMargin = "question_sim_margin"
+	// FeatureCitedRank: 1/rank of the cited passage's document among the
+	// retrieved documents (1 when it is the best hit's, ½ the second's, …),
+	// 0 without a citation: the answer's source rank.
+	FeatureCitedRank = "cited_rank"
 )
+
+// FeatureSign is the sign a feature's weight must have by its meaning: +1
+// when more of it means an answer more likely right (coverage, margin), −1
+// when less likely (out-of-vocabulary share, critical-term miss), 0 when
+// its meaning sets no direction (language, FAQ, query length, sentiment).
+// Calibration (eval, --monotone) holds fitted weights to it.
+func FeatureSign(name string) int {
+	switch name {
+	case FeatureTopScoreRatio, FeatureMargin, FeatureCoverage, FeatureTitleCoverage,
+		FeatureSentenceCoverage, FeatureAgreeing, FeatureLangMatch, FeatureDenseAgreement,
+		FeatureSupportRatio, FeatureTopCited, FeatureIDFCoverage, FeatureQuestionSim,
+		FeatureDenseCos, FeatureDenseSparseAgree, FeatureOwnTerms, FeatureQuestionSimMargin,
+		FeatureCitedRank:
+		return 1
+	case FeatureOOV, FeatureCriticalMiss, FeatureRivalTerms:
+		return -1
+	}
+	return 0
+}
+
+// featureDocHits bounds the hits a document's terms are gathered from (the
+// engine's default number of retrieved passages), so that the features do
+// not depend on how many passages a caller asked for beyond it.
+const featureDocHits = 8
 
 // featureInput is what confidence features are computed from.
 type featureInput struct {
@@ -116,7 +161,7 @@ func computeFeatures(in featureInput) []Feature {
 		s1 := hits[best].SparseScore
 		s2 := 0.0
 		for _, h := range hits {
-			if h.DocumentID != hits[best].DocumentID && (h.Title == "" || h.Title != hits[best].Title) && h.SparseScore > s2 {
+			if !sameDocument(h, hits[best]) && h.SparseScore > s2 {
 				s2 = h.SparseScore
 			}
 		}
@@ -209,6 +254,17 @@ func computeFeatures(in featureInput) []Feature {
 		qs = questionSim(in.question, *cited, in.ps)
 	}
 	add(FeatureQuestionSim, qs)
+
+	own, rival, qsMargin, citedRank := 0.0, 0.0, 0.0, 0.0
+	if cited != nil {
+		own, rival = rivalTerms(in.res.IDF, in.q, hits, *cited, in.ps)
+		qsMargin = qs - bestOtherQuestionSim(in.question, hits, *cited, in.ps)
+		citedRank = documentRank(hits, *cited)
+	}
+	add(FeatureRivalTerms, rival)
+	add(FeatureOwnTerms, own)
+	add(FeatureQuestionSimMargin, qsMargin)
+	add(FeatureCitedRank, citedRank)
 
 	var topDense, topSparse *retrieval.Hit
 	for i := range hits {
@@ -330,4 +386,84 @@ func dice(a, b map[string]bool) float64 {
 		}
 	}
 	return 2 * float64(n) / float64(len(a)+len(b))
+}
+
+// sameDocument reports whether two hits come from one document: the same
+// id, or the same non-empty title (a page split or duplicated under two
+// ids is no rival of itself).
+func sameDocument(a, b retrieval.Hit) bool {
+	return a.DocumentID == b.DocumentID || a.Title != "" && a.Title == b.Title
+}
+
+// rivalTerms returns FeatureOwnTerms and FeatureRivalTerms: the IDF-weighted
+// shares of the question's terms that only the cited document, and only the
+// rival document, contain. A document's terms are the union of its passages
+// among the first featureDocHits hits (the cited passage always counts for
+// the cited document). Without a rival both are 0.
+func rivalTerms(idf map[string]float64, q query, hits []retrieval.Hit, cited retrieval.Hit, ps passages) (own, rival float64) {
+	if len(q.terms) == 0 {
+		return 0, 0
+	}
+	var rivalHit *retrieval.Hit
+	for i := range hits[:min(len(hits), featureDocHits)] {
+		if !sameDocument(hits[i], cited) {
+			rivalHit = &hits[i]
+			break
+		}
+	}
+	if rivalHit == nil {
+		return 0, 0
+	}
+	has := func(of retrieval.Hit, t string) bool {
+		for _, h := range hits[:min(len(hits), featureDocHits)] {
+			if sameDocument(h, of) && ps.get(h).terms[t] {
+				return true
+			}
+		}
+		return false
+	}
+	var total, o, r float64
+	for _, t := range slices.Sorted(maps.Keys(q.terms)) { // a fixed order: the same sums every run
+		w := 1.0
+		if v, ok := idf[t]; ok && v > 0 {
+			w = v
+		}
+		total += w
+		inCited := ps.get(cited).terms[t] || has(cited, t)
+		inRival := has(*rivalHit, t)
+		switch {
+		case inCited && !inRival:
+			o += w
+		case inRival && !inCited:
+			r += w
+		}
+	}
+	return o / total, r / total
+}
+
+// bestOtherQuestionSim is the best questionSim of a passage among the first
+// five hits that comes from another document than cited (0 when none).
+func bestOtherQuestionSim(question string, hits []retrieval.Hit, cited retrieval.Hit, ps passages) float64 {
+	best := 0.0
+	for _, h := range hits[:min(len(hits), 5)] {
+		if !sameDocument(h, cited) {
+			best = max(best, questionSim(question, h, ps))
+		}
+	}
+	return best
+}
+
+// documentRank is 1/rank of cited's document among the documents of hits,
+// in hit order; 0 when no hit is from it.
+func documentRank(hits []retrieval.Hit, cited retrieval.Hit) float64 {
+	var seen []retrieval.Hit
+	for _, h := range hits {
+		if sameDocument(h, cited) {
+			return 1 / float64(len(seen)+1)
+		}
+		if !slices.ContainsFunc(seen, func(s retrieval.Hit) bool { return sameDocument(s, h) }) {
+			seen = append(seen, h)
+		}
+	}
+	return 0
 }

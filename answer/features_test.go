@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"math"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -166,5 +167,99 @@ func TestConfidenceModelPerRetrievalMode(t *testing.T) {
 	d := DefaultConfig()
 	if d.HybridConfidence.Weights == nil || d.Confidence.Weights == nil {
 		t.Error("the shipped configuration lacks a model")
+	}
+}
+
+func TestRivalTerms(t *testing.T) {
+	// Siblings: two plans differ by one rare word. The question asks about
+	// the Pro plan; the Basic plan's page says how to cancel and is cited,
+	// the Pro plan's page is retrieved second.
+	basic := hitOf("basic", "Basic plan", "To cancel the Basic plan, open Billing and press Cancel plan.")
+	pro := hitOf("pro", "Pro plan support", "Pro customers get priority support from an account manager.")
+	idf := map[string]float64{"cancel": 0.4, "pro": 2.5, "plan": 0.2}
+	res := retrieval.Result{Terms: []string{"cancel", "pro", "plan"}, IDF: idf, Hits: []retrieval.Hit{basic, pro}}
+	q := "How do I cancel the Pro plan?"
+	fs := features(t, q, res)
+	rival, ok := featureOf(t, fs, FeatureRivalTerms)
+	own, _ := featureOf(t, fs, FeatureOwnTerms)
+	// "pro" (2.5 of the question's 3.1) is only in the rival, "cancel"
+	// (0.4) only in the cited page, "plan" in both.
+	if !ok || math.Abs(rival-2.5/3.1) > 1e-9 || math.Abs(own-0.4/3.1) > 1e-9 {
+		t.Errorf("Basic plan cited, Pro plan second: rival_terms %v (want %.3f), own_terms %v (want %.3f)", rival, 2.5/3.1, own, 0.4/3.1)
+	}
+	// The right page on top: its rare word is its own, the rival has
+	// nothing the cited page lacks.
+	proCancel := hitOf("pro", "Pro plan", "To cancel the Pro plan, write to your account manager.")
+	res.Hits = []retrieval.Hit{proCancel, basic}
+	fs = features(t, q, res)
+	rival, _ = featureOf(t, fs, FeatureRivalTerms)
+	own, _ = featureOf(t, fs, FeatureOwnTerms)
+	if rival != 0 || math.Abs(own-2.5/3.1) > 1e-9 {
+		t.Errorf("Pro plan cited: rival_terms %v (want 0), own_terms %v (want %.3f)", rival, own, 2.5/3.1)
+	}
+	// A second chunk of the cited document is no rival.
+	pro2 := proCancel
+	pro2.ID, pro2.Text = "pro#1", "Pro customers keep their data for a year."
+	res.Hits = []retrieval.Hit{proCancel, pro2}
+	fs = features(t, q, res)
+	if rival, _ := featureOf(t, fs, FeatureRivalTerms); rival != 0 {
+		t.Errorf("only the cited document retrieved: rival_terms %v, want 0", rival)
+	}
+	if own, _ := featureOf(t, fs, FeatureOwnTerms); own != 0 {
+		t.Errorf("no rival: own_terms %v, want 0", own)
+	}
+}
+
+func TestQuestionSimMargin(t *testing.T) {
+	faq := func(doc, question, answer string) retrieval.Hit {
+		h := hitOf(doc, question, question+"\n"+answer)
+		h.Kind = retrieval.KindFAQ
+		return h
+	}
+	arrival := faq("arrival", "When will my card arrive?", "Cards arrive within five working days.")
+	track := faq("track", "How do I track my card delivery?", "Open Cards and press Track.")
+	twin := faq("twin", "When will my new card arrive?", "Replacement cards take a week.")
+	res := retrieval.Result{Terms: []string{"card", "arriv"}, Hits: []retrieval.Hit{arrival, track}}
+	q := "When will my card arrive?"
+	fs := features(t, q, res)
+	clear, ok := featureOf(t, fs, FeatureQuestionSimMargin)
+	if !ok || !(clear > 0.3) {
+		t.Errorf("verbatim entry, unlike sibling: question_sim_margin %v, want > 0.3", clear)
+	}
+	res.Hits = []retrieval.Hit{arrival, twin}
+	fs = features(t, q, res)
+	if v, _ := featureOf(t, fs, FeatureQuestionSimMargin); !(v < clear) {
+		t.Errorf("a sibling worded almost alike: question_sim_margin %v, want below %v", v, clear)
+	}
+}
+
+func TestCitedRank(t *testing.T) {
+	// As in TestTopCited: the second document is cited.
+	top := hitOf("top", "Warranty", "Our warranty covers the hub for two years.")
+	top2 := top
+	top2.ID = "top#1"
+	second := hitOf("second", "Batteries", "The sensor battery lasts two years; replace the sensor battery with a CR2032 cell.")
+	res := retrieval.Result{Terms: []string{"sensor", "batteri", "replac"}, Hits: []retrieval.Hit{top, top2, second}}
+	fs := features(t, "how do I replace the sensor battery", res)
+	// Two chunks of one document count as one rank.
+	if v, _ := featureOf(t, fs, FeatureCitedRank); v != 0.5 {
+		t.Errorf("answer drawn from the second document (third chunk): cited_rank %v, want 0.5", v)
+	}
+	res.Hits = []retrieval.Hit{second, top}
+	fs = features(t, "how do I replace the sensor battery", res)
+	if v, _ := featureOf(t, fs, FeatureCitedRank); v != 1 {
+		t.Errorf("answer from the best hit: cited_rank %v, want 1", v)
+	}
+}
+
+func TestFeatureSign(t *testing.T) {
+	for name, want := range map[string]int{
+		FeatureOwnTerms: 1, FeatureQuestionSimMargin: 1, FeatureCitedRank: 1, FeatureIDFCoverage: 1, FeatureMargin: 1,
+		FeatureRivalTerms: -1, FeatureOOV: -1, FeatureCriticalMiss: -1,
+		FeatureLangRU: 0, FeatureIsFAQ: 0, FeatureQueryLen: 0, "no_such_feature": 0,
+	} {
+		if got := FeatureSign(name); got != want {
+			t.Errorf("FeatureSign(%q) = %d, want %d", name, got, want)
+		}
 	}
 }
