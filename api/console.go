@@ -24,7 +24,7 @@ var consoleTmpl = template.Must(template.ParseFS(web.FS, "console.html", "login.
 // consolePages are the console's pages: path segment → title.
 var consolePages = []struct{ Path, Title string }{
 	{"", "Overview"}, {"tickets", "Tickets"}, {"conversations", "Conversations"}, {"documents", "Documents"},
-	{"gaps", "Knowledge gaps"}, {"faq", "FAQ candidates"}, {"keys", "Keys"},
+	{"gaps", "Knowledge gaps"}, {"faq", "FAQ candidates"}, {"keys", "Keys"}, {"eval", "Eval report"},
 }
 
 const consoleCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"

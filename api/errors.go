@@ -40,6 +40,7 @@ const (
 	CodeTooManyFiles      = "too_many_files"
 	CodeUnsupportedFile   = "unsupported_file_type"
 	CodeQuotaExceeded     = "quota_exceeded"
+	CodeNoEvalReport      = "no_eval_report"
 )
 
 // apiError is an error with its HTTP status and code, raised by handlers

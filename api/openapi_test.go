@@ -79,7 +79,7 @@ var wireTypes = map[string]any{
 	"Job": Job{}, "JobFailure": JobFailure{}, "Document": Document{}, "DocumentList": DocumentList{},
 	"Ticket": Ticket{}, "Message": Message{}, "Delivery": Delivery{}, "TicketList": TicketList{}, "TicketPatch": TicketPatch{},
 	"ErrorResponse": ErrorResponse{}, "ErrorBody": ErrorBody{}, "Health": Health{},
-	"GapReport": GapReport{}, "Gap": Gap{}, "GapDocument": GapDocument{},
+	"GapReport": GapReport{}, "Gap": Gap{}, "GapDocument": GapDocument{}, "EvalReport": EvalReport{},
 	"AuditEntry": AuditEntry{}, "AuditList": AuditList{},
 	"FAQCandidate": FAQCandidate{}, "FAQCandidateList": FAQCandidateList{}, "FAQDecision": FAQDecision{},
 	"FeedbackEntry": FeedbackEntry{}, "FeedbackList": FeedbackList{},

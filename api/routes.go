@@ -73,6 +73,8 @@ func (s *Server) routes() {
 	v1.POST("/faq-candidates/:id/approve", none, admin, s.approveCandidate)
 	v1.POST("/faq-candidates/:id/reject", none, admin, s.rejectCandidate)
 
+	v1.GET("/eval/report", none, admin, s.getEvalReport)
+
 	v1.GET("/conversations", none, admin, s.listConversations)
 	v1.GET("/conversations/:id", none, admin, s.getConversation)
 

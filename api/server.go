@@ -211,6 +211,9 @@ type Deps struct {
 	TicketReplies TicketReplies
 	// FeedbackLog, when set, serves GET /v1/feedback.
 	FeedbackLog FeedbackReader
+	// EvalReports, when set, serves GET /v1/eval/report (the console's
+	// eval page).
+	EvalReports EvalReports
 	// Tracer, when set, traces every request (see traceRequest).
 	Tracer trace.TracerProvider
 }

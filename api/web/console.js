@@ -231,26 +231,6 @@
     load();
   };
 
-  // generic renders a list endpoint whose contract this console predates.
-  function generic(what, endpoint, path, field) {
-    return function () {
-      show(h('p', { class: 'muted' }, 'Loading…'));
-      api('GET', path).then(function (r) {
-        if (r.status === 404) { show(unavailable(what, endpoint)); return; }
-        if (!r.ok) { show(errorBox(r)); return; }
-        var items = Array.isArray(r.data) ? r.data : (r.data && r.data[field]) || [];
-        if (!items.length) { show(h('p', { class: 'muted' }, 'Nothing to show for now.')); return; }
-        show(items.map(function (it) {
-          return h('section', { class: 'detail' }, Object.keys(it).map(function (k) {
-            var v = it[k];
-            if (Array.isArray(v)) v = v.map(function (x) { return typeof x === 'object' ? Object.keys(x).map(function (y) { return x[y]; }).join(' · ') : x; }).join(' | ');
-            else if (v && typeof v === 'object') v = JSON.stringify(v);
-            return h('div', { class: 'turn' }, h('b', null, human(k)), fmt(v));
-          }));
-        }));
-      });
-    };
-  }
   // gaps renders GET /v1/gaps: clusters of unanswered questions with the
   // nearest documents (a high score: the answer exists but was not found).
   pages.gaps = function () {
@@ -275,7 +255,87 @@
         }));
     });
   };
-  pages.faq = generic('FAQ candidates', 'GET /v1/faq-candidates', '/v1/faq-candidates', 'candidates');
+  // faq lists the FAQ candidates (GET /v1/faq-candidates) with approve and
+  // reject buttons on the pending ones: approving ingests the candidate as
+  // an FAQ entry, rejecting is final.
+  pages.faq = function () {
+    var status = h('select', { id: 'fstatus', onchange: function () { load(); } },
+      ['pending', 'approved', 'rejected', ''].map(function (s) { return h('option', { value: s }, s || 'any status'); }));
+    var msg = h('p', { id: 'faq-status', role: 'status', class: 'muted' });
+    var list = h('div');
+    show(h('div', { class: 'row' }, h('div', null, h('label', { htmlFor: 'fstatus' }, 'Status'), status)), msg, list);
+    function decide(c, verb) {
+      api('POST', '/v1/faq-candidates/' + encodeURIComponent(c.id) + '/' + verb).then(function (r) {
+        if (!r.ok) { msg.textContent = 'Candidate ' + c.id + ': ' + errText(r); return; }
+        var d = r.data.candidate;
+        msg.textContent = verb === 'approve'
+          ? 'Candidate ' + c.id + ' approved: FAQ entry ' + d.document_id + ' (' + r.data.ingest + ').'
+          : 'Candidate ' + c.id + ' rejected.';
+        load();
+      });
+    }
+    function load() {
+      api('GET', '/v1/faq-candidates?limit=100' + (status.value ? '&status=' + status.value : '')).then(function (r) {
+        clear(list);
+        if (r.status === 404) { add(list, unavailable('FAQ candidates', 'GET /v1/faq-candidates')); return; }
+        if (!r.ok) { add(list, errorBox(r)); return; }
+        var cs = r.data.candidates;
+        if (!cs.length) { add(list, h('p', { class: 'muted', 'data-state': 'empty' }, 'No ' + (status.value || '') + ' candidates.')); return; }
+        add(list, cs.map(function (c) {
+          return h('section', { class: 'detail', 'data-candidate': c.id, 'aria-label': 'Candidate ' + c.id },
+            h('h2', null, c.question), h('p', null, c.answer),
+            h('p', { class: 'muted' }, [c.status, 'from ' + human(c.source) + ' ' + c.source_id, c.lang || '', when(c.created),
+              c.decided_by ? 'decided by ' + c.decided_by + ' ' + when(c.decided) : '', c.document_id || ''].filter(Boolean).join(' · ')),
+            c.status === 'pending' ? h('div', { class: 'row' },
+              h('button', { type: 'button', 'data-action': 'approve', 'aria-label': 'Approve candidate ' + c.id, onclick: function () { decide(c, 'approve'); } }, 'Approve'),
+              h('button', { type: 'button', class: 'danger', 'data-action': 'reject', 'aria-label': 'Reject candidate ' + c.id, onclick: function () {
+                if (confirm('Reject candidate ' + c.id + '? This is final.')) decide(c, 'reject');
+              } }, 'Reject')) : null);
+        }));
+      });
+    }
+    load();
+  };
+
+  // evalReport renders GET /v1/eval/report: the latest published eval
+  // report, per suite a table of its metrics overall and by language.
+  var evalMetrics = [
+    ['queries', function (b) { return b.queries; }], ['answerable', function (b) { return b.answerable; }],
+    ['hit@1', function (b) { return b.retrieval['hit@1']; }], ['recall@10', function (b) { return b.retrieval['recall@10']; }],
+    ['MRR@10', function (b) { return b.retrieval['mrr@10']; }], ['nDCG@10', function (b) { return b.retrieval['ndcg@10']; }],
+    ['AUROC', function (b) { return b.decision.auroc; }], ['ECE', function (b) { return b.decision.ece; }],
+    ['answer rate', function (b) { return b.decision.answer_rate; }], ['answer precision', function (b) { return b.decision.answer_precision; }],
+    ['accuracy', function (b) { return b.decision.accuracy; }],
+    ['escalation precision', function (b) { return b.decision.escalation_precision; }], ['escalation recall', function (b) { return b.decision.escalation_recall; }],
+    ['answer rate at 95%', function (b) { return b.decision.answer_rate_at_95; }], ['citation precision', function (b) { return b.citations.precision; }],
+    ['latency p50 (ms)', function (b) { return b.latency_ms.p50; }], ['latency p95 (ms)', function (b) { return b.latency_ms.p95; }]
+  ];
+  function metric(v) { return v == null ? '—' : fmt(v); }
+  pages.eval = function () {
+    show(h('p', { class: 'muted' }, 'Loading…'));
+    api('GET', '/v1/eval/report').then(function (r) {
+      if (r.status === 404 && r.data && r.data.error && r.data.error.code === 'no_eval_report') {
+        show(h('div', { class: 'unavailable', role: 'status', 'data-state': 'no-report' }, h('strong', null, 'No eval report yet. '), errText(r)));
+        return;
+      }
+      if (r.status === 404) { show(unavailable('Eval reports', 'GET /v1/eval/report')); return; }
+      if (!r.ok) { show(errorBox(r)); return; }
+      var rep = r.data.report, engine = rep.engine || {};
+      show(h('p', { class: 'muted', 'data-state': 'eval-report' }, 'Published ' + when(r.data.published) + ' · ' + rep.suites.length + (rep.suites.length === 1 ? ' suite' : ' suites')),
+        h('p', { class: 'muted' }, Object.keys(engine).sort().map(function (k) { return k + ': ' + engine[k]; }).join(' · ')),
+        rep.suites.map(function (su) {
+          var langs = Object.keys(su.by_language || {}).sort();
+          var groups = [['all', su]].concat(langs.map(function (l) { return [l, su.by_language[l]]; }));
+          return h('section', { class: 'detail', 'data-suite': su.name, 'aria-label': 'Suite ' + su.name },
+            h('h2', null, su.name),
+            h('p', { class: 'muted' }, su.documents + ' documents · ' + su.queries + ' queries · ' + su.answerable + ' answerable' + (su.errors ? ' · ' + su.errors + ' errors' : '')),
+            h('table', null, h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'metric'), groups.map(function (g) { return h('th', { scope: 'col' }, g[0]); }))),
+              h('tbody', null, evalMetrics.map(function (m) {
+                return h('tr', { 'data-metric': m[0] }, h('th', { scope: 'row' }, m[0]), groups.map(function (g) { return h('td', null, metric(m[1](g[1]))); }));
+              }))));
+        }));
+    });
+  };
 
   pages.keys = function () {
     var name = h('input', { type: 'text', id: 'kname', placeholder: 'website widget' });

@@ -76,7 +76,9 @@ func newBrowser(t *testing.T) context.Context {
 		cancelAlloc()
 		t.Fatalf("start chromium %s: %v", path, err)
 	}
-	ctx, cancelTime := context.WithTimeout(tab, 5*time.Minute)
+	// Generous: a green run takes a fraction of it, a loaded CI machine
+	// must not fail it.
+	ctx, cancelTime := context.WithTimeout(tab, 8*time.Minute)
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	return ctx
 }
@@ -155,22 +157,24 @@ func widgetJS(expr string) string {
 // keyboard and waits until the answer (or an error) is rendered.
 func widgetAsk(ctx context.Context, question string) error {
 	if err := settledDo(ctx,
-		chromedp.Poll[chromedp.Void](widgetJS(`return !!root.querySelector('.launcher')`), chromedp.WithPollingTimeout(20*time.Second)),
+		waitFor(widgetJS(`return !!root.querySelector('.launcher')`), time.Minute),
 		jsDo(widgetJS(`var p = root.querySelector('.panel'); if (p.hidden) root.querySelector('.launcher').click(); return true;`)),
 	); err != nil {
 		return fmt.Errorf("open widget: %w", err)
 	}
-	before, err := chromedp.Run(ctx, chromedp.Evaluate[int](widgetJS(`return root.querySelectorAll('.log > *').length`)))
+	before, err := evalSettled[int](ctx, widgetJS(`return root.querySelectorAll('.log > *').length`))
 	if err != nil {
 		return err
 	}
+	if err := settledDo(ctx, waitFor(widgetJS(`return !root.querySelector('.panel').hidden && !root.querySelector('.form button').disabled`), time.Minute),
+		jsDo(widgetJS(`root.querySelector('textarea').focus(); return true`))); err != nil {
+		return fmt.Errorf("focus the widget: %w", err)
+	}
 	if err := chromedp.Do(ctx,
-		jsDo(widgetJS(`root.querySelector('textarea').focus(); return true`)),
 		chromedp.KeyEvent(question),
 		chromedp.KeyEvent("\r"),
 		// Done when the send button is enabled again and the log grew.
-		chromedp.Poll[chromedp.Void](widgetJS(fmt.Sprintf(`return !root.querySelector('.form button').disabled && root.querySelectorAll('.log > *').length > %d && !root.querySelector('[aria-busy="true"]')`, before+1)),
-			chromedp.WithPollingTimeout(60*time.Second)),
+		waitFor(widgetJS(fmt.Sprintf(`return !root.querySelector('.form button').disabled && root.querySelectorAll('.log > *').length > %d && !root.querySelector('[aria-busy="true"]')`, before+1)), 60*time.Second),
 	); err != nil {
 		return fmt.Errorf("ask %q: %w", question, err)
 	}
@@ -259,8 +263,9 @@ func TestBrowserWidgetAsksFromAnotherOrigin(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetJS(`root.querySelector('.fb button[data-thumbs="up"]').click(); return true`))); err != nil {
 		t.Fatal(err)
 	}
-	pressed, err := chromedp.Run(ctx, chromedp.Poll[string](widgetJS(`return root.querySelector('.fb .ack') ? root.querySelector('.fb button[data-thumbs="up"]').getAttribute('aria-pressed') : null`), chromedp.WithPollingTimeout(10*time.Second)))
-	if err != nil || pressed != "true" {
+	if err := chromedp.Do(ctx, waitFor(widgetJS(`return !!root.querySelector('.fb .ack')`), time.Minute)); err != nil {
+		t.Errorf("thumbs up not acknowledged: %v", err)
+	} else if pressed, err := chromedp.Run(ctx, chromedp.Evaluate[string](widgetJS(`return root.querySelector('.fb button[data-thumbs="up"]').getAttribute('aria-pressed')`))); err != nil || pressed != "true" {
 		t.Errorf("thumbs up: pressed=%q err=%v", pressed, err)
 	}
 
@@ -288,7 +293,7 @@ func TestBrowserWidgetAsksFromAnotherOrigin(t *testing.T) {
 	// Load the page again (Navigate waits for the new document; sessionStorage
 	// belongs to the tab and survives, as it does a reload).
 	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL),
-		chromedp.Poll[chromedp.Void](widgetJS(`return root.querySelectorAll('.msg').length`), chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		waitFor(widgetJS(`return root.querySelectorAll('.msg').length`), time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if st2 := readWidget(t, ctx); !slices.Equal(st2.CiteLinks, st.CiteLinks) || !slices.Equal(st2.Notices, st.Notices) || !strings.Contains(strings.Join(st2.Bot, "\n"), "5 GHz") {
@@ -382,9 +387,9 @@ func TestBrowserDemoInThreeLanguages(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2))); err != nil {
 				t.Fatal(err)
 			}
-			full, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetJS(`var r = root.querySelector('.panel').getBoundingClientRect(); return r.width === window.innerWidth && r.height === window.innerHeight`)))
-			if err != nil || !full {
-				t.Errorf("on a phone the panel does not fill the screen (%v)", err)
+			// The layout follows the new viewport on a later frame: wait for it.
+			if err := chromedp.Do(ctx, waitFor(widgetJS(`var r = root.querySelector('.panel').getBoundingClientRect(); return r.width === window.innerWidth && r.height === window.innerHeight`), time.Minute)); err != nil {
+				t.Errorf("on a phone the panel does not fill the screen: %v", err)
 			}
 			screenshot(t, ctx, "widget-phone-"+tc.lang)
 
@@ -408,11 +413,11 @@ func TestBrowserDemoInThreeLanguages(t *testing.T) {
 
 	// The support lead sees these conversations in the console, signed in
 	// with the admin key from the file the demo printed.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(d.url+"/admin/"),
-		chromedp.WaitVisible(chromedp.CSS(`#key`)), chromedp.Focus(chromedp.CSS(`#key`)), chromedp.KeyEvent(d.adminKey+"\r"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-state]`)), chromedp.Navigate(d.url+"/admin/conversations"),
-		chromedp.Poll[chromedp.Void](`['How do I factory reset my hub?', '如何恢复出厂设置？'].every(q => [...document.querySelectorAll('tr.pick')].some(tr => tr.textContent.includes(q)))`,
-			chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	if err := consoleSignIn(ctx, d.url, d.adminKey); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(d.url+"/admin/conversations"),
+		waitFor(`['How do I factory reset my hub?', '如何恢复出厂设置？'].every(q => [...document.querySelectorAll('tr.pick')].some(tr => tr.textContent.includes(q)))`, time.Minute)); err != nil {
 		t.Errorf("the demo's conversations in the console: %v", err)
 	}
 	screenshot(t, ctx, "console-demo-conversations")
@@ -435,10 +440,8 @@ func TestBrowserConsole(t *testing.T) {
 	srv.ask(t, victim, "How do I factory reset my hub?")
 
 	// Sign in: /admin/ sends the browser to the sign-in page.
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/"),
-		chromedp.WaitVisible(chromedp.CSS(`#key`)), chromedp.Focus(chromedp.CSS(`#key`)), chromedp.KeyEvent(admin+"\r"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-state]`))); err != nil {
-		t.Fatalf("sign in: %v", err)
+	if err := consoleSignIn(ctx, srv.url, admin); err != nil {
+		t.Fatal(err)
 	}
 	analytics := srv.do(t, http.MethodGet, "/v1/analytics?bucket=day", admin, nil)
 	wantState := "analytics"
@@ -455,10 +458,10 @@ func TestBrowserConsole(t *testing.T) {
 	doc := filepath.Join(t.TempDir(), "warranty-extension.md")
 	os.WriteFile(doc, []byte("# Warranty extension\n\nThe Lumen Care plan extends the hub warranty to five years.\n"), 0o644)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/documents"),
-		chromedp.WaitVisible(chromedp.CSS(`table`)),
+		waitFor(`document.querySelector('table')`, time.Minute),
 		chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{doc}),
 		chromedp.Click(chromedp.CSS(`#content form button[type=submit]`)),
-		chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('td')].some(td => td.textContent === 'warranty-extension')`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		waitFor(`[...document.querySelectorAll('td')].some(td => td.textContent === 'warranty-extension')`, time.Minute)); err != nil {
 		t.Fatalf("upload: %v", err)
 	}
 	msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('[role=status]').textContent`))
@@ -472,11 +475,11 @@ func TestBrowserConsole(t *testing.T) {
 
 	// Tickets: open the escalation, read its transcript, mark it solved.
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/tickets"),
-		chromedp.WaitVisible(chromedp.CSS(`tr.pick`)),
+		waitFor(`document.querySelector('tr.pick')`, time.Minute),
 		jsDo(`[...document.querySelectorAll('tr.pick')].find(tr => tr.textContent.includes('pallet of bananas')).click()`),
-		chromedp.WaitVisible(chromedp.CSS(`#tstatus`)), chromedp.SetValue(chromedp.CSS(`#tstatus`), "solved"),
+		waitFor(`document.querySelector('#tstatus')`, time.Minute), chromedp.SetValue(chromedp.CSS(`#tstatus`), "solved"),
 		chromedp.Click(chromedp.CSS(`.detail button`)),
-		chromedp.Poll[chromedp.Void](`document.querySelector('.detail [role=status]').textContent === 'Saved.'`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		waitFor(`document.querySelector('.detail [role=status]').textContent === 'Saved.'`, time.Minute)); err != nil {
 		t.Fatalf("tickets: %v", err)
 	}
 	transcript, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.detail').textContent`))
@@ -490,7 +493,7 @@ func TestBrowserConsole(t *testing.T) {
 
 	// Conversations: the questions asked are listed.
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/conversations"),
-		chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('tr.pick')].some(tr => tr.textContent.includes('How do I factory reset my hub?'))`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		waitFor(`[...document.querySelectorAll('tr.pick')].some(tr => tr.textContent.includes('How do I factory reset my hub?'))`, time.Minute)); err != nil {
 		t.Fatalf("conversations: %v", err)
 	}
 	screenshot(t, ctx, "console-conversations")
@@ -498,10 +501,10 @@ func TestBrowserConsole(t *testing.T) {
 	// Keys: revoke the ask key; it stops working at once.
 	prefix := victim[:len("adk_")+6]
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.url+"/admin/keys"),
-		chromedp.WaitVisible(chromedp.CSS(`table`)),
+		waitFor(`document.querySelector('table')`, time.Minute),
 		jsDo(`window.confirm = function () { return true; }`),
 		chromedp.Click(chromedp.CSS(`button[aria-label="Revoke `+prefix+`"]`)),
-		chromedp.Poll[chromedp.Void](`!document.querySelector('button[aria-label="Revoke `+prefix+`"]')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		waitFor(`!document.querySelector('button[aria-label="Revoke `+prefix+`"]')`, time.Minute)); err != nil {
 		t.Fatalf("revoke: %v", err)
 	}
 	b, _ := json.Marshal(api.AnswerRequest{Question: "How do I factory reset my hub?"})
@@ -511,18 +514,87 @@ func TestBrowserConsole(t *testing.T) {
 	screenshot(t, ctx, "console-keys")
 }
 
+// contextReplaced reports whether err says the page's JavaScript context
+// went away under a step (a navigation, or a viewport or emulation change
+// right after one): the step may be run again in the new context.
+func contextReplaced(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := err.Error()
+	return strings.Contains(m, "Cannot find context with specified id") || strings.Contains(m, "Execution context was destroyed") ||
+		strings.Contains(m, "Cannot find default execution context") || strings.Contains(m, "Inspected target navigated or closed")
+}
+
 // settledDo runs steps, again when the page's JavaScript context was
-// replaced under them (a viewport or emulation change right after a
-// navigation can do that); other errors are returned at once.
+// replaced under them; other errors are returned at once.
 func settledDo(ctx context.Context, steps ...chromedp.Action[chromedp.Void]) error {
 	var err error
-	for range 5 {
-		if err = chromedp.Do(ctx, steps...); err == nil || !strings.Contains(err.Error(), "Cannot find context with specified id") {
+	for range 10 {
+		if err = chromedp.Do(ctx, steps...); !contextReplaced(err) {
 			return err
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(250 * time.Millisecond)
 	}
 	return err
+}
+
+// evalSettled evaluates expr, again when the page's context was replaced
+// under it.
+func evalSettled[T any](ctx context.Context, expr string) (T, error) {
+	var v T
+	err := settledDo(ctx, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		var err error
+		v, err = chromedp.Evaluate[T](expr)(ctx, t)
+		return chromedp.Void{}, err
+	})
+	return v, err
+}
+
+// consoleSignIn opens url's console, which sends the browser to its
+// sign-in page, and signs in with key.
+func consoleSignIn(ctx context.Context, url, key string) error {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(url+"/admin/")); err != nil {
+		return err
+	}
+	if err := settledDo(ctx, waitFor(`document.querySelector('#key')`, time.Minute), jsDo(`document.querySelector('#key').focus()`)); err != nil {
+		return fmt.Errorf("sign-in page: %w", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(key+"\r"), waitFor(`document.querySelector('#content [data-state]')`, time.Minute)); err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	return nil
+}
+
+// waitFor evaluates the JavaScript expression expr in the page every
+// 100 ms until it is truthy, for up to timeout. Unlike chromedp.Poll it
+// evaluates in whatever context the page has at that moment, so a context
+// replaced by a navigation or an emulation change is not an error, only a
+// reason to look again; a page still loading under a busy machine only
+// makes it wait longer. The timeouts are generous: a green run never
+// waits for them.
+func waitFor(expr string, timeout time.Duration) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		deadline := time.Now().Add(timeout)
+		var last error
+		for {
+			ok, err := chromedp.Evaluate[bool]("!!("+expr+")")(ctx, t)
+			if err == nil && ok {
+				return chromedp.Void{}, nil
+			}
+			if err != nil {
+				last = err
+			}
+			if time.Now().After(deadline) {
+				return chromedp.Void{}, fmt.Errorf("waited %s for %.200s (last error: %v)", timeout, expr, last)
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
 }
 
 // widgetTags are the only elements the widget ever creates in its shadow
@@ -619,8 +691,7 @@ func TestBrowserXSSPayloadsNeverExecute(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](widgetJS(fmt.Sprintf(`return !root.querySelector('.form button').disabled && root.querySelectorAll('.log > *').length > %d && !root.querySelector('[aria-busy="true"]')`, n+1)),
-			chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		if err := chromedp.Do(ctx, waitFor(widgetJS(fmt.Sprintf(`return !root.querySelector('.form button').disabled && root.querySelectorAll('.log > *').length > %d && !root.querySelector('[aria-busy="true"]')`, n+1)), 60*time.Second)); err != nil {
 			t.Fatalf("message %d (%.80q): %v", i, q, err)
 		}
 	}

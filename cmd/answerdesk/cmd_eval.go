@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/eval"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -23,9 +24,10 @@ import (
 
 // evalSubcommands are the subcommands of eval, in the order help lists them.
 var evalSubcommands = []*command{
-	{name: "eval run", usage: "eval run [--json F] [--html F] [--workers N] [--knockout F --seed N] [--baseline F --max-drop X] SUITE_DIR…",
+	{name: "eval run", usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N] [--baseline F --max-drop X] SUITE_DIR…",
 		summary: "Ingest each suite's corpus (corpus.jsonl or docs/) into a throwaway index, ask every query through the\n" +
 			"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
+			"With --publish, the report becomes the data directory's latest eval report, which the admin console shows.\n" +
 			"With --baseline, exit 1 when a metric regressed by more than --max-drop.",
 		run: runEvalRun},
 	{name: "eval compare", usage: "eval compare [--max-drop X] BASE.json NEW.json",
@@ -211,6 +213,7 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 	o.register(fs, 0)
 	jsonOut := fs.String("json", "", "write the report as JSON to this file")
 	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
+	publish := fs.Bool("publish", false, "also store the report as DATA/"+evalReportName+", the latest eval report the admin console shows (GET /v1/eval/report)")
 	baseline := fs.String("baseline", "", "compare against this JSON report; exit 1 on regression")
 	maxDrop := fs.Float64("max-drop", 0.01, "with --baseline: largest tolerated worsening of a metric")
 	overall := fs.Bool("overall-only", false, "with --baseline: gate whole suites only, not each language")
@@ -259,10 +262,57 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintf(a.stdout, "wrote %s\n", f)
 		}
 	}
+	if *publish {
+		if err := a.publishEvalReport(rep); err != nil {
+			return err
+		}
+	}
 	if base == nil {
 		return nil
 	}
 	return eval.Gate(a.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, *baseline)
+}
+
+// evalReportName is the file in the data directory that holds the latest
+// published eval report.
+const evalReportName = "eval-report.json"
+
+// publishEvalReport stores rep as the data directory's latest eval report,
+// whole or not at all.
+func (a *app) publishEvalReport(rep *eval.Report) error {
+	if err := os.MkdirAll(a.data, 0o700); err != nil {
+		return fmt.Errorf("eval run: publish: %w", err)
+	}
+	path := filepath.Join(a.data, evalReportName)
+	if err := eval.WriteReportFiles(rep, path, ""); err != nil {
+		return fmt.Errorf("eval run: publish: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "published %s (the console's eval report)\n", path)
+	return nil
+}
+
+// evalReportFile is a data directory's published eval report
+// (api.EvalReports).
+type evalReportFile string
+
+var _ api.EvalReports = evalReportFile("")
+
+// maxEvalReport bounds the published report the server reads (a report
+// of the shared suites is about 100 KB).
+const maxEvalReport = 32 << 20
+
+// LatestEvalReport reads the report and its modification time; a missing
+// file is an error wrapping fs.ErrNotExist.
+func (f evalReportFile) LatestEvalReport(ctx context.Context) ([]byte, time.Time, error) {
+	fi, err := os.Stat(string(f))
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if fi.Size() > maxEvalReport {
+		return nil, time.Time{}, fmt.Errorf("%s: %d bytes, more than an eval report's %d", f, fi.Size(), maxEvalReport)
+	}
+	b, err := os.ReadFile(string(f))
+	return b, fi.ModTime(), err
 }
 
 func runEvalCompare(ctx context.Context, a *app, args []string) error {

@@ -132,6 +132,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		return err
 	}
 	deps.DemoKey = o.demoKey
+	deps.EvalReports = evalReportFile(filepath.Join(a.data, evalReportName))
 	srv := api.NewServer(deps)
 
 	ln, err := net.Listen("tcp", addr)
