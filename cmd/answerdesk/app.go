@@ -221,7 +221,7 @@ func (s *appState) apiDeps(d *api.Deps) {
 // gets an outbox row per sink.
 func (a *app) state(ctx context.Context) (*appState, error) {
 	return a.db.get(func() (*appState, error) {
-		wh, err := a.conf().Webhook()
+		wh, err := config.Webhook(a.conf())
 		if err != nil {
 			return nil, err
 		}
@@ -229,7 +229,7 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 		if wh.URL != "" {
 			sinks = append(sinks, state.SinkWebhook)
 		}
-		deflection, err := a.conf().DeflectionWindow()
+		deflection, err := config.DeflectionWindow(a.conf())
 		if err != nil {
 			return nil, err
 		}
@@ -284,7 +284,7 @@ func (a *app) engineDeps() (answer.Deps, error) {
 // conversations to the state database.
 func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
 	return a.engine.get(func() (*answer.Engine, error) {
-		cfg, err := a.conf().Answer()
+		cfg, err := config.Answer(a.conf())
 		if err != nil {
 			return nil, err
 		}
@@ -341,7 +341,7 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 		if err != nil {
 			return nil, err
 		}
-		wh, err := a.conf().Webhook()
+		wh, err := config.Webhook(a.conf())
 		if err != nil {
 			return nil, err
 		}
@@ -356,7 +356,7 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 // llmClient is the chat client, or nil when none is configured.
 func (a *app) llmClient() (*llm.Client, error) {
 	return a.chat.get(func() (*llm.Client, error) {
-		cfg, ok, err := a.conf().LLM()
+		cfg, ok, err := config.LLM(a.conf())
 		if err != nil || !ok {
 			return nil, err
 		}
@@ -371,7 +371,7 @@ func (a *app) llmClient() (*llm.Client, error) {
 // embedder is the embedding client, or nil when none is configured.
 func (a *app) embedder() (*llm.Embedder, error) {
 	return a.embed.get(func() (*llm.Embedder, error) {
-		cfg, ok, err := a.conf().Embed()
+		cfg, ok, err := config.Embed(a.conf())
 		if err != nil || !ok {
 			return nil, err
 		}

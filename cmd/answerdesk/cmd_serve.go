@@ -49,7 +49,7 @@ type serveOptions struct {
 
 // serve runs the API over the data dir until ctx ends.
 func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
-	lim, grace, err := a.conf().API()
+	lim, grace, err := config.API(a.conf())
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	// Upload jobs outlive their request: the runner is shut down after the
 	// HTTP server, below.
-	ro, err := a.conf().Uploads()
+	ro, err := config.Uploads(a.conf())
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		return err
 	}
 	defer jobs.Shutdown(context.Background()) // stops the workers when serve fails before its graceful stop
-	quota, err := a.conf().Quota()
+	quota, err := config.Quota(a.conf())
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	keep, pruneEvery, err := a.conf().Retention()
+	keep, pruneEvery, err := config.Retention(a.conf())
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func displayAddr(a net.Addr) string {
 
 // newDeliveryWorker is the outbox worker over tickets with the queue sink
 // and, when configured, the webhook sink; notify wakes it.
-func newDeliveryWorker(outbox *state.Outbox, tickets *state.TicketStore, notify *state.Notifier, wh config.Webhook, log *slog.Logger, m *api.Metrics, tp trace.TracerProvider) (*delivery.Worker, error) {
+func newDeliveryWorker(outbox *state.Outbox, tickets *state.TicketStore, notify *state.Notifier, wh config.WebhookSection, log *slog.Logger, m *api.Metrics, tp trace.TracerProvider) (*delivery.Worker, error) {
 	o, err := wh.Delivery()
 	if err != nil {
 		return nil, err

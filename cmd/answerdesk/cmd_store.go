@@ -78,8 +78,9 @@ func (a *app) storeStats(ctx context.Context, asJSON bool) error {
 	}
 	out := storeStatsJSON{Store: a.storeName(), Documents: st.Documents, Chunks: st.Chunks, Tenants: st.Tenants, DenseModel: st.DenseModel, DenseDim: st.DenseDim}
 	if q, ok := store.(*qdrant.Store); ok {
-		out.ServerVersion = q.Version()
-		if out.AvgChunkLen, err = q.AvgLen(ctx); err != nil {
+		adm := qdrant.NewAdmin(q)
+		out.ServerVersion = adm.Version()
+		if out.AvgChunkLen, err = adm.AvgLen(ctx); err != nil {
 			return err
 		}
 	}
@@ -121,7 +122,7 @@ func collectionOf(rawURL string) string {
 }
 
 // reweight rewrites a Qdrant store's sparse vectors with its current
-// average chunk length (see qdrant.Store.Reweight).
+// average chunk length (see qdrant.Admin.Reweight).
 func (a *app) reweight(ctx context.Context) error {
 	if !strings.HasPrefix(a.store, "qdrant://") {
 		return usagef("store reweight: applies to a Qdrant store (--store qdrant://…); the embedded store needs none")
@@ -134,12 +135,13 @@ func (a *app) reweight(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("store reweight: %s is not a Qdrant store", a.storeName())
 	}
-	avg, err := q.AvgLen(ctx)
+	adm := qdrant.NewAdmin(q)
+	avg, err := adm.AvgLen(ctx)
 	if err != nil {
 		return err
 	}
 	start, last := time.Now(), time.Now()
-	n, err := q.Reweight(ctx, func(done int) {
+	n, err := adm.Reweight(ctx, func(done int) {
 		if time.Since(last) > 2*time.Second {
 			last = time.Now()
 			fmt.Fprintf(a.stderr, "reweight: %d chunks\n", done)

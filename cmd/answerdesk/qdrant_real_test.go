@@ -20,6 +20,7 @@ import (
 	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
+	"github.com/answerdesk/answerdesk/retrieval/qdrant"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
 )
 
@@ -324,7 +325,7 @@ func dropAtEnd(t *testing.T, rawURL string) {
 			return
 		}
 		defer q.Close()
-		if err := q.DropCollections(context.Background()); err != nil {
+		if err := qdrant.NewAdmin(q).DropCollections(context.Background()); err != nil {
 			t.Logf("drop %s: %v", rawURL, err)
 		}
 	})

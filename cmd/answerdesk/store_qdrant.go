@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/answerdesk/answerdesk/cmd/internal/config"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant"
 )
 
@@ -11,7 +12,7 @@ import (
 // not set by the URL or the config file, fixes the BM25 average chunk
 // length (store migrate passes the source's).
 func (a *app) openQdrant(ctx context.Context, rawURL string, avgLen float64) (*qdrant.Store, error) {
-	cfg, err := a.conf().Qdrant(rawURL)
+	cfg, err := config.Qdrant(a.conf(), rawURL)
 	if err != nil {
 		return nil, err
 	}

@@ -115,7 +115,7 @@ func TestReweight(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	avg, err := drift.AvgLen(ctx)
+	avg, err := qdrant.NewAdmin(drift).AvgLen(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestReweight(t *testing.T) {
 		t.Fatal("a collection built one document at a time scores like the exact one before reweighting: the test shows nothing")
 	}
 	var pages []int
-	n, err := drift.Reweight(ctx, func(done int) { pages = append(pages, done) })
+	n, err := qdrant.NewAdmin(drift).Reweight(ctx, func(done int) { pages = append(pages, done) })
 	if err != nil {
 		t.Fatal(err)
 	}

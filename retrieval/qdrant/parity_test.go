@@ -130,7 +130,7 @@ func rankingParity(t *testing.T, open func(t testing.TB, name string, mod func(*
 		running := open(t, "running_"+name, nil)
 		ingestCorpus(t, running, dir)
 		ndR := ndcg10(t, running, qs)
-		avg, err := running.AvgLen(ctx)
+		avg, err := qdrant.NewAdmin(running).AvgLen(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +154,7 @@ func rankingParity(t *testing.T, open func(t testing.TB, name string, mod func(*
 		single := open(t, "single_"+name, nil)
 		ingestCorpus(t, oneByOne{single}, dir)
 		ndS := ndcg10(t, single, qs)
-		if _, err := single.Reweight(ctx, nil); err != nil {
+		if _, err := qdrant.NewAdmin(single).Reweight(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		ndW := ndcg10(t, single, qs)
@@ -174,7 +174,7 @@ func rankingParity(t *testing.T, open func(t testing.TB, name string, mod func(*
 				wrong := open(t, "wrong_"+name, func(c *qdrant.Config) { c.AvgLen = avg * f })
 				ingestCorpus(t, wrong, dir)
 				nd := ndcg10(t, wrong, qs)
-				wrong.DropCollections(ctx)
+				qdrant.NewAdmin(wrong).DropCollections(ctx)
 				wrong.Close()
 				t.Logf("%-12s fixed avgLen %.1f (%.1f× exact): nDCG@10 %.4f (Δ %+.4f)", name, avg*f, f, nd, nd-ndE)
 			}

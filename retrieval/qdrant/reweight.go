@@ -20,7 +20,8 @@ import (
 // point); searches during the run see a mix of old and new weights. Run it
 // when no other process is ingesting: this process's writers wait between
 // pages, other processes' do not.
-func (s *Store) Reweight(ctx context.Context, progress func(chunks int)) (int, error) {
+func (a *Admin) Reweight(ctx context.Context, progress func(chunks int)) (int, error) {
+	s := a.s
 	prs, err := s.pairs(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("reweight: %w", err)

@@ -282,9 +282,6 @@ func (s *Store) ensureDense(ctx context.Context, p pair, st *pairState, dim int)
 // Close closes the connections.
 func (s *Store) Close() error { return s.client.Close() }
 
-// Version is the server's version, from the startup health check.
-func (s *Store) Version() string { return s.version }
-
 // readMeta reads a pair's metadata point (zero when absent).
 func (s *Store) readMeta(ctx context.Context, p pair) (collectionMeta, error) {
 	pts, err := s.getDocPoints(ctx, p, metaPointID)
@@ -828,48 +825,4 @@ func (s *Store) refreshDense(ctx context.Context, pr pair, st *pairState) error 
 		s.mu.Unlock()
 		return nil
 	})
-}
-
-// DropCollections deletes the store's collections and everything in them,
-// for every tenant. Tests use it; operators use Qdrant's own tools.
-func (s *Store) DropCollections(ctx context.Context) error {
-	prs, err := s.pairs(ctx)
-	if err != nil {
-		return err
-	}
-	for _, pr := range prs {
-		for _, name := range []string{pr.chunks, pr.docs} {
-			err := s.write(ctx, "delete collection "+name, func(ctx context.Context) error {
-				_, err := s.client.GetCollectionsClient().Delete(ctx, &qdrant.DeleteCollection{CollectionName: name})
-				return err
-			})
-			if err != nil {
-				return err
-			}
-		}
-		s.mu.Lock()
-		delete(s.state, pr.chunks)
-		s.mu.Unlock()
-	}
-	return nil
-}
-
-// AvgLen is the average chunk length (in analyzer terms) over the store,
-// the BM25 average that new sparse vectors are computed with when
-// Config.AvgLen is zero (per pair of collections).
-func (s *Store) AvgLen(ctx context.Context) (float64, error) {
-	prs, err := s.pairs(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("average chunk length: %w", err)
-	}
-	var sum collectionMeta
-	for _, pr := range prs {
-		m, err := s.readMeta(ctx, pr)
-		if err != nil {
-			return 0, fmt.Errorf("average chunk length: %w", err)
-		}
-		sum.chunks += m.chunks
-		sum.lenSum += m.lenSum
-	}
-	return sum.avgLen(), nil
 }

@@ -95,7 +95,7 @@ func openReal(t testing.TB, rawURL string, mod func(*qdrant.Config)) *qdrant.Sto
 	t.Cleanup(func() {
 		s := openTest(t, rawURL, withKey)
 		defer s.Close()
-		if err := s.DropCollections(context.Background()); err != nil {
+		if err := qdrant.NewAdmin(s).DropCollections(context.Background()); err != nil {
 			t.Logf("drop test collections of %s: %v", rawURL, err)
 		}
 	})

@@ -91,14 +91,14 @@ func TestModelConfig(t *testing.T) {
 	vars := map[string]string{"ANSWERDESK_LLM_URL": "http://env/v1", "MY_KEY": "secret", "ANSWERDESK_EMBED_API_KEY": "ekey",
 		"ANSWERDESK_EMBED_DOCUMENT_PREFIX": "none"}
 	c := New(cfgFile, env(vars))
-	l, ok, err := c.LLM()
+	l, ok, err := LLM(c)
 	if err != nil || !ok {
 		t.Fatalf("LLM: %v, %v", ok, err)
 	}
 	if l.URL != "http://env/v1" || l.Model != "m" || l.APIKey != "secret" || l.Timeout != 5*time.Second || l.Retry.Budget != time.Minute || l.Temperature != 0.1 {
 		t.Errorf("llm config = %+v", l)
 	}
-	e, ok, err := c.Embed()
+	e, ok, err := Embed(c)
 	if err != nil || !ok {
 		t.Fatalf("Embed: %v, %v", ok, err)
 	}
@@ -106,11 +106,11 @@ func TestModelConfig(t *testing.T) {
 		t.Errorf("embed config = %+v", e)
 	}
 	vars["ANSWERDESK_LLM_PROVIDER"] = "none"
-	if _, ok, err := c.LLM(); ok || err != nil {
+	if _, ok, err := LLM(c); ok || err != nil {
 		t.Errorf("provider none: ok %v, err %v; want no LLM", ok, err)
 	}
 	vars["ANSWERDESK_EMBED_TIMEOUT"] = "soon"
-	if _, _, err := c.Embed(); err == nil || !strings.Contains(err.Error(), "embed timeout") {
+	if _, _, err := Embed(c); err == nil || !strings.Contains(err.Error(), "embed timeout") {
 		t.Errorf("bad embed timeout: %v", err)
 	}
 }
@@ -128,7 +128,7 @@ func TestLinkDomainsDefaultToLLMs(t *testing.T) {
 			map[string][]string{"acme": {"acme.example"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := New(writeConfig(t, tc.config), env(nil)).Answer()
+			got, err := Answer(New(writeConfig(t, tc.config), env(nil)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,20 +171,20 @@ func TestInvalid(t *testing.T) {
 		msg          string
 	}{
 		{"retention ttl", `{"retention": {"turns": "0d"}}`, nil,
-			func(c *Config) error { _, _, err := c.Retention(); return err }, true, "retention.turns"},
+			func(c *Config) error { _, _, err := Retention(c); return err }, true, "retention.turns"},
 		{"retention every", `{"retention": {"every": "-1m"}}`, nil,
-			func(c *Config) error { _, _, err := c.Retention(); return err }, true, "retention.every"},
+			func(c *Config) error { _, _, err := Retention(c); return err }, true, "retention.every"},
 		{"deflection", `{"analytics": {"deflection_window": "forever"}}`, nil,
-			func(c *Config) error { _, err := c.DeflectionWindow(); return err }, true, "analytics.deflection_window"},
+			func(c *Config) error { _, err := DeflectionWindow(c); return err }, true, "analytics.deflection_window"},
 		{"webhook scheme", `{"webhook": {"url": "ftp://x", "secret": "s"}}`, nil,
-			func(c *Config) error { _, err := c.Webhook(); return err }, true, "http:// or https://"},
+			func(c *Config) error { _, err := Webhook(c); return err }, true, "http:// or https://"},
 		{"webhook secret", `{}`, map[string]string{"ANSWERDESK_WEBHOOK_URL": "https://hook.example"},
-			func(c *Config) error { _, err := c.Webhook(); return err }, true, "secret is required"},
+			func(c *Config) error { _, err := Webhook(c); return err }, true, "secret is required"},
 		{"webhook attempts", `{}`, map[string]string{"ANSWERDESK_WEBHOOK_MAX_ATTEMPTS": "0"},
-			func(c *Config) error { _, err := c.Webhook(); return err }, true, "ANSWERDESK_WEBHOOK_MAX_ATTEMPTS"},
+			func(c *Config) error { _, err := Webhook(c); return err }, true, "ANSWERDESK_WEBHOOK_MAX_ATTEMPTS"},
 		{"webhook backoff", `{"webhook": {"backoff": "soon"}}`, nil,
 			func(c *Config) error {
-				wh, err := c.Webhook()
+				wh, err := Webhook(c)
 				if err != nil {
 					return err
 				}
@@ -192,13 +192,13 @@ func TestInvalid(t *testing.T) {
 				return err
 			}, false, "webhook.backoff"},
 		{"rate limit", `{}`, map[string]string{"ANSWERDESK_RATE_LIMIT": "fast"},
-			func(c *Config) error { _, _, err := c.API(); return err }, true, "ANSWERDESK_RATE_LIMIT"},
+			func(c *Config) error { _, _, err := API(c); return err }, true, "ANSWERDESK_RATE_LIMIT"},
 		{"moved max_question", `{"api": {"max_question": 100}}`, nil,
-			func(c *Config) error { _, _, err := c.API(); return err }, true, "answer.max_question"},
+			func(c *Config) error { _, _, err := API(c); return err }, true, "answer.max_question"},
 		{"uploads", `{"uploads": {"workers": -1}}`, nil,
-			func(c *Config) error { _, err := c.Uploads(); return err }, true, "uploads.workers"},
+			func(c *Config) error { _, err := Uploads(c); return err }, true, "uploads.workers"},
 		{"qdrant url", `{}`, nil,
-			func(c *Config) error { _, err := c.Qdrant("qdrant://host:notaport"); return err }, true, "store:"},
+			func(c *Config) error { _, err := Qdrant(c, "qdrant://host:notaport"); return err }, true, "store:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.call(New(writeConfig(t, tc.config), env(tc.vars)))
@@ -224,14 +224,14 @@ func TestResolved(t *testing.T) {
 		"qdrant": {"api_key": "file-key", "pool": 3, "timeout": "4s", "retries": 0},
 		"embed": {"provider": "openai", "dim": 384}
 	}`), env(map[string]string{"ANSWERDESK_INSTANCE": "node-7", "ANSWERDESK_QDRANT_API_KEY": "env-key"}))
-	lim, grace, err := c.API()
+	lim, grace, err := API(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if lim.RatePerSecond != 5 || lim.MaxBody != 8<<10 || lim.AnswerTimeout != 12*time.Second || grace != DefaultShutdownGrace {
 		t.Errorf("api: %+v grace %v", lim, grace)
 	}
-	r, every, err := c.Retention()
+	r, every, err := Retention(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,14 +240,14 @@ func TestResolved(t *testing.T) {
 	if r != want || every != time.Minute {
 		t.Errorf("retention: %+v every %v; want %+v every 1m", r, every, want)
 	}
-	q, err := c.Quota()
+	q, err := Quota(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if q.UploadBytes != 2<<20 || q.Documents != 7 || q.Bytes != -1 {
 		t.Errorf("quota: %+v", q)
 	}
-	wh, err := c.Webhook()
+	wh, err := Webhook(c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,14 +258,14 @@ func TestResolved(t *testing.T) {
 	if o.BaseBackoff != 3*time.Second || o.Concurrency != 2 || o.Instance != "node-7" {
 		t.Errorf("delivery: %+v", o)
 	}
-	qc, err := c.Qdrant("qdrant://db:6334?collection=kb&pool=9")
+	qc, err := Qdrant(c, "qdrant://db:6334?collection=kb&pool=9")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if qc.Collection != "kb" || qc.PoolSize != 9 || qc.Timeout != 4*time.Second || qc.Retries != -1 || qc.DenseDim != 384 || qc.APIKey != "env-key" {
 		t.Errorf("qdrant: %+v", qc)
 	}
-	if d, err := New("", env(nil)).DeflectionWindow(); err != nil || d != state.DefaultDeflectionWindow {
+	if d, err := DeflectionWindow(New("", env(nil))); err != nil || d != state.DefaultDeflectionWindow {
 		t.Errorf("default deflection window: %v, %v", d, err)
 	}
 }

@@ -82,7 +82,7 @@ type embedSection struct {
 
 // LLM resolves the chat model configuration; ok is false when no provider
 // is configured.
-func (c *Config) LLM() (cfg llm.Config, ok bool, err error) {
+func LLM(c *Config) (cfg llm.Config, ok bool, err error) {
 	var s llmSection
 	if err := c.Section("llm", &s); err != nil {
 		return cfg, false, err
@@ -124,7 +124,7 @@ func (c *Config) LLM() (cfg llm.Config, ok bool, err error) {
 
 // Embed resolves the embedding model configuration; ok is false when no
 // provider is configured.
-func (c *Config) Embed() (cfg llm.EmbedConfig, ok bool, err error) {
+func Embed(c *Config) (cfg llm.EmbedConfig, ok bool, err error) {
 	var s embedSection
 	if err := c.Section("embed", &s); err != nil {
 		return cfg, false, err
@@ -171,7 +171,7 @@ func (c *Config) Embed() (cfg llm.EmbedConfig, ok bool, err error) {
 // The passage screen's allowed link domains default to the LLM's
 // (llm.allowed_link_domains), so that one list serves both answer paths
 // unless answer.link_domains sets lists per tenant.
-func (c *Config) Answer() (answer.Config, error) {
+func Answer(c *Config) (answer.Config, error) {
 	cfg := answer.DefaultConfig()
 	if err := c.Section("answer", &cfg); err != nil {
 		return cfg, err

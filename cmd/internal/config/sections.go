@@ -41,7 +41,7 @@ const DefaultShutdownGrace = 30 * time.Second
 // API resolves the "api" section and ANSWERDESK_RATE_LIMIT ("off" or
 // requests per second per key): the API's limits, and how long a graceful
 // shutdown may take.
-func (c *Config) API() (lim api.Limits, grace time.Duration, err error) {
+func API(c *Config) (lim api.Limits, grace time.Duration, err error) {
 	var ac apiSection
 	if err := c.Section("api", &ac); err != nil {
 		return lim, 0, err
@@ -83,7 +83,7 @@ type uploadsSection struct {
 
 // Uploads resolves the "uploads" section into the job runner's workers
 // and queue bound (its spool directory is the caller's).
-func (c *Config) Uploads() (ingest.RunnerOptions, error) {
+func Uploads(c *Config) (ingest.RunnerOptions, error) {
 	var uc uploadsSection
 	if err := c.Section("uploads", &uc); err != nil {
 		return ingest.RunnerOptions{}, err
@@ -105,7 +105,7 @@ type quotaSection struct {
 }
 
 // Quota resolves the "quota" section.
-func (c *Config) Quota() (ingest.Quota, error) {
+func Quota(c *Config) (ingest.Quota, error) {
 	var q quotaSection
 	if err := c.Section("quota", &q); err != nil {
 		return ingest.Quota{}, err
@@ -119,11 +119,11 @@ func (c *Config) Quota() (ingest.Quota, error) {
 	return ingest.Quota{UploadBytes: mib(q.UploadMB), UploadChunks: q.UploadChunks, Documents: q.Documents, Chunks: q.Chunks, Bytes: mib(q.TextMB)}, nil
 }
 
-// Webhook is the "webhook" section: the generic webhook sink and the
+// WebhookSection is the "webhook" section: the generic webhook sink and the
 // delivery worker's schedule. Environment: ANSWERDESK_WEBHOOK_URL,
 // ANSWERDESK_WEBHOOK_SECRET, ANSWERDESK_WEBHOOK_MAX_ATTEMPTS,
 // ANSWERDESK_WEBHOOK_BACKOFF, ANSWERDESK_OUTBOX_POLL, ANSWERDESK_INSTANCE.
-type Webhook struct {
+type WebhookSection struct {
 	URL         string `json:"url"`
 	Secret      string `json:"secret"`
 	MaxAttempts int    `json:"max_attempts"`
@@ -140,8 +140,8 @@ type Webhook struct {
 
 // Webhook resolves the "webhook" section with its environment; a URL
 // needs a secret to sign deliveries with.
-func (c *Config) Webhook() (Webhook, error) {
-	var wh Webhook
+func Webhook(c *Config) (WebhookSection, error) {
+	var wh WebhookSection
 	if err := c.Section("webhook", &wh); err != nil {
 		return wh, err
 	}
@@ -171,7 +171,7 @@ func (c *Config) Webhook() (Webhook, error) {
 // Delivery is the delivery worker's schedule: retries, timeouts, polling,
 // concurrency and the instance name (the host name by default). The
 // caller adds what is not configuration (wake-up channel, observers).
-func (wh Webhook) Delivery() (delivery.Options, error) {
+func (wh WebhookSection) Delivery() (delivery.Options, error) {
 	var o delivery.Options
 	var err error
 	if o.BaseBackoff, err = parseDur("webhook.backoff", wh.Backoff); err != nil {
@@ -214,7 +214,7 @@ const DefaultPruneEvery = 10 * time.Minute
 
 // Retention resolves the "retention" section over
 // state.DefaultRetention, with how often to prune.
-func (c *Config) Retention() (state.Retention, time.Duration, error) {
+func Retention(c *Config) (state.Retention, time.Duration, error) {
 	var rc retentionSection
 	if err := c.Section("retention", &rc); err != nil {
 		return state.Retention{}, 0, err
@@ -255,7 +255,7 @@ type analyticsSection struct {
 
 // DeflectionWindow resolves analytics.deflection_window
 // [state.DefaultDeflectionWindow].
-func (c *Config) DeflectionWindow() (time.Duration, error) {
+func DeflectionWindow(c *Config) (time.Duration, error) {
 	var s analyticsSection
 	if err := c.Section("analytics", &s); err != nil {
 		return 0, err
@@ -298,7 +298,7 @@ type qdrantSection struct {
 // the "qdrant" section for what the URL leaves unset, then the
 // environment; the dense vector's size comes from the embedding provider
 // when neither gives it.
-func (c *Config) Qdrant(rawURL string) (qdrant.Config, error) {
+func Qdrant(c *Config, rawURL string) (qdrant.Config, error) {
 	cfg, err := qdrant.ParseURL(rawURL)
 	if err != nil {
 		return cfg, invalidf("store: %v", err)
@@ -344,7 +344,7 @@ func (c *Config) Qdrant(rawURL string) (qdrant.Config, error) {
 		cfg.WriteConsistency = s.WriteConsistency
 	}
 	if cfg.DenseDim == 0 {
-		if ec, ok, err := c.Embed(); err == nil && ok && ec.Dim > 0 {
+		if ec, ok, err := Embed(c); err == nil && ok && ec.Dim > 0 {
 			cfg.DenseDim = ec.Dim
 		}
 	}
