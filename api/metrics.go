@@ -3,12 +3,16 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/ingest"
@@ -70,6 +74,21 @@ func NewMetrics() *Metrics {
 
 // Gatherer is what a /metrics handler serves (promhttp.HandlerFor).
 func (m *Metrics) Gatherer() prometheus.Gatherer { return m.reg }
+
+// ServeMetrics serves GET /metrics of m on a listener of its own at addr
+// (never on the API's: operators scrape it from inside their network)
+// until stop is called; url is where it is scraped.
+func ServeMetrics(addr string, m *Metrics) (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("metrics listener: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Gatherer(), promhttp.HandlerOpts{}))
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+	go hs.Serve(ln)
+	return "http://" + displayAddr(ln.Addr()) + "/metrics", func() { hs.Close() }, nil
+}
 
 // observe records every request's route, status and latency.
 func (s *Server) observe(c *gin.Context) {

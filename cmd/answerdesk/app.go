@@ -395,3 +395,11 @@ func (a *app) audit(ctx context.Context, tenant, action, target, detail string) 
 	}
 	return nil
 }
+
+// backendName names the index store in metrics.
+func (a *app) backendName() string {
+	if strings.HasPrefix(a.store, "qdrant://") {
+		return "qdrant"
+	}
+	return "embedded"
+}

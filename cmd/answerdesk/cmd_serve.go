@@ -4,15 +4,11 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/http/pprof"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer/delivery"
@@ -59,7 +55,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if o.metricsAddr != "" {
 		// Before the parts it observes are built.
 		a.metrics = api.NewMetrics()
-		murl, stop, err := serveMetrics(o.metricsAddr, a.metrics)
+		murl, stop, err := api.ServeMetrics(o.metricsAddr, a.metrics)
 		if err != nil {
 			return err
 		}
@@ -135,11 +131,10 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	deps.EvalReports = evalReportFile(filepath.Join(a.data, evalReportName))
 	srv := api.NewServer(deps)
 
-	ln, err := net.Listen("tcp", addr)
+	ln, url, err := api.Listen(addr)
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return err
 	}
-	url := "http://" + displayAddr(ln.Addr())
 	fmt.Fprintf(a.stdout, "url: %s\n", url)
 	if o.onListen != nil {
 		if err := o.onListen(url); err != nil {
@@ -147,70 +142,10 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 			return err
 		}
 	}
-	answerTimeout := lim.AnswerTimeout
-	if answerTimeout == 0 {
-		answerTimeout = 30 * time.Second
-	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       60 * time.Second, // uploads of up to max_upload_mb
-		WriteTimeout:      answerTimeout + 10*time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
-	}
-	workerCtx, stopWorker := context.WithCancel(context.Background())
-	workerDone := make(chan struct{})
-	go func() { worker.Run(workerCtx); close(workerDone) }()
-	janitorDone := make(chan struct{})
-	go func() {
-		state.NewJanitor(st.db, st.convs, st.outbox, keep).Run(workerCtx, pruneEvery)
-		close(janitorDone)
-	}()
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
-	if pa := a.getenv("ANSWERDESK_PPROF"); pa != "" {
-		// Profiling on its own listener (e.g. 127.0.0.1:6060), never on the API's.
-		mux := http.NewServeMux()
-		mux.HandleFunc("/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-		ps := &http.Server{Addr: pa, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-		go ps.ListenAndServe()
-		defer ps.Close()
-		a.log.Info("pprof", "addr", pa)
-	}
 	a.log.Info("serving", "url", url, "data", a.data)
-
-	select {
-	case err = <-serveErr:
-		// The listener failed: stop the rest and report it.
-	case <-ctx.Done():
-	}
-	// Graceful stop: refuse new work, finish in-flight answers (their
-	// tickets and outbox rows commit), wait for ingest jobs, then let the
-	// worker finish the deliveries it has in flight.
-	a.log.Info("shutting down", "grace", grace)
-	srv.Drain()
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	if serr := hs.Shutdown(sctx); serr != nil {
-		a.log.Warn("http shutdown", "err", serr)
-		hs.Close()
-	}
-	if jerr := jobs.Shutdown(sctx); jerr != nil {
-		a.log.Warn("ingest jobs cut short", "err", jerr)
-	}
-	stopWorker()
-	<-workerDone
-	<-janitorDone
-	a.log.Info("stopped")
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	janitor := state.NewJanitor(st.db, st.convs, st.outbox, keep)
+	return srv.Serve(ctx, ln, api.ServeOptions{Grace: grace, Jobs: jobs, Pprof: a.getenv("ANSWERDESK_PPROF"),
+		Background: []func(context.Context){func(ctx context.Context) { worker.Run(ctx) }, func(ctx context.Context) { janitor.Run(ctx, pruneEvery) }}})
 }
 
 // spoolDir holds queued uploads inside the data directory.
@@ -220,17 +155,6 @@ const spoolDir = "spool"
 // processes (a CLI ingest or docs delete on the same data dir).
 const indexWatch = time.Second
 
-func displayAddr(a net.Addr) string {
-	tcp, ok := a.(*net.TCPAddr)
-	if !ok {
-		return a.String()
-	}
-	host := tcp.IP.String()
-	if tcp.IP == nil || tcp.IP.IsUnspecified() {
-		host = "localhost"
-	}
-	return net.JoinHostPort(host, strconv.Itoa(tcp.Port))
-}
 
 // newDeliveryWorker is the outbox worker over tickets with the queue sink
 // and, when configured, the webhook sink; notify wakes it.
