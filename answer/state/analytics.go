@@ -88,7 +88,7 @@ type rollExec interface {
 // txExec runs statements in a transaction.
 type txExec struct {
 	ctx context.Context
-	tx  *sql.Tx
+	tx  sqlTx
 }
 
 func (t txExec) execResult(q string, args ...any) (sql.Result, error) {
@@ -139,23 +139,25 @@ const latencyGrowth = 1.05
 func (ev answerEvent) roll(b *batch) error {
 	hour := ev.created / hourNanos
 	if _, err := b.execResult(`INSERT INTO answer_rollup(tenant, hour, decision, n) VALUES (?,?,?,1)
-		ON CONFLICT DO UPDATE SET n=n+1`, ev.tenant, hour, ev.decision); err != nil {
+		ON CONFLICT(tenant, hour, decision) DO UPDATE SET n=answer_rollup.n+1`, ev.tenant, hour, ev.decision); err != nil {
 		return fmt.Errorf("rollup: %w", err)
 	}
 	if ev.decision == string(answer.Escalated) {
 		for _, d := range [][2]string{{"reason", ev.reason}, {"intent", ev.intent}, {"lang", ev.lang}, {"queue", ev.queue}} {
 			if _, err := b.execResult(`INSERT INTO escalation_rollup(tenant, hour, dim, value, n) VALUES (?,?,?,?,1)
-				ON CONFLICT DO UPDATE SET n=n+1`, ev.tenant, hour, d[0], d[1]); err != nil {
+				ON CONFLICT(tenant, hour, dim, value) DO UPDATE SET n=escalation_rollup.n+1`, ev.tenant, hour, d[0], d[1]); err != nil {
 				return fmt.Errorf("escalation rollup: %w", err)
 			}
 		}
 	}
-	if _, err := b.execResult(`INSERT INTO latency_rollup(tenant, hour, bucket, n) VALUES (?,?,?,1) ON CONFLICT DO UPDATE SET n=n+1`,
+	if _, err := b.execResult(`INSERT INTO latency_rollup(tenant, hour, bucket, n) VALUES (?,?,?,1)
+		ON CONFLICT(tenant, hour, bucket) DO UPDATE SET n=latency_rollup.n+1`,
 		ev.tenant, hour, latencyBucket(ev.latencyMS)); err != nil {
 		return fmt.Errorf("latency rollup: %w", err)
 	}
 	for _, d := range ev.docs {
-		if _, err := b.execResult(`INSERT INTO citation_rollup(tenant, day, document_id, n) VALUES (?,?,?,1) ON CONFLICT DO UPDATE SET n=n+1`,
+		if _, err := b.execResult(`INSERT INTO citation_rollup(tenant, day, document_id, n) VALUES (?,?,?,1)
+			ON CONFLICT(tenant, day, document_id) DO UPDATE SET n=citation_rollup.n+1`,
 			ev.tenant, ev.created/dayNanos, d); err != nil {
 			return fmt.Errorf("citation rollup: %w", err)
 		}
@@ -221,7 +223,8 @@ func rollFeedback(x rollExec, f Feedback, a LoggedAnswer, window time.Duration) 
 		down = 1
 	}
 	if _, err := x.execResult(`INSERT INTO feedback_rollup(tenant, hour, ratings, satisfied, up, down) VALUES (?,?,?,?,?,?)
-		ON CONFLICT DO UPDATE SET ratings=ratings+excluded.ratings, satisfied=satisfied+excluded.satisfied, up=up+excluded.up, down=down+excluded.down`,
+		ON CONFLICT(tenant, hour) DO UPDATE SET ratings=feedback_rollup.ratings+excluded.ratings, satisfied=feedback_rollup.satisfied+excluded.satisfied,
+			up=feedback_rollup.up+excluded.up, down=feedback_rollup.down+excluded.down`,
 		f.Tenant, hour, rating, sat, up, down); err != nil {
 		return fmt.Errorf("feedback rollup: %w", err)
 	}

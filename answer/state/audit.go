@@ -85,12 +85,13 @@ func (s *AuditStore) Record(ctx context.Context, e AuditEntry) (AuditEntry, erro
 		}
 	}
 	e.At = s.db.now().UTC()
-	res, err := s.db.exec(ctx, `INSERT INTO audit(tenant, actor, action, target, detail, at) VALUES (?,?,?,?,?,?)`,
-		e.Tenant, e.Actor, e.Action, e.Target, e.Detail, ts(e.At))
+	unlock := s.db.lockWrites()
+	err := s.db.db.QueryRowContext(ctx, `INSERT INTO audit(tenant, actor, action, target, detail, at) VALUES (?,?,?,?,?,?) RETURNING id`,
+		e.Tenant, e.Actor, e.Action, e.Target, e.Detail, ts(e.At)).Scan(&e.ID)
+	unlock()
 	if err != nil {
 		return e, fmt.Errorf("audit: %w", err)
 	}
-	e.ID, _ = res.LastInsertId()
 	return e, nil
 }
 

@@ -38,7 +38,7 @@ type queued struct {
 type batch struct {
 	ctx   context.Context
 	db    *DB
-	tx    *sql.Tx
+	tx    sqlTx
 	stmts map[string]*sql.Stmt
 	red   map[string]string
 }
@@ -91,7 +91,9 @@ func (db *DB) startBackground() {
 	db.bgDone = make(chan struct{})
 	db.stopCkpt = make(chan struct{})
 	go db.writer()
-	go db.checkpointer()
+	if db.b == backendSQLite {
+		go db.checkpointer()
+	}
 }
 
 // later queues write for the group-commit writer.
@@ -165,7 +167,9 @@ func (db *DB) writer() {
 }
 
 // commit runs a group's writes in one transaction; one failing write
-// rolls back the group.
+// rolls back the group. On PostgreSQL a group aborted by a deadlock with
+// another replica's group (both count in the same rollup rows) or by a
+// turn numbered at once by another replica runs again.
 func (db *DB) commit(group []queued) error {
 	n := 0
 	for _, it := range group {
@@ -177,7 +181,7 @@ func (db *DB) commit(group []queued) error {
 		return nil
 	}
 	ctx := context.Background()
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	write := func(tx sqlTx) error {
 		b := &batch{ctx: ctx, db: db, tx: tx, stmts: map[string]*sql.Stmt{}, red: map[string]string{}}
 		for _, it := range group {
 			if it.write == nil {
@@ -188,7 +192,15 @@ func (db *DB) commit(group []queued) error {
 			}
 		}
 		return nil
-	})
+	}
+	unlock := db.lockWrites()
+	defer unlock()
+	var err error
+	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
+		if err = db.tryTx(ctx, write); !db.b.retryable(err, true) {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("queued writes: %w", err)
 	}
@@ -217,18 +229,25 @@ func (db *DB) checkpointer() {
 // bound); the pause for this process's writers is one second's worth of
 // pages.
 func (db *DB) checkpoint() {
-	db.wmu.Lock()
-	defer db.wmu.Unlock()
+	defer db.lockWrites()()
 	if _, err := db.db.Exec(`PRAGMA wal_checkpoint(RESTART)`); err != nil && db.onErr != nil {
 		db.onErr(fmt.Errorf("checkpoint: %w", err))
 	}
 }
 
 // checkpointTruncate copies the whole log into the database and truncates
-// it to zero bytes; it fails when a reader kept it from completing.
+// it to zero bytes; it fails when a reader kept it from completing. On
+// PostgreSQL it vacuums the tables erasure touches instead, so that the
+// deleted row versions leave their pages (PostgreSQL has no secure_delete:
+// what VACUUM frees is overwritten as the pages are reused).
 func (db *DB) checkpointTruncate(ctx context.Context) error {
-	db.wmu.Lock()
-	defer db.wmu.Unlock()
+	if db.b == backendPostgres {
+		if _, err := db.db.ExecContext(ctx, `VACUUM turns, answers, feedback, tickets, faq_candidates`); err != nil {
+			return fmt.Errorf("vacuum: %w", err)
+		}
+		return nil
+	}
+	defer db.lockWrites()()
 	var busy, logPages, done int
 	if err := db.db.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
@@ -249,7 +268,9 @@ func (db *DB) Close() error {
 		db.queueMu.Unlock()
 		<-db.bgDone
 		db.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
-		db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		if db.b == backendSQLite {
+			db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		}
 		db.closeErr = db.db.Close()
 	})
 	return db.closeErr

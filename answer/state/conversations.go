@@ -58,7 +58,8 @@ func (s *ConversationStore) PruneTurns(ctx context.Context, before time.Time) (i
 	if err := s.db.flush(ctx); err != nil {
 		return 0, fmt.Errorf("prune turns: %w", err)
 	}
-	n, err := s.db.deleteBatches(ctx, `DELETE FROM turns WHERE rowid IN (SELECT rowid FROM turns WHERE at<? LIMIT ?)`, ts(before))
+	rowid := s.db.b.rowid()
+	n, err := s.db.deleteBatches(ctx, `DELETE FROM turns WHERE `+rowid+` IN (SELECT `+rowid+` FROM turns WHERE at<? LIMIT ?)`, ts(before))
 	if err != nil {
 		return n, fmt.Errorf("prune turns: %w", err)
 	}
@@ -71,7 +72,8 @@ func (s *ConversationStore) PruneAnswers(ctx context.Context, before time.Time) 
 	if err := s.db.flush(ctx); err != nil {
 		return 0, fmt.Errorf("prune answer log: %w", err)
 	}
-	n, err := s.db.deleteBatches(ctx, `DELETE FROM answers WHERE rowid IN (SELECT rowid FROM answers WHERE created<? LIMIT ?)`, ts(before))
+	rowid := s.db.b.rowid()
+	n, err := s.db.deleteBatches(ctx, `DELETE FROM answers WHERE `+rowid+` IN (SELECT `+rowid+` FROM answers WHERE created<? LIMIT ?)`, ts(before))
 	if err != nil {
 		return n, fmt.Errorf("prune answer log: %w", err)
 	}

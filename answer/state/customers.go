@@ -63,8 +63,10 @@ type Erasure struct {
 
 // customerConversations is the SQL of the conversation ids of a
 // customer's answers and tickets; it takes tenant, id, tenant, id.
-const customerConversations = `SELECT conversation_id FROM answers WHERE tenant=? AND customer_id=? AND conversation_id<>''
-	UNION SELECT conversation_id FROM tickets WHERE tenant=? AND json_extract(customer, '$.id')=? AND conversation_id<>''`
+func customerConversations(b backend) string {
+	return `SELECT conversation_id FROM answers WHERE tenant=? AND customer_id=? AND conversation_id<>''
+	UNION SELECT conversation_id FROM tickets WHERE tenant=? AND ` + b.jsonText("customer", "id") + `=? AND conversation_id<>''`
+}
 
 func checkCustomer(tenant, id string) error {
 	if tenant == "" || strings.TrimSpace(id) == "" {
@@ -97,7 +99,7 @@ func (s *CustomerStore) Export(ctx context.Context, tenant, id string) (Customer
 		}
 		d.Answers = append(d.Answers, a)
 	}
-	rows, err = s.db.db.QueryContext(ctx, customerConversations, tenant, id, tenant, id)
+	rows, err = s.db.db.QueryContext(ctx, customerConversations(s.db.b), tenant, id, tenant, id)
 	if err != nil {
 		return d, fmt.Errorf("export customer: %w", err)
 	}
@@ -126,7 +128,7 @@ func (s *CustomerStore) Export(ctx context.Context, tenant, id string) (Customer
 		d.Feedback = append(d.Feedback, f)
 	}
 	rows.Close()
-	rows, err = s.db.db.QueryContext(ctx, `SELECT id FROM tickets WHERE tenant=? AND json_extract(customer, '$.id')=? ORDER BY created`, tenant, id)
+	rows, err = s.db.db.QueryContext(ctx, `SELECT id FROM tickets WHERE tenant=? AND `+s.db.b.jsonText("customer", "id")+`=? ORDER BY created`, tenant, id)
 	if err != nil {
 		return d, fmt.Errorf("export customer: %w", err)
 	}
@@ -154,7 +156,8 @@ func (s *CustomerStore) Erase(ctx context.Context, tenant, id string) (Erasure, 
 	if err := s.db.flush(ctx); err != nil {
 		return e, fmt.Errorf("erase customer: %w", err)
 	}
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	cid := s.db.b.jsonText("customer", "id")
+	err := s.db.inTx(ctx, func(tx sqlTx) error {
 		steps := []struct {
 			n    *int
 			q    string
@@ -166,13 +169,13 @@ func (s *CustomerStore) Erase(ctx context.Context, tenant, id string) (Erasure, 
 			{&e.FAQCandidates, `DELETE FROM faq_candidates WHERE tenant=? AND (
 				(source='` + SourceCorrection + `' AND source_id IN (SELECT CAST(f.id AS TEXT) FROM feedback f JOIN answers a ON a.id=f.answer_id AND a.tenant=f.tenant
 					WHERE f.tenant=? AND a.customer_id=?))
-				OR (source='` + SourceTicket + `' AND source_id IN (SELECT id FROM tickets WHERE tenant=? AND json_extract(customer, '$.id')=?)))`,
+				OR (source='` + SourceTicket + `' AND source_id IN (SELECT id FROM tickets WHERE tenant=? AND ` + cid + `=?)))`,
 				[]any{tenant, tenant, id, tenant, id}},
-			{&e.Turns, `DELETE FROM turns WHERE tenant=? AND conversation_id IN (` + customerConversations + `)`, []any{tenant, tenant, id, tenant, id}},
+			{&e.Turns, `DELETE FROM turns WHERE tenant=? AND conversation_id IN (` + customerConversations(s.db.b) + `)`, []any{tenant, tenant, id, tenant, id}},
 			{&e.Feedback, `DELETE FROM feedback WHERE tenant=? AND answer_id IN (SELECT id FROM answers WHERE tenant=? AND customer_id=?)`, []any{tenant, tenant, id}},
 			{&e.Answers, `DELETE FROM answers WHERE tenant=? AND customer_id=?`, []any{tenant, id}},
 			{&e.Tickets, `UPDATE tickets SET customer='{}', transcript='[]', subject='', summary='', conversation_id=''
-				WHERE tenant=? AND json_extract(customer, '$.id')=?`, []any{tenant, id}},
+				WHERE tenant=? AND ` + cid + `=?`, []any{tenant, id}},
 		}
 		for _, st := range steps {
 			res, err := tx.ExecContext(ctx, st.q, st.args...)

@@ -29,15 +29,18 @@ type Options struct {
 }
 
 // DB is the database handle the per-concern stores share: one SQLite file
-// (WAL journal, busy timeout), this process's write lock, the prepared
-// statements, the group-commit writer and the checkpointer. It is safe for
-// concurrent use. Each store owns its tables and SQL; DB owns none.
+// (WAL journal, busy timeout) or a PostgreSQL database, this process's
+// write lock (SQLite), the prepared statements, the group-commit writer and
+// the checkpointer (SQLite). It is safe for concurrent use. Each store owns
+// its tables and SQL; DB owns none.
 type DB struct {
-	db *sql.DB
-	// wmu serializes this process's writes: SQLite has one writer at a
-	// time, and waiting on a mutex is far cheaper than the driver's
+	db sqlDB
+	b  backend
+	// wmu serializes this process's writes to SQLite: it has one writer at
+	// a time, and waiting on a mutex is far cheaper than the driver's
 	// busy-timeout polling when many requests write at once. Other
-	// processes (the CLI) still meet the busy timeout.
+	// processes (the CLI) still meet the busy timeout. PostgreSQL takes
+	// concurrent writers and locks rows, so there it is not taken.
 	wmu   sync.Mutex
 	now   func() time.Time
 	onErr func(error)
@@ -54,9 +57,14 @@ type DB struct {
 	closeErr    error
 }
 
-// Open opens (creating when absent) the state database at path and
-// migrates its schema to this binary's version.
+// Open opens the state database at path and migrates its schema to this
+// binary's version: a PostgreSQL database when path is a postgres:// or
+// postgresql:// URL (see OpenPostgres), otherwise an SQLite file, created
+// when absent.
 func Open(ctx context.Context, path string, o Options) (*DB, error) {
+	if IsPostgresURL(path) {
+		return OpenPostgres(ctx, path, o)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
@@ -72,13 +80,7 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
-	db := &DB{db: sdb, now: o.Now, onErr: o.OnError, deflection: o.DeflectionWindow}
-	if db.now == nil {
-		db.now = time.Now
-	}
-	if db.deflection <= 0 {
-		db.deflection = DefaultDeflectionWindow
-	}
+	db := newDB(sdb, backendSQLite, o)
 	if err := incrementalVacuum(ctx, db); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
@@ -89,6 +91,27 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	}
 	db.startBackground()
 	return db, nil
+}
+
+func newDB(sdb *sql.DB, b backend, o Options) *DB {
+	db := &DB{db: sqlDB{DB: sdb, b: b}, b: b, now: o.Now, onErr: o.OnError, deflection: o.DeflectionWindow}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if db.deflection <= 0 {
+		db.deflection = DefaultDeflectionWindow
+	}
+	return db
+}
+
+// lockWrites takes this process's write lock where the backend has one
+// writer at a time; the returned function releases it.
+func (db *DB) lockWrites() func() {
+	if db.b != backendSQLite {
+		return func() {}
+	}
+	db.wmu.Lock()
+	return db.wmu.Unlock
 }
 
 // Ping checks that the database answers.
@@ -106,16 +129,25 @@ func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	db.wmu.Lock()
-	defer db.wmu.Unlock()
+	defer db.lockWrites()()
 	return st.ExecContext(ctx, args...)
 }
 
 // inTx runs f in one transaction under the write lock, committing when f
-// returns nil.
-func (db *DB) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
-	db.wmu.Lock()
-	defer db.wmu.Unlock()
+// returns nil. On PostgreSQL a transaction aborted by a deadlock or a
+// serialization conflict runs again (f must allow that: it starts from
+// scratch each time).
+func (db *DB) inTx(ctx context.Context, f func(tx sqlTx) error) error {
+	defer db.lockWrites()()
+	for attempt := 1; ; attempt++ {
+		err := db.tryTx(ctx, f)
+		if err == nil || attempt == maxTxAttempts || !db.b.retryable(err, false) {
+			return err
+		}
+	}
+}
+
+func (db *DB) tryTx(ctx context.Context, f func(tx sqlTx) error) error {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -148,7 +180,7 @@ func (db *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 }
 
 // txExec runs q in tx with the statement prepared once.
-func (db *DB) txExec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+func (db *DB) txExec(ctx context.Context, tx sqlTx, q string, args ...any) (sql.Result, error) {
 	st, err := db.stmt(ctx, q)
 	if err != nil {
 		return nil, err

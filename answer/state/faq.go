@@ -197,8 +197,9 @@ func (s *FAQStore) Decide(ctx context.Context, tenant string, id int64, status, 
 		return FAQCandidate{}, fmt.Errorf("faq candidate %d: %w: decide %q", id, ErrInvalid, status)
 	}
 	var out FAQCandidate
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		c, err := scanCandidate(tx.QueryRowContext(ctx, `SELECT `+candidateColumns+` FROM faq_candidates WHERE tenant=? AND id=?`, tenant, id))
+	err := s.db.inTx(ctx, func(tx sqlTx) error {
+		c, err := scanCandidate(tx.QueryRowContext(ctx, `SELECT `+candidateColumns+` FROM faq_candidates WHERE tenant=? AND id=?`+
+			tx.b.lockRows("faq_candidates", false), tenant, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}

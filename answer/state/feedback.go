@@ -52,13 +52,12 @@ func (s *FeedbackStore) AddFeedback(ctx context.Context, f Feedback) (Feedback, 
 		return f, fmt.Errorf("feedback: %w", err)
 	}
 	f.Created = s.db.now().UTC()
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.db.txExec(ctx, tx, `INSERT INTO feedback(tenant, answer_id, thumbs, rating, comment, correction, created) VALUES (?,?,?,?,?,?,?)`,
-			f.Tenant, f.AnswerID, f.Thumbs, f.Rating, redact.Text(f.Comment), f.Correction, ts(f.Created))
+	err = s.db.inTx(ctx, func(tx sqlTx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO feedback(tenant, answer_id, thumbs, rating, comment, correction, created) VALUES (?,?,?,?,?,?,?)
+			RETURNING id`, f.Tenant, f.AnswerID, f.Thumbs, f.Rating, redact.Text(f.Comment), f.Correction, ts(f.Created)).Scan(&f.ID)
 		if err != nil {
 			return err
 		}
-		f.ID, _ = res.LastInsertId()
 		if strings.TrimSpace(f.Correction) != "" && strings.TrimSpace(a.Question) != "" {
 			if _, err := addCandidate(ctx, tx, correctionCandidate(f, a), f.Created); err != nil {
 				return err

@@ -56,9 +56,10 @@ func (s *TicketStore) HandedOver(ctx context.Context, tenant, conversationID str
 func (s *TicketStore) AppendToTicket(ctx context.Context, tenant, id string, msgs ...answer.Message) error {
 	now := s.db.now().UTC()
 	pending := false
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx sqlTx) error {
 		var status, transcript string
-		err := tx.QueryRowContext(ctx, `SELECT status, transcript FROM tickets WHERE id=? AND tenant=?`, id, tenant).Scan(&status, &transcript)
+		err := tx.QueryRowContext(ctx, `SELECT status, transcript FROM tickets WHERE id=? AND tenant=?`+tx.b.lockRows("tickets", false), id, tenant).
+			Scan(&status, &transcript)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -97,11 +98,11 @@ func (s *TicketStore) AppendToTicket(ctx context.Context, tenant, id string, msg
 			// dead one stays for the operator. A row pruned by retention
 			// comes back as an update.
 			if _, err := s.db.txExec(ctx, tx, `INSERT INTO outbox(ticket_id, sink, state, next_at, event, revision) VALUES (?,?,?,?,?,1)
-				ON CONFLICT(ticket_id, sink) DO UPDATE SET revision=revision+1,
-					event=CASE WHEN state=? THEN excluded.event ELSE event END,
-					attempts=CASE WHEN state=? THEN 0 ELSE attempts END,
-					next_at=CASE WHEN state=? THEN excluded.next_at ELSE next_at END,
-					state=CASE WHEN state=? THEN excluded.state ELSE state END`,
+				ON CONFLICT(ticket_id, sink) DO UPDATE SET revision=outbox.revision+1,
+					event=CASE WHEN outbox.state=? THEN excluded.event ELSE outbox.event END,
+					attempts=CASE WHEN outbox.state=? THEN 0 ELSE outbox.attempts END,
+					next_at=CASE WHEN outbox.state=? THEN excluded.next_at ELSE outbox.next_at END,
+					state=CASE WHEN outbox.state=? THEN excluded.state ELSE outbox.state END`,
 				id, sink, DeliveryPending, ts(now), EventTicketUpdated,
 				DeliveryDelivered, DeliveryDelivered, DeliveryDelivered, DeliveryDelivered); err != nil {
 				return fmt.Errorf("outbox %s: %w", sink, err)

@@ -2,7 +2,6 @@ package state
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -22,11 +21,14 @@ func NewOutbox(db *DB) *Outbox { return &Outbox{db: db} }
 // by any instance, and at once by owner after ReleaseClaims.
 func (o *Outbox) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]OutboxItem, error) {
 	var items []OutboxItem
-	err := o.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := o.db.inTx(ctx, func(tx sqlTx) error {
+		items = nil
+		// On PostgreSQL the rows are locked, skipping those another
+		// replica is claiming, so that two claimers never get one row.
 		rows, err := tx.QueryContext(ctx, `SELECT o.ticket_id, o.sink, o.attempts, o.event, o.revision, `+prefixed("t.", ticketColumns)+`
 			FROM outbox o JOIN tickets t ON t.id = o.ticket_id
 			WHERE o.state=? AND o.next_at<=? AND o.claimed_until<=?
-			ORDER BY o.next_at, o.ticket_id LIMIT ?`, DeliveryPending, ts(now), ts(now), limit)
+			ORDER BY o.next_at, o.ticket_id LIMIT ?`+tx.b.lockRows("o", true), DeliveryPending, ts(now), ts(now), limit)
 		if err != nil {
 			return err
 		}
@@ -138,8 +140,9 @@ func (o *Outbox) OutboxDepth(ctx context.Context) (pending, dead int, err error)
 // PruneDelivered deletes outbox rows delivered before before; a ticket
 // whose deliveries are all pruned lists none. Pending and dead rows stay.
 func (o *Outbox) PruneDelivered(ctx context.Context, before time.Time) (int, error) {
-	n, err := o.db.deleteBatches(ctx, `DELETE FROM outbox WHERE rowid IN
-		(SELECT rowid FROM outbox WHERE state=? AND delivered>0 AND delivered<? LIMIT ?)`, DeliveryDelivered, ts(before))
+	rowid := o.db.b.rowid()
+	n, err := o.db.deleteBatches(ctx, `DELETE FROM outbox WHERE `+rowid+` IN
+		(SELECT `+rowid+` FROM outbox WHERE state=? AND delivered>0 AND delivered<? LIMIT ?)`, DeliveryDelivered, ts(before))
 	if err != nil {
 		return n, fmt.Errorf("prune delivered outbox: %w", err)
 	}

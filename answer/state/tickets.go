@@ -208,7 +208,8 @@ func (s *TicketStore) CreateTicket(ctx context.Context, t answer.Ticket) (answer
 		return answer.Ticket{}, fmt.Errorf("create ticket: %w", err)
 	}
 	pending := false
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx sqlTx) error {
+		t.Deliveries, pending = nil, false
 		if _, err := s.db.txExec(ctx, tx, `INSERT INTO tickets(`+ticketColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, row.args()...); err != nil {
 			return err
 		}
