@@ -58,78 +58,80 @@ func seedAnalytics(t *testing.T, st stores, t0 time.Time) {
 }
 
 func TestAnalytics(t *testing.T) {
-	ctx := context.Background()
-	t0 := time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)
-	st, _ := openTest(t, Options{Now: func() time.Time { return t0.Add(2 * time.Hour) }})
-	seedAnalytics(t, st, t0)
-	an := NewAnalyticsStore(st.db)
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)
+		st, _ := bk.open(t, Options{Now: func() time.Time { return t0.Add(2 * time.Hour) }})
+		seedAnalytics(t, st, t0)
+		an := NewAnalyticsStore(st.db)
 
-	got, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(72 * time.Hour), Documents: []string{"docA", "docB", "docC"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	day := 24 * time.Hour
-	want := Analytics{
-		From: t0, To: t0.Add(72 * time.Hour),
-		Volume: 7, Answered: 4, Escalated: 3,
-		ByReason: map[string]int{string(answer.ReasonLowConfidence): 1, string(answer.ReasonNoEvidence): 1, string(answer.ReasonHumanRequested): 1},
-		ByIntent: map[string]int{"billing": 1, "question": 2},
-		ByLang:   map[string]int{"en": 2, "ru": 1},
-		ByQueue:  map[string]int{"billing": 1, "support-ru": 1, "support": 1},
-		// a1 (praised) and a6 (its escalation came 30 h later) deflected;
-		// a2 was followed by an escalation within 24 h, a4 got a thumbs down.
-		Deflected: 2, DeflectionRate: 2.0 / 7,
-		Ratings: 2, CSAT: 0.5, ThumbsUp: 1, ThumbsDown: 1,
-		// Latencies 10 50 60 80 95 120 1500 ms: nearest ranks 4 and 7, 80
-		// and 1500 ms, reported as their buckets' lower bounds 1.05^89 and
-		// 1.05^149.
-		LatencyP50: 76.886, LatencyP95: 1436.169, LatencyP99: 1436.169,
-		TopCited:   []DocumentCount{{"docA", 3}, {"docB", 2}},
-		NeverCited: []string{"docC"},
-		NoEvidence: 1, NoEvidenceQuestions: []string{"где мой заказ"},
-		Series: []SeriesPoint{{t0, 3, 2, 1}, {t0.Add(day), 3, 2, 1}, {t0.Add(2 * day), 1, 0, 1}},
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("analytics (-want +got):\n%s", d)
-	}
-
-	// A shorter deflection window lets a2 count too; a4's thumbs down came
-	// (at t0+2h) before it was even logged, so within any window.
-	st2, _ := openTest(t, Options{Now: func() time.Time { return t0.Add(2 * time.Hour) }, DeflectionWindow: 30 * time.Minute})
-	seedAnalytics(t, st2, t0)
-	short, err := NewAnalyticsStore(st2.db).Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(72 * time.Hour)})
-	if err != nil || short.Deflected != 3 {
-		t.Errorf("deflection window 30 min: %d deflected, %v; want 3", short.Deflected, err)
-	}
-	// Logging an answer again changes nothing.
-	if err := st.convs.LogAnswer(ctx, "acme", answer.Answer{ID: "a1", ConversationID: "c1", Question: "q1", Decision: answer.Answered, Created: t0.Add(time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	weekly, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(72 * time.Hour), Bucket: BucketWeek})
-	if err != nil || len(weekly.Series) != 1 || !weekly.Series[0].Start.Equal(t0) || weekly.Series[0].Volume != 7 {
-		t.Errorf("weekly series %+v %v: want one week from Monday %v", weekly.Series, err, t0)
-	}
-	hourly, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0.Add(90 * time.Minute), Bucket: BucketHour})
-	if err != nil || len(hourly.Series) != 7 || !hourly.Series[0].Start.Equal(t0.Add(time.Hour)) || !hourly.From.Equal(t0.Add(time.Hour)) || hourly.Volume != 7 {
-		t.Errorf("hourly series from 1:30 (rounded down to 1:00): %+v %v", hourly.Series, err)
-	}
-
-	beta, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "beta", From: t0})
-	if err != nil || beta.Volume != 1 || beta.ThumbsDown != 1 || beta.ByLang["zh"] != 1 || len(beta.TopCited) != 1 || beta.NoEvidenceQuestions[0] != "beta's" {
-		t.Errorf("beta %+v %v: another tenant's figures", beta, err)
-	}
-	empty, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "nobody", From: t0})
-	if err != nil || empty.Volume != 0 || empty.DeflectionRate != 0 || empty.LatencyP50 != 0 || empty.Series == nil {
-		t.Errorf("empty tenant %+v %v", empty, err)
-	}
-
-	for name, q := range map[string]AnalyticsQuery{
-		"no tenant":    {From: t0},
-		"bad bucket":   {Tenant: "acme", Bucket: "month"},
-		"empty window": {Tenant: "acme", From: t0, To: t0},
-	} {
-		if _, err := an.Analytics(ctx, q); !errors.Is(err, ErrInvalid) {
-			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		got, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(72 * time.Hour), Documents: []string{"docA", "docB", "docC"}})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
+		day := 24 * time.Hour
+		want := Analytics{
+			From: t0, To: t0.Add(72 * time.Hour),
+			Volume: 7, Answered: 4, Escalated: 3,
+			ByReason: map[string]int{string(answer.ReasonLowConfidence): 1, string(answer.ReasonNoEvidence): 1, string(answer.ReasonHumanRequested): 1},
+			ByIntent: map[string]int{"billing": 1, "question": 2},
+			ByLang:   map[string]int{"en": 2, "ru": 1},
+			ByQueue:  map[string]int{"billing": 1, "support-ru": 1, "support": 1},
+			// a1 (praised) and a6 (its escalation came 30 h later) deflected;
+			// a2 was followed by an escalation within 24 h, a4 got a thumbs down.
+			Deflected: 2, DeflectionRate: 2.0 / 7,
+			Ratings: 2, CSAT: 0.5, ThumbsUp: 1, ThumbsDown: 1,
+			// Latencies 10 50 60 80 95 120 1500 ms: nearest ranks 4 and 7, 80
+			// and 1500 ms, reported as their buckets' lower bounds 1.05^89 and
+			// 1.05^149.
+			LatencyP50: 76.886, LatencyP95: 1436.169, LatencyP99: 1436.169,
+			TopCited:   []DocumentCount{{"docA", 3}, {"docB", 2}},
+			NeverCited: []string{"docC"},
+			NoEvidence: 1, NoEvidenceQuestions: []string{"где мой заказ"},
+			Series: []SeriesPoint{{t0, 3, 2, 1}, {t0.Add(day), 3, 2, 1}, {t0.Add(2 * day), 1, 0, 1}},
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("analytics (-want +got):\n%s", d)
+		}
+
+		// A shorter deflection window lets a2 count too; a4's thumbs down came
+		// (at t0+2h) before it was even logged, so within any window.
+		st2, _ := bk.open(t, Options{Now: func() time.Time { return t0.Add(2 * time.Hour) }, DeflectionWindow: 30 * time.Minute})
+		seedAnalytics(t, st2, t0)
+		short, err := NewAnalyticsStore(st2.db).Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(72 * time.Hour)})
+		if err != nil || short.Deflected != 3 {
+			t.Errorf("deflection window 30 min: %d deflected, %v; want 3", short.Deflected, err)
+		}
+		// Logging an answer again changes nothing.
+		if err := st.convs.LogAnswer(ctx, "acme", answer.Answer{ID: "a1", ConversationID: "c1", Question: "q1", Decision: answer.Answered, Created: t0.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		weekly, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(72 * time.Hour), Bucket: BucketWeek})
+		if err != nil || len(weekly.Series) != 1 || !weekly.Series[0].Start.Equal(t0) || weekly.Series[0].Volume != 7 {
+			t.Errorf("weekly series %+v %v: want one week from Monday %v", weekly.Series, err, t0)
+		}
+		hourly, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0.Add(90 * time.Minute), Bucket: BucketHour})
+		if err != nil || len(hourly.Series) != 7 || !hourly.Series[0].Start.Equal(t0.Add(time.Hour)) || !hourly.From.Equal(t0.Add(time.Hour)) || hourly.Volume != 7 {
+			t.Errorf("hourly series from 1:30 (rounded down to 1:00): %+v %v", hourly.Series, err)
+		}
+
+		beta, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "beta", From: t0})
+		if err != nil || beta.Volume != 1 || beta.ThumbsDown != 1 || beta.ByLang["zh"] != 1 || len(beta.TopCited) != 1 || beta.NoEvidenceQuestions[0] != "beta's" {
+			t.Errorf("beta %+v %v: another tenant's figures", beta, err)
+		}
+		empty, err := an.Analytics(ctx, AnalyticsQuery{Tenant: "nobody", From: t0})
+		if err != nil || empty.Volume != 0 || empty.DeflectionRate != 0 || empty.LatencyP50 != 0 || empty.Series == nil {
+			t.Errorf("empty tenant %+v %v", empty, err)
+		}
+
+		for name, q := range map[string]AnalyticsQuery{
+			"no tenant":    {From: t0},
+			"bad bucket":   {Tenant: "acme", Bucket: "month"},
+			"empty window": {Tenant: "acme", From: t0, To: t0},
+		} {
+			if _, err := an.Analytics(ctx, q); !errors.Is(err, ErrInvalid) {
+				t.Errorf("%s: %v, want ErrInvalid", name, err)
+			}
+		}
+	})
 }

@@ -101,112 +101,126 @@ func TestMigrateV1(t *testing.T) {
 // TestMigrateIdempotent: reopening a migrated database changes nothing,
 // and a database from a newer binary is refused, not damaged.
 func TestMigrateIdempotent(t *testing.T) {
-	ctx := context.Background()
-	st, path := openTest(t, Options{})
-	tk, err := st.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a", Subject: "s", Customer: map[string]string{"plan": "pro"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.db.Close()
-	st2 := openAt(t, path, Options{})
-	got, err := st2.tickets.Ticket(ctx, "a", tk.ID)
-	if err != nil || got.Customer["plan"] != "pro" {
-		t.Fatalf("after reopen: %+v, %v", got, err)
-	}
-	st2.db.db.Exec(`PRAGMA user_version = 99`)
-	st2.db.Close()
-	_, err = Open(ctx, path, Options{})
-	if err == nil || !strings.Contains(err.Error(), "newer") {
-		t.Errorf("newer schema: %v", err)
-	}
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		st, path := bk.open(t, Options{})
+		tk, err := st.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a", Subject: "s", Customer: map[string]string{"plan": "pro"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.db.Close()
+		st2 := openAt(t, path, Options{})
+		got, err := st2.tickets.Ticket(ctx, "a", tk.ID)
+		if err != nil || got.Customer["plan"] != "pro" {
+			t.Fatalf("after reopen: %+v, %v", got, err)
+		}
+		future := `PRAGMA user_version = 99`
+		if bk.name == "postgres" {
+			future = `INSERT INTO schema_migrations(version, name) VALUES (99, 'from a newer binary')`
+		}
+		if _, err := st2.db.db.Exec(future); err != nil {
+			t.Fatal(err)
+		}
+		st2.db.Close()
+		_, err = Open(ctx, path, Options{})
+		if err == nil || !strings.Contains(err.Error(), "newer") {
+			t.Errorf("newer schema: %v", err)
+		}
+	})
 }
 
 // TestTicketRoundTrip: every field of a ticket survives the row type.
 func TestTicketRoundTrip(t *testing.T) {
-	ctx := context.Background()
-	at := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
-	st, _ := openTest(t, Options{Now: func() time.Time { return at }})
-	in := answer.Ticket{Tenant: "a", Subject: "s", Summary: "m", Lang: "ru", Intent: "i", Priority: "urgent", Queue: "q",
-		Reason: answer.ReasonSensitiveTopic, ConversationID: "c", Customer: map[string]string{"k": "v"},
-		Transcript: []answer.Message{{Role: "customer", Text: "t", At: at}}, Attempted: "a [1]",
-		Citations:  []answer.Citation{{N: 1, ChunkID: "c1", DocumentID: "d", Title: "T", Quote: "q", Score: 1.5}},
-		Confidence: 0.25, Created: at.Add(-time.Hour)}
-	created, err := st.tickets.CreateTicket(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := st.tickets.Ticket(ctx, "a", created.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(created, got); diff != "" {
-		t.Errorf("stored ticket (-created +read):\n%s", diff)
-	}
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		at := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+		st, _ := bk.open(t, Options{Now: func() time.Time { return at }})
+		in := answer.Ticket{Tenant: "a", Subject: "s", Summary: "m", Lang: "ru", Intent: "i", Priority: "urgent", Queue: "q",
+			Reason: answer.ReasonSensitiveTopic, ConversationID: "c", Customer: map[string]string{"k": "v"},
+			Transcript: []answer.Message{{Role: "customer", Text: "t", At: at}}, Attempted: "a [1]",
+			Citations:  []answer.Citation{{N: 1, ChunkID: "c1", DocumentID: "d", Title: "T", Quote: "q", Score: 1.5}},
+			Confidence: 0.25, Created: at.Add(-time.Hour)}
+		created, err := st.tickets.CreateTicket(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.tickets.Ticket(ctx, "a", created.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(created, got); diff != "" {
+			t.Errorf("stored ticket (-created +read):\n%s", diff)
+		}
+	})
 }
 
 func TestNotifier(t *testing.T) {
-	ctx := context.Background()
-	n := NewNotifier()
-	st, _ := openTest(t, Options{})
-	tickets := NewTicketStore(st.db, []string{SinkWebhook}, n)
-	if _, err := tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a"}); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-n.C():
-	default:
-		t.Fatal("no signal after a ticket with a pending delivery")
-	}
-	select {
-	case <-n.C():
-		t.Fatal("signals did not coalesce")
-	default:
-	}
-	// Only the local queue: delivered in the transaction, nothing to wake.
-	queueOnly := NewTicketStore(st.db, nil, n)
-	if _, err := queueOnly.CreateTicket(ctx, answer.Ticket{Tenant: "a"}); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-n.C():
-		t.Fatal("signal without a pending delivery")
-	default:
-	}
-	var none *Notifier
-	none.Notify() // a nil notifier notifies nobody
-	if none.C() != nil {
-		t.Error("nil notifier has a channel")
-	}
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		n := NewNotifier()
+		st, _ := bk.open(t, Options{})
+		tickets := NewTicketStore(st.db, []string{SinkWebhook}, n)
+		if _, err := tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a"}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-n.C():
+		default:
+			t.Fatal("no signal after a ticket with a pending delivery")
+		}
+		select {
+		case <-n.C():
+			t.Fatal("signals did not coalesce")
+		default:
+		}
+		// Only the local queue: delivered in the transaction, nothing to wake.
+		queueOnly := NewTicketStore(st.db, nil, n)
+		if _, err := queueOnly.CreateTicket(ctx, answer.Ticket{Tenant: "a"}); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-n.C():
+			t.Fatal("signal without a pending delivery")
+		default:
+		}
+		var none *Notifier
+		none.Notify() // a nil notifier notifies nobody
+		if none.C() != nil {
+			t.Error("nil notifier has a channel")
+		}
+	})
 }
 
 // TestJobResultOldFormat: job results written with the Go field names of
 // an earlier version read back.
 func TestJobResultOldFormat(t *testing.T) {
-	ctx := context.Background()
-	st, _ := openTest(t, Options{})
-	_, err := st.db.db.Exec(`INSERT INTO jobs(id, tenant, state, files, result, error, created, updated) VALUES (?,?,?,?,?,?,?,?)`,
-		"job_old", "a", ingest.JobSucceeded, `["faq.csv","x.pdf"]`,
-		`{"Added":2,"Updated":1,"Unchanged":0,"Chunks":7,"Failed":[{"File":"x.pdf","Reason":"no text"}]}`, "", 1, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := st.jobs.Job(ctx, "a", "job_old")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := ingest.JobResult{Added: 2, Updated: 1, Chunks: 7, Failed: []ingest.JobFailure{{File: "x.pdf", Reason: "no text"}}}
-	if diff := cmp.Diff(want, got.Result); diff != "" {
-		t.Errorf("result (-want +got):\n%s", diff)
-	}
-	got.Result.Failed = append(got.Result.Failed, ingest.JobFailure{File: "faq.csv", Reason: "internal error"})
-	if err := st.jobs.UpdateJob(ctx, got); err != nil {
-		t.Fatal(err)
-	}
-	again, err := st.jobs.Job(ctx, "a", "job_old")
-	if err != nil || len(again.Result.Failed) != 2 || again.Result.Chunks != 7 {
-		t.Errorf("after update: %+v, %v", again.Result, err)
-	}
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		st, _ := bk.open(t, Options{})
+		_, err := st.db.db.Exec(`INSERT INTO jobs(id, tenant, state, files, result, error, created, updated) VALUES (?,?,?,?,?,?,?,?)`,
+			"job_old", "a", ingest.JobSucceeded, `["faq.csv","x.pdf"]`,
+			`{"Added":2,"Updated":1,"Unchanged":0,"Chunks":7,"Failed":[{"File":"x.pdf","Reason":"no text"}]}`, "", 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.jobs.Job(ctx, "a", "job_old")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := ingest.JobResult{Added: 2, Updated: 1, Chunks: 7, Failed: []ingest.JobFailure{{File: "x.pdf", Reason: "no text"}}}
+		if diff := cmp.Diff(want, got.Result); diff != "" {
+			t.Errorf("result (-want +got):\n%s", diff)
+		}
+		got.Result.Failed = append(got.Result.Failed, ingest.JobFailure{File: "faq.csv", Reason: "internal error"})
+		if err := st.jobs.UpdateJob(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		again, err := st.jobs.Job(ctx, "a", "job_old")
+		if err != nil || len(again.Result.Failed) != 2 || again.Result.Chunks != 7 {
+			t.Errorf("after update: %+v, %v", again.Result, err)
+		}
+	})
 }

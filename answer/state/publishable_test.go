@@ -43,50 +43,52 @@ func TestNormalizeOrigin(t *testing.T) {
 }
 
 func TestPublishableKey(t *testing.T) {
-	ctx := context.Background()
-	st, _ := openTest(t, Options{})
-	db := st.keys
-	key, k, err := db.CreatePublishableKey(ctx, "acme", "site", []string{"https://Shop.Example", "http://localhost:3000", "https://shop.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(key, PublishablePrefix) || !strings.HasPrefix(key, k.Prefix) {
-		t.Errorf("key %q, prefix %q", key, k.Prefix)
-	}
-	got, err := db.Authenticate(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff([]string{"https://shop.example", "http://localhost:3000"}, got.Origins); diff != "" {
-		t.Errorf("origins (-want +got):\n%s", diff)
-	}
-	if !got.Publishable() || !got.Has(ScopeAsk) || got.Has(ScopeIngest) || got.Has(ScopeAdmin) {
-		t.Errorf("publishable key = %+v", got)
-	}
-	secret, _, err := db.CreateKey(ctx, "acme", "", []string{ScopeAdmin})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s, err := db.Authenticate(ctx, secret); err != nil || s.Publishable() {
-		t.Errorf("secret key = %+v, %v", s, err)
-	}
-	for origin, want := range map[string]bool{"https://shop.example": true, "https://shop.example:443": true,
-		"http://shop.example": false, "https://evil.example": false, "garbage": false} {
-		if ok, err := db.AllowsOrigin(ctx, origin); err != nil || ok != want {
-			t.Errorf("AllowsOrigin(%q) = %v, %v; want %v", origin, ok, err, want)
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		st, _ := bk.open(t, Options{})
+		db := st.keys
+		key, k, err := db.CreatePublishableKey(ctx, "acme", "site", []string{"https://Shop.Example", "http://localhost:3000", "https://shop.example"})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if err := db.RevokeKey(ctx, k.ID); err != nil {
-		t.Fatal(err)
-	}
-	if ok, _ := db.AllowsOrigin(ctx, "https://shop.example"); ok {
-		t.Errorf("a revoked key still allows its origin")
-	}
-	for _, bad := range [][]string{nil, {""}, {"https://shop.example/x"}} {
-		if _, _, err := db.CreatePublishableKey(ctx, "acme", "", bad); !errors.Is(err, ErrInvalid) {
-			t.Errorf("origins %q: %v, want ErrInvalid", bad, err)
+		if !strings.HasPrefix(key, PublishablePrefix) || !strings.HasPrefix(key, k.Prefix) {
+			t.Errorf("key %q, prefix %q", key, k.Prefix)
 		}
-	}
+		got, err := db.Authenticate(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"https://shop.example", "http://localhost:3000"}, got.Origins); diff != "" {
+			t.Errorf("origins (-want +got):\n%s", diff)
+		}
+		if !got.Publishable() || !got.Has(ScopeAsk) || got.Has(ScopeIngest) || got.Has(ScopeAdmin) {
+			t.Errorf("publishable key = %+v", got)
+		}
+		secret, _, err := db.CreateKey(ctx, "acme", "", []string{ScopeAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, err := db.Authenticate(ctx, secret); err != nil || s.Publishable() {
+			t.Errorf("secret key = %+v, %v", s, err)
+		}
+		for origin, want := range map[string]bool{"https://shop.example": true, "https://shop.example:443": true,
+			"http://shop.example": false, "https://evil.example": false, "garbage": false} {
+			if ok, err := db.AllowsOrigin(ctx, origin); err != nil || ok != want {
+				t.Errorf("AllowsOrigin(%q) = %v, %v; want %v", origin, ok, err, want)
+			}
+		}
+		if err := db.RevokeKey(ctx, k.ID); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := db.AllowsOrigin(ctx, "https://shop.example"); ok {
+			t.Errorf("a revoked key still allows its origin")
+		}
+		for _, bad := range [][]string{nil, {""}, {"https://shop.example/x"}} {
+			if _, _, err := db.CreatePublishableKey(ctx, "acme", "", bad); !errors.Is(err, ErrInvalid) {
+				t.Errorf("origins %q: %v, want ErrInvalid", bad, err)
+			}
+		}
+	})
 }
 
 // TestKeyOriginsMigration: keys of a state database from before
