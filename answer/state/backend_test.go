@@ -2,13 +2,10 @@ package state
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/answerdesk/answerdesk/answer/state/statetest"
 )
 
 // A testBackend makes new, empty state databases of one engine. The
@@ -24,7 +21,7 @@ type testBackend struct {
 }
 
 func testBackends() []testBackend {
-	return []testBackend{{"sqlite", sqliteLocation}, {"postgres", postgresLocation}}
+	return []testBackend{{"sqlite", sqliteLocation}, {"postgres", statetest.PostgresURL}}
 }
 
 // eachBackend runs f as a subtest per backend.
@@ -36,42 +33,6 @@ func eachBackend(t *testing.T, f func(t *testing.T, bk testBackend)) {
 }
 
 func sqliteLocation(tb testing.TB) string { return filepath.Join(tb.TempDir(), "state.db") }
-
-func postgresLocation(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv("ANSWERDESK_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("ANSWERDESK_REQUIRE_POSTGRES") == "1" {
-			tb.Fatal("ANSWERDESK_REQUIRE_POSTGRES=1 but ANSWERDESK_TEST_POSTGRES is not set (start a server with .ci/postgres.sh)")
-		}
-		tb.Skip("PostgreSQL not configured: set ANSWERDESK_TEST_POSTGRES=postgres://… (eval \"$(.ci/postgres.sh)\")")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		admin.Close()
-		tb.Fatalf("create schema on %s: %v", RedactURL(base), err)
-	}
-	tb.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
-		}
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 // open opens a new database of the backend that is closed when the test
 // ends, and returns it with its location, to open it again.

@@ -11,9 +11,11 @@
 //
 // The backend is one SQLite file (modernc.org/sqlite, pure Go, WAL
 // journal, busy timeout) whose schema is versioned (PRAGMA user_version)
-// and migrated on open. Each store owns its tables and SQL, and consumers
-// declare the small interfaces they use, so that a PostgreSQL backend can
-// replace a store without touching them. Personal data is redacted with
+// and migrated on open, or a PostgreSQL database (pgx) shared by replicas,
+// versioned in schema_migrations and migrated under an advisory lock. Each
+// store owns its tables and one SQL for both; the backend type spells what
+// differs (placeholders, row locks, row ids, JSON). Consumers declare the
+// small interfaces they use. Personal data is redacted with
 // ingest/redact in conversation turns, in the answer log and in feedback
 // comments; tickets arrive redacted by the engine. Tickets commit before
 // CreateTicket returns.

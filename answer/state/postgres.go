@@ -43,6 +43,10 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*DB, error) {
 	sdb.SetMaxOpenConns(16)
 	sdb.SetMaxIdleConns(16)
 	sdb.SetConnMaxIdleTime(5 * time.Minute)
+	if err := sdb.PingContext(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open state %s: connect: %w", name, err)
+	}
 	if err := migratePostgres(ctx, sdb); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open state %s: %w", name, err)

@@ -43,6 +43,7 @@ type app struct {
 	data      string
 	config    string
 	store     string // "embedded" or qdrant://HOST:PORT?collection=NAME
+	statePath string // the app state: "" (DATA/state.db), an SQLite file or postgres://…
 	logFormat string // "text" or "json"
 	// watchIndex, when set before the index store is opened, makes the
 	// embedded store apply other processes' writes at this interval
@@ -118,7 +119,7 @@ func (a *app) close() {
 	a.closers = nil
 }
 
-// globalFlags registers --data, --store and --config on fs; every
+// globalFlags registers --data, --store, --state and --config on fs; every
 // subcommand's flag set calls it so that global flags work before or after
 // the subcommand.
 func (a *app) globalFlags(fs *flag.FlagSet) {
@@ -140,6 +141,10 @@ func (a *app) globalFlags(fs *flag.FlagSet) {
 	fs.StringVar(&a.data, "data", a.data, "data directory (env ANSWERDESK_DATA)")
 	fs.StringVar(&a.store, "store", a.store, "index store: embedded, or qdrant://HOST:PORT?collection=NAME (env ANSWERDESK_STORE)")
 	fs.StringVar(&a.config, "config", a.config, "config file (env ANSWERDESK_CONFIG)")
+	if a.statePath == "" {
+		a.statePath = a.getenv("ANSWERDESK_STATE")
+	}
+	fs.StringVar(&a.statePath, "state", a.statePath, "app state (tickets, keys, conversations, …): an SQLite file (default DATA/state.db), or postgres://USER:PASS@HOST:PORT/DB for replicas sharing one (env ANSWERDESK_STATE)")
 	if a.logFormat == "" {
 		a.logFormat = a.getenv("ANSWERDESK_LOG_FORMAT")
 		if a.logFormat == "" {
@@ -233,7 +238,11 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 		if err != nil {
 			return nil, err
 		}
-		db, err := state.Open(ctx, filepath.Join(a.data, stateFile), state.Options{DeflectionWindow: deflection,
+		loc := a.statePath
+		if loc == "" {
+			loc = filepath.Join(a.data, stateFile)
+		}
+		db, err := state.Open(ctx, loc, state.Options{DeflectionWindow: deflection,
 			OnError: func(err error) { a.log.Error("state", "err", err) }})
 		if err != nil {
 			return nil, err

@@ -34,9 +34,9 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	// The demo always runs on the embedded store in its own data dir; the
-	// stores it opens close before the directory goes.
-	a.data, a.store = filepath.Join(dir, "data"), "embedded"
+	// The demo always runs on the embedded store and SQLite state in its
+	// own data dir; the stores it opens close before the directory goes.
+	a.data, a.store, a.statePath = filepath.Join(dir, "data"), "embedded", ""
 	defer a.close()
 
 	kb := filepath.Join(dir, "kb")
