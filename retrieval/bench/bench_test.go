@@ -170,6 +170,18 @@ func BenchmarkIngest(b *testing.B) {
 // after opening minus before, per chunk. The database file is in the OS page
 // cache after the first iteration.
 func BenchmarkColdStart(b *testing.B) {
+	// snapshot: the index snapshot the last Close wrote (embedded's
+	// snapshot.go); rebuild: without it, from the database's rows.
+	for _, fromSnapshot := range []bool{true, false} {
+		name := "snapshot"
+		if !fromSnapshot {
+			name = "rebuild"
+		}
+		b.Run(name, func(b *testing.B) { coldStart(b, fromSnapshot) })
+	}
+}
+
+func coldStart(b *testing.B, fromSnapshot bool) {
 	dir, c := corpusDir(b)
 	ctx := context.Background()
 	var ms runtime.MemStats
@@ -178,6 +190,16 @@ func BenchmarkColdStart(b *testing.B) {
 	b.ResetTimer() // building the data directory is not part of it
 	b.StopTimer()
 	for range b.N {
+		snap := filepath.Join(dir, embedded.SnapshotFile)
+		if _, err := os.Stat(snap); fromSnapshot != (err == nil) {
+			if !fromSnapshot {
+				if err := os.Remove(snap); err != nil {
+					b.Fatal(err)
+				}
+			} else {
+				b.Fatalf("no snapshot after Close: %v", err)
+			}
+		}
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
 		before := ms.HeapAlloc
@@ -193,7 +215,7 @@ func BenchmarkColdStart(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
 		heap = ms.HeapAlloc - before
-		if err := st.Close(); err != nil {
+		if err := st.Close(); err != nil { // writes the snapshot again after a rebuild
 			b.Fatal(err)
 		}
 	}

@@ -24,7 +24,8 @@ type Options struct {
 	// Watch, when positive, makes the store poll for writes by other
 	// processes on the same data directory (a CLI ingest or delete while
 	// the server runs) at this interval and apply them to its index; see
-	// Refresh. Errors go to OnError.
+	// Refresh. Its errors, and a snapshot Close could not write, go to
+	// OnError.
 	Watch   time.Duration
 	OnError func(error)
 }
@@ -41,7 +42,14 @@ type Store struct {
 	// seen is the last change (changes.seq) the index reflects; guarded
 	// by mu.
 	seen int64
+	// dbID is the database's identity (settings.index_id); snapAt is the
+	// change the snapshot on disk was taken at, -1 when there is none
+	// known to match the index (see snapshot.go). snapAt is guarded by wmu.
+	dbID     string
+	snapAt   int64
+	snapPath string
 
+	onErr     func(error)   // may be nil
 	stopWatch chan struct{} // nil unless watching
 	watchDone chan struct{}
 	closeOnce sync.Once
@@ -65,7 +73,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{db: db, an: opts.Analyzer, now: opts.Now, path: path}
+	s := &Store{db: db, an: opts.Analyzer, now: opts.Now, path: path, snapPath: filepath.Join(dir, SnapshotFile), snapAt: -1, onErr: opts.OnError}
 	if s.an == nil {
 		s.an = retrieval.DefaultAnalyzer
 	}
@@ -78,26 +86,91 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("load index from %s: %w", path, err)
 	}
-	if s.idx, err = load(ctx, db); err != nil {
+	if s.dbID, err = indexID(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := s.loadIndex(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load index from %s: %w", path, err)
 	}
 	if opts.Watch > 0 {
 		s.stopWatch, s.watchDone = make(chan struct{}), make(chan struct{})
-		go s.watch(opts.Watch, opts.OnError)
+		go s.watch(opts.Watch, s.onErr)
 	}
 	return s, nil
 }
 
-// Close stops watching and closes the database.
+// loadIndex loads the index from the snapshot when it is the database's
+// current one, else rebuilds it from the database.
+func (s *Store) loadIndex(ctx context.Context) error {
+	if _, err := os.Stat(s.snapPath); err == nil {
+		key, err := currentKey(ctx, s.db, s.dbID, s.seen)
+		if err != nil {
+			return err
+		}
+		if x, err := loadSnapshot(s.snapPath, key); err == nil {
+			s.idx, s.snapAt = x, s.seen
+			return nil
+		}
+	}
+	x, err := load(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	s.idx = x
+	return nil
+}
+
+// Close stops watching, writes the index snapshot when the one on disk is
+// not the index's (see snapshot.go) and closes the database. A snapshot
+// that cannot be written goes to Options.OnError: the next Open rebuilds.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		if s.stopWatch != nil {
 			close(s.stopWatch)
 			<-s.watchDone
 		}
+		if err := s.saveSnapshot(context.Background()); err != nil && s.onErr != nil {
+			s.onErr(err)
+		}
 	})
 	return s.db.Close()
+}
+
+// saveSnapshot writes the index snapshot unless the one on disk is the
+// index's already, or the index is not the database's current state (a
+// write by another process it has not applied), or it holds dense
+// vectors.
+func (s *Store) saveSnapshot(ctx context.Context) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.snapAt == s.seen || s.idx.liveDense > 0 {
+		return nil
+	}
+	last, err := lastChange(ctx, s.db)
+	if err != nil || last != s.seen {
+		return nil // the next Open rebuilds, as it would without a snapshot
+	}
+	key, err := currentKey(ctx, s.db, s.dbID, s.seen)
+	if err != nil {
+		return nil
+	}
+	if err := saveSnapshot(s.snapPath, s.idx, key); err != nil {
+		return err
+	}
+	s.snapAt = s.seen
+	return nil
+}
+
+// dropSnapshot removes the snapshot before a write; the caller holds wmu.
+// A snapshot that cannot be removed is still refused at Open (its change
+// counter is behind the database's).
+func (s *Store) dropSnapshot() {
+	os.Remove(s.snapPath)
+	s.snapAt = -1
 }
 
 // prepared is a validated document with its chunks' analyzed terms.
@@ -149,6 +222,7 @@ func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentC
 	if err := s.checkDense(ps); err != nil {
 		return err
 	}
+	s.dropSnapshot()
 	now := s.now().UTC()
 	span, err := writeDocs(ctx, s.db, ps, now)
 	if err != nil {
@@ -192,6 +266,7 @@ func (s *Store) checkDense(ps []prepared) error {
 func (s *Store) DeleteDocument(ctx context.Context, tenant, id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	s.dropSnapshot()
 	span, err := deleteDoc(ctx, s.db, tenant, id, s.now().UTC())
 	if err != nil {
 		return fmt.Errorf("delete document %q: %w", id, err)
