@@ -125,7 +125,8 @@ func (s *Server) postAnswer(c *gin.Context) {
 	if c.Request.Context().Err() != nil {
 		s.log.Info("client left before the answer; it is recorded", "request_id", requestID(c), "answer", a.ID, "ticket", a.TicketID)
 	}
-	c.JSON(http.StatusOK, NewAnswerResponse(a))
+	r := NewAnswerResponse(a)
+	writeAnswer(c, &r)
 }
 
 // statusClientClosed is the status recorded (nobody reads it) when the

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net"
 	"net/http"
@@ -80,8 +81,13 @@ func (s *Server) recoverPanic(c *gin.Context) {
 	c.Next()
 }
 
-// accessLog logs each request at debug level.
+// accessLog logs each request at debug level; below it, the request costs
+// nothing of the log (its attributes are never built).
 func (s *Server) accessLog(c *gin.Context) {
+	if !s.log.Enabled(c.Request.Context(), slog.LevelDebug) {
+		c.Next()
+		return
+	}
 	start := time.Now()
 	c.Next()
 	s.log.Debug("request", "request_id", requestID(c), "method", c.Request.Method, "route", c.FullPath(),
