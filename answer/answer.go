@@ -295,11 +295,13 @@ type Rewriter interface {
 }
 
 // IntentClassifier labels a question with the tenant's trained intent
-// model (intent.Dir implements it). vec is the question's embedding, nil
-// when there is none. ok is false when the tenant has no model or the model
-// finds the question out of scope: the keyword intents decide then.
+// model (intent.Dir implements it). terms are the question's terms by
+// retrieval.DefaultAnalyzer, as the engine analyzed it (the classifier
+// does not analyze it again); vec is its embedding, nil when there is
+// none. ok is false when the tenant has no model or the model finds the
+// question out of scope: the keyword intents decide then.
 type IntentClassifier interface {
-	Classify(ctx context.Context, tenant, text string, vec []float32) (label string, score float64, ok bool, err error)
+	Classify(ctx context.Context, tenant, text string, terms []string, vec []float32) (label string, score float64, ok bool, err error)
 }
 
 // QueryEmbedder embeds a question for dense retrieval.

@@ -166,7 +166,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		endSpan(tsp, err)
 		return Answer{}, err
 	}
-	e.classify(tctx, req.Tenant, standalone, vec, &tr)
+	e.classify(tctx, req.Tenant, sq, vec, &tr)
 	a.Standalone, a.Lang, a.Intent, a.IntentScore, a.Sentiment = standalone, tr.Lang, tr.Intent, tr.IntentScore, tr.Sentiment
 	a.Timings.Triage = e.now().Sub(start)
 	tsp.SetAttributes(attribute.String("answerdesk.lang", tr.Lang), attribute.String("answerdesk.intent", tr.Intent),
@@ -215,7 +215,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	all := res
 	var unsafe []retrieval.Hit
 	res.Hits, unsafe = e.screen(req.Tenant, res.Hits)
-	q := newQuery(standalone, sq.terms, res)
+	q := newQuery(sq, res)
 	hits := preferLang(res.Hits, tr.Lang)
 	ps := newPassages(e.cache)
 	c, ok := extract(hits, q, e.cfg.MaxSentences, ps)
@@ -257,7 +257,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	}
 
 	if err == nil {
-		a.Features = computeFeatures(featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, question: standalone})
+		a.Features = computeFeatures(featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked})
 		model := e.cfg.confidenceFor(res)
 		a.Threshold = model.Threshold
 		a.Confidence = model.Probability(a.Features)
@@ -395,11 +395,11 @@ func (e *Engine) embed(ctx context.Context, text string) ([]float32, error) {
 // classify sets tr's intent from the tenant's trained model when it has one
 // that accepts the question. A must-escalate topic keeps its name as the
 // intent; a model that cannot be read is logged and the keywords decide.
-func (e *Engine) classify(ctx context.Context, tenant, text string, vec []float32, tr *Triage) {
+func (e *Engine) classify(ctx context.Context, tenant string, q analyzed, vec []float32, tr *Triage) {
 	if e.deps.Intents == nil || tr.Topic != "" {
 		return
 	}
-	label, score, ok, err := e.deps.Intents.Classify(ctx, tenant, text, vec)
+	label, score, ok, err := e.deps.Intents.Classify(ctx, tenant, q.text, q.terms, vec)
 	if err != nil {
 		e.log.WarnContext(ctx, "intent model unavailable; keyword intents only", "tenant", tenant, "err", err)
 		return

@@ -22,14 +22,13 @@ type query struct {
 	asked map[string]bool
 }
 
-// newQuery is the query of question and its analyzed terms.
-func newQuery(question string, terms []string, res retrieval.Result) query {
+// newQuery is the query of an analyzed question.
+func newQuery(question analyzed, res retrieval.Result) query {
 	all := map[string]bool{}
-	for _, t := range terms {
+	for _, t := range question.terms {
 		all[t] = true
 	}
-	q := query{terms: make(map[string]bool, len(res.Terms)), all: len(all),
-		asked: termSet(retrieval.DefaultAnalyzer.QuestionTerms(question))}
+	q := query{terms: make(map[string]bool, len(res.Terms)), all: len(all), asked: termSet(question.asked)}
 	for _, t := range res.Terms {
 		if all[t] {
 			q.terms[t] = true

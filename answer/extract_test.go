@@ -12,7 +12,7 @@ import (
 func compose(t *testing.T, question string, hits ...retrieval.Hit) composed {
 	t.Helper()
 	res := retrieval.Result{Terms: analyzeText(question).terms, Hits: hits}
-	c, ok := extract(hits, newQuery(question, res.Terms, res), 3, newPassages(nil))
+	c, ok := extract(hits, newQuery(analyzed{text: question, terms: res.Terms, asked: retrieval.DefaultAnalyzer.QuestionTerms(question)}, res), 3, newPassages(nil))
 	if !ok {
 		t.Fatalf("no answer composed for %q", question)
 	}

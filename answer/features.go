@@ -133,8 +133,10 @@ type featureInput struct {
 	lang    string      // answer language
 	qLength int         // distinct analyzed question terms
 	ps      passages
-	// question is the (standalone) question text.
-	question string
+	// asked is the (standalone) question's terms with question words kept
+	// (analyzed.asked, as newQuery has them); nil makes the question
+	// similarity features 0.
+	asked map[string]bool
 }
 
 func computeFeatures(in featureInput) []Feature {
@@ -251,14 +253,14 @@ func computeFeatures(in featureInput) []Feature {
 	add(FeatureIDFCoverage, idfCov)
 	qs := 0.0
 	if cited != nil {
-		qs = questionSim(in.question, *cited, in.ps)
+		qs = questionSim(in.asked, *cited, in.ps)
 	}
 	add(FeatureQuestionSim, qs)
 
 	own, rival, qsMargin, citedRank := 0.0, 0.0, 0.0, 0.0
 	if cited != nil {
 		own, rival = rivalTerms(in.res.IDF, in.q, hits, *cited, in.ps)
-		qsMargin = qs - bestOtherQuestionSim(in.question, hits, *cited, in.ps)
+		qsMargin = qs - bestOtherQuestionSim(in.asked, hits, *cited, in.ps)
 		citedRank = documentRank(hits, *cited)
 	}
 	add(FeatureRivalTerms, rival)
@@ -349,10 +351,9 @@ func specificity(idf map[string]float64, q query, first *retrieval.Hit, ps passa
 }
 
 // questionSim is the best Dice overlap between the question's terms, stop
-// words kept, and a question-like line of h: its title (an FAQ entry's
+// words kept (q), and a question-like line of h: its title (an FAQ entry's
 // question) or any of its sentences.
-func questionSim(question string, h retrieval.Hit, ps passages) float64 {
-	q := termSet(retrieval.DefaultAnalyzer.QuestionTerms(question))
+func questionSim(q map[string]bool, h retrieval.Hit, ps passages) float64 {
 	if len(q) == 0 {
 		return 0
 	}
@@ -443,11 +444,11 @@ func rivalTerms(idf map[string]float64, q query, hits []retrieval.Hit, cited ret
 
 // bestOtherQuestionSim is the best questionSim of a passage among the first
 // five hits that comes from another document than cited (0 when none).
-func bestOtherQuestionSim(question string, hits []retrieval.Hit, cited retrieval.Hit, ps passages) float64 {
+func bestOtherQuestionSim(q map[string]bool, hits []retrieval.Hit, cited retrieval.Hit, ps passages) float64 {
 	best := 0.0
 	for _, h := range hits[:min(len(hits), 5)] {
 		if !sameDocument(h, cited) {
-			best = max(best, questionSim(question, h, ps))
+			best = max(best, questionSim(q, h, ps))
 		}
 	}
 	return best

@@ -31,13 +31,13 @@ func features(t *testing.T, question string, res retrieval.Result) []Feature {
 			res.Hits[i].SparseRank = i + 1
 		}
 	}
-	q := newQuery(question, analyzeText(question).terms, res)
+	q := newQuery(analyzeText(question), res)
 	ps := newPassages(nil)
 	c, ok := extract(res.Hits, q, 3, ps)
 	if !ok {
 		t.Fatalf("no answer composed for %q", question)
 	}
-	return computeFeatures(featureInput{res: res, q: q, c: c, lang: "en", qLength: q.all, ps: ps, question: question})
+	return computeFeatures(featureInput{res: res, q: q, c: c, lang: "en", qLength: q.all, ps: ps, asked: q.asked})
 }
 
 func TestCriticalMiss(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/intent"
+	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/google/go-cmp/cmp"
 )
 
 // trainedIntents returns a directory holding a real model for tenant acme
@@ -82,8 +84,38 @@ func TestTrainedIntentFallsBackToKeywords(t *testing.T) {
 // intentFunc is a scripted answer.IntentClassifier.
 type intentFunc func(tenant, text string, vec []float32) (string, float64, bool, error)
 
-func (f intentFunc) Classify(_ context.Context, tenant, text string, vec []float32) (string, float64, bool, error) {
+func (f intentFunc) Classify(_ context.Context, tenant, text string, _ []string, vec []float32) (string, float64, bool, error) {
 	return f(tenant, text, vec)
+}
+
+// analyzedIntents records the analysis the classifier is handed.
+type analyzedIntents struct {
+	text  string
+	terms []string
+}
+
+func (c *analyzedIntents) Classify(_ context.Context, _, text string, terms []string, _ []float32) (string, float64, bool, error) {
+	c.text, c.terms = text, terms
+	return "", 0, false, nil
+}
+
+// TestIntentClassifierGetsTheAnalysis: the classifier is handed the
+// question's terms as the engine analyzed them (the standalone question of
+// a follow-up), not left to analyze the text again.
+func TestIntentClassifierGetsTheAnalysis(t *testing.T) {
+	cls := &analyzedIntents{}
+	r := newRig(t, answer.DefaultConfig(), func(d *answer.Deps) { d.Intents = cls })
+	q := "How do I factory reset the Lumen hub?"
+	ask(t, r, q)
+	if cls.text != q {
+		t.Fatalf("classifier text %q, want %q", cls.text, q)
+	}
+	if diff := cmp.Diff(retrieval.DefaultAnalyzer.Terms(q), cls.terms); diff != "" {
+		t.Errorf("classifier terms (-analyzer +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(r.kb.queries[len(r.kb.queries)-1].Terms, cls.terms); diff != "" {
+		t.Errorf("classifier and store got different analyses (-store +classifier):\n%s", diff)
+	}
 }
 
 func TestIntentClassifierGetsTheQueryVector(t *testing.T) {

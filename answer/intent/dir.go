@@ -123,11 +123,12 @@ func (d *Dir) Load(tenant string) (*Model, error) {
 	return m, nil
 }
 
-// Classify labels a question with the tenant's model. vec is the
-// question's embedding by the configured embedder, or nil. ok is false when
+// Classify labels a question with the tenant's model. terms are the
+// question's terms by retrieval.DefaultAnalyzer; vec is its embedding by
+// the configured embedder, or nil. ok is false when
 // the tenant has no model or the model refuses the question as out of
 // scope; err reports a model that cannot be read.
-func (d *Dir) Classify(ctx context.Context, tenant, text string, vec []float32) (label string, score float64, ok bool, err error) {
+func (d *Dir) Classify(ctx context.Context, tenant, text string, terms []string, vec []float32) (label string, score float64, ok bool, err error) {
 	m, err := d.Load(tenant)
 	if errors.Is(err, ErrNoModel) {
 		return "", 0, false, nil
@@ -138,6 +139,6 @@ func (d *Dir) Classify(ctx context.Context, tenant, text string, vec []float32) 
 	if m.EmbedModel() != d.embedModel {
 		vec = nil
 	}
-	p := m.Predict(text, vec)
+	p := m.PredictAnalyzed(text, terms, vec)
 	return p.Label, p.Score, p.Label != "", nil
 }

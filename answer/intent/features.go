@@ -14,7 +14,12 @@ import (
 // stopwords ("not", "why", "can't" tell intents apart: "card not working"
 // is not "card working").
 func featureSet(text string) []string {
-	terms := retrieval.DefaultAnalyzer.Terms(text)
+	return analyzedFeatureSet(text, retrieval.DefaultAnalyzer.Terms(text))
+}
+
+// analyzedFeatureSet is featureSet of a text already analyzed into terms
+// by retrieval.DefaultAnalyzer.
+func analyzedFeatureSet(text string, terms []string) []string {
 	out := make([]string, 0, 3*len(terms)+8)
 	out = append(out, terms...)
 	for i := 1; i < len(terms); i++ {

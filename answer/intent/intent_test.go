@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/answerdesk/answerdesk/retrieval"
 )
 
 // toyData returns n questions for each of three intents, phrased from
@@ -56,6 +58,26 @@ func TestTrainPredict(t *testing.T) {
 	// Words the model never saw: the top probability is low, and refused.
 	if p := m.Predict("zebra giraffe", nil); p.Label != "" {
 		t.Errorf("Predict(unknown words) = %+v, want refused", p)
+	}
+}
+
+// TestPredictAnalyzed: a question analyzed by the caller is classified as
+// Predict classifies the text, and from the terms it was handed: the
+// classifier does not analyze the question again.
+func TestPredictAnalyzed(t *testing.T) {
+	m, err := Train(context.Background(), toyData(80), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"my pin is blocked", "when will my card arrive?", "what is the exchange rate for euros", "hello"} {
+		want := m.Predict(q, nil)
+		if got := m.PredictAnalyzed(q, retrieval.DefaultAnalyzer.Terms(q), nil); got != want {
+			t.Errorf("%q: PredictAnalyzed %+v, Predict %+v", q, got, want)
+		}
+	}
+	q := "my pin is blocked"
+	if got := m.PredictAnalyzed(q, nil, nil); got.Label == "pin_blocked" {
+		t.Errorf("PredictAnalyzed without terms still found %q: it analyzed the text itself", got.Label)
 	}
 }
 
@@ -181,7 +203,7 @@ func TestDir(t *testing.T) {
 	if _, err := dir.Load("acme"); !errors.Is(err, ErrNoModel) {
 		t.Fatalf("Load before training: %v, want ErrNoModel", err)
 	}
-	if label, _, ok, err := dir.Classify(ctx, "acme", "my pin is blocked", nil); ok || err != nil || label != "" {
+	if label, _, ok, err := dir.Classify(ctx, "acme", "my pin is blocked", retrieval.DefaultAnalyzer.Terms("my pin is blocked"), nil); ok || err != nil || label != "" {
 		t.Fatalf("Classify without a model = %q %v %v, want not ok and no error", label, ok, err)
 	}
 	m, err := Train(ctx, toyData(80), Options{})
@@ -192,7 +214,7 @@ func TestDir(t *testing.T) {
 		if err := dir.Save(tenant, m); err != nil {
 			t.Fatalf("Save(%q): %v", tenant, err)
 		}
-		label, score, ok, err := dir.Classify(ctx, tenant, "my pin is blocked", nil)
+		label, score, ok, err := dir.Classify(ctx, tenant, "my pin is blocked", retrieval.DefaultAnalyzer.Terms("my pin is blocked"), nil)
 		if err != nil || !ok || label != "pin_blocked" || score <= 0 {
 			t.Errorf("Classify(%q) = %q %v %v %v", tenant, label, score, ok, err)
 		}
@@ -227,7 +249,7 @@ func TestDir(t *testing.T) {
 	if err := os.WriteFile(dir.file("broken"), []byte("{"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := dir.Classify(ctx, "broken", "x", nil); err == nil {
+	if _, _, _, err := dir.Classify(ctx, "broken", "x", retrieval.DefaultAnalyzer.Terms("x"), nil); err == nil {
 		t.Error("a corrupt model file classified without error")
 	}
 }
@@ -246,7 +268,7 @@ func TestDirEmbedModel(t *testing.T) {
 	}
 	v := []float32{1, 0, 0, 0, 0, 0, 0, 9}
 	for model, dense := range map[string]bool{"letters": true, "other": false, "": false} {
-		_, score, _, err := NewDir(path, model).Classify(ctx, "acme", "my pin is blocked", v)
+		_, score, _, err := NewDir(path, model).Classify(ctx, "acme", "my pin is blocked", retrieval.DefaultAnalyzer.Terms("my pin is blocked"), v)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,7 +58,17 @@ func (m *Model) EmbedModel() string {
 // EmbedModel, or nil: without it (or when its size does not match) the
 // sparse head decides.
 func (m *Model) Predict(text string, vec []float32) Prediction {
-	x := m.vocab.vector(featureSet(text))
+	return m.predict(featureSet(text), vec)
+}
+
+// PredictAnalyzed is Predict of a text already analyzed into terms by
+// retrieval.DefaultAnalyzer (the answer engine analyzes a question once).
+func (m *Model) PredictAnalyzed(text string, terms []string, vec []float32) Prediction {
+	return m.predict(analyzedFeatureSet(text, terms), vec)
+}
+
+func (m *Model) predict(features []string, vec []float32) Prediction {
+	x := m.vocab.vector(features)
 	h, dv := &m.sparse, []float32(nil)
 	if m.dense != nil && len(vec) == m.dense.dim {
 		if dv = unit(vec); dv != nil {
