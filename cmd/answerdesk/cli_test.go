@@ -16,6 +16,9 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == pdfChildArg {
 		os.Exit(pdfChild())
 	}
+	if os.Getenv(asBinaryEnv) == "1" {
+		main() // exits
+	}
 	os.Exit(m.Run())
 }
 
