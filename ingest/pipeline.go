@@ -301,50 +301,20 @@ func (p *Pipeline) ingestFiles(ctx context.Context, files []file, o Options, sum
 	return nil
 }
 
-// load parses and chunks one file; a panicking parser is contained here.
+// load parses and chunks one file.
 func (p *Pipeline) load(ctx context.Context, f file, tenant string, o Options) (l loaded) {
 	l.f = f
-	defer func() {
-		if r := recover(); r != nil {
-			p.log.Error("loader panic", "path", f.src.Path, "panic", r, "stack", string(debug.Stack()))
-			l.docs, l.err = nil, fmt.Errorf("%w: parser crashed: %v", ErrMalformed, r)
-		}
-	}()
-	ext := strings.ToLower(filepath.Ext(f.src.Path))
-	loader, ok := p.loaders[ext]
-	if !ok {
-		l.err = fmt.Errorf("%w %q (known: %s)", ErrUnsupported, ext, strings.Join(p.extensions(), " "))
-		return l
-	}
 	max := o.MaxFileSize
 	if max <= 0 {
 		max = DefaultMaxFileSize
 	}
-	if f.src.Size > max {
-		l.err = fmt.Errorf("%w: %d MB, the limit is %d MB", ErrTooLarge, f.src.Size>>20, max>>20)
-		return l
-	}
-	docs, err := loader.Load(ctx, f.src)
+	docs, err := loadFile(ctx, p.loaders, f.src, max, p.log)
 	if err != nil {
 		l.err = err
 		return l
 	}
-	if len(docs) == 0 {
-		l.err = ErrEmpty
-		return l
-	}
 	for _, d := range docs {
 		l.loss = append(l.loss, d.Losses...)
-		if d.ID == "" {
-			d.ID = f.src.ID
-		}
-		if d.Kind == "" {
-			d.Kind = retrieval.KindDoc
-		}
-		if d.Lang == "" {
-			d.Lang = detectDocLang(d)
-		}
-		Clean(&d)
 		chunks := Chunk(d, tenant, o.Budget)
 		if len(chunks) == 0 {
 			l.loss = append(l.loss, Loss{Where: "document " + d.ID, Reason: "no text after parsing"})
@@ -362,9 +332,53 @@ func (p *Pipeline) load(ctx context.Context, f file, tenant string, o Options) (
 	return l
 }
 
-func (p *Pipeline) extensions() []string {
+// loadFile loads src with the loader of its extension, as ingestion does
+// before chunking: a file over maxSize (when positive) is refused, a
+// panicking parser is contained (and logged with its stack), and the
+// documents get src's ID and the doc kind when the loader left them
+// unset, a detected language, and Clean. No document is ErrEmpty.
+func loadFile(ctx context.Context, loaders map[string]Loader, src Source, maxSize int64, log *slog.Logger) (docs []Document, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("loader panic", "path", src.Path, "panic", r, "stack", string(debug.Stack()))
+			docs, err = nil, fmt.Errorf("%w: parser crashed: %v", ErrMalformed, r)
+		}
+	}()
+	ext := strings.ToLower(filepath.Ext(src.Path))
+	loader, ok := loaders[ext]
+	if !ok {
+		return nil, fmt.Errorf("%w %q (known: %s)", ErrUnsupported, ext, strings.Join(extensions(loaders), " "))
+	}
+	if maxSize > 0 && src.Size > maxSize {
+		return nil, fmt.Errorf("%w: %d MB, the limit is %d MB", ErrTooLarge, src.Size>>20, maxSize>>20)
+	}
+	docs, err = loader.Load(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) == 0 {
+		return nil, ErrEmpty
+	}
+	for i := range docs {
+		d := &docs[i]
+		if d.ID == "" {
+			d.ID = src.ID
+		}
+		if d.Kind == "" {
+			d.Kind = retrieval.KindDoc
+		}
+		if d.Lang == "" {
+			d.Lang = detectDocLang(*d)
+		}
+		Clean(d)
+	}
+	return docs, nil
+}
+
+// extensions are the extensions loaders has a loader for, sorted.
+func extensions(loaders map[string]Loader) []string {
 	var exts []string
-	for e := range p.loaders {
+	for e := range loaders {
 		exts = append(exts, e)
 	}
 	sort.Strings(exts)

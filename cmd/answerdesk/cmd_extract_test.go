@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/answerdesk/answerdesk/ingest"
 )
 
 func TestExtract(t *testing.T) {
@@ -63,7 +65,7 @@ func TestExtractJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var got extractJSON
+	var got ingest.Extraction
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
@@ -78,7 +80,7 @@ func TestExtractJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatal(out)
 	}
-	var chunks extractJSON
+	var chunks ingest.Extraction
 	json.Unmarshal([]byte(out), &chunks)
 	if len(chunks.Documents[0].Chunks) == 0 || chunks.Documents[0].Chunks[0].Page != 1 {
 		t.Errorf("chunks %+v", chunks.Documents)

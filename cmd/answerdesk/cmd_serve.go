@@ -155,7 +155,6 @@ const spoolDir = "spool"
 // processes (a CLI ingest or docs delete on the same data dir).
 const indexWatch = time.Second
 
-
 // newDeliveryWorker is the outbox worker over tickets with the queue sink
 // and, when configured, the webhook sink; notify wakes it.
 func newDeliveryWorker(outbox *state.Outbox, tickets *state.TicketStore, notify *state.Notifier, wh config.WebhookSection, log *slog.Logger, m *api.Metrics, tp trace.TracerProvider) (*delivery.Worker, error) {
