@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"go.opentelemetry.io/otel/trace"
 
 	"context"
@@ -15,6 +16,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/cmd/internal/config"
+	"github.com/answerdesk/answerdesk/cmd/internal/telemetry"
 	"github.com/answerdesk/answerdesk/ingest"
 )
 
@@ -62,7 +64,10 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		defer stop()
 		fmt.Fprintf(a.stdout, "metrics: %s\n", murl)
 	}
-	tp, shutdownTracing, err := a.tracerProvider(ctx)
+	tp, shutdownTracing, err := telemetry.TracerProvider(ctx, a.getenv, version())
+	if errors.Is(err, telemetry.ErrProtocol) {
+		return usagef("%v", err)
+	}
 	if err != nil {
 		return err
 	}
