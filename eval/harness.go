@@ -48,7 +48,7 @@ type Harness struct {
 	// suite's index and relabels those questions unanswerable.
 	Knockout Knockout
 	// Prefetch, when set, is given every question of a suite before any is
-	// asked (QueryCache.Prefetch embeds them in batches).
+	// asked (an embedding cache embeds them in batches).
 	Prefetch func(ctx context.Context, questions []string) error
 	// Options of each run.
 	Options Options
@@ -93,10 +93,7 @@ func (h *Harness) Run(ctx context.Context, dirs ...string) ([]SuiteRun, error) {
 
 // RunSuite ingests s's corpus and asks its queries.
 func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
-	log := h.Log
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	log := h.logger()
 	phase := func(p string) {
 		if h.Phase != nil {
 			h.Phase(s.Name, p)
@@ -120,11 +117,8 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
 	defer cleanup()
-	for _, id := range knocked {
-		err := store.DeleteDocument(ctx, tenantOr(h.Options.Tenant), id)
-		if err != nil && !errors.Is(err, retrieval.ErrNotFound) {
-			return SuiteRun{}, fmt.Errorf("suite %s: knock-out: %w", s.Name, err)
-		}
+	if err := deleteDocuments(ctx, store, tenantOr(h.Options.Tenant), knocked); err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: knock-out: %w", s.Name, err)
 	}
 	ingestTime := time.Since(t0)
 	docs, unknown, err := checkRelevant(ctx, store, s, tenantOr(h.Options.Tenant))
@@ -160,6 +154,24 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 	rep.CorpusHash = hash
 	rep.Documents, rep.UnknownRelevant = docs, len(unknown)
 	return SuiteRun{Suite: s, Report: rep, Results: results}, nil
+}
+
+func (h *Harness) logger() *slog.Logger {
+	if h.Log == nil {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return h.Log
+}
+
+// deleteDocuments removes the knocked-out documents ids from a suite's
+// store; one already absent is not an error.
+func deleteDocuments(ctx context.Context, st retrieval.Store, tenant string, ids []string) error {
+	for _, id := range ids {
+		if err := st.DeleteDocument(ctx, tenant, id); err != nil && !errors.Is(err, retrieval.ErrNotFound) {
+			return err
+		}
+	}
+	return nil
 }
 
 // cacheMarker marks a cached index as complete.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/llm"
 	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/eval"
 	"github.com/answerdesk/answerdesk/ingest"
@@ -41,11 +42,16 @@ var evalSubcommands = []*command{
 			"model fitted on the other suites, and the written model is fitted on all of them. Paths that are not\n" +
 			"suites (no queries.jsonl) are skipped, so DATASETS/* takes every suite there.",
 		run: runEvalCalibrate},
+	{name: "eval fusion", usage: "eval fusion [--knockout F --seed N] SUITE_DIR…",
+		summary: "With an embedder configured: measure nDCG@10 of each suite by sparse retrieval and by every hybrid fusion\n" +
+			"of a grid (weighted RRF and min-max score combination, dense weight 0.1…0.9), and choose the fusion\n" +
+			"leave one suite out: each suite's by the largest worst-suite gain over sparse on the other suites.",
+		run: runEvalFusion},
 }
 
 func runEval(ctx context.Context, a *app, args []string) error {
 	if len(args) == 0 {
-		return usagef("eval: missing subcommand: run, compare or calibrate")
+		return usagef("eval: missing subcommand: run, compare, calibrate or fusion")
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
@@ -62,7 +68,7 @@ func runEval(ctx context.Context, a *app, args []string) error {
 			return c.run(ctx, a, args[1:])
 		}
 	}
-	return usagef("eval: unknown subcommand %q: use run, compare or calibrate", args[0])
+	return usagef("eval: unknown subcommand %q: use run, compare, calibrate or fusion", args[0])
 }
 
 // evalCommon are the flags of the subcommands that run suites.
@@ -75,13 +81,15 @@ type evalCommon struct {
 	quiet      bool
 	failures   int
 	degrade    string
+	embedCache string
 }
 
-func (o *evalCommon) register(fs *flag.FlagSet, knockout float64) {
+func (o *evalCommon) register(fs *flag.FlagSet, knockout float64, embedCache string) {
 	fs.Float64Var(&o.knockout, "knockout", knockout, "remove the relevant documents of this seeded share of the answerable questions from each index and relabel them unanswerable (in-domain near-misses)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the --knockout draw")
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "queries asked concurrently (results do not depend on it)")
-	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash, and reuse it; with an embedder, question vectors too")
+	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash (and embedding model), and reuse it")
+	fs.StringVar(&o.embedCache, "embed-cache", embedCache, "with an embedder: keep every question and passage vector in this directory, keyed by model and text, and embed only texts not there (\"\" for none)")
 	fs.StringVar(&o.confidence, "confidence", "", "confidence model JSON to use instead of the configured or shipped one")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 	fs.IntVar(&o.failures, "failures", 25, "worst failures kept per suite")
@@ -144,10 +152,23 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 	var demb ingest.Embedder
 	info["retrieval"] = "sparse"
 	cacheKey := ""
+	var prefetch func(context.Context, []string) error
 	if emb != nil {
 		demb = emb
 		info["retrieval"] = "hybrid " + emb.Model()
 		cacheKey = emb.Model()
+		if o.embedCache != "" {
+			ce, err := llm.OpenCache(o.embedCache, emb)
+			if err != nil {
+				return nil, nil, cfg, fmt.Errorf("eval: %w", err)
+			}
+			demb, deps.Embedder = ce, ce
+			prefetch = func(ctx context.Context, texts []string) error {
+				_, err := ce.EmbedQueries(ctx, texts)
+				return err
+			}
+			info["embedding cache"] = ce.Path()
+		}
 	}
 	if emb != nil && o.confidence == "" {
 		info["confidence"] = "shipped (answer/confidence-hybrid.json)"
@@ -185,19 +206,13 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 			return answer.New(engineCfg, d)
 		},
 		Knockout: eval.Knockout{Fraction: o.knockout, Seed: o.seed},
+		Prefetch: prefetch,
 		Options:  eval.Options{Workers: o.workers, MaxFailures: o.failures},
 		Log:      engineLog,
 	}
 	if o.cache {
 		h.CacheDir = filepath.Join(a.data, "eval-cache")
 		info["store"] = "embedded (cached in " + h.CacheDir + ")"
-		if emb != nil {
-			qc, err := eval.OpenQueryCache(h.CacheDir, emb.Model(), emb)
-			if err != nil {
-				return nil, nil, cfg, err
-			}
-			deps.Embedder, h.Prefetch = qc, qc.Prefetch
-		}
 	}
 	if !o.quiet {
 		p := newEvalProgress(a.stderr)
@@ -210,7 +225,7 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 func runEvalRun(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("eval run", flag.ContinueOnError)
 	var o evalCommon
-	o.register(fs, 0)
+	o.register(fs, 0, a.embedCacheDir())
 	jsonOut := fs.String("json", "", "write the report as JSON to this file")
 	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
 	publish := fs.Bool("publish", false, "also store the report as DATA/"+evalReportName+", the latest eval report the admin console shows (GET /v1/eval/report)")
@@ -341,10 +356,50 @@ func runEvalCompare(ctx context.Context, a *app, args []string) error {
 	return eval.Gate(a.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, fs.Arg(0))
 }
 
+func runEvalFusion(ctx context.Context, a *app, args []string) error {
+	fs := flag.NewFlagSet("eval fusion", flag.ContinueOnError)
+	var o evalCommon
+	o.register(fs, 0, a.embedCacheDir())
+	if err := a.parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("eval fusion: no SUITE_DIR given")
+	}
+	dirs, err := a.suiteDirs("eval fusion", fs.Args())
+	if err != nil {
+		return err
+	}
+	h, _, _, err := a.evalHarness(ctx, o)
+	if err != nil {
+		return err
+	}
+	qe, ok := h.Embedder.(interface {
+		EmbedQueries(ctx context.Context, texts []string) ([][]float32, error)
+	})
+	if !ok {
+		return usagef("eval fusion: no embedder configured (ANSWERDESK_EMBED_PROVIDER or the config's embed section): fusion compares hybrid retrieval")
+	}
+	grid := eval.FusionGrid()
+	var scores []eval.FusionScores
+	for _, d := range dirs {
+		s, err := eval.LoadSuite(d)
+		if err != nil {
+			return err
+		}
+		sc, err := h.ScoreFusions(ctx, s, qe.EmbedQueries, grid)
+		if err != nil {
+			return err
+		}
+		scores = append(scores, sc)
+	}
+	return eval.WriteFusionTable(a.stdout, grid, scores, eval.ChooseFusion(scores))
+}
+
 func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("eval calibrate", flag.ContinueOnError)
 	var o evalCommon
-	o.register(fs, 0.3)
+	o.register(fs, 0.3, a.embedCacheDir())
 	loso := fs.Bool("loso", false, "report leave-one-suite-out figures (each suite measured by a model fitted on the others), then fit the written model on every suite")
 	target := fs.Float64("target-precision", 0.95, "precision the answer threshold must reach")
 	method := fs.String("method", "platt", "calibration of the logistic output: platt or isotonic")
@@ -506,4 +561,20 @@ func (p *evalProgress) update(done, total int) {
 	eta := el / float64(max(done, 1)) * float64(total-done)
 	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d queries, %.0fs left ", p.suite, strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, eta)
 	p.drawn = true
+}
+
+// embedCacheDir is the default --embed-cache: answerdesk/embeddings in the
+// user's cache directory ($XDG_CACHE_HOME, else $HOME/.cache), where the
+// integration tests keep theirs (answer/llm/embedtest), so that vectors
+// computed by either are reused by both; "" when neither variable is set.
+func (a *app) embedCacheDir() string {
+	dir := a.getenv("XDG_CACHE_HOME")
+	if dir == "" {
+		home := a.getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(dir, "answerdesk", "embeddings")
 }

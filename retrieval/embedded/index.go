@@ -275,19 +275,16 @@ func (x *index) search(terms []string, q retrieval.Query, k int) retrieval.Resul
 	for i, h := range sparse {
 		fh := get(h.slot)
 		fh.SparseScore, fh.SparseRank = float64(h.score), i+1
-		if retrieval.SparseCounts(lang, fh.Lang) {
-			fh.Score += retrieval.RRF(i + 1)
-		}
 	}
 	for i, h := range dense {
 		fh := get(int32(h.slot))
 		fh.DenseScore, fh.DenseRank = float64(h.score), i+1
-		fh.Score += retrieval.RRF(i + 1)
 	}
 	res.Hits = make([]retrieval.Hit, 0, len(fused))
 	for _, h := range fused {
 		res.Hits = append(res.Hits, *h)
 	}
+	retrieval.DefaultFusion().Fuse(res.Hits, lang)
 	retrieval.SortHits(res.Hits)
 	if len(res.Hits) > k {
 		res.Hits = res.Hits[:k]

@@ -252,9 +252,10 @@ func TestBuildSearchHybrid(t *testing.T) {
 				{Query: qdrant.NewQuerySparse(idx, vals), Using: qdrant.PtrOf("bm25"), Filter: filter, Limit: depth},
 				{Query: qdrant.NewQueryDense([]float32{1, 0}), Using: qdrant.PtrOf("dense"), Filter: filter, Limit: depth},
 			},
-			Query:       fusion,
-			Filter:      filter,
-			Limit:       qdrant.PtrOf(uint64(5 + tieSlack)),
+			Query:  fusion,
+			Filter: filter,
+			// Every candidate of both lists: the adapter fuses them itself.
+			Limit:       qdrant.PtrOf(uint64(200)),
 			WithPayload: qdrant.NewWithPayload(true),
 		}
 		if diff := cmp.Diff(want, main, protocmp.Transform()); diff != "" {

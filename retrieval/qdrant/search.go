@@ -92,11 +92,14 @@ func buildSearch(collection string, q retrieval.Query, terms []string, k int, us
 		if rrfParam {
 			fusion = qdrant.NewQueryRRF(&qdrant.Rrf{K: qdrant.PtrOf(uint32(rrfK))})
 		}
+		// Every candidate of both prefetches (at most 2·depth), so that
+		// the fusion computed here, which may weigh the lists unlike
+		// Qdrant's RRF, ranks all of them.
 		p.main = add(&qdrant.QueryPoints{
 			Prefetch:    prefetch,
 			Query:       fusion,
 			Filter:      filter,
-			Limit:       qdrant.PtrOf(uint64(k + tieSlack)),
+			Limit:       qdrant.PtrOf(2 * depth),
 			WithPayload: qdrant.NewWithPayload(true),
 		})
 		if sparseQ != nil {
@@ -201,30 +204,24 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 	for _, sp := range get(p.main) {
 		h := retrieval.Hit{Chunk: parseChunk(sp.GetPayload()), Score: float64(sp.GetScore())}
 		if hybrid {
-			// Qdrant fused the two lists; the score is recomputed from the
-			// ranks above (retrieval.RRF) so that both backends report the
-			// same number and break ties alike.
+			// Qdrant returned every candidate of the two lists; the
+			// score is fused below from the ranks and scores of the
+			// per-retriever lists (retrieval.DefaultFusion), as in the
+			// embedded store, so that both backends rank alike.
 			id := pointID(sp.GetId())
-			fused := 0.0
 			if r, ok := sparse[id]; ok {
 				h.SparseRank, h.SparseScore = r.rank, r.score
-				// Across languages the dense rank alone counts, as in the
-				// embedded store (among the candidates Qdrant fused).
-				if retrieval.SparseCounts(p.lang, h.Lang) {
-					fused += retrieval.RRF(r.rank)
-				}
 			}
 			if r, ok := dense[id]; ok {
 				h.DenseRank, h.DenseScore = r.rank, r.score
-				fused += retrieval.RRF(r.rank)
-			}
-			if fused > 0 {
-				h.Score = fused
 			}
 		} else {
 			h.SparseScore = h.Score
 		}
 		res.Hits = append(res.Hits, h)
+	}
+	if hybrid {
+		retrieval.DefaultFusion().Fuse(res.Hits, p.lang)
 	}
 	// Qdrant leaves the order of equal scores unspecified.
 	retrieval.SortHits(res.Hits)
