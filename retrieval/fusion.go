@@ -52,18 +52,6 @@ type Fusion struct {
 // was this one or scored within 0.001 nDCG@10 of it.
 func DefaultFusion() Fusion { return Fusion{Method: FuseRRF, DenseWeight: 0.5} }
 
-// Validate reports a method other than FuseRRF or FuseMinMax or a weight
-// outside 0..1.
-func (f Fusion) Validate() error {
-	if f.Method != FuseRRF && f.Method != FuseMinMax {
-		return fmt.Errorf("fusion method %q: want %q or %q", f.Method, FuseRRF, FuseMinMax)
-	}
-	if !(f.DenseWeight >= 0 && f.DenseWeight <= 1) {
-		return fmt.Errorf("fusion dense weight %v: want 0..1", f.DenseWeight)
-	}
-	return nil
-}
-
 // String is the fusion as "rrf:0.5".
 func (f Fusion) String() string { return fmt.Sprintf("%s:%g", f.Method, f.DenseWeight) }
 

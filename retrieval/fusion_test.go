@@ -49,3 +49,58 @@ func TestSparseCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestFusionFuse(t *testing.T) {
+	// a: sparse 1st (score 9), dense 3rd (0.5); b: sparse 2nd (5), dense
+	// 1st (0.9); c: dense 2nd (0.7) only; d: sparse 3rd (1) only, in
+	// Russian under an English question.
+	hits := func() []Hit {
+		return []Hit{
+			{Chunk: Chunk{ID: "a", Lang: "en"}, SparseRank: 1, SparseScore: 9, DenseRank: 3, DenseScore: 0.5},
+			{Chunk: Chunk{ID: "b", Lang: "en"}, SparseRank: 2, SparseScore: 5, DenseRank: 1, DenseScore: 0.9},
+			{Chunk: Chunk{ID: "c", Lang: "en"}, DenseRank: 2, DenseScore: 0.7},
+			{Chunk: Chunk{ID: "d", Lang: "ru"}, SparseRank: 3, SparseScore: 1},
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		f    Fusion
+		want map[string]float64
+	}{
+		{"plain RRF", Fusion{FuseRRF, 0.5}, map[string]float64{
+			"a": 0.5*RRF(1) + 0.5*RRF(3), "b": 0.5*RRF(2) + 0.5*RRF(1), "c": 0.5 * RRF(2), "d": 0}},
+		{"weighted RRF", Fusion{FuseRRF, 0.2}, map[string]float64{
+			"a": 0.8*RRF(1) + 0.2*RRF(3), "b": 0.8*RRF(2) + 0.2*RRF(1), "c": 0.2 * RRF(2), "d": 0}},
+		// Sparse scales over 1..9 (d's 1 counts in the range although its
+		// language keeps it out of the sum), dense over 0.5..0.9.
+		{"min-max", Fusion{FuseMinMax, 0.4}, map[string]float64{
+			"a": 0.6*1 + 0.4*0, "b": 0.6*0.5 + 0.4*1, "c": 0.4 * 0.5, "d": 0}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hs := hits()
+			tt.f.Fuse(hs, "en")
+			for _, h := range hs {
+				if math.Abs(h.Score-tt.want[h.ID]) > 1e-12 {
+					t.Errorf("%s: score %v, want %v", h.ID, h.Score, tt.want[h.ID])
+				}
+			}
+		})
+	}
+	// Without a known question language the Russian chunk's sparse rank
+	// counts.
+	hs := hits()
+	Fusion{FuseRRF, 0.5}.Fuse(hs, "")
+	if want := 0.5 * RRF(3); math.Abs(hs[3].Score-want) > 1e-12 {
+		t.Errorf("unknown question language: d scores %v, want %v", hs[3].Score, want)
+	}
+	// A list of equal scores scales to 1, not 0: its hits beat the ones it
+	// did not return.
+	eq := []Hit{
+		{Chunk: Chunk{ID: "x"}, SparseRank: 1, SparseScore: 3},
+		{Chunk: Chunk{ID: "y"}, DenseRank: 1, DenseScore: 0.8},
+	}
+	Fusion{FuseMinMax, 0.5}.Fuse(eq, "en")
+	if eq[0].Score != 0.5 || eq[1].Score != 0.5 {
+		t.Errorf("single-score lists: %v %v, want 0.5 each", eq[0].Score, eq[1].Score)
+	}
+}

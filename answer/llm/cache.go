@@ -31,9 +31,10 @@ type BatchEmbedder interface {
 // concurrent use; two processes appending to one file at once may
 // interleave lines, which the loader skips.
 //
-// The key is the model's name: a cache directory must not be shared by two
-// servers that give one name to different models or to differently
-// configured ones (prefixes, truncation).
+// The file is named for the embedder's identity (Embedder.Identity: model,
+// wire names, prefixes, truncation), not for its server: a cache directory
+// must not be shared by two servers that give one name to different
+// models.
 type CachedEmbedder struct {
 	inner BatchEmbedder
 	path  string
@@ -51,13 +52,14 @@ type cacheLine struct {
 // cacheFlush is how many new vectors are embedded between appends.
 const cacheFlush = 256
 
-// OpenCache opens (creating when absent) the cache of inner's model in dir.
-// A truncated last line (an interrupted run) is dropped.
-func OpenCache(dir string, inner BatchEmbedder) (*CachedEmbedder, error) {
+// OpenCache opens (creating when absent) the cache in dir of the vectors
+// of inner, whose identity says what decides them (Embedder.Identity). A
+// truncated last line (an interrupted run) is dropped.
+func OpenCache(dir, identity string, inner BatchEmbedder) (*CachedEmbedder, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("embedding cache: %w", err)
 	}
-	sum := sha256.Sum256([]byte(inner.Model()))
+	sum := sha256.Sum256([]byte(identity))
 	c := &CachedEmbedder{inner: inner, path: filepath.Join(dir, "vectors-"+hex.EncodeToString(sum[:8])+".jsonl"), vecs: map[string][]float32{}}
 	data, err := os.ReadFile(c.path)
 	if errors.Is(err, fs.ErrNotExist) {

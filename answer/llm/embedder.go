@@ -147,6 +147,15 @@ func NewEmbedder(cfg EmbedConfig, opts ...Option) (*Embedder, error) {
 // Model names the embedding model (recorded as Document.DenseModel).
 func (e *Embedder) Model() string { return e.cfg.Model }
 
+// Identity names everything that decides the vectors this embedder
+// returns — provider, model, the wire model names and prefixes of questions
+// and passages, truncation and size — and not where the server is: the key
+// of a vector cache (OpenCache).
+func (e *Embedder) Identity() string {
+	c := e.cfg
+	return fmt.Sprintf("%s|%s|q=%s|%q|d=%s|%q|max=%d|dim=%d", c.Provider, c.Model, c.QueryModel, c.QueryPrefix, c.DocumentModel, c.DocumentPrefix, c.MaxChars, c.Dim)
+}
+
 // Dim returns the vector size, 0 until known.
 func (e *Embedder) Dim() int {
 	e.mu.Lock()

@@ -158,7 +158,7 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 		info["retrieval"] = "hybrid " + emb.Model()
 		cacheKey = emb.Model()
 		if o.embedCache != "" {
-			ce, err := llm.OpenCache(o.embedCache, emb)
+			ce, err := llm.OpenCache(o.embedCache, emb.Identity(), emb)
 			if err != nil {
 				return nil, nil, cfg, fmt.Errorf("eval: %w", err)
 			}

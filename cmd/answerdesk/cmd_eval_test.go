@@ -5,9 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"hash/fnv"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -72,6 +76,8 @@ func TestEvalUsage(t *testing.T) {
 		{"bad degrade", []string{"eval", "run", "--degrade", "x", kbSuite}, 2},
 		{"compare one file", []string{"eval", "compare", "a.json"}, 2},
 		{"calibrate without -o", []string{"eval", "calibrate", kbSuite}, 2},
+		{"fusion without suites", []string{"eval", "fusion"}, 2},
+		{"fusion without an embedder", []string{"eval", "fusion", "--quiet", kbSuite}, 2},
 		{"calibrate bad target", []string{"eval", "calibrate", "--target-precision", "1", "-o", "x.json", kbSuite}, 2},
 		{"missing suite", []string{"eval", "run", "--quiet", "does-not-exist"}, 1},
 		{"not a suite", []string{"eval", "run", "--quiet", "."}, 1},
@@ -158,5 +164,85 @@ func TestEvalCalibrateLOSO(t *testing.T) {
 	// A single suite cannot be left out.
 	if _, _, err := evalCLI(t, "eval", "calibrate", "--quiet", "--loso", "-o", path, filepath.Join(root, "kb-a")); err == nil {
 		t.Error("--loso with one suite succeeded")
+	}
+}
+
+// fakeEmbeddings serves OpenAI's embeddings endpoint with a vector per text
+// derived from its words, and counts the texts it embedded.
+func fakeEmbeddings(t *testing.T) (url string, texts *atomic.Int64) {
+	t.Helper()
+	texts = new(atomic.Int64)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Input []string `json:"input"`
+		}
+		if r.URL.Path != "/v1/embeddings" || json.NewDecoder(r.Body).Decode(&req) != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		type item struct {
+			Object    string    `json:"object"`
+			Index     int       `json:"index"`
+			Embedding []float32 `json:"embedding"`
+		}
+		out := struct {
+			Object string `json:"object"`
+			Data   []item `json:"data"`
+		}{Object: "list"}
+		for i, in := range req.Input {
+			v := make([]float32, 16)
+			for _, w := range strings.Fields(strings.ToLower(in)) {
+				h := fnv.New32a()
+				h.Write([]byte(w))
+				v[h.Sum32()%16]++
+			}
+			v[0] += 0.01
+			out.Data = append(out.Data, item{Object: "embedding", Index: i, Embedding: v})
+		}
+		texts.Add(int64(len(req.Input)))
+		json.NewEncoder(w).Encode(out)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/v1", texts
+}
+
+func TestEvalFusionCachesVectors(t *testing.T) {
+	url, texts := fakeEmbeddings(t)
+	cache := t.TempDir()
+	env := map[string]string{"ANSWERDESK_DATA": t.TempDir(), "XDG_CACHE_HOME": cache,
+		"ANSWERDESK_EMBED_PROVIDER": "openai", "ANSWERDESK_EMBED_URL": url, "ANSWERDESK_EMBED_MODEL": "fake-words"}
+	fusion := func() string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if err := run(context.Background(), []string{"eval", "fusion", "--quiet", kbSuite}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &errb); err != nil {
+			t.Fatalf("%v\n%s", err, errb.String())
+		}
+		return out.String()
+	}
+	first := fusion()
+	for _, want := range []string{"rrf:0.5", "minmax:0.9", "kbsuite", "chosen on all suites:"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("output lacks %q:\n%s", want, first)
+		}
+	}
+	embedded := texts.Load()
+	if embedded == 0 {
+		t.Fatal("nothing embedded")
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "answerdesk", "embeddings", "vectors-*.jsonl"))
+	if len(files) != 1 {
+		t.Fatalf("cache files %v, want one in $XDG_CACHE_HOME/answerdesk/embeddings", files)
+	}
+	// The second run embeds nothing and measures the same.
+	if second := fusion(); second != first || texts.Load() != embedded {
+		t.Errorf("second run embedded %d more texts; output changed: %v", texts.Load()-embedded, second != first)
+	}
+	// Without the cache every text is embedded again.
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"eval", "run", "--quiet", "--embed-cache", "", kbSuite}, func(k string) string { return env[k] }, strings.NewReader(""), &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if texts.Load() == embedded {
+		t.Error("--embed-cache \"\" still read the cache")
 	}
 }

@@ -40,7 +40,7 @@ func New(tb testing.TB) *llm.CachedEmbedder {
 		tb.Logf("embedding cache: %v; caching in the test's temporary directory", err)
 		dir = tb.TempDir()
 	}
-	c, err := llm.OpenCache(filepath.Join(dir, "answerdesk", "embeddings"), e)
+	c, err := llm.OpenCache(filepath.Join(dir, "answerdesk", "embeddings"), e.Identity(), e)
 	if err != nil {
 		tb.Fatal(err)
 	}
