@@ -71,6 +71,12 @@ type Config struct {
 	// person has (its ticket is open), per language; {ticket} is replaced
 	// by the ticket id.
 	HandoverNotices map[string]string `json:"handover_notices"`
+	// SourceNotices are the lines put before an extractive answer quoted
+	// from passages in another language than the customer's: by the
+	// customer's language, then by the passages' language ("*" for any
+	// other). A generated answer is written in the customer's language and
+	// needs none.
+	SourceNotices map[string]map[string]string `json:"source_notices"`
 }
 
 // HumanRequest recognizes an explicit request for a person, per language
@@ -328,6 +334,12 @@ func DefaultConfig() Config {
 			"ru": "Вашим обращением занимается сотрудник поддержки (обращение {ticket}); я передал ему ваше сообщение.",
 			"zh": "人工客服正在处理您的会话（工单 {ticket}），您的消息已转交给他们。",
 		},
+		SourceNotices: map[string]map[string]string{
+			// "en" also serves customers of other languages.
+			"en": {"en": "From our English documentation:", "ru": "From our Russian documentation:", "zh": "From our Chinese documentation:", "*": "From our documentation in another language:"},
+			"ru": {"en": "Из нашей документации на английском:", "zh": "Из нашей документации на китайском:", "*": "Из нашей документации на другом языке:"},
+			"zh": {"en": "摘自我们的英文文档：", "ru": "摘自我们的俄文文档：", "*": "摘自我们的其他语言文档："},
+		},
 	}
 }
 
@@ -378,6 +390,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Notices == nil {
 		c.Notices = d.Notices
+	}
+	if c.SourceNotices == nil {
+		c.SourceNotices = d.SourceNotices
 	}
 	if c.HandoverNotices == nil {
 		c.HandoverNotices = d.HandoverNotices

@@ -273,16 +273,21 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 			e.log.WarnContext(ctx, "passages refused by the screen", "answer", a.ID, "tenant", req.Tenant, "passages", len(unsafe))
 		}
 	}
-	text := ""
+	text, deltas := "", []string(nil)
 	if ok {
-		text = c.text(tr.Lang)
+		deltas = c.deltas(tr.Lang)
+		if n := e.sourceNotice(tr.Lang, c); n != "" {
+			// Quoted sentences keep their own language's spacing.
+			deltas = append([]string{n + "\n"}, c.deltas(c.cited[0].Lang)...)
+		}
+		text = strings.Join(deltas, "")
 	}
 
 	if reason == "" {
 		a.Decision = Answered
 		a.Text = text
 		a.Citations = c.citations
-		for _, d := range c.deltas(tr.Lang) {
+		for _, d := range deltas {
 			emit(Event{Type: EventDelta, Delta: d})
 		}
 	} else if req.Draft {
@@ -522,6 +527,29 @@ func (e *Engine) reply(ctx context.Context, req Request, a Answer, act Act, emit
 	final := a
 	emit(Event{Type: EventFinal, Answer: &final})
 	return a
+}
+
+// sourceNotice is the line before an extractive answer quoted from a
+// passage in another language than the customer's ("From our English
+// documentation:", in the customer's language), or "" when the passage is
+// in the customer's language, of unknown language, or the answer was
+// generated (written in the customer's language).
+func (e *Engine) sourceNotice(lang string, c composed) string {
+	if c.raw || len(c.cited) == 0 {
+		return ""
+	}
+	src := c.cited[0].Lang
+	if src == "" || src == lang {
+		return ""
+	}
+	byLang, ok := e.cfg.SourceNotices[lang]
+	if !ok {
+		byLang = e.cfg.SourceNotices["en"]
+	}
+	if n, ok := byLang[src]; ok {
+		return n
+	}
+	return byLang["*"]
 }
 
 // notice is the message an escalated customer sees.

@@ -62,6 +62,14 @@ func DetectLanguage(text string) string {
 		}
 	}
 	base := DetectLang(text)
+	if base == "en" {
+		if l := aroundLatinNames(text); l != "" {
+			base = l
+		}
+	}
+	if base == "ko" {
+		return "ko"
+	}
 	if base == "ru" {
 		for _, w := range lowerWords(text) {
 			if ukWords[w] {
@@ -110,6 +118,41 @@ func DetectLanguage(text string) string {
 		}
 	}
 	return best
+}
+
+// aroundLatinNames is the language of a text written in another script
+// around Latin product names ("Работает ли Lumen Hub с Wi-Fi 5 GHz?",
+// "Lumen Hub 支持 5 GHz Wi-Fi 吗？"), where the Latin letters outnumber the
+// customer's own: customers write names in Latin whatever their language.
+// Two Cyrillic or Hangul words, or three Han or kana characters, are the
+// customer's sentence; a single quoted word in an English sentence ("what
+// does привет mean?") is not. It returns "ru", "ko", "zh" (kana is told
+// from Han later) or "".
+func aroundLatinNames(text string) string {
+	cyr, hangul, han := 0, 0, 0
+	for _, w := range lowerWords(text) {
+		r := []rune(w)[0]
+		switch {
+		case unicode.Is(unicode.Cyrillic, r):
+			cyr++
+		case unicode.Is(unicode.Hangul, r):
+			hangul++
+		}
+		for _, r := range w {
+			if isHan(r) {
+				han++
+			}
+		}
+	}
+	switch {
+	case han >= 3 && han >= cyr && han >= hangul:
+		return "zh"
+	case cyr >= 2 && cyr >= hangul:
+		return "ru"
+	case hangul >= 2:
+		return "ko"
+	}
+	return ""
 }
 
 // lowerWords splits text into lower-case words (apostrophes kept: "d'usine").

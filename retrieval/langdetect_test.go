@@ -27,6 +27,16 @@ func TestDetectLanguage(t *testing.T) {
 		{"주문이 도착하지 않았어요", "ko"},
 		{"?!", ""},
 		{"Lumen hub 2", "en"},
+		// Latin product names in another script's sentence: the customer's
+		// words decide, not the names' letters.
+		{"Работает ли Lumen Hub с Wi-Fi 5 GHz?", "ru"},
+		{"Чи працює Lumen Hub з Wi-Fi 5 GHz?", "uk"},
+		{"Lumen Hub 支持 5 GHz Wi-Fi 吗？", "zh"},
+		{"Lumen Hub は 5 GHz Wi-Fi に対応していますか？", "ja"},
+		{"Lumen Hub 5 GHz Wi-Fi 지원 되나요?", "ko"},
+		// One quoted foreign word leaves an English sentence English.
+		{"What does привет mean in the Lumen app?", "en"},
+		{"Is the Lumen Hub sold as 你好 in China?", "en"},
 	} {
 		if got := DetectLanguage(tc.text); got != tc.want {
 			t.Errorf("DetectLanguage(%q) = %q, want %q", tc.text, got, tc.want)
