@@ -156,18 +156,18 @@ func widgetJS(expr string) string {
 // widgetAsk opens the widget (when closed), types question with the
 // keyboard and waits until the answer (or an error) is rendered.
 func widgetAsk(ctx context.Context, question string) error {
-	if err := settledDo(ctx,
-		waitFor(widgetJS(`return !!root.querySelector('.launcher')`), time.Minute),
-		jsDo(widgetJS(`var p = root.querySelector('.panel'); if (p.hidden) root.querySelector('.launcher').click(); return true;`)),
-	); err != nil {
+	// Each step is a condition waited for (and the click or focus that
+	// brings it about, repeated until it holds), so that a JavaScript
+	// context replaced under it is only a reason to look again.
+	if err := chromedp.Do(ctx, waitFor(widgetJS(`var p = root.querySelector('.panel'), l = root.querySelector('.launcher');
+		if (!p || !l) return false; if (p.hidden) l.click(); return !p.hidden && !root.querySelector('.form button').disabled`), time.Minute)); err != nil {
 		return fmt.Errorf("open widget: %w", err)
 	}
 	before, err := evalSettled[int](ctx, widgetJS(`return root.querySelectorAll('.log > *').length`))
 	if err != nil {
 		return err
 	}
-	if err := settledDo(ctx, waitFor(widgetJS(`return !root.querySelector('.panel').hidden && !root.querySelector('.form button').disabled`), time.Minute),
-		jsDo(widgetJS(`root.querySelector('textarea').focus(); return true`))); err != nil {
+	if err := chromedp.Do(ctx, waitFor(widgetJS(`var a = root.querySelector('textarea'); a.focus(); return root.activeElement === a`), time.Minute)); err != nil {
 		return fmt.Errorf("focus the widget: %w", err)
 	}
 	if err := chromedp.Do(ctx,
@@ -212,10 +212,10 @@ type widgetState struct {
 
 func readWidget(t *testing.T, ctx context.Context) widgetState {
 	t.Helper()
-	st, err := chromedp.Run(ctx, chromedp.Evaluate[widgetState](widgetJS(`
+	st, err := evalSettled[widgetState](ctx, widgetJS(`
 		var txt = function (sel) { return Array.prototype.map.call(root.querySelectorAll(sel), function (e) { return e.textContent; }); };
 		return { bot: txt('.msg.bot'), citeLinks: Array.prototype.map.call(root.querySelectorAll('.msg.bot a.cite'), function (a) { return a.href; }),
-			sources: txt('.sources li'), notices: txt('.notice'), feedback: root.querySelectorAll('.fb').length };`)))
+			sources: txt('.sources li'), notices: txt('.notice'), feedback: root.querySelectorAll('.fb').length };`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +378,7 @@ func TestBrowserDemoInThreeLanguages(t *testing.T) {
 			if !strings.Contains(strings.ToLower(last), tc.want) || len(st.Sources) == 0 {
 				t.Errorf("answer to %q: %+v", tc.question, st)
 			}
-			send, err := chromedp.Run(ctx, chromedp.Evaluate[string](widgetJS(`return root.querySelector('.form button').textContent`)))
+			send, err := evalSettled[string](ctx, widgetJS(`return root.querySelector('.form button').textContent`))
 			if err != nil || send != tc.send {
 				t.Errorf("send button %q (%v), want %q", send, err, tc.send)
 			}
@@ -394,19 +394,18 @@ func TestBrowserDemoInThreeLanguages(t *testing.T) {
 			screenshot(t, ctx, "widget-phone-"+tc.lang)
 
 			// Tab keeps the focus inside the open panel (a focus trap).
-			if err := chromedp.Do(ctx, jsDo(widgetJS(`root.querySelector('textarea').focus()`)),
-				chromedp.KeyEvent("\t\t\t\t\t\t\t\t\t")); err != nil {
+			focusInput := waitFor(widgetJS(`var a = root.querySelector('textarea'); a.focus(); return root.activeElement === a`), time.Minute)
+			if err := chromedp.Do(ctx, focusInput, chromedp.KeyEvent("\t\t\t\t\t\t\t\t\t")); err != nil {
 				t.Fatal(err)
 			}
-			if inside, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetJS(`return !!root.activeElement && root.querySelector('.panel').contains(root.activeElement)`))); err != nil || !inside {
+			if inside, err := evalSettled[bool](ctx, widgetJS(`return !!root.activeElement && root.querySelector('.panel').contains(root.activeElement)`)); err != nil || !inside {
 				t.Errorf("Tab left the open panel (%v)", err)
 			}
-			if err := chromedp.Do(ctx, jsDo(widgetJS(`root.querySelector('textarea').focus()`)), chromedp.KeyEvent("\x1b")); err != nil { // Escape
+			if err := chromedp.Do(ctx, focusInput, chromedp.KeyEvent("\x1b")); err != nil { // Escape
 				t.Fatal(err)
 			}
-			closed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](widgetJS(`return root.querySelector('.panel').hidden && root.activeElement === root.querySelector('.launcher') && root.querySelector('.launcher').getAttribute('aria-expanded') === 'false'`)))
-			if err != nil || !closed {
-				t.Errorf("Escape did not close the panel and return the focus (%v)", err)
+			if err := chromedp.Do(ctx, waitFor(widgetJS(`return root.querySelector('.panel').hidden && root.activeElement === root.querySelector('.launcher') && root.querySelector('.launcher').getAttribute('aria-expanded') === 'false'`), time.Minute)); err != nil {
+				t.Errorf("Escape did not close the panel and return the focus: %v", err)
 			}
 		})
 	}
@@ -529,14 +528,14 @@ func contextReplaced(err error) bool {
 // settledDo runs steps, again when the page's JavaScript context was
 // replaced under them; other errors are returned at once.
 func settledDo(ctx context.Context, steps ...chromedp.Action[chromedp.Void]) error {
-	var err error
-	for range 10 {
-		if err = chromedp.Do(ctx, steps...); !contextReplaced(err) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err := chromedp.Do(ctx, steps...)
+		if !contextReplaced(err) || time.Now().After(deadline) {
 			return err
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	return err
 }
 
 // evalSettled evaluates expr, again when the page's context was replaced
