@@ -1,7 +1,6 @@
 package embedded
 
 import (
-	"container/heap"
 	"context"
 	"database/sql"
 	"fmt"
@@ -333,18 +332,20 @@ func (x *index) sparse(terms []string, k int, accept func(int32) bool) []scored 
 		}
 		e := scored{slot: slot, score: s, id: x.slots[slot].chunk.ID}
 		if len(h) < k {
-			heap.Push(&h, e)
+			h = append(h, e)
+			h.up(len(h) - 1)
 		} else if better(e, h[0]) {
 			h[0] = e
-			heap.Fix(&h, 0)
+			h.down(0, len(h))
 		}
 	}
 	sc.touched = touched
-	out := make([]scored, len(h))
-	for i := len(h) - 1; i >= 0; i-- {
-		out[i] = heap.Pop(&h).(scored)
+	// Sorted best first by popping the worst to the end.
+	for n := len(h) - 1; n > 0; n-- {
+		h[0], h[n] = h[n], h[0]
+		h.down(0, n)
 	}
-	return out
+	return h
 }
 
 // better orders hits by score, then by chunk id for determinism.
@@ -355,16 +356,38 @@ func better(a, b scored) bool {
 	return a.id < b.id
 }
 
-// topK is a min-heap of the best hits so far (worst at the root).
+// topK is a min-heap of the best hits so far (worst at the root), typed:
+// container/heap would box every pushed hit.
 type topK []scored
 
-func (h topK) Len() int           { return len(h) }
-func (h topK) Less(i, j int) bool { return better(h[j], h[i]) }
-func (h topK) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *topK) Push(v any)        { *h = append(*h, v.(scored)) }
-func (h *topK) Pop() any {
-	old := *h
-	v := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return v
+// worse reports whether h[i] ranks below h[j].
+func (h topK) worse(i, j int) bool { return better(h[j], h[i]) }
+
+func (h topK) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.worse(i, p) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+// down restores the heap below i within h[:n].
+func (h topK) down(i, n int) {
+	for {
+		c := 2*i + 1
+		if c >= n {
+			return
+		}
+		if r := c + 1; r < n && h.worse(r, c) {
+			c = r
+		}
+		if !h.worse(c, i) {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
 }
