@@ -28,10 +28,19 @@ import (
 // (a Russian question naming an English product) analyzes correctly without
 // knowing the document's language. An Analyzer is safe for concurrent use.
 type Analyzer struct {
-	stems sync.Map // string → string; Snowball is the analyzer's hot spot
-	size  int64
-	mu    sync.Mutex
+	// stems caches Snowball, the analyzer's hot spot: word → stem, in
+	// shards by a hash of the word, so that a lookup takes a word's bytes
+	// without making a string of them and concurrent analyses rarely meet
+	// on one lock.
+	stems [stemShards]stemShard
 }
+
+type stemShard struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+const stemShards = 32
 
 // maxStemCache bounds the stem cache; past it, stems are computed every time.
 const maxStemCache = 1 << 20
@@ -78,11 +87,12 @@ func (a *Analyzer) walk(text string, keep bool, emit func(string)) {
 	}
 	var word []rune
 	var han []rune
+	var buf []byte // the word's UTF-8, reused
 	flushWord := func() {
 		if len(word) == 0 {
 			return
 		}
-		a.word(word, keep, emit)
+		a.word(word, keep, &buf, emit)
 		word = word[:0]
 	}
 	flushHan := func() {
@@ -116,8 +126,10 @@ func (a *Analyzer) walk(text string, keep bool, emit func(string)) {
 	flushHan()
 }
 
-// word lowercases, filters (unless keep) and stems one word.
-func (a *Analyzer) word(w []rune, keep bool, emit func(string)) {
+// word lowercases, filters (unless keep) and stems one word; buf is
+// scratch space for its UTF-8, so that a word whose stem is cached costs no
+// allocation.
+func (a *Analyzer) word(w []rune, keep bool, buf *[]byte, emit func(string)) {
 	cyr, latin := 0, 0
 	for i, r := range w {
 		r = unicode.ToLower(r)
@@ -138,12 +150,16 @@ func (a *Analyzer) word(w []rune, keep bool, emit func(string)) {
 		// "5GHz" reads as "5 GHz", "128gb" as "128 gb": the number and the
 		// unit are indexed apart however they were written.
 		emit(string(w[:n]))
-		a.word(w[n:], keep, emit)
+		a.word(w[n:], keep, buf, emit)
 		return
 	}
-	s := string(w)
-	if len(s) > 64 { // hashes, base64, garbage: index a bounded prefix
-		s = s[:64]
+	b := (*buf)[:0]
+	for _, r := range w {
+		b = utf8.AppendRune(b, r)
+	}
+	*buf = b
+	if len(b) > 64 { // hashes, base64, garbage: index a bounded prefix
+		s := string(b[:64])
 		for !utf8.ValidString(s) {
 			s = s[:len(s)-1]
 		}
@@ -152,17 +168,17 @@ func (a *Analyzer) word(w []rune, keep bool, emit func(string)) {
 	}
 	switch {
 	case cyr > 0 && cyr >= latin:
-		if ruStop[s] && !keep {
+		if ruStop[string(b)] && !keep {
 			return
 		}
-		emit(a.stem(s, true))
+		emit(a.stem(b, true))
 	case latin > 0:
-		if !keep && (enStop[s] || len(w) == 1 && !unicode.IsDigit(w[0])) {
+		if !keep && (enStop[string(b)] || len(w) == 1 && !unicode.IsDigit(w[0])) {
 			return
 		}
-		emit(a.stem(s, false))
+		emit(a.stem(b, false))
 	default:
-		emit(s)
+		emit(string(b))
 	}
 }
 
@@ -190,11 +206,21 @@ func unitSplit(w []rune) int {
 	return n
 }
 
-func (a *Analyzer) stem(s string, ru bool) string {
-	if v, ok := a.stems.Load(s); ok {
-		return v.(string)
+// stem returns the stem of the lowercased word b, from the cache when it
+// is there.
+func (a *Analyzer) stem(b []byte, ru bool) string {
+	h := uint32(2166136261) // FNV-1a
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
 	}
-	var st string
+	sh := &a.stems[h%stemShards]
+	sh.mu.RLock()
+	st, ok := sh.m[string(b)]
+	sh.mu.RUnlock()
+	if ok {
+		return st
+	}
+	s := string(b)
 	if ru {
 		st = russian.Stem(s, true)
 	} else {
@@ -213,12 +239,14 @@ func (a *Analyzer) stem(s string, ru bool) string {
 	if st == "" {
 		st = s
 	}
-	a.mu.Lock()
-	if a.size < maxStemCache {
-		a.size++
-		a.stems.Store(strings.Clone(s), st)
+	sh.mu.Lock()
+	if len(sh.m) < maxStemCache/stemShards {
+		if sh.m == nil {
+			sh.m = make(map[string]string)
+		}
+		sh.m[s] = st
 	}
-	a.mu.Unlock()
+	sh.mu.Unlock()
 	return st
 }
 
