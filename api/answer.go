@@ -225,14 +225,9 @@ func (s *Server) postFeedback(c *gin.Context) {
 		return
 	}
 	f := state.Feedback{Tenant: keyOf(c).Tenant, AnswerID: req.AnswerID, Rating: req.Rating, Comment: req.Comment, Correction: req.Correction}
-	switch req.Thumbs {
-	case "":
-	case "up":
-		f.Thumbs = 1
-	case "down":
-		f.Thumbs = -1
-	default:
-		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, `thumbs must be "up" or "down"`))
+	var err error
+	if f.Thumbs, err = thumbsValue(req.Thumbs); err != nil {
+		s.fail(c, err)
 		return
 	}
 	switch {

@@ -50,31 +50,38 @@ type Suggestion struct {
 	Similar    []SimilarTicket `json:"similar"`
 }
 
-// assistTicket loads the ticket of the route and the solved tickets most
-// like it.
-func (s *Server) assistTicket(c *gin.Context) (answer.Ticket, []SimilarTicket, bool) {
-	id := c.Param("id")
+// TicketReader reads a tenant's tickets (state.TicketStore implements it).
+type TicketReader interface {
+	Ticket(ctx context.Context, tenant, id string) (answer.Ticket, error)
+	Tickets(ctx context.Context, f state.TicketFilter) ([]answer.Ticket, error)
+}
+
+// Drafter drafts an answer (answer.Engine implements it).
+type Drafter interface {
+	Answer(ctx context.Context, req answer.Request) (answer.Answer, error)
+}
+
+// SimilarSolved returns ticket id of tenant and the solved tickets of the
+// tenant most like it (GET /v1/tickets/{id}/similar and `answerdesk
+// assist similar`).
+func SimilarSolved(ctx context.Context, tickets TicketReader, tenant, id string) (answer.Ticket, []SimilarTicket, error) {
 	if !validID(id) {
-		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such ticket"))
-		return answer.Ticket{}, nil, false
+		return answer.Ticket{}, nil, errf(http.StatusNotFound, CodeNotFound, "no such ticket")
 	}
-	ctx, tenant := c.Request.Context(), keyOf(c).Tenant
-	t, err := s.d.Tickets.Ticket(ctx, tenant, id)
+	t, err := tickets.Ticket(ctx, tenant, id)
 	if err != nil {
-		s.fail(c, err)
-		return t, nil, false
+		return t, nil, err
 	}
-	pool, err := s.d.Tickets.Tickets(ctx, state.TicketFilter{Tenant: tenant, Status: state.StatusSolved, Limit: similarPool})
+	pool, err := tickets.Tickets(ctx, state.TicketFilter{Tenant: tenant, Status: state.StatusSolved, Limit: similarPool})
 	if err != nil {
-		s.fail(c, err)
-		return t, nil, false
+		return t, nil, err
 	}
 	out := []SimilarTicket{}
 	for _, m := range answer.Similar(t, pool, similarTop) {
 		out = append(out, SimilarTicket{ID: m.Ticket.ID, Subject: m.Ticket.Subject, Lang: m.Ticket.Lang,
 			Resolution: lastAgentReply(m.Ticket), Score: m.Score})
 	}
-	return t, out, true
+	return t, out, nil
 }
 
 func lastAgentReply(t answer.Ticket) string {
@@ -86,24 +93,12 @@ func lastAgentReply(t answer.Ticket) string {
 	return ""
 }
 
-// similarTickets lists the solved tickets of the tenant most like the
-// ticket.
-func (s *Server) similarTickets(c *gin.Context) {
-	t, similar, ok := s.assistTicket(c)
-	if !ok {
-		return
-	}
-	c.JSON(http.StatusOK, SimilarTickets{TicketID: t.ID, Similar: similar})
-}
-
-// suggestReply drafts a reply to the ticket's latest customer message with
-// the answer engine (answer.Request.Draft: nothing is written), in the
-// ticket's language, with the similar solved tickets beside it.
-func (s *Server) suggestReply(c *gin.Context) {
-	t, similar, ok := s.assistTicket(c)
-	if !ok {
-		return
-	}
+// SuggestReply drafts a reply to ticket t's latest customer message with
+// engine (answer.Request.Draft: nothing is written), in the ticket's
+// language, cut to maxQuestion characters (answer.DefaultConfig's when
+// 0), with the similar solved tickets beside it (POST
+// /v1/tickets/{id}/suggest and `answerdesk assist suggest`).
+func SuggestReply(ctx context.Context, engine Drafter, t answer.Ticket, similar []SimilarTicket, maxQuestion int) (Suggestion, error) {
 	question := t.Subject
 	for _, m := range t.Transcript {
 		if m.Role == answer.RoleCustomer && strings.TrimSpace(m.Text) != "" {
@@ -111,22 +106,17 @@ func (s *Server) suggestReply(c *gin.Context) {
 		}
 	}
 	if strings.TrimSpace(question) == "" {
-		s.fail(c, errf(http.StatusConflict, CodeConflict, "the ticket has no customer message to reply to"))
-		return
+		return Suggestion{}, errf(http.StatusConflict, CodeConflict, "the ticket has no customer message to reply to")
 	}
-	max := s.d.MaxQuestion
-	if max <= 0 {
-		max = answer.DefaultConfig().MaxQuestion
+	if maxQuestion <= 0 {
+		maxQuestion = answer.DefaultConfig().MaxQuestion
 	}
-	if r := []rune(question); len(r) > max {
-		question = string(r[:max])
+	if r := []rune(question); len(r) > maxQuestion {
+		question = string(r[:maxQuestion])
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), s.lim.AnswerTimeout)
-	defer cancel()
-	a, err := s.d.Engine.Answer(ctx, answer.Request{Tenant: t.Tenant, Question: question, Lang: t.Lang, Channel: "assist", Draft: true})
+	a, err := engine.Answer(ctx, answer.Request{Tenant: t.Tenant, Question: question, Lang: t.Lang, Channel: "assist", Draft: true})
 	if err != nil {
-		s.fail(c, s.answerErr(c, err))
-		return
+		return Suggestion{}, err
 	}
 	out := Suggestion{TicketID: t.ID, Suggested: a.Decision == answer.Answered, Reason: string(a.Reason), Lang: a.Lang,
 		Confidence: a.Confidence, Threshold: a.Threshold, Similar: similar}
@@ -134,6 +124,34 @@ func (s *Server) suggestReply(c *gin.Context) {
 		out.Reply, out.Citations = a.Text, citations(a.Citations)
 	} else {
 		out.Attempted, out.Citations = a.Attempted, citations(a.AttemptedCitations)
+	}
+	return out, nil
+}
+
+// similarTickets lists the solved tickets of the tenant most like the
+// ticket.
+func (s *Server) similarTickets(c *gin.Context) {
+	t, similar, err := SimilarSolved(c.Request.Context(), s.d.Tickets, keyOf(c).Tenant, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, SimilarTickets{TicketID: t.ID, Similar: similar})
+}
+
+// suggestReply drafts a reply to the ticket's latest customer message.
+func (s *Server) suggestReply(c *gin.Context) {
+	t, similar, err := SimilarSolved(c.Request.Context(), s.d.Tickets, keyOf(c).Tenant, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.lim.AnswerTimeout)
+	defer cancel()
+	out, err := SuggestReply(ctx, s.d.Engine, t, similar, s.d.MaxQuestion)
+	if err != nil {
+		s.fail(c, s.answerErr(c, err))
+		return
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -36,6 +36,19 @@ type AuditList struct {
 	Next int64 `json:"next,omitempty"`
 }
 
+// NewAuditList converts a page of audit entries read with limit to its
+// wire form: a full page names the next one.
+func NewAuditList(es []state.AuditEntry, limit int) AuditList {
+	out := AuditList{Entries: []AuditEntry{}}
+	for _, e := range es {
+		out.Entries = append(out.Entries, AuditEntry{ID: e.ID, Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail, At: e.At})
+	}
+	if len(es) == limit {
+		out.Next = es[len(es)-1].ID
+	}
+	return out
+}
+
 // audit records an administrative action of the request's key. The action
 // has happened: a failure to record it is logged, with the request id.
 func (s *Server) audit(c *gin.Context, action, target, detail string) {
@@ -72,12 +85,5 @@ func (s *Server) listAudit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := AuditList{Entries: []AuditEntry{}}
-	for _, e := range es {
-		out.Entries = append(out.Entries, AuditEntry{ID: e.ID, Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail, At: e.At})
-	}
-	if len(es) == limit {
-		out.Next = es[len(es)-1].ID
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, NewAuditList(es, limit))
 }

@@ -27,6 +27,8 @@ type CustomerExport struct {
 	Conversations map[string][]Message `json:"conversations"`
 	Feedback      []ExportedFeedback   `json:"feedback"`
 	Tickets       []Ticket             `json:"tickets"`
+	// FAQCandidates made from the customer's corrections or solved tickets.
+	FAQCandidates []FAQCandidate `json:"faq_candidates"`
 }
 
 // ExportedAnswer is an answer-log entry of a customer (question redacted).
@@ -45,12 +47,14 @@ type ExportedAnswer struct {
 
 // ExportedFeedback is feedback on a customer's answer.
 type ExportedFeedback struct {
-	ID       int64     `json:"id"`
-	AnswerID string    `json:"answer_id"`
-	Thumbs   int       `json:"thumbs"`
-	Rating   int       `json:"rating"`
-	Comment  string    `json:"comment,omitempty"`
-	Created  time.Time `json:"created"`
+	ID       int64  `json:"id"`
+	AnswerID string `json:"answer_id"`
+	Thumbs   int    `json:"thumbs"`
+	Rating   int    `json:"rating"`
+	Comment  string `json:"comment,omitempty"`
+	// Correction is an agent's right answer to the customer's question.
+	Correction string    `json:"correction,omitempty"`
+	Created    time.Time `json:"created"`
 }
 
 // Erasure counts what DELETE /v1/customers/{id} removed.
@@ -66,7 +70,7 @@ type Erasure struct {
 // NewCustomerExport converts a customer's data to its wire form.
 func NewCustomerExport(id string, d state.CustomerData) CustomerExport {
 	out := CustomerExport{CustomerID: id, Answers: []ExportedAnswer{}, Conversations: map[string][]Message{},
-		Feedback: []ExportedFeedback{}, Tickets: []Ticket{}}
+		Feedback: []ExportedFeedback{}, Tickets: []Ticket{}, FAQCandidates: []FAQCandidate{}}
 	for _, a := range d.Answers {
 		out.Answers = append(out.Answers, ExportedAnswer{ID: a.ID, ConversationID: a.ConversationID, Question: a.Question,
 			Decision: a.Decision, Reason: a.Reason, Confidence: a.Confidence, TicketID: a.TicketID, Lang: a.Lang, Intent: a.Intent, Created: a.Created})
@@ -79,19 +83,37 @@ func NewCustomerExport(id string, d state.CustomerData) CustomerExport {
 		out.Conversations[c] = turns
 	}
 	for _, f := range d.Feedback {
-		out.Feedback = append(out.Feedback, ExportedFeedback{ID: f.ID, AnswerID: f.AnswerID, Thumbs: f.Thumbs, Rating: f.Rating, Comment: f.Comment, Created: f.Created})
+		out.Feedback = append(out.Feedback, ExportedFeedback{ID: f.ID, AnswerID: f.AnswerID, Thumbs: f.Thumbs, Rating: f.Rating, Comment: f.Comment,
+			Correction: f.Correction, Created: f.Created})
 	}
 	for _, t := range d.Tickets {
 		out.Tickets = append(out.Tickets, newTicket(t))
 	}
+	for _, c := range d.FAQCandidates {
+		out.FAQCandidates = append(out.FAQCandidates, NewFAQCandidate(c))
+	}
 	return out
+}
+
+// NewErasure converts the counts of an erasure to their wire form.
+func NewErasure(e state.Erasure) Erasure {
+	return Erasure{Answers: e.Answers, Turns: e.Turns, Feedback: e.Feedback, Tickets: e.Tickets, FAQCandidates: e.FAQCandidates}
+}
+
+// CheckCustomerID reports whether id can name a customer: 1 to 256 bytes
+// of UTF-8.
+func CheckCustomerID(id string) error {
+	if id == "" || len(id) > 256 || !utf8.ValidString(id) {
+		return errf(http.StatusBadRequest, CodeInvalidField, "a customer id is 1 to 256 bytes of UTF-8")
+	}
+	return nil
 }
 
 // customerID reads the {id} of a customer route.
 func (s *Server) customerID(c *gin.Context) (string, bool) {
 	id := c.Param("id")
-	if id == "" || len(id) > 256 || !utf8.ValidString(id) {
-		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "a customer id is 1 to 256 bytes of UTF-8"))
+	if err := CheckCustomerID(id); err != nil {
+		s.fail(c, err)
 		return "", false
 	}
 	if s.d.Customers == nil {
@@ -129,5 +151,5 @@ func (s *Server) eraseCustomer(c *gin.Context) {
 		return
 	}
 	s.audit(c, state.AuditCustomerErase, state.CustomerRef(id), "")
-	c.JSON(http.StatusOK, Erasure{Answers: e.Answers, Turns: e.Turns, Feedback: e.Feedback, Tickets: e.Tickets, FAQCandidates: e.FAQCandidates})
+	c.JSON(http.StatusOK, NewErasure(e))
 }

@@ -221,55 +221,24 @@ func (s *Server) listFeedback(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f := state.FeedbackFilter{Tenant: keyOf(c).Tenant, AnswerID: c.Query("answer_id"), Limit: limit}
-	if f.AnswerID != "" && !validID(f.AnswerID) {
-		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "answer_id is not an answer id"))
-		return
-	}
-	switch c.Query("thumbs") {
-	case "":
-	case "up":
-		f.Thumbs = 1
-	case "down":
-		f.Thumbs = -1
-	default:
-		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, `thumbs must be "up" or "down"`))
-		return
-	}
-	if f.From, err = ParseTime(c.Query("from")); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if f.To, err = ParseTime(c.Query("to")); err != nil {
-		s.fail(c, err)
-		return
-	}
+	var before int64
 	if b := c.Query("before"); b != "" {
-		if f.Before, err = strconv.ParseInt(b, 10, 64); err != nil || f.Before <= 0 {
+		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before <= 0 {
 			s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "before must be a feedback id"))
 			return
 		}
+	}
+	f, err := FeedbackFilter(keyOf(c).Tenant, c.Query("answer_id"), c.Query("thumbs"), c.Query("from"), c.Query("to"), before, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	fs, err := s.d.FeedbackLog.Feedback(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	out := FeedbackList{Feedback: []FeedbackEntry{}}
-	for _, x := range fs {
-		e := FeedbackEntry{ID: x.ID, AnswerID: x.AnswerID, Rating: x.Rating, Comment: x.Comment, Correction: x.Correction, Created: x.Created}
-		switch x.Thumbs {
-		case 1:
-			e.Thumbs = "up"
-		case -1:
-			e.Thumbs = "down"
-		}
-		out.Feedback = append(out.Feedback, e)
-	}
-	if len(fs) == limit {
-		out.Next = fs[len(fs)-1].ID
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, NewFeedbackList(fs, limit))
 }
 
 // FAQCandidate is a question and its right answer waiting for approval.
@@ -310,6 +279,60 @@ type FAQCandidateList struct {
 type FAQDecision struct {
 	Candidate FAQCandidate `json:"candidate"`
 	Ingest    string       `json:"ingest,omitempty"`
+}
+
+// FeedbackFilter checks the filters of a feedback listing given as text
+// (GET /v1/feedback and `answerdesk feedback list`): answerID an answer id
+// or "", thumbs "up", "down" or "", from and to times or dates or "".
+func FeedbackFilter(tenant, answerID, thumbs, from, to string, before int64, limit int) (state.FeedbackFilter, error) {
+	f := state.FeedbackFilter{Tenant: tenant, AnswerID: answerID, Before: before, Limit: limit}
+	if answerID != "" && !validID(answerID) {
+		return f, errf(http.StatusBadRequest, CodeInvalidField, "answer_id is not an answer id")
+	}
+	var err error
+	if f.Thumbs, err = thumbsValue(thumbs); err != nil {
+		return f, err
+	}
+	if f.From, err = ParseTime(from); err != nil {
+		return f, err
+	}
+	if f.To, err = ParseTime(to); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// thumbsValue reads thumbs: "up" is 1, "down" -1, "" 0.
+func thumbsValue(s string) (int, error) {
+	switch s {
+	case "":
+		return 0, nil
+	case "up":
+		return 1, nil
+	case "down":
+		return -1, nil
+	}
+	return 0, errf(http.StatusBadRequest, CodeInvalidField, `thumbs must be "up" or "down"`)
+}
+
+// NewFeedbackList converts a page of feedback read with limit to its wire
+// form: a full page names the next one.
+func NewFeedbackList(fs []state.Feedback, limit int) FeedbackList {
+	out := FeedbackList{Feedback: []FeedbackEntry{}}
+	for _, x := range fs {
+		e := FeedbackEntry{ID: x.ID, AnswerID: x.AnswerID, Rating: x.Rating, Comment: x.Comment, Correction: x.Correction, Created: x.Created}
+		switch x.Thumbs {
+		case 1:
+			e.Thumbs = "up"
+		case -1:
+			e.Thumbs = "down"
+		}
+		out.Feedback = append(out.Feedback, e)
+	}
+	if len(fs) == limit {
+		out.Next = fs[len(fs)-1].ID
+	}
+	return out
 }
 
 // FeedbackEntry is recorded feedback.

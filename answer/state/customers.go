@@ -51,6 +51,9 @@ type CustomerData struct {
 	Conversations map[string][]answer.Message
 	Feedback      []Feedback
 	Tickets       []answer.Ticket
+	// FAQCandidates made from the customer's feedback (corrections of
+	// their answers) or solved tickets: their question is the customer's.
+	FAQCandidates []FAQCandidate
 }
 
 // Erasure counts what an erasure removed.
@@ -68,6 +71,15 @@ func customerConversations(b backend) string {
 	UNION SELECT conversation_id FROM tickets WHERE tenant=? AND ` + b.jsonText("customer", "id") + `=? AND conversation_id<>''`
 }
 
+// customerCandidates is the SQL condition on faq_candidates of the
+// candidates made from a customer's feedback or tickets; it takes tenant,
+// id, tenant, id.
+func customerCandidates(b backend) string {
+	return `((source='` + SourceCorrection + `' AND source_id IN (SELECT CAST(f.id AS TEXT) FROM feedback f JOIN answers a ON a.id=f.answer_id AND a.tenant=f.tenant
+		WHERE f.tenant=? AND a.customer_id=?))
+	OR (source='` + SourceTicket + `' AND source_id IN (SELECT id FROM tickets WHERE tenant=? AND ` + b.jsonText("customer", "id") + `=?)))`
+}
+
 func checkCustomer(tenant, id string) error {
 	if tenant == "" || strings.TrimSpace(id) == "" {
 		return fmt.Errorf("%w: empty tenant or customer id", ErrInvalid)
@@ -83,7 +95,8 @@ func (s *CustomerStore) Export(ctx context.Context, tenant, id string) (Customer
 	if err := s.db.flush(ctx); err != nil {
 		return CustomerData{}, fmt.Errorf("export customer: %w", err)
 	}
-	d := CustomerData{Conversations: map[string][]answer.Message{}, Answers: []LoggedAnswer{}, Feedback: []Feedback{}, Tickets: []answer.Ticket{}}
+	d := CustomerData{Conversations: map[string][]answer.Message{}, Answers: []LoggedAnswer{}, Feedback: []Feedback{}, Tickets: []answer.Ticket{},
+		FAQCandidates: []FAQCandidate{}}
 	rows, err := s.db.db.QueryContext(ctx, `SELECT id FROM answers WHERE tenant=? AND customer_id=? ORDER BY created`, tenant, id)
 	if err != nil {
 		return d, fmt.Errorf("export customer: %w", err)
@@ -112,7 +125,7 @@ func (s *CustomerStore) Export(ctx context.Context, tenant, id string) (Customer
 			return d, fmt.Errorf("export customer: %w", err)
 		}
 	}
-	rows, err = s.db.db.QueryContext(ctx, `SELECT f.id, f.answer_id, f.thumbs, f.rating, f.comment, f.created FROM feedback f
+	rows, err = s.db.db.QueryContext(ctx, `SELECT f.id, f.answer_id, f.thumbs, f.rating, f.comment, f.correction, f.created FROM feedback f
 		JOIN answers a ON a.id=f.answer_id AND a.tenant=f.tenant WHERE a.tenant=? AND a.customer_id=? ORDER BY f.id`, tenant, id)
 	if err != nil {
 		return d, fmt.Errorf("export customer: %w", err)
@@ -120,7 +133,7 @@ func (s *CustomerStore) Export(ctx context.Context, tenant, id string) (Customer
 	for rows.Next() {
 		f := Feedback{Tenant: tenant}
 		var created int64
-		if err := rows.Scan(&f.ID, &f.AnswerID, &f.Thumbs, &f.Rating, &f.Comment, &created); err != nil {
+		if err := rows.Scan(&f.ID, &f.AnswerID, &f.Thumbs, &f.Rating, &f.Comment, &f.Correction, &created); err != nil {
 			rows.Close()
 			return d, fmt.Errorf("export customer: %w", err)
 		}
@@ -142,6 +155,22 @@ func (s *CustomerStore) Export(ctx context.Context, tenant, id string) (Customer
 			return d, fmt.Errorf("export customer: %w", err)
 		}
 		d.Tickets = append(d.Tickets, t)
+	}
+	rows, err = s.db.db.QueryContext(ctx, `SELECT `+candidateColumns+` FROM faq_candidates WHERE tenant=? AND `+customerCandidates(s.db.b)+` ORDER BY id`,
+		tenant, tenant, id, tenant, id)
+	if err != nil {
+		return d, fmt.Errorf("export customer: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCandidate(rows)
+		if err != nil {
+			return d, fmt.Errorf("export customer: %w", err)
+		}
+		d.FAQCandidates = append(d.FAQCandidates, c)
+	}
+	if err := rows.Err(); err != nil {
+		return d, fmt.Errorf("export customer: %w", err)
 	}
 	return d, nil
 }
@@ -166,10 +195,7 @@ func (s *CustomerStore) Erase(ctx context.Context, tenant, id string) (Erasure, 
 			// Turns first: the conversations are found through the answers
 			// and tickets that the next steps erase.
 			// Candidates before the feedback and tickets they are found through.
-			{&e.FAQCandidates, `DELETE FROM faq_candidates WHERE tenant=? AND (
-				(source='` + SourceCorrection + `' AND source_id IN (SELECT CAST(f.id AS TEXT) FROM feedback f JOIN answers a ON a.id=f.answer_id AND a.tenant=f.tenant
-					WHERE f.tenant=? AND a.customer_id=?))
-				OR (source='` + SourceTicket + `' AND source_id IN (SELECT id FROM tickets WHERE tenant=? AND ` + cid + `=?)))`,
+			{&e.FAQCandidates, `DELETE FROM faq_candidates WHERE tenant=? AND ` + customerCandidates(s.db.b),
 				[]any{tenant, tenant, id, tenant, id}},
 			{&e.Turns, `DELETE FROM turns WHERE tenant=? AND conversation_id IN (` + customerConversations(s.db.b) + `)`, []any{tenant, tenant, id, tenant, id}},
 			{&e.Feedback, `DELETE FROM feedback WHERE tenant=? AND answer_id IN (SELECT id FROM answers WHERE tenant=? AND customer_id=?)`, []any{tenant, tenant, id}},

@@ -65,7 +65,13 @@ func TestCustomerExportErase(t *testing.T) {
 			d.Tickets[0].Customer["email"] != "jane.doe@example.com" {
 			t.Fatalf("export %+v", d)
 		}
-		if other, _ := cs.Export(ctx, "beta", "cust-4242"); len(other.Answers)+len(other.Tickets)+len(other.Feedback) != 0 {
+		// The candidates made from the customer's correction and solved ticket
+		// hold the customer's questions: they are the customer's data too.
+		if len(d.FAQCandidates) != 2 || d.FAQCandidates[0].Source != SourceCorrection || d.FAQCandidates[1].Source != SourceTicket ||
+			d.FAQCandidates[1].Question != "order for cust-4242" || d.Feedback[0].Correction != "Orders ship within 2 days." {
+			t.Errorf("export's candidates %+v and feedback %+v, want the correction's and the ticket's, with the correction", d.FAQCandidates, d.Feedback)
+		}
+		if other, _ := cs.Export(ctx, "beta", "cust-4242"); len(other.Answers)+len(other.Tickets)+len(other.Feedback)+len(other.FAQCandidates) != 0 {
 			t.Errorf("beta's export of acme's customer: %+v", other)
 		}
 
@@ -109,7 +115,7 @@ func TestCustomerExportErase(t *testing.T) {
 		if wal, err := os.Stat(path + "-wal"); err == nil && wal.Size() != 0 {
 			t.Errorf("WAL is %d bytes after erasure, want truncated", wal.Size())
 		}
-		if d, _ := cs.Export(ctx, "acme", "cust-4242"); len(d.Answers)+len(d.Tickets)+len(d.Feedback)+len(d.Conversations) != 0 {
+		if d, _ := cs.Export(ctx, "acme", "cust-4242"); len(d.Answers)+len(d.Tickets)+len(d.Feedback)+len(d.Conversations)+len(d.FAQCandidates) != 0 {
 			t.Errorf("export after erasure %+v", d)
 		}
 		// The ticket stays, anonymized.

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// runAudit lists a tenant's administrative actions, newest first, as GET
+// /v1/audit does.
+func runAudit(ctx context.Context, a *app, args []string) error {
+	_, args, err := a.subcommand(args, "list")
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("audit list", flag.ContinueOnError)
+	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose actions to list")
+	action := fs.String("action", "", "only this action (key.create, document.delete, customer.erase, …)")
+	limit := fs.Int("limit", state.DefaultLimit, "how many entries, 1 to 10000")
+	before := fs.Int64("before", 0, "only entries older than this entry id (the next page)")
+	asJSON := fs.Bool("json", false, "print JSON (what GET /v1/audit returns)")
+	if err = a.parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usagef("audit list: unexpected argument %q", fs.Arg(0))
+	case *limit < 1 || *limit > 10000:
+		return usagef("audit list: --limit must be 1 to 10000")
+	case *before < 0:
+		return usagef("audit list: --before must be an entry id")
+	}
+	st, err := a.state(ctx)
+	if err != nil {
+		return err
+	}
+	es, err := st.audit.Entries(ctx, state.AuditFilter{Tenant: *tenant, Action: *action, Before: *before, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	out := api.NewAuditList(es, *limit)
+	if *asJSON {
+		return writeJSON(a.stdout, out)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tAT\tACTOR\tACTION\tTARGET\tDETAIL")
+	for _, e := range out.Entries {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.At.Format("2006-01-02 15:04:05"), e.Actor, e.Action, e.Target, snippet(e.Detail, 60))
+	}
+	if out.Next != 0 {
+		fmt.Fprintf(tw, "(more: --before %d)\n", out.Next)
+	}
+	return tw.Flush()
+}

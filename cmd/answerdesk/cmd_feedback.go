@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// runFeedback reads a tenant's feedback back, newest first, as GET
+// /v1/feedback does.
+func runFeedback(ctx context.Context, a *app, args []string) error {
+	_, args, err := a.subcommand(args, "list")
+	if err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("feedback list", flag.ContinueOnError)
+	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose feedback to read")
+	answerID := fs.String("answer", "", "only the feedback on this answer id")
+	thumbs := fs.String("thumbs", "", "only thumbs up or down")
+	from := fs.String("from", "", "only feedback from this time on: RFC 3339 or YYYY-MM-DD")
+	to := fs.String("to", "", "only feedback before this time")
+	limit := fs.Int("limit", state.DefaultLimit, "how many entries, 1 to 10000")
+	before := fs.Int64("before", 0, "only feedback older than this feedback id (the next page)")
+	asJSON := fs.Bool("json", false, "print JSON (what GET /v1/feedback returns)")
+	if err = a.parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usagef("feedback list: unexpected argument %q", fs.Arg(0))
+	case *limit < 1 || *limit > 10000:
+		return usagef("feedback list: --limit must be 1 to 10000")
+	case *before < 0:
+		return usagef("feedback list: --before must be a feedback id")
+	}
+	f, err := api.FeedbackFilter(*tenant, *answerID, *thumbs, *from, *to, *before, *limit)
+	if err != nil {
+		return usagef("feedback list: %v", err)
+	}
+	st, err := a.state(ctx)
+	if err != nil {
+		return err
+	}
+	fb, err := st.feedback.Feedback(ctx, f)
+	if err != nil {
+		return err
+	}
+	out := api.NewFeedbackList(fb, *limit)
+	if *asJSON {
+		return writeJSON(a.stdout, out)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCREATED\tANSWER\tTHUMBS\tRATING\tCOMMENT\tCORRECTION")
+	for _, e := range out.Feedback {
+		rating := ""
+		if e.Rating > 0 {
+			rating = strconv.Itoa(e.Rating)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Created.Format("2006-01-02 15:04"), e.AnswerID, e.Thumbs, rating,
+			snippet(e.Comment, 40), snippet(e.Correction, 40))
+	}
+	if out.Next != 0 {
+		fmt.Fprintf(tw, "(more: --before %d)\n", out.Next)
+	}
+	return tw.Flush()
+}
