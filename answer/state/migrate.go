@@ -45,6 +45,15 @@ func execSQL(stmts ...string) func(context.Context, *sql.Tx) error {
 	}
 }
 
+// pending reports whether a database at schema version v lacks some of
+// the n migrations of this binary; one from a newer binary is an error.
+func pending(v, n int) (bool, error) {
+	if v > n {
+		return false, fmt.Errorf("schema version %d is newer than this binary's %d: upgrade answerdesk", v, n)
+	}
+	return v < n, nil
+}
+
 // migrate brings db to SchemaVersion in one transaction (an immediate
 // one: two processes opening an old database migrate it once).
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -58,11 +67,8 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
-	if v > len(ms) {
-		return fmt.Errorf("schema version %d is newer than this binary's %d: upgrade answerdesk", v, len(ms))
-	}
-	if v == len(ms) {
-		return nil
+	if todo, err := pending(v, len(ms)); !todo || err != nil {
+		return err
 	}
 	for i := v; i < len(ms); i++ {
 		if err := ms[i].up(ctx, tx); err != nil {

@@ -90,11 +90,8 @@ func migratePostgres(ctx context.Context, db *sql.DB) error {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v); err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
-	if v > len(ms) {
-		return fmt.Errorf("schema version %d is newer than this binary's %d: upgrade answerdesk", v, len(ms))
-	}
-	if v == len(ms) {
-		return nil
+	if todo, err := pending(v, len(ms)); !todo || err != nil {
+		return err
 	}
 	for i := v; i < len(ms); i++ {
 		if _, err := tx.ExecContext(ctx, ms[i]); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/answer/state/statetest"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
 )
 
 // asBinaryEnv makes the test binary run as answerdesk itself (TestMain
@@ -122,8 +123,8 @@ func (h *hookReceiver) snapshot() map[string]int {
 	return out
 }
 
-// TestReplicasKill9: two serve processes on one PostgreSQL state (and one
-// index) answer 16 clients; one is killed with SIGKILL mid-run and started
+// TestReplicasKill9: two serve processes on one PostgreSQL state and one
+// index (Qdrant when QDRANT_URL is set) answer 16 clients; one is killed with SIGKILL mid-run and started
 // again. Every answer that returned a ticket id is stored (0 lost), every
 // ticket reaches the webhook receiver, exactly once by idempotency key,
 // and a key revoked through the CLI is refused by both replicas within
@@ -136,7 +137,14 @@ func TestReplicasKill9(t *testing.T) {
 	rcv := &hookReceiver{posts: map[string]int{}}
 	hook := httptest.NewServer(rcv)
 	defer hook.Close()
-	env := kbEnv(t, map[string]string{"ANSWERDESK_STATE": pg, "ANSWERDESK_WEBHOOK_URL": hook.URL, "ANSWERDESK_WEBHOOK_SECRET": "replica-secret"})
+	shared := map[string]string{"ANSWERDESK_STATE": pg, "ANSWERDESK_WEBHOOK_URL": hook.URL, "ANSWERDESK_WEBHOOK_SECRET": "replica-secret"}
+	// One index for both: a real Qdrant when there is one (CI), otherwise
+	// the embedded store of the data directory they share.
+	if u := os.Getenv(qdranttest.EnvURL); u != "" {
+		shared["ANSWERDESK_STORE"] = qdranttest.WithCollection(u, qdranttest.RealCollection("replicas"))
+		t.Logf("index: Qdrant at %s", u)
+	}
+	env := kbEnv(t, shared)
 	key := createKey(t, env, "acme", "ask")
 	doomed := createKey(t, env, "acme", "ask")
 
