@@ -28,7 +28,9 @@ import (
 
 // Options describe a load run.
 type Options struct {
-	URL string // the server, "http://127.0.0.1:8080"
+	// URL is the server, "http://127.0.0.1:8080", or several replicas
+	// separated by commas: each client sends its requests to them in turn.
+	URL string
 	Key string // an API key with the ask scope
 	// Questions are asked in turn; at least one.
 	Questions []string
@@ -182,6 +184,7 @@ func run(ctx context.Context, client *http.Client, o Options, bodies [][]byte, n
 		fatal atomic.Value
 		wg    sync.WaitGroup
 	)
+	bases := strings.Split(o.URL, ",")
 	start := time.Now()
 	for range n {
 		wg.Add(1)
@@ -189,8 +192,9 @@ func run(ctx context.Context, client *http.Client, o Options, bodies [][]byte, n
 			defer wg.Done()
 			var own Result
 			for window.Err() == nil {
-				body := bodies[int(next.Add(1))%len(bodies)]
-				el, a, status, err := ask(ctx, client, o, body)
+				i := int(next.Add(1))
+				body := bodies[i%len(bodies)]
+				el, a, status, err := ask(ctx, client, strings.TrimSpace(bases[i%len(bases)]), o.Key, body)
 				switch {
 				case err != nil:
 					own.Errors++
@@ -227,15 +231,15 @@ func run(ctx context.Context, client *http.Client, o Options, bodies [][]byte, n
 	return res, nil
 }
 
-// ask sends one question and returns the latency, the decoded answer and
-// the status.
-func ask(ctx context.Context, client *http.Client, o Options, body []byte) (time.Duration, api.AnswerResponse, int, error) {
+// ask sends one question to the server at base and returns the latency,
+// the decoded answer and the status.
+func ask(ctx context.Context, client *http.Client, base, key string, body []byte) (time.Duration, api.AnswerResponse, int, error) {
 	var a api.AnswerResponse
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, o.URL+"/v1/answer", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/answer", bytes.NewReader(body))
 	if err != nil {
 		return 0, a, 0, err
 	}
-	req.Header.Set("Authorization", "Bearer "+o.Key)
+	req.Header.Set("Authorization", "Bearer "+key)
 	req.Header.Set("Content-Type", "application/json")
 	t0 := time.Now()
 	resp, err := client.Do(req)

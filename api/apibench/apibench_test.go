@@ -71,6 +71,23 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestReportReplicas: with several comma-separated URLs each replica gets
+// its share of the requests.
+func TestReportReplicas(t *testing.T) {
+	a, servedA := answerServer(t, "k")
+	b, servedB := answerServer(t, "k")
+	var out strings.Builder
+	err := Report(context.Background(), &out, Options{URL: a.URL + "," + b.URL, Key: "k", Questions: []string{"a?"},
+		Clients: []int{4}, Duration: 300 * time.Millisecond, Warmup: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	na, nb := servedA.Load(), servedB.Load()
+	if na == 0 || nb == 0 || 2*min(na, nb) < max(na, nb) {
+		t.Errorf("replicas served %d and %d requests, want about half each", na, nb)
+	}
+}
+
 func TestReportStopsOnRejectedKey(t *testing.T) {
 	srv, _ := answerServer(t, "k")
 	start := time.Now()

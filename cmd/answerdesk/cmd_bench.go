@@ -72,7 +72,7 @@ func benchManpages(ctx context.Context, a *app, args []string) error {
 // each send one question after another for the duration.
 func benchLoad(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("bench load", flag.ContinueOnError)
-	url := fs.String("url", "", "server URL (from serve's url: line)")
+	url := fs.String("url", "", "server URL (from serve's url: line); replicas: several, comma-separated, asked in turn")
 	key := fs.String("key", "", "API key with the ask scope")
 	conc := fs.String("c", "1,16,64", "comma-separated client counts")
 	dur := fs.Duration("d", 10*time.Second, "duration per client count")
