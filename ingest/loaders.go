@@ -33,6 +33,25 @@ func CoreLoaders() map[string]Loader {
 // maxLine bounds one line of a JSONL file.
 const maxLine = 16 << 20
 
+// LoadWhole is the Load of a loader that parses a whole file held in
+// memory: it reads src up to maxSize bytes (defaultMax when maxSize is not
+// positive; ErrTooLarge beyond), parses it, and names format and the path
+// in errors ("html guide.html: …").
+func LoadWhole(ctx context.Context, src Source, format string, maxSize, defaultMax int64, parse func(ctx context.Context, data []byte, src Source) ([]Document, error)) ([]Document, error) {
+	if maxSize <= 0 {
+		maxSize = defaultMax
+	}
+	data, err := ReadAll(src, maxSize)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", format, src.Path, err)
+	}
+	docs, err := parse(ctx, data, src)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", format, src.Path, err)
+	}
+	return docs, nil
+}
+
 // ReadAll reads a source completely, enforcing limit bytes (ErrTooLarge).
 func ReadAll(src Source, limit int64) ([]byte, error) {
 	if limit > 0 && src.Size > limit {

@@ -14,6 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/answerdesk/answerdesk/ingest"
+
+	"github.com/answerdesk/answerdesk/eval/suite"
 )
 
 func zipOf(t testing.TB, entries ...[2]string) []byte {
@@ -191,31 +193,9 @@ func FuzzOpen(f *testing.F) {
 	})
 }
 
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") == "1" {
-			tb.Fatalf("shared data required: %v", err)
-		}
-		tb.Skip("shared data: ../shared not found")
-	}
-	return shared
-}
+// sharedDir is ../shared (eval/suite.SharedDir: skipped when absent,
+// failed under ANSWERDESK_REQUIRE_SHARED).
+func sharedDir(tb testing.TB) string { return suite.SharedDir(tb, "shared data") }
 
 // TestSameStemEntriesKeepApart: billing.md and billing.txt in one archive
 // get distinct ids instead of one overwriting the other.

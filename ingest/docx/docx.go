@@ -38,19 +38,10 @@ var _ ingest.Loader = (*Loader)(nil)
 
 // Load implements ingest.Loader.
 func (l *Loader) Load(ctx context.Context, src ingest.Source) ([]ingest.Document, error) {
-	limit := l.MaxSize
-	if limit <= 0 {
-		limit = DefaultMaxSize
-	}
-	data, err := ingest.ReadAll(src, limit)
-	if err != nil {
-		return nil, fmt.Errorf("docx %s: %w", src.Path, err)
-	}
-	doc, err := Parse(data, src)
-	if err != nil {
-		return nil, fmt.Errorf("docx %s: %w", src.Path, err)
-	}
-	return []ingest.Document{doc}, nil
+	return ingest.LoadWhole(ctx, src, "docx", l.MaxSize, DefaultMaxSize, func(_ context.Context, data []byte, src ingest.Source) ([]ingest.Document, error) {
+		doc, err := Parse(data, src)
+		return []ingest.Document{doc}, err
+	})
 }
 
 // Parse reads a .docx held in memory.

@@ -17,6 +17,8 @@ import (
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/ingest/redact"
 	"github.com/answerdesk/answerdesk/retrieval"
+
+	"github.com/answerdesk/answerdesk/eval/suite"
 )
 
 func memSource(name string, kind retrieval.Kind, data []byte) ingest.Source {
@@ -197,28 +199,6 @@ func TestTestdataTicketsNoPII(t *testing.T) {
 	}
 }
 
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") == "1" {
-			tb.Fatalf("shared data required: %v", err)
-		}
-		tb.Skip("shared data: ../shared not found")
-	}
-	return shared
-}
+// sharedDir is ../shared (eval/suite.SharedDir: skipped when absent,
+// failed under ANSWERDESK_REQUIRE_SHARED).
+func sharedDir(tb testing.TB) string { return suite.SharedDir(tb, "shared data") }

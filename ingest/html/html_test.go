@@ -12,6 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/answerdesk/answerdesk/ingest"
+
+	"github.com/answerdesk/answerdesk/eval/suite"
 )
 
 func src(name, body string) ingest.Source {
@@ -184,31 +186,9 @@ func TestHiddenInjectionShared(t *testing.T) {
 	t.Logf("losses: %v", doc.Losses)
 }
 
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") == "1" {
-			tb.Fatalf("shared data required: %v", err)
-		}
-		tb.Skip("shared data: ../shared not found")
-	}
-	return shared
-}
+// sharedDir is ../shared (eval/suite.SharedDir: skipped when absent,
+// failed under ANSWERDESK_REQUIRE_SHARED).
+func sharedDir(tb testing.TB) string { return suite.SharedDir(tb, "shared data") }
 
 func TestBodyFallbackDropsChrome(t *testing.T) {
 	doc, err := load(t, `<html><body><div role="banner">Lumen</div><div class="breadcrumb">Home › Help</div>

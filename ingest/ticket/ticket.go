@@ -77,19 +77,7 @@ type zdUser struct {
 
 // Load implements ingest.Loader.
 func (l *Loader) Load(ctx context.Context, src ingest.Source) ([]ingest.Document, error) {
-	limit := l.MaxSize
-	if limit <= 0 {
-		limit = DefaultMaxSize
-	}
-	data, err := ingest.ReadAll(src, limit)
-	if err != nil {
-		return nil, fmt.Errorf("tickets %s: %w", src.Path, err)
-	}
-	docs, err := Parse(ctx, data, src)
-	if err != nil {
-		return nil, fmt.Errorf("tickets %s: %w", src.Path, err)
-	}
-	return docs, nil
+	return ingest.LoadWhole(ctx, src, "tickets", l.MaxSize, DefaultMaxSize, Parse)
 }
 
 // Sniff reports whether data looks like a ticket export in either format:

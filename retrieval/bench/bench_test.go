@@ -21,6 +21,8 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
 	"github.com/viterin/vek"
 	"github.com/viterin/vek/vek32"
+
+	"github.com/answerdesk/answerdesk/eval/suite"
 )
 
 // Environment of the benchmarks (tests may read it; the library does not):
@@ -468,31 +470,6 @@ func xquadTexts(tb testing.TB, lang string) []string {
 	return texts
 }
 
-// sharedDir finds ../shared relative to the module root (the directory
-// holding go.mod), skipping when it is absent unless
-// ANSWERDESK_REQUIRE_SHARED=1.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("module root (go.mod) not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(filepath.Join(shared, "datasets")); err != nil {
-		if os.Getenv("ANSWERDESK_REQUIRE_SHARED") == "1" {
-			tb.Fatalf("%s: ../shared not found", shared)
-		}
-		tb.Skipf("%s: ../shared not found", shared)
-	}
-	return shared
-}
+// sharedDir is ../shared (eval/suite.SharedDir: skipped when absent,
+// failed under ANSWERDESK_REQUIRE_SHARED).
+func sharedDir(tb testing.TB) string { return suite.SharedDir(tb, "shared data") }
