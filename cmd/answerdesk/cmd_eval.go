@@ -4,14 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -215,9 +213,9 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 		info["store"] = "embedded (cached in " + h.CacheDir + ")"
 	}
 	if !o.quiet {
-		p := newEvalProgress(a.stderr)
-		h.Phase = p.phase
-		h.Options.Progress = p.update
+		p := eval.NewProgress(a.stderr, isTerminal(a.stderr))
+		h.Phase = p.Phase
+		h.Options.Progress = p.Update
 	}
 	return h, info, cfg, nil
 }
@@ -433,67 +431,18 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	var samples []eval.Sample
-	var names []string
-	ndcg := map[string]map[string]eval.Metric{}
-	for _, r := range runs {
-		samples = append(samples, eval.Samples(r.Suite.Name, r.Results)...)
-		names = append(names, r.Suite.Name)
-		ndcg[r.Suite.Name] = map[string]eval.Metric{"": r.Report.Retrieval.NDCG10}
-		for lang, b := range r.Report.ByLanguage {
-			ndcg[r.Suite.Name][lang] = b.Retrieval.NDCG10
-		}
-	}
 	prior := &cfg.Confidence
 	if strings.HasPrefix(info["retrieval"], "hybrid") {
 		prior = &cfg.HybridConfidence // the model of the mode being fitted
 	}
-	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, FittedOn: names, Prior: prior}
+	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Prior: prior}
 	if *exclude != "" {
 		opts.Exclude = strings.Split(*exclude, ",")
 	}
-	if *loso {
-		return a.calibrateLOSO(samples, opts, ndcg, *out)
-	}
-	cal, err := eval.Calibrate(samples, opts)
-	if err != nil {
-		return err
-	}
-	if err := eval.WriteCalibration(a.stdout, cal, *target); err != nil {
-		return err
-	}
-	return a.writeModel(cal.Model, cal.Reached, *target, *out)
-}
-
-// writeModel writes a fitted model to out when its threshold reached the
-// target precision.
-func (a *app) writeModel(m answer.ConfidenceModel, reached bool, target float64, out string) error {
-	if !reached {
-		return fmt.Errorf("eval calibrate: no threshold reaches precision %.3f on the calibration split; %s not written", target, out)
-	}
-	if err := eval.WriteModelFile(out, m); err != nil {
+	if err := eval.CalibrateRuns(a.stdout, runs, opts, *loso, *out); err != nil {
 		return fmt.Errorf("eval calibrate: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "wrote %s\n", out)
 	return nil
-}
-
-// calibrateLOSO prints the leave-one-suite-out table, then fits the model
-// on every suite and writes it.
-func (a *app) calibrateLOSO(samples []eval.Sample, o eval.CalibrateOptions, ndcg map[string]map[string]eval.Metric, out string) error {
-	l, err := eval.LeaveOneSuiteOut(samples, o)
-	if err != nil {
-		return err
-	}
-	if err := eval.WriteLOSO(a.stdout, l, o.TargetPrecision, ndcg); err != nil {
-		return err
-	}
-	m, reached, err := eval.FitAll(samples, o)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "\nmodel fitted on every suite: %s\n", eval.DescribeModel(m))
-	return a.writeModel(m, reached, o.TargetPrecision, out)
 }
 
 // suiteDirs keeps the suite directories of args, telling stderr which
@@ -507,60 +456,6 @@ func (a *app) suiteDirs(cmd string, args []string) ([]string, error) {
 		return nil, fmt.Errorf("%s: %w", cmd, err)
 	}
 	return dirs, nil
-}
-
-// evalProgress draws a progress bar per suite on a terminal, and one line
-// per phase otherwise.
-type evalProgress struct {
-	w     io.Writer
-	tty   bool
-	mu    sync.Mutex
-	suite string
-	start time.Time
-	last  time.Time
-	drawn bool
-}
-
-func newEvalProgress(w io.Writer) *evalProgress {
-	return &evalProgress{w: w, tty: isTerminal(w)}
-}
-
-func (p *evalProgress) phase(suite, phase string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.drawn {
-		fmt.Fprint(p.w, "\r"+strings.Repeat(" ", 79)+"\r")
-		p.drawn = false
-	}
-	p.suite, p.start = suite, time.Now()
-	if phase == "ingest" && p.tty {
-		fmt.Fprintf(p.w, "\r%s: ingesting…", suite)
-		p.drawn = true
-	}
-}
-
-func (p *evalProgress) update(done, total int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := time.Now()
-	if done == total {
-		if p.drawn {
-			fmt.Fprint(p.w, "\r")
-		}
-		fmt.Fprintf(p.w, "%s: %d/%d queries in %.1fs%s\n", p.suite, done, total, now.Sub(p.start).Seconds(), strings.Repeat(" ", 30))
-		p.drawn = false
-		return
-	}
-	if !p.tty || now.Sub(p.last) < 100*time.Millisecond {
-		return
-	}
-	p.last = now
-	const width = 30
-	filled := width * done / max(total, 1)
-	el := now.Sub(p.start).Seconds()
-	eta := el / float64(max(done, 1)) * float64(total-done)
-	fmt.Fprintf(p.w, "\r%s [%s%s] %d/%d queries, %.0fs left ", p.suite, strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, eta)
-	p.drawn = true
 }
 
 // embedCacheDir is the default --embed-cache: answerdesk/embeddings in the
