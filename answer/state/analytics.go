@@ -142,25 +142,19 @@ func (ev answerEvent) roll(b *batch) error {
 		ON CONFLICT(tenant, hour, decision) DO UPDATE SET n=answer_rollup.n+1`, ev.tenant, hour, ev.decision); err != nil {
 		return fmt.Errorf("rollup: %w", err)
 	}
+	// Pure counters (nothing reads or updates them in the batch) are added
+	// up in the batch and written once per distinct row when it commits.
 	if ev.decision == string(answer.Escalated) {
 		for _, d := range [][2]string{{"reason", ev.reason}, {"intent", ev.intent}, {"lang", ev.lang}, {"queue", ev.queue}} {
-			if _, err := b.execResult(`INSERT INTO escalation_rollup(tenant, hour, dim, value, n) VALUES (?,?,?,?,1)
-				ON CONFLICT(tenant, hour, dim, value) DO UPDATE SET n=escalation_rollup.n+1`, ev.tenant, hour, d[0], d[1]); err != nil {
-				return fmt.Errorf("escalation rollup: %w", err)
-			}
+			b.count(`INSERT INTO escalation_rollup(tenant, hour, dim, value, n) VALUES (?,?,?,?,?)
+				ON CONFLICT(tenant, hour, dim, value) DO UPDATE SET n=escalation_rollup.n+excluded.n`, ev.tenant, hour, d[0], d[1])
 		}
 	}
-	if _, err := b.execResult(`INSERT INTO latency_rollup(tenant, hour, bucket, n) VALUES (?,?,?,1)
-		ON CONFLICT(tenant, hour, bucket) DO UPDATE SET n=latency_rollup.n+1`,
-		ev.tenant, hour, latencyBucket(ev.latencyMS)); err != nil {
-		return fmt.Errorf("latency rollup: %w", err)
-	}
+	b.count(`INSERT INTO latency_rollup(tenant, hour, bucket, n) VALUES (?,?,?,?)
+		ON CONFLICT(tenant, hour, bucket) DO UPDATE SET n=latency_rollup.n+excluded.n`, ev.tenant, hour, latencyBucket(ev.latencyMS))
 	for _, d := range ev.docs {
-		if _, err := b.execResult(`INSERT INTO citation_rollup(tenant, day, document_id, n) VALUES (?,?,?,1)
-			ON CONFLICT(tenant, day, document_id) DO UPDATE SET n=citation_rollup.n+1`,
-			ev.tenant, ev.created/dayNanos, d); err != nil {
-			return fmt.Errorf("citation rollup: %w", err)
-		}
+		b.count(`INSERT INTO citation_rollup(tenant, day, document_id, n) VALUES (?,?,?,?)
+			ON CONFLICT(tenant, day, document_id) DO UPDATE SET n=citation_rollup.n+excluded.n`, ev.tenant, ev.created/dayNanos, d)
 	}
 	if ev.decision != string(answer.Escalated) || ev.conv == "" {
 		return nil

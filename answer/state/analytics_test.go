@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -132,6 +133,40 @@ func TestAnalytics(t *testing.T) {
 			if _, err := an.Analytics(ctx, q); !errors.Is(err, ErrInvalid) {
 				t.Errorf("%s: %v, want ErrInvalid", name, err)
 			}
+		}
+	})
+}
+
+// TestCountersAddUpInABatch: counter rollups are added up per batch and
+// written once per row; answers that pile up behind a held writer (one
+// batch) count each.
+func TestCountersAddUpInABatch(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)
+		st, _ := bk.open(t, Options{Now: func() time.Time { return t0.Add(time.Hour) }})
+		const n = 50
+		unlock := st.db.lockWrites() // the writer waits: the answers queue up
+		for i := range n {
+			a := answer.Answer{ID: fmt.Sprintf("e%d", i), ConversationID: fmt.Sprintf("c%d", i), Question: "q", Decision: answer.Escalated,
+				Reason: answer.ReasonLowConfidence, Intent: "billing", Lang: "en", Queue: "support", Created: t0.Add(time.Minute),
+				Timings:   answer.Timings{Total: 80 * time.Millisecond},
+				Citations: []answer.Citation{{DocumentID: "docA"}, {DocumentID: "docB"}, {DocumentID: "docA"}}}
+			if err := st.convs.LogAnswer(ctx, "acme", a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		unlock()
+		got, err := NewAnalyticsStore(st.db).Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Escalated != n || got.ByReason[string(answer.ReasonLowConfidence)] != n || got.ByLang["en"] != n || got.ByIntent["billing"] != n ||
+			got.ByQueue["support"] != n || got.LatencyP50 != 76.886 {
+			t.Errorf("analytics %+v: want %d escalations, each counted once per dimension, latency bucket 76.886", got, n)
+		}
+		if d := cmp.Diff([]DocumentCount{{"docA", n}, {"docB", n}}, got.TopCited); d != "" {
+			t.Errorf("citations (-want +got):\n%s", d)
 		}
 	})
 }

@@ -41,6 +41,45 @@ type batch struct {
 	tx    sqlTx
 	stmts map[string]*sql.Stmt
 	red   map[string]string
+	// counts are the increments of counter rows, added up until the
+	// batch's writes are done (see count).
+	counts map[countKey]int64
+}
+
+// countKey is one counter row: its upsert and the arguments before the
+// increment.
+type countKey struct {
+	q    string
+	n    int
+	args [4]any
+}
+
+// count adds one to the counter row that q (an upsert whose last argument
+// is the increment) writes with args (at most four). The rows are written
+// by flushCounts, once each however many writes of the batch counted them:
+// only for counters that nothing else in a batch reads or updates.
+func (b *batch) count(q string, args ...any) {
+	k := countKey{q: q, n: len(args)}
+	if len(args) > len(k.args) {
+		panic("state: count takes at most four arguments")
+	}
+	copy(k.args[:], args)
+	if b.counts == nil {
+		b.counts = map[countKey]int64{}
+	}
+	b.counts[k]++
+}
+
+// flushCounts writes the batch's counters.
+func (b *batch) flushCounts() error {
+	for k, n := range b.counts {
+		args := append(k.args[:k.n:k.n], n)
+		if _, err := b.execResult(k.q, args...); err != nil {
+			return fmt.Errorf("counters: %w", err)
+		}
+	}
+	clear(b.counts)
+	return nil
 }
 
 // exec runs q in the batch's transaction.
@@ -191,7 +230,7 @@ func (db *DB) commit(group []queued) error {
 				return err
 			}
 		}
-		return nil
+		return b.flushCounts()
 	}
 	unlock := db.lockWrites()
 	defer unlock()
