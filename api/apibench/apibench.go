@@ -153,6 +153,18 @@ func measure(ctx context.Context, client *http.Client, o Options, bodies [][]byt
 	if o.Pprof == "" {
 		return r, cost, err
 	}
+	var a1, a2 Allocs
+	if err == nil {
+		// Read twice: the second reading's increase is what one reading
+		// allocates in the server, taken off the measurement's.
+		a1, err = fetchAllocs(ctx, client, o.Pprof)
+		if err == nil {
+			a2, err = fetchAllocs(ctx, client, o.Pprof)
+		}
+		if err != nil {
+			err = fmt.Errorf("apibench: %w", err)
+		}
+	}
 	p := <-prof
 	if err != nil {
 		return r, cost, err
@@ -163,11 +175,9 @@ func measure(ctx context.Context, client *http.Client, o Options, bodies [][]byt
 	if cost.split, err = splitProfile(p.b); err != nil {
 		return r, cost, fmt.Errorf("apibench: CPU profile: %w", err)
 	}
-	a1, err := fetchAllocs(ctx, client, o.Pprof)
-	if err != nil {
-		return r, cost, fmt.Errorf("apibench: %w", err)
-	}
-	cost.allocs = Allocs{Objects: a1.Objects - a0.Objects, Bytes: a1.Bytes - a0.Bytes}
+	self := Allocs{Objects: a2.Objects - a1.Objects, Bytes: a2.Bytes - a1.Bytes}
+	cost.allocs = Allocs{Objects: a1.Objects - a0.Objects - min(self.Objects, a1.Objects-a0.Objects),
+		Bytes: a1.Bytes - a0.Bytes - min(self.Bytes, a1.Bytes-a0.Bytes)}
 	return r, cost, nil
 }
 

@@ -40,8 +40,8 @@ const (
 	// StageAPI: HTTP, routing, middleware, JSON, logging and whatever else
 	// of the process's own code is none of the above.
 	StageAPI
-	// StageRuntime: the garbage collector's background work and the
-	// scheduler, outside any request.
+	// StageRuntime: the garbage collector's background work, the
+	// scheduler and the profiler, outside any request.
 	StageRuntime
 	numStages
 )
@@ -75,6 +75,10 @@ func classify(funcs []string) Stage {
 		return StageRetrieve
 	case has(func(f string) bool { return strings.HasPrefix(f, module+"answer.(*Engine).") }):
 		return StageEngine
+	case has(func(f string) bool {
+		return strings.HasPrefix(f, "net/http/pprof.") || strings.HasPrefix(f, "runtime/pprof.")
+	}):
+		return StageRuntime // the profiler serving the report itself
 	case has(func(f string) bool { return strings.HasPrefix(f, "net/http.") || strings.HasPrefix(f, module) }):
 		return StageAPI
 	}
@@ -277,10 +281,12 @@ func varints(typ protowire.Type, v uint64, packed []byte, dst *[]uint64) error {
 	return nil
 }
 
-// fetchCPUProfile takes the server's CPU profile for d (whole seconds, at
-// least one) from its pprof listener.
+// fetchCPUProfile takes the server's CPU profile for d from its pprof
+// listener: whole seconds, one more than d needs, so that the profile is
+// still recording (not being encoded, which allocates) when the allocation
+// counters are read after the measurement.
 func fetchCPUProfile(ctx context.Context, client *http.Client, base string, d time.Duration) ([]byte, error) {
-	secs := max(int(math.Ceil(d.Seconds())), 1)
+	secs := int(math.Ceil(d.Seconds())) + 1
 	return get(ctx, client, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs))
 }
 

@@ -28,6 +28,7 @@ func TestClassify(t *testing.T) {
 		{"response JSON", []string{"encoding/json.Marshal", "github.com/gin-gonic/gin/render.WriteJSON", m + "api.(*Server).postAnswer", "net/http.(*conn).serve"}, StageAPI},
 		{"reading a request", []string{"syscall.Read", "net/http.(*conn).readRequest", "net/http.(*conn).serve"}, StageAPI},
 		{"garbage collector", []string{"runtime.scanobject", "runtime.gcDrain", "runtime.gcBgMarkWorker"}, StageRuntime},
+		{"the profiler's own handler", []string{"runtime/pprof.writeHeapInternal", "net/http/pprof.handler.ServeHTTP", "net/http.(*conn).serve"}, StageRuntime},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := classify(tc.stack); got != tc.want {
