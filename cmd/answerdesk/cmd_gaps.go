@@ -2,12 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer/gaps"
@@ -52,41 +48,9 @@ func runGaps(ctx context.Context, a *app, args []string) error {
 	case *asJSON:
 		return writeJSON(a.stdout, w)
 	case *asCSV:
-		return writeGapsCSV(a, w)
+		return w.WriteCSV(a.stdout)
 	}
-	fmt.Fprintf(a.stdout, "%d unanswered questions from %s to %s (%s): %d gaps, %d questions like no other\n",
-		w.Questions, w.From.Format(time.RFC3339), w.To.Format(time.RFC3339), w.Vectors, len(w.Gaps), w.Unclustered)
-	for i, g := range w.Gaps {
-		fmt.Fprintf(a.stdout, "\n%d. %d questions (%d earlier, %d recent) · %s · terms: %s\n",
-			i+1, g.Size, g.Earlier, g.Recent, counts(g.Languages), strings.Join(g.Terms, ", "))
-		for _, q := range g.Questions {
-			fmt.Fprintf(a.stdout, "   - %s\n", q)
-		}
-		for _, d := range g.Documents {
-			fmt.Fprintf(a.stdout, "   nearest: %s %q (score %.3f)\n", d.ID, d.Title, d.Score)
-		}
-		if len(g.Documents) == 0 {
-			fmt.Fprintln(a.stdout, "   nearest: no document at all")
-		}
-	}
-	return nil
-}
-
-// writeGapsCSV writes one row per gap.
-func writeGapsCSV(a *app, r api.GapReport) error {
-	w := csv.NewWriter(a.stdout)
-	w.Write([]string{"size", "earlier", "recent", "languages", "terms", "questions", "nearest_document", "nearest_title", "nearest_score"})
-	for _, g := range r.Gaps {
-		doc, title, score := "", "", ""
-		if len(g.Documents) > 0 {
-			d := g.Documents[0]
-			doc, title, score = d.ID, d.Title, strconv.FormatFloat(d.Score, 'f', 4, 64)
-		}
-		w.Write([]string{strconv.Itoa(g.Size), strconv.Itoa(g.Earlier), strconv.Itoa(g.Recent), counts(g.Languages),
-			strings.Join(g.Terms, " "), strings.Join(g.Questions, " | "), doc, title, score})
-	}
-	w.Flush()
-	return w.Error()
+	return w.WriteText(a.stdout)
 }
 
 // gapFinder builds the knowledge-gap finder over the answer log and the
