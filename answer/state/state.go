@@ -47,6 +47,7 @@ const (
 const (
 	SinkQueue   = "queue"
 	SinkWebhook = "webhook"
+	SinkZendesk = "zendesk"
 )
 
 // Key scopes.
