@@ -8,6 +8,7 @@
 // request comes from its API key and never from the request body: a
 // "tenant_id" in a JSON body is an unknown field and is rejected.
 //
-// api imports answer, answer/state, ingest and retrieval; nothing imports
+// api imports answer, answer/state, answer/delivery (the webhook
+// signatures it verifies), ingest and retrieval; nothing imports
 // api except cmd. Only api imports gin.
 package api

@@ -88,6 +88,8 @@ var wireTypes = map[string]any{
 	"AnalyticsReport": AnalyticsReport{}, "LatencyPercentile": LatencyPercentile{}, "CitedDocument": CitedDocument{}, "AnalyticsPoint": AnalyticsPoint{},
 	"APIKey": APIKey{}, "APIKeyList": APIKeyList{}, "KeyRequest": KeyRequest{}, "CreatedKey": CreatedKey{},
 	"LoggedAnswer": LoggedAnswer{}, "AnswerLogPage": AnswerLogPage{}, "Conversation": Conversation{},
+	"HelpdeskEvent": HelpdeskEvent{}, "HelpdeskEventDetail": HelpdeskEventDetail{}, "HelpdeskStatusChange": HelpdeskStatusChange{},
+	"HelpdeskEventResult": HelpdeskEventResult{},
 }
 
 func jsonFields(v any) []string {

@@ -81,6 +81,7 @@ func (s *Server) routes() {
 	v1.GET("/keys", none, admin, s.listKeys)
 	v1.POST("/keys", json, admin, s.createKey)
 	v1.DELETE("/keys/:id", none, admin, s.revokeKey)
+	v1.POST("/helpdesk/events", s.bodyGuard(maxEventBody), s.postHelpdeskEvent) // signed, no API key
 	v1.GET("/customers/:id/export", none, admin, s.exportCustomer)
 	v1.DELETE("/customers/:id", none, admin, s.eraseCustomer)
 }

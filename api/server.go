@@ -216,6 +216,11 @@ type Deps struct {
 	EvalReports EvalReports
 	// Tracer, when set, traces every request (see traceRequest).
 	Tracer trace.TracerProvider
+	// HandBacks and Helpdesk, when set, serve POST /v1/helpdesk/events:
+	// a signed "solved" from the helpdesk hands the conversation back to
+	// the bot.
+	HandBacks HandBacks
+	Helpdesk  HelpdeskSecrets
 }
 
 // Server is the HTTP API.

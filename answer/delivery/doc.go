@@ -1,5 +1,7 @@
 // Package delivery drains the ticket outbox kept by answer/state: it claims
-// due rows, hands each ticket to its sink (a signed webhook; the local queue
+// due rows, hands each ticket to its sink (a signed webhook, a Zendesk
+// account through its Tickets API — zendesktest is a local fake of that
+// API for tests; the local queue
 // is delivered by the transaction that stores the ticket, and the Queue sink
 // only drains rows an older database left pending), and records the outcome — delivered, retried later with
 // exponential backoff and jitter (or when the receiver's Retry-After says),

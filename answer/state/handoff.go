@@ -119,3 +119,39 @@ func (s *TicketStore) AppendToTicket(ctx context.Context, tenant, id string, msg
 	}
 	return nil
 }
+
+// HandBack records that the helpdesk solved or closed ticket id, of
+// whichever tenant — inbound helpdesk webhooks are signed for the
+// deployment, not for a tenant — so that the conversation is the bot's
+// again (HandedOver no longer returns the ticket). It reports whether the
+// status changed: a repeated event changes nothing, and a closed ticket
+// stays closed when a late "solved" arrives. status must be StatusSolved
+// or StatusClosed.
+func (s *TicketStore) HandBack(ctx context.Context, id, status string) (answer.Ticket, bool, error) {
+	if status != StatusSolved && status != StatusClosed {
+		return answer.Ticket{}, false, fmt.Errorf("hand back ticket %q: %w: status %q is neither solved nor closed", id, ErrInvalid, status)
+	}
+	var tenant string
+	changed := false
+	err := s.db.inTx(ctx, func(tx sqlTx) error {
+		var cur string
+		err := tx.QueryRowContext(ctx, `SELECT tenant, status FROM tickets WHERE id=?`+tx.b.lockRows("tickets", false), id).Scan(&tenant, &cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if cur == status || cur == StatusClosed {
+			return nil
+		}
+		changed = true
+		_, err = s.db.txExec(ctx, tx, `UPDATE tickets SET status=?, updated=? WHERE id=?`, status, ts(s.db.now()), id)
+		return err
+	})
+	if err != nil {
+		return answer.Ticket{}, false, fmt.Errorf("hand back ticket %q: %w", id, err)
+	}
+	t, err := s.Ticket(ctx, tenant, id)
+	return t, changed, err
+}

@@ -219,6 +219,7 @@ func (s *appState) apiDeps(d *api.Deps) {
 	d.Analytics, d.Audit, d.Customers = s.analytics, s.audit, s.customers
 	d.KeyAdmin, d.Conversations = s.keys, s.convs
 	d.FAQ, d.TicketCandidates, d.FeedbackLog, d.TicketReplies = s.faq, s.faq, s.feedback, s.tickets
+	d.HandBacks = s.tickets
 }
 
 // state opens the app-state database of the data dir. Its ticket store has
@@ -233,6 +234,11 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 		var sinks []string
 		if wh.URL != "" {
 			sinks = append(sinks, state.SinkWebhook)
+		}
+		if zd, err := a.zendeskSink(); err != nil {
+			return nil, err
+		} else if zd != nil {
+			sinks = append(sinks, state.SinkZendesk)
 		}
 		deflection, err := config.DeflectionWindow(a.conf())
 		if err != nil {
@@ -342,7 +348,7 @@ func (a *app) ingestPipeline(ctx context.Context) (*ingest.Pipeline, error) {
 }
 
 // deliveryWorker is the outbox worker over the state database, with the
-// queue sink and, when configured, the webhook sink. New tickets wake it
+// queue sink and, when configured, the webhook and Zendesk sinks. New tickets wake it
 // through the state's notifier.
 func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 	return a.worker.get(func() (*delivery.Worker, error) {
@@ -354,7 +360,11 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 		if err != nil {
 			return nil, err
 		}
-		w, err := newDeliveryWorker(st.outbox, st.tickets, st.notify, wh, a.log, a.metrics, a.tracer)
+		zd, err := a.zendeskSink()
+		if err != nil {
+			return nil, err
+		}
+		w, err := newDeliveryWorker(st.outbox, st.tickets, st.notify, wh, zd, a.log, a.metrics, a.tracer)
 		if err == nil && a.metrics != nil {
 			a.metrics.OutboxDepth(st.outbox.OutboxDepth)
 		}

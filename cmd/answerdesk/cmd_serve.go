@@ -134,6 +134,9 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	deps.DemoKey = o.demoKey
 	deps.EvalReports = evalReportFile(filepath.Join(a.data, evalReportName))
+	if deps.Helpdesk, err = config.Helpdesk(a.conf()); err != nil {
+		return err
+	}
 	srv := api.NewServer(deps)
 
 	ln, url, err := api.Listen(addr)
@@ -161,8 +164,8 @@ const spoolDir = "spool"
 const indexWatch = time.Second
 
 // newDeliveryWorker is the outbox worker over tickets with the queue sink
-// and, when configured, the webhook sink; notify wakes it.
-func newDeliveryWorker(outbox *state.Outbox, tickets *state.TicketStore, notify *state.Notifier, wh config.WebhookSection, log *slog.Logger, m *api.Metrics, tp trace.TracerProvider) (*delivery.Worker, error) {
+// and, when configured, the webhook and Zendesk sinks; notify wakes it.
+func newDeliveryWorker(outbox *state.Outbox, tickets *state.TicketStore, notify *state.Notifier, wh config.WebhookSection, zd *delivery.Zendesk, log *slog.Logger, m *api.Metrics, tp trace.TracerProvider) (*delivery.Worker, error) {
 	o, err := wh.Delivery()
 	if err != nil {
 		return nil, err
@@ -176,6 +179,9 @@ func newDeliveryWorker(outbox *state.Outbox, tickets *state.TicketStore, notify 
 	if wh.URL != "" {
 		sinks[state.SinkWebhook] = &delivery.Webhook{URL: wh.URL, Secret: []byte(wh.Secret),
 			Client: &http.Client{Timeout: 30 * time.Second}}
+	}
+	if zd != nil {
+		sinks[state.SinkZendesk] = zd
 	}
 	return delivery.New(outbox, sinks, o, log), nil
 }
