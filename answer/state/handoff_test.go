@@ -87,37 +87,39 @@ func TestHandoffUpdates(t *testing.T) {
 // ticket's conversation, whatever its tenant; repeats change nothing and a
 // late "solved" does not reopen a closed ticket.
 func TestHandBack(t *testing.T) {
-	ctx := context.Background()
-	db, _ := openTest(t, Options{})
-	tk, err := db.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a", ConversationID: "c1", Subject: "s"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := db.tickets.HandedOver(ctx, "a", "c1"); got != tk.ID {
-		t.Fatalf("HandedOver before = %q", got)
-	}
-	steps := []struct {
-		status, want string
-		changed      bool
-	}{
-		{StatusSolved, StatusSolved, true},
-		{StatusSolved, StatusSolved, false},
-		{StatusClosed, StatusClosed, true},
-		{StatusSolved, StatusClosed, false},
-	}
-	for _, st := range steps {
-		got, changed, err := db.tickets.HandBack(ctx, tk.ID, st.status)
-		if err != nil || got.Status != st.want || changed != st.changed || got.Tenant != "a" {
-			t.Errorf("HandBack(%s) = %s changed=%v tenant=%q, %v; want %s changed=%v", st.status, got.Status, changed, got.Tenant, err, st.want, st.changed)
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		db, _ := bk.open(t, Options{})
+		tk, err := db.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a", ConversationID: "c1", Subject: "s"})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if h, _ := db.tickets.HandedOver(ctx, "a", "c1"); h != "" {
-			t.Errorf("after HandBack(%s) the conversation is still handed over to %q", st.status, h)
+		if got, _ := db.tickets.HandedOver(ctx, "a", "c1"); got != tk.ID {
+			t.Fatalf("HandedOver before = %q", got)
 		}
-	}
-	if _, _, err := db.tickets.HandBack(ctx, "tkt_missing", StatusSolved); !errors.Is(err, ErrNotFound) {
-		t.Errorf("unknown ticket: %v, want ErrNotFound", err)
-	}
-	if _, _, err := db.tickets.HandBack(ctx, tk.ID, StatusOpen); !errors.Is(err, ErrInvalid) {
-		t.Errorf("status open: %v, want ErrInvalid", err)
-	}
+		steps := []struct {
+			status, want string
+			changed      bool
+		}{
+			{StatusSolved, StatusSolved, true},
+			{StatusSolved, StatusSolved, false},
+			{StatusClosed, StatusClosed, true},
+			{StatusSolved, StatusClosed, false},
+		}
+		for _, st := range steps {
+			got, changed, err := db.tickets.HandBack(ctx, tk.ID, st.status)
+			if err != nil || got.Status != st.want || changed != st.changed || got.Tenant != "a" {
+				t.Errorf("HandBack(%s) = %s changed=%v tenant=%q, %v; want %s changed=%v", st.status, got.Status, changed, got.Tenant, err, st.want, st.changed)
+			}
+			if h, _ := db.tickets.HandedOver(ctx, "a", "c1"); h != "" {
+				t.Errorf("after HandBack(%s) the conversation is still handed over to %q", st.status, h)
+			}
+		}
+		if _, _, err := db.tickets.HandBack(ctx, "tkt_missing", StatusSolved); !errors.Is(err, ErrNotFound) {
+			t.Errorf("unknown ticket: %v, want ErrNotFound", err)
+		}
+		if _, _, err := db.tickets.HandBack(ctx, tk.ID, StatusOpen); !errors.Is(err, ErrInvalid) {
+			t.Errorf("status open: %v, want ErrInvalid", err)
+		}
+	})
 }
