@@ -10,6 +10,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -65,7 +66,7 @@ func printAnswer(w io.Writer, a answer.Answer) {
 				if c.URL != "" {
 					src += " " + c.URL
 				}
-				fmt.Fprintf(w, "  [%d] %s — %s\n      %q\n", c.N, c.Title, src, snippet(c.Quote, 200))
+				fmt.Fprintf(w, "  [%d] %s — %s\n      %q\n", c.N, c.Title, src, cli.Snippet(c.Quote, 200))
 			}
 			fmt.Fprintln(w)
 		}
@@ -97,6 +98,6 @@ func printAnswer(w io.Writer, a answer.Answer) {
 		}
 	}
 	if a.Decision == answer.Escalated && a.Attempted != "" {
-		fmt.Fprintf(w, "attempted answer (on the ticket, not shown to the customer):\n  %s\n", snippet(a.Attempted, 400))
+		fmt.Fprintf(w, "attempted answer (on the ticket, not shown to the customer):\n  %s\n", cli.Snippet(a.Attempted, 400))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -77,9 +78,9 @@ func printSimilar(a *app, similar []api.SimilarTicket) {
 	}
 	fmt.Fprintln(a.stdout, "similar solved tickets:")
 	for _, m := range similar {
-		fmt.Fprintf(a.stdout, "  %.3f  %s  %s\n", m.Score, m.ID, snippet(m.Subject, 60))
+		fmt.Fprintf(a.stdout, "  %.3f  %s  %s\n", m.Score, m.ID, cli.Snippet(m.Subject, 60))
 		if m.Resolution != "" {
-			fmt.Fprintf(a.stdout, "         reply: %s\n", snippet(m.Resolution, 100))
+			fmt.Fprintf(a.stdout, "         reply: %s\n", cli.Snippet(m.Resolution, 100))
 		}
 	}
 }

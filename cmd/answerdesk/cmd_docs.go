@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -36,7 +37,7 @@ func runDocs(ctx context.Context, a *app, args []string) error {
 				return err
 			}
 			for _, d := range docs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Kind, d.Lang, d.Chunks, d.Updated.Format("2006-01-02 15:04"), snippet(d.Title, 60))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Kind, d.Lang, d.Chunks, d.Updated.Format("2006-01-02 15:04"), cli.Snippet(d.Title, 60))
 				n++
 			}
 			if len(docs) < 1000 {

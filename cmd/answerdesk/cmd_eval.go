@@ -15,6 +15,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/llm"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/eval"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -213,7 +214,7 @@ func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map
 		info["store"] = "embedded (cached in " + h.CacheDir + ")"
 	}
 	if !o.quiet {
-		p := eval.NewProgress(a.stderr, isTerminal(a.stderr))
+		p := eval.NewProgress(a.stderr, cli.IsTerminal(a.stderr))
 		h.Phase = p.Phase
 		h.Options.Progress = p.Update
 	}

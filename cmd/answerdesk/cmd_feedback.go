@@ -9,6 +9,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -63,7 +64,7 @@ func runFeedback(ctx context.Context, a *app, args []string) error {
 			rating = strconv.Itoa(e.Rating)
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Created.Format("2006-01-02 15:04"), e.AnswerID, e.Thumbs, rating,
-			snippet(e.Comment, 40), snippet(e.Correction, 40))
+			cli.Snippet(e.Comment, 40), cli.Snippet(e.Correction, 40))
 	}
 	if out.Next != 0 {
 		fmt.Fprintf(tw, "(more: --before %d)\n", out.Next)

@@ -5,10 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
@@ -40,13 +40,13 @@ func runIngest(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	bar := newProgressBar(a.stderr)
+	bar := cli.NewIngestBar(a.stderr)
 	start := time.Now()
 	sum, err := p.IngestPaths(ctx, fs.Args(), ingest.Options{
 		Tenant: *tenant, Kind: retrieval.Kind(*kind), Lang: *lang, Prune: *prune, Budget: *budget, MaxFileSize: *maxSize << 20,
-		Progress: bar.update,
+		Progress: bar.Update,
 	})
-	bar.done()
+	bar.Done()
 	printSummary(a.stdout, sum, time.Since(start))
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
@@ -71,46 +71,4 @@ func printSummary(w io.Writer, s ingest.Summary, d time.Duration) {
 			fmt.Fprintf(w, "dropped %s %s: %s\n", l.Path, loss.Where, loss.Reason)
 		}
 	}
-}
-
-// progressBar draws on a terminal only, at most every 100 ms, and only for
-// runs that last long enough to need one.
-type progressBar struct {
-	w     io.Writer
-	tty   bool
-	start time.Time
-	last  time.Time
-	drawn bool
-}
-
-func newProgressBar(w io.Writer) *progressBar {
-	return &progressBar{w: w, tty: isTerminal(w), start: time.Now()}
-}
-
-func (b *progressBar) update(p ingest.Progress) {
-	now := time.Now()
-	if !b.tty || now.Sub(b.start) < 500*time.Millisecond || now.Sub(b.last) < 100*time.Millisecond {
-		return
-	}
-	b.last = now
-	const width = 30
-	filled := width * p.FilesDone / max(p.Files, 1)
-	fmt.Fprintf(b.w, "\r[%s%s] %d/%d files, %d chunks", strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.FilesDone, p.Files, p.Chunks)
-	b.drawn = true
-}
-
-func (b *progressBar) done() {
-	if b.drawn {
-		fmt.Fprintln(b.w)
-	}
-}
-
-// isTerminal reports whether w is a terminal: progress is drawn only there.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

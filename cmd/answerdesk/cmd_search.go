@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -85,20 +86,7 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 			src += fmt.Sprintf(" (page %d)", h.Page)
 		}
 		fmt.Fprintf(a.stdout, "%d. [%.3f] %s — %s\n", i+1, h.Score, h.Title, src)
-		fmt.Fprintf(a.stdout, "   %s\n", snippet(h.Text, 240))
+		fmt.Fprintf(a.stdout, "   %s\n", cli.Snippet(h.Text, 240))
 	}
 	return nil
-}
-
-// snippet shortens text to about n bytes on a rune boundary, on one line.
-func snippet(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && (s[cut]&0xC0) == 0x80 {
-		cut--
-	}
-	return s[:cut] + "…"
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -54,7 +55,7 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintln(tw, "ID\tCREATED\tSTATUS\tPRIORITY\tREASON\tDELIVERY\tSUBJECT")
 		for _, t := range ts {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Created.Format("2006-01-02 15:04"), t.Status, t.Priority, t.Reason,
-				deliverySummary(t.Deliveries), snippet(t.Subject, 60))
+				deliverySummary(t.Deliveries), cli.Snippet(t.Subject, 60))
 		}
 		return tw.Flush()
 	case "show":

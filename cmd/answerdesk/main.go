@@ -15,9 +15,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/cmd/internal/config"
 )
 
@@ -173,7 +173,7 @@ func (a *app) parseFlags(fs *flag.FlagSet, args []string) error {
 	a.globalFlags(fs)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	err := fs.Parse(interleave(fs, args))
+	err := fs.Parse(cli.Interleave(fs, args))
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintf(a.stdout, "usage: answerdesk %s\n\n%s\n\nflags:\n", a.cmd.usage, a.cmd.summary)
 		fs.SetOutput(a.stdout)
@@ -185,40 +185,6 @@ func (a *app) parseFlags(fs *flag.FlagSet, args []string) error {
 	}
 	a.log, err = newLogger(a.stderr, a.logFormat, a.getenv("ANSWERDESK_DEBUG") != "")
 	return err
-}
-
-// interleave moves flags after positional arguments to the front, so that
-// "ingest docs/ --tenant acme" works like "ingest --tenant acme docs/".
-func interleave(fs *flag.FlagSet, args []string) []string {
-	var flags, pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			pos = append(pos, args[i+1:]...)
-			break
-		}
-		if len(a) > 1 && a[0] == '-' {
-			flags = append(flags, a)
-			name := strings.TrimLeft(a, "-")
-			if strings.Contains(name, "=") {
-				continue
-			}
-			f := fs.Lookup(name)
-			if f == nil {
-				continue
-			}
-			if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
-				continue
-			}
-			if i+1 < len(args) {
-				flags = append(flags, args[i+1])
-				i++
-			}
-			continue
-		}
-		pos = append(pos, a)
-	}
-	return append(flags, append([]string{"--"}, pos...)...)
 }
 
 func printUsage(w io.Writer) {
