@@ -247,10 +247,6 @@ type composed struct {
 	bodyTerms map[string]bool
 }
 
-func (c composed) text(lang string) string {
-	return strings.Join(c.deltas(lang), "")
-}
-
 // deltas are the pieces a stream sends; they concatenate to text.
 func (c composed) deltas(lang string) []string {
 	if c.raw {

@@ -63,7 +63,7 @@ func TestAnswerJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	strs := []string{"", "plain", "<script>&amp;</script>", "quote\" back\\slash", "\x00\x01\b\f\n\r\t\x1f\x7f", "bad \xff\xfe utf8 \xe2\x82",
 		"line\u2028para\u2029", "日本語 и русский", "emoji 😀", "\xed\xa0\x80 surrogate"}
-	floats := []float64{0, -0.0, 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 1e20, 1e21, 1.5e300, math.SmallestNonzeroFloat64, 123456789.123456789, 1e-9}
+	floats := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 1e20, 1e21, 1.5e300, math.SmallestNonzeroFloat64, 123456789.123456789, 1e-9}
 	for i, s := range strs {
 		r := full
 		r.Answer, r.Notice, r.ID = s, s, s

@@ -128,7 +128,7 @@ func extractFile(ctx context.Context, loaders map[string]Loader, path string, o 
 func extracted(d Document, o ExtractOptions) ExtractedDoc {
 	x := ExtractedDoc{ID: d.ID, Kind: string(d.Kind), Title: d.Title, URL: d.URL, Lang: d.Lang, Meta: d.Meta, Losses: []ExtractedLoss{}}
 	for _, l := range d.Losses {
-		x.Losses = append(x.Losses, ExtractedLoss{Where: l.Where, Reason: l.Reason})
+		x.Losses = append(x.Losses, ExtractedLoss(l))
 	}
 	if o.Chunks {
 		for _, c := range Chunk(d, o.Tenant, o.Budget) {
