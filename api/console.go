@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"errors"
 	"html/template"
 	"net/http"
@@ -73,17 +74,16 @@ func (s *Server) consolePage(c *gin.Context) {
 		s.fail(c, errf(http.StatusNotFound, CodeNotFound, "no such console page"))
 		return
 	}
-	_, ses, ok := s.sessionOf(c.Request)
-	if !ok {
+	token, k, err := s.sessionOf(c.Request)
+	switch {
+	case errors.Is(err, state.ErrNotFound), errors.Is(err, state.ErrRevoked), err == nil && !k.Has(state.ScopeAdmin):
 		c.Redirect(http.StatusSeeOther, "/admin/login")
 		return
-	}
-	k, err := s.lookupKey(c.Request.Context(), ses.raw)
-	if err != nil || !k.Has(state.ScopeAdmin) {
-		c.Redirect(http.StatusSeeOther, "/admin/login")
+	case err != nil:
+		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "console.html", consoleView{Page: page, Title: title, Pages: consolePages, CSRF: ses.csrf, Tenant: k.Tenant, KeyName: k.Name})
+	s.render(c, http.StatusOK, "console.html", consoleView{Page: page, Title: title, Pages: consolePages, CSRF: csrfToken(token), Tenant: k.Tenant, KeyName: k.Name})
 }
 
 func (s *Server) loginPage(c *gin.Context) {
@@ -130,19 +130,32 @@ func (s *Server) login(c *gin.Context) {
 		s.render(c, http.StatusUnauthorized, "login.html", consoleView{Title: "Sign in", Error: msg})
 		return
 	}
-	id, _ := s.sessions.create(raw, time.Now())
+	if s.d.Sessions == nil {
+		s.fail(c, errf(http.StatusServiceUnavailable, CodeUnavailable, "console sessions are not configured"))
+		return
+	}
+	id, err := s.d.Sessions.CreateSession(c.Request.Context(), k.ID, time.Now().Add(sessionTTL))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	setSessionCookie(c.Writer, c.Request, id, int(sessionTTL.Seconds()))
 	c.Redirect(http.StatusSeeOther, "/admin/")
 }
 
 // logout ends the session (form post with the session's CSRF token).
 func (s *Server) logout(c *gin.Context) {
-	id, ses, ok := s.sessionOf(c.Request)
-	if ok && c.PostForm("csrf") == ses.csrf && sameOrigin(c.Request) {
-		s.sessions.end(id)
-	} else if ok {
+	token, _, err := s.sessionOf(c.Request)
+	live := err == nil || errors.Is(err, state.ErrRevoked)
+	if live && (subtle.ConstantTimeCompare([]byte(c.PostForm("csrf")), []byte(csrfToken(token))) != 1 || !sameOrigin(c.Request)) {
 		s.fail(c, errf(http.StatusForbidden, CodeForbidden, "missing or wrong CSRF token"))
 		return
+	}
+	if live {
+		if err := s.d.Sessions.EndSession(c.Request.Context(), token); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	setSessionCookie(c.Writer, c.Request, "", -1)
 	c.Redirect(http.StatusSeeOther, "/admin/login")

@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -236,4 +238,55 @@ func TestConversationsAPI(t *testing.T) {
 func ticketFor(tenant string) answer.Ticket {
 	return answer.Ticket{Tenant: tenant, Subject: "Where is my parcel?", Reason: answer.ReasonNoEvidence,
 		Transcript: []answer.Message{{Role: "customer", Text: "Where is my parcel?"}}}
+}
+
+// TestConsoleSessionSurvivesRestart: a console session lives in the state
+// database, so a new server over the same database (a restart, another
+// replica) accepts its cookie and its CSRF token, shows the console, and
+// signing out there ends it everywhere.
+func TestConsoleSessionSurvivesRestart(t *testing.T) {
+	h := newHarness(t, Limits{AuthCacheTTL: -1})
+	cookie, csrf := consoleSession(t, h, h.keys["admin"])
+
+	convs := state.NewConversationStore(h.db)
+	restarted := NewServer(Deps{Engine: h.eng, Keys: state.NewKeyStore(h.db), Answers: convs, Feedback: state.NewFeedbackStore(h.db, convs),
+		Tickets: state.NewTicketStore(h.db, nil, nil), Jobs: state.NewJobStore(h.db), Health: h.db, Sessions: state.NewSessionStore(h.db),
+		Limits: Limits{RatePerSecond: -1, AuthFailuresPerSecond: -1}})
+	ts := httptest.NewServer(restarted.Handler())
+	defer ts.Close()
+	do := func(method, path string, body string, header ...string) (int, string) {
+		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		c := *ts.Client()
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := do(http.MethodGet, "/admin/tickets", "", "Cookie", cookie); code != http.StatusOK || !strings.Contains(body, `content="`+csrf+`"`) {
+		t.Fatalf("console page after the restart: %d\n%s", code, body)
+	}
+	tk, err := state.NewTicketStore(h.db, nil, nil).CreateTicket(context.Background(), ticketFor("acme"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := do(http.MethodPatch, "/v1/tickets/"+tk.ID, `{"status":"solved"}`, "Cookie", cookie, HeaderCSRF, csrf, "Content-Type", "application/json"); code != http.StatusOK {
+		t.Errorf("a write with the session and its token after the restart: %d %s", code, body)
+	}
+	if code, _ := do(http.MethodPatch, "/v1/tickets/"+tk.ID, `{"status":"open"}`, "Cookie", cookie, "Content-Type", "application/json"); code != http.StatusForbidden {
+		t.Errorf("a write without the CSRF token after the restart: %d", code)
+	}
+	// Signing out on the new server ends the session on the old one too.
+	if code, _ := do(http.MethodPost, "/admin/logout", url.Values{"csrf": {csrf}}.Encode(), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded"); code != http.StatusSeeOther {
+		t.Errorf("sign out: %d", code)
+	}
+	if r := h.do(t, http.MethodGet, "/v1/tickets", "", nil, "Cookie", cookie); r.status != http.StatusUnauthorized {
+		t.Errorf("the first server after signing out on the second: %d", r.status)
+	}
 }

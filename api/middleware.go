@@ -129,14 +129,13 @@ func (s *Server) authenticate(scope string) gin.HandlerFunc {
 			s.tooMany(c, wait, "too many failed authentications from your address")
 			return
 		}
-		raw, err := s.credential(c.Request)
-		if err != nil {
+		key, err := s.requestKey(c.Request)
+		var ae *apiError
+		switch {
+		case errors.As(err, &ae):
 			s.authFails.allow(ip, time.Now())
 			s.fail(c, err)
 			return
-		}
-		key, err := s.lookupKey(c.Request.Context(), raw)
-		switch {
 		case errors.Is(err, state.ErrNotFound), errors.Is(err, state.ErrRevoked):
 			s.authFails.allow(ip, time.Now())
 			s.fail(c, errf(http.StatusUnauthorized, CodeUnauthorized, "invalid or revoked API key"))

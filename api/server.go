@@ -211,6 +211,9 @@ type Deps struct {
 	TicketReplies TicketReplies
 	// FeedbackLog, when set, serves GET /v1/feedback.
 	FeedbackLog FeedbackReader
+	// Sessions, when set, keeps the admin console's sign-in sessions;
+	// without it the console cannot be signed in to.
+	Sessions Sessions
 	// EvalReports, when set, serves GET /v1/eval/report (the console's
 	// eval page).
 	EvalReports EvalReports
@@ -241,7 +244,6 @@ type Server struct {
 	demoCSS   asset
 	// openapiDoc is the served OpenAPI document.
 	openapiDoc []byte
-	sessions   *sessions
 	console    struct{ js, css asset }
 
 	draining atomic.Bool
@@ -290,7 +292,6 @@ func NewServer(d Deps) *Server {
 	if s.openapiDoc, err = openapiDocument(d.MaxQuestion); err != nil {
 		panic(err) // embedded too
 	}
-	s.sessions = newSessions()
 	for _, a := range []struct {
 		dst  *asset
 		name string

@@ -176,6 +176,7 @@ func withState(tb testing.TB, d *Deps) *state.DB {
 	d.Keys, d.Answers, d.Feedback, d.Health = state.NewKeyStore(db), convs, state.NewFeedbackStore(db, convs), db
 	d.Tickets, d.Jobs = state.NewTicketStore(db, nil, nil), state.NewJobStore(db)
 	d.KeyAdmin, d.Conversations, d.Audit = state.NewKeyStore(db), convs, state.NewAuditStore(db)
+	d.Sessions = state.NewSessionStore(db)
 	return db
 }
 

@@ -1,119 +1,91 @@
 package api
 
 import (
-	"crypto/rand"
+	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/answerdesk/answerdesk/answer/state"
 )
 
 // The admin console signs in with an admin key, exchanged for a session: an
-// HttpOnly, SameSite=Strict cookie naming a random session id. The key stays
-// in this process's memory and is looked up on every request like a bearer
-// key (so revoking it ends its sessions); writes also need the session's
-// CSRF token in the X-CSRF-Token header. Sessions do not survive a restart.
+// HttpOnly, SameSite=Strict cookie holding a random session token. The
+// sessions live in the state database (Deps.Sessions, state.SessionStore),
+// which keeps only the token's hash, the key's id and the expiry, so that
+// they survive a restart and work on every replica; the key itself is not
+// kept. Every request of a session acts with its key's rights as they are
+// now (revoking the key ends its sessions); writes also need the session's
+// CSRF token in the X-CSRF-Token header.
 
 const (
 	sessionCookie = "answerdesk_session"
 	// HeaderCSRF carries a console session's CSRF token on writes.
-	HeaderCSRF  = "X-CSRF-Token"
-	sessionTTL  = 8 * time.Hour
-	maxSessions = 10000
+	HeaderCSRF = "X-CSRF-Token"
+	sessionTTL = 8 * time.Hour
 )
 
-type session struct {
-	raw  string // the admin key, in memory only
-	csrf string
-	exp  time.Time
+// Sessions keeps console sessions (state.SessionStore implements it).
+type Sessions interface {
+	CreateSession(ctx context.Context, keyID string, expires time.Time) (string, error)
+	// Session returns the key of a live session: state.ErrNotFound for an
+	// unknown or expired one, state.ErrRevoked when its key was revoked.
+	Session(ctx context.Context, token string) (state.Key, time.Time, error)
+	EndSession(ctx context.Context, token string) error
 }
 
-// sessions is the in-memory session table.
-type sessions struct {
-	mu sync.Mutex
-	m  map[string]session
+var _ Sessions = (*state.SessionStore)(nil)
+
+// csrfToken is the CSRF token of the session token: derived from it, so
+// that nothing more is stored, and useless without it (the token never
+// leaves the HttpOnly cookie).
+func csrfToken(session string) string {
+	h := sha256.Sum256([]byte("answerdesk console csrf\x00" + session))
+	return base64.RawURLEncoding.EncodeToString(h[:])
 }
 
-func newSessions() *sessions { return &sessions{m: map[string]session{}} }
-
-func randomToken() string {
-	var b [32]byte
-	rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-// create starts a session for raw and returns its id.
-func (s *sessions) create(raw string, now time.Time) (id string, ses session) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.m) >= maxSessions {
-		for k, v := range s.m {
-			if now.After(v.exp) {
-				delete(s.m, k)
-			}
-		}
-	}
-	id, ses = randomToken(), session{raw: raw, csrf: randomToken(), exp: now.Add(sessionTTL)}
-	s.m[id] = ses
-	return id, ses
-}
-
-func (s *sessions) get(id string, now time.Time) (session, bool) {
-	if id == "" {
-		return session{}, false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ses, ok := s.m[id]
-	if !ok || now.After(ses.exp) {
-		delete(s.m, id)
-		return session{}, false
-	}
-	return ses, true
-}
-
-func (s *sessions) end(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, id)
-}
-
-// credential is the key a request authenticates with: its bearer key, or
+// requestKey is the key a request authenticates with: its bearer key, or
 // the key of its console session. A session's write without the session's
 // CSRF token is refused.
-func (s *Server) credential(r *http.Request) (string, error) {
+func (s *Server) requestKey(r *http.Request) (state.Key, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		raw, ok := strings.CutPrefix(h, "Bearer ")
 		if raw = strings.TrimSpace(raw); !ok || raw == "" {
-			return "", errf(http.StatusUnauthorized, CodeUnauthorized, "malformed Authorization header: send Authorization: Bearer KEY")
+			return state.Key{}, errf(http.StatusUnauthorized, CodeUnauthorized, "malformed Authorization header: send Authorization: Bearer KEY")
 		}
-		return raw, nil
+		return s.lookupKey(r.Context(), raw)
 	}
-	ck, err := r.Cookie(sessionCookie)
+	if _, err := r.Cookie(sessionCookie); err != nil {
+		return state.Key{}, errf(http.StatusUnauthorized, CodeUnauthorized, "missing API key: send Authorization: Bearer KEY")
+	}
+	token, k, err := s.sessionOf(r)
+	if errors.Is(err, state.ErrNotFound) {
+		return state.Key{}, errf(http.StatusUnauthorized, CodeUnauthorized, "console session expired: sign in again")
+	}
 	if err != nil {
-		return "", errf(http.StatusUnauthorized, CodeUnauthorized, "missing API key: send Authorization: Bearer KEY")
-	}
-	ses, ok := s.sessions.get(ck.Value, time.Now())
-	if !ok {
-		return "", errf(http.StatusUnauthorized, CodeUnauthorized, "console session expired: sign in again")
+		return k, err
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead &&
-		subtle.ConstantTimeCompare([]byte(r.Header.Get(HeaderCSRF)), []byte(ses.csrf)) != 1 {
-		return "", errf(http.StatusForbidden, CodeForbidden, "missing or wrong %s header for a console session", HeaderCSRF)
+		subtle.ConstantTimeCompare([]byte(r.Header.Get(HeaderCSRF)), []byte(csrfToken(token))) != 1 {
+		return state.Key{}, errf(http.StatusForbidden, CodeForbidden, "missing or wrong %s header for a console session", HeaderCSRF)
 	}
-	return ses.raw, nil
+	return k, nil
 }
 
-// sessionOf returns the request's console session, if any.
-func (s *Server) sessionOf(r *http.Request) (string, session, bool) {
+// sessionOf returns the request's console session token and its key:
+// state.ErrNotFound without a live session, state.ErrRevoked when its key
+// was revoked.
+func (s *Server) sessionOf(r *http.Request) (string, state.Key, error) {
 	ck, err := r.Cookie(sessionCookie)
-	if err != nil {
-		return "", session{}, false
+	if err != nil || ck.Value == "" || s.d.Sessions == nil {
+		return "", state.Key{}, state.ErrNotFound
 	}
-	ses, ok := s.sessions.get(ck.Value, time.Now())
-	return ck.Value, ses, ok
+	k, _, err := s.d.Sessions.Session(r.Context(), ck.Value)
+	return ck.Value, k, err
 }
 
 func setSessionCookie(w http.ResponseWriter, r *http.Request, id string, maxAge int) {

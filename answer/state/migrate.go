@@ -28,6 +28,7 @@ func migrations() []migration {
 		{"answer log: customer id, for export and erasure", execSQL(customersSchemaV8)},
 		{"human handoff: tickets by conversation; outbox events and revisions", execSQL(handoffV9)},
 		{"feedback corrections and FAQ candidates", execSQL(faqSchemaV10)},
+		{"console sessions", execSQL(sessionsSchemaV11)},
 	}
 }
 

@@ -62,7 +62,7 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*DB, error) {
 // Migrations only ever get appended; a change to the SQLite schema gets
 // its PostgreSQL twin here.
 func pgMigrations() []string {
-	return []string{pgSchemaV1}
+	return []string{pgSchemaV1, pgSessionsV2}
 }
 
 // pgLockKey is the advisory lock that serializes migrations of one
@@ -108,8 +108,11 @@ func migratePostgres(ctx context.Context, db *sql.DB) error {
 }
 
 func pgMigrationName(v int) string {
-	if v == 1 {
+	switch v {
+	case 1:
 		return "initial schema (SQLite version 10)"
+	case 2:
+		return "console sessions (SQLite version 11)"
 	}
 	return fmt.Sprintf("migration %d", v)
 }

@@ -217,7 +217,7 @@ type appState struct {
 func (s *appState) apiDeps(d *api.Deps) {
 	d.Keys, d.Answers, d.Feedback, d.Tickets, d.Jobs, d.Health = s.keys, s.convs, s.feedback, s.tickets, s.jobs, s.db
 	d.Analytics, d.Audit, d.Customers = s.analytics, s.audit, s.customers
-	d.KeyAdmin, d.Conversations = s.keys, s.convs
+	d.KeyAdmin, d.Conversations, d.Sessions = s.keys, s.convs, state.NewSessionStore(s.db)
 	d.FAQ, d.TicketCandidates, d.FeedbackLog, d.TicketReplies = s.faq, s.faq, s.feedback, s.tickets
 	d.HandBacks = s.tickets
 }
