@@ -221,6 +221,9 @@ func (db *DB) commit(group []queued) error {
 	}
 	ctx := context.Background()
 	write := func(tx sqlTx) error {
+		if err := tx.lockRollups(ctx); err != nil {
+			return err
+		}
 		b := &batch{ctx: ctx, db: db, tx: tx, stmts: map[string]*sql.Stmt{}, red: map[string]string{}}
 		for _, it := range group {
 			if it.write == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -99,6 +100,26 @@ func (b backend) retryable(err error, unique bool) bool {
 		return false
 	}
 	return pe.Code == "40001" || pe.Code == "40P01" || (unique && pe.Code == "23505")
+}
+
+// rollupLockKey is the advisory lock that transactions counting in the
+// analytics rollups hold on PostgreSQL (see lockRollups).
+const rollupLockKey = pgLockKey + 1
+
+// lockRollups makes transactions that count in the analytics rollups
+// (group commits of the answer log, feedback) take turns across replicas
+// on PostgreSQL: they update the same few rows (a tenant's hour) in
+// whatever order their writes came, and two of them at once deadlock
+// (PostgreSQL then aborts one after a second). SQLite has one writer
+// already.
+func (t sqlTx) lockRollups(ctx context.Context) error {
+	if t.b != backendPostgres {
+		return nil
+	}
+	if _, err := t.Tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(rollupLockKey)); err != nil {
+		return fmt.Errorf("rollup lock: %w", err)
+	}
+	return nil
 }
 
 // maxTxAttempts bounds how often a retryable transaction runs.

@@ -63,6 +63,9 @@ func (s *FeedbackStore) AddFeedback(ctx context.Context, f Feedback) (Feedback, 
 				return err
 			}
 		}
+		if err := tx.lockRollups(ctx); err != nil {
+			return err
+		}
 		return rollFeedback(txExec{ctx, tx}, f, a, s.db.deflection)
 	})
 	if err != nil {

@@ -268,3 +268,60 @@ func TestRetentionPrunes(t *testing.T) {
 		}
 	})
 }
+
+// TestAnswerLogAcrossReplicas: two replicas logging answers at once (their
+// group commits count in the same rollup rows) lose none of them: on
+// PostgreSQL they would deadlock without taking turns.
+func TestAnswerLogAcrossReplicas(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		var bgErrs []error
+		o := Options{OnError: func(err error) { mu.Lock(); bgErrs = append(bgErrs, err); mu.Unlock() }}
+		a, loc := bk.open(t, o)
+		b := openAt(t, loc, o)
+		defer b.db.Close()
+		t0 := time.Now().UTC().Truncate(time.Hour)
+		const writers, each = 8, 150
+		var wg sync.WaitGroup
+		for w := 0; w < writers; w++ {
+			st := []stores{a, b}[w%2]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < each; i++ {
+					d, reason := answer.Answered, answer.Reason("")
+					if i%3 == 0 {
+						d, reason = answer.Escalated, answer.ReasonLowConfidence
+					}
+					an := answer.Answer{ID: fmt.Sprintf("ans_%d_%d", w, i), ConversationID: fmt.Sprintf("c_%d", i%7), Question: "q",
+						Decision: d, Reason: reason, Created: t0.Add(time.Duration(i) * time.Second),
+						Timings:   answer.Timings{Total: time.Duration(1+i%40) * time.Millisecond},
+						Citations: []answer.Citation{{DocumentID: fmt.Sprintf("doc_%d", i%5)}}}
+					if err := st.convs.LogAnswer(ctx, "acme", an); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		for _, st := range []stores{a, b} {
+			if err := st.db.flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := NewAnalyticsStore(a.db).Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0.Add(-time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Volume != writers*each || r.Escalated != writers*50 {
+			t.Errorf("analytics count %d answers (%d escalated), want %d (%d)", r.Volume, r.Escalated, writers*each, writers*50)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, err := range bgErrs {
+			t.Errorf("background write: %v", err)
+		}
+	})
+}

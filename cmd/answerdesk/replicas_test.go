@@ -218,6 +218,7 @@ func TestReplicasKill9(t *testing.T) {
 		}()
 	}
 	time.Sleep(runFor / 3)
+	t.Logf("killing %s at %s", a.name, time.Now().Format("15:04:05.000"))
 	a.kill9()
 	mu.Lock()
 	delete(live, a.name)
@@ -326,4 +327,14 @@ func TestReplicasKill9(t *testing.T) {
 		}
 	}
 	t.Logf("revocation refused by both replicas %s after it", time.Since(revoked).Round(time.Millisecond))
+
+	// No replica logged an error: a group commit of the answer log that
+	// lost a deadlock with the other replica's is retried, not dropped.
+	for label, r := range map[string]*replica{"a (killed)": a, "b": b, "a (restarted)": a2} {
+		for _, line := range strings.Split(r.out.String(), "\n") {
+			if strings.Contains(line, "level=ERROR") {
+				t.Errorf("replica %s logged: %s", label, line)
+			}
+		}
+	}
 }
