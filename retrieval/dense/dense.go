@@ -87,6 +87,36 @@ func (x *Index) Set(slot int, v []float32) error {
 	return nil
 }
 
+// Row returns the stored, L2-normalized vector of slot (nil when the slot
+// is empty), aliasing the slab: the caller must not modify it nor keep it
+// past the next Set, SetRow or Delete.
+func (x *Index) Row(slot int) []float32 {
+	if !x.Has(slot) {
+		return nil
+	}
+	return x.slab[slot*x.dim : (slot+1)*x.dim]
+}
+
+// SetRow stores row at slot as it is: a row read with Row (an index
+// snapshot), already normalized, so that the restored index scores
+// exactly as the one it was read from (Set would normalize it again,
+// which may change the last bits).
+func (x *Index) SetRow(slot int, row []float32) error {
+	if slot < 0 {
+		return fmt.Errorf("set slot %d: %w", slot, ErrSlot)
+	}
+	if len(row) != x.dim {
+		return fmt.Errorf("set slot %d: %w: got %d components, want %d", slot, ErrDimension, len(row), x.dim)
+	}
+	x.grow(slot + 1)
+	copy(x.slab[slot*x.dim:(slot+1)*x.dim], row)
+	if !x.live[slot] {
+		x.live[slot] = true
+		x.n++
+	}
+	return nil
+}
+
 // Delete empties slot. Deleting an empty or out-of-range slot does nothing.
 func (x *Index) Delete(slot int) {
 	if !x.Has(slot) {

@@ -387,3 +387,37 @@ func BenchmarkDot384(b *testing.B) {
 		}
 	})
 }
+
+// TestRowRoundTrip: an index rebuilt from its rows with SetRow holds the
+// same bits and scores exactly alike.
+func TestRowRoundTrip(t *testing.T) {
+	x := New(3)
+	for i, v := range [][]float32{{1, 2, 3}, {0.3, -0.1, 7}, {5, 5, 0.001}} {
+		if err := x.Set(i*2, v); err != nil { // slots 0, 2, 4; 1 and 3 empty
+			t.Fatal(err)
+		}
+	}
+	y := New(3)
+	for slot := range 5 {
+		if r := x.Row(slot); r != nil {
+			if err := y.SetRow(slot, r); err != nil {
+				t.Fatal(err)
+			}
+		} else if slot%2 == 0 {
+			t.Fatalf("slot %d empty", slot)
+		}
+	}
+	if y.Len() != x.Len() || y.Has(1) || y.Row(3) != nil {
+		t.Fatalf("restored %d rows, want %d and empty slots 1 and 3", y.Len(), x.Len())
+	}
+	q := []float32{0.2, 0.4, 0.9}
+	if a, b := x.Search(q, 3, nil), y.Search(q, 3, nil); !slices.Equal(a, b) {
+		t.Errorf("search %v, restored %v", a, b)
+	}
+	if err := y.SetRow(0, []float32{1}); !errors.Is(err, ErrDimension) {
+		t.Errorf("SetRow of a short row: %v, want ErrDimension", err)
+	}
+	if err := y.SetRow(-1, q); !errors.Is(err, ErrSlot) {
+		t.Errorf("SetRow at -1: %v, want ErrSlot", err)
+	}
+}

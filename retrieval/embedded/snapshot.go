@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math"
 	"os"
 	"path/filepath"
 
 	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/dense"
 )
 
 // The index snapshot. Rebuilding the in-memory index at Open means
@@ -30,16 +32,16 @@ import (
 //
 // Anything else — no file, a corrupt or truncated one, another version, a
 // stale one — falls back to the rebuild from the database, which is always
-// the truth; the snapshot is only a cache of it. A store holding dense
-// vectors always rebuilds (the slab keeps normalized rows, not the stored
-// vectors).
+// the truth; the snapshot is only a cache of it. Dense vectors are kept as
+// the slab's normalized rows, bit for bit, so that hybrid search scores
+// exactly as before the restart.
 
 // SnapshotFile is the name of the index snapshot inside the data directory.
 const SnapshotFile = "index.snap"
 
 const (
 	snapMagic   = "ADXSNAP\x00"
-	snapVersion = 1
+	snapVersion = 2
 	snapHeader  = len(snapMagic) + 8 + 4 // magic, payload length, CRC-32C
 )
 
@@ -189,6 +191,25 @@ func encodeIndex(x *index, key snapKey) []byte {
 	e.uint(uint64(len(x.free)))
 	for _, f := range x.free {
 		e.uint(uint64(f))
+	}
+	e.str(x.denseModel)
+	e.uint(uint64(x.denseDim))
+	e.uint(uint64(x.liveDense))
+	rows := 0
+	if x.dense.x != nil {
+		rows = x.dense.x.Len()
+	}
+	e.uint(uint64(rows))
+	if rows > 0 {
+		e.uint(uint64(x.dense.x.Dim()))
+		for i := range x.slots {
+			if row := x.dense.x.Row(i); row != nil {
+				e.uint(uint64(i))
+				for _, f := range row {
+					e.b = binary.LittleEndian.AppendUint32(e.b, math.Float32bits(f))
+				}
+			}
+		}
 	}
 	out := binary.AppendUvarint(make([]byte, 0, 10+len(e.blob)+len(e.b)), uint64(len(e.blob)))
 	out = append(out, e.blob...)
@@ -342,6 +363,32 @@ func decodeIndex(payload []byte, want snapKey) (*index, error) {
 	for range d.count(1) {
 		x.free = append(x.free, d.i32(nslots))
 	}
+	x.denseModel, x.denseDim, x.liveDense = d.str(), int(d.uint()), int(d.uint())
+	if rows := d.count(5); rows > 0 {
+		dim := d.count(4)
+		if dim == 0 || rows > nslots {
+			d.fail()
+		}
+		for range rows {
+			slot := d.i32(nslots)
+			if d.err != nil || len(d.b) < 4*dim {
+				d.fail()
+				break
+			}
+			row := make([]float32, dim)
+			for j := range row {
+				row[j] = math.Float32frombits(binary.LittleEndian.Uint32(d.b[4*j:]))
+			}
+			d.b = d.b[4*dim:]
+			if x.dense.x == nil {
+				x.dense.x = dense.New(dim)
+			}
+			if err := x.dense.x.SetRow(int(slot), row); err != nil || !x.slots[slot].alive {
+				d.fail()
+				break
+			}
+		}
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -399,6 +446,9 @@ func (x *index) derive(refs int) error {
 	}
 	if live != x.live {
 		return fmt.Errorf("%w: %d live slots, header says %d", errSnapshot, live, x.live)
+	}
+	if rows := x.dense.x; rows != nil && rows.Len() != x.liveDense {
+		return fmt.Errorf("%w: %d dense rows, header says %d", errSnapshot, rows.Len(), x.liveDense)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/dense"
 	"github.com/answerdesk/answerdesk/retrieval/storetest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -61,7 +62,7 @@ func sameIndex(t *testing.T, want, got *index) {
 	}
 	norm(want)
 	norm(got)
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(index{}, slotInfo{}, posting{}, denseSlab{})); diff != "" {
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(index{}, slotInfo{}, posting{}, denseSlab{}, dense.Index{})); diff != "" {
 		t.Errorf("index from the snapshot differs from the rebuilt one (-rebuilt +snapshot):\n%s", diff)
 	}
 }
@@ -283,6 +284,62 @@ func TestSnapshotDecodeNeverPanics(t *testing.T) {
 			b := slices.Clone(payload)
 			b[i] = v
 			decodeIndex(b, key) // must not panic
+		}
+	}
+}
+
+// TestSnapshotKeepsDenseVectors: a hybrid store's snapshot restores the
+// dense rows bit for bit: the same index, the same fused ranking.
+func TestSnapshotKeepsDenseVectors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openStore(t, dir)
+	vecs := [][]float32{{1, 0, 0, 0.5}, {0, 1, 0.2, 0}, {0.3, 0.3, 1, 0}, {0.1, 0.9, 0.1, 0.7}}
+	for i, id := range []string{"a", "b", "gone"} {
+		dc := storetest.Doc("t1", id, retrieval.KindDoc, "pairing the hub "+id, "resetting the hub "+id)
+		dc.Document.DenseModel = "test-model"
+		for j := range dc.Chunks {
+			dc.Chunks[j].Dense = vecs[(i+j)%len(vecs)]
+		}
+		if err := s.ReplaceDocument(ctx, dc.Document, dc.Chunks); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteDocument(ctx, "t1", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	q := retrieval.Query{Text: "hub pairing", Tenant: "t1", Dense: []float32{0.2, 0.8, 0.1, 0.3}}
+	before, err := s.Search(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = openStore(t, dir)
+	defer s.Close()
+	if !fromSnapshot(s) {
+		t.Fatal("a store with dense vectors rebuilt its index although Close wrote a snapshot")
+	}
+	after, err := s.Search(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, after); diff != "" || len(after.Hits) != 4 || after.Hits[0].DenseRank == 0 {
+		t.Errorf("hybrid search after the restart (-before +after):\n%s", diff)
+	}
+	st, _ := s.Stats(ctx)
+	if st.DenseModel != "test-model" || st.DenseDim != 4 {
+		t.Errorf("stats %+v: want the dense model and size back", st)
+	}
+	key := snapKey{dbID: "db"}
+	payload := encodeIndex(s.idx, key)
+	got, err := decodeIndex(payload, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIndex(t, s.idx, got)
+	for n := range len(payload) {
+		if _, err := decodeIndex(payload[:n], key); err == nil {
+			t.Fatalf("payload cut to %d of %d bytes decoded", n, len(payload))
 		}
 	}
 }

@@ -140,14 +140,13 @@ func (s *Store) Close() error {
 
 // saveSnapshot writes the index snapshot unless the one on disk is the
 // index's already, or the index is not the database's current state (a
-// write by another process it has not applied), or it holds dense
-// vectors.
+// write by another process it has not applied).
 func (s *Store) saveSnapshot(ctx context.Context) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if s.snapAt == s.seen || s.idx.liveDense > 0 {
+	if s.snapAt == s.seen {
 		return nil
 	}
 	last, err := lastChange(ctx, s.db)
