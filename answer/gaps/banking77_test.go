@@ -6,10 +6,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/answer/llm"
 	"github.com/answerdesk/answerdesk/answer/llm/embedtest"
 	"github.com/answerdesk/answerdesk/retrieval/storetest"
 )
@@ -124,9 +126,17 @@ func TestARIAndPurity(t *testing.T) {
 // split: ANSWERDESK_GAPS_SWEEP=train logs the figures over thresholds
 // (ANSWERDESK_GAPS_THRESHOLDS) and neighbourhoods (ANSWERDESK_GAPS_K) on
 // every third train question.
+//
+// The race detector slows the clustering about tenfold, so under -race
+// this measurement is skipped and .ci/run runs it on its own without
+// -race; TestBanking77ClustersSubset runs the same code on 11 intents
+// under -race.
 func TestBanking77Clusters(t *testing.T) {
 	if testing.Short() {
 		t.Skip("banking77 clustering: skipped in -short mode")
+	}
+	if raceEnabled {
+		t.Skip("banking77 clustering: measured without -race (.ci/run: go test -run 'TestBanking77Clusters$' ./answer/gaps); TestBanking77ClustersSubset covers it under -race")
 	}
 	emb := embedtest.New(t)
 	embed := func(texts []string) [][]float32 {
@@ -161,17 +171,58 @@ func TestBanking77Clusters(t *testing.T) {
 		return
 	}
 	texts, labels := readBanking(t, "test.csv")
+	measureClusters(t, emb, texts, labels, 0.30, 0.42)
+}
+
+// TestBanking77ClustersSubset is TestBanking77Clusters on the test
+// questions of every seventh intent (11 of 77), small enough for -race.
+func TestBanking77ClustersSubset(t *testing.T) {
+	if testing.Short() {
+		t.Skip("banking77 clustering: skipped in -short mode")
+	}
+	all, allLabels := readBanking(t, "test.csv")
+	seen := map[string]bool{}
+	for _, l := range allLabels {
+		seen[l] = true
+	}
+	sorted := make([]string, 0, len(seen))
+	for l := range seen {
+		sorted = append(sorted, l)
+	}
+	sort.Strings(sorted)
+	kept := map[string]bool{}
+	for i := 0; i < len(sorted); i += 7 {
+		kept[sorted[i]] = true
+	}
+	var texts, labels []string
+	for i, l := range allLabels {
+		if kept[l] {
+			texts, labels = append(texts, all[i]), append(labels, l)
+		}
+	}
+	measureClusters(t, embedtest.New(t), texts, labels, 0.5, 0.5)
+}
+
+// measureClusters clusters texts with sparse vectors and, with emb, with
+// embeddings, and scores the clusters against labels: the adjusted Rand
+// index must reach floor (sparse) or denseFloor.
+func measureClusters(t *testing.T, emb *llm.CachedEmbedder, texts, labels []string, floor, denseFloor float64) {
+	t.Helper()
 	modes := []struct {
 		name  string
 		vecs  [][]float32
 		floor float64
-	}{{"sparse", nil, 0.30}}
+	}{{"sparse", nil, floor}}
 	if emb != nil {
+		vecs, err := emb.EmbedQueries(context.Background(), texts)
+		if err != nil {
+			t.Fatal(err)
+		}
 		modes = append(modes, struct {
 			name  string
 			vecs  [][]float32
 			floor float64
-		}{"embedding", embed(texts), 0.42})
+		}{"embedding", vecs, denseFloor})
 	} else {
 		t.Log("embeddings not measured: set ANSWERDESK_TEST_EMBED_URL (a real embedding server, see .ci/models.sh)")
 	}
@@ -182,7 +233,7 @@ func TestBanking77Clusters(t *testing.T) {
 		}
 		pred := assignments(len(texts), cs)
 		a, p := ari(labels, pred), purity(labels, pred)
-		t.Logf("banking77 test, %s: %d clusters (%d of 2+ questions), ARI %.3f, purity %.3f", m.name, len(cs), multi(cs), a, p)
+		t.Logf("banking77 test (%d questions), %s: %d clusters (%d of 2+ questions), ARI %.3f, purity %.3f", len(texts), m.name, len(cs), multi(cs), a, p)
 		if a < m.floor {
 			t.Errorf("%s ARI %.3f below %.2f", m.name, a, m.floor)
 		}
