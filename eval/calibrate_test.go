@@ -231,3 +231,120 @@ func TestProbabilityIsTheEngines(t *testing.T) {
 		t.Errorf("no features: %v, want 0", got)
 	}
 }
+
+func TestWorstSuiteThreshold(t *testing.T) {
+	// Suite "easy" is right above 0.5; suite "hard" only above 0.8. Pooled,
+	// the easy suite's answers hide the hard one's mistakes.
+	var p []float64
+	var y []bool
+	var suite []string
+	for i := range 100 {
+		v := float64(i) / 100
+		p, y, suite = append(p, v), append(y, v >= 0.5), append(suite, "easy")
+		p, y, suite = append(p, v+0.001), append(y, v >= 0.8), append(suite, "hard")
+	}
+	pooledRate, pooledThr := AnswerRateAt(p, y, 0.9)
+	rate, thr := worstSuiteThreshold(p, y, suite, 0.9)
+	if !(thr > pooledThr) || !(rate < pooledRate) {
+		t.Fatalf("worst-suite threshold %v (rate %v), pooled %v (rate %v): want a higher threshold", thr, rate, pooledThr, pooledRate)
+	}
+	for _, s := range []string{"easy", "hard"} {
+		answered, right := 0, 0
+		for i := range p {
+			if suite[i] == s && p[i] >= thr {
+				answered++
+				if y[i] {
+					right++
+				}
+			}
+		}
+		if answered >= minSuiteAnswers && float64(right) < 0.9*float64(answered) {
+			t.Errorf("suite %s at threshold %v: %d of %d right, below 0.9", s, thr, right, answered)
+		}
+	}
+	// The lowest such threshold: at 0.771 hard answers 23, 20 right (0.87);
+	// at 0.78 (an easy sample) 22, 20 right (0.909).
+	if thr != 0.78 {
+		t.Errorf("threshold %v, want 0.78", thr)
+	}
+	// A suite with fewer than minSuiteAnswers answers above a threshold
+	// does not hold it back, as long as the answers pooled reach the target.
+	p, y, suite = nil, nil, nil
+	for i := range 100 {
+		p, y, suite = append(p, 0.2+float64(i)/1000), append(y, true), append(suite, "b")
+	}
+	for range minSuiteAnswers - 5 {
+		p, y, suite = append(p, 0.5), append(y, false), append(suite, "a")
+	}
+	rate, thr = worstSuiteThreshold(p, y, suite, 0.9)
+	if thr != 0.2 || rate != 1 {
+		t.Errorf("a small suite: threshold %v rate %v, want 0.2 and 1", thr, rate)
+	}
+	if rate, thr := worstSuiteThreshold([]float64{0.5}, []bool{false}, []string{"a"}, 0.9); rate != 0 || !math.IsInf(thr, 1) {
+		t.Errorf("nothing right: rate %v threshold %v, want 0 and +Inf", rate, thr)
+	}
+}
+
+func TestMonotoneDropsWrongSign(t *testing.T) {
+	// "coverage" (sign +1) is higher on wrong answers in this data: fitted
+	// freely it takes a negative weight; monotone, it is left out.
+	ss := synthetic(4000)
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range ss {
+		if ss[i].Features == nil {
+			continue
+		}
+		v := r.Float64()
+		if !ss[i].Correct {
+			v += 0.5
+		}
+		ss[i].Features = append(ss[i].Features, answer.Feature{Name: answer.FeatureCoverage, Value: v})
+	}
+	free, _, err := FitAll(ss, CalibrateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(free.Weights[answer.FeatureCoverage] < -0.5) {
+		t.Fatalf("free fit: coverage weight %v, want clearly negative", free.Weights[answer.FeatureCoverage])
+	}
+	mono, _, err := FitAll(ss, CalibrateOptions{Monotone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := mono.Weights[answer.FeatureCoverage]; w != 0 {
+		t.Errorf("monotone fit: coverage weight %v, want 0", w)
+	}
+	// Features without a direction (noise, x) are fitted as before.
+	if math.Abs(mono.Weights["x"]-3) > 0.35 {
+		t.Errorf("monotone fit: x weight %v, want ≈3", mono.Weights["x"])
+	}
+	if got := wrongSigns(mono); len(got) != 0 {
+		t.Errorf("monotone fit keeps wrong signs: %v", got)
+	}
+}
+
+func TestThresholdPolicyOption(t *testing.T) {
+	if _, err := Calibrate(synthetic(200), CalibrateOptions{Threshold: "median"}); !errors.Is(err, ErrCalibrate) {
+		t.Errorf("unknown threshold policy: err %v, want ErrCalibrate", err)
+	}
+	ss := synthetic(6000)
+	for i := range ss { // two suites, the second harder: wrong more often below x = 1
+		if i%2 == 1 {
+			ss[i].Suite = "hard"
+			if ss[i].Correct && i%3 == 0 && ss[i].value("x") < 1 {
+				ss[i].Correct = false
+			}
+		}
+	}
+	pooled, _, err := FitAll(ss, CalibrateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst, _, err := FitAll(ss, CalibrateOptions{Threshold: ThresholdWorstSuite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(worst.Threshold > pooled.Threshold) {
+		t.Errorf("worst-suite threshold %v, pooled %v: want higher with a harder suite", worst.Threshold, pooled.Threshold)
+	}
+}

@@ -33,10 +33,11 @@ var evalSubcommands = []*command{
 	{name: "eval compare", usage: "eval compare [--max-drop X] BASE.json NEW.json",
 		summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop.",
 		run:     runEvalCompare},
-	{name: "eval calibrate", usage: "eval calibrate [--loso] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] -o confidence.json SUITE_DIR…",
+	{name: "eval calibrate", usage: "eval calibrate [--loso] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] -o confidence.json SUITE_DIR…",
 		summary: "Run the suites (with --knockout, a seeded 30% of each suite's answerable questions lose their documents\n" +
 			"and become in-domain unanswerables), fit the confidence model (logistic regression over the engine's\n" +
-			"features with Platt or isotonic calibration), pick the threshold reaching the target precision, print\n" +
+			"features, each weight held to the sign of its meaning, with Platt or isotonic calibration), pick the\n" +
+			"threshold reaching the target precision in every suite, print\n" +
 			"held-out figures only, and write the model the engine loads. With --loso, each suite is measured by a\n" +
 			"model fitted on the other suites, and the written model is fitted on all of them. Paths that are not\n" +
 			"suites (no queries.jsonl) are skipped, so DATASETS/* takes every suite there.",
@@ -403,6 +404,8 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	target := fs.Float64("target-precision", 0.95, "precision the answer threshold must reach")
 	method := fs.String("method", "platt", "calibration of the logistic output: platt or isotonic")
 	l2 := fs.Float64("l2", 1, "ridge penalty on standardized weights")
+	monotone := fs.Bool("monotone", true, "leave out every feature whose fitted weight has the opposite sign of its meaning (answer.FeatureSign) and refit")
+	policy := fs.String("threshold-policy", eval.ThresholdWorstSuite, "how the threshold is chosen on the calibration split: worst-suite (the target precision in every suite) or pooled")
 	out := fs.String("o", "", "write the fitted confidence model (JSON) to this file")
 	exclude := fs.String("exclude", strings.Join(eval.DefaultExclude(), ","), "comma-separated features the model must not use (weight 0; \"\" for none)")
 	if err := a.parseFlags(fs, args); err != nil {
@@ -419,6 +422,8 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 		return usagef("eval calibrate: --method must be platt or isotonic")
 	case !(*l2 > 0):
 		return usagef("eval calibrate: --l2 must be positive")
+	case *policy != eval.ThresholdWorstSuite && *policy != eval.ThresholdPooled:
+		return usagef("eval calibrate: --threshold-policy must be %s or %s", eval.ThresholdWorstSuite, eval.ThresholdPooled)
 	}
 	dirs, err := a.suiteDirs("eval calibrate", fs.Args())
 	if err != nil {
@@ -436,7 +441,7 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	if strings.HasPrefix(info["retrieval"], "hybrid") {
 		prior = &cfg.HybridConfidence // the model of the mode being fitted
 	}
-	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Prior: prior}
+	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Prior: prior, Monotone: *monotone, Threshold: *policy}
 	if *exclude != "" {
 		opts.Exclude = strings.Split(*exclude, ",")
 	}

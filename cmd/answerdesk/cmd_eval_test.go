@@ -79,6 +79,7 @@ func TestEvalUsage(t *testing.T) {
 		{"fusion without suites", []string{"eval", "fusion"}, 2},
 		{"fusion without an embedder", []string{"eval", "fusion", "--quiet", kbSuite}, 2},
 		{"calibrate bad target", []string{"eval", "calibrate", "--target-precision", "1", "-o", "x.json", kbSuite}, 2},
+		{"calibrate bad threshold policy", []string{"eval", "calibrate", "--threshold-policy", "median", "-o", "x.json", kbSuite}, 2},
 		{"missing suite", []string{"eval", "run", "--quiet", "does-not-exist"}, 1},
 		{"not a suite", []string{"eval", "run", "--quiet", "."}, 1},
 		{"missing baseline", []string{"eval", "run", "--baseline", "nope.json", kbSuite}, 1},
