@@ -288,6 +288,6 @@ func (e *Engine) needsUnsafe(all retrieval.Result, unsafe []retrieval.Hit, q que
 	if !cites {
 		return false
 	}
-	f := computeFeatures(featureInput{res: all, q: q, c: c, tr: tr, lang: tr.Lang, qLength: q.all, ps: ps})
+	f := computeFeatures(featureInput{res: all, q: q, c: c, tr: tr, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked})
 	return e.cfg.Confidence.Probability(f) >= e.cfg.Confidence.Threshold
 }

@@ -69,11 +69,16 @@ func TestE2EMarkupNeverInResponses(t *testing.T) {
 		t.Fatalf("%d payloads (%v), want 223", len(cases), err)
 	}
 	dir := t.TempDir()
+	// Each document has its own number (gadgets 0–222, widgets 300–522,
+	// doohickeys 600–822): with one number shared by a payload's three
+	// documents, each question had two siblings ranked level with the
+	// right one, a near-miss the confidence model escalates.
 	for i, c := range cases {
+		w, d := i+300, i+600
 		files := map[string]string{
 			fmt.Sprintf("gadget%03d.txt", i):   fmt.Sprintf("The warranty code of gadget %03d is W%03d. %s\n", i, i, c.Payload),
-			fmt.Sprintf("widget%03d.md", i):    fmt.Sprintf("# Widget %03d %s\n\nThe warranty code of widget %03d %s is V%03d.\n", i, c.Payload, i, c.Payload, i),
-			fmt.Sprintf("doohick%03d.html", i): fmt.Sprintf("<html><body><main><h1>Doohickey %03d</h1><p>The warranty code of doohickey %03d %s is D%03d.</p></main></body></html>", i, i, c.Payload, i),
+			fmt.Sprintf("widget%03d.md", w):    fmt.Sprintf("# Widget %03d %s\n\nThe warranty code of widget %03d %s is V%03d.\n", w, c.Payload, w, c.Payload, w),
+			fmt.Sprintf("doohick%03d.html", d): fmt.Sprintf("<html><body><main><h1>Doohickey %03d</h1><p>The warranty code of doohickey %03d %s is D%03d.</p></main></body></html>", d, d, c.Payload, d),
 		}
 		for name, body := range files {
 			if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
@@ -106,8 +111,8 @@ func TestE2EMarkupNeverInResponses(t *testing.T) {
 	for i, c := range cases {
 		for _, q := range []string{
 			fmt.Sprintf("What is the warranty code of gadget %03d?", i),
-			fmt.Sprintf("What is the warranty code of widget %03d?", i),
-			fmt.Sprintf("What is the warranty code of doohickey %03d?", i),
+			fmt.Sprintf("What is the warranty code of widget %03d?", i+300),
+			fmt.Sprintf("What is the warranty code of doohickey %03d?", i+600),
 			c.Payload + " I want to talk to a human agent",
 		} {
 			b, _ := json.Marshal(api.AnswerRequest{Question: q})
