@@ -66,6 +66,25 @@ type passage struct {
 	sentTerms [][]string
 	ctxTerms  []string        // title and heading
 	terms     map[string]bool // every term of title, heading and text
+
+	// questionLines are the question terms (question words kept) of the
+	// title and of each sentence, for questionSim; computed on first use,
+	// once per cached passage (it may be shared by concurrent requests).
+	questionOnce  sync.Once
+	questionLines []map[string]bool
+}
+
+// questionTerms returns p's questionLines; title is the passage's title
+// (part of the cache key, so the same for every caller).
+func (p *passage) questionTerms(title string) []map[string]bool {
+	p.questionOnce.Do(func() {
+		p.questionLines = make([]map[string]bool, 0, 1+len(p.sents))
+		p.questionLines = append(p.questionLines, termSet(retrieval.DefaultAnalyzer.QuestionTerms(title)))
+		for _, s := range p.sents {
+			p.questionLines = append(p.questionLines, termSet(retrieval.DefaultAnalyzer.QuestionTerms(s)))
+		}
+	})
+	return p.questionLines
 }
 
 // passages caches analyzed hits by chunk id for one request, in front of

@@ -357,12 +357,12 @@ func questionSim(q map[string]bool, h retrieval.Hit, ps passages) float64 {
 	if len(q) == 0 {
 		return 0
 	}
-	best := dice(q, termSet(retrieval.DefaultAnalyzer.QuestionTerms(h.Title)))
-	for _, s := range ps.get(h).sents {
+	best := 0.0
+	for _, line := range ps.get(h).questionTerms(h.Title) {
 		if best == 1 {
 			break
 		}
-		best = max(best, dice(q, termSet(retrieval.DefaultAnalyzer.QuestionTerms(s))))
+		best = max(best, dice(q, line))
 	}
 	return best
 }
