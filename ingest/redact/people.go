@@ -80,8 +80,42 @@ type token struct {
 	initial bool   // "D." or a bare "D" between two name words
 }
 
-// findNames returns person-name spans.
-func findNames(s string) []Span {
+// zhNameCues are the words of reZhName, one of which its every match holds.
+var zhNameCues = []string{"我叫", "我是", "叫做", "名叫", "姓名", "联系人", "收件人", "客户", "先生", "女士", "小姐", "老师", "经理", "师傅", "同学"}
+
+// findNames returns person-name spans; t is traitsOf(s).
+func findNames(s string, t traits) []Span {
+	var out []Span
+	if t.has(hasUpper) { // every name token and speaker label starts with one
+		out = latinCyrillicNames(s)
+	}
+	if t.has(hasNonASCII) && containsAny(s, zhNameCues) {
+		for _, m := range reZhName.FindAllStringSubmatchIndex(s, -1) {
+			a, b := m[2], m[3]
+			if a < 0 {
+				a, b = m[4], m[5]
+			}
+			if a, b, ok := zhName(s, a, b); ok {
+				out = append(out, Span{Start: a, End: b, Type: Name})
+			}
+		}
+	}
+	return out
+}
+
+// containsAny reports whether s holds one of subs.
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// latinCyrillicNames returns the names made of capitalised words, the
+// speaker labels and the other mentions of both.
+func latinCyrillicNames(s string) []Span {
 	var out []Span
 	locs := nameToken.FindAllStringIndex(s, -1)
 	for i := 0; i < len(locs); {
@@ -110,18 +144,10 @@ func findNames(s string) []Span {
 			out = append(out, Span{Start: sub[0].a, End: sub[len(sub)-1].b, Type: Name})
 		}
 	}
-	out = append(out, speakers(s)...)
-	out = append(out, otherMentions(s, out)...)
-	for _, m := range reZhName.FindAllStringSubmatchIndex(s, -1) {
-		a, b := m[2], m[3]
-		if a < 0 {
-			a, b = m[4], m[5]
-		}
-		if a, b, ok := zhName(s, a, b); ok {
-			out = append(out, Span{Start: a, End: b, Type: Name})
-		}
+	if strings.IndexByte(s, ':') >= 0 { // a speaker label ends with one
+		out = append(out, speakers(s)...)
 	}
-	return out
+	return append(out, otherMentions(s, out)...)
 }
 
 func mkToken(s string, loc []int) token {
@@ -287,27 +313,31 @@ func isName(s string, run []token) bool {
 		if ruGivenNames[t.word] {
 			ru = true
 		}
-		if rePatronymic.MatchString(raw) {
+		// Patronymic and Russian surname endings are Cyrillic.
+		if !isASCII(raw) && rePatronymic.MatchString(raw) {
 			patronymic = true
 		}
-		if reRuSurname.MatchString(raw) {
+		if !isASCII(raw) && reRuSurname.MatchString(raw) {
 			ruSur = true
 		}
 		if reSurnameShape.MatchString(raw) {
 			shape = true
 		}
 	}
-	cue := nameCue.MatchString(s[max(0, run[0].a-24):run[0].a])
+	before := s[max(0, run[0].a-24):run[0].a]
+	// The cue words before the run are looked at only when the name's
+	// shape does not decide.
+	cue := func() bool { return nameCue.MatchString(before) }
 	switch {
 	case words == 0:
 		return false
-	case given && (words > 1 || initials > 0 || !sentenceStart(s, run[0].a) || cue):
+	case given && (words > 1 || initials > 0 || !sentenceStart(s, run[0].a) || cue()):
 		return true // a known given name, with a surname or where a name fits
 	case given && words == 1:
 		return !ambiguousAlone(run[0].word)
 	case ru || patronymic:
 		return true
-	case ruSur && (words > 1 || initials > 0 || cue):
+	case ruSur && (words > 1 || initials > 0 || cue()):
 		return true // Иванов И. И., Иванова Анна
 	case (sur || shape) && words > 1:
 		return true // Kristina Gonzalez, Anna Nowakowska
@@ -317,12 +347,12 @@ func isName(s string, run []token) bool {
 		return true // "the Christiansen novel"
 	case words >= 2 && initials == 1 && len(run) == 3 && run[1].initial:
 		return true // Faina D. Yefremova
-	case cue && strongCue.MatchString(s[max(0, run[0].a-24):run[0].a]):
-		return true // "my name is Rubija", "Dr. Kaczmarek"
-	case cue && words > 1:
-		return true // "I am Mathias Ruud"
 	}
-	return false
+	if !cue() {
+		return false
+	}
+	// "my name is Rubija", "Dr. Kaczmarek"; "I am Mathias Ruud"
+	return strongCue.MatchString(before) || words > 1
 }
 
 // ambiguousAlone: a given name alone at the start of a sentence is kept
@@ -398,8 +428,8 @@ var (
 	zhLead = regexp.MustCompile(`^.*?(?:住在|住址是|地址是|地址[:：]|寄到|送到|发到|位于|在)`)
 )
 
-// findAddresses returns street-address spans.
-func findAddresses(s string) []Span {
+// findAddresses returns street-address spans; t is traitsOf(s).
+func findAddresses(s string, t traits) []Span {
 	var out []Span
 	add := func(a, b int) {
 		for a < b && (s[a] == ' ' || s[a] == ',') {
@@ -412,33 +442,63 @@ func findAddresses(s string) []Span {
 			out = append(out, Span{Start: a, End: b, Type: Address})
 		}
 	}
-	for _, m := range reStreetEN.FindAllStringIndex(s, -1) {
-		// The run must hold a street word after its name words.
-		if end, ok := streetEnd(s, m[0], m[1]); ok {
-			add(m[0], end)
+	if t.has(hasDigit) { // a house number
+		for _, m := range reStreetEN.FindAllStringIndex(s, -1) {
+			// The run must hold a street word after its name words.
+			if end, ok := streetEnd(s, m[0], m[1]); ok {
+				add(m[0], end)
+			}
+		}
+		for _, m := range reStreetEU.FindAllStringIndex(s, -1) {
+			if euStreet(s[m[0]:m[1]]) {
+				add(m[0], m[1])
+			}
 		}
 	}
-	for _, m := range reStreetEU.FindAllStringIndex(s, -1) {
-		if euStreet(s[m[0]:m[1]]) {
+	// In this order (an earlier span wins an overlap), each with what
+	// its every match holds.
+	for _, p := range []struct {
+		re    *regexp.Regexp
+		needs traits
+	}{
+		{reStreetFR, hasDigit}, {reUnit, hasDigit}, {reCityState, hasDigit},
+		{reStreetRU, hasNonASCII}, // Russian street words are Cyrillic
+		{rePostcodeStreet, hasDigit}, {rePostcodeLine, hasDigit},
+	} {
+		if !t.has(p.needs) {
+			continue
+		}
+		for _, m := range p.re.FindAllStringIndex(s, -1) {
 			add(m[0], m[1])
 		}
 	}
-	for _, re := range []*regexp.Regexp{reStreetFR, reUnit, reCityState, reStreetRU, rePostcodeStreet, rePostcodeLine} {
-		for _, m := range re.FindAllStringIndex(s, -1) {
-			add(m[0], m[1])
+	if containsFoldASCII(s, "corner of") {
+		for _, m := range reCorner.FindAllStringIndex(s, -1) {
+			add(m[0]+len("corner of "), m[1])
 		}
 	}
-	for _, m := range reCorner.FindAllStringIndex(s, -1) {
-		add(m[0]+len("corner of "), m[1])
-	}
-	for _, m := range reStreetZH.FindAllStringIndex(s, -1) {
-		a := m[0]
-		if l := zhLead.FindStringIndex(s[m[0]:m[1]]); l != nil {
-			a += l[1]
+	if strings.Contains(s, "号") { // a Chinese address ends with its number
+		for _, m := range reStreetZH.FindAllStringIndex(s, -1) {
+			a := m[0]
+			if l := zhLead.FindStringIndex(s[m[0]:m[1]]); l != nil {
+				a += l[1]
+			}
+			add(a, m[1])
 		}
-		add(a, m[1])
 	}
 	return out
+}
+
+// containsFoldASCII reports whether s holds the ASCII text sub in any
+// case, as (?i:sub) does for a sub without the letters k and s (which
+// fold to non-ASCII runes).
+func containsFoldASCII(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i]|0x20 == sub[0]|0x20 && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // streetEnd finds, in an English-order candidate, the last street word (and

@@ -37,7 +37,55 @@ type detector struct {
 	typ      string
 	re       *regexp.Regexp
 	validate func(s string) bool
+	// needs is what every match of re holds: without it in the text, re
+	// is not run.
+	needs traits
 }
+
+// traits are the characters a text holds that every match of some pattern
+// needs: a pattern whose match needs a character the text lacks cannot
+// match, and is not run (no digit: no phone, card or IBAN; no '@': no
+// e-mail). Go's \d is ASCII only.
+type traits uint8
+
+const (
+	hasDigit    traits = 1 << iota // 0-9
+	hasAt                          // '@'
+	hasColon                       // ':'
+	hasUpper                       // a rune of \p{Lu}
+	hasNonASCII                    // a byte >= 0x80 (Cyrillic, Han, …)
+)
+
+// traitsOf returns the traits of s in one pass over its bytes.
+func traitsOf(s string) traits {
+	var t traits
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			t |= hasDigit
+		case c == '@':
+			t |= hasAt
+		case c == ':':
+			t |= hasColon
+		case c >= 'A' && c <= 'Z':
+			t |= hasUpper
+		case c >= 0x80:
+			t |= hasNonASCII
+		}
+	}
+	if t&(hasUpper|hasNonASCII) == hasNonASCII {
+		for _, r := range s {
+			if unicode.Is(unicode.Lu, r) {
+				t |= hasUpper
+				break
+			}
+		}
+	}
+	return t
+}
+
+// has reports whether t holds all of need.
+func (t traits) has(need traits) bool { return t&need == need }
 
 var (
 	reEmail = regexp.MustCompile(`(?i)[a-z0-9._%+'-]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}`)
@@ -65,20 +113,20 @@ var (
 
 // detectors in priority order.
 var detectors = []detector{
-	{Email, reEmail, func(string) bool { return true }},
-	{IBAN, reIBANCompact, validIBAN},
-	{IBAN, reIBANGrouped, validIBAN},
-	{CNID, reCNID, validCNID},
+	{Email, reEmail, func(string) bool { return true }, hasAt},
+	{IBAN, reIBANCompact, validIBAN, hasDigit},
+	{IBAN, reIBANGrouped, validIBAN, hasDigit},
+	{CNID, reCNID, validCNID, hasDigit},
 	// INN (two check digits for 12) is stricter than Luhn: a 12-digit
 	// number passing both is far likelier an INN than a card.
-	{SNILS, reSNILS, validSNILS},
-	{INN, reINN, validINN},
-	{Card, reCard, validCard},
-	{SSN, reSSN, validSSN},
-	{IP, reIPv4, validIPv4},
-	{IP, reIPv6, validIPv6},
-	{Phone, rePhone, validPhone},
-	{Phone, rePhoneBare, validPhone},
+	{SNILS, reSNILS, validSNILS, hasDigit},
+	{INN, reINN, validINN, hasDigit},
+	{Card, reCard, validCard, hasDigit},
+	{SSN, reSSN, validSSN, hasDigit},
+	{IP, reIPv4, validIPv4, hasDigit},
+	{IP, reIPv6, validIPv6, hasColon},
+	{Phone, rePhone, validPhone, hasDigit},
+	{Phone, rePhoneBare, validPhone, hasDigit},
 }
 
 // Find returns the personal-data spans in s, sorted by Start, not
@@ -94,7 +142,11 @@ func Find(s string) []Span {
 		}
 		return false
 	}
+	t := traitsOf(s)
 	for _, d := range detectors {
+		if !t.has(d.needs) {
+			continue
+		}
 		for _, m := range d.re.FindAllStringIndex(s, -1) {
 			a, b := trimSpan(s, m[0], m[1], d.typ)
 			if a >= b || !isolated(s, a, b, d.typ) || taken(a, b) {
@@ -117,7 +169,7 @@ func Find(s string) []Span {
 	}
 	// Names and addresses come last: a phone or card inside an address
 	// keeps its own type. Addresses before names: "Glyn St" is a street.
-	for _, sp := range append(findAddresses(s), findNames(s)...) {
+	for _, sp := range append(findAddresses(s, t), findNames(s, t)...) {
 		if sp.Type == Address {
 			out = absorbPhones(out, sp) // a postcode or house number read as a phone
 		}
