@@ -428,6 +428,18 @@ var (
 	zhLead = regexp.MustCompile(`^.*?(?:住在|住址是|地址是|地址[:：]|寄到|送到|发到|位于|在)`)
 )
 
+// addressPatterns are the address patterns taken as they match, in this
+// order (an earlier span wins an overlap), each with what its every match
+// holds.
+var addressPatterns = []struct {
+	re    *regexp.Regexp
+	needs traits
+}{
+	{reStreetFR, hasDigit}, {reUnit, hasDigit}, {reCityState, hasDigit},
+	{reStreetRU, hasNonASCII}, // Russian street words are Cyrillic
+	{rePostcodeStreet, hasDigit}, {rePostcodeLine, hasDigit},
+}
+
 // findAddresses returns street-address spans; t is traitsOf(s).
 func findAddresses(s string, t traits) []Span {
 	var out []Span
@@ -455,16 +467,7 @@ func findAddresses(s string, t traits) []Span {
 			}
 		}
 	}
-	// In this order (an earlier span wins an overlap), each with what
-	// its every match holds.
-	for _, p := range []struct {
-		re    *regexp.Regexp
-		needs traits
-	}{
-		{reStreetFR, hasDigit}, {reUnit, hasDigit}, {reCityState, hasDigit},
-		{reStreetRU, hasNonASCII}, // Russian street words are Cyrillic
-		{rePostcodeStreet, hasDigit}, {rePostcodeLine, hasDigit},
-	} {
+	for _, p := range addressPatterns {
 		if !t.has(p.needs) {
 			continue
 		}

@@ -418,8 +418,12 @@ func isClock(s string) bool {
 	return true
 }
 
-// validSSN rejects the number ranges the US SSA never issues.
+// validSSN rejects the number ranges the US SSA never issues, and what
+// is not ddd-dd-dddd (a candidate shrink cut short).
 func validSSN(s string) bool {
+	if len(s) != 11 || s[3] != '-' || s[6] != '-' {
+		return false
+	}
 	area, group, serial := s[:3], s[4:6], s[7:]
 	return area != "000" && area != "666" && area[0] != '9' && group != "00" && serial != "0000"
 }

@@ -1,6 +1,8 @@
 package redact
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -75,7 +77,49 @@ func FuzzText(f *testing.F) {
 			last = sp.End
 		}
 		_ = Text(s)
+		checkSkips(t, s)
 	})
+}
+
+// checkSkips fails when a pattern Find skips on s (its every match needs
+// a character s lacks) matches s: the skip would lose a span.
+func checkSkips(t *testing.T, s string) {
+	t.Helper()
+	tr := traitsOf(s)
+	type gated struct {
+		re   *regexp.Regexp
+		skip bool
+	}
+	gates := []gated{
+		{reStreetEN, !tr.has(hasDigit)}, {reStreetEU, !tr.has(hasDigit)},
+		{nameToken, !tr.has(hasUpper)}, {reSpeaker, !strings.Contains(s, ":")},
+		{reZhName, !tr.has(hasNonASCII) || !containsAny(s, zhNameCues)},
+		{reCorner, !containsFoldASCII(s, "corner of")}, {reStreetZH, !strings.Contains(s, "号")},
+		{rePatronymic, isASCII(s)}, {reRuSurname, isASCII(s)},
+	}
+	for _, d := range detectors {
+		gates = append(gates, gated{d.re, !tr.has(d.needs)})
+	}
+	for _, p := range addressPatterns {
+		gates = append(gates, gated{p.re, !tr.has(p.needs)})
+	}
+	for _, g := range gates {
+		if g.skip && g.re.MatchString(s) {
+			t.Fatalf("%q: skipped %v matches", s, g.re)
+		}
+	}
+}
+
+// TestSkippedPatternsCannotMatch: on every test input, a pattern Find
+// skips for lack of its trigger characters has no match.
+func TestSkippedPatternsCannotMatch(t *testing.T) {
+	ins := []string{"", "no digits at all", "Mr. Smith", "ΣΊΣΥΦΟΣ Kelvin \u212a ſ", "CORNER OF Main and Oak", "Corner ſf x"}
+	for _, ms := range supportMessages {
+		ins = append(ins, ms...)
+	}
+	for _, s := range ins {
+		checkSkips(t, s)
+	}
 }
 
 // TestNamesAndAddresses: person names and street addresses in English,
