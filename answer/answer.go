@@ -92,6 +92,10 @@ type Message struct {
 	Role string // "customer", "assistant", "agent"
 	Text string
 	At   time.Time
+	// Redacted is Text with personal data masked (redact.Text) when the
+	// sender has redacted it already, "" when not: a store that redacts
+	// writes it instead of redacting Text again.
+	Redacted string `json:"-"`
 }
 
 // Citation ties an answer's [n] marker to the passage it came from.
@@ -129,6 +133,10 @@ type Answer struct {
 	ID             string
 	ConversationID string
 	Question       string
+	// QuestionRedacted is Question with personal data masked
+	// (redact.Text), when the engine redacted it for a ticket; "" when it
+	// did not. Stores write it instead of redacting Question again.
+	QuestionRedacted string `json:"-"`
 	// Standalone is the question as retrieved, after follow-up rewriting.
 	Standalone string
 	Lang       string

@@ -581,7 +581,11 @@ func (e *Engine) handover(ctx context.Context, req Request, a *Answer, lang stri
 		return false, nil
 	}
 	// Tickets hold plain, redacted text (as escalate writes them).
-	msg := Message{Role: RoleCustomer, Text: redact.Text(markup.Strip(req.Question)), At: a.Created}
+	plain := markup.Strip(req.Question)
+	msg := Message{Role: RoleCustomer, Text: redact.Text(plain), At: a.Created}
+	if plain == req.Question {
+		a.QuestionRedacted = msg.Text // for the turn and the answer log
+	}
 	if err := e.deps.Handoffs.AppendToTicket(ctx, req.Tenant, id, msg); err != nil {
 		if errors.Is(err, ErrTicketClosed) {
 			return false, nil // solved meanwhile: the bot has the conversation again
@@ -608,8 +612,9 @@ func (e *Engine) record(ctx context.Context, req Request, a Answer) {
 		reply = a.Notice
 	}
 	now := e.now()
-	err := e.deps.Conversations.Append(ctx, req.Tenant, a.ConversationID,
-		Message{Role: RoleCustomer, Text: req.Question, At: a.Created},
+	// Redacted for the ticket, when it was escalated or handed over.
+	q := Message{Role: RoleCustomer, Text: req.Question, At: a.Created, Redacted: a.QuestionRedacted}
+	err := e.deps.Conversations.Append(ctx, req.Tenant, a.ConversationID, q,
 		Message{Role: RoleAssistant, Text: reply, At: now})
 	if err != nil {
 		e.log.WarnContext(ctx, "conversation not recorded", "conversation", a.ConversationID, "answer", a.ID, "err", err)

@@ -88,7 +88,15 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 	transcript = append(transcript, history...)
 	// Tickets are plain text (helpdesks and the admin pages may render
 	// them as HTML): the customer's markup is removed.
-	transcript = append(transcript, Message{Role: RoleCustomer, Text: markup.Strip(req.Question), At: a.Created})
+	plain := markup.Strip(req.Question)
+	transcript = append(transcript, Message{Role: RoleCustomer, Text: plain, At: a.Created})
+	// The question is redacted once per answer: for the ticket here, and
+	// handed to the conversation turn and the answer log when it is the
+	// question as asked (no markup was removed).
+	redacted := redact.Text(plain)
+	if plain == req.Question {
+		a.QuestionRedacted = redacted
+	}
 	t := Ticket{
 		Tenant:         req.Tenant,
 		Status:         "open",
@@ -108,7 +116,7 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 		Created:        e.now(),
 	}
 	t.Updated = t.Created
-	saved, err := e.deps.Tickets.CreateTicket(ctx, redactTicket(t))
+	saved, err := e.deps.Tickets.CreateTicket(ctx, redactTicket(t, map[string]string{plain: redacted}))
 	if err != nil {
 		return Ticket{}, fmt.Errorf("answer: escalate (%s): create ticket: %w", a.Reason, err)
 	}
@@ -129,11 +137,15 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 // personal data the customer typed into free text stays masked. The attempted answer and its citations are the
 // tenant's own knowledge base (ticket exports are redacted at ingestion),
 // left as they are so that published contact details stay readable. This
-// is the one place tickets are redacted, whatever stores them.
-func redactTicket(t Ticket) Ticket {
+// is the one place tickets are redacted, whatever stores them. seen maps
+// texts already redacted to the result (the question, nil when none), and
+// gets the texts redacted here.
+func redactTicket(t Ticket, seen map[string]string) Ticket {
 	// The question is usually the subject, part of the summary and a turn
 	// of the transcript: redact each distinct string once.
-	seen := map[string]string{}
+	if seen == nil {
+		seen = map[string]string{}
+	}
 	text := func(s string) string {
 		if r, ok := seen[s]; ok {
 			return r

@@ -63,6 +63,11 @@ func TestTicketRedactedOnceWhateverTheStore(t *testing.T) {
 				t.Errorf("%s: personal data stored: %q", name, text)
 			}
 		}
+		// One redaction of the question per answer: the ticket's turn is
+		// what the answer log and the conversation turn are given.
+		if q := tk.Transcript[len(tk.Transcript)-1].Text; a.QuestionRedacted != q {
+			t.Errorf("%s: answer's redacted question %q, want the ticket's %q", name, a.QuestionRedacted, q)
+		}
 		got[name] = tk
 	}
 	m, s := got["memory"], got["sqlite"]

@@ -108,6 +108,15 @@ func (b *batch) query(q string, args ...any) (*sql.Rows, error) {
 	return b.tx.QueryContext(b.ctx, q, args...)
 }
 
+// redactOnce is b.redact(s), or redacted when the caller has redacted s
+// already ("" when not).
+func (b *batch) redactOnce(s, redacted string) string {
+	if redacted != "" {
+		return redacted
+	}
+	return b.redact(s)
+}
+
 // redact masks personal data in s, once per distinct text and batch: the
 // question is both the customer's turn and the answer log's question.
 func (b *batch) redact(s string) string {

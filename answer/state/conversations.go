@@ -97,12 +97,13 @@ func (s *ConversationStore) LogAnswer(ctx context.Context, tenant string, a answ
 	}
 	// Only what the log keeps: the queue must not pin whole answers.
 	id, conv, question, decision, reason, conf, ticket, created := a.ID, a.ConversationID, a.Question, a.Decision, a.Reason, a.Confidence, a.TicketID, ts(a.Created)
+	redacted := a.QuestionRedacted // "" when the engine did not redact it
 	ev := newAnswerEvent(tenant, a)
 	customer := a.CustomerID
 	err := s.db.later(ctx, func(b *batch) error {
 		res, err := b.execResult(`INSERT INTO answers(id, tenant, conversation_id, question, decision, reason, confidence, ticket_id, lang, intent, queue, customer_id, created)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING`,
-			id, tenant, conv, b.redact(question), decision, reason, conf, ticket, ev.lang, ev.intent, ev.queue, customer, created)
+			id, tenant, conv, b.redactOnce(question, redacted), decision, reason, conf, ticket, ev.lang, ev.intent, ev.queue, customer, created)
 		if err != nil {
 			return fmt.Errorf("answer log %s: %w", id, err)
 		}
@@ -137,7 +138,7 @@ func (s *ConversationStore) Append(ctx context.Context, tenant, conversationID s
 		for _, m := range msgs {
 			text := m.Text
 			if m.Role != answer.RoleAssistant { // the assistant quotes the knowledge base, as tickets' citations do
-				text = b.redact(text)
+				text = b.redactOnce(text, m.Redacted)
 			}
 			// The next seq is computed inside the insert; the queue keeps
 			// the order of Append calls.
