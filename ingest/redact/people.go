@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -327,7 +328,7 @@ func isName(s string, run []token) bool {
 	before := s[max(0, run[0].a-24):run[0].a]
 	// The cue words before the run are looked at only when the name's
 	// shape does not decide.
-	cue := func() bool { return nameCue.MatchString(before) }
+	cue := func() bool { return mayCue(before) && nameCue.MatchString(before) }
 	switch {
 	case words == 0:
 		return false
@@ -353,6 +354,39 @@ func isName(s string, run []token) bool {
 	}
 	// "my name is Rubija", "Dr. Kaczmarek"; "I am Mathias Ruud"
 	return strongCue.MatchString(before) || words > 1
+}
+
+// mayCue reports whether nameCue may match before: every cue ends with
+// one of a few characters, then spaces (a cue ending in '.' or ',' with
+// one of a few letters before it), in any case as (?i) folds them.
+func mayCue(before string) bool {
+	t := strings.TrimRight(before, "\t\n\f\r ")
+	r, n := utf8.DecodeLastRuneInString(t)
+	switch r {
+	case '.': // mr. mrs. ms. dr. prof.
+		r, _ = utf8.DecodeLastRuneInString(t[:len(t)-n])
+		return foldsToAny(r, "rsf")
+	case ',': // regards, sincerely, thanks,
+		r, _ = utf8.DecodeLastRuneInString(t[:len(t)-n])
+		return foldsToAny(r, "s")
+	case ':', '?': // name: name? name? id:
+		return true
+	}
+	return foldsToAny(r, "smerfтна")
+}
+
+// foldsToAny reports whether r is, in any case (its simple-fold orbit),
+// one of the runes of set.
+func foldsToAny(r rune, set string) bool {
+	f := r
+	for {
+		if strings.ContainsRune(set, f) {
+			return true
+		}
+		if f = unicode.SimpleFold(f); f == r {
+			return false
+		}
+	}
 }
 
 // ambiguousAlone: a given name alone at the start of a sentence is kept

@@ -108,12 +108,17 @@ func checkSkips(t *testing.T, s string) {
 			t.Fatalf("%q: skipped %v matches", s, g.re)
 		}
 	}
+	for i := range s {
+		if w := s[max(0, i-24):i]; !mayCue(w) && nameCue.MatchString(w) {
+			t.Fatalf("%q: nameCue skipped on %q matches", s, w)
+		}
+	}
 }
 
 // TestSkippedPatternsCannotMatch: on every test input, a pattern Find
 // skips for lack of its trigger characters has no match.
 func TestSkippedPatternsCannotMatch(t *testing.T) {
-	ins := []string{"", "no digits at all", "Mr. Smith", "ΣΊΣΥΦΟΣ Kelvin \u212a ſ", "CORNER OF Main and Oak", "Corner ſf x"}
+	ins := []string{"", "no digits at all", "Mr. Smith", "MS. X", "Dear\tY", "regards, Z", "меня ЗОВУТ Ф", "thanks, Q", "name? id: W", "ΣΊΣΥΦΟΣ Kelvin \u212a ſ", "CORNER OF Main and Oak", "Corner ſf x"}
 	for _, ms := range supportMessages {
 		ins = append(ins, ms...)
 	}
