@@ -71,10 +71,9 @@ func TestFusionFuse(t *testing.T) {
 			"a": 0.5*RRF(1) + 0.5*RRF(3), "b": 0.5*RRF(2) + 0.5*RRF(1), "c": 0.5 * RRF(2), "d": 0}},
 		{"weighted RRF", Fusion{FuseRRF, 0.2}, map[string]float64{
 			"a": 0.8*RRF(1) + 0.2*RRF(3), "b": 0.8*RRF(2) + 0.2*RRF(1), "c": 0.2 * RRF(2), "d": 0}},
-		// Sparse scales over 1..9 (d's 1 counts in the range although its
-		// language keeps it out of the sum), dense over 0.5..0.9.
+		// Sparse scales over 0..9, dense over its list's 0.5..0.9.
 		{"min-max", Fusion{FuseMinMax, 0.4}, map[string]float64{
-			"a": 0.6*1 + 0.4*0, "b": 0.6*0.5 + 0.4*1, "c": 0.4 * 0.5, "d": 0}},
+			"a": 0.6*1 + 0.4*0, "b": 0.6*5.0/9 + 0.4*1, "c": 0.4 * 0.5, "d": 0}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			hs := hits()
@@ -93,8 +92,8 @@ func TestFusionFuse(t *testing.T) {
 	if want := 0.5 * RRF(3); math.Abs(hs[3].Score-want) > 1e-12 {
 		t.Errorf("unknown question language: d scores %v, want %v", hs[3].Score, want)
 	}
-	// A list of equal scores scales to 1, not 0: its hits beat the ones it
-	// did not return.
+	// A dense list of equal scores scales to 1, not 0: its hits beat the
+	// ones it did not return; a lone sparse hit scales to 1 as the best.
 	eq := []Hit{
 		{Chunk: Chunk{ID: "x"}, SparseRank: 1, SparseScore: 3},
 		{Chunk: Chunk{ID: "y"}, DenseRank: 1, DenseScore: 0.8},
