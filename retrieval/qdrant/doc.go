@@ -7,8 +7,9 @@
 // from retrieval.DefaultAnalyzer in a sparse vector with Qdrant's IDF
 // modifier, so a sparse query scores Σ IDF(t)·BM25TF(t) exactly like the
 // embedded index; dense vectors (when an embedding provider is configured)
-// go into a named cosine vector, and hybrid queries fuse both with RRF
-// through the Query API.
+// go into a named cosine vector, and hybrid queries gather both lists'
+// candidates through the Query API and fuse them like the embedded store
+// (retrieval.DefaultFusion).
 //
 // # Layout
 //
