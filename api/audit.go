@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer/state"
@@ -73,12 +72,10 @@ func (s *Server) listAudit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var before int64
-	if b := c.Query("before"); b != "" {
-		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before <= 0 {
-			s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "before must be an entry id"))
-			return
-		}
+	before, err := queryBefore(c, "an entry")
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	es, err := s.d.Audit.Entries(c.Request.Context(), state.AuditFilter{Tenant: keyOf(c).Tenant, Action: c.Query("action"), Before: before, Limit: limit})
 	if err != nil {

@@ -186,6 +186,20 @@ func queryLimit(c *gin.Context, def, hi int) (int, error) {
 	return n, nil
 }
 
+// queryBefore reads the "before" paging cursor, an id of what is listed
+// (what names it in the error); 0 when absent.
+func queryBefore(c *gin.Context, what string) (int64, error) {
+	v := c.Query("before")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errf(http.StatusBadRequest, CodeInvalidField, "before must be %s id", what)
+	}
+	return n, nil
+}
+
 // listDocuments lists the key's tenant's documents by id.
 func (s *Server) listDocuments(c *gin.Context) {
 	if err := s.documentsReady(); err != nil {

@@ -103,12 +103,10 @@ func (s *Server) listCandidates(c *gin.Context) {
 		s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "status must be pending, approved or rejected"))
 		return
 	}
-	var before int64
-	if b := c.Query("before"); b != "" {
-		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before <= 0 {
-			s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "before must be a candidate id"))
-			return
-		}
+	before, err := queryBefore(c, "a candidate")
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	cs, err := s.d.FAQ.Candidates(c.Request.Context(), state.CandidateFilter{Tenant: keyOf(c).Tenant, Status: status, Before: before, Limit: limit})
 	if err != nil {
@@ -221,12 +219,10 @@ func (s *Server) listFeedback(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var before int64
-	if b := c.Query("before"); b != "" {
-		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before <= 0 {
-			s.fail(c, errf(http.StatusBadRequest, CodeInvalidField, "before must be a feedback id"))
-			return
-		}
+	before, err := queryBefore(c, "a feedback")
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	f, err := FeedbackFilter(keyOf(c).Tenant, c.Query("answer_id"), c.Query("thumbs"), c.Query("from"), c.Query("to"), before, limit)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/gin-gonic/gin"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -915,5 +916,36 @@ func TestDeleteDocumentWithSlashInID(t *testing.T) {
 	}
 	if r := h.do(t, http.MethodDelete, "/v1/documents/guides/billing", h.keys["ingest"], nil); r.status != http.StatusNotFound {
 		t.Errorf("unescaped slash: %d", r.status)
+	}
+}
+
+// TestBadPagingCursor: a "before" that is not a positive id is a 400 naming
+// what the cursor is (through the audit list; queryBefore serves the FAQ
+// candidates and feedback lists too).
+func TestBadPagingCursor(t *testing.T) {
+	h := newHarness(t, Limits{})
+	for _, v := range []string{"x", "0", "-1", "1.5"} {
+		r := h.do(t, http.MethodGet, "/v1/audit?before="+v, h.keys["admin"], nil)
+		if r.status != http.StatusBadRequest || r.code() != CodeInvalidField || !strings.Contains(string(r.body), "before must be an entry id") {
+			t.Errorf("before=%s: %d %s, want 400 %s", v, r.status, r.body, CodeInvalidField)
+		}
+	}
+	if r := h.do(t, http.MethodGet, "/v1/audit?before=7", h.keys["admin"], nil); r.status != http.StatusOK {
+		t.Errorf("before=7: %d %s, want 200", r.status, r.body)
+	}
+	for _, tc := range []struct {
+		query string
+		want  int64
+		err   bool
+	}{{"", 0, false}, {"?before=42", 42, false}, {"?before=0", 0, true}, {"?before=abc", 0, true}} {
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		c.Request = httptest.NewRequest(http.MethodGet, "/v1/feedback"+tc.query, nil)
+		got, err := queryBefore(c, "a feedback")
+		if got != tc.want || (err != nil) != tc.err {
+			t.Errorf("queryBefore(%q) = %d, %v", tc.query, got, err)
+		}
+		if tc.err && (err == nil || !strings.Contains(err.Error(), "before must be a feedback id")) {
+			t.Errorf("queryBefore(%q) error %v does not name the cursor", tc.query, err)
+		}
 	}
 }
