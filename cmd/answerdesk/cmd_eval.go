@@ -2,22 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/llm"
-	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/eval"
-	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
 )
@@ -96,130 +92,66 @@ func (o *evalCommon) register(fs *flag.FlagSet, knockout float64, embedCache str
 	fs.StringVar(&o.degrade, "degrade", "", "deliberately degrade the engine to test the gate: drop-top-hit")
 }
 
-// evalHarness wires the harness: the configured loaders and embedder, and
-// an answer.Engine over each suite's store with the configured generator.
-// It returns the engine configuration too (calibrate starts from its model)
-// and a description of the engine for the report.
-func (a *app) evalHarness(ctx context.Context, o evalCommon) (*eval.Harness, map[string]string, answer.Config, error) {
-	cfg := answer.DefaultConfig()
-	if o.workers < 1 || o.workers > 256 {
-		return nil, nil, cfg, usagef("eval: --workers must be between 1 and 256")
+// evalHarness builds the harness of o over the engine the configuration
+// describes, its generator and embedder, and the embedded store.
+func (a *app) evalHarness(o evalCommon) (*eval.EngineHarness, error) {
+	switch {
+	case o.workers < 1 || o.workers > 256:
+		return nil, usagef("eval: --workers must be between 1 and 256")
+	case o.degrade != "" && o.degrade != eval.DegradeDropTopHit:
+		return nil, usagef("eval: --degrade must be drop-top-hit")
+	case !(o.knockout >= 0 && o.knockout < 1):
+		return nil, usagef("eval: --knockout must be in [0,1)")
 	}
-	if o.degrade != "" && o.degrade != "drop-top-hit" {
-		return nil, nil, cfg, usagef("eval: --degrade must be drop-top-hit")
+	eo := eval.EngineOptions{Config: answer.DefaultConfig(), ConfigFile: a.config, ConfidenceFile: o.confidence,
+		StoreName: "embedded", OpenStore: func(ctx context.Context, dir string) (retrieval.Store, error) {
+			return embedded.Open(ctx, dir, embedded.Options{})
+		}, Loaders: a.loaders(), Knockout: eval.Knockout{Fraction: o.knockout, Seed: o.seed}, Degrade: o.degrade,
+		Options: eval.Options{Workers: o.workers, MaxFailures: o.failures},
+		// The engine logs every answer at info level: keep warnings only.
+		Log: slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if err := a.conf().Section("answer", &eo.Config); err != nil {
+		return nil, err
 	}
-	if !(o.knockout >= 0 && o.knockout < 1) {
-		return nil, nil, cfg, usagef("eval: --knockout must be in [0,1)")
+	var err error
+	if eo.Deps, err = a.engineDeps(); err != nil {
+		return nil, err
 	}
-	if err := a.conf().Section("answer", &cfg); err != nil {
-		return nil, nil, cfg, err
-	}
-	info := map[string]string{"store": "embedded (throwaway)", "confidence": "shipped (answer/confidence.json)"}
-	if !reflect.DeepEqual(cfg.Confidence, answer.DefaultConfidenceModel()) {
-		info["confidence"] = "config " + a.config
-	}
-	if o.confidence != "" {
-		data, err := os.ReadFile(o.confidence)
-		if err != nil {
-			return nil, nil, cfg, fmt.Errorf("eval: %w", err)
-		}
-		m, err := answer.ParseConfidenceModel(data)
-		if err != nil {
-			return nil, nil, cfg, fmt.Errorf("eval: %s: %w", o.confidence, err)
-		}
-		// The file replaces the model of the retrieval mode the run uses
-		// (decided below, once the embedder is known).
-		cfg.Confidence, cfg.HybridConfidence = m, m
-		info["confidence"] = o.confidence
-	}
-	// Retrieval metrics go to rank 10 of distinct documents: ask for enough
-	// passages that ten documents are there when a document has several.
-	cfg.K = max(cfg.K, 20)
-	info["k"] = fmt.Sprint(cfg.K)
-
-	deps, err := a.engineDeps()
-	if err != nil {
-		return nil, nil, cfg, err
-	}
-	info["generator"] = "extractive"
-	if deps.Generator != nil {
-		info["generator"] = "llm " + a.getenv("ANSWERDESK_LLM_PROVIDER")
+	if eo.Deps.Generator != nil {
+		eo.Generator = "llm " + a.getenv("ANSWERDESK_LLM_PROVIDER")
 	}
 	emb, err := a.embedder()
 	if err != nil {
-		return nil, nil, cfg, err
+		return nil, err
 	}
-	var demb ingest.Embedder
-	info["retrieval"] = "sparse"
-	cacheKey := ""
-	var prefetch func(context.Context, []string) error
 	if emb != nil {
-		demb = emb
-		info["retrieval"] = "hybrid " + emb.Model()
-		cacheKey = emb.Model()
+		eo.Embedder = emb
 		if o.embedCache != "" {
 			ce, err := llm.OpenCache(o.embedCache, emb.Identity(), emb)
 			if err != nil {
-				return nil, nil, cfg, fmt.Errorf("eval: %w", err)
+				return nil, fmt.Errorf("eval: %w", err)
 			}
-			demb, deps.Embedder = ce, ce
-			prefetch = func(ctx context.Context, texts []string) error {
-				_, err := ce.EmbedQueries(ctx, texts)
-				return err
-			}
-			info["embedding cache"] = ce.Path()
+			eo.Embedder, eo.EmbedCache = ce, ce.Path()
 		}
-	}
-	if emb != nil && o.confidence == "" {
-		info["confidence"] = "shipped (answer/confidence-hybrid.json)"
-		if !reflect.DeepEqual(cfg.HybridConfidence, answer.DefaultHybridConfidenceModel()) {
-			info["confidence"] = "config " + a.config
-		}
-	}
-	info["threshold"] = fmt.Sprintf("%.4g", cfg.Confidence.Threshold)
-	if emb != nil {
-		info["threshold"] = fmt.Sprintf("%.4g", cfg.HybridConfidence.Threshold)
-	}
-	if o.degrade != "" {
-		info["degraded"] = o.degrade
-	}
-	if o.knockout > 0 {
-		info["knockout"] = fmt.Sprintf("%g seed %d", o.knockout, o.seed)
-	}
-	// The engine logs every answer at info level: keep warnings only.
-	engineLog := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	engineCfg := cfg
-	deps.Logger, deps.Tickets = engineLog, eval.NullTickets{}
-	h := &eval.Harness{
-		OpenStore: func(ctx context.Context, dir string) (retrieval.Store, error) {
-			return embedded.Open(ctx, dir, embedded.Options{})
-		},
-		Loaders:  a.loaders(),
-		Embedder: demb,
-		CacheKey: cacheKey,
-		NewAnswerer: func(ctx context.Context, store retrieval.Store) (eval.Answerer, error) {
-			d := deps
-			d.Retriever = store
-			if o.degrade == "drop-top-hit" {
-				d.Retriever = eval.DropTopHit(store)
-			}
-			return answer.New(engineCfg, d)
-		},
-		Knockout: eval.Knockout{Fraction: o.knockout, Seed: o.seed},
-		Prefetch: prefetch,
-		Options:  eval.Options{Workers: o.workers, MaxFailures: o.failures},
-		Log:      engineLog,
 	}
 	if o.cache {
-		h.CacheDir = filepath.Join(a.data, "eval-cache")
-		info["store"] = "embedded (cached in " + h.CacheDir + ")"
+		eo.CacheDir = filepath.Join(a.data, "eval-cache")
 	}
 	if !o.quiet {
-		p := eval.NewProgress(a.stderr, cli.IsTerminal(a.stderr))
-		h.Phase = p.Phase
-		h.Options.Progress = p.Update
+		eo.Progress = eval.NewProgress(a.stderr, cli.IsTerminal(a.stderr))
 	}
-	return h, info, cfg, nil
+	return eval.NewEngineHarness(eo)
+}
+
+// gateFlags registers the regression gate's flags on fs, their help
+// prefixed with when; allowMissing is the help of --allow-missing.
+func gateFlags(fs *flag.FlagSet, when, allowMissing string) *eval.CompareOptions {
+	var o eval.CompareOptions
+	fs.Float64Var(&o.MaxDrop, "max-drop", 0.01, when+"largest tolerated worsening of a metric")
+	fs.BoolVar(&o.Overall, "overall-only", false, when+"gate whole suites only, not each language")
+	fs.BoolVar(&o.AllowMissing, "allow-missing", false, allowMissing)
+	fs.IntVar(&o.MinQueries, "min-queries", 50, when+"gate a language only when the baseline has at least this many of its queries")
+	return &o
 }
 
 func runEvalRun(ctx context.Context, a *app, args []string) error {
@@ -228,19 +160,16 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 	o.register(fs, 0, a.embedCacheDir())
 	jsonOut := fs.String("json", "", "write the report as JSON to this file")
 	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
-	publish := fs.Bool("publish", false, "also store the report as DATA/"+evalReportName+", the latest eval report the admin console shows (GET /v1/eval/report)")
+	publish := fs.Bool("publish", false, "also store the report as DATA/"+eval.PublishedReport+", the latest eval report the admin console shows (GET /v1/eval/report)")
 	baseline := fs.String("baseline", "", "compare against this JSON report; exit 1 on regression")
-	maxDrop := fs.Float64("max-drop", 0.01, "with --baseline: largest tolerated worsening of a metric")
-	overall := fs.Bool("overall-only", false, "with --baseline: gate whole suites only, not each language")
-	allowMissing := fs.Bool("allow-missing", false, "with --baseline: skip baseline suites that were not run")
-	minQueries := fs.Int("min-queries", 50, "with --baseline: gate a language only when the baseline has at least this many of its queries")
+	gate := gateFlags(fs, "with --baseline: ", "with --baseline: skip baseline suites that were not run")
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("eval run: no SUITE_DIR given")
 	}
-	if *maxDrop < 0 || *maxDrop > 1 {
+	if gate.MaxDrop < 0 || gate.MaxDrop > 1 {
 		return usagef("eval run: --max-drop must be between 0 and 1")
 	}
 	var base *eval.Report
@@ -254,17 +183,13 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, info, _, err := a.evalHarness(ctx, o)
+	h, err := a.evalHarness(o)
 	if err != nil {
 		return err
 	}
-	runs, err := h.Run(ctx, dirs...)
+	rep, err := h.Report(ctx, dirs...)
 	if err != nil {
 		return err
-	}
-	rep := &eval.Report{Version: eval.ReportVersion, Engine: info}
-	for _, r := range runs {
-		rep.Suites = append(rep.Suites, r.Report)
 	}
 	if err := eval.WriteTable(a.stdout, rep); err != nil {
 		return err
@@ -278,71 +203,28 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	if *publish {
-		if err := a.publishEvalReport(rep); err != nil {
-			return err
+		path, err := eval.Publish(a.data, rep)
+		if err != nil {
+			return fmt.Errorf("eval run: %w", err)
 		}
+		fmt.Fprintf(a.stdout, "published %s (the console's eval report)\n", path)
 	}
 	if base == nil {
 		return nil
 	}
-	return eval.Gate(a.stdout, base, rep, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, *baseline)
-}
-
-// evalReportName is the file in the data directory that holds the latest
-// published eval report.
-const evalReportName = "eval-report.json"
-
-// publishEvalReport stores rep as the data directory's latest eval report,
-// whole or not at all.
-func (a *app) publishEvalReport(rep *eval.Report) error {
-	if err := os.MkdirAll(a.data, 0o700); err != nil {
-		return fmt.Errorf("eval run: publish: %w", err)
-	}
-	path := filepath.Join(a.data, evalReportName)
-	if err := eval.WriteReportFiles(rep, path, ""); err != nil {
-		return fmt.Errorf("eval run: publish: %w", err)
-	}
-	fmt.Fprintf(a.stdout, "published %s (the console's eval report)\n", path)
-	return nil
-}
-
-// evalReportFile is a data directory's published eval report
-// (api.EvalReports).
-type evalReportFile string
-
-var _ api.EvalReports = evalReportFile("")
-
-// maxEvalReport bounds the published report the server reads (a report
-// of the shared suites is about 100 KB).
-const maxEvalReport = 32 << 20
-
-// LatestEvalReport reads the report and its modification time; a missing
-// file is an error wrapping fs.ErrNotExist.
-func (f evalReportFile) LatestEvalReport(ctx context.Context) ([]byte, time.Time, error) {
-	fi, err := os.Stat(string(f))
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if fi.Size() > maxEvalReport {
-		return nil, time.Time{}, fmt.Errorf("%s: %d bytes, more than an eval report's %d", f, fi.Size(), maxEvalReport)
-	}
-	b, err := os.ReadFile(string(f))
-	return b, fi.ModTime(), err
+	return eval.Gate(a.stdout, base, rep, *gate, *baseline)
 }
 
 func runEvalCompare(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("eval compare", flag.ContinueOnError)
-	maxDrop := fs.Float64("max-drop", 0.01, "largest tolerated worsening of a metric")
-	overall := fs.Bool("overall-only", false, "gate whole suites only, not each language")
-	allowMissing := fs.Bool("allow-missing", false, "skip suites of BASE that NEW lacks")
-	minQueries := fs.Int("min-queries", 50, "gate a language only when the baseline has at least this many of its queries")
+	gate := gateFlags(fs, "", "skip suites of BASE that NEW lacks")
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {
 		return usagef("eval compare: want BASE.json NEW.json")
 	}
-	if *maxDrop < 0 || *maxDrop > 1 {
+	if gate.MaxDrop < 0 || gate.MaxDrop > 1 {
 		return usagef("eval compare: --max-drop must be between 0 and 1")
 	}
 	base, err := eval.ReadReport(fs.Arg(0))
@@ -353,7 +235,7 @@ func runEvalCompare(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	return eval.Gate(a.stdout, base, cur, eval.CompareOptions{MaxDrop: *maxDrop, Overall: *overall, AllowMissing: *allowMissing, MinQueries: *minQueries}, fs.Arg(0))
+	return eval.Gate(a.stdout, base, cur, *gate, fs.Arg(0))
 }
 
 func runEvalFusion(ctx context.Context, a *app, args []string) error {
@@ -370,30 +252,15 @@ func runEvalFusion(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, _, _, err := a.evalHarness(ctx, o)
+	h, err := a.evalHarness(o)
 	if err != nil {
 		return err
 	}
-	qe, ok := h.Embedder.(interface {
-		EmbedQueries(ctx context.Context, texts []string) ([][]float32, error)
-	})
-	if !ok {
+	err = h.Fusion(ctx, a.stdout, dirs...)
+	if errors.Is(err, eval.ErrNoEmbedder) {
 		return usagef("eval fusion: no embedder configured (ANSWERDESK_EMBED_PROVIDER or the config's embed section): fusion compares hybrid retrieval")
 	}
-	grid := eval.FusionGrid()
-	var scores []eval.FusionScores
-	for _, d := range dirs {
-		s, err := eval.LoadSuite(d)
-		if err != nil {
-			return err
-		}
-		sc, err := h.ScoreFusions(ctx, s, qe.EmbedQueries, grid)
-		if err != nil {
-			return err
-		}
-		scores = append(scores, sc)
-	}
-	return eval.WriteFusionTable(a.stdout, grid, scores, eval.ChooseFusion(scores))
+	return err
 }
 
 func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
@@ -429,7 +296,7 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, info, cfg, err := a.evalHarness(ctx, o)
+	h, err := a.evalHarness(o)
 	if err != nil {
 		return err
 	}
@@ -437,15 +304,11 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	prior := &cfg.Confidence
-	if strings.HasPrefix(info["retrieval"], "hybrid") {
-		prior = &cfg.HybridConfidence // the model of the mode being fitted
-	}
-	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Prior: prior, Monotone: *monotone, Threshold: *policy}
+	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Monotone: *monotone, Threshold: *policy}
 	if *exclude != "" {
 		opts.Exclude = strings.Split(*exclude, ",")
 	}
-	if err := eval.CalibrateRuns(a.stdout, runs, opts, *loso, *out); err != nil {
+	if err := h.Calibrate(a.stdout, runs, opts, *loso, *out); err != nil {
 		return fmt.Errorf("eval calibrate: %w", err)
 	}
 	return nil

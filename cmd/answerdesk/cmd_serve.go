@@ -17,6 +17,7 @@ import (
 	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/cmd/internal/config"
 	"github.com/answerdesk/answerdesk/cmd/internal/telemetry"
+	"github.com/answerdesk/answerdesk/eval"
 	"github.com/answerdesk/answerdesk/ingest"
 )
 
@@ -133,7 +134,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		return err
 	}
 	deps.DemoKey = o.demoKey
-	deps.EvalReports = evalReportFile(filepath.Join(a.data, evalReportName))
+	deps.EvalReports = eval.Published(a.data)
 	if deps.Helpdesk, err = config.Helpdesk(a.conf()); err != nil {
 		return err
 	}

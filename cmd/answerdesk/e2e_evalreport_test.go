@@ -18,7 +18,7 @@ import (
 func publishEvalReport(t *testing.T, env map[string]string) *eval.Report {
 	t.Helper()
 	out := e2eCLI(t, env, "eval", "run", "--quiet", "--publish", kbSuite)
-	path := filepath.Join(env["ANSWERDESK_DATA"], evalReportName)
+	path := filepath.Join(env["ANSWERDESK_DATA"], eval.PublishedReport)
 	if !strings.Contains(out, "published "+path) {
 		t.Errorf("eval run --publish does not say where it published:\n%s", out)
 	}
@@ -68,7 +68,7 @@ func TestE2EEvalReportPublished(t *testing.T) {
 	}
 
 	// A file that is not a report: 500 with a generic message.
-	if err := os.WriteFile(filepath.Join(env["ANSWERDESK_DATA"], evalReportName), []byte(`{"suites": []}`), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(env["ANSWERDESK_DATA"], eval.PublishedReport), []byte(`{"suites": []}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r = srv.do(t, http.MethodGet, "/v1/eval/report", admin, nil)
