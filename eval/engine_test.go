@@ -111,10 +111,12 @@ func TestEngineHarnessDescribesTheEngine(t *testing.T) {
 
 func TestEngineHarnessBadOptions(t *testing.T) {
 	for name, edit := range map[string]func(*EngineOptions){
-		"no store":         func(o *EngineOptions) { o.OpenStore = nil },
-		"unknown degrade":  func(o *EngineOptions) { o.Degrade = "drop-everything" },
-		"missing model":    func(o *EngineOptions) { o.ConfidenceFile = filepath.Join(t.TempDir(), "none.json") },
-		"not a model file": func(o *EngineOptions) { o.ConfidenceFile = writeSuite(t, map[string]string{"m.json": "weights: none"}) + "/m.json" },
+		"no store":        func(o *EngineOptions) { o.OpenStore = nil },
+		"unknown degrade": func(o *EngineOptions) { o.Degrade = "drop-everything" },
+		"missing model":   func(o *EngineOptions) { o.ConfidenceFile = filepath.Join(t.TempDir(), "none.json") },
+		"not a model file": func(o *EngineOptions) {
+			o.ConfidenceFile = writeSuite(t, map[string]string{"m.json": "weights: none"}) + "/m.json"
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			o := engineOptions()
