@@ -7,7 +7,9 @@
 // report against a baseline to gate regressions, and fits the engine's
 // confidence model (logistic regression with Platt or isotonic calibration).
 //
-// eval imports answer, ingest and retrieval; it never imports api or cmd.
-// Building stores and engines is the caller's job (cmd/answerdesk wires the
-// embedded store, the ingestion pipeline and answer.Engine).
+// eval imports answer, ingest and retrieval; it never imports api or cmd,
+// nor a store: NewEngineHarness assembles the harness over answer.Engine
+// from options the caller resolves (configuration, generator, embedder),
+// with the store constructor the caller picks (cmd/answerdesk gives the
+// embedded store's). Publish keeps the report the admin console shows.
 package eval
