@@ -66,3 +66,30 @@ func BenchmarkEngineOnly(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEscalation is the engine's cost of an escalated answer outside
+// retrieval: the ticket's redaction (question, subject, summary) and its
+// composition, written to in-memory tickets.
+func BenchmarkEscalation(b *testing.B) {
+	store, _ := bundledKB(b)
+	ctx := context.Background()
+	q := "I want to talk to a human: my hub does not reset, call me on +1 415 555 0100"
+	res, err := store.Search(ctx, retrieval.Query{Text: q, Tenant: retrieval.DefaultTenant, K: 8})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := answer.New(answer.DefaultConfig(), answer.Deps{Retriever: cannedRetriever{res}, Tickets: &answer.MemoryTickets{}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if a, err := eng.Answer(ctx, answer.Request{Tenant: retrieval.DefaultTenant, Question: q}); err != nil || a.Decision != answer.Escalated {
+		b.Fatalf("answer: %v, %v; want an escalation", a.Decision, err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := eng.Answer(ctx, answer.Request{Tenant: retrieval.DefaultTenant, Question: q}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

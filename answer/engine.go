@@ -62,6 +62,7 @@ type Engine struct {
 	now    func() time.Time
 	triage *triager
 	cache  *passageCache
+	titles *titleCache
 }
 
 // passageCacheSize bounds the analyzed passages kept between requests
@@ -89,7 +90,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 		return nil, fmt.Errorf("answer engine: %w", err)
 	}
 	e := &Engine{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now, triage: newTriager(cfg),
-		cache: newPassageCache(passageCacheSize)}
+		cache: newPassageCache(passageCacheSize), titles: newTitleCache(titleCacheSize)}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}

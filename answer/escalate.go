@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/answerdesk/answerdesk/ingest/markup"
 	"github.com/answerdesk/answerdesk/ingest/redact"
@@ -97,11 +98,12 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 	if plain == req.Question {
 		a.QuestionRedacted = redacted
 	}
+	seen := map[string]string{plain: redacted}
 	t := Ticket{
 		Tenant:         req.Tenant,
 		Status:         "open",
 		Subject:        subject(req.Question),
-		Summary:        e.summary(a, tr, cites),
+		Summary:        e.summary(a, tr, cites, seen),
 		Lang:           tr.Lang,
 		Intent:         tr.Intent,
 		Priority:       prio,
@@ -116,7 +118,7 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 		Created:        e.now(),
 	}
 	t.Updated = t.Created
-	saved, err := e.deps.Tickets.CreateTicket(ctx, redactTicket(t, map[string]string{plain: redacted}))
+	saved, err := e.deps.Tickets.CreateTicket(ctx, redactTicket(t, seen))
 	if err != nil {
 		return Ticket{}, fmt.Errorf("answer: escalate (%s): create ticket: %w", a.Reason, err)
 	}
@@ -130,7 +132,8 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 }
 
 // redactTicket returns the copy of t that is stored and delivered: personal
-// data masked in what the customer wrote (subject, summary, transcript).
+// data masked in what the customer wrote (subject, transcript). The summary
+// is composed of redacted pieces (see summary) and left as it is.
 // The customer contact (Request.Customer: id, email, name, …) is kept as
 // given, so that the agent can reply: it is a field of its own, which the
 // tenant supplied on purpose and which erasure clears as a whole, while
@@ -141,21 +144,13 @@ func (e *Engine) escalate(ctx context.Context, req Request, a *Answer, tr Triage
 // texts already redacted to the result (the question, nil when none), and
 // gets the texts redacted here.
 func redactTicket(t Ticket, seen map[string]string) Ticket {
-	// The question is usually the subject, part of the summary and a turn
-	// of the transcript: redact each distinct string once.
+	// The question is usually the subject and a turn of the transcript:
+	// redact each distinct string once.
 	if seen == nil {
 		seen = map[string]string{}
 	}
-	text := func(s string) string {
-		if r, ok := seen[s]; ok {
-			return r
-		}
-		r := redact.Text(s)
-		seen[s] = r
-		return r
-	}
+	text := func(s string) string { return redactSeen(s, seen) }
 	t.Subject = text(t.Subject)
-	t.Summary = text(t.Summary)
 	if t.Customer != nil {
 		c := make(map[string]string, len(t.Customer))
 		for k, v := range t.Customer {
@@ -170,6 +165,17 @@ func redactTicket(t Ticket, seen map[string]string) Ticket {
 	}
 	t.Transcript = tr
 	return t
+}
+
+// redactSeen is redact.Text(s), from seen when s was redacted before;
+// seen gets the result.
+func redactSeen(s string, seen map[string]string) string {
+	if r, ok := seen[s]; ok {
+		return r
+	}
+	r := redact.Text(s)
+	seen[s] = r
+	return r
 }
 
 // subject is the question's first line as plain text, at most 80 characters.
@@ -198,20 +204,44 @@ var reasonText = map[Reason]string{
 	ReasonUnsafeContent:        "the only passages that answer it contain instructions to the assistant or foreign links",
 }
 
-// summary is a one-paragraph brief for the agent.
-func (e *Engine) summary(a *Answer, tr Triage, cites []Citation) string {
+// summary is a one-paragraph brief for the agent, composed of redacted
+// pieces so that it is not redacted again as a whole: the reason, topic,
+// intent, language, sentiment and confidence are the engine's own labels
+// and numbers; the question as read (the customer's words) is redacted
+// through seen (the question's own redaction is there already); the
+// titles of the passages tried (the tenant's documents, which may name a
+// person or hold a phone number) are redacted once each and kept in the
+// engine's title cache.
+func (e *Engine) summary(a *Answer, tr Triage, cites []Citation, seen map[string]string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Escalated: %s (%s).", reasonText[a.Reason], a.Reason)
+	b.WriteString("Escalated: ")
+	b.WriteString(reasonText[a.Reason])
+	b.WriteString(" (")
+	b.WriteString(string(a.Reason))
+	b.WriteString(").")
 	if tr.Topic != "" {
-		fmt.Fprintf(&b, " Topic: %s.", tr.Topic)
+		b.WriteString(" Topic: ")
+		b.WriteString(tr.Topic)
+		b.WriteString(".")
 	}
-	fmt.Fprintf(&b, " Intent: %s. Language: %s. Sentiment: %s.", tr.Intent, tr.Lang, tr.Sentiment)
+	b.WriteString(" Intent: ")
+	b.WriteString(tr.Intent)
+	b.WriteString(". Language: ")
+	b.WriteString(tr.Lang)
+	b.WriteString(". Sentiment: ")
+	b.WriteString(string(tr.Sentiment))
+	b.WriteString(".")
 	if a.Features != nil {
-		fmt.Fprintf(&b, " Confidence %s (threshold %s).", strconv.FormatFloat(a.Confidence, 'f', 2, 64),
-			strconv.FormatFloat(a.Threshold, 'f', 2, 64))
+		b.WriteString(" Confidence ")
+		b.WriteString(strconv.FormatFloat(a.Confidence, 'f', 2, 64))
+		b.WriteString(" (threshold ")
+		b.WriteString(strconv.FormatFloat(a.Threshold, 'f', 2, 64))
+		b.WriteString(").")
 	}
 	if a.Standalone != "" && a.Standalone != a.Question {
-		fmt.Fprintf(&b, " Read as: %q.", subject(a.Standalone))
+		b.WriteString(" Read as: ")
+		b.WriteString(strconv.Quote(redactSeen(subject(a.Standalone), seen)))
+		b.WriteString(".")
 	}
 	if len(cites) > 0 {
 		b.WriteString(" Sources tried:")
@@ -219,13 +249,49 @@ func (e *Engine) summary(a *Answer, tr Triage, cites []Citation) string {
 			if i == 3 {
 				break
 			}
-			sep := ";"
-			if i == 0 {
-				sep = ""
+			if i > 0 {
+				b.WriteString(";")
 			}
-			fmt.Fprintf(&b, "%s [%d] %s", sep, c.N, c.Title)
+			b.WriteString(" [")
+			b.WriteString(strconv.Itoa(c.N))
+			b.WriteString("] ")
+			b.WriteString(e.titles.redact(c.Title))
 		}
 		b.WriteString(".")
 	}
 	return b.String()
+}
+
+// titleCache keeps the redacted titles of passages: a ticket's summary
+// names the passages tried, and support traffic tries the same few again
+// and again. It is bounded and starts over when full.
+type titleCache struct {
+	mu  sync.RWMutex
+	m   map[string]string
+	max int
+}
+
+// titleCacheSize bounds the redacted titles kept (a title is short).
+const titleCacheSize = 16384
+
+func newTitleCache(max int) *titleCache {
+	return &titleCache{m: make(map[string]string), max: max}
+}
+
+// redact returns redact.Text(title), from the cache when it has it.
+func (c *titleCache) redact(title string) string {
+	c.mu.RLock()
+	r, ok := c.m[title]
+	c.mu.RUnlock()
+	if ok {
+		return r
+	}
+	r = redact.Text(title)
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[title] = r
+	c.mu.Unlock()
+	return r
 }

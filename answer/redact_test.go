@@ -90,3 +90,54 @@ func TestTicketRedactedOnceWhateverTheStore(t *testing.T) {
 		t.Errorf("memory and sqlite tickets differ (-memory +sqlite):\n%s", diff)
 	}
 }
+
+// TestTicketSummaryRedactsPassageTitlesAndReadAs: a ticket's summary is
+// composed of pieces redacted one by one, not redacted again as a whole,
+// so each piece that can hold personal data must be redacted on its own:
+// the titles of the passages tried (the tenant's documents: here one
+// names a person with her phone number and e-mail) and the question as
+// read after rewriting (here a rewriter that puts the customer's phone
+// number into it). Dropping either piece's redaction fails this test.
+func TestTicketSummaryRedactsPassageTitlesAndReadAs(t *testing.T) {
+	ctx := context.Background()
+	kb := lumenKB()
+	kb.add(retrieval.Chunk{ID: "warranty-desk", DocumentID: "warranty.md", Lang: "en",
+		Title: "Warranty claims: Jane Doe, +1 415 555 0199, jane.doe@lumen.example",
+		Text:  "Warranty claims for the Lumen hub are handled by the warranty desk within five days."})
+	tickets := &answer.MemoryTickets{}
+	rw := rewriterFunc(func(h []answer.Message, q string) (string, error) {
+		return "warranty claim for the Lumen hub, call me on +44 20 7946 0958", nil
+	})
+	eng, err := answer.New(answer.DefaultConfig(), answer.Deps{Retriever: kb, Tickets: tickets,
+		Conversations: &answer.MemoryConversations{}, Rewriter: rw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := eng.Answer(ctx, answer.Request{Tenant: "acme", Channel: "test", Question: "How are warranty claims for the Lumen hub handled?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := eng.Answer(ctx, answer.Request{Tenant: "acme", Channel: "test", ConversationID: first.ConversationID,
+		Question: "I want to talk to a human about my warranty claim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Decision != answer.Escalated {
+		t.Fatalf("decision %s (%s), want an escalation", a.Decision, a.Reason)
+	}
+	all := tickets.Tickets()
+	sum := all[len(all)-1].Summary
+	if !strings.Contains(sum, "Read as:") || !strings.Contains(sum, "Sources tried:") || !strings.Contains(sum, "Warranty claims") {
+		t.Fatalf("summary %q: want the question as read and the warranty desk among the sources tried", sum)
+	}
+	for _, raw := range []string{"555 0199", "jane.doe@lumen.example", "7946 0958"} {
+		if strings.Contains(sum, raw) {
+			t.Errorf("summary holds %q unredacted: %q", raw, sum)
+		}
+	}
+	for _, mask := range []string{"[PHONE]", "[EMAIL]"} {
+		if !strings.Contains(sum, mask) {
+			t.Errorf("summary %q: want %s where the personal data was", sum, mask)
+		}
+	}
+}
