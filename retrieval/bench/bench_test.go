@@ -145,7 +145,7 @@ func BenchmarkIngest(b *testing.B) {
 	var elapsed, cpu time.Duration
 	for i := 0; b.Loop(); i++ {
 		dir := filepath.Join(b.TempDir(), strconv.Itoa(i))
-		cpu0, _ := processCPU()
+		cpu0, _ := ProcessCPU()
 		start := time.Now()
 		st, err := embedded.Open(context.Background(), dir, embedded.Options{})
 		if err != nil {
@@ -156,7 +156,7 @@ func BenchmarkIngest(b *testing.B) {
 			b.Fatal(err)
 		}
 		elapsed += time.Since(start)
-		cpu1, _ := processCPU()
+		cpu1, _ := ProcessCPU()
 		cpu += cpu1 - cpu0
 	}
 	b.ReportMetric(float64(chunks)/elapsed.Seconds(), "chunks/s")
@@ -164,7 +164,7 @@ func BenchmarkIngest(b *testing.B) {
 	if cpu > 0 {
 		b.ReportMetric(float64(chunks)/cpu.Seconds(), "cpu-chunks/s")
 	}
-	b.ReportMetric(loadAvg(), "load1")
+	b.ReportMetric(LoadAvg(), "load1")
 }
 
 // BenchmarkColdStart opens the corpus data directory (SQLite open plus
@@ -205,14 +205,14 @@ func coldStart(b *testing.B, fromSnapshot bool) {
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
 		before := ms.HeapAlloc
-		cpu0, _ := processCPU()
+		cpu0, _ := ProcessCPU()
 		b.StartTimer()
 		st, err := embedded.Open(ctx, dir, embedded.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		cpu1, _ := processCPU()
+		cpu1, _ := ProcessCPU()
 		cpu += cpu1 - cpu0
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
@@ -223,7 +223,7 @@ func coldStart(b *testing.B, fromSnapshot bool) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "open-ms")
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "open-cpu-ms")
-	b.ReportMetric(loadAvg(), "load1")
+	b.ReportMetric(LoadAvg(), "load1")
 	b.ReportMetric(float64(heap)/float64(len(c.Passages)), "heap-B/chunk")
 	b.ReportMetric(float64(heap)/1e6, "heap-MB")
 	b.ReportMetric(float64(len(c.Passages)), "chunks")
@@ -263,11 +263,11 @@ func BenchmarkQuery(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		for _, q := range qs {
-			cpu0, ok := threadCPU()
+			cpu0, ok := ThreadCPU()
 			start := time.Now()
 			search(q)
 			lat = append(lat, time.Since(start))
-			if cpu1, _ := threadCPU(); ok {
+			if cpu1, _ := ThreadCPU(); ok {
 				cpuLat = append(cpuLat, cpu1-cpu0)
 			}
 		}
@@ -280,7 +280,7 @@ func BenchmarkQuery(b *testing.B) {
 		b.ReportMetric(p50, "p50-cpu-ms")
 		b.ReportMetric(p99, "p99-cpu-ms")
 	}
-	b.ReportMetric(loadAvg(), "load1")
+	b.ReportMetric(LoadAvg(), "load1")
 	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(len(lat)), "mean-ms")
 	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "queries/s")
 }
@@ -400,7 +400,7 @@ func benchDense(b *testing.B, rows, dim int) {
 	b.ReportMetric(bytes/scan.Seconds()/1e9, "scan-GB/s")
 	b.ReportMetric(bytes/bound.Seconds()/1e9, "bound-GB/s")
 	b.ReportMetric(scan.Seconds()/bound.Seconds(), "scan/bound")
-	b.ReportMetric(loadAvg(), "load1")
+	b.ReportMetric(LoadAvg(), "load1")
 	if !vek.Info().Acceleration {
 		b.Log("vek has no AVX2+FMA acceleration on this CPU: plain Go loops")
 	}
@@ -425,19 +425,19 @@ func BenchmarkAnalyzer(b *testing.B) {
 			}
 			b.ResetTimer()
 			terms := 0
-			cpu0, _ := processCPU()
+			cpu0, _ := ProcessCPU()
 			for b.Loop() {
 				terms = 0
 				for _, t := range texts {
 					terms += len(retrieval.DefaultAnalyzer.Terms(t))
 				}
 			}
-			cpu1, _ := processCPU()
+			cpu1, _ := ProcessCPU()
 			b.ReportMetric(float64(terms)*float64(b.N)/b.Elapsed().Seconds(), "terms/s")
 			if cpu := cpu1 - cpu0; cpu > 0 {
 				b.ReportMetric(float64(n)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
 			}
-			b.ReportMetric(loadAvg(), "load1")
+			b.ReportMetric(LoadAvg(), "load1")
 		})
 	}
 }

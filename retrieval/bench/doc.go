@@ -3,8 +3,10 @@
 // text and split into passages, with each page's one-line NAME description
 // as a query whose answer is that page.
 //
-// The corpus builder (LoadCorpus) is ordinary code so that the bleve peer in
-// retrieval/bench/peer, a module of its own, measures the very same corpus.
+// The corpus builder (LoadCorpus) and the clocks the benchmarks report
+// (ProcessCPU, ThreadCPU, LoadAvg) are ordinary code so that the bleve peer
+// in retrieval/bench/peer, a module of its own, measures the very same
+// corpus the same way.
 // The measurements are go test benchmarks in this package (see README.md and
 // docs/benchmarks.md); the corpus is cached outside the repository.
 //

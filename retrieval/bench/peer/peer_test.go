@@ -161,7 +161,7 @@ func run(tb testing.TB, open func(dir string) (engine, error), docs []retrieval.
 	tb.Helper()
 	dir := filepath.Join(tb.TempDir(), "data")
 	var r result
-	cpu0, _ := processCPU()
+	cpu0, _ := bench.ProcessCPU()
 	start := time.Now()
 	e, err := open(dir)
 	if err != nil {
@@ -179,7 +179,7 @@ func run(tb testing.TB, open func(dir string) (engine, error), docs []retrieval.
 		}
 	}
 	r.chunksPerSec = float64(chunks) / time.Since(start).Seconds()
-	if cpu1, ok := processCPU(); ok {
+	if cpu1, ok := bench.ProcessCPU(); ok {
 		r.cpuChunksPerSec = float64(chunks) / (cpu1 - cpu0).Seconds()
 	}
 
@@ -196,11 +196,11 @@ func run(tb testing.TB, open func(dir string) (engine, error), docs []retrieval.
 	var cpuLat []time.Duration
 	hits := 0
 	for _, q := range qs {
-		cpu0, ok := threadCPU()
+		cpu0, ok := bench.ThreadCPU()
 		t := time.Now()
 		ids, err := e.search(q.Text)
 		lat = append(lat, time.Since(t))
-		if cpu1, _ := threadCPU(); ok {
+		if cpu1, _ := bench.ThreadCPU(); ok {
 			cpuLat = append(cpuLat, cpu1-cpu0)
 		}
 		if err != nil {
@@ -257,7 +257,7 @@ func BenchmarkPeer(b *testing.B) {
 		{o.cpuP50, "ours-p50-cpu-ms"}, {bl.cpuP50, "bleve-p50-cpu-ms"}, {o.cpuP50 / bl.cpuP50, "p50-cpu-ratio"},
 		{o.cpuP99, "ours-p99-cpu-ms"}, {bl.cpuP99, "bleve-p99-cpu-ms"}, {o.cpuP99 / bl.cpuP99, "p99-cpu-ratio"},
 		{o.hit10, "ours-hit@10"}, {bl.hit10, "bleve-hit@10"}, {o.hit10 / bl.hit10, "hit@10-ratio"},
-		{loadAvg(), "load1"},
+		{bench.LoadAvg(), "load1"},
 	} {
 		b.ReportMetric(m.v, m.unit)
 	}
