@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/eval/suite/suitetest"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -115,7 +116,7 @@ func TestEngineHarnessBadOptions(t *testing.T) {
 		"unknown degrade": func(o *EngineOptions) { o.Degrade = "drop-everything" },
 		"missing model":   func(o *EngineOptions) { o.ConfidenceFile = filepath.Join(t.TempDir(), "none.json") },
 		"not a model file": func(o *EngineOptions) {
-			o.ConfidenceFile = writeSuite(t, map[string]string{"m.json": "weights: none"}) + "/m.json"
+			o.ConfidenceFile = suitetest.Write(t, map[string]string{"m.json": "weights: none"}) + "/m.json"
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -129,7 +130,7 @@ func TestEngineHarnessBadOptions(t *testing.T) {
 }
 
 func TestEngineHarnessRunsTheEngine(t *testing.T) {
-	dir := writeSuite(t, map[string]string{"corpus.jsonl": engineCorpus, "queries.jsonl": engineQueries})
+	dir := suitetest.Write(t, map[string]string{"corpus.jsonl": engineCorpus, "queries.jsonl": engineQueries})
 	ctx := context.Background()
 	report := func(edit func(*EngineOptions)) *Report {
 		t.Helper()
@@ -166,7 +167,7 @@ func TestEngineHarnessRunsTheEngine(t *testing.T) {
 }
 
 func TestEngineHarnessFusion(t *testing.T) {
-	dir := writeSuite(t, map[string]string{"corpus.jsonl": engineCorpus, "queries.jsonl": engineQueries})
+	dir := suitetest.Write(t, map[string]string{"corpus.jsonl": engineCorpus, "queries.jsonl": engineQueries})
 	h, err := NewEngineHarness(engineOptions())
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/eval/suite/suitetest"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -48,7 +49,7 @@ func TestScoreFusions(t *testing.T) {
 {"id":"c","title":"Warranty","text":"The hub has a two year warranty."}`
 	queries := `{"id":"q1","text":"how do I pay for the hub","lang":"en","relevant":["b"],"answerable":true}
 {"id":"q2","text":"nothing here","lang":"en","relevant":[],"answerable":false}`
-	s, err := LoadSuite(writeSuite(t, map[string]string{"corpus.jsonl": corpus, "queries.jsonl": queries}))
+	s, err := LoadSuite(suitetest.Write(t, map[string]string{"corpus.jsonl": corpus, "queries.jsonl": queries}))
 	if err != nil {
 		t.Fatal(err)
 	}

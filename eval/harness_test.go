@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/eval/suite/suitetest"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
@@ -25,7 +26,7 @@ func fakeHarness() *Harness {
 func TestHarnessChecksRelevantIDs(t *testing.T) {
 	corpus := `{"id":"a","text":"alpha"}` + "\n" + `{"id":"b","text":"beta"}`
 	one := `{"id":"q1","text":"how?","relevant":["a","zz"],"answerable":true}` + "\n" + `{"id":"q2","text":"what?","relevant":["a"],"answerable":true}`
-	runs, err := fakeHarness().Run(context.Background(), writeSuite(t, map[string]string{"corpus.jsonl": corpus, "queries.jsonl": one}))
+	runs, err := fakeHarness().Run(context.Background(), suitetest.Write(t, map[string]string{"corpus.jsonl": corpus, "queries.jsonl": one}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,14 +34,14 @@ func TestHarnessChecksRelevantIDs(t *testing.T) {
 		t.Errorf("documents %d, unknown relevant %d; want 2 and 1", r.Documents, r.UnknownRelevant)
 	}
 	none := `{"id":"q1","text":"how?","relevant":["docs/a.md"],"answerable":true}`
-	_, err = fakeHarness().Run(context.Background(), writeSuite(t, map[string]string{"corpus.jsonl": corpus, "queries.jsonl": none}))
+	_, err = fakeHarness().Run(context.Background(), suitetest.Write(t, map[string]string{"corpus.jsonl": corpus, "queries.jsonl": none}))
 	if !errors.Is(err, ErrBadSuite) || !strings.Contains(err.Error(), `ids like "a"`) {
 		t.Errorf("err = %v, want ErrBadSuite naming an id of the corpus", err)
 	}
 }
 
 func TestHarnessNothingIngested(t *testing.T) {
-	dir := writeSuite(t, map[string]string{"docs/a.bin": "\x00\x01", "queries.jsonl": goodQueries})
+	dir := suitetest.Write(t, map[string]string{"docs/a.bin": "\x00\x01", "queries.jsonl": suitetest.Queries})
 	_, err := fakeHarness().Run(context.Background(), dir)
 	if !errors.Is(err, ErrBadSuite) || !strings.Contains(err.Error(), "no document ingested") {
 		t.Errorf("err = %v", err)
@@ -48,8 +49,8 @@ func TestHarnessNothingIngested(t *testing.T) {
 }
 
 func TestHarnessDuplicateSuiteNames(t *testing.T) {
-	a := writeSuite(t, map[string]string{"x/corpus.jsonl": `{"id":"a","text":"t"}`, "x/queries.jsonl": goodQueries})
-	b := writeSuite(t, map[string]string{"x/corpus.jsonl": `{"id":"a","text":"t"}`, "x/queries.jsonl": goodQueries})
+	a := suitetest.Write(t, map[string]string{"x/corpus.jsonl": `{"id":"a","text":"t"}`, "x/queries.jsonl": suitetest.Queries})
+	b := suitetest.Write(t, map[string]string{"x/corpus.jsonl": `{"id":"a","text":"t"}`, "x/queries.jsonl": suitetest.Queries})
 	_, err := fakeHarness().Run(context.Background(), a+"/x", b+"/x")
 	if !errors.Is(err, ErrBadSuite) || !strings.Contains(err.Error(), "two suites named") {
 		t.Errorf("err = %v", err)

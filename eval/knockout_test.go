@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/eval/suite/suitetest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/google/go-cmp/cmp"
 )
@@ -103,7 +104,7 @@ func TestHarnessKnockoutRemovesDocuments(t *testing.T) {
 	queries := `{"id":"qa","text":"apples","relevant":["a"],"answerable":true}` + "\n" +
 		`{"id":"qb","text":"bananas","relevant":["b"],"answerable":true}` + "\n" +
 		`{"id":"qc","text":"cherries","relevant":["c"],"answerable":true}`
-	dir := writeSuite(t, map[string]string{"corpus.jsonl": corpus, "queries.jsonl": queries})
+	dir := suitetest.Write(t, map[string]string{"corpus.jsonl": corpus, "queries.jsonl": queries})
 	for _, cached := range []bool{false, true} {
 		h := fakeHarness()
 		h.NewAnswerer = func(_ context.Context, st retrieval.Store) (Answerer, error) { return recordingAnswerer{st}, nil }

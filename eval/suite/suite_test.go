@@ -6,29 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/answerdesk/answerdesk/eval/suite/suitetest"
 )
 
-func writeSuite(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-const goodQueries = `{"id": "q1", "text": "how?", "lang": "en", "relevant": ["a"], "answerable": true}
-{"id": "q2", "text": "what?", "lang": "en", "relevant": [], "answerable": false}
-`
-
 func TestLoad(t *testing.T) {
-	dir := writeSuite(t, map[string]string{"corpus.jsonl": `{"id":"a","text":"x"}`, "queries.jsonl": goodQueries})
+	dir := suitetest.Write(t, map[string]string{"corpus.jsonl": `{"id":"a","text":"x"}`, "queries.jsonl": suitetest.Queries})
 	s, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +28,7 @@ func TestLoad(t *testing.T) {
 		t.Error("corpus hash did not change with the corpus")
 	}
 
-	docs := writeSuite(t, map[string]string{"docs/a.md": "# A", "docs/sub/b.md": "# B", "docs/.hidden": "x", "queries.jsonl": goodQueries})
+	docs := suitetest.Write(t, map[string]string{"docs/a.md": "# A", "docs/sub/b.md": "# B", "docs/.hidden": "x", "queries.jsonl": suitetest.Queries})
 	s, err = Load(docs)
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +48,7 @@ func TestLoad(t *testing.T) {
 
 	// A linked docs/ folder is followed.
 	linked := t.TempDir()
-	os.WriteFile(filepath.Join(linked, "queries.jsonl"), []byte(goodQueries), 0o644)
+	os.WriteFile(filepath.Join(linked, "queries.jsonl"), []byte(suitetest.Queries), 0o644)
 	if err := os.Symlink(filepath.Join(docs, "docs"), filepath.Join(linked, "docs")); err != nil {
 		t.Skip("no symlinks:", err)
 	}
@@ -85,22 +68,22 @@ func TestLoadSuiteErrors(t *testing.T) {
 		files map[string]string
 		want  string
 	}{
-		{"no corpus", map[string]string{"queries.jsonl": goodQueries}, "neither corpus.jsonl nor a docs/ folder"},
+		{"no corpus", map[string]string{"queries.jsonl": suitetest.Queries}, "neither corpus.jsonl nor a docs/ folder"},
 		{"no queries", map[string]string{"corpus.jsonl": corpus}, "no queries.jsonl"},
 		{"empty queries", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": "\n\n"}, "no queries"},
-		{"bad json", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": goodQueries + "{oops\n"}, "line 3"},
+		{"bad json", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": suitetest.Queries + "{oops\n"}, "line 3"},
 		{"no id", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"text":"x","answerable":false}`}, `no "id"`},
 		{"no text", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"  ","answerable":false}`}, `no "text"`},
 		{"answerable without relevant", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"t","answerable":true}`}, "lists no relevant"},
 		{"unanswerable with relevant", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"t","relevant":["a"]}`}, "unanswerable but lists"},
-		{"duplicate id", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": goodQueries + `{"id":"q1","text":"t","answerable":false}`}, "already on line 1"},
+		{"duplicate id", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": suitetest.Queries + `{"id":"q1","text":"t","answerable":false}`}, "already on line 1"},
 		{"two values", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"t"} {"id":"y"}`}, "more than one JSON value"},
 		{"invalid utf-8", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": "{\"id\":\"x\",\"text\":\"\xff\"}"}, "invalid UTF-8"},
 		{"huge line", map[string]string{"corpus.jsonl": corpus, "queries.jsonl": `{"id":"x","text":"` + strings.Repeat("a", maxQueryLine) + `"}`}, "longer than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(writeSuite(t, tt.files))
+			_, err := Load(suitetest.Write(t, tt.files))
 			if !errors.Is(err, ErrBad) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want ErrBad mentioning %q", err, tt.want)
 			}
@@ -112,8 +95,8 @@ func TestLoadSuiteErrors(t *testing.T) {
 }
 
 func TestIsSuite(t *testing.T) {
-	suite := writeSuite(t, map[string]string{"corpus.jsonl": `{"id":"a","text":"t"}`, "queries.jsonl": goodQueries})
-	other := writeSuite(t, map[string]string{"md/manual.md": "# Manual", "README.md": "not a suite"})
+	suite := suitetest.Write(t, map[string]string{"corpus.jsonl": `{"id":"a","text":"t"}`, "queries.jsonl": suitetest.Queries})
+	other := suitetest.Write(t, map[string]string{"md/manual.md": "# Manual", "README.md": "not a suite"})
 	for _, tt := range []struct {
 		path string
 		want bool
