@@ -17,14 +17,11 @@ func TestE2EAnalytics(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: skipped in -short mode")
 	}
-	env := kbEnv(t, nil)
-	s := startServe(t, env)
-	askAcme, adminAcme := createKey(t, env, "acme", "ask"), createKey(t, env, "acme", "admin")
-	askGlobex, adminGlobex := createKey(t, env, "globex", "ask"), createKey(t, env, "globex", "admin")
+	env, s, k := serveTwoTenants(t)
 
 	var answered []api.AnswerResponse
 	for _, q := range []string{"How do I factory reset the Lumen hub?", "How do I factory reset my hub?", "do you accept bitcoin crypto payments", "I want to talk to a human"} {
-		a := s.ask(t, askAcme, q)
+		a := s.ask(t, k.askAcme, q)
 		if a.Decision == "answered" {
 			answered = append(answered, a)
 		}
@@ -32,9 +29,9 @@ func TestE2EAnalytics(t *testing.T) {
 	if len(answered) != 2 {
 		t.Fatalf("%d answered, the test needs the two reset questions answered", len(answered))
 	}
-	s.ask(t, askGlobex, "zorblax vault access code")
+	s.ask(t, k.askGlobex, "zorblax vault access code")
 	fb, _ := json.Marshal(api.FeedbackRequest{AnswerID: answered[0].ID, Thumbs: "down", Rating: 2})
-	if r := s.do(t, http.MethodPost, "/v1/feedback", askAcme, bytes.NewReader(fb)); r.status != http.StatusCreated && r.status != http.StatusOK {
+	if r := s.do(t, http.MethodPost, "/v1/feedback", k.askAcme, bytes.NewReader(fb)); r.status != http.StatusCreated && r.status != http.StatusOK {
 		t.Fatalf("feedback: %d %s", r.status, r.body)
 	}
 
@@ -48,10 +45,10 @@ func TestE2EAnalytics(t *testing.T) {
 		}
 		return r.status, a
 	}
-	if code, _ := get(askAcme); code != http.StatusForbidden {
+	if code, _ := get(k.askAcme); code != http.StatusForbidden {
 		t.Errorf("ask key: %d, want 403", code)
 	}
-	code, a := get(adminAcme)
+	code, a := get(k.adminAcme)
 	if code != http.StatusOK || a.Volume != 4 || a.Answered != 2 || a.Escalated != 2 || a.EscalatedByReason["human_requested"] != 1 ||
 		a.Deflected != 1 || a.Ratings != 1 || a.CSAT != 0 || a.ThumbsDown != 1 || a.ThumbsUpShare != 0 || a.LatencyMS.P99 <= 0 ||
 		len(a.TopCited) == 0 || len(a.NeverCited) == 0 || len(a.Series) != 1 || a.Series[0].Volume != 4 || a.Bucket != "week" {
@@ -62,10 +59,10 @@ func TestE2EAnalytics(t *testing.T) {
 			t.Errorf("acme sees globex's document %q", d.ID)
 		}
 	}
-	if _, g := get(adminGlobex); g.Volume != 1 || g.ThumbsDown != 0 {
+	if _, g := get(k.adminGlobex); g.Volume != 1 || g.ThumbsDown != 0 {
 		t.Errorf("globex analytics %+v", g)
 	}
-	if r := s.do(t, http.MethodGet, "/v1/analytics?bucket=month", adminAcme, nil); r.status != http.StatusBadRequest {
+	if r := s.do(t, http.MethodGet, "/v1/analytics?bucket=month", k.adminAcme, nil); r.status != http.StatusBadRequest {
 		t.Errorf("bucket=month: %d %s", r.status, r.body)
 	}
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -21,12 +20,7 @@ func TestE2ECustomerContact(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	rcv := &eventReceiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	env := kbEnv(t, map[string]string{
-		"ANSWERDESK_WEBHOOK_URL": hook.URL, "ANSWERDESK_WEBHOOK_SECRET": "e2e-secret",
-		"ANSWERDESK_WEBHOOK_BACKOFF": "30ms", "ANSWERDESK_OUTBOX_POLL": "20ms",
-	})
+	env := webhookEnv(t, rcv, nil)
 	key := createKey(t, env, "acme", "ask,admin")
 	s := startServe(t, env)
 

@@ -19,10 +19,7 @@ func TestE2ECustomerEraseExport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: skipped in -short mode")
 	}
-	env := kbEnv(t, nil)
-	s := startServe(t, env)
-	askAcme, adminAcme := createKey(t, env, "acme", "ask"), createKey(t, env, "acme", "admin")
-	askGlobex, adminGlobex := createKey(t, env, "globex", "ask"), createKey(t, env, "globex", "admin")
+	env, s, k := serveTwoTenants(t)
 
 	askAs := func(key, customer, email, q string) api.AnswerResponse {
 		b, _ := json.Marshal(api.AnswerRequest{Question: q, Customer: map[string]string{"id": customer, "email": email}})
@@ -34,12 +31,12 @@ func TestE2ECustomerEraseExport(t *testing.T) {
 		json.Unmarshal(r.body, &a)
 		return a
 	}
-	a1 := askAs(askAcme, "zq-cust-8841", "erin.zq@example.com", "How do I factory reset the Lumen hub?")
-	askAs(askAcme, "zq-cust-8841", "erin.zq@example.com", "I want to talk to a human")
-	askAs(askAcme, "zq-cust-1000", "other@example.com", "I want to talk to a human")
-	askAs(askGlobex, "zq-cust-8841", "erin.zq@example.com", "zorblax vault")
+	a1 := askAs(k.askAcme, "zq-cust-8841", "erin.zq@example.com", "How do I factory reset the Lumen hub?")
+	askAs(k.askAcme, "zq-cust-8841", "erin.zq@example.com", "I want to talk to a human")
+	askAs(k.askAcme, "zq-cust-1000", "other@example.com", "I want to talk to a human")
+	askAs(k.askGlobex, "zq-cust-8841", "erin.zq@example.com", "zorblax vault")
 	fb, _ := json.Marshal(api.FeedbackRequest{AnswerID: a1.ID, Rating: 5, Comment: "thanks"})
-	s.do(t, http.MethodPost, "/v1/feedback", askAcme, bytes.NewReader(fb))
+	s.do(t, http.MethodPost, "/v1/feedback", k.askAcme, bytes.NewReader(fb))
 
 	export := func(key, id string) (int, api.CustomerExport) {
 		r := s.do(t, http.MethodGet, "/v1/customers/"+id+"/export", key, nil)
@@ -47,31 +44,31 @@ func TestE2ECustomerEraseExport(t *testing.T) {
 		json.Unmarshal(r.body, &x)
 		return r.status, x
 	}
-	if code, _ := export(askAcme, "zq-cust-8841"); code != http.StatusForbidden {
+	if code, _ := export(k.askAcme, "zq-cust-8841"); code != http.StatusForbidden {
 		t.Errorf("ask key export: %d", code)
 	}
-	code, x := export(adminAcme, "zq-cust-8841")
+	code, x := export(k.adminAcme, "zq-cust-8841")
 	if code != http.StatusOK || len(x.Answers) != 2 || len(x.Tickets) != 1 || len(x.Feedback) != 1 || len(x.Conversations) != 2 {
 		t.Fatalf("export: %d %+v", code, x)
 	}
 
-	r := s.do(t, http.MethodDelete, "/v1/customers/zq-cust-8841", adminAcme, nil)
+	r := s.do(t, http.MethodDelete, "/v1/customers/zq-cust-8841", k.adminAcme, nil)
 	var e api.Erasure
 	if err := json.Unmarshal(r.body, &e); err != nil || r.status != http.StatusOK || e.Answers != 2 || e.Tickets != 1 || e.Feedback != 1 || e.Turns != 4 {
 		t.Fatalf("erase: %d %s", r.status, r.body)
 	}
-	if _, x := export(adminAcme, "zq-cust-8841"); len(x.Answers)+len(x.Tickets)+len(x.Feedback)+len(x.Conversations) != 0 {
+	if _, x := export(k.adminAcme, "zq-cust-8841"); len(x.Answers)+len(x.Tickets)+len(x.Feedback)+len(x.Conversations) != 0 {
 		t.Errorf("export after erasure: %+v", x)
 	}
-	if _, x := export(adminAcme, "zq-cust-1000"); len(x.Answers) != 1 || len(x.Tickets) != 1 {
+	if _, x := export(k.adminAcme, "zq-cust-1000"); len(x.Answers) != 1 || len(x.Tickets) != 1 {
 		t.Errorf("another customer after erasure: %+v", x)
 	}
-	if _, x := export(adminGlobex, "zq-cust-8841"); len(x.Answers) != 1 {
+	if _, x := export(k.adminGlobex, "zq-cust-8841"); len(x.Answers) != 1 {
 		t.Errorf("the same id in another tenant after erasure: %+v", x)
 	}
 	// Globex keeps its customer of the same id; erase it too, then no trace
 	// of the id may remain in the files.
-	if r := s.do(t, http.MethodDelete, "/v1/customers/zq-cust-8841", adminGlobex, nil); r.status != http.StatusOK {
+	if r := s.do(t, http.MethodDelete, "/v1/customers/zq-cust-8841", k.adminGlobex, nil); r.status != http.StatusOK {
 		t.Fatalf("erase globex: %d %s", r.status, r.body)
 	}
 	var files []byte
@@ -90,7 +87,7 @@ func TestE2ECustomerEraseExport(t *testing.T) {
 	if !bytes.Contains(files, []byte("zq-cust-1000")) {
 		t.Error("the other customer's id is gone too: the check above proves nothing")
 	}
-	r = s.do(t, http.MethodGet, "/v1/audit?action=customer.erase", adminAcme, nil)
+	r = s.do(t, http.MethodGet, "/v1/audit?action=customer.erase", k.adminAcme, nil)
 	if r.status != http.StatusOK || !strings.Contains(string(r.body), "sha256:") || strings.Contains(string(r.body), "8841") {
 		t.Errorf("audit of the erasure: %d %s", r.status, r.body)
 	}

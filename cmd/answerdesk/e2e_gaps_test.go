@@ -17,10 +17,7 @@ func TestE2EGaps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: skipped in -short mode")
 	}
-	env := kbEnv(t, nil)
-	s := startServe(t, env)
-	askAcme, adminAcme := createKey(t, env, "acme", "ask"), createKey(t, env, "acme", "admin")
-	askGlobex, adminGlobex := createKey(t, env, "globex", "ask"), createKey(t, env, "globex", "admin")
+	env, s, k := serveTwoTenants(t)
 
 	acme := []string{
 		"can I pay for the hub with bitcoin crypto",
@@ -31,12 +28,12 @@ func TestE2EGaps(t *testing.T) {
 		"sonar depth of the submarine",
 	}
 	for _, q := range acme {
-		if a := s.ask(t, askAcme, q); a.Decision != "escalated" {
+		if a := s.ask(t, k.askAcme, q); a.Decision != "escalated" {
 			t.Fatalf("%q was %s (%s): the test needs unanswerable questions", q, a.Decision, a.Reason)
 		}
 	}
 	for _, q := range []string{"globex bitcoin crypto secret", "globex bitcoin crypto secret code"} {
-		s.ask(t, askGlobex, q)
+		s.ask(t, k.askGlobex, q)
 	}
 
 	get := func(key string) (int, api.GapReport) {
@@ -49,10 +46,10 @@ func TestE2EGaps(t *testing.T) {
 		}
 		return r.status, g
 	}
-	if code, _ := get(askAcme); code != http.StatusForbidden {
+	if code, _ := get(k.askAcme); code != http.StatusForbidden {
 		t.Errorf("ask key: %d, want 403", code)
 	}
-	code, g := get(adminAcme)
+	code, g := get(k.adminAcme)
 	if code != http.StatusOK || g.Questions != len(acme) || len(g.Gaps) != 2 || g.Vectors != "sparse" {
 		t.Fatalf("acme gaps: %d %+v", code, g)
 	}
@@ -66,13 +63,13 @@ func TestE2EGaps(t *testing.T) {
 			}
 		}
 	}
-	if _, g := get(adminGlobex); g.Questions != 2 || len(g.Gaps) != 1 || !strings.Contains(g.Gaps[0].Questions[0], "globex") {
+	if _, g := get(k.adminGlobex); g.Questions != 2 || len(g.Gaps) != 1 || !strings.Contains(g.Gaps[0].Questions[0], "globex") {
 		t.Errorf("globex gaps %+v", g)
 	}
-	if r := s.do(t, http.MethodGet, "/v1/gaps?from=yesterday", adminAcme, nil); r.status != http.StatusBadRequest || r.code() != api.CodeInvalidField {
+	if r := s.do(t, http.MethodGet, "/v1/gaps?from=yesterday", k.adminAcme, nil); r.status != http.StatusBadRequest || r.code() != api.CodeInvalidField {
 		t.Errorf("bad from: %d %s", r.status, r.body)
 	}
-	if r := s.do(t, http.MethodGet, "/v1/gaps?from=2026-01-02&to=2026-01-01", adminAcme, nil); r.status != http.StatusBadRequest {
+	if r := s.do(t, http.MethodGet, "/v1/gaps?from=2026-01-02&to=2026-01-01", k.adminAcme, nil); r.status != http.StatusBadRequest {
 		t.Errorf("empty window: %d %s", r.status, r.body)
 	}
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -92,12 +91,7 @@ func TestE2EHumanHandoff(t *testing.T) {
 		t.Skip("end-to-end")
 	}
 	rcv := &eventReceiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	env := kbEnv(t, map[string]string{
-		"ANSWERDESK_WEBHOOK_URL": hook.URL, "ANSWERDESK_WEBHOOK_SECRET": "e2e-secret",
-		"ANSWERDESK_WEBHOOK_BACKOFF": "30ms", "ANSWERDESK_OUTBOX_POLL": "20ms",
-	})
+	env := webhookEnv(t, rcv, nil)
 	key := createKey(t, env, "acme", "ask,admin")
 	s := startServe(t, env)
 	const conv = "handoff-1"

@@ -188,12 +188,67 @@ func kbEnv(t *testing.T, extra map[string]string) map[string]string {
 	return env
 }
 
+// webhookEnv is kbEnv with the signed webhook sink posting to a test
+// receiver served by h (closed when the test ends): secret "e2e-secret",
+// a short backoff and outbox poll. extra is set last and may override any
+// of them.
+func webhookEnv(t *testing.T, h http.Handler, extra map[string]string) map[string]string {
+	t.Helper()
+	hook := httptest.NewServer(h)
+	t.Cleanup(hook.Close)
+	env := map[string]string{
+		"ANSWERDESK_WEBHOOK_URL": hook.URL, "ANSWERDESK_WEBHOOK_SECRET": "e2e-secret",
+		"ANSWERDESK_WEBHOOK_BACKOFF": "30ms", "ANSWERDESK_OUTBOX_POLL": "20ms",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return kbEnv(t, env)
+}
+
+// tenantKeys are an ask and an admin key for each of kbEnv's two tenants.
+type tenantKeys struct {
+	askAcme, adminAcme, askGlobex, adminGlobex string
+}
+
+// serveTwoTenants serves a fresh kbEnv and creates tenantKeys in it, for
+// the tests of what each tenant (and only an admin key) may see.
+func serveTwoTenants(t *testing.T) (map[string]string, *e2eServer, tenantKeys) {
+	t.Helper()
+	env := kbEnv(t, nil)
+	s := startServe(t, env)
+	return env, s, tenantKeys{
+		askAcme: createKey(t, env, "acme", "ask"), adminAcme: createKey(t, env, "acme", "admin"),
+		askGlobex: createKey(t, env, "globex", "ask"), adminGlobex: createKey(t, env, "globex", "admin"),
+	}
+}
+
 type kbQuery struct {
 	ID         string   `json:"id"`
 	Text       string   `json:"text"`
 	Lang       string   `json:"lang"`
 	Relevant   []string `json:"relevant"`
 	Answerable bool     `json:"answerable"`
+}
+
+// kbQueries reads the bundled suite's questions.
+func kbQueries(t *testing.T) []kbQuery {
+	t.Helper()
+	f, err := os.Open(e2eRepo("testdata", "kb", "queries.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var qs []kbQuery
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var q kbQuery
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, q)
+	}
+	return qs
 }
 
 func TestE2EAnswersTicketsIsolation(t *testing.T) {
@@ -216,20 +271,7 @@ func TestE2EAnswersTicketsIsolation(t *testing.T) {
 	s := startServe(t, env)
 
 	// Answerable and unanswerable questions in en, ru and zh, from the KB's suite.
-	f, err := os.Open(e2eRepo("testdata", "kb", "queries.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var qs []kbQuery
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var q kbQuery
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			t.Fatal(err)
-		}
-		qs = append(qs, q)
-	}
+	qs := kbQueries(t)
 	right, wrongDecision := 0, 0
 	var tickets []string
 	for _, q := range qs {
@@ -443,12 +485,7 @@ func TestE2EWebhookAcrossRestart(t *testing.T) {
 	// The receiver is down (503) until the server has restarted, then fails
 	// three more posts.
 	rcv := &flakyReceiver{failLeft: 1 << 30, accepted: map[string]int{}}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
-	env := kbEnv(t, map[string]string{
-		"ANSWERDESK_WEBHOOK_URL": hook.URL, "ANSWERDESK_WEBHOOK_SECRET": "e2e-secret",
-		"ANSWERDESK_WEBHOOK_BACKOFF": "30ms", "ANSWERDESK_OUTBOX_POLL": "20ms", "ANSWERDESK_WEBHOOK_MAX_ATTEMPTS": "50",
-	})
+	env := webhookEnv(t, rcv, map[string]string{"ANSWERDESK_WEBHOOK_MAX_ATTEMPTS": "50"})
 	key := createKey(t, env, "acme", "ask,admin")
 	questions := []string{
 		"I need to speak to a human", "Can I use the Lumen hub to mine bitcoin?", "What is the weather forecast for Berlin tomorrow?",
@@ -749,9 +786,11 @@ func TestE2EGracefulShutdownUnderLoad(t *testing.T) {
 	t.Logf("shutdown under load: %d answers (%d tickets) complete, %d requests refused after the listener closed", answered, len(tickets), refused)
 }
 
-// benchData opens the data dir named by ANSWERDESK_BENCH_DATA (built with
-// `answerdesk --data DIR bench manpages`), skipping when it is unset.
-func benchData(b *testing.B) (string, []string) {
+// benchStore opens the embedded store of the data dir named by
+// ANSWERDESK_BENCH_DATA (built with `answerdesk --data DIR bench
+// manpages`), closed when the benchmark ends, and returns it with the
+// dir's questions; it skips when the variable is unset.
+func benchStore(b *testing.B) (*embedded.Store, []string) {
 	b.Helper()
 	dir := os.Getenv("ANSWERDESK_BENCH_DATA")
 	if dir == "" {
@@ -761,20 +800,20 @@ func benchData(b *testing.B) (string, []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return dir, strings.Split(strings.TrimSpace(string(qb)), "\n")
+	store, err := embedded.Open(context.Background(), dir, embedded.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	return store, strings.Split(strings.TrimSpace(string(qb)), "\n")
 }
 
 // BenchmarkServeAnswer is POST /v1/answer through the real handler, engine,
 // store and state over ANSWERDESK_BENCH_DATA, in process (no sockets):
 // with -cpu 1 its ns/op is the CPU cost of one answer.
 func BenchmarkServeAnswer(b *testing.B) {
-	dir, qs := benchData(b)
+	store, qs := benchStore(b)
 	ctx := context.Background()
-	store, err := embedded.Open(ctx, dir, embedded.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
 	db, err := state.Open(ctx, filepath.Join(b.TempDir(), "state.db"), state.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -811,13 +850,8 @@ func BenchmarkServeAnswer(b *testing.B) {
 // same questions (k=8, as the engine asks): BenchmarkServeAnswer minus this
 // is the cost of everything but retrieval.
 func BenchmarkServeRetrieve(b *testing.B) {
-	dir, qs := benchData(b)
+	store, qs := benchStore(b)
 	ctx := context.Background()
-	store, err := embedded.Open(ctx, dir, embedded.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
 	k := answer.DefaultConfig().K
 	b.ReportAllocs()
 	i := 0

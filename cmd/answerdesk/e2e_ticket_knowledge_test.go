@@ -148,23 +148,3 @@ func TestE2ETicketsAsKnowledge(t *testing.T) {
 		t.Errorf("no answer cited a ticket: the test shows nothing")
 	}
 }
-
-// kbQueries reads the bundled suite's questions.
-func kbQueries(t *testing.T) []kbQuery {
-	t.Helper()
-	f, err := os.Open(e2eRepo("testdata", "kb", "queries.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var qs []kbQuery
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var q kbQuery
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
-			t.Fatal(err)
-		}
-		qs = append(qs, q)
-	}
-	return qs
-}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -40,14 +39,11 @@ func TestE2EWebhookConcurrencyConfigured(t *testing.T) {
 	}
 	const conc, tickets = 8, 12
 	rcv := &slowReceiver{}
-	hook := httptest.NewServer(rcv)
-	defer hook.Close()
 	cfg := filepath.Join(t.TempDir(), "config.json")
 	if err := os.WriteFile(cfg, []byte(`{"webhook": {"concurrency": 8}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env := kbEnv(t, map[string]string{"ANSWERDESK_CONFIG": cfg,
-		"ANSWERDESK_WEBHOOK_URL": hook.URL, "ANSWERDESK_WEBHOOK_SECRET": "e2e-secret"})
+	env := webhookEnv(t, rcv, map[string]string{"ANSWERDESK_CONFIG": cfg})
 	// Escalations made by the CLI before the server starts: the worker
 	// finds them all due at once.
 	for i := 0; i < tickets; i++ {

@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,14 +22,12 @@ func TestE2EMetrics(t *testing.T) {
 	}
 	// A webhook receiver that fails its first delivery.
 	var posts atomic.Int64
-	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	rcv := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if posts.Add(1) == 1 {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
-	}))
-	defer rcv.Close()
-	env := kbEnv(t, map[string]string{"ANSWERDESK_METRICS_ADDR": "127.0.0.1:0",
-		"ANSWERDESK_WEBHOOK_URL": rcv.URL, "ANSWERDESK_WEBHOOK_SECRET": "s3cret", "ANSWERDESK_WEBHOOK_BACKOFF": "20ms"})
+	})
+	env := webhookEnv(t, rcv, map[string]string{"ANSWERDESK_METRICS_ADDR": "127.0.0.1:0", "ANSWERDESK_WEBHOOK_BACKOFF": "20ms"})
 	key := createKey(t, env, "acme", "ask,admin")
 	s := startServe(t, env)
 	var metricsURL string

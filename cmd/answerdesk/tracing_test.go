@@ -62,10 +62,8 @@ func TestE2ETracesOverOTLP(t *testing.T) {
 	rcvSpans := &otlpReceiver{}
 	collector := httptest.NewServer(rcvSpans)
 	defer collector.Close()
-	hook := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-	defer hook.Close()
-	env := kbEnv(t, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL,
-		"ANSWERDESK_WEBHOOK_URL": hook.URL, "ANSWERDESK_WEBHOOK_SECRET": "s3cret"})
+	env := webhookEnv(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}),
+		map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL})
 	key := createKey(t, env, "acme", "ask")
 	s := startServe(t, env)
 
