@@ -6,25 +6,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
-
-// searchHit is the JSON form of a hit printed by search --json.
-type searchHit struct {
-	ChunkID     string  `json:"chunk_id"`
-	DocumentID  string  `json:"document_id"`
-	Title       string  `json:"title"`
-	Heading     string  `json:"heading,omitempty"`
-	URL         string  `json:"url,omitempty"`
-	Page        int     `json:"page,omitempty"`
-	Kind        string  `json:"kind"`
-	Lang        string  `json:"lang,omitempty"`
-	Text        string  `json:"text"`
-	Score       float64 `json:"score"`
-	SparseScore float64 `json:"sparse_score"`
-	DenseScore  float64 `json:"dense_score,omitempty"`
-}
 
 func runSearch(ctx context.Context, a *app, args []string) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
@@ -64,14 +49,7 @@ func runSearch(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("search: %w", err)
 	}
 	if *asJSON {
-		out := struct {
-			Hits []searchHit `json:"hits"`
-		}{Hits: []searchHit{}}
-		for _, h := range res.Hits {
-			out.Hits = append(out.Hits, searchHit{ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title, Heading: h.Heading,
-				URL: h.URL, Page: h.Page, Kind: string(h.Kind), Lang: h.Lang, Text: h.Text, Score: h.Score, SparseScore: h.SparseScore, DenseScore: h.DenseScore})
-		}
-		return writeJSON(a.stdout, out)
+		return writeJSON(a.stdout, api.NewSearchHits(res))
 	}
 	if len(res.Hits) == 0 {
 		fmt.Fprintln(a.stdout, "no matching chunks")

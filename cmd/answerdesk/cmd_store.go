@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant"
@@ -43,7 +45,7 @@ func runStore(ctx context.Context, a *app, args []string) error {
 		if *batch < 1 || *batch > 10000 {
 			return usagef("store migrate: --batch must be 1..10000")
 		}
-		return a.migrate(ctx, migrateOptions{from: *from, to: *to, batch: *batch, tenant: *tenant, force: *force})
+		return a.migrate(ctx, *from, *to, retrieval.CopyOptions{Tenant: *tenant, Batch: *batch, Force: *force})
 	case "reweight":
 		if fs.NArg() != 1 {
 			return usagef("store reweight: unexpected arguments %q", fs.Args()[1:])
@@ -56,17 +58,6 @@ func runStore(ctx context.Context, a *app, args []string) error {
 	}
 }
 
-type storeStatsJSON struct {
-	Store         string  `json:"store"`
-	ServerVersion string  `json:"server_version,omitempty"`
-	Documents     int     `json:"documents"`
-	Chunks        int     `json:"chunks"`
-	Tenants       int     `json:"tenants"`
-	DenseModel    string  `json:"dense_model"`
-	DenseDim      int     `json:"dense_dim"`
-	AvgChunkLen   float64 `json:"avg_chunk_len,omitempty"`
-}
-
 func (a *app) storeStats(ctx context.Context, asJSON bool) error {
 	store, err := a.indexStore(ctx)
 	if err != nil {
@@ -76,7 +67,7 @@ func (a *app) storeStats(ctx context.Context, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	out := storeStatsJSON{Store: a.storeName(), Documents: st.Documents, Chunks: st.Chunks, Tenants: st.Tenants, DenseModel: st.DenseModel, DenseDim: st.DenseDim}
+	out := api.NewStoreStats(a.storeName(), st)
 	if q, ok := store.(*qdrant.Store); ok {
 		adm := qdrant.NewAdmin(q)
 		out.ServerVersion = adm.Version()
@@ -87,20 +78,7 @@ func (a *app) storeStats(ctx context.Context, asJSON bool) error {
 	if asJSON {
 		return writeJSON(a.stdout, out)
 	}
-	fmt.Fprintf(a.stdout, "store:      %s\n", out.Store)
-	if out.ServerVersion != "" {
-		fmt.Fprintf(a.stdout, "server:     qdrant %s\n", out.ServerVersion)
-	}
-	fmt.Fprintf(a.stdout, "documents:  %d\nchunks:     %d\ntenants:    %d\n", out.Documents, out.Chunks, out.Tenants)
-	if out.DenseModel != "" {
-		fmt.Fprintf(a.stdout, "dense:      %s (%d dimensions)\n", out.DenseModel, out.DenseDim)
-	} else {
-		fmt.Fprintf(a.stdout, "dense:      none (sparse retrieval only)\n")
-	}
-	if out.AvgChunkLen > 0 {
-		fmt.Fprintf(a.stdout, "avg chunk:  %.1f terms\n", out.AvgChunkLen)
-	}
-	return nil
+	return out.WriteText(a.stdout)
 }
 
 // storeName is the store for messages, without URL parameters.
@@ -108,17 +86,7 @@ func (a *app) storeName() string {
 	if a.store == "" || a.store == "embedded" {
 		return "embedded (" + a.data + ")"
 	}
-	if i := strings.IndexByte(a.store, '?'); i >= 0 {
-		return a.store[:i] + " (" + collectionOf(a.store) + ")"
-	}
-	return a.store
-}
-
-func collectionOf(rawURL string) string {
-	if cfg, err := qdrant.ParseURL(rawURL); err == nil && cfg.Collection != "" {
-		return "collection " + cfg.Collection
-	}
-	return "collection " + qdrant.DefaultCollection
+	return qdrant.Name(a.store)
 }
 
 // reweight rewrites a Qdrant store's sparse vectors with its current
@@ -154,70 +122,48 @@ func (a *app) reweight(ctx context.Context) error {
 	return nil
 }
 
-type migrateOptions struct {
-	from   string
-	to     string
-	batch  int
-	tenant string
-	force  bool
-}
-
-// migrate copies every document with its chunks and dense vectors from
-// the store o.from into the store o.to (see retrieval.Copy: idempotent and
-// resumable). A target that bakes BM25 weights into its vectors computes
-// them with the source's exact average chunk length.
-func (a *app) migrate(ctx context.Context, o migrateOptions) error {
+// migrate copies the store from into the store to (retrieval.Migrate),
+// telling stderr how far it is.
+func (a *app) migrate(ctx context.Context, from, to string, o retrieval.CopyOptions) error {
 	start := time.Now()
-	if o.from == "embedded" {
+	if from == "embedded" {
 		if _, err := os.Stat(filepath.Join(a.data, embedded.DBFile)); err != nil {
 			return fmt.Errorf("migrate: no embedded store in %s (set --data): %w", a.data, err)
 		}
 	}
-	store, err := a.openStore(ctx, o.from, 0)
+	src, err := a.openStore(ctx, from, 0)
 	if err != nil {
 		return err
 	}
-	src, ok := store.(retrieval.Exporter)
-	if !ok {
-		return fmt.Errorf("migrate: the store %s cannot export its content", redactURL(o.from))
+	// Names for messages: without URL parameters.
+	fromName, _, _ := strings.Cut(from, "?")
+	toName, _, _ := strings.Cut(to, "?")
+	fromDir := fromName
+	if from == "embedded" {
+		fromDir = a.data
 	}
-	st, err := src.ExportStats(ctx, o.tenant)
+	var total int
+	var last time.Time
+	o.Progress = func(p retrieval.CopyProgress) {
+		if time.Since(last) > 2*time.Second || p.Documents == total {
+			last = time.Now()
+			fmt.Fprintf(a.stderr, "migrate: %d/%d documents (%d copied, %d unchanged)\n", p.Documents, total, p.Copied, p.Unchanged)
+		}
+	}
+	m, err := retrieval.Migrate(ctx, src, func(ctx context.Context, avgLen float64) (retrieval.Store, error) {
+		return a.openStore(ctx, to, avgLen)
+	}, retrieval.MigrateOptions{CopyOptions: o, Started: func(st retrieval.ExportStats) {
+		total = st.Documents
+		fmt.Fprintf(a.stderr, "migrate: %d documents, %d chunks (average %.1f terms) from %s to %s\n", st.Documents, st.Chunks, st.AvgLen, fromDir, toName)
+	}})
+	if errors.Is(err, retrieval.ErrNoExport) {
+		return fmt.Errorf("migrate: the store %s cannot export its content", fromName)
+	}
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	from := redactURL(o.from)
-	if o.from == "embedded" {
-		from = a.data
-	}
-	fmt.Fprintf(a.stderr, "migrate: %d documents, %d chunks (average %.1f terms) from %s to %s\n", st.Documents, st.Chunks, st.AvgLen, from, redactURL(o.to))
-	dst, err := a.openStore(ctx, o.to, st.AvgLen)
-	if err != nil {
-		return err
-	}
-	var last time.Time
-	p, err := retrieval.Copy(ctx, dst, src, retrieval.CopyOptions{Tenant: o.tenant, Batch: o.batch, Force: o.force,
-		Progress: func(p retrieval.CopyProgress) {
-			if time.Since(last) > 2*time.Second || p.Documents == st.Documents {
-				last = time.Now()
-				fmt.Fprintf(a.stderr, "migrate: %d/%d documents (%d copied, %d unchanged)\n", p.Documents, st.Documents, p.Copied, p.Unchanged)
-			}
-		}})
-	if err != nil {
-		return fmt.Errorf("migrate: %w (re-run to resume)", err)
-	}
-	dstStats, err := dst.Stats(ctx)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(a.stdout, "migrated: %d documents (%d chunks)  unchanged: %d  tenants: %d  took: %s\n",
-		p.Copied, p.Chunks, p.Unchanged, p.Tenants, time.Since(start).Round(time.Millisecond))
-	fmt.Fprintf(a.stdout, "target %s: %d documents, %d chunks, %d tenants\n", redactURL(o.to), dstStats.Documents, dstStats.Chunks, dstStats.Tenants)
+		m.Copy.Copied, m.Copy.Chunks, m.Copy.Unchanged, m.Copy.Tenants, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(a.stdout, "target %s: %d documents, %d chunks, %d tenants\n", toName, m.Target.Documents, m.Target.Chunks, m.Target.Tenants)
 	return nil
-}
-
-func redactURL(u string) string {
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		return u[:i]
-	}
-	return u
 }

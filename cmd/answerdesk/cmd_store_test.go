@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/qdrant/qdranttest"
@@ -54,13 +55,13 @@ func TestStoreMigrateToQdrant(t *testing.T) {
 	}
 
 	// Both stores describe the same content.
-	stats := func(extra ...string) storeStatsJSON {
+	stats := func(extra ...string) api.StoreStats {
 		t.Helper()
 		out, errs, code := storeCLI(t, env, append(extra, "store", "stats", "--json")...)
 		if code != 0 {
 			t.Fatalf("store stats %v exit %d: %s", extra, code, errs)
 		}
-		var st storeStatsJSON
+		var st api.StoreStats
 		if err := json.Unmarshal([]byte(out), &st); err != nil {
 			t.Fatalf("store stats --json: %v\n%s", err, out)
 		}

@@ -61,6 +61,20 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
+func TestName(t *testing.T) {
+	for raw, want := range map[string]string{
+		"qdrant://db:6334":                          "qdrant://db:6334",
+		"qdrant://db:6334?collection=kb&timeout=1s": "qdrant://db:6334 (collection kb)",
+		"qdrant://db?timeout=1s":                    "qdrant://db (collection answerdesk)",
+		"qdrant://db?colection=kb":                  "qdrant://db (collection answerdesk)",
+		"qdrants://db?collection=x&tls=1":           "qdrants://db (collection x)",
+	} {
+		if got := Name(raw); got != want {
+			t.Errorf("Name(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
 // withoutFuncs drops the fields cmp cannot compare.
 func (c Config) withoutFuncs() Config { c.Logger, c.DialOptions = nil, nil; return c }
 

@@ -215,6 +215,21 @@ func ParseURL(raw string) (Config, error) {
 	return c, c.validate()
 }
 
+// Name names the store of the URL raw in messages: raw without its query,
+// and, when the query is there, the collection it chooses (DefaultCollection
+// when it chooses none or raw does not parse).
+func Name(raw string) string {
+	addr, _, ok := strings.Cut(raw, "?")
+	if !ok {
+		return raw
+	}
+	coll := DefaultCollection
+	if c, err := ParseURL(raw); err == nil && c.Collection != "" {
+		coll = c.Collection
+	}
+	return addr + " (collection " + coll + ")"
+}
+
 // redact drops anything that could be a secret from a URL for messages.
 func redact(raw string) string {
 	if i := strings.IndexAny(raw, "?@"); i >= 0 {
