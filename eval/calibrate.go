@@ -114,6 +114,8 @@ type CalibrateOptions struct {
 	// (absent, or constant, like dense agreement without an embedding
 	// provider or support ratio without an LLM) keep their weights from it.
 	Prior *answer.ConfidenceModel
+	// FeatureTable makes CalibrateRuns print FeatureAUROCs first.
+	FeatureTable bool
 }
 
 // HeldOut are figures measured on the test split.

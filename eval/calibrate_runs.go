@@ -18,6 +18,7 @@ var ErrTargetNotReached = errors.New("no threshold reaches the target precision"
 // leave-one-suite-out table (each suite measured by a model fitted on the
 // others, beside its nDCG@10) and writes the model fitted on every suite;
 // otherwise it prints the fit on the calibration split and writes that.
+// With o.FeatureTable it first prints FeatureAUROCs of the samples.
 func CalibrateRuns(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, out string) error {
 	var samples []Sample
 	ndcg := map[string]map[string]Metric{}
@@ -29,6 +30,12 @@ func CalibrateRuns(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, 
 		for lang, b := range r.Report.ByLanguage {
 			ndcg[r.Suite.Name][lang] = b.Retrieval.NDCG10
 		}
+	}
+	if o.FeatureTable {
+		if err := WriteFeatureAUROC(w, FeatureAUROCs(samples)); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
 	}
 	var m answer.ConfidenceModel
 	var reached bool

@@ -29,7 +29,7 @@ var evalSubcommands = []*command{
 	{name: "eval compare", usage: "eval compare [--max-drop X] BASE.json NEW.json",
 		summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop.",
 		run:     runEvalCompare},
-	{name: "eval calibrate", usage: "eval calibrate [--loso] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] -o confidence.json SUITE_DIR…",
+	{name: "eval calibrate", usage: "eval calibrate [--loso] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
 		summary: "Run the suites (with --knockout, a seeded 30% of each suite's answerable questions lose their documents\n" +
 			"and become in-domain unanswerables), fit the confidence model (logistic regression over the engine's\n" +
 			"features, each weight held to the sign of its meaning, with Platt or isotonic calibration), pick the\n" +
@@ -275,6 +275,7 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	policy := fs.String("threshold-policy", eval.ThresholdWorstSuite, "how the threshold is chosen on the calibration split: worst-suite (the target precision in every suite) or pooled")
 	out := fs.String("o", "", "write the fitted confidence model (JSON) to this file")
 	exclude := fs.String("exclude", strings.Join(eval.DefaultExclude(), ","), "comma-separated features the model must not use (weight 0; \"\" for none)")
+	featureTable := fs.Bool("feature-table", false, "first print the AUROC of each feature's value alone against correctness, per suite (no fit)")
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -304,7 +305,7 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Monotone: *monotone, Threshold: *policy}
+	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Monotone: *monotone, Threshold: *policy, FeatureTable: *featureTable}
 	if *exclude != "" {
 		opts.Exclude = strings.Split(*exclude, ",")
 	}

@@ -137,13 +137,13 @@ func TestEvalCalibrateLOSO(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(root, "confidence.json")
-	args := []string{"eval", "calibrate", "--quiet", "--loso", "--knockout", "0.3", "--target-precision", "0.8", "-o", path,
+	args := []string{"eval", "calibrate", "--quiet", "--loso", "--feature-table", "--knockout", "0.3", "--target-precision", "0.8", "-o", path,
 		filepath.Join(root, "README.md"), filepath.Join(root, "kb-a"), filepath.Join(root, "kb-b"), filepath.Join(root, "manuals")}
 	out, stderr, err := evalCLI(t, args...)
 	if err != nil {
 		t.Fatalf("%v\n%s\n%s", err, out, stderr)
 	}
-	for _, want := range []string{"leave one suite out", "kb-a", "kb-b", "pooled", "wrote " + path} {
+	for _, want := range []string{"AUROC of each feature", "question_sim_margin", "leave one suite out", "kb-a", "kb-b", "pooled", "wrote " + path} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
