@@ -111,22 +111,40 @@ func (s *Server) getAnalytics(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	tenant := keyOf(c).Tenant
-	q := state.AnalyticsQuery{Tenant: tenant, From: from, To: to, Bucket: c.Query("bucket")}
+	q := state.AnalyticsQuery{Tenant: keyOf(c).Tenant, From: from, To: to, Bucket: c.Query("bucket")}
+	var docs DocumentLister
 	if s.d.Docs != nil {
-		docs, err := s.d.Docs.Documents(c.Request.Context(), retrieval.DocFilter{Tenant: tenant, Limit: maxAnalyticsDocuments})
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		for _, d := range docs {
-			q.Documents = append(q.Documents, d.ID)
-		}
+		docs = s.d.Docs
 	}
-	a, err := s.d.Analytics.Analytics(c.Request.Context(), q)
+	r, err := TenantAnalytics(c.Request.Context(), s.d.Analytics, docs, q)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, NewAnalyticsReport(a, q.Bucket))
+	c.JSON(http.StatusOK, r)
+}
+
+// DocumentLister lists a tenant's documents (a retrieval.Store does).
+type DocumentLister interface {
+	Documents(ctx context.Context, f retrieval.DocFilter) ([]retrieval.Document, error)
+}
+
+// TenantAnalytics computes the figures q asks for, with the tenant's
+// documents docs lists (at most 100,000) checked for never being cited;
+// none are when docs is nil. (GET /v1/analytics and `answerdesk report`.)
+func TenantAnalytics(ctx context.Context, an Analytics, docs DocumentLister, q state.AnalyticsQuery) (AnalyticsReport, error) {
+	if docs != nil {
+		ds, err := docs.Documents(ctx, retrieval.DocFilter{Tenant: q.Tenant, Limit: maxAnalyticsDocuments})
+		if err != nil {
+			return AnalyticsReport{}, err
+		}
+		for _, d := range ds {
+			q.Documents = append(q.Documents, d.ID)
+		}
+	}
+	a, err := an.Analytics(ctx, q)
+	if err != nil {
+		return AnalyticsReport{}, err
+	}
+	return NewAnalyticsReport(a, q.Bucket), nil
 }

@@ -113,14 +113,7 @@ func (s *Server) listCandidates(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := FAQCandidateList{Candidates: []FAQCandidate{}}
-	for _, x := range cs {
-		out.Candidates = append(out.Candidates, NewFAQCandidate(x))
-	}
-	if len(cs) == limit {
-		out.Next = cs[len(cs)-1].ID
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, NewFAQCandidateList(cs, limit))
 }
 
 // ApproveCandidate ingests tenant's candidate id as an FAQ entry of the
@@ -268,6 +261,19 @@ func NewFAQCandidate(c state.FAQCandidate) FAQCandidate {
 type FAQCandidateList struct {
 	Candidates []FAQCandidate `json:"candidates"`
 	Next       int64          `json:"next,omitempty"`
+}
+
+// NewFAQCandidateList converts a page of candidates read with limit: a
+// full page has a next one (none when limit is 0).
+func NewFAQCandidateList(cs []state.FAQCandidate, limit int) FAQCandidateList {
+	out := FAQCandidateList{Candidates: []FAQCandidate{}}
+	for _, x := range cs {
+		out.Candidates = append(out.Candidates, NewFAQCandidate(x))
+	}
+	if limit > 0 && len(cs) == limit {
+		out.Next = cs[len(cs)-1].ID
+	}
+	return out
 }
 
 // FAQDecision is the outcome of approving or rejecting a candidate:

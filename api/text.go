@@ -119,3 +119,25 @@ func (r GapReport) WriteCSV(out io.Writer) error {
 	w.Flush()
 	return w.Error()
 }
+
+// WriteText prints the candidates, one a line: id, status, where it comes
+// from and the question.
+func (l FAQCandidateList) WriteText(w io.Writer) error {
+	for _, c := range l.Candidates {
+		if _, err := fmt.Fprintf(w, "%d\t%s\t%s:%s\t%s\n", c.ID, c.Status, c.Source, c.SourceID, strings.ReplaceAll(c.Question, "\n", " ")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteText prints the decision on one line: the candidate's id and
+// status, and for an approval what ingesting it did to which entry.
+func (d FAQDecision) WriteText(w io.Writer) error {
+	fmt.Fprintf(w, "%d %s", d.Candidate.ID, d.Candidate.Status)
+	if d.Ingest != "" {
+		fmt.Fprintf(w, " (%s %s)", d.Ingest, d.Candidate.DocumentID)
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}

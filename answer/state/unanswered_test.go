@@ -54,6 +54,14 @@ func TestUnanswered(t *testing.T) {
 		if _, err := st.convs.Unanswered(ctx, "acme", t0, t0, 0); !errors.Is(err, ErrInvalid) {
 			t.Errorf("limit 0: %v", err)
 		}
+		// The gap finder reads the same questions, with their language and time.
+		qs, err := NewGapLog(st.convs).Unanswered(ctx, "acme", t0, t0.Add(24*time.Hour), 100)
+		if err != nil || len(qs) != 3 || qs[0].Lang != "en" || !qs[0].At.Equal(t0.Add(2*time.Hour)) || qs[0].Text != got[0].Question {
+			t.Errorf("gap log = %+v, %v; want a3, a2, a1 as questions", qs, err)
+		}
+		if _, err := NewGapLog(st.convs).Unanswered(ctx, "acme", t0, t0, 0); !errors.Is(err, ErrInvalid) {
+			t.Errorf("gap log, limit 0: %v", err)
+		}
 		if a, err := st.convs.Answer(ctx, "acme", "a1"); err != nil || a.Lang != "en" || a.Intent != "billing" {
 			t.Errorf("Answer = %+v, %v", a, err)
 		}

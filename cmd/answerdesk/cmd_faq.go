@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
@@ -47,17 +45,11 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		out := api.NewFAQCandidateList(cs, 0)
 		if *asJSON {
-			out := api.FAQCandidateList{Candidates: []api.FAQCandidate{}}
-			for _, c := range cs {
-				out.Candidates = append(out.Candidates, api.NewFAQCandidate(c))
-			}
 			return writeJSON(a.stdout, out)
 		}
-		for _, c := range cs {
-			fmt.Fprintf(a.stdout, "%d\t%s\t%s:%s\t%s\n", c.ID, c.Status, c.Source, c.SourceID, strings.ReplaceAll(c.Question, "\n", " "))
-		}
-		return nil
+		return out.WriteText(a.stdout)
 	}
 	if fs.NArg() != 1 {
 		return usagef("faq %s: give exactly one candidate id", sub)
@@ -93,10 +85,5 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 	if *asJSON {
 		return writeJSON(a.stdout, d)
 	}
-	fmt.Fprintf(a.stdout, "%d %s", d.Candidate.ID, d.Candidate.Status)
-	if d.Ingest != "" {
-		fmt.Fprintf(a.stdout, " (%s %s)", d.Ingest, d.Candidate.DocumentID)
-	}
-	fmt.Fprintln(a.stdout)
-	return nil
+	return d.WriteText(a.stdout)
 }

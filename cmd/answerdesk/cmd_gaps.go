@@ -64,7 +64,7 @@ func (a *app) gapFinder(ctx context.Context) (*gaps.Finder, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &gaps.Finder{Log: gapLog{st.convs}, Search: store}
+	f := &gaps.Finder{Log: state.NewGapLog(st.convs), Search: store}
 	emb, err := a.embedder()
 	if err != nil {
 		return nil, err
@@ -73,19 +73,4 @@ func (a *app) gapFinder(ctx context.Context) (*gaps.Finder, error) {
 		f.Embed = emb
 	}
 	return f, nil
-}
-
-// gapLog reads the unanswered questions of the answer log.
-type gapLog struct{ convs *state.ConversationStore }
-
-func (l gapLog) Unanswered(ctx context.Context, tenant string, from, to time.Time, limit int) ([]gaps.Question, error) {
-	as, err := l.convs.Unanswered(ctx, tenant, from, to, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]gaps.Question, len(as))
-	for i, x := range as {
-		out[i] = gaps.Question{Text: x.Question, Lang: x.Lang, At: x.Created}
-	}
-	return out, nil
 }

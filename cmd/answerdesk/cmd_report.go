@@ -40,19 +40,10 @@ func runReport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	docs, err := store.Documents(ctx, retrieval.DocFilter{Tenant: *tenant})
+	r, err := api.TenantAnalytics(ctx, st.analytics, store, state.AnalyticsQuery{Tenant: *tenant, From: from, To: to, Bucket: *bucket})
 	if err != nil {
 		return err
 	}
-	q := state.AnalyticsQuery{Tenant: *tenant, From: from, To: to, Bucket: *bucket}
-	for _, d := range docs {
-		q.Documents = append(q.Documents, d.ID)
-	}
-	an, err := st.analytics.Analytics(ctx, q)
-	if err != nil {
-		return err
-	}
-	r := api.NewAnalyticsReport(an, *bucket)
 	if *asJSON {
 		return writeJSON(a.stdout, r)
 	}
