@@ -19,6 +19,16 @@ func (l leavingRetriever) Search(ctx context.Context, q retrieval.Query) (retrie
 	return retrieval.Result{}, ctx.Err()
 }
 
+// leavingEmbedder is the customer closing the tab while the question is
+// embedded for hybrid retrieval.
+type leavingEmbedder struct{ cancel context.CancelFunc }
+
+func (l leavingEmbedder) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
+	l.cancel()
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
 // TestEscalationSurvivesClientLeaving: once the engine has decided to
 // escalate, the ticket and the conversation turn are written even though
 // the request's context ended; before the decision, the engine stops.
@@ -26,16 +36,23 @@ func TestEscalationSurvivesClientLeaving(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		question   string
+		embedding  bool // the customer leaves while the question is embedded, not during retrieval
 		wantTicket bool
 	}{
-		{"human requested before retrieval", "I want to talk to a human about my order", true},
-		{"no decision yet", "How do I factory reset the Lumen hub?", false},
+		{"human requested before retrieval", "I want to talk to a human about my order", false, true},
+		{"no decision yet", "How do I factory reset the Lumen hub?", false, false},
+		{"human requested, left while embedding", "I want to talk to a human about my order", true, true},
+		{"no decision yet, left while embedding", "How do I factory reset the Lumen hub?", true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			r := newRig(t, answer.Config{}, func(d *answer.Deps) {
-				d.Retriever = leavingRetriever{cancel: cancel}
+				if tc.embedding {
+					d.Embedder = leavingEmbedder{cancel: cancel}
+				} else {
+					d.Retriever = leavingRetriever{cancel: cancel}
+				}
 			})
 			a, err := r.eng.Answer(ctx, answer.Request{Tenant: "acme", Question: tc.question, ConversationID: "c1", Channel: "test"})
 			got := r.tickets.Tickets()

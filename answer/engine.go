@@ -162,8 +162,13 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	if askLang != "" {
 		tr.Lang = askLang
 	}
+	// embed fails only when the request's context ended: the customer
+	// left. When triage has already decided to escalate (a person asked
+	// for, a topic, anger), the ticket is still written, from sparse
+	// retrieval as when retrieval fails below; with nothing decided,
+	// nothing is kept.
 	vec, err := e.embed(tctx, standalone)
-	if err != nil {
+	if err != nil && e.triageReason(req, tr) == "" {
 		endSpan(tsp, err)
 		return Answer{}, err
 	}
@@ -174,17 +179,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		attribute.String("answerdesk.sentiment", tr.Sentiment))
 	endSpan(tsp, nil)
 
-	var reason Reason
-	switch {
-	case req.Draft: // the agent asked: triage's reasons to escalate are moot
-	case tr.HumanRequested:
-		reason = ReasonHumanRequested
-	case tr.Topic != "":
-		reason = ReasonSensitiveTopic
-	case tr.Sentiment == SentimentAngry && e.cfg.EscalateSentiment != "never",
-		tr.Sentiment == SentimentNegative && e.cfg.EscalateSentiment == "negative":
-		reason = ReasonNegativeSentiment
-	}
+	reason := e.triageReason(req, tr)
 
 	// Retrieve even when triage already decided, so that the ticket carries
 	// what the engine would have answered.
@@ -327,6 +322,23 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	return a, nil
 }
 
+// triageReason is the reason triage alone gives to escalate, before any
+// retrieval: "" when it gives none.
+func (e *Engine) triageReason(req Request, tr Triage) Reason {
+	switch {
+	case req.Draft: // the agent asked: triage's reasons to escalate are moot
+		return ""
+	case tr.HumanRequested:
+		return ReasonHumanRequested
+	case tr.Topic != "":
+		return ReasonSensitiveTopic
+	case tr.Sentiment == SentimentAngry && e.cfg.EscalateSentiment != "never",
+		tr.Sentiment == SentimentNegative && e.cfg.EscalateSentiment == "negative":
+		return ReasonNegativeSentiment
+	}
+	return ""
+}
+
 // validate checks and normalizes req.
 func (e *Engine) validate(req *Request) error {
 	q, err := e.cfg.CheckQuestion(req.Question)
@@ -406,6 +418,9 @@ func (e *Engine) classify(ctx context.Context, tenant string, q analyzed, vec []
 		return
 	}
 	label, score, ok, err := e.deps.Intents.Classify(ctx, tenant, q.text, q.terms, vec)
+	if err != nil && ctx.Err() != nil {
+		return // the customer left; the keywords decide
+	}
 	if err != nil {
 		e.log.WarnContext(ctx, "intent model unavailable; keyword intents only", "tenant", tenant, "err", err)
 		return
