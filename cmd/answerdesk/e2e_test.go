@@ -97,6 +97,19 @@ func startServe(t *testing.T, env map[string]string) *e2eServer {
 	return s
 }
 
+// printed is what serve printed after prefix on a line of its own (its
+// url, its metrics address); the test fails when there is no such line.
+func (s *e2eServer) printed(t *testing.T, prefix string) string {
+	t.Helper()
+	for _, line := range strings.Split(s.stdout.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, prefix); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("serve printed no %q line:\n%s", prefix, s.stdout.String())
+	return ""
+}
+
 // stop shuts the server down gracefully and checks it exited cleanly.
 func (s *e2eServer) stop(t *testing.T) {
 	t.Helper()

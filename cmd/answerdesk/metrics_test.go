@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,15 +29,7 @@ func TestE2EMetrics(t *testing.T) {
 	env := webhookEnv(t, rcv, map[string]string{"ANSWERDESK_METRICS_ADDR": "127.0.0.1:0", "ANSWERDESK_WEBHOOK_BACKOFF": "20ms"})
 	key := createKey(t, env, "acme", "ask,admin")
 	s := startServe(t, env)
-	var metricsURL string
-	for _, line := range strings.Split(s.stdout.String(), "\n") {
-		if u, ok := strings.CutPrefix(line, "metrics: "); ok {
-			metricsURL = strings.TrimSpace(u)
-		}
-	}
-	if metricsURL == "" {
-		t.Fatalf("serve printed no metrics: line:\n%s", s.stdout.String())
-	}
+	metricsURL := s.printed(t, "metrics: ")
 
 	s.ask(t, key, "How do I factory reset the hub?")
 	s.ask(t, key, "I want to talk to a human agent right now")

@@ -70,12 +70,7 @@ func TestE2EQdrantKilledDuringAnswers(t *testing.T) {
 	}
 
 	// Every failed search is counted as Qdrant's.
-	var metricsURL string
-	for _, line := range strings.Split(s.stdout.String(), "\n") {
-		if u, ok := strings.CutPrefix(line, "metrics: "); ok {
-			metricsURL = strings.TrimSpace(u)
-		}
-	}
+	metricsURL := s.printed(t, "metrics: ")
 	resp, err := http.Get(metricsURL)
 	if err != nil {
 		t.Fatal(err)
