@@ -2,6 +2,7 @@ package qdrant
 
 import (
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -214,7 +215,7 @@ func TestStaleChunksFilter(t *testing.T) {
 func TestBuildSearchSparseOnly(t *testing.T) {
 	q := retrieval.Query{Tenant: "acme", Text: "reset wifi"}
 	terms := []string{"reset", "wifi"}
-	p := buildSearch("kb", q, terms, 10, false, true)
+	p := buildSearch("kb", q, terms, 10, false)
 	if p.main != 0 || p.sparse != -1 || p.dense != -1 {
 		t.Fatalf("plan indexes = %d/%d/%d", p.main, p.sparse, p.dense)
 	}
@@ -248,38 +249,44 @@ func TestBuildSearchSparseOnly(t *testing.T) {
 	}
 }
 
+// TestBuildSearchHybrid: a hybrid search runs each retriever once, the
+// sparse and the dense list 100 deep with their payloads (no fused query
+// whose prefetches would run them again); a question without terms runs
+// the dense list alone.
 func TestBuildSearchHybrid(t *testing.T) {
 	q := retrieval.Query{Tenant: "acme", Text: "reset", Dense: []float32{1, 0}, Kinds: []retrieval.Kind{"faq"}}
-	for _, rrfParam := range []bool{true, false} {
-		p := buildSearch("kb", q, []string{"reset"}, 5, true, rrfParam)
-		main := p.req.GetQueryPoints()[p.main]
-		depth := qdrant.PtrOf(uint64(100))
-		filter := searchFilter(q)
-		idx, vals := querySparse([]string{"reset"})
-		fusion := qdrant.NewQueryFusion(qdrant.Fusion_RRF)
-		if rrfParam {
-			fusion = qdrant.NewQueryRRF(&qdrant.Rrf{K: qdrant.PtrOf(uint32(61))})
+	depth := qdrant.PtrOf(uint64(100))
+	filter := searchFilter(q)
+	idx, vals := querySparse([]string{"reset"})
+	sparse := &qdrant.QueryPoints{CollectionName: "kb", Query: qdrant.NewQuerySparse(idx, vals), Using: qdrant.PtrOf("bm25"),
+		Filter: filter, Limit: depth, WithPayload: qdrant.NewWithPayload(true)}
+	dense := &qdrant.QueryPoints{CollectionName: "kb", Query: qdrant.NewQueryDense([]float32{1, 0}), Using: qdrant.PtrOf("dense"),
+		Filter: filter, Limit: depth, WithPayload: qdrant.NewWithPayload(true)}
+	for _, tc := range []struct {
+		name  string
+		terms []string
+		want  []*qdrant.QueryPoints // every query but the IDF probes
+	}{
+		{"sparse and dense", []string{"reset"}, []*qdrant.QueryPoints{sparse, dense}},
+		{"dense only", nil, []*qdrant.QueryPoints{dense}},
+	} {
+		p := buildSearch("kb", q, tc.terms, 5, true)
+		if p.main != -1 || p.dense < 0 || (p.sparse >= 0) != (len(tc.terms) > 0) {
+			t.Fatalf("%s: plan indexes main/sparse/dense = %d/%d/%d", tc.name, p.main, p.sparse, p.dense)
 		}
-		want := &qdrant.QueryPoints{
-			CollectionName: "kb",
-			Prefetch: []*qdrant.PrefetchQuery{
-				{Query: qdrant.NewQuerySparse(idx, vals), Using: qdrant.PtrOf("bm25"), Filter: filter, Limit: depth},
-				{Query: qdrant.NewQueryDense([]float32{1, 0}), Using: qdrant.PtrOf("dense"), Filter: filter, Limit: depth},
-			},
-			Query:  fusion,
-			Filter: filter,
-			// Every candidate of both lists: the adapter fuses them itself.
-			Limit:       qdrant.PtrOf(uint64(200)),
-			WithPayload: qdrant.NewWithPayload(true),
+		var got []*qdrant.QueryPoints
+		for i, qp := range p.req.GetQueryPoints() {
+			if !slices.Contains(p.probes, i) {
+				got = append(got, qp)
+			}
 		}
-		if diff := cmp.Diff(want, main, protocmp.Transform()); diff != "" {
-			t.Errorf("rrfParam=%v: fused query (-want +got):\n%s", rrfParam, diff)
+		if diff := cmp.Diff(tc.want, got, protocmp.Transform()); diff != "" {
+			t.Errorf("%s: queries (-want +got):\n%s", tc.name, diff)
 		}
-		if p.sparse < 0 || p.dense < 0 {
-			t.Fatalf("hybrid plan without per-retriever lists: %+v", p)
-		}
-		if got := p.req.GetQueryPoints()[p.dense]; got.GetUsing() != "dense" || got.GetLimit() != 100 {
-			t.Errorf("dense list = %v", got)
+		for _, qp := range got {
+			if len(qp.GetPrefetch()) != 0 {
+				t.Errorf("%s: a query with prefetches runs a retriever again: %v", tc.name, qp)
+			}
 		}
 	}
 }

@@ -28,7 +28,8 @@ const (
 )
 
 // MinServerVersion is the oldest Qdrant this adapter works with: the Query
-// API, prefetch with RRF fusion and the IDF modifier arrived in 1.10.
+// API (QueryBatch with sparse and dense queries) and the IDF modifier
+// arrived in 1.10.
 const MinServerVersion = "1.10"
 
 // Config configures a Store. The zero value of each field means its default.

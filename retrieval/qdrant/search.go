@@ -1,17 +1,13 @@
 package qdrant
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/qdrant/go-client/qdrant"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 )
-
-// rrfK is Qdrant's RRF constant that reproduces retrieval.RRF's
-// 1/(60+rank): Qdrant scores 1/(k+position) with a 0-based position.
-// Servers before 1.16 ignore it and use k=2.
-const rrfK = retrieval.RRFK + 1
 
 // tieSlack is how many hits beyond K the ranked query asks for: Qdrant
 // orders equal scores arbitrarily, the embedded store by chunk id, so the
@@ -45,8 +41,9 @@ func querySparse(terms []string) (idx []uint32, vals []float32) {
 // searchPlan is the QueryBatch of one search and how to read its results.
 type searchPlan struct {
 	req *qdrant.QueryBatchPoints
-	// main is the index of the ranked hits with payload; sparse and dense
-	// index the per-retriever lists of a hybrid search (-1 when absent).
+	// main is the index of the ranked hits of a sparse-only search; sparse
+	// and dense index the per-retriever lists of a hybrid search, whose
+	// union are the candidates (-1 when absent).
 	main, sparse, dense int
 	// probes[i] is the index of the IDF probe of terms[i] (-1: not probed).
 	probes []int
@@ -56,12 +53,12 @@ type searchPlan struct {
 	lang string
 }
 
-// buildSearch plans a search: the ranked query (sparse only, or sparse and
-// dense prefetches fused with RRF), the per-retriever lists of a hybrid
-// search (Qdrant's fused result carries only the RRF score), and one probe
-// per query term that reads the term's IDF as Qdrant computes it. All go in
-// one QueryBatch: one round trip.
-func buildSearch(collection string, q retrieval.Query, terms []string, k int, useDense, rrfParam bool) searchPlan {
+// buildSearch plans a search: the ranked sparse query, or for a hybrid
+// search the sparse and the dense lists (each retriever runs once; the
+// adapter fuses their union itself, as the embedded store does), and one
+// probe per query term that reads the term's IDF as Qdrant computes it.
+// All go in one QueryBatch: one round trip.
+func buildSearch(collection string, q retrieval.Query, terms []string, k int, useDense bool) searchPlan {
 	p := searchPlan{main: -1, sparse: -1, dense: -1, terms: terms, k: k, lang: q.Lang}
 	if p.lang == "" {
 		p.lang = retrieval.DetectLang(q.Text)
@@ -81,33 +78,16 @@ func buildSearch(collection string, q retrieval.Query, terms []string, k int, us
 	p.req = &qdrant.QueryBatchPoints{CollectionName: collection}
 	switch {
 	case useDense:
+		// Each list FusionDepth deep with its payload: their union is
+		// every candidate a fused query over the same two prefetches
+		// would return.
 		depth := uint64(max(k, retrieval.FusionDepth))
-		denseQ := qdrant.NewQueryDense(q.Dense)
-		var prefetch []*qdrant.PrefetchQuery
-		if sparseQ != nil {
-			prefetch = append(prefetch, &qdrant.PrefetchQuery{Query: sparseQ, Using: using(vecSparse), Filter: filter, Limit: &depth})
-		}
-		prefetch = append(prefetch, &qdrant.PrefetchQuery{Query: denseQ, Using: using(vecDense), Filter: filter, Limit: &depth})
-		fusion := qdrant.NewQueryFusion(qdrant.Fusion_RRF)
-		if rrfParam {
-			fusion = qdrant.NewQueryRRF(&qdrant.Rrf{K: qdrant.PtrOf(uint32(rrfK))})
-		}
-		// Every candidate of both prefetches (at most 2·depth), so that
-		// the fusion computed here, which may weigh the lists unlike
-		// Qdrant's RRF, ranks all of them.
-		p.main = add(&qdrant.QueryPoints{
-			Prefetch:    prefetch,
-			Query:       fusion,
-			Filter:      filter,
-			Limit:       qdrant.PtrOf(2 * depth),
-			WithPayload: qdrant.NewWithPayload(true),
-		})
 		if sparseQ != nil {
 			p.sparse = add(&qdrant.QueryPoints{Query: sparseQ, Using: using(vecSparse), Filter: filter, Limit: &depth,
-				WithPayload: qdrant.NewWithPayloadInclude(fChunkID)})
+				WithPayload: qdrant.NewWithPayload(true)})
 		}
-		p.dense = add(&qdrant.QueryPoints{Query: denseQ, Using: using(vecDense), Filter: filter, Limit: &depth,
-			WithPayload: qdrant.NewWithPayloadInclude(fChunkID)})
+		p.dense = add(&qdrant.QueryPoints{Query: qdrant.NewQueryDense(q.Dense), Using: using(vecDense), Filter: filter, Limit: &depth,
+			WithPayload: qdrant.NewWithPayload(true)})
 	case sparseQ != nil:
 		p.main = add(&qdrant.QueryPoints{
 			Query:       sparseQ,
@@ -171,54 +151,45 @@ func (p searchPlan) assemble(results []*qdrant.BatchResult, n int) retrieval.Res
 		}
 		res.AddTerm(t, idf, ok)
 	}
-	type rs struct {
-		rank  int
-		score float64
-	}
-	// ranks reads a per-retriever list, ordering equal scores by chunk id
-	// as the embedded store does.
-	ranks := func(i int) map[string]rs {
-		pts := get(i)
-		type e struct {
-			id, chunk string
-			score     float32
-		}
-		list := make([]e, len(pts))
-		for j, sp := range pts {
-			list[j] = e{pointID(sp.GetId()), getStr(sp.GetPayload(), fChunkID), sp.GetScore()}
-		}
-		sort.SliceStable(list, func(a, b int) bool {
-			if list[a].score != list[b].score {
-				return list[a].score > list[b].score
+	// ranked reads a per-retriever list in rank order, ordering equal
+	// scores by chunk id as the embedded store does.
+	ranked := func(i int) []*qdrant.ScoredPoint {
+		pts := slices.Clone(get(i))
+		sort.SliceStable(pts, func(a, b int) bool {
+			if sa, sb := pts[a].GetScore(), pts[b].GetScore(); sa != sb {
+				return sa > sb
 			}
-			return list[a].chunk < list[b].chunk
+			return getStr(pts[a].GetPayload(), fChunkID) < getStr(pts[b].GetPayload(), fChunkID)
 		})
-		m := make(map[string]rs, len(list))
-		for r, x := range list {
-			m[x.id] = rs{r + 1, float64(x.score)}
-		}
-		return m
+		return pts
 	}
 	hybrid := p.dense >= 0
-	sparse, dense := ranks(p.sparse), ranks(p.dense)
-	for _, sp := range get(p.main) {
-		h := retrieval.Hit{Chunk: parseChunk(sp.GetPayload()), Score: float64(sp.GetScore())}
-		if hybrid {
-			// Qdrant returned every candidate of the two lists; the
-			// score is fused below from the ranks and scores of the
-			// per-retriever lists (retrieval.DefaultFusion), as in the
-			// embedded store, so that both backends rank alike.
+	if hybrid {
+		// The candidates are the union of the two lists; each hit's rank
+		// and score in each list feed retrieval.DefaultFusion below, as
+		// in the embedded store, so that both backends rank alike.
+		at := map[string]int{} // point id → index in res.Hits
+		hit := func(sp *qdrant.ScoredPoint) *retrieval.Hit {
 			id := pointID(sp.GetId())
-			if r, ok := sparse[id]; ok {
-				h.SparseRank, h.SparseScore = r.rank, r.score
+			if i, ok := at[id]; ok {
+				return &res.Hits[i]
 			}
-			if r, ok := dense[id]; ok {
-				h.DenseRank, h.DenseScore = r.rank, r.score
-			}
-		} else {
-			h.SparseScore = h.Score
+			at[id] = len(res.Hits)
+			res.Hits = append(res.Hits, retrieval.Hit{Chunk: parseChunk(sp.GetPayload())})
+			return &res.Hits[len(res.Hits)-1]
 		}
-		res.Hits = append(res.Hits, h)
+		for r, sp := range ranked(p.sparse) {
+			h := hit(sp)
+			h.SparseRank, h.SparseScore = r+1, float64(sp.GetScore())
+		}
+		for r, sp := range ranked(p.dense) {
+			h := hit(sp)
+			h.DenseRank, h.DenseScore = r+1, float64(sp.GetScore())
+		}
+	}
+	for _, sp := range get(p.main) {
+		score := float64(sp.GetScore())
+		res.Hits = append(res.Hits, retrieval.Hit{Chunk: parseChunk(sp.GetPayload()), Score: score, SparseScore: score})
 	}
 	if hybrid {
 		retrieval.DefaultFusion().Fuse(res.Hits, p.lang)

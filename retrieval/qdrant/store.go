@@ -21,12 +21,11 @@ import (
 
 // Store is the Qdrant retrieval.Store. It is safe for concurrent use.
 type Store struct {
-	cfg      Config
-	client   *qdrant.Client
-	an       *retrieval.Analyzer
-	now      func() time.Time
-	version  string
-	rrfParam bool // server takes the RRF k parameter (≥ 1.16)
+	cfg     Config
+	client  *qdrant.Client
+	an      *retrieval.Analyzer
+	now     func() time.Time
+	version string
 
 	// wmu serializes this process's writers: each write reads and updates
 	// a metadata point.
@@ -110,10 +109,6 @@ func (s *Store) init(ctx context.Context) error {
 	minV, _ := qdrant.ParseVersion(MinServerVersion)
 	if v.Major < minV.Major || (v.Major == minV.Major && v.Minor < minV.Minor) {
 		return fmt.Errorf("qdrant at %s is version %s, too old: answerdesk needs %s or newer (Query API, IDF modifier)", s.cfg.addr(), s.version, MinServerVersion)
-	}
-	s.rrfParam = v.Major > 1 || v.Minor >= 16
-	if !s.rrfParam {
-		s.cfg.Logger.Warn("qdrant before 1.16 fuses with RRF k=2, the embedded store with k=60: hybrid candidates differ slightly", "version", s.version)
 	}
 	if client, err := qdrant.ParseVersion("1.18"); err == nil && (v.Major != client.Major || v.Minor+1 < client.Minor || v.Minor > client.Minor+1) {
 		s.cfg.Logger.Warn("qdrant server and client versions differ by more than one minor version", "server", s.version, "client", "1.18")
@@ -796,7 +791,7 @@ func (s *Store) Search(ctx context.Context, q retrieval.Query) (retrieval.Result
 	if len(terms) == 0 && !useDense {
 		return retrieval.Result{}, nil
 	}
-	plan := buildSearch(pr.chunks, q, terms, k, useDense, s.rrfParam)
+	plan := buildSearch(pr.chunks, q, terms, k, useDense)
 	var results []*qdrant.BatchResult
 	err = s.call(ctx, "query", func(ctx context.Context) error {
 		r, err := s.client.GetPointsClient().QueryBatch(ctx, plan.req)
