@@ -112,7 +112,7 @@ func (s *Server) getAnalytics(c *gin.Context) {
 		return
 	}
 	q := state.AnalyticsQuery{Tenant: keyOf(c).Tenant, From: from, To: to, Bucket: c.Query("bucket")}
-	var docs DocumentLister
+	var docs retrieval.DocumentLister
 	if s.d.Docs != nil {
 		docs = s.d.Docs
 	}
@@ -124,15 +124,10 @@ func (s *Server) getAnalytics(c *gin.Context) {
 	c.JSON(http.StatusOK, r)
 }
 
-// DocumentLister lists a tenant's documents (a retrieval.Store does).
-type DocumentLister interface {
-	Documents(ctx context.Context, f retrieval.DocFilter) ([]retrieval.Document, error)
-}
-
 // TenantAnalytics computes the figures q asks for, with the tenant's
 // documents docs lists (at most 100,000) checked for never being cited;
 // none are when docs is nil. (GET /v1/analytics and `answerdesk report`.)
-func TenantAnalytics(ctx context.Context, an Analytics, docs DocumentLister, q state.AnalyticsQuery) (AnalyticsReport, error) {
+func TenantAnalytics(ctx context.Context, an Analytics, docs retrieval.DocumentLister, q state.AnalyticsQuery) (AnalyticsReport, error) {
 	if docs != nil {
 		ds, err := docs.Documents(ctx, retrieval.DocFilter{Tenant: q.Tenant, Limit: maxAnalyticsDocuments})
 		if err != nil {

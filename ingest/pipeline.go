@@ -538,28 +538,18 @@ func (p *Pipeline) prune(ctx context.Context, o Options, sum *Summary) error {
 	if tenant == "" {
 		tenant = retrieval.DefaultTenant
 	}
-	after := ""
-	for {
-		docs, err := p.store.Documents(ctx, retrieval.DocFilter{Tenant: tenant, After: after, Limit: 1000})
-		if err != nil {
-			return err
+	return retrieval.EachDocument(ctx, p.store, retrieval.DocFilter{Tenant: tenant}, func(d retrieval.Document) error {
+		if !filepath.IsAbs(d.Source) {
+			return nil // an upload or another store's record: no file to check
 		}
-		if len(docs) == 0 {
-			return nil
-		}
-		for _, d := range docs {
-			if !filepath.IsAbs(d.Source) {
-				continue // an upload or another store's record: no file to check
+		if _, err := os.Stat(d.Source); errors.Is(err, fs.ErrNotExist) {
+			if err := p.store.DeleteDocument(ctx, tenant, d.ID); err != nil && !errors.Is(err, retrieval.ErrNotFound) {
+				return err
 			}
-			if _, err := os.Stat(d.Source); errors.Is(err, fs.ErrNotExist) {
-				if err := p.store.DeleteDocument(ctx, tenant, d.ID); err != nil && !errors.Is(err, retrieval.ErrNotFound) {
-					return err
-				}
-				sum.Deleted++
-			}
+			sum.Deleted++
 		}
-		after = docs[len(docs)-1].ID
-	}
+		return nil
+	})
 }
 
 // Clean does to a loaded document what ingestion does before chunking,

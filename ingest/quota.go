@@ -91,21 +91,15 @@ func (p *Pipeline) TenantUsage(ctx context.Context, tenant string) (retrieval.Us
 		return uc.Usage(ctx, tenant)
 	}
 	u := retrieval.Usage{Bytes: -1}
-	after := ""
-	for {
-		docs, err := p.store.Documents(ctx, retrieval.DocFilter{Tenant: tenant, After: after, Limit: 1000})
-		if err != nil {
-			return u, fmt.Errorf("usage of %s: %w", tenant, err)
-		}
-		if len(docs) == 0 {
-			return u, nil
-		}
-		for _, d := range docs {
-			u.Documents++
-			u.Chunks += d.Chunks
-		}
-		after = docs[len(docs)-1].ID
+	err := retrieval.EachDocument(ctx, p.store, retrieval.DocFilter{Tenant: tenant}, func(d retrieval.Document) error {
+		u.Documents++
+		u.Chunks += d.Chunks
+		return nil
+	})
+	if err != nil {
+		return u, fmt.Errorf("usage of %s: %w", tenant, err)
 	}
+	return u, nil
 }
 
 // CheckUpload fails with ErrQuota, before any work, when files are larger

@@ -30,20 +30,14 @@ func runDocs(ctx context.Context, a *app, args []string) error {
 	case "list":
 		tw := tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tKIND\tLANG\tCHUNKS\tUPDATED\tTITLE")
-		after, n := "", 0
-		for {
-			docs, err := store.Documents(ctx, retrieval.DocFilter{Tenant: *tenant, Kind: retrieval.Kind(*kind), After: after, Limit: 1000})
-			if err != nil {
-				return err
-			}
-			for _, d := range docs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Kind, d.Lang, d.Chunks, d.Updated.Format("2006-01-02 15:04"), cli.Snippet(d.Title, 60))
-				n++
-			}
-			if len(docs) < 1000 {
-				break
-			}
-			after = docs[len(docs)-1].ID
+		n := 0
+		err := retrieval.EachDocument(ctx, store, retrieval.DocFilter{Tenant: *tenant, Kind: retrieval.Kind(*kind)}, func(d retrieval.Document) error {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.Kind, d.Lang, d.Chunks, d.Updated.Format("2006-01-02 15:04"), cli.Snippet(d.Title, 60))
+			n++
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		tw.Flush()
 		fmt.Fprintf(a.stdout, "%d document(s)\n", n)
