@@ -5,9 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
-	"time"
 
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/ingest/formats"
@@ -20,12 +18,6 @@ import (
 // else, so that it never shows in the command list.
 const pdfChildArg = "__answerdesk-pdf-child"
 
-// PDF extraction bounds for the isolated child.
-const (
-	pdfTimeout     = 30 * time.Second
-	pdfMemoryLimit = 1 << 30
-)
-
 // pdfChild serves one PDF extraction on stdin/stdout (see pdf.ServeChild)
 // and returns the exit status.
 func pdfChild() int {
@@ -37,17 +29,9 @@ func pdfChild() int {
 }
 
 // formatOptions configures every loader; PDFs are parsed in a child process
-// of this binary, bounded in time and memory.
+// of this binary (pdfChildArg), within pdf's default time and memory bounds.
 func formatOptions() formats.Options {
-	var o formats.Options
-	if exe, err := os.Executable(); err == nil {
-		o.PDF.Command = func(ctx context.Context) *exec.Cmd {
-			return exec.CommandContext(ctx, exe, pdfChildArg)
-		}
-	}
-	o.PDF.Timeout = pdfTimeout
-	o.PDF.MemoryLimit = pdfMemoryLimit
-	return o
+	return formats.Options{PDF: pdf.Loader{Command: pdf.ReExec(pdfChildArg)}}
 }
 
 func runExtract(ctx context.Context, a *app, args []string) error {

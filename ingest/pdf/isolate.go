@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -44,6 +45,18 @@ type childReply struct {
 // status 0 when it returns nil.
 func ServeChild(ctx context.Context, r io.Reader, w io.Writer) error {
 	return serveChild(ctx, r, w, Extract)
+}
+
+// ReExec is a Loader.Command that runs the current executable with the
+// single argument arg, the hidden mode in which the binary calls
+// ServeChild; it is nil, and extraction runs in process, when the
+// executable cannot be located.
+func ReExec(arg string) func(ctx context.Context) *exec.Cmd {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	return func(ctx context.Context) *exec.Cmd { return exec.CommandContext(ctx, exe, arg) }
 }
 
 // serveChild is ServeChild with the extraction as a parameter, so that tests

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/answerdesk/answerdesk/ingest"
 )
 
@@ -53,5 +55,30 @@ func TestIsolationCancel(t *testing.T) {
 	cancel()
 	if _, err := l.extract(ctx, buildPDF("Identity-H", line(72, 700, "F1", "x"))); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestReExec: the command ReExec builds re-runs this binary in the hidden
+// mode (TestMain serves the extraction there), and the child extracts what
+// the parent would.
+func TestReExec(t *testing.T) {
+	data := buildPDF("WinAnsiEncoding", line(72, 700, "F1", "Hold the button for ten seconds"))
+	want, err := (&Loader{}).extract(context.Background(), data)
+	if err != nil || len(want.Pages) == 0 {
+		t.Fatalf("in process: %+v, %v", want, err)
+	}
+	l := &Loader{Command: ReExec(reExecArg), Timeout: time.Minute}
+	if l.Command == nil {
+		t.Fatal("ReExec: no command for the test binary")
+	}
+	if cmd := l.Command(context.Background()); len(cmd.Args) != 2 || cmd.Args[1] != reExecArg {
+		t.Errorf("command %q, want the executable and %s", cmd.Args, reExecArg)
+	}
+	got, err := l.extract(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("child's extraction (-in process +child):\n%s", diff)
 	}
 }

@@ -82,7 +82,7 @@ func TestMain(m *testing.M) {
 			}
 		}
 	}
-	if os.Getenv(childEnv) == "1" {
+	if os.Getenv(childEnv) == "1" || len(os.Args) == 2 && os.Args[1] == reExecArg {
 		if err := ServeChild(context.Background(), os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
@@ -91,6 +91,9 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// reExecArg is the hidden mode TestReExec runs the test binary in.
+const reExecArg = "__pdf-test-child"
 
 // testLoader isolates extraction in a child re-executing the test binary.
 func testLoader() *Loader {
