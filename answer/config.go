@@ -23,6 +23,11 @@ type Config struct {
 	// (an embedder is configured and the store ran dense search): its
 	// features include the dense ones, fitted with a real embedding model.
 	HybridConfidence ConfidenceModel `json:"hybrid_confidence"`
+	// CrossConfidence is the model for answers quoted across languages: an
+	// embedder is configured, dense search ran and the cited passage is in
+	// another language than the question's. Its features compare no words
+	// (crossFeatures): the lexical ones see none shared.
+	CrossConfidence ConfidenceModel `json:"cross_confidence"`
 	// K is the number of passages retrieved (default 8).
 	K int `json:"k"`
 	// MaxQuestion bounds a question, in characters (default 2000); the
@@ -145,6 +150,9 @@ func (c *Config) UnmarshalJSON(data []byte) error {
 	if _, ok := keys["hybrid_confidence"]; ok {
 		p.HybridConfidence = ConfidenceModel{}
 	}
+	if _, ok := keys["cross_confidence"]; ok {
+		p.CrossConfidence = ConfidenceModel{}
+	}
 	if _, ok := keys["topics"]; ok {
 		p.Topics = nil
 	}
@@ -169,6 +177,9 @@ var defaultConfidenceJSON []byte
 //go:embed confidence-hybrid.json
 var defaultHybridConfidenceJSON []byte
 
+//go:embed confidence-cross.json
+var defaultCrossConfidenceJSON []byte
+
 // DefaultConfidenceModel returns the sparse-retrieval confidence model
 // shipped in the binary (answer/confidence.json).
 func DefaultConfidenceModel() ConfidenceModel {
@@ -189,15 +200,30 @@ func DefaultHybridConfidenceModel() ConfidenceModel {
 	return m
 }
 
-// confidenceFor is the model for an answer retrieved as res: the hybrid
-// one when dense search ran (a hit has a dense rank), else the sparse one.
-func (c Config) confidenceFor(res retrieval.Result) ConfidenceModel {
-	for _, h := range res.Hits {
-		if h.DenseRank > 0 {
-			return c.HybridConfidence
-		}
+// DefaultCrossConfidenceModel returns the cross-language confidence model
+// shipped in the binary (answer/confidence-cross.json).
+func DefaultCrossConfidenceModel() ConfidenceModel {
+	m, err := ParseConfidenceModel(defaultCrossConfidenceJSON)
+	if err != nil {
+		panic("answer: shipped confidence-cross.json: " + err.Error())
 	}
-	return c.Confidence
+	return m
+}
+
+// confidenceFor is the model for an answer retrieved as res, citing cited
+// first (nil without a citation), to a question in lang, and whether it is
+// the cross-language one (scored on crossFeatures): that one when dense
+// search ran (an embedder is configured) and cited is in another language
+// than lang, of another script (crossScript: no word can match); else the
+// hybrid one when dense search ran; else the sparse one.
+func (c Config) confidenceFor(res retrieval.Result, cited *retrieval.Hit, lang string) (ConfidenceModel, bool) {
+	if !denseRan(res.Hits) {
+		return c.Confidence, false
+	}
+	if cited != nil && crossScript(lang, cited.Lang) {
+		return c.CrossConfidence, true
+	}
+	return c.HybridConfidence, false
 }
 
 // ParseConfidenceModel decodes and validates a confidence model file.
@@ -304,6 +330,7 @@ func DefaultConfig() Config {
 	return Config{
 		Confidence:        DefaultConfidenceModel(),
 		HybridConfidence:  DefaultHybridConfidenceModel(),
+		CrossConfidence:   DefaultCrossConfidenceModel(),
 		K:                 8,
 		MaxQuestion:       2000,
 		MaxSentences:      3,
@@ -351,6 +378,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.HybridConfidence.Weights == nil && c.HybridConfidence.Intercept == 0 && c.HybridConfidence.Threshold == 0 {
 		c.HybridConfidence = d.HybridConfidence
+	}
+	if c.CrossConfidence.Weights == nil && c.CrossConfidence.Intercept == 0 && c.CrossConfidence.Threshold == 0 {
+		c.CrossConfidence = d.CrossConfidence
 	}
 	if c.K <= 0 {
 		c.K = d.K
@@ -407,6 +437,9 @@ func (c Config) validate() error {
 	}
 	if err := c.HybridConfidence.Validate(); err != nil {
 		return fmt.Errorf("hybrid_confidence: %w", err)
+	}
+	if err := c.CrossConfidence.Validate(); err != nil {
+		return fmt.Errorf("cross_confidence: %w", err)
 	}
 	switch c.EscalateSentiment {
 	case "angry", "negative", "never":

@@ -214,7 +214,16 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	q := newQuery(sq, res)
 	hits := preferLang(res.Hits, tr.Lang)
 	ps := newPassages(e.cache)
-	c, ok := extract(hits, q, e.cfg.MaxSentences, ps)
+	anchors := anchorsOf(standalone, tr.Lang)
+	var c composed
+	var ok bool
+	if crossLanguage(hits, tr.Lang) {
+		// No passage in the customer's language: quote the best one in
+		// another language, which shares no words to extract by.
+		c, ok = composeCross(hits, anchors, e.cfg.MaxSentences, ps)
+	} else {
+		c, ok = extract(hits, q, e.cfg.MaxSentences, ps)
+	}
 	var gen *Generation
 	// With a Generator, the top passages go to the model even when the
 	// extractive step found no overlap (a paraphrase, a question in another
@@ -253,8 +262,17 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	}
 
 	if err == nil {
-		a.Features = computeFeatures(featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked})
-		model := e.cfg.confidenceFor(res)
+		var cited *retrieval.Hit
+		if len(c.cited) > 0 {
+			cited = &c.cited[0]
+		}
+		model, cross := e.cfg.confidenceFor(res, cited, tr.Lang)
+		in := featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked, anchors: anchors}
+		if cross {
+			a.Features = crossFeatures(in)
+		} else {
+			a.Features = computeFeatures(in)
+		}
 		a.Threshold = model.Threshold
 		a.Confidence = model.Probability(a.Features)
 		if !ok {

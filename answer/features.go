@@ -97,6 +97,31 @@ const (
 	// retrieved documents (1 when it is the best hit's, ½ the second's, …),
 	// 0 without a citation: the answer's source rank.
 	FeatureCitedRank = "cited_rank"
+
+	// The features below describe an answer quoted from a passage in
+	// another language than the question's (the cross-language model):
+	// they compare no words, only what survives translation.
+
+	// FeatureDenseMargin: dense_cos of the cited passage minus the best
+	// cosine of a passage of another document among the hits, −1..1 (0
+	// without another): the passage the embedder prefers by a wide margin
+	// is likelier the one asked about than the first of several alike.
+	FeatureDenseMargin = "dense_margin"
+	// FeatureDenseLift: dense_cos of the cited passage minus the mean cosine
+	// of the other documents' best passages among the hits, −1..1 (0
+	// without another): how far the cited passage stands out of the pack,
+	// which a cosine alone cannot say (an embedder's cosines of unrelated
+	// texts sit high, and differ by language pair).
+	FeatureDenseLift = "dense_lift"
+	// FeatureAnchorCoverage: share of the question's anchors — numbers and
+	// Latin-script codes or acronyms ("2015", "NFL", "X100") — that the
+	// cited passage contains, 0..1 (0 when the question has none). They
+	// read the same in every language.
+	FeatureAnchorCoverage = "anchor_coverage"
+	// FeatureAnchorMiss: share of the question's anchors the cited passage
+	// lacks, 0..1 (0 when the question has none): a year or a model number
+	// asked and absent is evidence of the wrong passage.
+	FeatureAnchorMiss = "anchor_miss"
 )
 
 // FeatureSign is the sign a feature's weight must have by its meaning: +1
@@ -110,9 +135,9 @@ func FeatureSign(name string) int {
 		FeatureSentenceCoverage, FeatureAgreeing, FeatureLangMatch, FeatureDenseAgreement,
 		FeatureSupportRatio, FeatureTopCited, FeatureIDFCoverage, FeatureQuestionSim,
 		FeatureDenseCos, FeatureDenseSparseAgree, FeatureOwnTerms, FeatureQuestionSimMargin,
-		FeatureCitedRank:
+		FeatureCitedRank, FeatureDenseMargin, FeatureDenseLift, FeatureAnchorCoverage:
 		return 1
-	case FeatureOOV, FeatureCriticalMiss, FeatureRivalTerms:
+	case FeatureOOV, FeatureCriticalMiss, FeatureRivalTerms, FeatureAnchorMiss:
 		return -1
 	}
 	return 0
@@ -137,16 +162,23 @@ type featureInput struct {
 	// (analyzed.asked, as newQuery has them); nil makes the question
 	// similarity features 0.
 	asked map[string]bool
+	// anchors are the (standalone) question's anchors (anchorsOf), for the
+	// cross-language features.
+	anchors map[string]bool
+}
+
+// appendFeature appends a feature, a value that is not a finite number
+// counting as 0.
+func appendFeature(f []Feature, name string, v float64) []Feature {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		v = 0
+	}
+	return append(f, Feature{Name: name, Value: v})
 }
 
 func computeFeatures(in featureInput) []Feature {
 	f := make([]Feature, 0, 14)
-	add := func(name string, v float64) {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			v = 0
-		}
-		f = append(f, Feature{Name: name, Value: v})
-	}
+	add := func(name string, v float64) { f = appendFeature(f, name, v) }
 	hits := in.res.Hits
 	// Best sparse hit, and the best from another document and title.
 	best := -1
@@ -268,6 +300,24 @@ func computeFeatures(in featureInput) []Feature {
 	add(FeatureQuestionSimMargin, qsMargin)
 	add(FeatureCitedRank, citedRank)
 
+	if agree, ran := denseSparseAgree(hits); ran {
+		v, cos := 0.0, 0.0
+		if cited != nil && cited.DenseRank > 0 {
+			v, cos = 1/float64(cited.DenseRank), cited.DenseScore
+		}
+		add(FeatureDenseAgreement, v)
+		add(FeatureDenseCos, cos)
+		add(FeatureDenseSparseAgree, agree)
+	}
+	if in.gen != nil {
+		add(FeatureSupportRatio, clamp01(in.gen.SupportRatio))
+	}
+	return f
+}
+
+// denseSparseAgree is FeatureDenseSparseAgree of hits, and whether dense
+// search ran (returned the best dense hit).
+func denseSparseAgree(hits []retrieval.Hit) (float64, bool) {
 	var topDense, topSparse *retrieval.Hit
 	for i := range hits {
 		h := &hits[i]
@@ -278,19 +328,82 @@ func computeFeatures(in featureInput) []Feature {
 			topSparse = h
 		}
 	}
-	if topDense != nil {
-		v, cos := 0.0, 0.0
-		if cited != nil && cited.DenseRank > 0 {
-			v, cos = 1/float64(cited.DenseRank), cited.DenseScore
-		}
-		add(FeatureDenseAgreement, v)
-		add(FeatureDenseCos, cos)
-		add(FeatureDenseSparseAgree, b2f(topSparse != nil && topSparse.DocumentID == topDense.DocumentID))
+	if topDense == nil {
+		return 0, false
 	}
+	return b2f(topSparse != nil && topSparse.DocumentID == topDense.DocumentID), true
+}
+
+// crossFeatures are the features of a cross-language answer (the cited
+// passage in another language than the question's), for
+// Config.CrossConfidence: none compares words, which two languages do not
+// share. Lexical features would all read "no evidence" there.
+func crossFeatures(in featureInput) []Feature {
+	f := make([]Feature, 0, 10)
+	add := func(name string, v float64) { f = appendFeature(f, name, v) }
+	hits := in.res.Hits
+	var cited *retrieval.Hit
+	if len(in.c.cited) > 0 {
+		cited = &in.c.cited[0]
+	}
+	cos, agreement, margin, lift, rank := 0.0, 0.0, 0.0, 0.0, 0.0
+	if cited != nil {
+		rank = documentRank(hits, *cited)
+		if cited.DenseRank > 0 {
+			cos, agreement = cited.DenseScore, 1/float64(cited.DenseRank)
+			margin, lift = denseStandOut(hits, *cited)
+		}
+	}
+	add(FeatureDenseCos, cos)
+	add(FeatureDenseAgreement, agreement)
+	add(FeatureDenseMargin, margin)
+	add(FeatureDenseLift, lift)
+	agree, _ := denseSparseAgree(hits)
+	add(FeatureDenseSparseAgree, agree)
+	add(FeatureCitedRank, rank)
+	cov, miss := 0.0, 0.0
+	if cited != nil && len(in.anchors) > 0 {
+		text := cited.Title + "\n" + in.ps.quotableText(*cited)
+		cov = float64(sharedAnchors(in.anchors, text)) / float64(len(in.anchors))
+		miss = 1 - cov
+	}
+	add(FeatureAnchorCoverage, cov)
+	add(FeatureAnchorMiss, miss)
+	add(FeatureIsFAQ, b2f(in.c.faq))
 	if in.gen != nil {
 		add(FeatureSupportRatio, clamp01(in.gen.SupportRatio))
 	}
 	return f
+}
+
+// denseStandOut returns FeatureDenseMargin and FeatureDenseLift of cited
+// (retrieved by dense search): its cosine minus the best, and minus the
+// mean, of the other documents' best cosines among hits; 0, 0 when dense
+// search returned no other document.
+func denseStandOut(hits []retrieval.Hit, cited retrieval.Hit) (margin, lift float64) {
+	best := map[string]float64{} // document → its best cosine
+	var order []string           // documents in hit order, for a fixed sum
+	for _, h := range hits {
+		if h.DenseRank == 0 || h.DocumentID == cited.DocumentID {
+			continue
+		}
+		v, ok := best[h.DocumentID]
+		if !ok {
+			order = append(order, h.DocumentID)
+		}
+		if !ok || h.DenseScore > v {
+			best[h.DocumentID] = h.DenseScore
+		}
+	}
+	if len(order) == 0 {
+		return 0, 0
+	}
+	top, sum := math.Inf(-1), 0.0
+	for _, d := range order {
+		top = max(top, best[d])
+		sum += best[d]
+	}
+	return cited.DenseScore - top, cited.DenseScore - sum/float64(len(order))
 }
 
 func clamp01(v float64) float64 {

@@ -155,18 +155,201 @@ func TestConfidenceModelPerRetrievalMode(t *testing.T) {
 	c := Config{
 		Confidence:       ConfidenceModel{Intercept: -1, Threshold: 0.4},
 		HybridConfidence: ConfidenceModel{Intercept: 1, Threshold: 0.7},
+		CrossConfidence:  ConfidenceModel{Intercept: 2, Threshold: 0.9},
 	}
+	en := &retrieval.Hit{Chunk: retrieval.Chunk{Lang: "en"}}
+	unknown := &retrieval.Hit{}
 	sparse := retrieval.Result{Hits: []retrieval.Hit{{SparseRank: 1}, {SparseRank: 2}}}
-	if got := c.confidenceFor(sparse); got.Threshold != 0.4 {
-		t.Errorf("sparse retrieval scored with the model of threshold %v, want the sparse one (0.4)", got.Threshold)
-	}
 	hybrid := retrieval.Result{Hits: []retrieval.Hit{{SparseRank: 1}, {DenseRank: 1}}}
-	if got := c.confidenceFor(hybrid); got.Threshold != 0.7 {
-		t.Errorf("hybrid retrieval scored with the model of threshold %v, want the hybrid one (0.7)", got.Threshold)
+	for _, tc := range []struct {
+		name  string
+		res   retrieval.Result
+		cited *retrieval.Hit
+		lang  string
+		want  float64
+		cross bool
+	}{
+		{"sparse", sparse, en, "en", 0.4, false},
+		{"sparse, another language: no embedder, no cross model", sparse, en, "ru", 0.4, false},
+		{"hybrid, same language", hybrid, en, "en", 0.7, false},
+		{"hybrid, no citation", hybrid, nil, "ru", 0.7, false},
+		{"hybrid, passage of unknown language", hybrid, unknown, "ru", 0.7, false},
+		{"hybrid, another language", hybrid, en, "ru", 0.9, true},
+		{"hybrid, another language of the same script", hybrid, en, "es", 0.7, false},
+	} {
+		got, cross := c.confidenceFor(tc.res, tc.cited, tc.lang)
+		if got.Threshold != tc.want || cross != tc.cross {
+			t.Errorf("%s: model of threshold %v (cross %v), want %v (cross %v)", tc.name, got.Threshold, cross, tc.want, tc.cross)
+		}
 	}
 	d := DefaultConfig()
-	if d.HybridConfidence.Weights == nil || d.Confidence.Weights == nil {
+	if d.HybridConfidence.Weights == nil || d.Confidence.Weights == nil || d.CrossConfidence.Weights == nil {
 		t.Error("the shipped configuration lacks a model")
+	}
+	for name, w := range d.CrossConfidence.Weights {
+		if !crossFeatureNames[name] && w != 0 {
+			t.Errorf("the shipped cross-language model weighs %s, which crossFeatures does not report", name)
+		}
+	}
+}
+
+// crossFeatureNames are the features crossFeatures reports.
+var crossFeatureNames = map[string]bool{
+	FeatureDenseCos: true, FeatureDenseAgreement: true, FeatureDenseMargin: true, FeatureDenseLift: true,
+	FeatureDenseSparseAgree: true, FeatureCitedRank: true, FeatureAnchorCoverage: true, FeatureAnchorMiss: true,
+	FeatureIsFAQ: true, FeatureSupportRatio: true,
+}
+
+// denseHit is a chunk of document doc in English that dense search ranked
+// rank with cosine cos.
+func denseHit(doc, text string, rank int, cos float64) retrieval.Hit {
+	h := hitOf(doc, doc, text)
+	h.Lang, h.DenseRank, h.DenseScore = "en", rank, cos
+	return h
+}
+
+func TestCrossFeatures(t *testing.T) {
+	cited := denseHit("pro", "The Pro plan costs $12 a month since 2024; the X100 hub is included.", 1, 0.90)
+	second := denseHit("pro", "Second chunk of the Pro plan page.", 2, 0.88) // the same document: no rival
+	basic := denseHit("basic", "The Basic plan is free.", 3, 0.84)
+	faq := denseHit("faq", "Billing questions.", 4, 0.80)
+	res := retrieval.Result{Hits: []retrieval.Hit{cited, second, basic, faq}}
+	res.Hits[2].SparseRank = 1 // sparse search prefers another document
+	question := "Сколько стоит план Pro для X100 в 2024 и 2023 году?"
+	ps := newPassages(newPassageCache(8))
+	c, ok := composeCross(res.Hits, anchorsOf(question, "ru"), 3, ps)
+	if !ok {
+		t.Fatal("no cross-language answer composed")
+	}
+	fs := crossFeatures(featureInput{res: res, c: c, lang: "ru", ps: ps, anchors: anchorsOf(question, "ru")})
+	want := map[string]float64{
+		FeatureDenseCos:         0.90,
+		FeatureDenseAgreement:   1,
+		FeatureDenseMargin:      0.90 - 0.84,
+		FeatureDenseLift:        0.90 - (0.84+0.80)/2,
+		FeatureDenseSparseAgree: 0,
+		FeatureCitedRank:        1,
+		// Anchors: "pro" (a Latin word in a Russian question), "x100",
+		// "2024" found, "2023" not.
+		FeatureAnchorCoverage: 3.0 / 4,
+		FeatureAnchorMiss:     1.0 / 4,
+		FeatureIsFAQ:          0,
+	}
+	if len(fs) != len(want) {
+		t.Errorf("features %v, want exactly %v", fs, want)
+	}
+	for name, v := range want {
+		got, ok := featureOf(t, fs, name)
+		if !ok || math.Abs(got-v) > 1e-9 {
+			t.Errorf("%s = %v (reported %v), want %v", name, got, ok, v)
+		}
+		if !crossFeatureNames[name] {
+			t.Errorf("%s missing from crossFeatureNames", name)
+		}
+	}
+	// No anchors in the question: neither anchor feature says anything.
+	fs = crossFeatures(featureInput{res: res, c: c, lang: "ru", ps: ps, anchors: anchorsOf("Сколько стоит план?", "ru")})
+	if cov, _ := featureOf(t, fs, FeatureAnchorCoverage); cov != 0 {
+		t.Errorf("anchor_coverage %v without anchors", cov)
+	}
+	if miss, _ := featureOf(t, fs, FeatureAnchorMiss); miss != 0 {
+		t.Errorf("anchor_miss %v without anchors", miss)
+	}
+	// Only the cited document retrieved: no margin to measure.
+	alone := retrieval.Result{Hits: []retrieval.Hit{cited, second}}
+	fs = crossFeatures(featureInput{res: alone, c: c, lang: "ru", ps: ps})
+	if m, _ := featureOf(t, fs, FeatureDenseMargin); m != 0 {
+		t.Errorf("dense_margin %v without another document", m)
+	}
+}
+
+func TestAnchors(t *testing.T) {
+	for _, tc := range []struct {
+		text, lang string
+		want       []string
+	}{
+		{"Сколько очков уступила защита Пэнтерс в 2015 году?", "ru", []string{"2015"}},
+		{"黑豹队在2015年的NFL赛季丢了308分吗", "zh", []string{"2015", "nfl", "308"}},
+		{"Работает ли Lumen с Zigbee 3.0 и Wi-Fi?", "ru", []string{"lumen", "zigbee", "3", "0", "wi", "fi"}},
+		// In a Latin-script question only codes and acronyms are: its
+		// words are its language's.
+		{"Does the iPhone app work with iOS 17 and the X100 (007)?", "en", []string{"ios", "17", "x100", "7"}},
+		{"How many points did the Panthers give up?", "en", nil},
+	} {
+		got := anchorsOf(tc.text, tc.lang)
+		if len(got) != len(tc.want) {
+			t.Errorf("anchorsOf(%q) = %v, want %v", tc.text, got, tc.want)
+			continue
+		}
+		for _, a := range tc.want {
+			if !got[a] {
+				t.Errorf("anchorsOf(%q) = %v, lacks %q", tc.text, got, a)
+			}
+		}
+	}
+	a := anchorsOf("NFL 2015 X100", "en")
+	if n := sharedAnchors(a, "In the 2015 season of the nfl, model x100x."); n != 2 {
+		t.Errorf("sharedAnchors = %d, want 2 (case folded; x100x is another code)", n)
+	}
+	if n := sharedAnchors(a, "In 12015 and 20150."); n != 0 {
+		t.Errorf("sharedAnchors = %d: a number matches whole, not inside another", n)
+	}
+}
+
+func TestComposeCross(t *testing.T) {
+	p := denseHit("a", "The hub pairs over Zigbee. Reset it with the pin. The 2024 model has a USB-C port. It ships in black.", 1, 0.9)
+	ps := newPassages(newPassageCache(8))
+	// The sentence with the question's anchor leads.
+	c, ok := composeCross([]retrieval.Hit{p}, anchorsOf("Есть ли у модели 2024 года порт?", "ru"), 2, ps)
+	if !ok || len(c.cited) != 1 || c.cited[0].ID != p.ID {
+		t.Fatalf("composeCross: %+v, %v", c, ok)
+	}
+	if got := c.body; got != "The 2024 model has a USB-C port. It ships in black." {
+		t.Errorf("body %q", got)
+	}
+	// No anchor: from the opening.
+	c, _ = composeCross([]retrieval.Hit{p}, nil, 2, ps)
+	if got := c.body; got != "The hub pairs over Zigbee. Reset it with the pin." {
+		t.Errorf("body without anchors %q", got)
+	}
+	// An FAQ entry answers whole.
+	f := denseHit("f", "How do I reset?\nHold the pin for ten seconds.", 1, 0.9)
+	f.Kind, f.Title = retrieval.KindFAQ, "How do I reset?"
+	c, ok = composeCross([]retrieval.Hit{f}, nil, 2, ps)
+	if !ok || !c.faq || c.body != "Hold the pin for ten seconds." {
+		t.Errorf("FAQ: %+v %v", c, ok)
+	}
+	// A ticket without a resolution has nothing to quote.
+	tk := denseHit("t", "My hub is broken.", 1, 0.9)
+	tk.Kind = retrieval.KindTicket
+	if _, ok := composeCross([]retrieval.Hit{tk}, nil, 2, ps); ok {
+		t.Error("a ticket without a resolution was quoted")
+	}
+}
+
+func TestCrossLanguage(t *testing.T) {
+	en := denseHit("a", "text", 1, 0.9)
+	sparseEN := hitOf("a", "a", "text")
+	sparseEN.Lang, sparseEN.SparseRank = "en", 1
+	unknown := denseHit("b", "text", 1, 0.9)
+	unknown.Lang = ""
+	for _, tc := range []struct {
+		name string
+		hits []retrieval.Hit
+		lang string
+		want bool
+	}{
+		{"dense, English passage, Russian question", []retrieval.Hit{en}, "ru", true},
+		{"dense, same language", []retrieval.Hit{en}, "en", false},
+		{"dense, another language of the same script", []retrieval.Hit{en}, "es", false},
+		{"dense, a language of unknown script", []retrieval.Hit{en}, "xx", false},
+		{"sparse only: no embedder", []retrieval.Hit{sparseEN}, "ru", false},
+		{"no hits", nil, "ru", false},
+		{"passage of unknown language", []retrieval.Hit{unknown}, "ru", false},
+	} {
+		if got := crossLanguage(tc.hits, tc.lang); got != tc.want {
+			t.Errorf("%s: crossLanguage = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 
@@ -256,6 +439,7 @@ func TestFeatureSign(t *testing.T) {
 	for name, want := range map[string]int{
 		FeatureOwnTerms: 1, FeatureQuestionSimMargin: 1, FeatureCitedRank: 1, FeatureIDFCoverage: 1, FeatureMargin: 1,
 		FeatureRivalTerms: -1, FeatureOOV: -1, FeatureCriticalMiss: -1,
+		FeatureDenseMargin: 1, FeatureDenseLift: 1, FeatureAnchorCoverage: 1, FeatureAnchorMiss: -1,
 		FeatureLangRU: 0, FeatureIsFAQ: 0, FeatureQueryLen: 0, "no_such_feature": 0,
 	} {
 		if got := FeatureSign(name); got != want {

@@ -18,8 +18,9 @@ var ErrTargetNotReached = errors.New("no threshold reaches the target precision"
 // leave-one-suite-out table (each suite measured by a model fitted on the
 // others, beside its nDCG@10) and writes the model fitted on every suite;
 // otherwise it prints the fit on the calibration split and writes that.
-// With o.FeatureTable it first prints FeatureAUROCs of the samples.
-func CalibrateRuns(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, out string) error {
+// With o.FeatureTable it first prints FeatureAUROCs of the samples. It
+// returns the model written.
+func CalibrateRuns(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, out string) (answer.ConfidenceModel, error) {
 	var samples []Sample
 	ndcg := map[string]map[string]Metric{}
 	o.FittedOn = nil
@@ -33,7 +34,7 @@ func CalibrateRuns(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, 
 	}
 	if o.FeatureTable {
 		if err := WriteFeatureAUROC(w, FeatureAUROCs(samples)); err != nil {
-			return err
+			return answer.ConfidenceModel{}, err
 		}
 		fmt.Fprintln(w)
 	}
@@ -42,31 +43,31 @@ func CalibrateRuns(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, 
 	if loso {
 		l, err := LeaveOneSuiteOut(samples, o)
 		if err != nil {
-			return err
+			return answer.ConfidenceModel{}, err
 		}
 		if err := WriteLOSO(w, l, o.TargetPrecision, ndcg); err != nil {
-			return err
+			return answer.ConfidenceModel{}, err
 		}
 		if m, reached, err = FitAll(samples, o); err != nil {
-			return err
+			return answer.ConfidenceModel{}, err
 		}
 		fmt.Fprintf(w, "\nmodel fitted on every suite: %s\n", DescribeModel(m))
 	} else {
 		cal, err := Calibrate(samples, o)
 		if err != nil {
-			return err
+			return answer.ConfidenceModel{}, err
 		}
 		if err := WriteCalibration(w, cal, o.TargetPrecision); err != nil {
-			return err
+			return answer.ConfidenceModel{}, err
 		}
 		m, reached = cal.Model, cal.Reached
 	}
 	if !reached {
-		return fmt.Errorf("%w (%.3f) on the calibration split; %s not written", ErrTargetNotReached, o.TargetPrecision, out)
+		return answer.ConfidenceModel{}, fmt.Errorf("%w (%.3f) on the calibration split; %s not written", ErrTargetNotReached, o.TargetPrecision, out)
 	}
 	if err := WriteModelFile(out, m); err != nil {
-		return err
+		return answer.ConfidenceModel{}, err
 	}
 	fmt.Fprintf(w, "wrote %s\n", out)
-	return nil
+	return m, nil
 }

@@ -39,6 +39,9 @@ type EngineOptions struct {
 	// ConfidenceFile, when set, is a confidence model (JSON) that replaces
 	// the model of the run's retrieval mode.
 	ConfidenceFile string
+	// CrossConfidenceFile, when set, is a confidence model (JSON) that
+	// replaces the cross-language one (answer.Config.CrossConfidence).
+	CrossConfidenceFile string
 	// Deps are the engine's collaborators besides the retriever, tickets,
 	// embedder and logger, which the harness sets: generator, rewriter,
 	// intent models.
@@ -106,18 +109,28 @@ func NewEngineHarness(o EngineOptions) (*EngineHarness, error) {
 			info["confidence"] = "config " + o.ConfigFile
 		}
 	}
-	if o.ConfidenceFile != "" {
-		data, err := os.ReadFile(o.ConfidenceFile)
-		if err != nil {
-			return nil, fmt.Errorf("eval: %w", err)
+	if o.Embedder != nil {
+		info["cross confidence"] = "shipped (answer/confidence-cross.json)"
+		if !reflect.DeepEqual(cfg.CrossConfidence, answer.DefaultCrossConfidenceModel()) {
+			info["cross confidence"] = "config " + o.ConfigFile
 		}
-		m, err := answer.ParseConfidenceModel(data)
+	}
+	if o.ConfidenceFile != "" {
+		m, err := readConfidenceModel(o.ConfidenceFile)
 		if err != nil {
-			return nil, fmt.Errorf("eval: %s: %w", o.ConfidenceFile, err)
+			return nil, err
 		}
 		// The file replaces the model of the retrieval mode the run uses.
 		cfg.Confidence, cfg.HybridConfidence = m, m
 		info["confidence"] = o.ConfidenceFile
+	}
+	if o.CrossConfidenceFile != "" {
+		m, err := readConfidenceModel(o.CrossConfidenceFile)
+		if err != nil {
+			return nil, err
+		}
+		cfg.CrossConfidence = m
+		info["cross confidence"] = o.CrossConfidenceFile
 	}
 	cfg.K = max(cfg.K, 20)
 	info["k"] = fmt.Sprint(cfg.K)
@@ -167,6 +180,19 @@ func NewEngineHarness(o EngineOptions) (*EngineHarness, error) {
 	return &EngineHarness{Harness: h, Engine: info, Config: cfg, embed: o.Embedder}, nil
 }
 
+// readConfidenceModel reads and validates a confidence model file.
+func readConfidenceModel(path string) (answer.ConfidenceModel, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return answer.ConfidenceModel{}, fmt.Errorf("eval: %w", err)
+	}
+	m, err := answer.ParseConfidenceModel(data)
+	if err != nil {
+		return answer.ConfidenceModel{}, fmt.Errorf("eval: %s: %w", path, err)
+	}
+	return m, nil
+}
+
 // Report runs the suites of dirs and reports on them.
 func (e *EngineHarness) Report(ctx context.Context, dirs ...string) (*Report, error) {
 	runs, err := e.Run(ctx, dirs...)
@@ -214,5 +240,6 @@ func (e *EngineHarness) Calibrate(w io.Writer, runs []SuiteRun, o CalibrateOptio
 	if e.embed != nil {
 		o.Prior = &e.Config.HybridConfidence
 	}
-	return CalibrateRuns(w, runs, o, loso, out)
+	_, err := CalibrateRuns(w, runs, o, loso, out)
+	return err
 }

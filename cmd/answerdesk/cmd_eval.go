@@ -29,14 +29,18 @@ var evalSubcommands = []*command{
 	{name: "eval compare", usage: "eval compare [--max-drop X] BASE.json NEW.json",
 		summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop.",
 		run:     runEvalCompare},
-	{name: "eval calibrate", usage: "eval calibrate [--loso] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
+	{name: "eval calibrate", usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L]] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
 		summary: "Run the suites (with --knockout, a seeded 30% of each suite's answerable questions lose their documents\n" +
 			"and become in-domain unanswerables), fit the confidence model (logistic regression over the engine's\n" +
 			"features, each weight held to the sign of its meaning, with Platt or isotonic calibration), pick the\n" +
 			"threshold reaching the target precision in every suite, print\n" +
 			"held-out figures only, and write the model the engine loads. With --loso, each suite is measured by a\n" +
 			"model fitted on the other suites, and the written model is fitted on all of them. Paths that are not\n" +
-			"suites (no queries.jsonl) are skipped, so DATASETS/* takes every suite there.",
+			"suites (no queries.jsonl) are skipped, so DATASETS/* takes every suite there.\n" +
+			"With --cross (an embedder configured), the suites are parallel translations of each other: the\n" +
+			"cross-language model is fitted on the questions of each against the corpus of every other, leaving out\n" +
+			"the language pairs of each --held-out suite (and with --leave-out-lang, every question in that\n" +
+			"language), then measured on the held-out suites (only their questions in that language).",
 		run: runEvalCalibrate},
 	{name: "eval fusion", usage: "eval fusion [--knockout F --seed N] SUITE_DIR…",
 		summary: "With an embedder configured: measure nDCG@10 of each suite by sparse retrieval and by every hybrid fusion\n" +
@@ -74,6 +78,7 @@ type evalCommon struct {
 	workers    int
 	cache      bool
 	confidence string
+	cross      string
 	quiet      bool
 	failures   int
 	degrade    string
@@ -87,6 +92,7 @@ func (o *evalCommon) register(fs *flag.FlagSet, knockout float64, embedCache str
 	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash (and embedding model), and reuse it")
 	fs.StringVar(&o.embedCache, "embed-cache", embedCache, "with an embedder: keep every question and passage vector in this directory, keyed by model and text, and embed only texts not there (\"\" for none)")
 	fs.StringVar(&o.confidence, "confidence", "", "confidence model JSON to use instead of the configured or shipped one")
+	fs.StringVar(&o.cross, "cross-confidence", "", "cross-language confidence model JSON (answers quoted from a passage in another language, with an embedder) to use instead of the configured or shipped one")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress on stderr")
 	fs.IntVar(&o.failures, "failures", 25, "worst failures kept per suite")
 	fs.StringVar(&o.degrade, "degrade", "", "deliberately degrade the engine to test the gate: drop-top-hit")
@@ -103,7 +109,7 @@ func (a *app) evalHarness(o evalCommon) (*eval.EngineHarness, error) {
 	case !(o.knockout >= 0 && o.knockout < 1):
 		return nil, usagef("eval: --knockout must be in [0,1)")
 	}
-	eo := eval.EngineOptions{Config: answer.DefaultConfig(), ConfigFile: a.config, ConfidenceFile: o.confidence,
+	eo := eval.EngineOptions{Config: answer.DefaultConfig(), ConfigFile: a.config, ConfidenceFile: o.confidence, CrossConfidenceFile: o.cross,
 		StoreName: "embedded", OpenStore: func(ctx context.Context, dir string) (retrieval.Store, error) {
 			return embedded.Open(ctx, dir, embedded.Options{})
 		}, Loaders: a.loaders(), Knockout: eval.Knockout{Fraction: o.knockout, Seed: o.seed}, Degrade: o.degrade,
@@ -276,6 +282,13 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	out := fs.String("o", "", "write the fitted confidence model (JSON) to this file")
 	exclude := fs.String("exclude", strings.Join(eval.DefaultExclude(), ","), "comma-separated features the model must not use (weight 0; \"\" for none)")
 	featureTable := fs.Bool("feature-table", false, "first print the AUROC of each feature's value alone against correctness, per suite (no fit)")
+	cross := fs.Bool("cross", false, "fit the cross-language model: the SUITE_DIRs are parallel translations, paired across languages (needs an embedder)")
+	var heldOutDirs []string
+	fs.Func("held-out", "with --cross: a cross-lingual suite measured, never fitted on; its language pairs are left out of the fit (repeatable)", func(v string) error {
+		heldOutDirs = append(heldOutDirs, v)
+		return nil
+	})
+	leaveOut := fs.String("leave-out-lang", "", "with --cross: fit on no question in this language, and measure the held-out suites on their questions in it")
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -292,6 +305,8 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 		return usagef("eval calibrate: --l2 must be positive")
 	case *policy != eval.ThresholdWorstSuite && *policy != eval.ThresholdPooled:
 		return usagef("eval calibrate: --threshold-policy must be %s or %s", eval.ThresholdWorstSuite, eval.ThresholdPooled)
+	case !*cross && (len(heldOutDirs) > 0 || *leaveOut != ""):
+		return usagef("eval calibrate: --held-out and --leave-out-lang need --cross")
 	}
 	dirs, err := a.suiteDirs("eval calibrate", fs.Args())
 	if err != nil {
@@ -300,6 +315,23 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 	h, err := a.evalHarness(o)
 	if err != nil {
 		return err
+	}
+	if *cross {
+		if h.Engine["retrieval"] == "sparse" {
+			return usagef("eval calibrate: --cross needs an embedder (ANSWERDESK_EMBED_PROVIDER or the config's embed section): the cross-language model scores dense retrieval")
+		}
+		opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Monotone: *monotone, Threshold: *policy}
+		// The default exclusions name lexical features the cross-language
+		// model does not have; only an explicit --exclude applies.
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "exclude" && *exclude != "" {
+				opts.Exclude = strings.Split(*exclude, ",")
+			}
+		})
+		if err := h.CalibrateCross(ctx, a.stdout, dirs, heldOutDirs, *leaveOut, opts, *loso, *out); err != nil {
+			return fmt.Errorf("eval calibrate: %w", err)
+		}
+		return nil
 	}
 	runs, err := h.Run(ctx, dirs...)
 	if err != nil {

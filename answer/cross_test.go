@@ -1,0 +1,86 @@
+package answer_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// retrieverFunc is a scripted answer.Retriever.
+type retrieverFunc func(q retrieval.Query) (retrieval.Result, error)
+
+func (f retrieverFunc) Search(_ context.Context, q retrieval.Query) (retrieval.Result, error) {
+	return f(q)
+}
+
+// crossKB answers every query with two English documents that dense
+// search ranked with cosines top and second, and that sparse search did
+// not find (a Russian question shares no word with them); without a query
+// vector it finds nothing.
+func crossKB(top, second float64) retrieverFunc {
+	return func(q retrieval.Query) (retrieval.Result, error) {
+		if q.Dense == nil {
+			return retrieval.Result{}, nil
+		}
+		hit := func(doc, text string, rank int, cos float64) retrieval.Hit {
+			return retrieval.Hit{Chunk: retrieval.Chunk{ID: doc + "#0", DocumentID: doc, Title: doc, Text: text, Lang: "en",
+				Kind: retrieval.KindDoc, Tenant: q.Tenant}, Score: cos, DenseScore: cos, DenseRank: rank}
+		}
+		return retrieval.Result{Hits: []retrieval.Hit{
+			hit("warranty", "The Lumen hub has a 2-year warranty. Keep the receipt.", 1, top),
+			hit("shipping", "Orders ship within 3 days.", 2, second),
+		}}, nil
+	}
+}
+
+// TestCrossLanguageAnswer: with an embedder, a Russian question whose best
+// passage is English is quoted from it under the notice line and scored by
+// the cross-language model on its features; a passage that does not stand
+// out of the retrieved ones escalates; without an embedder the question
+// escalates as before, without evidence.
+func TestCrossLanguageAnswer(t *testing.T) {
+	cfg := answer.DefaultConfig()
+	cfg.CrossConfidence = answer.ConfidenceModel{Intercept: -5, Weights: map[string]float64{answer.FeatureDenseMargin: 100}, Threshold: 0.9}
+	emb := embedderFunc(func(string) ([]float32, error) { return []float32{1, 0}, nil })
+	q := "Какая гарантия на хаб Lumen?"
+
+	r := newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = crossKB(0.90, 0.80), emb })
+	a := ask(t, r, q)
+	if a.Decision != answer.Answered || a.Threshold != 0.9 {
+		t.Fatalf("clear best passage: %s (%s), confidence %.3f, threshold %v; features %v", a.Decision, a.Reason, a.Confidence, a.Threshold, a.Features)
+	}
+	want := "Из нашей документации на английском:\nThe Lumen hub has a 2-year warranty. [1] Keep the receipt. [1]"
+	if a.Text != want || len(a.Citations) != 1 || a.Citations[0].DocumentID != "warranty" {
+		t.Errorf("answer %q, citations %+v; want %q citing warranty", a.Text, a.Citations, want)
+	}
+	var margin float64
+	for _, f := range a.Features {
+		switch f.Name {
+		case answer.FeatureDenseMargin:
+			margin = f.Value
+			if f.Contribution == 0 {
+				t.Errorf("dense_margin has no contribution: %+v", f)
+			}
+		case answer.FeatureCoverage, answer.FeatureIDFCoverage, answer.FeatureSentenceCoverage:
+			t.Errorf("lexical feature %s scored a cross-language answer", f.Name)
+		}
+	}
+	if d := margin - 0.10; d > 1e-9 || d < -1e-9 {
+		t.Errorf("dense_margin %v, want 0.10", margin)
+	}
+
+	r = newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = crossKB(0.90, 0.89), emb })
+	a = ask(t, r, q)
+	if a.Decision != answer.Escalated || a.Reason != answer.ReasonLowConfidence || !strings.HasPrefix(a.Attempted, "Из нашей") {
+		t.Errorf("two passages alike: %s (%s), confidence %.3f, attempted %q; want a low-confidence escalation", a.Decision, a.Reason, a.Confidence, a.Attempted)
+	}
+
+	r = newRig(t, cfg, func(d *answer.Deps) { d.Retriever = crossKB(0.90, 0.80) })
+	a = ask(t, r, q)
+	if a.Decision != answer.Escalated || a.Reason != answer.ReasonNoEvidence {
+		t.Errorf("without an embedder: %s (%s), want a no-evidence escalation", a.Decision, a.Reason)
+	}
+}
