@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/api"
 )
 
@@ -75,5 +76,62 @@ func TestE2EForeignSourceNotice(t *testing.T) {
 				t.Errorf("first delta %q, want the notice %q", deltas, tc.notice)
 			}
 		})
+	}
+}
+
+// TestE2ECrossLanguageAnswer: with the real multilingual-e5-small
+// embedder and no generator, a Russian (and a Chinese) question about the
+// English knowledge base, which shares no word with it, is answered from
+// the English passage under the notice line, scored by the cross-language
+// model (its features, its threshold), in the JSON answer and over SSE; an
+// unrelated Russian question escalates with a ticket and a Russian notice.
+func TestE2ECrossLanguageAnswer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	env := realEmbedEnv(t)
+	env["ANSWERDESK_DATA"], env["ANSWERDESK_RATE_LIMIT"] = t.TempDir(), "off"
+	e2eCLI(t, env, "ingest", "--tenant", "acme", e2eRepo("testdata", "kb", "docs", "en"))
+	key := createKey(t, env, "acme", "ask")
+	s := startServe(t, env)
+	cross := answer.DefaultCrossConfidenceModel()
+	for _, tc := range []struct {
+		lang, question, notice string
+	}{
+		{"ru", "Какие способы оплаты вы принимаете?", "Из нашей документации на английском:\n"},
+		{"zh", "你们接受哪些付款方式？", "摘自我们的英文文档：\n"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			a := s.ask(t, key, tc.question)
+			if a.Decision != "answered" || a.Lang != tc.lang || len(a.Citations) == 0 {
+				t.Fatalf("%q: %s (%s), lang %s, confidence %.3f; features %+v", tc.question, a.Decision, a.Reason, a.Lang, a.Confidence, a.Features)
+			}
+			body, ok := strings.CutPrefix(a.Answer, tc.notice)
+			if !ok || !strings.Contains(body, "We accept Visa, Mastercard") {
+				t.Errorf("answer %q: want the notice %q, then the English passage on payment methods", a.Answer, tc.notice)
+			}
+			if c := a.Citations[0]; c.DocumentID != "billing" || !strings.Contains(c.Quote, "PayPal") {
+				t.Errorf("citation %+v, want the billing page's payment methods", c)
+			}
+			if a.Threshold != cross.Threshold || a.Confidence < a.Threshold {
+				t.Errorf("confidence %.3f, threshold %v: want at least the cross-language model's threshold %v", a.Confidence, a.Threshold, cross.Threshold)
+			}
+			names := map[string]bool{}
+			for _, f := range a.Features {
+				names[f.Name] = true
+			}
+			if !names[answer.FeatureDenseMargin] || !names[answer.FeatureAnchorCoverage] || names[answer.FeatureCoverage] {
+				t.Errorf("features %+v: want the cross-language ones, no lexical coverage", a.Features)
+			}
+			deltas, final := sseAnswer(t, s, key, api.AnswerRequest{Question: tc.question})
+			if final.Answer != a.Answer || len(deltas) == 0 || deltas[0] != tc.notice {
+				t.Errorf("SSE: deltas %q, final %q; want the notice first and the JSON answer %q", deltas, final.Answer, a.Answer)
+			}
+		})
+	}
+	a := s.ask(t, key, "Кто выиграл чемпионат мира по футболу в 2018 году?")
+	if a.Decision != "escalated" || a.Reason != "low_confidence" || a.TicketID == "" || !strings.Contains(a.Notice, "обращение") {
+		t.Errorf("unrelated Russian question: %s (%s), confidence %.3f, ticket %q, notice %q; want a low-confidence escalation with a Russian notice",
+			a.Decision, a.Reason, a.Confidence, a.TicketID, a.Notice)
 	}
 }
