@@ -85,9 +85,15 @@ func TestEngineHarnessDescribesTheEngine(t *testing.T) {
 		{"hybrid", func(o *EngineOptions) {
 			o.Embedder, o.EmbedCache = queryTopics{batched: &batched}, "/cache/topics.jsonl"
 		}, with(sparse, "retrieval", "hybrid topics", "confidence", "shipped (answer/confidence-hybrid.json)",
+			"cross confidence", "shipped (answer/confidence-cross.json)",
 			"embedding cache", "/cache/topics.jsonl", "threshold", fmt.Sprintf("%.4g", cfg.HybridConfidence.Threshold))},
 		{"hybrid model file", func(o *EngineOptions) { o.Embedder, o.ConfidenceFile = queryTopics{batched: &batched}, modelFile },
-			with(sparse, "retrieval", "hybrid topics", "confidence", modelFile, "threshold", "0.625")},
+			with(sparse, "retrieval", "hybrid topics", "confidence", modelFile, "threshold", "0.625",
+				"cross confidence", "shipped (answer/confidence-cross.json)")},
+		{"hybrid, cross-language model file", func(o *EngineOptions) {
+			o.Embedder, o.CrossConfidenceFile = queryTopics{batched: &batched}, modelFile
+		}, with(sparse, "retrieval", "hybrid topics", "confidence", "shipped (answer/confidence-hybrid.json)",
+			"cross confidence", modelFile, "threshold", fmt.Sprintf("%.4g", cfg.HybridConfidence.Threshold))},
 		{"knock-out, cache, degraded, llm", func(o *EngineOptions) {
 			o.Knockout, o.CacheDir, o.Degrade, o.Generator = Knockout{Fraction: 0.3, Seed: 7}, "/data/eval-cache", DegradeDropTopHit, "llm openai"
 		}, with(sparse, "knockout", "0.3 seed 7", "store", "embedded (cached in /data/eval-cache)", "degraded", "drop-top-hit", "generator", "llm openai")},
