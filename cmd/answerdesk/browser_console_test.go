@@ -184,3 +184,58 @@ func TestBrowserConsoleEvalReport(t *testing.T) {
 		t.Errorf("elements of the suite section: %q (%v)", tags, err)
 	}
 }
+
+// topBar is how the console's top bar is laid out at one window width.
+type topBar struct {
+	// Width is the window's; ClientWidth the page's beside the scroll bar,
+	// which ScrollWidth exceeds when something overflows.
+	Width, ClientWidth, ScrollWidth int
+	// ButtonLines is how many lines "Sign out" takes.
+	ButtonLines int
+	// Rows is how many rows the brand, the page links and the signed-in
+	// block take; NavLines how many lines the page links take.
+	Rows, NavLines int
+}
+
+const topBarJS = `(() => {
+	const lines = el => new Set([...el.getClientRects()].map(r => Math.round(r.top))).size;
+	const b = document.querySelector('.who button'), range = document.createRange();
+	range.selectNodeContents(b);
+	// A new row starts at an element below the bottom of the row before.
+	let rows = 0, bottom = -1;
+	for (const s of ['.brand', '.top nav', '.who']) {
+		const r = document.querySelector(s).getBoundingClientRect();
+		if (r.top >= bottom) { rows++; bottom = r.bottom; } else { bottom = Math.max(bottom, r.bottom); }
+	}
+	const links = [...document.querySelectorAll('.top nav a')].map(a => Math.round(a.getBoundingClientRect().top));
+	return {Width: innerWidth, ClientWidth: document.documentElement.clientWidth, ScrollWidth: document.documentElement.scrollWidth, ButtonLines: lines(range),
+		Rows: rows, NavLines: new Set(links).size};
+})()`
+
+// TestBrowserConsoleTopBar: at 1280 px (and wider) the console's top bar
+// is one row — brand, every page link, the tenant and "Sign out" — and
+// "Sign out" never breaks over two lines; narrower, the page links wrap
+// and nothing overflows the window.
+func TestBrowserConsoleTopBar(t *testing.T) {
+	ctx := newBrowser(t)
+	env := kbEnv(t, nil)
+	srv := startServe(t, env)
+	out := strings.TrimSpace(e2eCLI(t, env, "keys", "create", "--tenant", "acme", "--scopes", "admin", "--name", "support lead (EMEA)"))
+	admin := out[strings.LastIndex(out, "\n")+1:]
+	if err := consoleSignIn(ctx, srv.url, admin); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int64{1280, 1440, 1024, 700} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900)); err != nil {
+			t.Fatal(err)
+		}
+		bar, err := evalSettled[topBar](ctx, topBarJS)
+		if err != nil {
+			t.Fatalf("%d px: %v", w, err)
+		}
+		if bar.Width != int(w) || bar.ButtonLines != 1 || bar.ScrollWidth > bar.ClientWidth || (w >= 1280 && (bar.Rows != 1 || bar.NavLines != 1)) {
+			t.Errorf("%d px: top bar %+v; want Sign out on one line, no overflow, and from 1280 px one row", w, bar)
+		}
+		screenshot(t, ctx, fmt.Sprintf("console-top-bar-%d", w))
+	}
+}
