@@ -21,6 +21,22 @@ type BatchEmbedder interface {
 	Model() string
 }
 
+// CacheDir is where embedding caches are kept unless told otherwise, so
+// that the command line (eval's --embed-cache) and the integration tests
+// (answer/llm/embedtest) reuse each other's vectors: answerdesk/embeddings
+// in the user's cache directory, xdgCacheHome ($XDG_CACHE_HOME) or else
+// home/.cache; "" when both are empty.
+func CacheDir(xdgCacheHome, home string) string {
+	dir := xdgCacheHome
+	if dir == "" {
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(dir, "answerdesk", "embeddings")
+}
+
 // CachedEmbedder keeps the vectors an embedding model computed in a file,
 // keyed by a SHA-256 of the kind (question or passage) and the text, one
 // file per model, so that every run after the first — each knock-out seed,

@@ -164,3 +164,15 @@ func (f *failAfter) EmbedDocuments(ctx context.Context, texts []string) ([][]flo
 	f.left -= len(texts)
 	return f.countingEmbedder.EmbedDocuments(ctx, texts)
 }
+
+func TestCacheDir(t *testing.T) {
+	for _, tc := range []struct{ xdg, home, want string }{
+		{"/xdg", "/home/u", "/xdg/answerdesk/embeddings"},
+		{"", "/home/u", "/home/u/.cache/answerdesk/embeddings"},
+		{"", "", ""},
+	} {
+		if got := CacheDir(tc.xdg, tc.home); got != tc.want {
+			t.Errorf("CacheDir(%q, %q) = %q, want %q", tc.xdg, tc.home, got, tc.want)
+		}
+	}
+}

@@ -360,18 +360,8 @@ func (a *app) suiteDirs(cmd string, args []string) ([]string, error) {
 	return dirs, nil
 }
 
-// embedCacheDir is the default --embed-cache: answerdesk/embeddings in the
-// user's cache directory ($XDG_CACHE_HOME, else $HOME/.cache), where the
-// integration tests keep theirs (answer/llm/embedtest), so that vectors
-// computed by either are reused by both; "" when neither variable is set.
+// embedCacheDir is the default --embed-cache, shared with the integration
+// tests (llm.CacheDir); "" when neither XDG_CACHE_HOME nor HOME is set.
 func (a *app) embedCacheDir() string {
-	dir := a.getenv("XDG_CACHE_HOME")
-	if dir == "" {
-		home := a.getenv("HOME")
-		if home == "" {
-			return ""
-		}
-		dir = filepath.Join(home, ".cache")
-	}
-	return filepath.Join(dir, "answerdesk", "embeddings")
+	return llm.CacheDir(a.getenv("XDG_CACHE_HOME"), a.getenv("HOME"))
 }

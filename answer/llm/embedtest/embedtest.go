@@ -8,7 +8,6 @@ package embedtest
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -35,12 +34,12 @@ func New(tb testing.TB) *llm.CachedEmbedder {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		tb.Logf("embedding cache: %v; caching in the test's temporary directory", err)
+	dir := llm.CacheDir(os.Getenv("XDG_CACHE_HOME"), os.Getenv("HOME"))
+	if dir == "" {
+		tb.Logf("embedding cache: neither XDG_CACHE_HOME nor HOME is set; caching in the test's temporary directory")
 		dir = tb.TempDir()
 	}
-	c, err := llm.OpenCache(filepath.Join(dir, "answerdesk", "embeddings"), e.Identity(), e)
+	c, err := llm.OpenCache(dir, e.Identity(), e)
 	if err != nil {
 		tb.Fatal(err)
 	}
