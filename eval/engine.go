@@ -193,6 +193,9 @@ func readConfidenceModel(path string) (answer.ConfidenceModel, error) {
 	return m, nil
 }
 
+// Hybrid reports whether the engine retrieves with an embedder too.
+func (e *EngineHarness) Hybrid() bool { return e.embed != nil }
+
 // Report runs the suites of dirs and reports on them.
 func (e *EngineHarness) Report(ctx context.Context, dirs ...string) (*Report, error) {
 	runs, err := e.Run(ctx, dirs...)

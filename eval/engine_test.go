@@ -109,6 +109,9 @@ func TestEngineHarnessDescribesTheEngine(t *testing.T) {
 			if diff := cmp.Diff(tt.want, h.Engine); diff != "" {
 				t.Errorf("engine (-want +got):\n%s", diff)
 			}
+			if h.Hybrid() != (o.Embedder != nil) {
+				t.Errorf("Hybrid() = %v with embedder %v", h.Hybrid(), o.Embedder)
+			}
 			if h.Config.K < 20 {
 				t.Errorf("K = %d, want at least 20 for the rank-10 metrics", h.Config.K)
 			}

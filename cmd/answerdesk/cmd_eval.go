@@ -317,7 +317,7 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *cross {
-		if h.Engine["retrieval"] == "sparse" {
+		if !h.Hybrid() {
 			return usagef("eval calibrate: --cross needs an embedder (ANSWERDESK_EMBED_PROVIDER or the config's embed section): the cross-language model scores dense retrieval")
 		}
 		opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Monotone: *monotone, Threshold: *policy}
