@@ -16,8 +16,10 @@ import (
 // that a process always reads its own writes. What is still queued when
 // the process crashes is lost: the log entry of an answer (only feedback
 // on it would notice) or the last turns of a conversation (a follow-up
-// would lack context). Tickets and their outbox are never queued:
-// CreateTicket commits before it returns.
+// would lack context). Tickets and their outbox are never left queued:
+// CreateTicket joins the group commit (see durable) and returns once its
+// group has committed, so the tickets of concurrent escalations share one
+// commit with each other and with the queued writes.
 //
 // Checkpoints of the write-ahead log run in the background too: with
 // SQLite's automatic checkpoint, the commit that crosses the threshold
@@ -28,10 +30,13 @@ import (
 var errClosed = errors.New("state database closed")
 
 // A queued write runs inside a batch's transaction; flush, when set,
-// is closed once every write queued before it is committed.
+// is closed once every write queued before it is committed; done, when
+// set, marks a durable write (see durable) and receives its outcome once
+// its group has committed or failed.
 type queued struct {
 	write func(b *batch) error
 	flush chan struct{}
+	done  chan error
 }
 
 // batch is the transaction a group of queued writes shares.
@@ -146,13 +151,40 @@ func (db *DB) startBackground() {
 
 // later queues write for the group-commit writer.
 func (db *DB) later(ctx context.Context, write func(b *batch) error) error {
+	return db.enqueue(ctx, queued{write: write})
+}
+
+// durable runs write in the group-commit writer's next transaction and
+// returns once that has committed: a write the caller must see durable
+// before it goes on (a ticket) shares the commit of whatever is queued
+// with it instead of committing alone. It runs inside a savepoint, so
+// that its failure rolls back only itself and is returned here, while the
+// rest of its group commits; write must not count (batch.count). Once
+// queued, the outcome is awaited whatever ctx does (the write may
+// already be committed); ctx ending before write starts makes it fail
+// without writing.
+func (db *DB) durable(ctx context.Context, write func(b *batch) error) error {
+	done := make(chan error, 1)
+	if err := db.enqueue(ctx, queued{write: func(b *batch) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return write(b)
+	}, done: done}); err != nil {
+		return err
+	}
+	return <-done
+}
+
+// enqueue puts it on the writer's queue.
+func (db *DB) enqueue(ctx context.Context, it queued) error {
 	db.queueMu.RLock()
 	defer db.queueMu.RUnlock()
 	if db.queueClosed {
 		return errClosed
 	}
 	select {
-	case db.queue <- queued{write: write}:
+	case db.queue <- it:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -214,32 +246,81 @@ func (db *DB) writer() {
 	}
 }
 
-// commit runs a group's writes in one transaction; one failing write
-// rolls back the group. On PostgreSQL a group aborted by a deadlock with
+// commit runs a group's writes in one transaction; one failing queued
+// write rolls back the group, a failing durable write only itself (a
+// savepoint). When the group fails, its durable writes run again alone,
+// so that a bad queued write does not lose a ticket. Each durable write
+// gets its outcome. On PostgreSQL a group aborted by a deadlock with
 // another replica's group (both count in the same rollup rows) or by a
 // turn numbered at once by another replica runs again.
 func (db *DB) commit(group []queued) error {
-	n := 0
+	n, durables := 0, 0
 	for _, it := range group {
 		if it.write != nil {
 			n++
+		}
+		if it.done != nil {
+			durables++
 		}
 	}
 	if n == 0 {
 		return nil
 	}
+	outcome := make([]error, len(group))
+	err := db.commitGroup(group, outcome)
+	if err != nil && durables > 0 && durables < n {
+		alone := make([]queued, 0, durables)
+		for _, it := range group {
+			if it.done != nil {
+				alone = append(alone, it)
+			}
+		}
+		outcome = outcome[:len(alone)]
+		if derr := db.commitGroup(alone, outcome); derr != nil {
+			for i := range outcome {
+				outcome[i] = derr
+			}
+		}
+		group = alone
+	} else if err != nil {
+		for i := range outcome {
+			outcome[i] = err
+		}
+	}
+	for i, it := range group {
+		if it.done != nil {
+			it.done <- outcome[i]
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("queued writes: %w", err)
+	}
+	return nil
+}
+
+// commitGroup runs group's writes in one transaction; outcome[i] gets
+// the error of a durable write group[i] rolled back alone.
+func (db *DB) commitGroup(group []queued, outcome []error) error {
 	ctx := context.Background()
 	write := func(tx sqlTx) error {
+		clear(outcome)
 		if err := tx.lockRollups(ctx); err != nil {
 			return err
 		}
 		b := &batch{ctx: ctx, db: db, tx: tx, stmts: map[string]*sql.Stmt{}, red: map[string]string{}}
-		for _, it := range group {
-			if it.write == nil {
-				continue
-			}
-			if err := it.write(b); err != nil {
-				return err
+		for i, it := range group {
+			switch {
+			case it.write == nil:
+			case it.done != nil:
+				werr, err := b.savepoint(it.write)
+				if err != nil {
+					return err
+				}
+				outcome[i] = werr
+			default:
+				if err := it.write(b); err != nil {
+					return err
+				}
 			}
 		}
 		return b.flushCounts()
@@ -252,10 +333,30 @@ func (db *DB) commit(group []queued) error {
 			break
 		}
 	}
-	if err != nil {
-		return fmt.Errorf("queued writes: %w", err)
+	return err
+}
+
+// savepoint runs write inside a savepoint of the batch's transaction:
+// when write fails, what it wrote is rolled back and its error returned
+// as werr, and the transaction goes on. err is a failure of the
+// savepoint itself, or of write when it must abort the whole transaction
+// to run again (a PostgreSQL deadlock or serialization failure).
+func (b *batch) savepoint(write func(b *batch) error) (werr, err error) {
+	if err := b.exec(`SAVEPOINT durable`); err != nil {
+		return nil, fmt.Errorf("savepoint: %w", err)
 	}
-	return nil
+	if werr = write(b); werr != nil {
+		if b.db.b.retryable(werr, true) {
+			return nil, werr
+		}
+		if err := b.exec(`ROLLBACK TO SAVEPOINT durable`); err != nil {
+			return nil, fmt.Errorf("rollback to savepoint: %w", err)
+		}
+	}
+	if err := b.exec(`RELEASE SAVEPOINT durable`); err != nil {
+		return nil, fmt.Errorf("release savepoint: %w", err)
+	}
+	return werr, nil
 }
 
 // checkpointer copies the write-ahead log into the database every second,

@@ -45,3 +45,25 @@ func BenchmarkLoneEscalationDurable(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCreateTicketConcurrent: tickets created by 16 goroutines at
+// once (escalations of concurrent requests), each with the queue sink;
+// ns/op is wall time per ticket on whatever cores the machine has.
+func BenchmarkCreateTicketConcurrent(b *testing.B) {
+	ctx := context.Background()
+	st, _ := openTest(b, Options{}, SinkQueue)
+	tk := answer.Ticket{Tenant: "a", Subject: "refund?", Summary: "Escalated: the customer asked for a person (human_requested).",
+		Transcript: []answer.Message{{Role: answer.RoleCustomer, Text: "I want a refund, please get me a person"}},
+		Citations:  []answer.Citation{{N: 1, ChunkID: "c1", DocumentID: "refunds.md", Title: "Refunds", Quote: "Refunds take five days."}}}
+	b.SetParallelism(8) // 16 goroutines on 2 cores
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := st.tickets.CreateTicket(ctx, tk); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

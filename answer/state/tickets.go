@@ -208,26 +208,26 @@ func (s *TicketStore) CreateTicket(ctx context.Context, t answer.Ticket) (answer
 		return answer.Ticket{}, fmt.Errorf("create ticket: %w", err)
 	}
 	pending := false
-	err = s.db.inTx(ctx, func(tx sqlTx) error {
+	insert := func(exec func(q string, args ...any) error) error {
 		t.Deliveries, pending = nil, false
-		if _, err := s.db.txExec(ctx, tx, `INSERT INTO tickets(`+ticketColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, row.args()...); err != nil {
+		if err := exec(`INSERT INTO tickets(`+ticketColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, row.args()...); err != nil {
 			return err
 		}
 		for _, sink := range s.sinks {
 			if sink == SinkQueue {
 				// The local queue lives in this database: the transaction that
 				// stores the ticket delivers it there.
-				if _, err := s.db.txExec(ctx, tx, `INSERT INTO queue(ticket_id, tenant, enqueued) VALUES (?,?,?)`, t.ID, t.Tenant, ts(now)); err != nil {
+				if err := exec(`INSERT INTO queue(ticket_id, tenant, enqueued) VALUES (?,?,?)`, t.ID, t.Tenant, ts(now)); err != nil {
 					return fmt.Errorf("queue: %w", err)
 				}
-				if _, err := s.db.txExec(ctx, tx, `INSERT INTO outbox(ticket_id, sink, state, attempts, next_at, delivered) VALUES (?,?,?,1,?,?)`,
+				if err := exec(`INSERT INTO outbox(ticket_id, sink, state, attempts, next_at, delivered) VALUES (?,?,?,1,?,?)`,
 					t.ID, sink, DeliveryDelivered, ts(now), ts(now)); err != nil {
 					return fmt.Errorf("outbox %s: %w", sink, err)
 				}
 				t.Deliveries = append(t.Deliveries, answer.Delivery{Sink: sink, State: DeliveryDelivered, Attempts: 1, Delivered: now})
 				continue
 			}
-			if _, err := s.db.txExec(ctx, tx, `INSERT INTO outbox(ticket_id, sink, state, next_at) VALUES (?,?,?,?)`,
+			if err := exec(`INSERT INTO outbox(ticket_id, sink, state, next_at) VALUES (?,?,?,?)`,
 				t.ID, sink, DeliveryPending, ts(now)); err != nil {
 				return fmt.Errorf("outbox %s: %w", sink, err)
 			}
@@ -235,7 +235,21 @@ func (s *TicketStore) CreateTicket(ctx context.Context, t answer.Ticket) (answer
 			pending = true
 		}
 		return nil
-	})
+	}
+	if s.db.b == backendSQLite {
+		// SQLite has one writer: the ticket joins the group commit, one
+		// commit for the tickets of concurrent escalations and the queued
+		// writes. PostgreSQL takes concurrent writers: there the ticket
+		// commits on its own, not behind the writer's rollup lock.
+		err = s.db.durable(ctx, func(b *batch) error { return insert(b.exec) })
+	} else {
+		err = s.db.inTx(ctx, func(tx sqlTx) error {
+			return insert(func(q string, args ...any) error {
+				_, err := s.db.txExec(ctx, tx, q, args...)
+				return err
+			})
+		})
+	}
 	if err != nil {
 		return answer.Ticket{}, fmt.Errorf("create ticket %s: %w", t.ID, err)
 	}
