@@ -95,14 +95,9 @@ func (b *batch) exec(q string, args ...any) error {
 
 // execResult is exec returning the statement's result.
 func (b *batch) execResult(q string, args ...any) (sql.Result, error) {
-	st, ok := b.stmts[q]
-	if !ok {
-		prep, err := b.db.stmt(b.ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		st = b.tx.StmtContext(b.ctx, prep)
-		b.stmts[q] = st
+	st, err := b.stmt(q)
+	if err != nil {
+		return nil, err
 	}
 	return st.ExecContext(b.ctx, args...)
 }
@@ -110,7 +105,26 @@ func (b *batch) execResult(q string, args ...any) (sql.Result, error) {
 // query runs a statement returning rows (RETURNING) in the batch's
 // transaction.
 func (b *batch) query(q string, args ...any) (*sql.Rows, error) {
-	return b.tx.QueryContext(b.ctx, q, args...)
+	st, err := b.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(b.ctx, args...)
+}
+
+// stmt is q prepared once (DB.stmt) and bound to the batch's transaction
+// once per batch.
+func (b *batch) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[q]; ok {
+		return st, nil
+	}
+	prep, err := b.db.stmt(b.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	st := b.tx.StmtContext(b.ctx, prep)
+	b.stmts[q] = st
+	return st, nil
 }
 
 // redactOnce is b.redact(s), or redacted when the caller has redacted s
