@@ -63,6 +63,8 @@ type Engine struct {
 	triage *triager
 	cache  *passageCache
 	titles *titleCache
+	// screened caches whether passages address the assistant.
+	screened *screenCache
 }
 
 // passageCacheSize bounds the analyzed passages kept between requests
@@ -90,7 +92,8 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 		return nil, fmt.Errorf("answer engine: %w", err)
 	}
 	e := &Engine{cfg: cfg, deps: deps, log: deps.Logger, now: deps.Now, triage: newTriager(cfg),
-		cache: newPassageCache(passageCacheSize), titles: newTitleCache(titleCacheSize)}
+		cache: newPassageCache(passageCacheSize), titles: newTitleCache(titleCacheSize),
+		screened: newScreenCache(screenCacheSize)}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}

@@ -1,9 +1,11 @@
 package answer
 
 import (
+	"hash/maphash"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -233,7 +235,7 @@ func foreignLink(text string, allowed []string) string {
 // screen of both answer paths: the extractive composer and the Generator
 // only ever see passages it let through.
 func (e *Engine) unsafePassage(tenant string, h retrieval.Hit) string {
-	if AddressesAssistant(h.Title + "\n" + h.Text) {
+	if e.screened.addressesAssistant(h) {
 		return "addresses the assistant"
 	}
 	if allowed, ok := e.linkDomains(tenant); ok {
@@ -242,6 +244,58 @@ func (e *Engine) unsafePassage(tenant string, h retrieval.Hit) string {
 		}
 	}
 	return ""
+}
+
+// screenCache keeps AddressesAssistant of passages between requests, by
+// a hash of the title and text: every answer screens each retrieved
+// passage, support traffic retrieves the same ones again and again, and
+// the check scans the whole text once per phrase. It is bounded and
+// starts over when full.
+type screenCache struct {
+	seed maphash.Seed
+	mu   sync.RWMutex
+	m    map[screenKey]bool
+	max  int
+}
+
+// screenKey identifies a passage's title and text: their hash (seeded at
+// random per process) and length.
+type screenKey struct {
+	hash uint64
+	n    int
+}
+
+// screenCacheSize bounds the screened passages kept (a few dozen bytes
+// each).
+const screenCacheSize = 1 << 16
+
+func newScreenCache(max int) *screenCache {
+	return &screenCache{seed: maphash.MakeSeed(), m: make(map[screenKey]bool), max: max}
+}
+
+// addressesAssistant is AddressesAssistant(h.Title + "\n" + h.Text),
+// from the cache when it has h.
+func (c *screenCache) addressesAssistant(h retrieval.Hit) bool {
+	var mh maphash.Hash
+	mh.SetSeed(c.seed)
+	mh.WriteString(h.Title)
+	mh.WriteByte('\n')
+	mh.WriteString(h.Text)
+	k := screenKey{hash: mh.Sum64(), n: len(h.Title) + 1 + len(h.Text)}
+	c.mu.RLock()
+	v, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		return v
+	}
+	v = AddressesAssistant(h.Title + "\n" + h.Text)
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[k] = v
+	c.mu.Unlock()
+	return v
 }
 
 // linkDomains returns tenant's allowed link domains and whether it has a
