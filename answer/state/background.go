@@ -156,10 +156,13 @@ const (
 func (db *DB) startBackground() {
 	db.queue = make(chan queued, queueSize)
 	db.bgDone = make(chan struct{})
-	db.stopCkpt = make(chan struct{})
+	db.stop = make(chan struct{})
 	go db.writer()
 	if db.b == backendSQLite {
-		go db.checkpointer()
+		// Every second, instead of SQLite's automatic checkpoint inside
+		// whichever commit crosses the threshold (a ticket's, on the
+		// answer path).
+		db.every(time.Second, db.checkpoint)
 	}
 }
 
@@ -373,20 +376,26 @@ func (b *batch) savepoint(write func(b *batch) error) (werr, err error) {
 	return werr, nil
 }
 
-// checkpointer copies the write-ahead log into the database every second,
-// instead of SQLite's automatic checkpoint inside whichever commit crosses
-// the threshold (a ticket's, on the answer path).
-func (db *DB) checkpointer() {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-db.stopCkpt:
-			return
-		case <-t.C:
-			db.checkpoint()
+// every runs f every interval in the background until Close, which waits
+// for a run in progress; f's errors go to Options.OnError. Stores use it
+// for periodic upkeep of their own tables.
+func (db *DB) every(interval time.Duration, f func(ctx context.Context) error) {
+	db.tickers.Add(1)
+	go func() {
+		defer db.tickers.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-db.stop:
+				return
+			case <-t.C:
+				if err := f(context.Background()); err != nil && db.onErr != nil {
+					db.onErr(err)
+				}
+			}
 		}
-	}
+	}()
 }
 
 // checkpoint copies the log into the database and restarts it. It holds
@@ -394,11 +403,12 @@ func (db *DB) checkpointer() {
 // passive checkpoint under constant writes lets the log grow without
 // bound); the pause for this process's writers is one second's worth of
 // pages.
-func (db *DB) checkpoint() {
+func (db *DB) checkpoint(ctx context.Context) error {
 	defer db.lockWrites()()
-	if _, err := db.db.Exec(`PRAGMA wal_checkpoint(RESTART)`); err != nil && db.onErr != nil {
-		db.onErr(fmt.Errorf("checkpoint: %w", err))
+	if _, err := db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(RESTART)`); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
 	}
+	return nil
 }
 
 // checkpointTruncate copies the whole log into the database and truncates
@@ -427,7 +437,8 @@ func (db *DB) checkpointTruncate(ctx context.Context) error {
 // Close commits the queued writes, checkpoints and closes the database.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
-		close(db.stopCkpt)
+		close(db.stop)
+		db.tickers.Wait()
 		db.queueMu.Lock()
 		db.queueClosed = true
 		close(db.queue)

@@ -26,6 +26,10 @@ type Options struct {
 	// within this long (default 24 h). Analytics count it as answers and
 	// feedback are written, so a change applies from then on.
 	DeflectionWindow time.Duration
+	// JobLease is how long an ingest job stays queued or running without
+	// its process renewing it (every third of it) before another process
+	// fails it as "replica stopped" (default DefaultJobLease).
+	JobLease time.Duration
 }
 
 // DB is the database handle the per-concern stores share: one SQLite file
@@ -46,13 +50,16 @@ type DB struct {
 	onErr func(error)
 	// deflection is Options.DeflectionWindow.
 	deflection time.Duration
-	stmts      sync.Map // query → *sql.Stmt
+	// jobLease is Options.JobLease.
+	jobLease time.Duration
+	stmts    sync.Map // query → *sql.Stmt
 
 	queueMu     sync.RWMutex // guards sending on queue against Close
 	queueClosed bool
 	queue       chan queued
 	bgDone      chan struct{}
-	stopCkpt    chan struct{}
+	stop        chan struct{} // closed by Close: ends every's runs (the checkpoints, job leases)
+	tickers     sync.WaitGroup
 	closeOnce   sync.Once
 	closeErr    error
 }
@@ -85,7 +92,7 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
-	if err := failInterruptedJobs(ctx, db); err != nil {
+	if err := failExpiredJobs(ctx, db); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
@@ -100,6 +107,10 @@ func newDB(sdb *sql.DB, b backend, o Options) *DB {
 	}
 	if db.deflection <= 0 {
 		db.deflection = DefaultDeflectionWindow
+	}
+	db.jobLease = o.JobLease
+	if db.jobLease <= 0 {
+		db.jobLease = DefaultJobLease
 	}
 	return db
 }

@@ -29,6 +29,7 @@ func migrations() []migration {
 		{"human handoff: tickets by conversation; outbox events and revisions", execSQL(handoffV9)},
 		{"feedback corrections and FAQ candidates", execSQL(faqSchemaV10)},
 		{"console sessions", execSQL(sessionsSchemaV11)},
+		{"ingest job leases", execSQL(jobsLeaseV12)},
 	}
 }
 

@@ -32,8 +32,8 @@ func RedactURL(path string) string {
 // version. Several processes (replicas) may share the database: each
 // statement runs as soon as it is sent (no process-wide write lock), the
 // outbox is claimed with FOR UPDATE SKIP LOCKED, and concurrent starts
-// migrate once (an advisory lock). Unlike SQLite, ingest jobs left queued
-// or running are not failed on open: another replica may be running them.
+// migrate once (an advisory lock). Ingest jobs whose lease expired are
+// failed on open, as on SQLite (see JobStore).
 func OpenPostgres(ctx context.Context, dsn string, o Options) (*DB, error) {
 	name := RedactURL(dsn)
 	sdb, err := sql.Open("pgx", dsn)
@@ -52,6 +52,10 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("open state %s: %w", name, err)
 	}
 	db := newDB(sdb, backendPostgres, o)
+	if err := failExpiredJobs(ctx, db); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("open state %s: %w", name, err)
+	}
 	db.startBackground()
 	return db, nil
 }
@@ -62,7 +66,7 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*DB, error) {
 // Migrations only ever get appended; a change to the SQLite schema gets
 // its PostgreSQL twin here.
 func pgMigrations() []string {
-	return []string{pgSchemaV1, pgSessionsV2}
+	return []string{pgSchemaV1, pgSessionsV2, pgJobsLeaseV3}
 }
 
 // pgLockKey is the advisory lock that serializes migrations of one
@@ -113,6 +117,8 @@ func pgMigrationName(v int) string {
 		return "initial schema (SQLite version 10)"
 	case 2:
 		return "console sessions (SQLite version 11)"
+	case 3:
+		return "ingest job leases (SQLite version 12)"
 	}
 	return fmt.Sprintf("migration %d", v)
 }

@@ -61,7 +61,9 @@ func soak(tb testing.TB, r Retention, hours, perHour int) []int64 {
 		if _, err := j.Prune(ctx, clock()); err != nil {
 			tb.Fatal(err)
 		}
-		st.db.checkpoint()
+		if err := st.db.checkpoint(ctx); err != nil {
+			tb.Fatal(err)
+		}
 		sizes = append(sizes, fileSize(tb, path)+fileSize(tb, path+"-wal"))
 	}
 	return sizes

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -340,38 +341,93 @@ func TestKeys(t *testing.T) {
 	})
 }
 
-// TestJobsInterruptedByRestart: a job left running by a process that
-// stopped is failed when SQLite opens again, and left to the replicas on
-// PostgreSQL.
-func TestJobsInterruptedByRestart(t *testing.T) {
+// TestJobLeases: a queued or running job carries a lease that its process
+// renews; while the lease holds, other processes opening the database
+// (replicas, a restart) leave the job alone, and once it has expired —
+// the process died — the job reads as failed ("replica stopped") at once
+// and is recorded failed by the next process to start. A finished job is
+// never touched.
+func TestJobLeases(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk testBackend) {
 		ctx := context.Background()
-		db, path := bk.open(t, Options{})
-		j, err := db.jobs.CreateJob(ctx, "a", []string{"faq.csv"})
-		if err != nil {
+		t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+		var clock atomic.Int64 // one clock for every process of the test
+		clock.Store(t0.UnixNano())
+		at := func(d time.Duration) { clock.Store(t0.Add(d).UnixNano()) }
+		o := Options{JobLease: time.Minute, Now: func() time.Time { return time.Unix(0, clock.Load()) }}
+		a, loc := bk.open(t, o) // the replica running the jobs
+		newJob := func(state string) ingest.Job {
+			t.Helper()
+			j, err := a.jobs.CreateJob(ctx, "a", []string{"faq.csv"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if state != ingest.JobQueued {
+				j.State = state
+				if err := a.jobs.UpdateJob(ctx, j); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return j
+		}
+		running, queued, done := newJob(ingest.JobRunning), newJob(ingest.JobQueued), newJob(ingest.JobSucceeded)
+		check := func(st stores, when string, want map[string]string) {
+			t.Helper()
+			for id, state := range want {
+				got, err := st.jobs.Job(ctx, "a", id)
+				if err != nil {
+					t.Fatalf("%s: %v", when, err)
+				}
+				if got.State != state || (state == ingest.JobFailed) != (got.Error == errReplicaStopped) {
+					t.Errorf("%s: job %s is %q %q, want %q", when, id, got.State, got.Error, state)
+				}
+			}
+		}
+		// stored is the state column itself, not Job's reading of it.
+		stored := func(st stores, id string) string {
+			t.Helper()
+			var state string
+			if err := st.db.db.QueryRowContext(ctx, `SELECT state FROM jobs WHERE id=?`, id).Scan(&state); err != nil {
+				t.Fatal(err)
+			}
+			return state
+		}
+		live := map[string]string{running.ID: ingest.JobRunning, queued.ID: ingest.JobQueued, done.ID: ingest.JobSucceeded}
+
+		// Another replica starts while the leases hold (until t0+1m).
+		at(30 * time.Second)
+		b := openAt(t, loc, o)
+		defer b.db.Close()
+		check(b, "another replica starting at t0+30s", live)
+
+		// The running replica renews its leases (until t0+1m50s): past the
+		// first lease, the jobs are still its.
+		at(50 * time.Second)
+		if err := a.jobs.heartbeat(ctx); err != nil {
 			t.Fatal(err)
 		}
-		j.State = ingest.JobRunning
-		if err := db.jobs.UpdateJob(ctx, j); err != nil {
-			t.Fatal(err)
+		at(90 * time.Second)
+		c := openAt(t, loc, o)
+		c.db.Close()
+		check(b, "renewed, at t0+1m30s", live)
+
+		// The running replica dies: nothing renews the leases any more.
+		a.db.Close()
+		at(111 * time.Second)
+		stopped := map[string]string{running.ID: ingest.JobFailed, queued.ID: ingest.JobFailed, done.ID: ingest.JobSucceeded}
+		check(b, "lease expired, before anything recorded it", stopped)
+		if got := stored(b, running.ID); got != ingest.JobRunning {
+			t.Errorf("the running job's row is %q before any process recorded its end", got)
 		}
-		db.db.Close()
-		db2 := openAt(t, path, Options{})
-		defer db2.db.Close()
-		got, err := db2.jobs.Job(ctx, "a", j.ID)
-		if err != nil {
-			t.Fatal(err)
+		d := openAt(t, loc, o) // the next start records it
+		defer d.db.Close()
+		for id, state := range stopped {
+			if got := stored(d, id); got != state {
+				t.Errorf("after the next start the row of job %s is %q, want %q", id, got, state)
+			}
 		}
-		// SQLite: the only process that runs jobs restarted, so the job
-		// failed. PostgreSQL: another replica may be running it.
-		want := ingest.JobFailed
-		if bk.name == "postgres" {
-			want = ingest.JobRunning
-		}
-		if got.State != want || (want == ingest.JobFailed) != (got.Error != "") {
-			t.Errorf("job after restart = %q %q, want %q", got.State, got.Error, want)
-		}
-		if _, err := db2.jobs.Job(ctx, "b", j.ID); !errors.Is(err, ErrNotFound) {
+		check(d, "after the next start", stopped)
+		if _, err := d.jobs.Job(ctx, "b", running.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("other tenant's job: %v", err)
 		}
 	})
