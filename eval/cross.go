@@ -106,15 +106,32 @@ func WriteHeldOut(w io.Writer, m, before answer.ConfidenceModel, runs []SuiteRun
 	return t.flush()
 }
 
+// CrossHoldOut is what a cross-language calibration measures and never
+// fits on (CalibrateCross).
+type CrossHoldOut struct {
+	// Dirs are cross-lingual suites measured, whose language pairs are
+	// left out of the fit.
+	Dirs []string
+	// Lang, when set, is a language no question of the fit is in; the
+	// held-out suites are measured on their questions in it only.
+	Lang string
+	// Split, when set, splits the documents by article (SplitDocuments
+	// with SplitSeed): the fit pairs keep the articles of one half, the
+	// held-out suites those of the other, so that no translation of a
+	// measured question or paragraph is fitted on.
+	Split     bool
+	SplitSeed uint64
+}
+
 // CalibrateCross fits the cross-language model (answer.Config.CrossConfidence,
 // the prior) on the parallel suites of dirs paired across languages
-// (CrossSuites), without the language pairs of the held-out suites nor any
-// question in leaveOut (when given), writes it to out (CalibrateRuns), and
-// prints its figures on the held-out suites — on their questions in
-// leaveOut only, when given — beside the engine's confidence during the run
-// (WriteHeldOut). The held-out suites are never fitted on.
-func (e *EngineHarness) CalibrateCross(ctx context.Context, w io.Writer, dirs, heldOutDirs []string, leaveOut string, o CalibrateOptions, loso bool, out string) error {
+// (CrossSuites), without what h holds out, writes it to out
+// (CalibrateRuns), and prints its figures on the held-out suites beside
+// the engine's confidence during the run (WriteHeldOut). The held-out
+// suites are never fitted on.
+func (e *EngineHarness) CalibrateCross(ctx context.Context, w io.Writer, dirs []string, h CrossHoldOut, o CalibrateOptions, loso bool, out string) error {
 	o.Prior = &e.Config.CrossConfidence
+	leaveOut := h.Lang
 	load := func(dirs []string) ([]*Suite, error) {
 		var ss []*Suite
 		for _, d := range dirs {
@@ -130,7 +147,7 @@ func (e *EngineHarness) CalibrateCross(ctx context.Context, w io.Writer, dirs, h
 	if err != nil {
 		return err
 	}
-	heldOut, err := load(heldOutDirs)
+	heldOut, err := load(h.Dirs)
 	if err != nil {
 		return err
 	}
@@ -156,12 +173,24 @@ func (e *EngineHarness) CalibrateCross(ctx context.Context, w io.Writer, dirs, h
 		c := *s
 		c.Queries = kept
 		heldOut[i] = &c
+		if h.Split {
+			if heldOut[i], err = suite.SplitDocuments(&c, h.SplitSeed, 1); err != nil {
+				return fmt.Errorf("held-out suite: %w", err)
+			}
+		}
 	}
 	fit, err := CrossSuites(parallel, func(q Query, docLang string) bool {
 		return !pairs[[2]string{q.Lang, docLang}] && q.Lang != leaveOut
 	})
 	if err != nil {
 		return fmt.Errorf("pair suites across languages: %w", err)
+	}
+	if h.Split {
+		for i, s := range fit {
+			if fit[i], err = suite.SplitDocuments(s, h.SplitSeed, 0); err != nil {
+				return fmt.Errorf("fit pairs: %w", err)
+			}
+		}
 	}
 	if len(fit) == 0 {
 		return fmt.Errorf("%w: no cross-lingual pair of the suites is left to fit on", ErrCalibrate)
@@ -194,6 +223,9 @@ func (e *EngineHarness) CalibrateCross(ctx context.Context, w io.Writer, dirs, h
 	never := "never fitted on"
 	if leaveOut != "" {
 		never += ", nor any question in " + leaveOut
+	}
+	if h.Split {
+		never += fmt.Sprintf(", nor any article of theirs in any language: document split seed %d", h.SplitSeed)
 	}
 	fmt.Fprintf(w, "\nheld out (%s); engine = the model in use during the run:\n", never)
 	return WriteHeldOut(w, m, e.Config.CrossConfidence, held, o.TargetPrecision)

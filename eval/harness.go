@@ -110,6 +110,9 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
+	// The documents of the suite's knowledge base left out by a document
+	// split go with the knocked-out ones.
+	knocked = append(knocked, s.Without...)
 	phase("ingest")
 	t0 := time.Now()
 	store, cleanup, err := h.openStore(ctx, s, hash, len(knocked) > 0, log)
@@ -118,7 +121,7 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 	}
 	defer cleanup()
 	if err := deleteDocuments(ctx, store, tenantOr(h.Options.Tenant), knocked); err != nil {
-		return SuiteRun{}, fmt.Errorf("suite %s: knock-out: %w", s.Name, err)
+		return SuiteRun{}, fmt.Errorf("suite %s: remove documents (knock-out, split): %w", s.Name, err)
 	}
 	ingestTime := time.Since(t0)
 	docs, unknown, err := checkRelevant(ctx, store, s, tenantOr(h.Options.Tenant))

@@ -148,3 +148,35 @@ func TestHarnessKnockoutRemovesDocuments(t *testing.T) {
 		}
 	}
 }
+
+func TestHarnessRemovesSplitDocuments(t *testing.T) {
+	corpus := `{"id":"a","text":"alpha apples"}` + "\n" + `{"id":"b","text":"beta bananas"}` + "\n" + `{"id":"c","text":"gamma cherries"}`
+	queries := `{"id":"qa","text":"apples","relevant":["a"],"answerable":true}`
+	dir := suitetest.Write(t, map[string]string{"corpus.jsonl": corpus, "queries.jsonl": queries})
+	for _, cached := range []bool{false, true} {
+		h := fakeHarness()
+		h.NewAnswerer = func(_ context.Context, st retrieval.Store) (Answerer, error) { return recordingAnswerer{st}, nil }
+		if cached {
+			h.CacheDir = t.TempDir()
+		}
+		s, err := LoadSuite(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		split := *s
+		split.Without = []string{"b", "c"}
+		r, err := h.RunSuite(context.Background(), &split)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Report.Documents != 1 {
+			t.Errorf("cached %v: %d documents in the index, want 3 minus the 2 of the other half", cached, r.Report.Documents)
+		}
+		if r, err = h.RunSuite(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
+		if r.Report.Documents != 3 {
+			t.Errorf("cached %v: %d documents without a split, want 3: the split damaged the cache", cached, r.Report.Documents)
+		}
+	}
+}

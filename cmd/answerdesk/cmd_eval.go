@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -29,7 +30,7 @@ var evalSubcommands = []*command{
 	{name: "eval compare", usage: "eval compare [--max-drop X] BASE.json NEW.json",
 		summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop.",
 		run:     runEvalCompare},
-	{name: "eval calibrate", usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L]] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
+	{name: "eval calibrate", usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L] [--split-docs SEED]] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
 		summary: "Run the suites (with --knockout, a seeded 30% of each suite's answerable questions lose their documents\n" +
 			"and become in-domain unanswerables), fit the confidence model (logistic regression over the engine's\n" +
 			"features, each weight held to the sign of its meaning, with Platt or isotonic calibration), pick the\n" +
@@ -40,7 +41,9 @@ var evalSubcommands = []*command{
 			"With --cross (an embedder configured), the suites are parallel translations of each other: the\n" +
 			"cross-language model is fitted on the questions of each against the corpus of every other, leaving out\n" +
 			"the language pairs of each --held-out suite (and with --leave-out-lang, every question in that\n" +
-			"language), then measured on the held-out suites (only their questions in that language).",
+			"language), then measured on the held-out suites (only their questions in that language). --split-docs SEED\n" +
+			"also splits the documents by article: the fit keeps the questions about one half, the held-out suites\n" +
+			"are measured on the other, so no translation of a measured question or paragraph is fitted on.",
 		run: runEvalCalibrate},
 	{name: "eval fusion", usage: "eval fusion [--knockout F --seed N] SUITE_DIR…",
 		summary: "With an embedder configured: measure nDCG@10 of each suite by sparse retrieval and by every hybrid fusion\n" +
@@ -289,6 +292,15 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 		return nil
 	})
 	leaveOut := fs.String("leave-out-lang", "", "with --cross: fit on no question in this language, and measure the held-out suites on their questions in it")
+	var split eval.CrossHoldOut
+	fs.Func("split-docs", "with --cross: split the documents by article with this seed: fit on the pairs' questions about one half, measure the held-out suites on the other half (no translation of a measured question or paragraph is fitted on)", func(v string) error {
+		seed, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("want a non-negative integer seed: %w", err)
+		}
+		split.Split, split.SplitSeed = true, seed
+		return nil
+	})
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -305,8 +317,8 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 		return usagef("eval calibrate: --l2 must be positive")
 	case *policy != eval.ThresholdWorstSuite && *policy != eval.ThresholdPooled:
 		return usagef("eval calibrate: --threshold-policy must be %s or %s", eval.ThresholdWorstSuite, eval.ThresholdPooled)
-	case !*cross && (len(heldOutDirs) > 0 || *leaveOut != ""):
-		return usagef("eval calibrate: --held-out and --leave-out-lang need --cross")
+	case !*cross && (len(heldOutDirs) > 0 || *leaveOut != "" || split.Split):
+		return usagef("eval calibrate: --held-out, --leave-out-lang and --split-docs need --cross")
 	}
 	dirs, err := a.suiteDirs("eval calibrate", fs.Args())
 	if err != nil {
@@ -328,7 +340,7 @@ func runEvalCalibrate(ctx context.Context, a *app, args []string) error {
 				opts.Exclude = strings.Split(*exclude, ",")
 			}
 		})
-		if err := h.CalibrateCross(ctx, a.stdout, dirs, heldOutDirs, *leaveOut, opts, *loso, *out); err != nil {
+		if err := h.CalibrateCross(ctx, a.stdout, dirs, eval.CrossHoldOut{Dirs: heldOutDirs, Lang: *leaveOut, Split: split.Split, SplitSeed: split.SplitSeed}, opts, *loso, *out); err != nil {
 			return fmt.Errorf("eval calibrate: %w", err)
 		}
 		return nil

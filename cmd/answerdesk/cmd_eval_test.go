@@ -82,6 +82,8 @@ func TestEvalUsage(t *testing.T) {
 		{"calibrate bad threshold policy", []string{"eval", "calibrate", "--threshold-policy", "median", "-o", "x.json", kbSuite}, 2},
 		{"held-out without --cross", []string{"eval", "calibrate", "--held-out", kbSuite, "-o", "x.json", kbSuite}, 2},
 		{"leave-out-lang without --cross", []string{"eval", "calibrate", "--leave-out-lang", "ru", "-o", "x.json", kbSuite}, 2},
+		{"split-docs without --cross", []string{"eval", "calibrate", "--split-docs", "1", "-o", "x.json", kbSuite}, 2},
+		{"bad split-docs seed", []string{"eval", "calibrate", "--cross", "--split-docs", "-1", "-o", "x.json", kbSuite}, 2},
 		{"cross without an embedder", []string{"eval", "calibrate", "--quiet", "--cross", "-o", "x.json", kbSuite}, 2},
 		{"bad cross-confidence file", []string{"eval", "run", "--quiet", "--cross-confidence", "nope.json", kbSuite}, 1},
 		{"missing suite", []string{"eval", "run", "--quiet", "does-not-exist"}, 1},

@@ -13,6 +13,23 @@ import (
 // every document of a corpus.jsonl suite. A suite with a docs/ folder has
 // no recorded languages: that is an error.
 func (s *Suite) DocumentLangs() (map[string]string, error) {
+	docs, err := s.documents()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(docs))
+	for id, d := range docs {
+		out[id] = d.Lang
+	}
+	return out, nil
+}
+
+// document is what the pairing and the split read of a corpus document.
+type document struct{ Lang, Title string }
+
+// documents reads the id, language and title of every document of a
+// corpus.jsonl suite; a docs/ folder is an error.
+func (s *Suite) documents() (map[string]document, error) {
 	if !strings.HasSuffix(s.Corpus, ".jsonl") {
 		return nil, fmt.Errorf("%w: suite %s: document languages need a corpus.jsonl, not a docs/ folder", ErrBad, s.Name)
 	}
@@ -23,17 +40,17 @@ func (s *Suite) DocumentLangs() (map[string]string, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 64<<20)
-	out := map[string]string{}
+	out := map[string]document{}
 	for n := 1; sc.Scan(); n++ {
 		line := bytes.TrimPrefix(bytes.TrimSpace(sc.Bytes()), []byte("\xef\xbb\xbf"))
 		if len(line) == 0 {
 			continue
 		}
-		var d struct{ ID, Lang string }
+		var d struct{ ID, Lang, Title string }
 		if err := json.Unmarshal(line, &d); err != nil {
 			return nil, fmt.Errorf("%w: %s line %d: %v", ErrBad, s.Corpus, n, err)
 		}
-		out[d.ID] = d.Lang
+		out[d.ID] = document{Lang: d.Lang, Title: d.Title}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("suite %s: read corpus: %w", s.Name, err)
@@ -68,7 +85,7 @@ func Parallel(q, c *Suite) (*Suite, error) {
 		docLang = lang
 		byKey[parallelKey(id, lang)] = id
 	}
-	out := &Suite{Name: q.Name + "-on-" + c.Name, Dir: c.Dir, Corpus: c.Corpus}
+	out := &Suite{Name: q.Name + "-on-" + c.Name, Dir: c.Dir, Corpus: c.Corpus, Without: c.Without}
 	for _, x := range q.Queries {
 		if x.Lang == docLang {
 			continue

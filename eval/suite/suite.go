@@ -48,6 +48,10 @@ type Suite struct {
 	Corpus string
 	// Queries in file order.
 	Queries []Query
+	// Without lists documents of the corpus left out of the knowledge base
+	// (the other half of a document split, SplitDocuments): the harness
+	// deletes them after ingestion.
+	Without []string
 }
 
 // IsSuite reports whether path is a suite directory: a directory with a
