@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -523,5 +525,29 @@ func TestDraftWritesNothing(t *testing.T) {
 	a, err = r.eng.Answer(ctx, answer.Request{Tenant: "acme", Question: "Can I use the hub to mine bitcoin?", Draft: true})
 	if err != nil || a.Decision != answer.Escalated || a.Reason == "" || a.TicketID != "" {
 		t.Errorf("unanswerable draft: %+v %v", a, err)
+	}
+}
+
+// TestAnswerAndConversationIDsSortByTime: answer and new conversation ids
+// are UUIDs of version 7, increasing from one answer to the next, so that
+// the answer log's primary key and conversation index take them at their
+// last page instead of a random one.
+func TestAnswerAndConversationIDsSortByTime(t *testing.T) {
+	r := newRig(t, answer.DefaultConfig(), nil)
+	var ids, convs []string
+	for range 20 {
+		a, err := r.eng.Answer(context.Background(), answer.Request{Tenant: "acme", Question: "How do I factory reset the hub?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{a.ID, a.ConversationID} {
+			if u, err := uuid.Parse(id); err != nil || u.Version() != 7 {
+				t.Fatalf("id %q: want a UUID of version 7 (%v)", id, err)
+			}
+		}
+		ids, convs = append(ids, a.ID), append(convs, a.ConversationID)
+	}
+	if !slices.IsSorted(ids) || !slices.IsSorted(convs) {
+		t.Errorf("ids of answers one after the other do not increase: answers %v, conversations %v", ids, convs)
 	}
 }

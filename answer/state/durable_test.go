@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -207,5 +208,29 @@ func TestTicketNotWrittenWhenContextEndsInTheQueue(t *testing.T) {
 	}
 	if n := countRows(t, st.db, `SELECT COUNT(*) FROM tickets`); n != 0 {
 		t.Errorf("%d tickets written for a canceled request", n)
+	}
+}
+
+// TestTicketIDsSortByCreation: ticket ids begin with their creation time,
+// so that tickets created one after the other are inserted at the end of
+// the tickets' primary key and the queue's and outbox's ticket indexes
+// (one page for a whole group commit) rather than at random pages.
+func TestTicketIDsSortByCreation(t *testing.T) {
+	ctx := context.Background()
+	clock := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+	st, _ := openTest(t, Options{Now: func() time.Time { clock = clock.Add(time.Millisecond); return clock }}, SinkQueue)
+	var ids []string
+	for range 20 {
+		tk, err := st.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "a", Subject: "refund?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tk.ID) != len("tkt_")+24 {
+			t.Fatalf("ticket id %q: want tkt_ and 24 hex digits", tk.ID)
+		}
+		ids = append(ids, tk.ID)
+	}
+	if !slices.IsSorted(ids) {
+		t.Errorf("ticket ids created a millisecond apart do not sort by creation: %v", ids)
 	}
 }

@@ -149,7 +149,7 @@ func (s *JobStore) track(id, state string) {
 // CreateJob records a queued ingest job.
 func (s *JobStore) CreateJob(ctx context.Context, tenant string, files []string) (ingest.Job, error) {
 	now := s.db.now().UTC()
-	j := ingest.Job{ID: newID("job_"), Tenant: tenant, State: ingest.JobQueued, Files: files, Created: now, Updated: now}
+	j := ingest.Job{ID: newID("job_", now), Tenant: tenant, State: ingest.JobQueued, Files: files, Created: now, Updated: now}
 	fb, _ := json.Marshal(files)
 	if _, err := s.db.exec(ctx, `INSERT INTO jobs(id, tenant, state, files, result, error, created, updated, lease_until) VALUES (?,?,?,?,?,?,?,?,?)`,
 		j.ID, tenant, j.State, string(fb), resultRow(j.Result), "", ts(now), ts(now), ts(now.Add(s.lease))); err != nil {

@@ -64,7 +64,8 @@ func (s *KeyStore) insertKey(ctx context.Context, prefix string, k Key) (string,
 		return "", Key{}, fmt.Errorf("create key: %w", err)
 	}
 	key := prefix + base64.RawURLEncoding.EncodeToString(b[:])
-	k.ID, k.Prefix, k.Created = newID("key_"), key[:len(prefix)+6], s.db.now().UTC()
+	k.Created = s.db.now().UTC()
+	k.ID, k.Prefix = newID("key_", k.Created), key[:len(prefix)+6]
 	_, err := s.db.exec(ctx, `INSERT INTO api_keys(id, hash, prefix, tenant, scopes, name, created, origins) VALUES (?,?,?,?,?,?,?,?)`,
 		k.ID, hashKey(key), k.Prefix, k.Tenant, strings.Join(k.Scopes, ","), k.Name, ts(k.Created), strings.Join(k.Origins, " "))
 	if err != nil {

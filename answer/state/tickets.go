@@ -189,10 +189,10 @@ func (s *TicketStore) CreateTicket(ctx context.Context, t answer.Ticket) (answer
 		return answer.Ticket{}, fmt.Errorf("create ticket: %w: empty tenant", ErrInvalid)
 	}
 	t.Deliveries = nil
-	if t.ID == "" {
-		t.ID = newID("tkt_")
-	}
 	now := s.db.now().UTC()
+	if t.ID == "" {
+		t.ID = newID("tkt_", now)
+	}
 	if t.Created.IsZero() {
 		t.Created = now
 	}
