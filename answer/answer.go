@@ -153,7 +153,11 @@ type Answer struct {
 	Confidence float64 // calibrated probability the answer is right, 0..1
 	Threshold  float64
 	Features   []Feature
-	Decision   Decision
+	// CrossLanguage: the answer is quoted from a passage in another script
+	// than the question's and scored by Config.CrossConfidence on its own
+	// features (the hybrid model never sees such answers).
+	CrossLanguage bool
+	Decision      Decision
 	// Act is the conversation act of a Replied message, "" otherwise.
 	Act      Act
 	Reason   Reason // "" when answered

@@ -52,6 +52,9 @@ func TestCrossLanguageAnswer(t *testing.T) {
 	if a.Decision != answer.Answered || a.Threshold != 0.9 {
 		t.Fatalf("clear best passage: %s (%s), confidence %.3f, threshold %v; features %v", a.Decision, a.Reason, a.Confidence, a.Threshold, a.Features)
 	}
+	if !a.CrossLanguage {
+		t.Error("a cross-language answer does not say so (Answer.CrossLanguage)")
+	}
 	want := "Из нашей документации на английском:\nThe Lumen hub has a 2-year warranty. [1] Keep the receipt. [1]"
 	if a.Text != want || len(a.Citations) != 1 || a.Citations[0].DocumentID != "warranty" {
 		t.Errorf("answer %q, citations %+v; want %q citing warranty", a.Text, a.Citations, want)
@@ -82,5 +85,8 @@ func TestCrossLanguageAnswer(t *testing.T) {
 	a = ask(t, r, q)
 	if a.Decision != answer.Escalated || a.Reason != answer.ReasonNoEvidence {
 		t.Errorf("without an embedder: %s (%s), want a no-evidence escalation", a.Decision, a.Reason)
+	}
+	if a.CrossLanguage {
+		t.Error("without an embedder the answer is marked cross-language")
 	}
 }

@@ -97,6 +97,14 @@ const (
 	// retrieved documents (1 when it is the best hit's, ½ the second's, …),
 	// 0 without a citation: the answer's source rank.
 	FeatureCitedRank = "cited_rank"
+	// FeaturePassageLines: how many sentences the cited passage has,
+	// log(1+n)/log(101) capped at 1. question_sim and sentence_coverage are
+	// the best over the passage's lines, and the best of many lines is high
+	// by chance more often than the best of few: an FAQ entry whose one
+	// question matches says more than one phrasing among a hundred that
+	// does. This lets the model discount them by the number of lines they
+	// were the best of.
+	FeaturePassageLines = "passage_lines"
 
 	// The features below describe an answer quoted from a passage in
 	// another language than the question's (the cross-language model):
@@ -137,7 +145,7 @@ func FeatureSign(name string) int {
 		FeatureDenseCos, FeatureDenseSparseAgree, FeatureOwnTerms, FeatureQuestionSimMargin,
 		FeatureCitedRank, FeatureDenseMargin, FeatureDenseLift, FeatureAnchorCoverage:
 		return 1
-	case FeatureOOV, FeatureCriticalMiss, FeatureRivalTerms, FeatureAnchorMiss:
+	case FeatureOOV, FeatureCriticalMiss, FeatureRivalTerms, FeatureAnchorMiss, FeaturePassageLines:
 		return -1
 	}
 	return 0
@@ -299,6 +307,11 @@ func computeFeatures(in featureInput) []Feature {
 	add(FeatureOwnTerms, own)
 	add(FeatureQuestionSimMargin, qsMargin)
 	add(FeatureCitedRank, citedRank)
+	lines := 0.0
+	if cited != nil {
+		lines = passageLines(len(in.ps.get(*cited).sents))
+	}
+	add(FeaturePassageLines, lines)
 
 	if agree, ran := denseSparseAgree(hits); ran {
 		v, cos := 0.0, 0.0
@@ -404,6 +417,11 @@ func denseStandOut(hits []retrieval.Hit, cited retrieval.Hit) (margin, lift floa
 		sum += best[d]
 	}
 	return cited.DenseScore - top, cited.DenseScore - sum/float64(len(order))
+}
+
+// passageLines is FeaturePassageLines of a passage of n sentences.
+func passageLines(n int) float64 {
+	return math.Min(1, math.Log1p(float64(n))/math.Log(101))
 }
 
 func clamp01(v float64) float64 {

@@ -1,7 +1,9 @@
 package answer
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -435,10 +437,41 @@ func TestCitedRank(t *testing.T) {
 	}
 }
 
+func TestPassageLines(t *testing.T) {
+	// The same matching question, once as a one-line FAQ-like passage and
+	// once among many phrasings of a topic: question_sim is the same, the
+	// number of lines it was the best of is not.
+	q := "how do I replace the sensor battery"
+	one := hitOf("one", "Batteries", "How do I replace the sensor battery?")
+	var many strings.Builder
+	many.WriteString("How do I replace the sensor battery?")
+	for i := range 30 {
+		fmt.Fprintf(&many, " The hub restarts after update number %d.", i)
+	}
+	long := hitOf("long", "Batteries", many.String())
+	res := retrieval.Result{Terms: []string{"replac", "sensor", "batteri"}, Hits: []retrieval.Hit{one}}
+	few, _ := featureOf(t, features(t, q, res), FeaturePassageLines)
+	res.Hits = []retrieval.Hit{long}
+	fs := features(t, q, res)
+	lots, _ := featureOf(t, fs, FeaturePassageLines)
+	if want := math.Log1p(1) / math.Log(101); math.Abs(few-want) > 1e-9 {
+		t.Errorf("one-sentence passage: passage_lines %v, want %v", few, want)
+	}
+	if want := math.Log1p(31) / math.Log(101); math.Abs(lots-want) > 1e-9 {
+		t.Errorf("31-sentence passage: passage_lines %v, want %v", lots, want)
+	}
+	if qs, _ := featureOf(t, fs, FeatureQuestionSim); qs != 1 {
+		t.Errorf("question_sim among many lines %v, want 1 (the same best line)", qs)
+	}
+	if v := passageLines(1000); v != 1 {
+		t.Errorf("passageLines(1000) = %v, want capped at 1", v)
+	}
+}
+
 func TestFeatureSign(t *testing.T) {
 	for name, want := range map[string]int{
 		FeatureOwnTerms: 1, FeatureQuestionSimMargin: 1, FeatureCitedRank: 1, FeatureIDFCoverage: 1, FeatureMargin: 1,
-		FeatureRivalTerms: -1, FeatureOOV: -1, FeatureCriticalMiss: -1,
+		FeatureRivalTerms: -1, FeatureOOV: -1, FeatureCriticalMiss: -1, FeaturePassageLines: -1,
 		FeatureDenseMargin: 1, FeatureDenseLift: 1, FeatureAnchorCoverage: 1, FeatureAnchorMiss: -1,
 		FeatureLangRU: 0, FeatureIsFAQ: 0, FeatureQueryLen: 0, "no_such_feature": 0,
 	} {

@@ -30,6 +30,9 @@ type Sample struct {
 	Answerable bool
 	// Confidence is what the engine's current model said, for comparison.
 	Confidence float64
+	// CrossLanguage: the engine scored the answer with the cross-language
+	// model (Result.CrossLanguage).
+	CrossLanguage bool
 }
 
 // value returns the sample's feature name (0 when absent).
@@ -46,7 +49,7 @@ func (s Sample) value(name string) float64 {
 func Samples(suite string, results []Result) []Sample {
 	out := make([]Sample, 0, len(results))
 	for _, r := range results {
-		s := Sample{Suite: suite, ID: r.Query.ID, Lang: r.Query.Lang, Correct: r.Correct, Answerable: r.Query.Answerable, Confidence: r.Confidence}
+		s := Sample{Suite: suite, ID: r.Query.ID, Lang: r.Query.Lang, Correct: r.Correct, Answerable: r.Query.Answerable, Confidence: r.Confidence, CrossLanguage: r.CrossLanguage}
 		// Only answers the confidence decides are fitted: not errors, and
 		// not escalations for another reason (no evidence, a human request,
 		// a sensitive topic), which no threshold would turn into answers.
@@ -116,6 +119,10 @@ type CalibrateOptions struct {
 	Prior *answer.ConfidenceModel
 	// FeatureTable makes CalibrateRuns print FeatureAUROCs first.
 	FeatureTable bool
+	// LeaveOutCross makes CalibrateRuns leave out the answers the
+	// cross-language model scored (Sample.CrossLanguage): the sparse and
+	// hybrid models never score them, and their features are another set.
+	LeaveOutCross bool
 }
 
 // HeldOut are figures measured on the test split.

@@ -18,14 +18,20 @@ var ErrTargetNotReached = errors.New("no threshold reaches the target precision"
 // leave-one-suite-out table (each suite measured by a model fitted on the
 // others, beside its nDCG@10) and writes the model fitted on every suite;
 // otherwise it prints the fit on the calibration split and writes that.
-// With o.FeatureTable it first prints FeatureAUROCs of the samples. It
+// With o.FeatureTable it first prints FeatureAUROCs of the samples. With
+// o.LeaveOutCross the answers the cross-language model scored are neither
+// fitted nor reported. It
 // returns the model written.
 func CalibrateRuns(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, out string) (answer.ConfidenceModel, error) {
 	var samples []Sample
 	ndcg := map[string]map[string]Metric{}
 	o.FittedOn = nil
 	for _, r := range runs {
-		samples = append(samples, Samples(r.Suite.Name, r.Results)...)
+		for _, s := range Samples(r.Suite.Name, r.Results) {
+			if !(o.LeaveOutCross && s.CrossLanguage) {
+				samples = append(samples, s)
+			}
+		}
 		o.FittedOn = append(o.FittedOn, r.Suite.Name)
 		ndcg[r.Suite.Name] = map[string]Metric{"": r.Report.Retrieval.NDCG10}
 		for lang, b := range r.Report.ByLanguage {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -346,5 +348,52 @@ func TestThresholdPolicyOption(t *testing.T) {
 	}
 	if !(worst.Threshold > pooled.Threshold) {
 		t.Errorf("worst-suite threshold %v, pooled %v: want higher with a harder suite", worst.Threshold, pooled.Threshold)
+	}
+}
+
+func TestCalibrateRunsLeavesOutCrossLanguage(t *testing.T) {
+	// Two suites whose answers the model being fitted scores, and in one of
+	// them answers the cross-language model scored, on their own features.
+	r := rand.New(rand.NewPCG(3, 4))
+	var runs []SuiteRun
+	for _, name := range []string{"a", "b"} {
+		run := SuiteRun{Suite: &Suite{Name: name}}
+		for i, s := range synthetic(3000) {
+			if s.Features == nil {
+				continue
+			}
+			run.Results = append(run.Results, Result{Query: Query{ID: fmt.Sprint(i), Lang: "en", Answerable: true}, Features: s.Features, Correct: s.Correct})
+		}
+		if name == "a" {
+			for i := range 1000 {
+				v := r.Float64()
+				run.Results = append(run.Results, Result{Query: Query{ID: fmt.Sprint("x", i), Lang: "ru", Answerable: true},
+					Features: []answer.Feature{{Name: answer.FeatureDenseMargin, Value: v}}, Correct: r.Float64() < v, CrossLanguage: true})
+			}
+		}
+		runs = append(runs, run)
+	}
+	for _, leaveOut := range []bool{true, false} {
+		out := t.TempDir() + "/m.json"
+		var w strings.Builder
+		o := CalibrateOptions{TargetPrecision: 0.8, LeaveOutCross: leaveOut}
+		if _, err := CalibrateRuns(&w, runs, o, true, out); err != nil {
+			t.Fatalf("leave out %v: %v\n%s", leaveOut, err, w.String())
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := answer.ParseConfidenceModel(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, fitted := m.Weights[answer.FeatureDenseMargin]
+		if fitted == leaveOut {
+			t.Errorf("leave out cross %v: dense_margin in the model %v (weights %v)", leaveOut, fitted, m.Weights)
+		}
+		if reported := strings.Contains(w.String(), " ru "); reported != !leaveOut {
+			t.Errorf("leave out cross %v: the cross-language answers (the only Russian ones) reported %v:\n%s", leaveOut, reported, w.String())
+		}
 	}
 }

@@ -237,8 +237,10 @@ func (e *EngineHarness) Fusion(ctx context.Context, w io.Writer, dirs ...string)
 }
 
 // Calibrate fits the confidence model of the engine's retrieval mode on
-// runs, starting from the engine's model (see CalibrateRuns).
+// runs, starting from the engine's model (see CalibrateRuns), on the
+// answers that model scores: not those of the cross-language model.
 func (e *EngineHarness) Calibrate(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, out string) error {
+	o.LeaveOutCross = true
 	o.Prior = &e.Config.Confidence
 	if e.embed != nil {
 		o.Prior = &e.Config.HybridConfidence

@@ -40,7 +40,10 @@ type Result struct {
 	Reason     string
 	Confidence float64
 	Features   []answer.Feature
-	Hits       []answer.HitSummary
+	// CrossLanguage: the cross-language model scored the answer
+	// (answer.Answer.CrossLanguage).
+	CrossLanguage bool
+	Hits          []answer.HitSummary
 	// Docs are the hits' distinct documents in rank order.
 	Docs []string
 	// Cited are the cited documents in citation order, each once (for an
@@ -142,6 +145,7 @@ func newResult(q Query, ans answer.Answer, err error) Result {
 	}
 	r.Confidence = max(0, min(1, r.Confidence))
 	r.Features = ans.Features
+	r.CrossLanguage = ans.CrossLanguage
 	r.Hits = ans.Hits
 	r.Timings = ans.Timings
 	ids := make([]string, len(ans.Hits))
