@@ -226,6 +226,19 @@ type Deps struct {
 	Helpdesk  HelpdeskSecrets
 }
 
+// StateDeps are Deps with every collaborator the state database provides
+// taken from st: keys, the answer log and conversations, feedback,
+// tickets (with their replies, hand-backs and FAQ candidates), ingest
+// jobs, health, analytics, the audit log, customers' data, FAQ candidates
+// and console sessions. The caller adds the engine, the index store,
+// ingestion and the rest.
+func StateDeps(st *state.Services) Deps {
+	return Deps{Keys: st.Keys, Answers: st.Conversations, Feedback: st.Feedback, Tickets: st.Tickets, Jobs: st.Jobs,
+		Health: st.DB, Analytics: st.Analytics, Audit: st.Audit, Customers: st.Customers, KeyAdmin: st.Keys,
+		Conversations: st.Conversations, Sessions: st.Sessions, FAQ: st.FAQ, TicketCandidates: st.FAQ,
+		FeedbackLog: st.Feedback, TicketReplies: st.Tickets, HandBacks: st.Tickets}
+}
+
 // Server is the HTTP API.
 type Server struct {
 	d         Deps

@@ -288,9 +288,7 @@ func (w *Worker) backoff(attempt int, err error) time.Duration {
 // Queue is the local queue sink: the ticket is recorded in the state
 // database's queue, where agents and `answerdesk tickets` see it.
 type Queue struct {
-	Q interface {
-		Enqueue(ctx context.Context, t answer.Ticket) error
-	}
+	Q Enqueuer
 }
 
 // Deliver enqueues t; repeats are no-ops.

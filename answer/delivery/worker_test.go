@@ -84,7 +84,8 @@ func setup(t *testing.T, rcv *receiver, o Options, n ...*state.Notifier) (testSt
 	if len(n) > 0 {
 		notifier = n[0]
 	}
-	tickets := state.NewTicketStore(db, []string{state.SinkWebhook}, notifier)
+	sinks := Sinks{Webhook: &Webhook{URL: srv.URL, Secret: secret}}
+	tickets := state.NewTicketStore(db, sinks.Names(), notifier)
 	if o.BaseBackoff == 0 {
 		o.BaseBackoff = time.Millisecond
 	}
@@ -93,10 +94,7 @@ func setup(t *testing.T, rcv *receiver, o Options, n ...*state.Notifier) (testSt
 	}
 	o.Wake = notifier.C()
 	outbox := state.NewOutbox(db)
-	w := New(outbox, map[string]Sink{
-		state.SinkQueue:   Queue{Q: tickets},
-		state.SinkWebhook: &Webhook{URL: srv.URL, Secret: secret},
-	}, o, nil)
+	w := NewWorker(outbox, tickets, sinks, o, nil)
 	return testState{tickets, outbox, db}, w, path
 }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -60,6 +59,9 @@ type app struct {
 	engine   lazy[*answer.Engine]
 	pipeline lazy[*ingest.Pipeline]
 	worker   lazy[*delivery.Worker]
+	// deliverySinks are resolved once: the ticket store names them and the
+	// worker delivers to them.
+	deliverySinks lazy[delivery.Sinks]
 
 	// metrics, when set (serve --metrics-addr), counts backend errors,
 	// ingest jobs and deliveries through the parts built after it.
@@ -192,79 +194,41 @@ func (a *app) openStore(ctx context.Context, spec string, avgLen float64) (retri
 	return s, nil
 }
 
-// stateFile is the app-state database inside the data directory.
-const stateFile = "state.db"
-
-// appState is the app-state database with its per-concern stores, and
-// the notifier the ticket store signals and the delivery worker waits on
-// (created before both).
+// appState is the app state's services by concern. The lowercase
+// fields are the older names some commands still use.
 type appState struct {
-	db        *state.DB
-	notify    *state.Notifier
-	tickets   *state.TicketStore
-	outbox    *state.Outbox
+	*state.Services
 	convs     *state.ConversationStore
-	feedback  *state.FeedbackStore
-	keys      *state.KeyStore
-	jobs      *state.JobStore
 	analytics *state.AnalyticsStore
-	audit     *state.AuditStore
-	customers *state.CustomerStore
 	faq       *state.FAQStore
 }
 
-// apiDeps fills the API's state collaborators.
-func (s *appState) apiDeps(d *api.Deps) {
-	d.Keys, d.Answers, d.Feedback, d.Tickets, d.Jobs, d.Health = s.keys, s.convs, s.feedback, s.tickets, s.jobs, s.db
-	d.Analytics, d.Audit, d.Customers = s.analytics, s.audit, s.customers
-	d.KeyAdmin, d.Conversations, d.Sessions = s.keys, s.convs, state.NewSessionStore(s.db)
-	d.FAQ, d.TicketCandidates, d.FeedbackLog, d.TicketReplies = s.faq, s.faq, s.feedback, s.tickets
-	d.HandBacks = s.tickets
-}
-
-// state opens the app-state database of the data dir. Its ticket store has
-// the configured sinks, so that every ticket — from serve or from ask —
-// gets an outbox row per sink.
+// state opens the app state (--state; DATA/state.db by default). Its
+// ticket store has the configured sinks, so that every ticket — from
+// serve or from ask — gets an outbox row per sink.
 func (a *app) state(ctx context.Context) (*appState, error) {
 	return a.db.get(func() (*appState, error) {
-		wh, err := config.Webhook(a.conf())
+		sinks, err := a.sinks()
 		if err != nil {
 			return nil, err
-		}
-		var sinks []string
-		if wh.URL != "" {
-			sinks = append(sinks, state.SinkWebhook)
-		}
-		if zd, err := a.zendeskSink(); err != nil {
-			return nil, err
-		} else if zd != nil {
-			sinks = append(sinks, state.SinkZendesk)
 		}
 		deflection, err := config.DeflectionWindow(a.conf())
 		if err != nil {
 			return nil, err
 		}
-		loc := a.statePath
-		if loc == "" {
-			loc = filepath.Join(a.data, stateFile)
-		}
-		db, err := state.Open(ctx, loc, state.Options{DeflectionWindow: deflection,
-			OnError: func(err error) { a.log.Error("state", "err", err) }})
+		s, err := state.OpenServices(ctx, state.Config{Location: a.statePath, DataDir: a.data, Sinks: sinks.Names(),
+			Options: state.Options{DeflectionWindow: deflection, OnError: func(err error) { a.log.Error("state", "err", err) }}})
 		if err != nil {
 			return nil, err
 		}
-		a.closers = append(a.closers, db)
-		s := &appState{db: db, notify: state.NewNotifier(), convs: state.NewConversationStore(db),
-			keys: state.NewKeyStore(db), jobs: state.NewJobStore(db)}
-		s.tickets = state.NewTicketStore(db, sinks, s.notify)
-		s.outbox = state.NewOutbox(db)
-		s.feedback = state.NewFeedbackStore(db, s.convs)
-		s.analytics = state.NewAnalyticsStore(db)
-		s.audit = state.NewAuditStore(db)
-		s.customers = state.NewCustomerStore(db, s.tickets, s.convs)
-		s.faq = state.NewFAQStore(db)
-		return s, nil
+		a.closers = append(a.closers, s)
+		return &appState{Services: s, convs: s.Conversations, analytics: s.Analytics, faq: s.FAQ}, nil
 	})
+}
+
+// sinks are the configured delivery sinks (webhook, Zendesk).
+func (a *app) sinks() (delivery.Sinks, error) {
+	return a.deliverySinks.get(func() (delivery.Sinks, error) { return config.Sinks(a.conf()) })
 }
 
 // engineDeps are the engine's collaborators that do not depend on the
@@ -316,7 +280,7 @@ func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
 		if err != nil {
 			return nil, err
 		}
-		deps.Tickets, deps.Conversations, deps.Handoffs, deps.Verdicts = st.tickets, st.convs, st.tickets, st.feedback
+		deps.Tickets, deps.Conversations, deps.Handoffs, deps.Verdicts = st.Tickets, st.Conversations, st.Tickets, st.Feedback
 		return answer.New(cfg, deps)
 	})
 }
@@ -348,11 +312,15 @@ func (a *app) ingestPipeline(ctx context.Context) (*ingest.Pipeline, error) {
 }
 
 // deliveryWorker is the outbox worker over the state database, with the
-// queue sink and, when configured, the webhook and Zendesk sinks. New tickets wake it
-// through the state's notifier.
+// queue sink and the configured ones. New tickets wake it through the
+// state's notifier.
 func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 	return a.worker.get(func() (*delivery.Worker, error) {
 		st, err := a.state(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sinks, err := a.sinks()
 		if err != nil {
 			return nil, err
 		}
@@ -360,15 +328,16 @@ func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 		if err != nil {
 			return nil, err
 		}
-		zd, err := a.zendeskSink()
+		o, err := wh.Delivery()
 		if err != nil {
 			return nil, err
 		}
-		w, err := newDeliveryWorker(st.outbox, st.tickets, st.notify, wh, zd, a.log, a.metrics, a.tracer)
-		if err == nil && a.metrics != nil {
-			a.metrics.OutboxDepth(st.outbox.OutboxDepth)
+		o.Tracer, o.Wake = a.tracer, st.Notifier.C()
+		if a.metrics != nil {
+			o.Observe = a.metrics.DeliveryAttempt
+			a.metrics.OutboxDepth(st.Outbox.OutboxDepth)
 		}
-		return w, err
+		return delivery.NewWorker(st.Outbox, st.Tickets, sinks, o, a.log), nil
 	})
 }
 
@@ -409,7 +378,7 @@ func (a *app) audit(ctx context.Context, tenant, action, target, detail string) 
 	if err != nil {
 		return fmt.Errorf("%s done, but not audited: %w", action, err)
 	}
-	if _, err := st.audit.Record(ctx, state.AuditEntry{Tenant: tenant, Actor: state.ActorCLI, Action: action, Target: target, Detail: detail}); err != nil {
+	if _, err := st.Audit.Record(ctx, state.AuditEntry{Tenant: tenant, Actor: state.ActorCLI, Action: action, Target: target, Detail: detail}); err != nil {
 		return fmt.Errorf("%s done, but not audited: %w", action, err)
 	}
 	return nil

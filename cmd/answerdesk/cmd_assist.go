@@ -31,7 +31,7 @@ func runAssist(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	t, similar, err := api.SimilarSolved(ctx, st.tickets, *tenant, fs.Arg(0))
+	t, similar, err := api.SimilarSolved(ctx, st.Tickets, *tenant, fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("assist %s: ticket %q of tenant %q: %w", sub, fs.Arg(0), *tenant, err)
 	}

@@ -40,7 +40,7 @@ func runAudit(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	es, err := st.audit.Entries(ctx, state.AuditFilter{Tenant: *tenant, Action: *action, Before: *before, Limit: *limit})
+	es, err := st.Audit.Entries(ctx, state.AuditFilter{Tenant: *tenant, Action: *action, Before: *before, Limit: *limit})
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func runCustomers(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if sub == "export" {
-		d, err := st.customers.Export(ctx, *tenant, id)
+		d, err := st.Customers.Export(ctx, *tenant, id)
 		if err != nil {
 			return err
 		}
@@ -45,7 +45,7 @@ func runCustomers(ctx context.Context, a *app, args []string) error {
 		}
 		return writeJSON(a.stdout, api.NewCustomerExport(id, d))
 	}
-	e, err := st.customers.Erase(ctx, *tenant, id)
+	e, err := st.Customers.Erase(ctx, *tenant, id)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ type seededState struct {
 func seedState(t *testing.T, data string) seededState {
 	t.Helper()
 	ctx := context.Background()
-	db, err := state.Open(ctx, filepath.Join(data, stateFile), state.Options{})
+	db, err := state.Open(ctx, filepath.Join(data, state.File), state.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func seedState(t *testing.T, data string) seededState {
 func stateFiles(t *testing.T, data string) []byte {
 	t.Helper()
 	var all []byte
-	for _, f := range []string{stateFile, stateFile + "-wal"} {
+	for _, f := range []string{state.File, state.File + "-wal"} {
 		b, err := os.ReadFile(filepath.Join(data, f))
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
@@ -203,7 +203,7 @@ func TestCustomersCommandBadInput(t *testing.T) {
 		{"id too long", []string{"customers", "erase", strings.Repeat("x", 257)}, 2, "1 to 256 bytes"},
 		{"bad flag", []string{"customers", "erase", "--force", "x"}, 2, "flag provided but not defined"},
 	})
-	if _, err := os.Stat(filepath.Join(env["ANSWERDESK_DATA"], stateFile)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(env["ANSWERDESK_DATA"], state.File)); !os.IsNotExist(err) {
 		t.Errorf("bad invocations created state.db (%v)", err)
 	}
 }

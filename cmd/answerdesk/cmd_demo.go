@@ -60,11 +60,11 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	}
 	// The curl line gets a key that may only ask; the admin key (for the
 	// console) goes to a file only the user can read, not to the terminal.
-	key, _, err := db.keys.CreateKey(ctx, retrieval.DefaultTenant, "demo curl", []string{state.ScopeAsk})
+	key, _, err := db.Keys.CreateKey(ctx, retrieval.DefaultTenant, "demo curl", []string{state.ScopeAsk})
 	if err != nil {
 		return err
 	}
-	adminKey, _, err := db.keys.CreateKey(ctx, retrieval.DefaultTenant, "demo console", []string{state.ScopeAdmin})
+	adminKey, _, err := db.Keys.CreateKey(ctx, retrieval.DefaultTenant, "demo console", []string{state.ScopeAdmin})
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 				origins = append(origins, twin)
 			}
 			var err error
-			if widgetKey, _, err = db.keys.CreatePublishableKey(ctx, retrieval.DefaultTenant, "demo page", origins); err != nil {
+			if widgetKey, _, err = db.Keys.CreatePublishableKey(ctx, retrieval.DefaultTenant, "demo page", origins); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "open %s/ and chat with the widget (a product page of the bundled knowledge base)\n", url)

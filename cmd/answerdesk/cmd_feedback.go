@@ -48,7 +48,7 @@ func runFeedback(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	fb, err := st.feedback.Feedback(ctx, f)
+	fb, err := st.Feedback.Feedback(ctx, f)
 	if err != nil {
 		return err
 	}

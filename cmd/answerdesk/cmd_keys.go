@@ -55,7 +55,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		key, k, err := db.keys.CreateKey(ctx, *tenant, *name, sc)
+		key, k, err := db.Keys.CreateKey(ctx, *tenant, *name, sc)
 		if err != nil {
 			return err
 		}
@@ -67,7 +67,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		keys, err := db.keys.Keys(ctx)
+		keys, err := db.Keys.Keys(ctx)
 		if err != nil {
 			return err
 		}
@@ -90,11 +90,11 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		ref := strings.TrimSuffix(fs.Arg(0), "…")
-		keys, err := db.keys.Keys(ctx)
+		keys, err := db.Keys.Keys(ctx)
 		if err != nil {
 			return err
 		}
-		if err := db.keys.RevokeKey(ctx, ref); err != nil {
+		if err := db.Keys.RevokeKey(ctx, ref); err != nil {
 			if errors.Is(err, state.ErrNotFound) {
 				return fmt.Errorf("keys revoke: no active key %q", fs.Arg(0))
 			}
@@ -126,7 +126,7 @@ func createPublishableKey(ctx context.Context, a *app, tenant, name, scopes, ori
 	if err != nil {
 		return err
 	}
-	key, k, err := db.keys.CreatePublishableKey(ctx, tenant, name, list)
+	key, k, err := db.Keys.CreatePublishableKey(ctx, tenant, name, list)
 	if err != nil {
 		return err
 	}

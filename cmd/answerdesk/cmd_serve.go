@@ -1,18 +1,13 @@
 package main
 
 import (
-	"errors"
-	"go.opentelemetry.io/otel/trace"
-
 	"context"
+	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
-	"net/http"
 	"path/filepath"
 	"time"
 
-	"github.com/answerdesk/answerdesk/answer/delivery"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/cmd/internal/config"
@@ -105,7 +100,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		return err
 	}
 	ro.SpoolDir = filepath.Join(a.data, spoolDir)
-	jobs, err := ingest.NewJobRunner(a.metrics.JobStore(st.jobs), pipeline, ro, a.log)
+	jobs, err := ingest.NewJobRunner(a.metrics.JobStore(st.Jobs), pipeline, ro, a.log)
 	if err != nil {
 		return err
 	}
@@ -124,12 +119,10 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		return err
 	}
 	loaders := a.loaders()
-	deps := api.Deps{
-		Engine: eng, MaxQuestion: eng.Config().MaxQuestion, Docs: store, Ingest: jobs, Limits: lim, Logger: a.log, Version: version(), Metrics: a.metrics, Tracer: tp,
-		Accepts: func(ext string) bool { _, ok := loaders[ext]; return ok },
-	}
-	st.apiDeps(&deps)
-	deps.FAQIngest = pipeline
+	deps := api.StateDeps(st.Services)
+	deps.Engine, deps.MaxQuestion, deps.Docs, deps.Ingest, deps.FAQIngest = eng, eng.Config().MaxQuestion, store, jobs, pipeline
+	deps.Limits, deps.Logger, deps.Version, deps.Metrics, deps.Tracer = lim, a.log, version(), a.metrics, tp
+	deps.Accepts = func(ext string) bool { _, ok := loaders[ext]; return ok }
 	if deps.Gaps, err = a.gapFinder(ctx); err != nil {
 		return err
 	}
@@ -152,7 +145,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		}
 	}
 	a.log.Info("serving", "url", url, "data", a.data)
-	janitor := state.NewJanitor(st.db, st.convs, st.outbox, keep)
+	janitor := state.NewJanitor(st.DB, st.convs, st.Outbox, keep)
 	return srv.Serve(ctx, ln, api.ServeOptions{Grace: grace, Jobs: jobs, Pprof: a.getenv("ANSWERDESK_PPROF"),
 		Background: []func(context.Context){func(ctx context.Context) { worker.Run(ctx) }, func(ctx context.Context) { janitor.Run(ctx, pruneEvery) }}})
 }
@@ -163,26 +156,3 @@ const spoolDir = "spool"
 // indexWatch is how often serve looks for index writes by other
 // processes (a CLI ingest or docs delete on the same data dir).
 const indexWatch = time.Second
-
-// newDeliveryWorker is the outbox worker over tickets with the queue sink
-// and, when configured, the webhook and Zendesk sinks; notify wakes it.
-func newDeliveryWorker(outbox *state.Outbox, tickets *state.TicketStore, notify *state.Notifier, wh config.WebhookSection, zd *delivery.Zendesk, log *slog.Logger, m *api.Metrics, tp trace.TracerProvider) (*delivery.Worker, error) {
-	o, err := wh.Delivery()
-	if err != nil {
-		return nil, err
-	}
-	o.Tracer = tp
-	if m != nil {
-		o.Observe = m.DeliveryAttempt
-	}
-	o.Wake = notify.C()
-	sinks := map[string]delivery.Sink{state.SinkQueue: delivery.Queue{Q: tickets}}
-	if wh.URL != "" {
-		sinks[state.SinkWebhook] = &delivery.Webhook{URL: wh.URL, Secret: []byte(wh.Secret),
-			Client: &http.Client{Timeout: 30 * time.Second}}
-	}
-	if zd != nil {
-		sinks[state.SinkZendesk] = zd
-	}
-	return delivery.New(outbox, sinks, o, log), nil
-}

@@ -44,7 +44,7 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 		if *limit < 1 || *limit > 10000 {
 			return usagef("tickets list: --limit must be 1 to 10000")
 		}
-		ts, err := db.tickets.Tickets(ctx, state.TicketFilter{Tenant: *tenant, Status: *status, Limit: *limit})
+		ts, err := db.Tickets.Tickets(ctx, state.TicketFilter{Tenant: *tenant, Status: *status, Limit: *limit})
 		if err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 		if fs.NArg() != 1 {
 			return usagef("tickets show: give one ticket ID")
 		}
-		t, err := db.tickets.Ticket(ctx, *tenant, fs.Arg(0))
+		t, err := db.Tickets.Ticket(ctx, *tenant, fs.Arg(0))
 		if errors.Is(err, state.ErrNotFound) {
 			return fmt.Errorf("tickets show: no ticket %q for tenant %q", fs.Arg(0), *tenant)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/answer/state/statetest"
 )
 
@@ -26,8 +27,8 @@ func TestStateOnPostgres(t *testing.T) {
 		t.Errorf("keys list through --state in another data dir does not show the key %s…:\n%s", key[:10], list)
 	}
 	for _, d := range []string{dirA, dirB} {
-		if _, err := os.Stat(filepath.Join(d, stateFile)); !os.IsNotExist(err) {
-			t.Errorf("%s written with the state in PostgreSQL (%v)", filepath.Join(d, stateFile), err)
+		if _, err := os.Stat(filepath.Join(d, state.File)); !os.IsNotExist(err) {
+			t.Errorf("%s written with the state in PostgreSQL (%v)", filepath.Join(d, state.File), err)
 		}
 	}
 	// Without --state the data dir's own SQLite state does not have it.

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"errors"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -196,6 +198,30 @@ func (wh WebhookSection) Delivery() (delivery.Options, error) {
 		o.Instance, _ = os.Hostname()
 	}
 	return o, nil
+}
+
+// Sinks resolves the "webhook" and "zendesk" sections into the delivery
+// sinks they configure (none when neither does): the same value names
+// the sinks of the ticket store's outbox rows and builds the worker that
+// delivers them (delivery.NewWorker).
+func Sinks(c *Config) (delivery.Sinks, error) {
+	var s delivery.Sinks
+	wh, err := Webhook(c)
+	if err != nil {
+		return s, err
+	}
+	if wh.URL != "" {
+		s.Webhook = &delivery.Webhook{URL: wh.URL, Secret: []byte(wh.Secret), Client: &http.Client{Timeout: 30 * time.Second}}
+	}
+	zc, err := Zendesk(c)
+	if err != nil || zc.URL == "" {
+		return s, err
+	}
+	s.Zendesk, err = delivery.NewZendesk(zc.URL, zc.Email, zc.Token, &http.Client{Timeout: 30 * time.Second})
+	if errors.Is(err, delivery.ErrZendeskConfig) {
+		return s, invalidf("%v", err)
+	}
+	return s, err
 }
 
 // retentionSection is the "retention" section: how long what grows with

@@ -58,3 +58,47 @@ func TestHelpdesk(t *testing.T) {
 		t.Errorf("bad tolerance: %v, want Invalid", err)
 	}
 }
+
+// TestSinks: the sinks the webhook and zendesk sections configure, by the
+// names the outbox uses; an unusable Zendesk account is Invalid.
+func TestSinks(t *testing.T) {
+	zd := map[string]string{"ANSWERDESK_ZENDESK_URL": "https://acme.zendesk.com", "ANSWERDESK_ZENDESK_EMAIL": "bot@acme.example", "ANSWERDESK_ZENDESK_TOKEN": "t"}
+	both := map[string]string{"ANSWERDESK_WEBHOOK_URL": "https://hooks.example/t", "ANSWERDESK_WEBHOOK_SECRET": "s"}
+	for k, v := range zd {
+		both[k] = v
+	}
+	tests := []struct {
+		name    string
+		vars    map[string]string
+		want    []string
+		invalid bool
+	}{
+		{"none", nil, nil, false},
+		{"webhook", map[string]string{"ANSWERDESK_WEBHOOK_URL": "https://hooks.example/t", "ANSWERDESK_WEBHOOK_SECRET": "s"}, []string{"webhook"}, false},
+		{"zendesk", zd, []string{"zendesk"}, false},
+		{"both", both, []string{"webhook", "zendesk"}, false},
+		{"webhook without secret", map[string]string{"ANSWERDESK_WEBHOOK_URL": "https://hooks.example/t"}, nil, true},
+		{"zendesk email not an address", map[string]string{"ANSWERDESK_ZENDESK_URL": "https://acme.zendesk.com", "ANSWERDESK_ZENDESK_EMAIL": "bot", "ANSWERDESK_ZENDESK_TOKEN": "t"}, nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Sinks(New("", env(tc.vars)))
+			var inv *Invalid
+			if tc.invalid {
+				if !errors.As(err, &inv) {
+					t.Fatalf("Sinks() = %+v, %v; want Invalid", s, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, s.Names()); diff != "" {
+				t.Errorf("Sinks().Names() (-want +got):\n%s", diff)
+			}
+			if s.Webhook != nil && (s.Webhook.URL != tc.vars["ANSWERDESK_WEBHOOK_URL"] || string(s.Webhook.Secret) != "s") {
+				t.Errorf("webhook sink = %+v", s.Webhook)
+			}
+		})
+	}
+}
