@@ -7,7 +7,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/ingest"
 )
 
 // The command line prints the reports the HTTP API sends as JSON; their
@@ -140,4 +145,229 @@ func (d FAQDecision) WriteText(w io.Writer) error {
 	}
 	_, err := fmt.Fprintln(w)
 	return err
+}
+
+// Snippet shortens s to about n bytes on a rune boundary, on one line: how
+// the text forms quote customer text in a list.
+func Snippet(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && (s[cut]&0xC0) == 0x80 {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// WriteAnswerText prints an answer for a person: the answer with its
+// sources (or the notice of an escalation), then the decision, ticket,
+// confidence with its features, language, intent and conversation.
+func WriteAnswerText(w io.Writer, a answer.Answer) error {
+	if a.Decision == answer.Answered {
+		fmt.Fprintf(w, "%s\n\n", a.Text)
+		if len(a.Citations) > 0 {
+			fmt.Fprintln(w, "sources:")
+			for _, c := range a.Citations {
+				src := c.DocumentID
+				if c.Heading != "" {
+					src += " › " + c.Heading
+				}
+				if c.Page > 0 {
+					src += fmt.Sprintf(" (page %d)", c.Page)
+				}
+				if c.URL != "" {
+					src += " " + c.URL
+				}
+				fmt.Fprintf(w, "  [%d] %s — %s\n      %q\n", c.N, c.Title, src, Snippet(c.Quote, 200))
+			}
+			fmt.Fprintln(w)
+		}
+	} else {
+		fmt.Fprintf(w, "%s\n\n", a.Notice)
+	}
+	fmt.Fprintf(w, "decision:   %s", a.Decision)
+	if a.Reason != "" {
+		fmt.Fprintf(w, " (%s)", a.Reason)
+	}
+	fmt.Fprintln(w)
+	if a.TicketID != "" {
+		fmt.Fprintf(w, "ticket:     %s (priority %s, queue %s)\n", a.TicketID, a.Priority, a.Queue)
+	}
+	fmt.Fprintf(w, "confidence: %.3f (threshold %.3f)\n", a.Confidence, a.Threshold)
+	intentScore := ""
+	if a.IntentScore > 0 {
+		intentScore = fmt.Sprintf(" (model, %.2f)", a.IntentScore)
+	}
+	fmt.Fprintf(w, "language:   %s · intent %s%s · sentiment %s\n", a.Lang, a.Intent, intentScore, a.Sentiment)
+	if a.Standalone != "" && a.Standalone != a.Question {
+		fmt.Fprintf(w, "read as:    %s\n", a.Standalone)
+	}
+	fmt.Fprintf(w, "conversation: %s\n", a.ConversationID)
+	if len(a.Features) > 0 {
+		fmt.Fprintln(w, "features (value → contribution to the logit):")
+		for _, f := range a.Features {
+			fmt.Fprintf(w, "  %-18s %7.3f → %+.3f\n", f.Name, f.Value, f.Contribution)
+		}
+	}
+	if a.Decision == answer.Escalated && a.Attempted != "" {
+		fmt.Fprintf(w, "attempted answer (on the ticket, not shown to the customer):\n  %s\n", Snippet(a.Attempted, 400))
+	}
+	return nil
+}
+
+// WriteTicketsText prints tickets as a table, one line each, with the
+// delivery state per sink.
+func WriteTicketsText(w io.Writer, ts []answer.Ticket) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCREATED\tSTATUS\tPRIORITY\tREASON\tDELIVERY\tSUBJECT")
+	for _, t := range ts {
+		var ds []string
+		for _, d := range t.Deliveries {
+			ds = append(ds, d.Sink+":"+d.State)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Created.Format("2006-01-02 15:04"), t.Status, t.Priority, t.Reason,
+			strings.Join(ds, " "), Snippet(t.Subject, 60))
+	}
+	return tw.Flush()
+}
+
+// WriteTicketText prints one ticket in full: routing, transcript, the
+// attempted answer with its sources, and each sink's delivery.
+func WriteTicketText(w io.Writer, t answer.Ticket) error {
+	fmt.Fprintf(w, "ticket:     %s (%s)\n", t.ID, t.Status)
+	fmt.Fprintf(w, "subject:    %s\n", t.Subject)
+	fmt.Fprintf(w, "reason:     %s · priority %s · queue %s · language %s · intent %s\n", t.Reason, t.Priority, t.Queue, t.Lang, t.Intent)
+	fmt.Fprintf(w, "created:    %s · conversation %s\n", t.Created.Format("2006-01-02 15:04:05"), t.ConversationID)
+	if t.Summary != "" {
+		fmt.Fprintf(w, "summary:    %s\n", t.Summary)
+	}
+	fmt.Fprintln(w, "transcript:")
+	for _, m := range t.Transcript {
+		fmt.Fprintf(w, "  %-9s %s\n", m.Role+":", m.Text)
+	}
+	if t.Attempted != "" {
+		fmt.Fprintf(w, "attempted answer (confidence %.3f):\n  %s\n", t.Confidence, t.Attempted)
+	}
+	for _, c := range t.Citations {
+		fmt.Fprintf(w, "  [%d] %s — %s\n", c.N, c.Title, c.DocumentID)
+	}
+	fmt.Fprintln(w, "delivery:")
+	for _, d := range t.Deliveries {
+		line := fmt.Sprintf("  %-8s %-9s attempts %d", d.Sink, d.State, d.Attempts)
+		if !d.Delivered.IsZero() {
+			line += " · delivered " + d.Delivered.Format("2006-01-02 15:04:05")
+		}
+		if d.State == state.DeliveryPending && !d.NextAt.IsZero() {
+			line += " · next " + d.NextAt.Format("15:04:05")
+		}
+		if d.LastError != "" {
+			line += " · last error: " + d.LastError
+		}
+		fmt.Fprintln(w, line)
+	}
+	return nil
+}
+
+// WriteText prints the similar solved tickets, most similar first.
+func (s SimilarTickets) WriteText(w io.Writer) error {
+	if len(s.Similar) == 0 {
+		fmt.Fprintln(w, "no similar solved ticket")
+		return nil
+	}
+	fmt.Fprintln(w, "similar solved tickets:")
+	for _, m := range s.Similar {
+		fmt.Fprintf(w, "  %.3f  %s  %s\n", m.Score, m.ID, Snippet(m.Subject, 60))
+		if m.Resolution != "" {
+			fmt.Fprintf(w, "         reply: %s\n", Snippet(m.Resolution, 100))
+		}
+	}
+	return nil
+}
+
+// WriteText prints the suggested reply (or why there is none, with the
+// unverified attempt), its sources, and the similar solved tickets.
+func (s Suggestion) WriteText(w io.Writer) error {
+	if s.Suggested {
+		fmt.Fprintf(w, "suggested reply (%s, confidence %.3f, threshold %.3f):\n\n%s\n", s.Lang, s.Confidence, s.Threshold, s.Reply)
+	} else {
+		fmt.Fprintf(w, "no reply suggested (%s; confidence %.3f, threshold %.3f)", s.Reason, s.Confidence, s.Threshold)
+		if s.Attempted != "" {
+			fmt.Fprintf(w, "; the unverified attempt:\n\n%s", s.Attempted)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, c := range s.Citations {
+		fmt.Fprintf(w, "  [%d] %s — %s\n", c.N, c.Title, c.DocumentID)
+	}
+	fmt.Fprintln(w)
+	return SimilarTickets{TicketID: s.TicketID, Similar: s.Similar}.WriteText(w)
+}
+
+// WriteIngestText prints what an ingestion of d did: the counts, then each
+// failed and skipped file and each part of a file that was dropped.
+func WriteIngestText(w io.Writer, s ingest.Summary, d time.Duration) error {
+	fmt.Fprintf(w, "files: %d  added: %d  updated: %d  unchanged: %d  deleted: %d  failed: %d  chunks written: %d  (%.1fs)\n",
+		s.Files, s.Added, s.Updated, s.Unchanged, s.Deleted, len(s.Failed), s.Chunks, d.Seconds())
+	for _, f := range s.Failed {
+		fmt.Fprintf(w, "FAILED  %s: %v\n", f.Path, f.Err)
+	}
+	for _, f := range s.Skipped {
+		fmt.Fprintf(w, "skipped %s: %v\n", f.Path, f.Err)
+	}
+	for _, l := range s.Losses {
+		for _, loss := range l.Losses {
+			fmt.Fprintf(w, "dropped %s %s: %s\n", l.Path, loss.Where, loss.Reason)
+		}
+	}
+	return nil
+}
+
+// WriteText prints a page of feedback as a table, with the cursor of the
+// next page.
+func (l FeedbackList) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCREATED\tANSWER\tTHUMBS\tRATING\tCOMMENT\tCORRECTION")
+	for _, e := range l.Feedback {
+		rating := ""
+		if e.Rating > 0 {
+			rating = strconv.Itoa(e.Rating)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Created.Format("2006-01-02 15:04"), e.AnswerID, e.Thumbs, rating,
+			Snippet(e.Comment, 40), Snippet(e.Correction, 40))
+	}
+	if l.Next != 0 {
+		fmt.Fprintf(tw, "(more: --before %d)\n", l.Next)
+	}
+	return tw.Flush()
+}
+
+// WriteText prints a page of the audit log as a table, with the cursor of
+// the next page.
+func (l AuditList) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tAT\tACTOR\tACTION\tTARGET\tDETAIL")
+	for _, e := range l.Entries {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.At.Format("2006-01-02 15:04:05"), e.Actor, e.Action, e.Target, Snippet(e.Detail, 60))
+	}
+	if l.Next != 0 {
+		fmt.Fprintf(tw, "(more: --before %d)\n", l.Next)
+	}
+	return tw.Flush()
+}
+
+// WriteKeysText prints every tenant's keys as a table: never a key, only
+// its prefix, with its status and origins.
+func WriteKeysText(w io.Writer, keys []state.Key) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPREFIX\tTENANT\tSCOPES\tNAME\tCREATED\tSTATUS\tORIGINS")
+	for _, k := range keys {
+		status := "active"
+		if !k.Revoked.IsZero() {
+			status = "revoked " + k.Revoked.Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Prefix, k.Tenant, strings.Join(k.Scopes, ","), k.Name, k.Created.Format("2006-01-02 15:04"), status, strings.Join(k.Origins, ","))
+	}
+	return tw.Flush()
 }

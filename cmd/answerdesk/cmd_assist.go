@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/answerdesk/answerdesk/api"
-	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -39,8 +38,7 @@ func runAssist(ctx context.Context, a *app, args []string) error {
 		if *asJSON {
 			return writeJSON(a.stdout, api.SimilarTickets{TicketID: t.ID, Similar: similar})
 		}
-		printSimilar(a, similar)
-		return nil
+		return api.SimilarTickets{TicketID: t.ID, Similar: similar}.WriteText(a.stdout)
 	}
 	engine, err := a.answerEngine(ctx)
 	if err != nil {
@@ -53,34 +51,5 @@ func runAssist(ctx context.Context, a *app, args []string) error {
 	if *asJSON {
 		return writeJSON(a.stdout, s)
 	}
-	w := a.stdout
-	if s.Suggested {
-		fmt.Fprintf(w, "suggested reply (%s, confidence %.3f, threshold %.3f):\n\n%s\n", s.Lang, s.Confidence, s.Threshold, s.Reply)
-	} else {
-		fmt.Fprintf(w, "no reply suggested (%s; confidence %.3f, threshold %.3f)", s.Reason, s.Confidence, s.Threshold)
-		if s.Attempted != "" {
-			fmt.Fprintf(w, "; the unverified attempt:\n\n%s", s.Attempted)
-		}
-		fmt.Fprintln(w)
-	}
-	for _, c := range s.Citations {
-		fmt.Fprintf(w, "  [%d] %s — %s\n", c.N, c.Title, c.DocumentID)
-	}
-	fmt.Fprintln(w)
-	printSimilar(a, similar)
-	return nil
-}
-
-func printSimilar(a *app, similar []api.SimilarTicket) {
-	if len(similar) == 0 {
-		fmt.Fprintln(a.stdout, "no similar solved ticket")
-		return
-	}
-	fmt.Fprintln(a.stdout, "similar solved tickets:")
-	for _, m := range similar {
-		fmt.Fprintf(a.stdout, "  %.3f  %s  %s\n", m.Score, m.ID, cli.Snippet(m.Subject, 60))
-		if m.Resolution != "" {
-			fmt.Fprintf(a.stdout, "         reply: %s\n", cli.Snippet(m.Resolution, 100))
-		}
-	}
+	return s.WriteText(a.stdout)
 }

@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
-	"text/tabwriter"
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
-	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -48,13 +45,5 @@ func runAudit(ctx context.Context, a *app, args []string) error {
 	if *asJSON {
 		return writeJSON(a.stdout, out)
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tAT\tACTOR\tACTION\tTARGET\tDETAIL")
-	for _, e := range out.Entries {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.At.Format("2006-01-02 15:04:05"), e.Actor, e.Action, e.Target, cli.Snippet(e.Detail, 60))
-	}
-	if out.Next != 0 {
-		fmt.Fprintf(tw, "(more: --before %d)\n", out.Next)
-	}
-	return tw.Flush()
+	return out.WriteText(a.stdout)
 }

@@ -3,13 +3,9 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
-	"strconv"
-	"text/tabwriter"
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
-	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -56,18 +52,5 @@ func runFeedback(ctx context.Context, a *app, args []string) error {
 	if *asJSON {
 		return writeJSON(a.stdout, out)
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCREATED\tANSWER\tTHUMBS\tRATING\tCOMMENT\tCORRECTION")
-	for _, e := range out.Feedback {
-		rating := ""
-		if e.Rating > 0 {
-			rating = strconv.Itoa(e.Rating)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", e.ID, e.Created.Format("2006-01-02 15:04"), e.AnswerID, e.Thumbs, rating,
-			cli.Snippet(e.Comment, 40), cli.Snippet(e.Correction, 40))
-	}
-	if out.Next != 0 {
-		fmt.Fprintf(tw, "(more: --before %d)\n", out.Next)
-	}
-	return tw.Flush()
+	return out.WriteText(a.stdout)
 }

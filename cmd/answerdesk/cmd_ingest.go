@@ -4,10 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -47,7 +47,7 @@ func runIngest(ctx context.Context, a *app, args []string) error {
 		Progress: bar.Update,
 	})
 	bar.Done()
-	printSummary(a.stdout, sum, time.Since(start))
+	api.WriteIngestText(a.stdout, sum, time.Since(start))
 	if err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
@@ -55,20 +55,4 @@ func runIngest(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("ingest: %d file(s) failed", len(sum.Failed))
 	}
 	return nil
-}
-
-func printSummary(w io.Writer, s ingest.Summary, d time.Duration) {
-	fmt.Fprintf(w, "files: %d  added: %d  updated: %d  unchanged: %d  deleted: %d  failed: %d  chunks written: %d  (%.1fs)\n",
-		s.Files, s.Added, s.Updated, s.Unchanged, s.Deleted, len(s.Failed), s.Chunks, d.Seconds())
-	for _, f := range s.Failed {
-		fmt.Fprintf(w, "FAILED  %s: %v\n", f.Path, f.Err)
-	}
-	for _, f := range s.Skipped {
-		fmt.Fprintf(w, "skipped %s: %v\n", f.Path, f.Err)
-	}
-	for _, l := range s.Losses {
-		for _, loss := range l.Losses {
-			fmt.Fprintf(w, "dropped %s %s: %s\n", l.Path, loss.Where, loss.Reason)
-		}
-	}
 }

@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/api"
 )
 
 func runKeys(ctx context.Context, a *app, args []string) error {
@@ -71,16 +71,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tPREFIX\tTENANT\tSCOPES\tNAME\tCREATED\tSTATUS\tORIGINS")
-		for _, k := range keys {
-			status := "active"
-			if !k.Revoked.IsZero() {
-				status = "revoked " + k.Revoked.Format("2006-01-02 15:04")
-			}
-			fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Prefix, k.Tenant, strings.Join(k.Scopes, ","), k.Name, k.Created.Format("2006-01-02 15:04"), status, strings.Join(k.Origins, ","))
-		}
-		return tw.Flush()
+		return api.WriteKeysText(a.stdout, keys)
 	case "revoke":
 		if fs.NArg() != 1 {
 			return usagef("keys revoke: give one key ID (or prefix) from 'keys list'")

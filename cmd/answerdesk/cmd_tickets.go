@@ -5,13 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
-	"text/tabwriter"
 
-	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/state"
-	"github.com/answerdesk/answerdesk/cmd/internal/cli"
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -51,13 +48,7 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 		if *asJSON {
 			return writeJSON(a.stdout, ts)
 		}
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tCREATED\tSTATUS\tPRIORITY\tREASON\tDELIVERY\tSUBJECT")
-		for _, t := range ts {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Created.Format("2006-01-02 15:04"), t.Status, t.Priority, t.Reason,
-				deliverySummary(t.Deliveries), cli.Snippet(t.Subject, 60))
-		}
-		return tw.Flush()
+		return api.WriteTicketsText(a.stdout, ts)
 	case "show":
 		if fs.NArg() != 1 {
 			return usagef("tickets show: give one ticket ID")
@@ -72,51 +63,8 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 		if *asJSON {
 			return writeJSON(a.stdout, t)
 		}
-		printTicket(a.stdout, t)
-		return nil
+		return api.WriteTicketText(a.stdout, t)
 	default:
 		return usagef("tickets: unknown subcommand %q (list or show)", sub)
-	}
-}
-
-func deliverySummary(ds []answer.Delivery) string {
-	var parts []string
-	for _, d := range ds {
-		parts = append(parts, d.Sink+":"+d.State)
-	}
-	return strings.Join(parts, " ")
-}
-
-func printTicket(w io.Writer, t answer.Ticket) {
-	fmt.Fprintf(w, "ticket:     %s (%s)\n", t.ID, t.Status)
-	fmt.Fprintf(w, "subject:    %s\n", t.Subject)
-	fmt.Fprintf(w, "reason:     %s · priority %s · queue %s · language %s · intent %s\n", t.Reason, t.Priority, t.Queue, t.Lang, t.Intent)
-	fmt.Fprintf(w, "created:    %s · conversation %s\n", t.Created.Format("2006-01-02 15:04:05"), t.ConversationID)
-	if t.Summary != "" {
-		fmt.Fprintf(w, "summary:    %s\n", t.Summary)
-	}
-	fmt.Fprintln(w, "transcript:")
-	for _, m := range t.Transcript {
-		fmt.Fprintf(w, "  %-9s %s\n", m.Role+":", m.Text)
-	}
-	if t.Attempted != "" {
-		fmt.Fprintf(w, "attempted answer (confidence %.3f):\n  %s\n", t.Confidence, t.Attempted)
-	}
-	for _, c := range t.Citations {
-		fmt.Fprintf(w, "  [%d] %s — %s\n", c.N, c.Title, c.DocumentID)
-	}
-	fmt.Fprintln(w, "delivery:")
-	for _, d := range t.Deliveries {
-		line := fmt.Sprintf("  %-8s %-9s attempts %d", d.Sink, d.State, d.Attempts)
-		if !d.Delivered.IsZero() {
-			line += " · delivered " + d.Delivered.Format("2006-01-02 15:04:05")
-		}
-		if d.State == state.DeliveryPending && !d.NextAt.IsZero() {
-			line += " · next " + d.NextAt.Format("15:04:05")
-		}
-		if d.LastError != "" {
-			line += " · last error: " + d.LastError
-		}
-		fmt.Fprintln(w, line)
 	}
 }

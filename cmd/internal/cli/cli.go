@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/ingest"
 )
 
@@ -49,18 +50,9 @@ func Interleave(fs *flag.FlagSet, args []string) []string {
 	return append(flags, append([]string{"--"}, pos...)...)
 }
 
-// Snippet shortens s to about n bytes on a rune boundary, on one line.
-func Snippet(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && (s[cut]&0xC0) == 0x80 {
-		cut--
-	}
-	return s[:cut] + "…"
-}
+// Snippet is api.Snippet, for the commands that print without a text
+// form of api's.
+func Snippet(s string, n int) string { return api.Snippet(s, n) }
 
 // IsTerminal reports whether w is a terminal: progress is drawn only there.
 func IsTerminal(w io.Writer) bool {

@@ -32,22 +32,6 @@ func TestInterleave(t *testing.T) {
 	}
 }
 
-func TestSnippet(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"short\n  text", 40, "short text"},
-		{"abcdef", 3, "abc…"},
-		{"Привет", 3, "П…"}, // never cut inside a rune
-	} {
-		if got := Snippet(tc.in, tc.n); got != tc.want {
-			t.Errorf("Snippet(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
-		}
-	}
-}
-
 func TestIngestBarOnlyOnATerminal(t *testing.T) {
 	var b bytes.Buffer
 	bar := NewIngestBar(&b)
