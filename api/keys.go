@@ -136,11 +136,7 @@ func (s *Server) createKey(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	detail := "scopes " + strings.Join(k.Scopes, ",")
-	if k.Publishable() {
-		detail = "publishable, origins " + strings.Join(k.Origins, ",")
-	}
-	s.audit(c, state.AuditKeyCreate, k.ID, detail)
+	s.audit(c, state.AuditKeyCreate, k.ID, k.AuditDetail())
 	c.JSON(http.StatusCreated, CreatedKey{Key: raw, APIKey: newAPIKey(k)})
 }
 

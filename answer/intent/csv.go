@@ -5,12 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 )
 
 // maxTextBytes bounds one question of a CSV.
 const maxTextBytes = 4096
+
+// ReadCSVFile reads the labelled questions of the CSV file at path (see
+// ReadCSV); the error names the file.
+func ReadCSVFile(path string) ([]Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ex, err := ReadCSV(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ex, nil
+}
 
 // ReadCSV reads labelled questions: a header row with `text` and `category`
 // columns (any order, other columns ignored), then one question per row.

@@ -310,6 +310,28 @@ func TestReadCSV(t *testing.T) {
 	}
 }
 
+// TestReadCSVFile: a file's questions, or an error naming the file (bad
+// data stays ErrBadData) or saying it is missing.
+func TestReadCSVFile(t *testing.T) {
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "good.csv"), filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(good, []byte("text,category\nreset my hub,hub_reset\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("text,category\nonly one column\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if ex, err := ReadCSVFile(good); err != nil || len(ex) != 1 || ex[0] != (Example{"reset my hub", "hub_reset"}) {
+		t.Errorf("ReadCSVFile(good) = %+v, %v", ex, err)
+	}
+	if _, err := ReadCSVFile(bad); !errors.Is(err, ErrBadData) || !strings.HasPrefix(err.Error(), bad+": ") || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("ReadCSVFile(bad): %v, want ErrBadData naming %s and line 2", err, bad)
+	}
+	if _, err := ReadCSVFile(filepath.Join(dir, "nope.csv")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReadCSVFile(missing): %v, want ErrNotExist", err)
+	}
+}
+
 func TestScores(t *testing.T) {
 	want := []string{"a", "a", "a", "b", "c"}
 	got := []string{"a", "a", "b", "b", ""}

@@ -128,6 +128,19 @@ func (s *KeyStore) Keys(ctx context.Context) ([]Key, error) {
 	return out, rows.Err()
 }
 
+// Revoke revokes the active key whose id or listed prefix is ref and
+// returns it as it was; ErrNotFound when no active key has it.
+func (s *KeyStore) Revoke(ctx context.Context, ref string) (Key, error) {
+	k, err := scanKey(s.db.db.QueryRowContext(ctx, `SELECT id, prefix, tenant, scopes, name, created, revoked, origins FROM api_keys WHERE (id=? OR prefix=?) AND revoked=0 ORDER BY created, id`, ref, ref))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Key{}, fmt.Errorf("revoke key %q: %w", ref, ErrNotFound)
+	}
+	if err != nil {
+		return Key{}, fmt.Errorf("revoke key %q: %w", ref, err)
+	}
+	return k, s.RevokeKey(ctx, k.ID)
+}
+
 // RevokeKey revokes a key by id (or by its prefix as listed).
 func (s *KeyStore) RevokeKey(ctx context.Context, id string) error {
 	res, err := s.db.exec(ctx, `UPDATE api_keys SET revoked=? WHERE (id=? OR prefix=?) AND revoked=0`, ts(s.db.now()), id, id)

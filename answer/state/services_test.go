@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -67,4 +68,48 @@ func TestOpenServicesBadLocation(t *testing.T) {
 		s.Close()
 		t.Fatal("opened a database inside a regular file")
 	}
+}
+
+// TestRevokeByRef: Revoke takes a key's id or its listed prefix, returns
+// the key it revoked (for the audit log), and finds no active key the
+// second time; AuditDetail names a secret key's scopes and a publishable
+// key's origins.
+func TestRevokeByRef(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		db, _ := bk.open(t, Options{})
+		_, byID, err := db.keys.CreateKey(ctx, "acme", "bot", []string{ScopeAsk, ScopeIngest})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, byPrefix, err := db.keys.CreatePublishableKey(ctx, "globex", "site", []string{"https://shop.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			ref    string
+			want   Key
+			detail string
+		}{{byID.ID, byID, "scopes ask,ingest"}, {byPrefix.Prefix, byPrefix, "publishable, origins https://shop.example"}} {
+			got, err := db.keys.Revoke(ctx, tc.ref)
+			if err != nil || got.ID != tc.want.ID || got.Tenant != tc.want.Tenant {
+				t.Errorf("Revoke(%q) = %+v, %v; want %s of %s", tc.ref, got, err, tc.want.ID, tc.want.Tenant)
+			}
+			if d := got.AuditDetail(); d != tc.detail {
+				t.Errorf("AuditDetail() = %q, want %q", d, tc.detail)
+			}
+			if _, err := db.keys.Revoke(ctx, tc.ref); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Revoke(%q) again: %v, want ErrNotFound", tc.ref, err)
+			}
+		}
+		keys, err := db.keys.Keys(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range keys {
+			if k.Revoked.IsZero() {
+				t.Errorf("key %s still active", k.ID)
+			}
+		}
+	})
 }

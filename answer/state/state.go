@@ -100,6 +100,15 @@ type Key struct {
 // in web pages, may only ask and send feedback, and only from its Origins.
 func (k Key) Publishable() bool { return len(k.Origins) > 0 }
 
+// AuditDetail is how the audit log describes the key's creation: its
+// scopes, or that it is publishable with its origins.
+func (k Key) AuditDetail() string {
+	if k.Publishable() {
+		return "publishable, origins " + strings.Join(k.Origins, ",")
+	}
+	return "scopes " + strings.Join(k.Scopes, ",")
+}
+
 // Has reports whether the key grants scope; admin grants every scope.
 func (k Key) Has(scope string) bool {
 	for _, s := range k.Scopes {

@@ -13,10 +13,7 @@ import (
 // /v1/tickets/{id}/suggest and GET /v1/tickets/{id}/similar do: a drafted
 // reply (nothing is written), or the most similar solved tickets.
 func runAssist(ctx context.Context, a *app, args []string) error {
-	sub, rest, err := a.subcommand(args, "suggest", "similar")
-	if err != nil {
-		return err
-	}
+	sub, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("assist "+sub, flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant of the ticket")
 	asJSON := fs.Bool("json", false, "print JSON (what the API returns)")

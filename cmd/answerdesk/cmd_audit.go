@@ -12,17 +12,13 @@ import (
 // runAudit lists a tenant's administrative actions, newest first, as GET
 // /v1/audit does.
 func runAudit(ctx context.Context, a *app, args []string) error {
-	_, args, err := a.subcommand(args, "list")
-	if err != nil {
-		return err
-	}
 	fs := flag.NewFlagSet("audit list", flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose actions to list")
 	action := fs.String("action", "", "only this action (key.create, document.delete, customer.erase, …)")
 	limit := fs.Int("limit", state.DefaultLimit, "how many entries, 1 to 10000")
 	before := fs.Int64("before", 0, "only entries older than this entry id (the next page)")
 	asJSON := fs.Bool("json", false, "print JSON (what GET /v1/audit returns)")
-	if err = a.parseFlags(fs, args); err != nil {
+	if err := a.parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	switch {

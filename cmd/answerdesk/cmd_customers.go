@@ -14,10 +14,7 @@ import (
 // /v1/customers/{id}/export and DELETE /v1/customers/{id} do; both are
 // audited under a hash of the id.
 func runCustomers(ctx context.Context, a *app, args []string) error {
-	sub, rest, err := a.subcommand(args, "export", "erase")
-	if err != nil {
-		return err
-	}
+	sub, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("customers "+sub, flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant of the customer")
 	asJSON := fs.Bool("json", false, "erase: print the counts as JSON (export always prints JSON)")

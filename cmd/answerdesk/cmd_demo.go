@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +39,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	defer a.close()
 
 	kb := filepath.Join(dir, "kb")
-	if err := extractKB(kb); err != nil {
+	if err := testdata.WriteKB(kb); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	p, err := a.ingestPipeline(ctx)
@@ -97,24 +96,5 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 			fmt.Fprintln(a.stdout, "press Ctrl-C to stop")
 			return nil
 		},
-	})
-}
-
-// extractKB writes the embedded knowledge base to dir.
-func extractKB(dir string) error {
-	return fs.WalkDir(testdata.KB, "kb", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(p, "kb"), "/")
-		target := filepath.Join(dir, filepath.FromSlash(rel))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := testdata.KB.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
 	})
 }

@@ -12,10 +12,6 @@ import (
 // runFeedback reads a tenant's feedback back, newest first, as GET
 // /v1/feedback does.
 func runFeedback(ctx context.Context, a *app, args []string) error {
-	_, args, err := a.subcommand(args, "list")
-	if err != nil {
-		return err
-	}
 	fs := flag.NewFlagSet("feedback list", flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose feedback to read")
 	answerID := fs.String("answer", "", "only the feedback on this answer id")
@@ -25,7 +21,7 @@ func runFeedback(ctx context.Context, a *app, args []string) error {
 	limit := fs.Int("limit", state.DefaultLimit, "how many entries, 1 to 10000")
 	before := fs.Int64("before", 0, "only feedback older than this feedback id (the next page)")
 	asJSON := fs.Bool("json", false, "print JSON (what GET /v1/feedback returns)")
-	if err = a.parseFlags(fs, args); err != nil {
+	if err := a.parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	switch {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -20,16 +19,7 @@ var _ answer.IntentClassifier = (*intent.Dir)(nil)
 const intentsDir = "intents"
 
 func runIntents(ctx context.Context, a *app, args []string) error {
-	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		if err := a.parseFlags(flag.NewFlagSet("intents", flag.ContinueOnError), []string{"--help"}); err != nil && len(args) > 0 {
-			return err
-		}
-		return usagef("intents: give train or eval")
-	}
 	sub, rest := args[0], args[1:]
-	if sub != "train" && sub != "eval" {
-		return usagef("intents: unknown subcommand %q (want train or eval)", sub)
-	}
 	fs := flag.NewFlagSet("intents "+sub, flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose model to train or measure")
 	asJSON := fs.Bool("json", false, "eval: print the report as JSON")
@@ -39,7 +29,10 @@ func runIntents(ctx context.Context, a *app, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("intents %s: give exactly one FILE.csv", sub)
 	}
-	examples, err := readIntentCSV(fs.Arg(0))
+	examples, err := intent.ReadCSVFile(fs.Arg(0))
+	if errors.Is(err, intent.ErrBadData) {
+		return usagef("%v", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -84,19 +77,6 @@ func runIntents(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintf(a.stdout, "%d questions have an intent the model was not trained on\n", r.Unknown)
 	}
 	return nil
-}
-
-func readIntentCSV(path string) ([]intent.Example, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	ex, err := intent.ReadCSV(f)
-	if errors.Is(err, intent.ErrBadData) {
-		return nil, usagef("%s: %v", path, err)
-	}
-	return ex, err
 }
 
 // intentEmbedder returns the configured embedder for intent models and the

@@ -12,13 +12,6 @@ import (
 )
 
 func runKeys(ctx context.Context, a *app, args []string) error {
-	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		fs := flag.NewFlagSet("keys", flag.ContinueOnError)
-		if err := a.parseFlags(fs, []string{"--help"}); err != nil && len(args) > 0 {
-			return err
-		}
-		return usagef("keys: give create, list or revoke")
-	}
 	sub, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("keys "+sub, flag.ContinueOnError)
 	var tenant, scopes, name, origins *string
@@ -61,7 +54,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "created key %s for tenant %q with scopes %s; it is shown once, store it now:\n", k.ID, k.Tenant, strings.Join(k.Scopes, ","))
 		fmt.Fprintln(a.stdout, key)
-		return a.audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, "scopes "+strings.Join(k.Scopes, ","))
+		return a.audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, k.AuditDetail())
 	case "list":
 		db, err := a.state(ctx)
 		if err != nil {
@@ -72,35 +65,24 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		return api.WriteKeysText(a.stdout, keys)
-	case "revoke":
-		if fs.NArg() != 1 {
-			return usagef("keys revoke: give one key ID (or prefix) from 'keys list'")
-		}
-		db, err := a.state(ctx)
-		if err != nil {
-			return err
-		}
-		ref := strings.TrimSuffix(fs.Arg(0), "…")
-		keys, err := db.Keys.Keys(ctx)
-		if err != nil {
-			return err
-		}
-		if err := db.Keys.RevokeKey(ctx, ref); err != nil {
-			if errors.Is(err, state.ErrNotFound) {
-				return fmt.Errorf("keys revoke: no active key %q", fs.Arg(0))
-			}
-			return err
-		}
-		fmt.Fprintf(a.stdout, "revoked %s\n", fs.Arg(0))
-		for _, k := range keys {
-			if k.ID == ref || k.Prefix == ref {
-				return a.audit(ctx, k.Tenant, state.AuditKeyRevoke, k.ID, "")
-			}
-		}
-		return nil
-	default:
-		return usagef("keys: unknown subcommand %q (create, list or revoke)", sub)
 	}
+	// revoke
+	if fs.NArg() != 1 {
+		return usagef("keys revoke: give one key ID (or prefix) from 'keys list'")
+	}
+	db, err := a.state(ctx)
+	if err != nil {
+		return err
+	}
+	k, err := db.Keys.Revoke(ctx, strings.TrimSuffix(fs.Arg(0), "…"))
+	if errors.Is(err, state.ErrNotFound) {
+		return fmt.Errorf("keys revoke: no active key %q", fs.Arg(0))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "revoked %s\n", fs.Arg(0))
+	return a.audit(ctx, k.Tenant, state.AuditKeyRevoke, k.ID, "")
 }
 
 // createPublishableKey makes a pk_ key for the web widget and prints the
@@ -124,5 +106,5 @@ func createPublishableKey(ctx context.Context, a *app, tenant, name, scopes, ori
 	fmt.Fprintf(a.stdout, "created publishable key %s for tenant %q, usable from %s; embed the widget with:\n", k.ID, k.Tenant, strings.Join(k.Origins, ", "))
 	fmt.Fprintf(a.stdout, "  <script src=\"https://YOUR-ANSWERDESK-HOST/widget.js\" data-key=\"%s\" defer></script>\n", key)
 	fmt.Fprintln(a.stdout, key)
-	return a.audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, "publishable, origins "+strings.Join(k.Origins, ","))
+	return a.audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, k.AuditDetail())
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
@@ -13,13 +12,6 @@ import (
 )
 
 func runTickets(ctx context.Context, a *app, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := flag.NewFlagSet("tickets", flag.ContinueOnError)
-		if err := a.parseFlags(fs, args); err != nil {
-			return err
-		}
-		return usagef("tickets: give list or show")
-	}
 	sub, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("tickets "+sub, flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant whose tickets to read")
@@ -36,8 +28,7 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	switch sub {
-	case "list":
+	if sub == "list" {
 		if *limit < 1 || *limit > 10000 {
 			return usagef("tickets list: --limit must be 1 to 10000")
 		}
@@ -49,22 +40,19 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 			return writeJSON(a.stdout, ts)
 		}
 		return api.WriteTicketsText(a.stdout, ts)
-	case "show":
-		if fs.NArg() != 1 {
-			return usagef("tickets show: give one ticket ID")
-		}
-		t, err := db.Tickets.Ticket(ctx, *tenant, fs.Arg(0))
-		if errors.Is(err, state.ErrNotFound) {
-			return fmt.Errorf("tickets show: no ticket %q for tenant %q", fs.Arg(0), *tenant)
-		}
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return writeJSON(a.stdout, t)
-		}
-		return api.WriteTicketText(a.stdout, t)
-	default:
-		return usagef("tickets: unknown subcommand %q (list or show)", sub)
 	}
+	if fs.NArg() != 1 {
+		return usagef("tickets show: give one ticket ID")
+	}
+	t, err := db.Tickets.Ticket(ctx, *tenant, fs.Arg(0))
+	if errors.Is(err, state.ErrNotFound) {
+		return fmt.Errorf("tickets show: no ticket %q for tenant %q", fs.Arg(0), *tenant)
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(a.stdout, t)
+	}
+	return api.WriteTicketText(a.stdout, t)
 }

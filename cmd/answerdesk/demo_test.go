@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/answerdesk/answerdesk/testdata"
 )
 
 // demoRun is a running `answerdesk demo`.
@@ -99,5 +102,36 @@ func TestDemoListensLocallyAndKeepsTheAdminKeyOffTheTerminal(t *testing.T) {
 	}
 	if ru := d.do(t, http.MethodGet, "/?lang=ru", "", nil); !strings.Contains(string(ru.body), `lang="ru"`) {
 		t.Errorf("?lang=ru: %s", ru.body)
+	}
+}
+
+// TestWriteKB: the knowledge base the demo writes out is the repository's
+// testdata/kb, file for file (its own tests would not run: go test ./...
+// skips testdata directories).
+func TestWriteKB(t *testing.T) {
+	dir := t.TempDir()
+	if err := testdata.WriteKB(dir); err != nil {
+		t.Fatal(err)
+	}
+	src := repoPath("testdata", "kb")
+	n := 0
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		want, _ := os.ReadFile(p)
+		got, err := os.ReadFile(filepath.Join(dir, rel))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: written %d bytes (%v), want the %d of the repository's", rel, len(got), err, len(want))
+		}
+		n++
+		return nil
+	})
+	if err != nil || n < 20 {
+		t.Fatalf("walked %d files of %s: %v", n, src, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "docs")); err != nil {
+		t.Errorf("no docs directory: %v", err)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/answerdesk/answerdesk/cmd/internal/cli"
@@ -39,7 +41,11 @@ type command struct {
 	name    string
 	usage   string // "ingest [flags] PATH…"
 	summary string
-	run     func(ctx context.Context, a *app, args []string) error
+	// subs, when set, are the command's own subcommands: run is called
+	// only with one of them first (runCommand checks it and answers
+	// --help and mistakes the same way for every command).
+	subs []string
+	run  func(ctx context.Context, a *app, args []string) error
 }
 
 // commands lists every subcommand, in the order usage prints them.
@@ -47,13 +53,13 @@ var commands = []*command{
 	{name: "ask", usage: "ask [--json] [--tenant T] [--conversation ID] [--lang L] QUESTION",
 		summary: "answer a question through the full answer path, or escalate it to a ticket", run: runAsk},
 	{name: "assist", usage: "assist suggest|similar [--tenant T] [--json] TICKET",
-		summary: "agent assist for a ticket: draft a reply from the knowledge base (nothing is written), or list the most similar solved tickets", run: runAssist},
+		summary: "agent assist for a ticket: draft a reply from the knowledge base (nothing is written), or list the most similar solved tickets", subs: []string{"suggest", "similar"}, run: runAssist},
 	{name: "audit", usage: "audit list [--tenant T] [--action A] [--limit N] [--before ID] [--json]",
-		summary: "the audit log: administrative actions (keys, documents, erasures, exports, FAQ decisions), newest first", run: runAudit},
+		summary: "the audit log: administrative actions (keys, documents, erasures, exports, FAQ decisions), newest first", subs: []string{"list"}, run: runAudit},
 	{name: "bench", usage: "bench manpages [--passages N] | bench load --url URL --key KEY [-c 1,16,64] [-d 10s] [--questions FILE] [--pid PID] [--pprof URL]",
 		summary: "load measurements: build a man-page data dir, or drive POST /v1/answer and report p50/p99 and answers/s", run: runBench},
 	{name: "customers", usage: "customers export [--tenant T] ID | customers erase [--tenant T] [--json] ID",
-		summary: "a customer's data (GDPR): export everything stored about them as JSON, or erase it (tickets stay, anonymized); audited", run: runCustomers},
+		summary: "a customer's data (GDPR): export everything stored about them as JSON, or erase it (tickets stay, anonymized); audited", subs: []string{"export", "erase"}, run: runCustomers},
 	{name: "demo", usage: "demo [--addr 127.0.0.1:8080] [--keep]",
 		summary: "ingest the bundled knowledge base into a temporary data dir and serve it with a demo page and the chat widget at /; prints the URL, an ask-only key with a curl line, and the console URL with where its admin key is", run: runDemo},
 	{name: "docs", usage: "docs list [--tenant T] [--kind K] | docs delete [--tenant T] ID…",
@@ -65,15 +71,15 @@ var commands = []*command{
 	{name: "faq", usage: "faq list [--tenant T] [--status pending|approved|rejected] [--json] | faq approve|reject [--tenant T] [--json] ID",
 		summary: "FAQ candidates from agents' corrections and solved tickets: list them, approve (ingest as an FAQ entry) or reject", run: runFAQ},
 	{name: "feedback", usage: "feedback list [--tenant T] [--answer ID] [--thumbs up|down] [--from TIME] [--to TIME] [--limit N] [--before ID] [--json]",
-		summary: "read customers' feedback and agents' corrections back, newest first", run: runFeedback},
+		summary: "read customers' feedback and agents' corrections back, newest first", subs: []string{"list"}, run: runFeedback},
 	{name: "gaps", usage: "gaps [--tenant T] [--from TIME] [--to TIME] [--json | --csv]",
 		summary: "knowledge gaps: cluster the questions escalated for missing knowledge, with the nearest documents", run: runGaps},
 	{name: "ingest", usage: "ingest [--kind auto|doc|faq|ticket] [--tenant T] [--prune] PATH…",
 		summary: "ingest files and folders (Markdown, text, FAQ CSV/JSON, corpus JSONL, …) into the index", run: runIngest},
 	{name: "intents", usage: "intents train [--tenant T] FILE.csv | intents eval [--tenant T] [--json] FILE.csv",
-		summary: "train the tenant's intent classifier from a CSV `text,category` (used by triage and routing), or measure it", run: runIntents},
+		summary: "train the tenant's intent classifier from a CSV `text,category` (used by triage and routing), or measure it", subs: []string{"train", "eval"}, run: runIntents},
 	{name: "keys", usage: "keys create --tenant T --scopes ask,ingest,admin [--name N] | keys create --tenant T --publishable --origins https://shop.example[,…] | keys list | keys revoke ID",
-		summary: "create, list and revoke API keys (the key is shown once; only its hash is stored)", run: runKeys},
+		summary: "create, list and revoke API keys (the key is shown once; only its hash is stored)", subs: []string{"create", "list", "revoke"}, run: runKeys},
 	{name: "report", usage: "report [--tenant T] [--from TIME] [--to TIME] [--bucket hour|day|week] [--json]",
 		summary: "support analytics of a window: volume, deflection, escalations, CSAT, latency, cited documents", run: runReport},
 	{name: "search", usage: "search [--json] [-k N] [--tenant T] [--kind K] QUESTION",
@@ -83,7 +89,7 @@ var commands = []*command{
 	{name: "store", usage: "store stats [--json] | store migrate [--from STORE] --to STORE [--batch N] [--tenant T] [--force] | store reweight",
 		summary: "describe the index store, copy the index into another store (embedded or qdrant://…, either way), or reweight Qdrant's BM25 vectors", run: runStore},
 	{name: "tickets", usage: "tickets list [--tenant T] [--status S] [--limit N] [--json] | tickets show [--tenant T] [--json] ID",
-		summary: "list and show escalation tickets with their delivery state per sink", run: runTickets},
+		summary: "list and show escalation tickets with their delivery state per sink", subs: []string{"list", "show"}, run: runTickets},
 	{name: "version", usage: "version",
 		summary: "print the version, VCS revision and Go version of this binary", run: runVersion},
 }
@@ -152,8 +158,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if name == "help" {
 		if len(args) > 1 {
 			if c := lookupCommand(args[1]); c != nil {
-				a.cmd = c
-				return c.run(ctx, a, []string{"--help"})
+				return a.runCommand(ctx, c, []string{"--help"})
 			}
 		}
 		printUsage(stdout)
@@ -163,8 +168,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if c == nil {
 		return usagef("unknown command %q", name)
 	}
+	return a.runCommand(ctx, c, args[1:])
+}
+
+// runCommand runs c. A command with subcommands gets one of them first:
+// without one it prints its help for --help and is a usage error
+// otherwise, as is a subcommand it does not have.
+func (a *app) runCommand(ctx context.Context, c *command, args []string) error {
 	a.cmd = c
-	return c.run(ctx, a, args[1:])
+	if len(c.subs) == 0 {
+		return c.run(ctx, a, args)
+	}
+	want := strings.Join(c.subs, " or ")
+	if n := len(c.subs); n > 2 {
+		want = strings.Join(c.subs[:n-1], ", ") + " or " + c.subs[n-1]
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if err := a.parseFlags(flag.NewFlagSet(c.name, flag.ContinueOnError), args); err != nil {
+			return err
+		}
+		return usagef("%s: give %s", c.name, want)
+	}
+	if !slices.Contains(c.subs, args[0]) {
+		return usagef("%s: unknown subcommand %q (want %s)", c.name, args[0], want)
+	}
+	return c.run(ctx, a, args)
 }
 
 // parseFlags parses the running command's flags with the global ones,
