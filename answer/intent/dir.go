@@ -93,6 +93,30 @@ func (d *Dir) Save(tenant string, m *Model) error {
 	return nil
 }
 
+// Train fits the tenant's model to examples and saves it; emb is the
+// configured embedder (nil when none), whose model NewDir named.
+func (d *Dir) Train(ctx context.Context, tenant string, examples []Example, emb Embedder) (*Model, error) {
+	m, err := Train(ctx, examples, Options{Embedder: emb, EmbedModel: d.embedModel})
+	if err != nil {
+		return nil, err
+	}
+	return m, d.Save(tenant, m)
+}
+
+// Evaluate measures the tenant's model on examples as Classify uses it:
+// with the embedding head only when the model was trained with the
+// configured embedder emb (nil when none).
+func (d *Dir) Evaluate(ctx context.Context, tenant string, examples []Example, emb Embedder) (Report, error) {
+	m, err := d.Load(tenant)
+	if err != nil {
+		return Report{}, err
+	}
+	if m.EmbedModel() != d.embedModel {
+		emb = nil
+	}
+	return Evaluate(ctx, m, examples, emb)
+}
+
 // Load returns the tenant's model: ErrNoModel when it has none.
 func (d *Dir) Load(tenant string) (*Model, error) {
 	path := d.file(tenant)

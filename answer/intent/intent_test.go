@@ -254,6 +254,44 @@ func TestDir(t *testing.T) {
 	}
 }
 
+// TestDirTrainEvaluate: Dir.Train saves a model Load finds, trained with
+// the configured embedder; Dir.Evaluate measures it with its dense head
+// only under that embedder's name (another Dir over the same files has
+// another embedder, and gets the sparse head's report); a tenant without
+// a model is ErrNoModel.
+func TestDirTrainEvaluate(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir()
+	emb := &vecEmbedder{}
+	m, err := NewDir(path, "letters").Train(ctx, "acme", toyData(80), emb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded, err := NewDir(path, "").Load("acme"); err != nil || loaded.EmbedModel() != "letters" || m.EmbedModel() != "letters" {
+		t.Fatalf("saved model: %v, %v", loaded, err)
+	}
+	test := toyData(20)
+	for model, dense := range map[string]bool{"letters": true, "other": false} {
+		got, err := NewDir(path, model).Evaluate(ctx, "acme", test, emb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Evaluate(ctx, m, test, nil)
+		if dense {
+			want, err = Evaluate(ctx, m, test, emb)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want || got.Dense != dense {
+			t.Errorf("configured embedder %q: report %+v, want %+v (dense %v)", model, got, want, dense)
+		}
+	}
+	if _, err := NewDir(path, "letters").Evaluate(ctx, "globex", test, emb); !errors.Is(err, ErrNoModel) {
+		t.Errorf("tenant without a model: %v, want ErrNoModel", err)
+	}
+}
+
 // TestDirEmbedModel: a model trained with another embedder than the
 // configured one classifies with its sparse head.
 func TestDirEmbedModel(t *testing.T) {

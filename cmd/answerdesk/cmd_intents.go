@@ -42,11 +42,8 @@ func runIntents(ctx context.Context, a *app, args []string) error {
 	}
 	dir := intent.NewDir(filepath.Join(a.data, intentsDir), model)
 	if sub == "train" {
-		m, err := intent.Train(ctx, examples, intent.Options{Embedder: emb, EmbedModel: model})
+		m, err := dir.Train(ctx, *tenant, examples, emb)
 		if err != nil {
-			return err
-		}
-		if err := dir.Save(*tenant, m); err != nil {
 			return err
 		}
 		head := "analyzer features only (no embedder configured)"
@@ -57,14 +54,7 @@ func runIntents(ctx context.Context, a *app, args []string) error {
 			*tenant, len(m.Labels()), len(examples), head)
 		return a.audit(ctx, *tenant, state.AuditIntentsTrain, fs.Arg(0), fmt.Sprintf("%d intents from %d questions", len(m.Labels()), len(examples)))
 	}
-	m, err := dir.Load(*tenant)
-	if err != nil {
-		return err
-	}
-	if m.EmbedModel() != model {
-		emb = nil // the embedding head needs the embedder it was trained with
-	}
-	r, err := intent.Evaluate(ctx, m, examples, emb)
+	r, err := dir.Evaluate(ctx, *tenant, examples, emb)
 	if err != nil {
 		return err
 	}
