@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/answerdesk/answerdesk/api/web"
 	"github.com/gin-gonic/gin"
@@ -31,6 +32,19 @@ var demoTexts = map[string]demoText{
 	"zh": {Lang: "zh", Title: "即使断网也能掌控全屋的智能中枢", Lead: "这是 answerdesk 演示：角落里的聊天窗口根据 Lumen 知识库回答问题并附上引用来源，不确定时转交人工客服。",
 		Try: "打开聊天窗口，用任何语言提问，例如：", Console: "客服控制台：",
 		Questions: []string{"如何恢复出厂设置？", "Lumen 中枢支持 5 GHz Wi-Fi 吗？", "How do I factory reset my hub?", "我要人工客服"}},
+}
+
+// DemoOrigins are the origins the demo page's widget key must allow: the
+// page and the API share url's origin, and the page may be opened as
+// localhost or as 127.0.0.1.
+func DemoOrigins(url string) []string {
+	origins := []string{url}
+	if twin := strings.Replace(url, "//localhost:", "//127.0.0.1:", 1); twin != url {
+		origins = append(origins, twin)
+	} else if twin := strings.Replace(url, "//127.0.0.1:", "//localhost:", 1); twin != url {
+		origins = append(origins, twin)
+	}
+	return origins
 }
 
 // demoPage renders the demo page with the publishable key of the demo.

@@ -10,6 +10,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/ingest"
+	"github.com/google/go-cmp/cmp"
 )
 
 // contains fails t for each of wants missing from got, and for each of
@@ -146,4 +147,16 @@ func TestListText(t *testing.T) {
 		t.Fatal(err)
 	}
 	contains(t, "keys", b.String(), []string{"ak_12…", "ask,ingest", "revoked 2026-03-01 11:20", "active", "https://shop.example"})
+}
+
+func TestDemoOrigins(t *testing.T) {
+	for url, want := range map[string][]string{
+		"http://localhost:8080":  {"http://localhost:8080", "http://127.0.0.1:8080"},
+		"http://127.0.0.1:41234": {"http://127.0.0.1:41234", "http://localhost:41234"},
+		"http://10.0.0.5:8080":   {"http://10.0.0.5:8080"},
+	} {
+		if diff := cmp.Diff(want, DemoOrigins(url)); diff != "" {
+			t.Errorf("DemoOrigins(%q) (-want +got):\n%s", url, diff)
+		}
+	}
 }

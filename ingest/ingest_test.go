@@ -495,3 +495,14 @@ func TestOneIDTwoSourcesConflicts(t *testing.T) {
 		t.Errorf("after the first file is gone = %+v, want the second to take the id over", got)
 	}
 }
+
+// TestPipelineAccepts: an upload's extension is accepted exactly when the
+// pipeline has its loader, in any case, as a walked folder's files are.
+func TestPipelineAccepts(t *testing.T) {
+	p := ingest.NewPipeline(newStore(t), map[string]ingest.Loader{".md": ingest.CoreLoaders()[".md"]}, nil, nil)
+	for ext, want := range map[string]bool{".md": true, ".MD": true, ".csv": false, ".exe": false, "": false} {
+		if got := p.Accepts(ext); got != want {
+			t.Errorf("Accepts(%q) = %v, want %v", ext, got, want)
+		}
+	}
+}

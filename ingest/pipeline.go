@@ -108,6 +108,14 @@ type file struct {
 	explicit bool // named on the command line rather than found in a folder
 }
 
+// Accepts reports whether the pipeline has a loader for files with the
+// extension ext (".md"; any case), the check an upload gets before it is
+// queued.
+func (p *Pipeline) Accepts(ext string) bool {
+	_, ok := p.loaders[strings.ToLower(ext)]
+	return ok
+}
+
 // IngestPaths ingests files and folders. Folders are walked for files with a
 // known extension; hidden files and folders are skipped. The error is for
 // the run as a whole (cancelled, store down); per-file problems are in the
@@ -171,7 +179,7 @@ func (p *Pipeline) walk(root string, o Options) ([]file, []Failure, error) {
 			return nil
 		}
 		ext := strings.ToLower(filepath.Ext(path))
-		if _, ok := p.loaders[ext]; !ok {
+		if !p.Accepts(ext) {
 			skipped = append(skipped, Failure{Path: path, Err: fmt.Errorf("%w %q", ErrUnsupported, ext)})
 			return nil
 		}

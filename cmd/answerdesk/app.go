@@ -1,8 +1,7 @@
 package main
 
 import (
-	"go.opentelemetry.io/otel/trace"
-
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"github.com/answerdesk/answerdesk/ingest/formats"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // app is the composition root of one run. It resolves the global flags,
@@ -125,35 +125,21 @@ func (a *app) close() {
 // subcommand's flag set calls it so that global flags work before or after
 // the subcommand.
 func (a *app) globalFlags(fs *flag.FlagSet) {
-	if a.data == "" {
-		a.data = a.getenv("ANSWERDESK_DATA")
-		if a.data == "" {
-			a.data = "./answerdesk-data"
+	for _, f := range []struct {
+		p                    *string
+		name, env, def, help string
+	}{
+		{&a.data, "data", "ANSWERDESK_DATA", "./answerdesk-data", "data directory (env ANSWERDESK_DATA)"},
+		{&a.store, "store", "ANSWERDESK_STORE", "embedded", "index store: embedded, or qdrant://HOST:PORT?collection=NAME (env ANSWERDESK_STORE)"},
+		{&a.config, "config", "ANSWERDESK_CONFIG", "", "config file (env ANSWERDESK_CONFIG)"},
+		{&a.statePath, "state", "ANSWERDESK_STATE", "", "app state (tickets, keys, conversations, …): an SQLite file (default DATA/state.db), or postgres://USER:PASS@HOST:PORT/DB for replicas sharing one (env ANSWERDESK_STATE)"},
+		{&a.logFormat, "log-format", "ANSWERDESK_LOG_FORMAT", "text", "log lines as text or json (env ANSWERDESK_LOG_FORMAT); either way a request's lines carry its request_id"},
+	} {
+		if *f.p == "" {
+			*f.p = cmp.Or(a.getenv(f.env), f.def)
 		}
+		fs.StringVar(f.p, f.name, *f.p, f.help)
 	}
-	if a.config == "" {
-		a.config = a.getenv("ANSWERDESK_CONFIG")
-	}
-	if a.store == "" {
-		a.store = a.getenv("ANSWERDESK_STORE")
-		if a.store == "" {
-			a.store = "embedded"
-		}
-	}
-	fs.StringVar(&a.data, "data", a.data, "data directory (env ANSWERDESK_DATA)")
-	fs.StringVar(&a.store, "store", a.store, "index store: embedded, or qdrant://HOST:PORT?collection=NAME (env ANSWERDESK_STORE)")
-	fs.StringVar(&a.config, "config", a.config, "config file (env ANSWERDESK_CONFIG)")
-	if a.statePath == "" {
-		a.statePath = a.getenv("ANSWERDESK_STATE")
-	}
-	fs.StringVar(&a.statePath, "state", a.statePath, "app state (tickets, keys, conversations, …): an SQLite file (default DATA/state.db), or postgres://USER:PASS@HOST:PORT/DB for replicas sharing one (env ANSWERDESK_STATE)")
-	if a.logFormat == "" {
-		a.logFormat = a.getenv("ANSWERDESK_LOG_FORMAT")
-		if a.logFormat == "" {
-			a.logFormat = "text"
-		}
-	}
-	fs.StringVar(&a.logFormat, "log-format", a.logFormat, "log lines as text or json (env ANSWERDESK_LOG_FORMAT); either way a request's lines carry its request_id")
 }
 
 // conf is the run's configuration: the config file (--config, env

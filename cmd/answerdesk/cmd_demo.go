@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/api"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/testdata"
@@ -76,16 +76,8 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	return a.serve(ctx, *addr, serveOptions{
 		demoKey: func() string { return widgetKey },
 		onListen: func(url string) error {
-			// The demo page and the API share the origin; the page may be
-			// opened as localhost or 127.0.0.1.
-			origins := []string{url}
-			if twin := strings.Replace(url, "//localhost:", "//127.0.0.1:", 1); twin != url {
-				origins = append(origins, twin)
-			} else if twin := strings.Replace(url, "//127.0.0.1:", "//localhost:", 1); twin != url {
-				origins = append(origins, twin)
-			}
 			var err error
-			if widgetKey, _, err = db.Keys.CreatePublishableKey(ctx, retrieval.DefaultTenant, "demo page", origins); err != nil {
+			if widgetKey, _, err = db.Keys.CreatePublishableKey(ctx, retrieval.DefaultTenant, "demo page", api.DemoOrigins(url)); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "open %s/ and chat with the widget (a product page of the bundled knowledge base)\n", url)

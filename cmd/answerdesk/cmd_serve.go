@@ -118,11 +118,10 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	loaders := a.loaders()
 	deps := api.StateDeps(st.Services)
 	deps.Engine, deps.MaxQuestion, deps.Docs, deps.Ingest, deps.FAQIngest = eng, eng.Config().MaxQuestion, store, jobs, pipeline
 	deps.Limits, deps.Logger, deps.Version, deps.Metrics, deps.Tracer = lim, a.log, version(), a.metrics, tp
-	deps.Accepts = func(ext string) bool { _, ok := loaders[ext]; return ok }
+	deps.Accepts = pipeline.Accepts
 	if deps.Gaps, err = a.gapFinder(ctx); err != nil {
 		return err
 	}
