@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/answerdesk/answerdesk/ingest/markup"
 	"github.com/answerdesk/answerdesk/ingest/redact"
@@ -264,34 +263,22 @@ func (e *Engine) summary(a *Answer, tr Triage, cites []Citation, seen map[string
 
 // titleCache keeps the redacted titles of passages: a ticket's summary
 // names the passages tried, and support traffic tries the same few again
-// and again. It is bounded and starts over when full.
-type titleCache struct {
-	mu  sync.RWMutex
-	m   map[string]string
-	max int
-}
+// and again.
+type titleCache struct{ c *boundedCache[string, string] }
 
 // titleCacheSize bounds the redacted titles kept (a title is short).
 const titleCacheSize = 16384
 
 func newTitleCache(max int) *titleCache {
-	return &titleCache{m: make(map[string]string), max: max}
+	return &titleCache{c: newBoundedCache[string, string](max)}
 }
 
 // redact returns redact.Text(title), from the cache when it has it.
 func (c *titleCache) redact(title string) string {
-	c.mu.RLock()
-	r, ok := c.m[title]
-	c.mu.RUnlock()
-	if ok {
+	if r, ok := c.c.get(title); ok {
 		return r
 	}
-	r = redact.Text(title)
-	c.mu.Lock()
-	if len(c.m) >= c.max {
-		clear(c.m)
-	}
-	c.m[title] = r
-	c.mu.Unlock()
+	r := redact.Text(title)
+	c.c.put(title, r)
 	return r
 }

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -249,13 +248,10 @@ func (e *Engine) unsafePassage(tenant string, h retrieval.Hit) string {
 // screenCache keeps AddressesAssistant of passages between requests, by
 // a hash of the title and text: every answer screens each retrieved
 // passage, support traffic retrieves the same ones again and again, and
-// the check scans the whole text once per phrase. It is bounded and
-// starts over when full.
+// the check scans the whole text once per phrase.
 type screenCache struct {
 	seed maphash.Seed
-	mu   sync.RWMutex
-	m    map[screenKey]bool
-	max  int
+	c    *boundedCache[screenKey, bool]
 }
 
 // screenKey identifies a passage's title and text: their hash (seeded at
@@ -270,7 +266,7 @@ type screenKey struct {
 const screenCacheSize = 1 << 16
 
 func newScreenCache(max int) *screenCache {
-	return &screenCache{seed: maphash.MakeSeed(), m: make(map[screenKey]bool), max: max}
+	return &screenCache{seed: maphash.MakeSeed(), c: newBoundedCache[screenKey, bool](max)}
 }
 
 // addressesAssistant is AddressesAssistant(h.Title + "\n" + h.Text),
@@ -282,19 +278,11 @@ func (c *screenCache) addressesAssistant(h retrieval.Hit) bool {
 	mh.WriteByte('\n')
 	mh.WriteString(h.Text)
 	k := screenKey{hash: mh.Sum64(), n: len(h.Title) + 1 + len(h.Text)}
-	c.mu.RLock()
-	v, ok := c.m[k]
-	c.mu.RUnlock()
-	if ok {
+	if v, ok := c.c.get(k); ok {
 		return v
 	}
-	v = AddressesAssistant(h.Title + "\n" + h.Text)
-	c.mu.Lock()
-	if len(c.m) >= c.max {
-		clear(c.m)
-	}
-	c.m[k] = v
-	c.mu.Unlock()
+	v := AddressesAssistant(h.Title + "\n" + h.Text)
+	c.c.put(k, v)
 	return v
 }
 
