@@ -121,17 +121,21 @@ func newAnswerEvent(tenant string, a answer.Answer) answerEvent {
 }
 
 // latencyBucket is the histogram bucket of a latency: its lower bound,
-// buckets growing by 5% from 1 ms (about 230 buckets up to a minute), so
-// that a percentile is within 5%.
+// buckets growing by 5% from 0.1 ms (about 280 buckets up to a minute), so
+// that a percentile is within 5%; below 0.1 ms, 0. (Buckets used to start
+// at 1 ms: an engine answering in under a millisecond reported 0.)
 func latencyBucket(ms float64) float64 {
-	if ms < 1 {
+	if ms < minLatencyBucket {
 		return 0
 	}
 	k := math.Floor(math.Log(ms) / math.Log(latencyGrowth))
 	return math.Round(math.Pow(latencyGrowth, k)*1000) / 1000
 }
 
-const latencyGrowth = 1.05
+const (
+	latencyGrowth    = 1.05
+	minLatencyBucket = 0.1 // ms
+)
 
 // roll counts a newly logged answer in the rollups; an escalation marks
 // the answers before it in its conversation, within the deflection window,

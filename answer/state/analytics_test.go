@@ -170,3 +170,21 @@ func TestCountersAddUpInABatch(t *testing.T) {
 		}
 	})
 }
+
+// TestLatencyBucketsBelowAMillisecond: latencies get 5%-wide buckets from
+// 0.1 ms, so that an engine answering in under a millisecond reports its
+// latency instead of 0 (buckets used to start at 1 ms), and a bucket is a
+// lower bound within 5% of the latency.
+func TestLatencyBucketsBelowAMillisecond(t *testing.T) {
+	for _, ms := range []float64{0.1, 0.25, 0.5, 0.99, 1, 7.3, 250, 60000} {
+		b := latencyBucket(ms)
+		if b <= 0 || b > ms || b < ms/latencyGrowth-0.001 {
+			t.Errorf("latency %v ms: bucket %v, want a lower bound within 5%%", ms, b)
+		}
+	}
+	for _, ms := range []float64{0, 0.05, 0.099} {
+		if b := latencyBucket(ms); b != 0 {
+			t.Errorf("latency %v ms: bucket %v, want 0", ms, b)
+		}
+	}
+}
