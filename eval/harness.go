@@ -43,6 +43,11 @@ type Harness struct {
 	// CacheKey is mixed into the cache hash: anything besides the corpus
 	// that changes the index (the embedding model, the chunk budget).
 	CacheKey string
+	// Docs, when set, is the knowledge base of every suite run (a folder of
+	// documents or a corpus file) instead of each suite's own corpus: a
+	// question set kept apart from the documents it asks about
+	// (suite.LoadOver).
+	Docs string
 	// Knockout, when its Fraction is above 0, removes the relevant
 	// documents of a seeded share of the answerable questions from each
 	// suite's index and relabels those questions unanswerable.
@@ -70,7 +75,7 @@ func (h *Harness) Run(ctx context.Context, dirs ...string) ([]SuiteRun, error) {
 	suites := make([]*Suite, 0, len(dirs))
 	seen := map[string]string{}
 	for _, d := range dirs {
-		s, err := LoadSuite(d)
+		s, err := h.load(d)
 		if err != nil {
 			return nil, err
 		}
@@ -89,6 +94,14 @@ func (h *Harness) Run(ctx context.Context, dirs ...string) ([]SuiteRun, error) {
 		runs = append(runs, r)
 	}
 	return runs, nil
+}
+
+// load reads the suite in dir, over h.Docs when set.
+func (h *Harness) load(dir string) (*Suite, error) {
+	if h.Docs != "" {
+		return LoadSuiteOver(dir, h.Docs)
+	}
+	return LoadSuite(dir)
 }
 
 // RunSuite ingests s's corpus and asks its queries.

@@ -76,8 +76,41 @@ func (k Knockout) Apply(s *Suite) (*Suite, []string, error) {
 			removed[d] = true
 		}
 	}
-	for _, i := range answerable {
-		q := s.Queries[i]
+	relabel(&out, removed)
+	docs := make([]string, 0, len(removed))
+	for d := range removed {
+		docs = append(docs, d)
+	}
+	sort.Strings(docs)
+	return &out, docs, nil
+}
+
+// KnockOut returns a copy of s with the documents docs left out of its
+// knowledge base (Suite.Without, deleted after ingestion) and its questions
+// relabelled as Knockout.Apply does: a question that loses every relevant
+// document becomes unanswerable (meta.unanswerable_source "knockout"), one
+// that loses some keeps the others. It makes chosen near-misses: knocking out
+// one of two sibling documents leaves questions about it with the sibling as
+// the only tempting answer.
+func KnockOut(s *Suite, docs ...string) *Suite {
+	out := *s
+	out.Queries = append([]Query(nil), s.Queries...)
+	out.Without = append(append([]string(nil), s.Without...), docs...)
+	removed := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		removed[d] = true
+	}
+	relabel(&out, removed)
+	return &out
+}
+
+// relabel drops the removed documents from the relevant ones of s's
+// answerable questions; a question left with none becomes unanswerable.
+func relabel(s *Suite, removed map[string]bool) {
+	for i, q := range s.Queries {
+		if !q.Answerable {
+			continue
+		}
 		var keep []string
 		for _, d := range q.Relevant {
 			if !removed[d] {
@@ -97,12 +130,6 @@ func (k Knockout) Apply(s *Suite) (*Suite, []string, error) {
 			meta["unanswerable_source"] = "knockout"
 			q.Meta = meta
 		}
-		out.Queries[i] = q
+		s.Queries[i] = q
 	}
-	docs := make([]string, 0, len(removed))
-	for d := range removed {
-		docs = append(docs, d)
-	}
-	sort.Strings(docs)
-	return &out, docs, nil
 }

@@ -180,3 +180,33 @@ func TestHarnessRemovesSplitDocuments(t *testing.T) {
 		}
 	}
 }
+
+func TestKnockOutChosenDocuments(t *testing.T) {
+	s := knockoutSuite()
+	s.Without = []string{"j"}
+	out := KnockOut(s, "a", "c")
+	if diff := cmp.Diff([]string{"j", "a", "c"}, out.Without); diff != "" {
+		t.Errorf("without (-want +got):\n%s", diff)
+	}
+	for i, q := range out.Queries {
+		orig := s.Queries[i]
+		switch {
+		case q.ID == "two":
+			// Loses a, keeps b: still answerable, from b alone.
+			if !q.Answerable || !cmp.Equal(q.Relevant, []string{"b"}) {
+				t.Errorf("two: %+v, want answerable from b", q)
+			}
+		case len(orig.Relevant) == 1 && (orig.Relevant[0] == "a" || orig.Relevant[0] == "c"):
+			if q.Answerable || len(q.Relevant) != 0 || q.Meta["unanswerable_source"] != "knockout" {
+				t.Errorf("%s lost its document but is %+v", q.ID, q)
+			}
+		default:
+			if !cmp.Equal(q, orig) {
+				t.Errorf("%s changed: %+v", q.ID, q)
+			}
+		}
+	}
+	if !s.Queries[0].Answerable || len(s.Without) != 1 || s.Queries[len(s.Queries)-1].Meta["unanswerable_source"] != nil {
+		t.Error("KnockOut modified the original suite")
+	}
+}

@@ -130,7 +130,18 @@ type Failure struct {
 	Confidence Metric   `json:"confidence"`
 	Cited      []string `json:"cited,omitempty"`
 	TopHits    []TopHit `json:"top_hits"`
-	Error      string   `json:"error,omitempty"`
+	// Features are the confidence model's inputs for this answer with
+	// their contributions to its logit: why it was (not) confident.
+	Features []FeatureContribution `json:"features,omitempty"`
+	Error    string                `json:"error,omitempty"`
+}
+
+// FeatureContribution is one confidence feature of a failure: its value
+// and its contribution to the logit (the model's weight times the value).
+type FeatureContribution struct {
+	Name         string `json:"name"`
+	Value        Metric `json:"value"`
+	Contribution Metric `json:"contribution"`
 }
 
 // Failure kinds.

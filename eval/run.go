@@ -344,6 +344,9 @@ func worstFailures(results []Result, n int) []Failure {
 			Decision: r.Decision, Reason: r.Reason, Confidence: Metric(r.Confidence), Cited: r.Cited, Error: r.Err,
 			TopHits: []TopHit{},
 		}
+		for _, ft := range r.Features {
+			f.Features = append(f.Features, FeatureContribution{Name: ft.Name, Value: Metric(ft.Value), Contribution: Metric(ft.Contribution)})
+		}
 		switch {
 		case !r.Query.Answerable:
 			f.Kind = FailShouldEscalate

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,8 +50,9 @@ func smallSuite() (*Suite, scripted) {
 		{ID: "q5", Text: "five", Lang: "ru", Relevant: []string{"d1", "d4"}, Answerable: true},
 	}}
 	a := scripted{
-		"one":   {Decision: answer.Answered, Confidence: 0.9, Hits: hits("d1", "d1", "d2"), Citations: cites("d1"), Timings: answer.Timings{Retrieve: ms(1), Total: ms(10)}},
-		"two":   {Decision: answer.Answered, Confidence: 0.8, Hits: hits("d3", "d2"), Citations: cites("d3"), Timings: answer.Timings{Retrieve: ms(2), Total: ms(20)}},
+		"one": {Decision: answer.Answered, Confidence: 0.9, Hits: hits("d1", "d1", "d2"), Citations: cites("d1"), Timings: answer.Timings{Retrieve: ms(1), Total: ms(10)}},
+		"two": {Decision: answer.Answered, Confidence: 0.8, Hits: hits("d3", "d2"), Citations: cites("d3"),
+			Features: []answer.Feature{{Name: "top_score", Value: 0.5, Contribution: 1.5}, {Name: "oov", Value: 0.25, Contribution: -0.75}}, Timings: answer.Timings{Retrieve: ms(2), Total: ms(20)}},
 		"three": {Decision: answer.Escalated, Reason: answer.ReasonLowConfidence, Confidence: 0.2, Hits: hits("d1"), Timings: answer.Timings{Retrieve: ms(3), Total: ms(30)}},
 		"four":  {Decision: answer.Answered, Confidence: 0.7, Hits: hits("d1"), Citations: cites("d1"), Timings: answer.Timings{Retrieve: ms(4), Total: ms(40)}},
 		"five":  {Decision: answer.Escalated, Reason: answer.ReasonLowConfidence, Confidence: 0.3, Hits: hits("d4", "d1"), Timings: answer.Timings{Retrieve: ms(5), Total: ms(50)}},
@@ -114,6 +116,18 @@ func TestSummarizeHandComputed(t *testing.T) {
 	wantTop := []TopHit{{DocumentID: "d3", Title: "T d3", Score: 10}, {DocumentID: "d2", Title: "T d2", Score: 9, Relevant: true}}
 	if diff := cmp.Diff(wantTop, rep.Failures[0].TopHits, approx); diff != "" {
 		t.Errorf("top hits of q2 (-want +got):\n%s", diff)
+	}
+	// A failure says why the engine was confident: its features' contributions.
+	wantFeatures := []FeatureContribution{{Name: "top_score", Value: 0.5, Contribution: 1.5}, {Name: "oov", Value: 0.25, Contribution: -0.75}}
+	if diff := cmp.Diff(wantFeatures, rep.Failures[0].Features, approx); diff != "" {
+		t.Errorf("features of q2 (-want +got):\n%s", diff)
+	}
+	var table strings.Builder
+	if err := WriteTable(&table, &Report{Suites: []SuiteReport{rep}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "largest contributions: top_score 0.5 (+1.50), oov 0.25 (-0.75)") {
+		t.Errorf("the table does not show the failure's contributions:\n%s", table.String())
 	}
 }
 

@@ -19,6 +19,10 @@ var ErrBadSuite = suite.ErrBad
 // LoadSuite reads the suite in dir (suite.Load).
 func LoadSuite(dir string) (*Suite, error) { return suite.Load(dir) }
 
+// LoadSuiteOver reads the questions of the suite in dir over the knowledge
+// base corpus (suite.LoadOver).
+func LoadSuiteOver(dir, corpus string) (*Suite, error) { return suite.LoadOver(dir, corpus) }
+
 // ReadQueries parses and validates queries in the suite format
 // (suite.ReadQueries).
 func ReadQueries(r io.Reader) ([]Query, error) { return suite.ReadQueries(r) }

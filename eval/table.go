@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -122,6 +123,9 @@ func WriteTable(w io.Writer, r *Report) error {
 					top = "top " + f.TopHits[0].DocumentID
 				}
 				fmt.Fprintf(w, "  %-15s conf %.2f  %s  %q (%s; relevant %v)\n", f.Kind, float64(f.Confidence), f.ID, truncate(f.Question, 70), top, f.Relevant)
+				if len(f.Features) > 0 {
+					fmt.Fprintf(w, "  %15s largest contributions: %s\n", "", largestContributions(f.Features, 4))
+				}
 			}
 		}
 	}
@@ -143,4 +147,18 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// largestContributions formats the n features with the largest absolute
+// contributions to a failure's confidence logit, largest first.
+func largestContributions(fs []FeatureContribution, n int) string {
+	fs = slices.Clone(fs)
+	sort.SliceStable(fs, func(i, j int) bool {
+		return math.Abs(float64(fs[i].Contribution)) > math.Abs(float64(fs[j].Contribution))
+	})
+	parts := make([]string, 0, n)
+	for _, f := range fs[:min(n, len(fs))] {
+		parts = append(parts, fmt.Sprintf("%s %.3g (%+.2f)", f.Name, float64(f.Value), float64(f.Contribution)))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -21,8 +21,8 @@ import (
 
 // evalSubcommands are the subcommands of eval, in the order help lists them.
 var evalSubcommands = []*command{
-	{name: "eval run", usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N] [--baseline F --max-drop X] SUITE_DIR…",
-		summary: "Ingest each suite's corpus (corpus.jsonl or docs/) into a throwaway index, ask every query through the\n" +
+	{name: "eval run", usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N] [--docs DIR] [--baseline F --max-drop X] SUITE_DIR…",
+		summary: "Ingest each suite's corpus (corpus.jsonl or docs/; --docs DIR instead) into a throwaway index, ask every query through the\n" +
 			"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
 			"With --publish, the report becomes the data directory's latest eval report, which the admin console shows.\n" +
 			"With --baseline, exit 1 when a metric regressed by more than --max-drop.",
@@ -171,6 +171,7 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
 	publish := fs.Bool("publish", false, "also store the report as DATA/"+eval.PublishedReport+", the latest eval report the admin console shows (GET /v1/eval/report)")
 	baseline := fs.String("baseline", "", "compare against this JSON report; exit 1 on regression")
+	docs := fs.String("docs", "", "knowledge base of every suite instead of its own corpus.jsonl or docs/: a folder of documents or a corpus file (questions kept apart from the documents they ask about, e.g. testdata/manuals-qa over the shared manuals)")
 	gate := gateFlags(fs, "with --baseline: ", "with --baseline: skip baseline suites that were not run")
 	if err := a.parseFlags(fs, args); err != nil {
 		return err
@@ -195,6 +196,9 @@ func runEvalRun(ctx context.Context, a *app, args []string) error {
 	h, err := a.evalHarness(o)
 	if err != nil {
 		return err
+	}
+	if *docs != "" {
+		h.Docs, h.Engine["docs"] = *docs, *docs
 	}
 	rep, err := h.Report(ctx, dirs...)
 	if err != nil {

@@ -253,3 +253,40 @@ func TestEvalFusionCachesVectors(t *testing.T) {
 		t.Error("--embed-cache \"\" still read the cache")
 	}
 }
+
+// TestEvalRunDocs runs questions kept apart from their knowledge base:
+// --docs names the documents, the suite folder holds only queries.jsonl.
+func TestEvalRunDocs(t *testing.T) {
+	questions := filepath.Join(t.TempDir(), "kb-questions")
+	if err := os.Mkdir(questions, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(kbSuite, "queries.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(questions, "queries.jsonl"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	out, _, err := evalCLI(t, "eval", "run", "--quiet", "--docs", filepath.Join(kbSuite, "docs"), "--json", jsonPath, questions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "kb-questions: 22 documents, 56 queries") {
+		t.Errorf("table:\n%s", out)
+	}
+	rep, err := eval.ReadReport(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Suites[0].UnknownRelevant != 0 || rep.Engine["docs"] != filepath.Join(kbSuite, "docs") {
+		t.Errorf("report: %d unknown relevant ids, engine %v", rep.Suites[0].UnknownRelevant, rep.Engine)
+	}
+	// Without --docs the questions are no suite; a missing --docs folder is an error.
+	for _, args := range [][]string{{questions}, {"--docs", filepath.Join(kbSuite, "nope"), questions}} {
+		if _, _, err := evalCLI(t, append([]string{"eval", "run", "--quiet"}, args...)...); exitCode(err, &bytes.Buffer{}) != 1 {
+			t.Errorf("eval run %v: err %v, want exit 1", args, err)
+		}
+	}
+}

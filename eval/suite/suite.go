@@ -84,21 +84,60 @@ func Load(dir string) (*Suite, error) {
 	} else {
 		return nil, fmt.Errorf("%w: %s has neither corpus.jsonl nor a docs/ folder", ErrBad, dir)
 	}
+	if err := s.readQueries(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// LoadOver reads the questions of the suite in dir and takes its knowledge
+// base from corpus instead — a folder of documents or a corpus.jsonl kept
+// apart from the questions (a question set committed with the code, over
+// documents that may not be copied into it). The suite needs no corpus of
+// its own; one it has is ignored.
+func LoadOver(dir, corpus string) (*Suite, error) {
+	fi, err := os.Stat(corpus)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("suite %s: knowledge base: %w", dir, err)
+	case !fi.IsDir() && !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%w: knowledge base %s is neither a folder nor a file", ErrBad, corpus)
+	}
+	abs, err := filepath.Abs(corpus)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("suite %s: knowledge base: %w", dir, err)
+	}
+	s := &Suite{Name: filepath.Base(filepath.Clean(dir)), Dir: dir, Corpus: abs}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("suite %s: %w", dir, err)
+	}
+	if err := s.readQueries(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readQueries reads DIR/queries.jsonl into s.Queries.
+func (s *Suite) readQueries() error {
+	dir := s.Dir
 	path := filepath.Join(dir, "queries.jsonl")
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%w: %s has no queries.jsonl", ErrBad, dir)
+			return fmt.Errorf("%w: %s has no queries.jsonl", ErrBad, dir)
 		}
-		return nil, fmt.Errorf("suite %s: %w", dir, err)
+		return fmt.Errorf("suite %s: %w", dir, err)
 	}
 	defer f.Close()
 	qs, err := ReadQueries(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	s.Queries = qs
-	return s, nil
+	return nil
 }
 
 // ReadQueries parses and validates queries in the suite's JSON Lines format:

@@ -108,3 +108,39 @@ func TestIsSuite(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadOver(t *testing.T) {
+	kb := suitetest.Write(t, map[string]string{"docs/a.md": "# A\n\nalpha", "corpus.jsonl": `{"id":"a","text":"t"}`})
+	// A folder of questions only: its knowledge base comes from elsewhere.
+	questions := suitetest.Write(t, map[string]string{"queries.jsonl": suitetest.Queries})
+	if _, err := Load(questions); !errors.Is(err, ErrBad) {
+		t.Fatalf("questions alone load as a suite: %v", err)
+	}
+	for _, corpus := range []string{filepath.Join(kb, "docs"), filepath.Join(kb, "corpus.jsonl")} {
+		s, err := LoadOver(questions, corpus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := filepath.EvalSymlinks(corpus)
+		if s.Corpus != want || s.Name != filepath.Base(questions) || len(s.Queries) != 2 {
+			t.Errorf("LoadOver(%s) = corpus %s, name %s, %d queries", corpus, s.Corpus, s.Name, len(s.Queries))
+		}
+		if _, err := s.CorpusHash(); err != nil {
+			t.Errorf("hash of %s: %v", corpus, err)
+		}
+	}
+	// The suite's own corpus is ignored.
+	own := suitetest.Write(t, map[string]string{"corpus.jsonl": `{"id":"b","text":"t"}`, "queries.jsonl": suitetest.Queries})
+	if s, err := LoadOver(own, filepath.Join(kb, "docs")); err != nil || filepath.Base(s.Corpus) != "docs" {
+		t.Errorf("LoadOver over a suite with a corpus: %+v, %v", s, err)
+	}
+	for name, tc := range map[string]struct{ dir, corpus, want string }{
+		"missing knowledge base": {questions, filepath.Join(kb, "nope"), "knowledge base"},
+		"missing questions":      {filepath.Join(kb, "nope"), filepath.Join(kb, "docs"), "nope"},
+		"no queries.jsonl":       {kb, filepath.Join(kb, "docs"), "no queries.jsonl"},
+	} {
+		if _, err := LoadOver(tc.dir, tc.corpus); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want one mentioning %q", name, err, tc.want)
+		}
+	}
+}
