@@ -321,6 +321,14 @@ type QueryEmbedder interface {
 	EmbedQuery(ctx context.Context, text string) ([]float32, error)
 }
 
+// PassageEmbedder embeds passage text with the document model. When
+// Deps.Embedder is one too (answer/llm's embedder and its cache are), a
+// cross-language answer quotes the sentences of its passage nearest the
+// question.
+type PassageEmbedder interface {
+	EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error)
+}
+
 // ConfidenceModel maps an answer's features to a calibrated probability:
 // p = calibrate(sigmoid(Intercept + Σ Weights[name]·value)). It is loaded
 // from a JSON file (shipped default embedded in the binary; `answerdesk eval

@@ -1,10 +1,13 @@
 package answer
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/dense"
 )
 
 // A cross-language answer quotes a passage in another language than the
@@ -62,9 +65,11 @@ func denseRan(hits []retrieval.Hit) bool {
 
 // composeCross quotes the first of hits: an FAQ entry's answer whole, else
 // up to maxSentences consecutive sentences of the passage from the one
-// sharing most of the question's anchors (from the opening when none
-// does). It returns ok=false when the passage has nothing quotable.
-func composeCross(hits []retrieval.Hit, anchors map[string]bool, maxSentences int, ps passages) (composed, bool) {
+// nearest the question — by cosines (one per sentence of the passage's
+// first ones, Engine.sentenceCosines) when there are, else the one sharing
+// most of the question's anchors, else the opening. It returns ok=false
+// when the passage has nothing quotable.
+func composeCross(hits []retrieval.Hit, anchors map[string]bool, cosines []float64, maxSentences int, ps passages) (composed, bool) {
 	if len(hits) == 0 {
 		return composed{}, false
 	}
@@ -80,10 +85,19 @@ func composeCross(hits []retrieval.Hit, anchors map[string]bool, maxSentences in
 	if len(p.sents) == 0 {
 		return composed{}, false
 	}
-	start, most := 0, 0
-	for i, s := range p.sents {
-		if n := sharedAnchors(anchors, s); n > most {
-			start, most = i, n
+	start := 0
+	if len(cosines) > 0 {
+		for i, c := range cosines[:min(len(cosines), len(p.sents))] {
+			if c > cosines[start] {
+				start = i
+			}
+		}
+	} else {
+		most := 0
+		for i, s := range p.sents {
+			if n := sharedAnchors(anchors, s); n > most {
+				start, most = i, n
+			}
 		}
 	}
 	var quotes, body []string
@@ -175,4 +189,54 @@ func asciiRuns(text string, f func(string)) {
 		f(text[i:j])
 		i = j
 	}
+}
+
+// maxEmbeddedSentences bounds the sentences of a passage embedded for a
+// cross-language quote: a chunk holds a few paragraphs, and the quote
+// starts near its opening in any case.
+const maxEmbeddedSentences = 24
+
+// sentenceCosines returns the cosine of the question's embedding vec and
+// each of the first sentences of hit's passage, embedded with the document
+// model when Deps.Embedder is a PassageEmbedder (once per cached passage:
+// support traffic asks about the same passages), or nil: without such an
+// embedder or a question vector, for an FAQ entry (quoted whole), and when
+// embedding fails (logged; the quote then starts by the anchors).
+func (e *Engine) sentenceCosines(ctx context.Context, hit retrieval.Hit, vec []float32, ps passages) []float64 {
+	pe, ok := e.deps.Embedder.(PassageEmbedder)
+	if !ok || len(vec) == 0 || hit.Kind == retrieval.KindFAQ {
+		return nil
+	}
+	p := ps.get(hit)
+	if len(p.sents) < 2 {
+		return nil
+	}
+	p.vecMu.Lock()
+	vecs := p.sentVecs
+	if vecs == nil {
+		n := min(len(p.sents), maxEmbeddedSentences)
+		texts := make([]string, 0, n)
+		for _, s := range p.sents[:n] {
+			texts = append(texts, stripMarkers(s))
+		}
+		var err error
+		vecs, err = pe.EmbedDocuments(ctx, texts)
+		if err == nil && len(vecs) != len(texts) {
+			err = fmt.Errorf("%d vectors for %d sentences", len(vecs), len(texts))
+		}
+		if err != nil {
+			p.vecMu.Unlock()
+			if ctx.Err() == nil {
+				e.log.WarnContext(ctx, "sentence embedding failed; the cross-language quote starts by the anchors", "chunk", hit.ID, "err", err)
+			}
+			return nil
+		}
+		p.sentVecs = vecs
+	}
+	p.vecMu.Unlock()
+	out := make([]float64, len(vecs))
+	for i, v := range vecs {
+		out[i] = dense.Cosine(vec, v)
+	}
+	return out
 }

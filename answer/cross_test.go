@@ -2,7 +2,9 @@ package answer_test
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -88,5 +90,77 @@ func TestCrossLanguageAnswer(t *testing.T) {
 	}
 	if a.CrossLanguage {
 		t.Error("without an embedder the answer is marked cross-language")
+	}
+}
+
+// passageEmbedder embeds questions as embedderFunc does and passage
+// sentences by doc, counting the sentences it is given.
+type passageEmbedder struct {
+	embedderFunc
+	doc   func(string) []float32
+	err   error
+	texts atomic.Int64
+}
+
+func (p *passageEmbedder) EmbedDocuments(_ context.Context, texts []string) ([][]float32, error) {
+	p.texts.Add(int64(len(texts)))
+	if p.err != nil {
+		return nil, p.err
+	}
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		out[i] = p.doc(t)
+	}
+	return out, nil
+}
+
+// TestCrossQuoteNearestSentence: with an embedder that embeds passages
+// too, a cross-language answer quotes its passage from the sentence
+// nearest the question, not from the opening nor from the one with the
+// question's anchors; each passage's sentences are embedded once; when
+// that embedding fails, the anchors choose as without it.
+func TestCrossQuoteNearestSentence(t *testing.T) {
+	cfg := answer.DefaultConfig()
+	cfg.CrossConfidence = answer.ConfidenceModel{Intercept: -5, Weights: map[string]float64{answer.FeatureDenseMargin: 100}, Threshold: 0.9}
+	cfg.MaxSentences = 2
+	text := "The Lumen hub has a 2-year warranty. Keep the receipt. Claims go through the shop that sold it. Shipping is free."
+	kb := retrieverFunc(func(q retrieval.Query) (retrieval.Result, error) {
+		if q.Dense == nil {
+			return retrieval.Result{}, nil
+		}
+		hit := func(doc, text string, rank int, cos float64) retrieval.Hit {
+			return retrieval.Hit{Chunk: retrieval.Chunk{ID: doc + "#0", DocumentID: doc, Title: doc, Text: text, Lang: "en",
+				Kind: retrieval.KindDoc, Tenant: q.Tenant}, Score: cos, DenseScore: cos, DenseRank: rank}
+		}
+		return retrieval.Result{Hits: []retrieval.Hit{hit("warranty", text, 1, 0.9), hit("shipping", "Orders ship within 3 days.", 2, 0.8)}}, nil
+	})
+	emb := &passageEmbedder{
+		embedderFunc: func(string) ([]float32, error) { return []float32{1, 0}, nil },
+		doc: func(s string) []float32 {
+			if strings.Contains(s, "Claims") {
+				return []float32{0.9, 0.1}
+			}
+			return []float32{0.1, 0.9}
+		},
+	}
+	// "Lumen" is an anchor of the question, in the opening sentence.
+	q := "Куда обращаться по гарантии на Lumen?"
+	r := newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = kb, emb })
+	want := "Из нашей документации на английском:\nClaims go through the shop that sold it. [1] Shipping is free. [1]"
+	for i := range 2 {
+		a := ask(t, r, q)
+		if a.Decision != answer.Answered || a.Text != want {
+			t.Errorf("ask %d: %s (%s) %q, want %q", i, a.Decision, a.Reason, a.Text, want)
+		}
+	}
+	if n := emb.texts.Load(); n != 4 {
+		t.Errorf("%d sentences embedded for two answers from one 4-sentence passage, want 4 (once)", n)
+	}
+
+	failing := &passageEmbedder{embedderFunc: emb.embedderFunc, err: errors.New("embedding server down")}
+	r = newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = kb, failing })
+	a := ask(t, r, q)
+	if want := "Из нашей документации на английском:\nThe Lumen hub has a 2-year warranty. [1] Keep the receipt. [1]"; a.Text != want {
+		t.Errorf("sentence embedding failed: %q, want the anchors' choice %q", a.Text, want)
 	}
 }

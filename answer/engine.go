@@ -37,7 +37,8 @@ type Deps struct {
 	// it fails) a heuristic does.
 	Rewriter Rewriter
 	// Embedder, when set, embeds questions for hybrid retrieval (and the
-	// intent model's embedding head).
+	// intent model's embedding head). When it is a PassageEmbedder too, a
+	// cross-language answer quotes the sentences nearest the question.
 	Embedder QueryEmbedder
 	// Intents, when set, labels questions with the tenant's trained intent
 	// model; the keyword intents of the config remain the fallback.
@@ -233,7 +234,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	if crossLanguage(hits, tr.Lang) {
 		// No passage in the customer's language: quote the best one in
 		// another language, which shares no words to extract by.
-		c, ok = composeCross(hits, anchors, e.cfg.MaxSentences, ps)
+		c, ok = composeCross(hits, anchors, e.sentenceCosines(ctx, hits[0], vec, ps), e.cfg.MaxSentences, ps)
 	} else {
 		c, ok = extract(hits, q, e.cfg.MaxSentences, ps)
 	}

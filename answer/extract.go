@@ -72,6 +72,13 @@ type passage struct {
 	// once per cached passage (it may be shared by concurrent requests).
 	questionOnce  sync.Once
 	questionLines []map[string]bool
+
+	// sentVecs are the document-model embeddings of the first
+	// maxEmbeddedSentences sentences, for a cross-language quote
+	// (Engine.sentenceCosines); embedded on first use, once per cached
+	// passage while an attempt fails.
+	vecMu    sync.Mutex
+	sentVecs [][]float32
 }
 
 // questionTerms returns p's questionLines; title is the passage's title

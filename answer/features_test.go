@@ -219,7 +219,7 @@ func TestCrossFeatures(t *testing.T) {
 	res.Hits[2].SparseRank = 1 // sparse search prefers another document
 	question := "Сколько стоит план Pro для X100 в 2024 и 2023 году?"
 	ps := newPassages(newPassageCache(8))
-	c, ok := composeCross(res.Hits, anchorsOf(question, "ru"), 3, ps)
+	c, ok := composeCross(res.Hits, anchorsOf(question, "ru"), nil, 3, ps)
 	if !ok {
 		t.Fatal("no cross-language answer composed")
 	}
@@ -302,7 +302,7 @@ func TestComposeCross(t *testing.T) {
 	p := denseHit("a", "The hub pairs over Zigbee. Reset it with the pin. The 2024 model has a USB-C port. It ships in black.", 1, 0.9)
 	ps := newPassages(newPassageCache(8))
 	// The sentence with the question's anchor leads.
-	c, ok := composeCross([]retrieval.Hit{p}, anchorsOf("Есть ли у модели 2024 года порт?", "ru"), 2, ps)
+	c, ok := composeCross([]retrieval.Hit{p}, anchorsOf("Есть ли у модели 2024 года порт?", "ru"), nil, 2, ps)
 	if !ok || len(c.cited) != 1 || c.cited[0].ID != p.ID {
 		t.Fatalf("composeCross: %+v, %v", c, ok)
 	}
@@ -310,21 +310,21 @@ func TestComposeCross(t *testing.T) {
 		t.Errorf("body %q", got)
 	}
 	// No anchor: from the opening.
-	c, _ = composeCross([]retrieval.Hit{p}, nil, 2, ps)
+	c, _ = composeCross([]retrieval.Hit{p}, nil, nil, 2, ps)
 	if got := c.body; got != "The hub pairs over Zigbee. Reset it with the pin." {
 		t.Errorf("body without anchors %q", got)
 	}
 	// An FAQ entry answers whole.
 	f := denseHit("f", "How do I reset?\nHold the pin for ten seconds.", 1, 0.9)
 	f.Kind, f.Title = retrieval.KindFAQ, "How do I reset?"
-	c, ok = composeCross([]retrieval.Hit{f}, nil, 2, ps)
+	c, ok = composeCross([]retrieval.Hit{f}, nil, nil, 2, ps)
 	if !ok || !c.faq || c.body != "Hold the pin for ten seconds." {
 		t.Errorf("FAQ: %+v %v", c, ok)
 	}
 	// A ticket without a resolution has nothing to quote.
 	tk := denseHit("t", "My hub is broken.", 1, 0.9)
 	tk.Kind = retrieval.KindTicket
-	if _, ok := composeCross([]retrieval.Hit{tk}, nil, 2, ps); ok {
+	if _, ok := composeCross([]retrieval.Hit{tk}, nil, nil, 2, ps); ok {
 		t.Error("a ticket without a resolution was quoted")
 	}
 }

@@ -146,6 +146,24 @@ func (x *Index) grow(rows int) {
 	x.live = append(x.live, make([]bool, rows-len(x.live))...)
 }
 
+// Cosine is the cosine of a and b, computed in float64; 0 when their
+// lengths differ or either has a zero norm.
+func Cosine(a, b []float32) float64 {
+	if len(a) != len(b) {
+		return 0
+	}
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
+
 // invNorm returns 1/‖v‖, computed in float64, and false when v has a zero
 // norm or a non-finite component.
 func invNorm(v []float32) (float64, bool) {

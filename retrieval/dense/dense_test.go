@@ -421,3 +421,21 @@ func TestRowRoundTrip(t *testing.T) {
 		t.Errorf("SetRow at -1: %v, want ErrSlot", err)
 	}
 }
+
+func TestCosine(t *testing.T) {
+	for _, tt := range []struct {
+		a, b []float32
+		want float64
+	}{
+		{[]float32{1, 0}, []float32{2, 0}, 1},
+		{[]float32{1, 0}, []float32{0, 3}, 0},
+		{[]float32{1, 1}, []float32{-1, -1}, -1},
+		{[]float32{3, 4}, []float32{4, 3}, 24.0 / 25},
+		{[]float32{0, 0}, []float32{1, 0}, 0},
+		{[]float32{1, 0}, []float32{1, 0, 0}, 0},
+	} {
+		if got := Cosine(tt.a, tt.b); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("Cosine(%v, %v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

@@ -3,9 +3,11 @@ package storetest
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/dense"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -43,19 +45,7 @@ func RunExporter(t *testing.T, newStore func(t *testing.T) retrieval.Store) {
 	// Dense vectors may come back normalized (Qdrant stores cosine vectors
 	// at unit length): equal when they point the same way.
 	sameDirection := cmp.Comparer(func(a, b []float32) bool {
-		if len(a) != len(b) {
-			return false
-		}
-		var dot, na, nb float64
-		for i := range a {
-			dot += float64(a[i]) * float64(b[i])
-			na += float64(a[i]) * float64(a[i])
-			nb += float64(b[i]) * float64(b[i])
-		}
-		if na == 0 || nb == 0 {
-			return na == nb
-		}
-		return math.Abs(dot/math.Sqrt(na*nb)-1) < 1e-6
+		return slices.Equal(a, b) || math.Abs(dense.Cosine(a, b)-1) < 1e-6
 	})
 	opts := cmp.Options{cmpopts.IgnoreFields(retrieval.Document{}, "Chunks", "Updated"), cmpopts.EquateEmpty(), sameDirection}
 	if diff := cmp.Diff(written, export(""), opts); diff != "" {
