@@ -174,9 +174,11 @@ func (db *DB) later(ctx context.Context, write func(b *batch) error) error {
 // durable runs write in the group-commit writer's next transaction and
 // returns once that has committed: a write the caller must see durable
 // before it goes on (a ticket) shares the commit of whatever is queued
-// with it instead of committing alone. It runs inside a savepoint, so
-// that its failure rolls back only itself and is returned here, while the
-// rest of its group commits; write must not count (batch.count). Once
+// with it instead of committing alone. When it fails, the group's
+// transaction is rolled back and runs again without it, so that its
+// failure is returned here while the rest of its group commits (a
+// savepoint per write would journal every page it touches); like every
+// queued write it must be able to run again from scratch. Once
 // queued, the outcome is awaited whatever ctx does (the write may
 // already be committed); ctx ending before write starts makes it fail
 // without writing.
@@ -263,13 +265,14 @@ func (db *DB) writer() {
 	}
 }
 
-// commit runs a group's writes in one transaction; one failing queued
-// write rolls back the group, a failing durable write only itself (a
-// savepoint). When the group fails, its durable writes run again alone,
-// so that a bad queued write does not lose a ticket. Each durable write
-// gets its outcome. On PostgreSQL a group aborted by a deadlock with
-// another replica's group (both count in the same rollup rows) or by a
-// turn numbered at once by another replica runs again.
+// commit runs a group's writes in one transaction. A failing durable
+// write is taken out of the group, gets its error, and the rest runs
+// again; a failing queued write rolls back the group, whose durable
+// writes then run again alone, so that a bad queued write does not lose
+// a ticket. Each durable write gets its outcome. On PostgreSQL a group
+// aborted by a deadlock with another replica's group (both count in the
+// same rollup rows) or by a turn numbered at once by another replica runs
+// again.
 func (db *DB) commit(group []queued) error {
 	n, durables := 0, 0
 	for _, it := range group {
@@ -283,30 +286,24 @@ func (db *DB) commit(group []queued) error {
 	if n == 0 {
 		return nil
 	}
-	outcome := make([]error, len(group))
-	err := db.commitGroup(group, outcome)
+	group, err := db.commitWithout(group)
 	if err != nil && durables > 0 && durables < n {
-		alone := make([]queued, 0, durables)
+		var alone []queued
 		for _, it := range group {
 			if it.done != nil {
 				alone = append(alone, it)
 			}
 		}
-		outcome = outcome[:len(alone)]
-		if derr := db.commitGroup(alone, outcome); derr != nil {
-			for i := range outcome {
-				outcome[i] = derr
+		var derr error
+		group, derr = db.commitWithout(alone)
+		for _, it := range group {
+			it.done <- derr
+		}
+	} else {
+		for _, it := range group {
+			if it.done != nil {
+				it.done <- err
 			}
-		}
-		group = alone
-	} else if err != nil {
-		for i := range outcome {
-			outcome[i] = err
-		}
-	}
-	for i, it := range group {
-		if it.done != nil {
-			it.done <- outcome[i]
 		}
 	}
 	if err != nil {
@@ -315,29 +312,48 @@ func (db *DB) commit(group []queued) error {
 	return nil
 }
 
-// commitGroup runs group's writes in one transaction; outcome[i] gets
-// the error of a durable write group[i] rolled back alone.
-func (db *DB) commitGroup(group []queued, outcome []error) error {
+// commitWithout commits group, taking out each durable write that fails
+// (it gets its error) and running the rest again; it returns what was
+// left of the group and the error of the last attempt (nil when it
+// committed).
+func (db *DB) commitWithout(group []queued) ([]queued, error) {
+	for {
+		err := db.commitGroup(group)
+		var failed *durableFailure
+		if !errors.As(err, &failed) {
+			return group, err
+		}
+		group[failed.i].done <- failed.err
+		rest := make([]queued, 0, len(group)-1)
+		group = append(append(rest, group[:failed.i]...), group[failed.i+1:]...)
+	}
+}
+
+// durableFailure is the error of group[i], a durable write.
+type durableFailure struct {
+	i   int
+	err error
+}
+
+func (f *durableFailure) Error() string { return f.err.Error() }
+
+// commitGroup runs group's writes in one transaction.
+func (db *DB) commitGroup(group []queued) error {
 	ctx := context.Background()
 	write := func(tx sqlTx) error {
-		clear(outcome)
 		if err := tx.lockRollups(ctx); err != nil {
 			return err
 		}
 		b := &batch{ctx: ctx, db: db, tx: tx, stmts: map[string]*sql.Stmt{}, red: map[string]string{}}
 		for i, it := range group {
-			switch {
-			case it.write == nil:
-			case it.done != nil:
-				werr, err := b.savepoint(it.write)
-				if err != nil {
-					return err
+			if it.write == nil {
+				continue
+			}
+			if err := it.write(b); err != nil {
+				if it.done != nil && !db.b.retryable(err, true) {
+					return &durableFailure{i: i, err: err}
 				}
-				outcome[i] = werr
-			default:
-				if err := it.write(b); err != nil {
-					return err
-				}
+				return err
 			}
 		}
 		return b.flushCounts()
@@ -351,29 +367,6 @@ func (db *DB) commitGroup(group []queued, outcome []error) error {
 		}
 	}
 	return err
-}
-
-// savepoint runs write inside a savepoint of the batch's transaction:
-// when write fails, what it wrote is rolled back and its error returned
-// as werr, and the transaction goes on. err is a failure of the
-// savepoint itself, or of write when it must abort the whole transaction
-// to run again (a PostgreSQL deadlock or serialization failure).
-func (b *batch) savepoint(write func(b *batch) error) (werr, err error) {
-	if err := b.exec(`SAVEPOINT durable`); err != nil {
-		return nil, fmt.Errorf("savepoint: %w", err)
-	}
-	if werr = write(b); werr != nil {
-		if b.db.b.retryable(werr, true) {
-			return nil, werr
-		}
-		if err := b.exec(`ROLLBACK TO SAVEPOINT durable`); err != nil {
-			return nil, fmt.Errorf("rollback to savepoint: %w", err)
-		}
-	}
-	if err := b.exec(`RELEASE SAVEPOINT durable`); err != nil {
-		return nil, fmt.Errorf("release savepoint: %w", err)
-	}
-	return werr, nil
 }
 
 // every runs f every interval in the background until Close, which waits

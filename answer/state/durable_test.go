@@ -107,8 +107,8 @@ func TestTicketsShareTheGroupCommit(t *testing.T) {
 }
 
 // TestFailingDurableWriteRollsBackAlone: a durable write that fails is
-// rolled back to its savepoint and gets its error; the queued and durable
-// writes of its group commit.
+// rolled back (its group runs again without it) and gets its error; the
+// queued and durable writes of its group commit, once.
 func TestFailingDurableWriteRollsBackAlone(t *testing.T) {
 	ctx := context.Background()
 	st := openAt(t, filepath.Join(t.TempDir(), "state.db"), Options{})
