@@ -24,12 +24,6 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval/embedded"
 )
 
-// Usage and Summary are the eval command's line in the binary's usage.
-const (
-	Usage   = "eval run|compare|calibrate [flags] …"
-	Summary = "evaluate the engine on suites, compare reports against a baseline, fit the confidence model"
-)
-
 // App is what the eval commands take from the composition root.
 type App interface {
 	// ParseFlags parses args into fs with the global flags (cli.Parse).
@@ -86,14 +80,15 @@ var subcommands = []subcommand{
 		runFusion},
 }
 
-// Run runs the eval subcommand args name, with the rest of args.
-func Run(ctx context.Context, a App, args []string) error {
+// Run runs the eval subcommand args name, with the rest of args; eval is
+// the command's line in the binary's usage, which its help prints.
+func Run(ctx context.Context, a App, cmd cli.Command, args []string) error {
 	if len(args) == 0 {
 		return cli.Usagef("eval: missing subcommand: run, compare, calibrate or fusion")
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		fmt.Fprintf(a.Stdout(), "usage: answerdesk %s\n\n", Usage)
+		fmt.Fprintf(a.Stdout(), "usage: answerdesk %s\n\n", cmd.Usage)
 		for _, c := range subcommands {
 			fmt.Fprintf(a.Stdout(), "  answerdesk %s\n", c.Usage)
 		}
