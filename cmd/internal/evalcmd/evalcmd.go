@@ -80,7 +80,7 @@ var subcommands = []subcommand{
 		runFusion},
 }
 
-// Run runs the eval subcommand args name, with the rest of args; eval is
+// Run runs the eval subcommand args name, with the rest of args; cmd is
 // the command's line in the binary's usage, which its help prints.
 func Run(ctx context.Context, a App, cmd cli.Command, args []string) error {
 	if len(args) == 0 {
