@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -43,6 +44,17 @@ func Parse(fs *flag.FlagSet, c Command, args []string, stdout io.Writer) error {
 	}
 	if err != nil {
 		return Usagef("%s: %v", c.Name, err)
+	}
+	return nil
+}
+
+// WriteJSON prints v as indented JSON, the form of every --json output.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write json: %w", err)
 	}
 	return nil
 }
