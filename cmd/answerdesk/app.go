@@ -15,6 +15,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/llm"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/cmd/internal/config"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/ingest/formats"
@@ -108,7 +109,7 @@ func newLogger(w io.Writer, format string, debug bool) (*slog.Logger, error) {
 	case "json":
 		return slog.New(api.LogHandler(slog.NewJSONHandler(w, opts))), nil
 	}
-	return nil, usagef("--log-format must be text or json, not %q", format)
+	return nil, cli.Usagef("--log-format must be text or json, not %q", format)
 }
 
 // close releases the stores the run opened, the last opened first.
@@ -152,16 +153,16 @@ func (a *app) conf() *config.Config {
 	return a.cfg
 }
 
-// indexStore is the configured index store (--store).
-func (a *app) indexStore(ctx context.Context) (retrieval.Store, error) {
-	return a.index.get(func() (retrieval.Store, error) { return a.openStore(ctx, a.store, 0) })
+// IndexStore is the configured index store (--store).
+func (a *app) IndexStore(ctx context.Context) (retrieval.Store, error) {
+	return a.index.get(func() (retrieval.Store, error) { return a.OpenStore(ctx, a.store, 0) })
 }
 
-// openStore opens the index store spec names ("embedded": the data dir's;
+// OpenStore opens the index store spec names ("embedded": the data dir's;
 // or a qdrant:// URL), to be closed with the app. avgLen, when not zero,
 // fixes the BM25 average chunk length of a store that bakes it into its
 // vectors, unless its URL or the config file sets one.
-func (a *app) openStore(ctx context.Context, spec string, avgLen float64) (retrieval.Store, error) {
+func (a *app) OpenStore(ctx context.Context, spec string, avgLen float64) (retrieval.Store, error) {
 	var s retrieval.Store
 	var err error
 	switch {
@@ -171,7 +172,7 @@ func (a *app) openStore(ctx context.Context, spec string, avgLen float64) (retri
 	case strings.HasPrefix(spec, "qdrant://"):
 		s, err = a.openQdrant(ctx, spec, avgLen)
 	default:
-		return nil, usagef("unknown store %q: use embedded or qdrant://HOST:PORT?collection=NAME", spec)
+		return nil, cli.Usagef("unknown store %q: use embedded or qdrant://HOST:PORT?collection=NAME", spec)
 	}
 	if err != nil {
 		return nil, err
@@ -232,7 +233,7 @@ func (a *app) engineDeps() (answer.Deps, error) {
 	if c != nil {
 		d.Generator, d.Rewriter = a.metrics.Generator(c), c
 	}
-	emb, err := a.embedder()
+	emb, err := a.Embedder()
 	if err != nil {
 		return d, err
 	}
@@ -257,7 +258,7 @@ func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
 		if err != nil {
 			return nil, err
 		}
-		store, err := a.indexStore(ctx)
+		store, err := a.IndexStore(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -281,11 +282,11 @@ func (a *app) loaders() map[string]ingest.Loader {
 // loader and the configured document embedder.
 func (a *app) ingestPipeline(ctx context.Context) (*ingest.Pipeline, error) {
 	return a.pipeline.get(func() (*ingest.Pipeline, error) {
-		store, err := a.indexStore(ctx)
+		store, err := a.IndexStore(ctx)
 		if err != nil {
 			return nil, err
 		}
-		emb, err := a.embedder()
+		emb, err := a.Embedder()
 		if err != nil {
 			return nil, err
 		}
@@ -342,8 +343,8 @@ func (a *app) llmClient() (*llm.Client, error) {
 	})
 }
 
-// embedder is the embedding client, or nil when none is configured.
-func (a *app) embedder() (*llm.Embedder, error) {
+// Embedder is the embedding client, or nil when none is configured.
+func (a *app) Embedder() (*llm.Embedder, error) {
 	return a.embed.get(func() (*llm.Embedder, error) {
 		cfg, ok, err := config.Embed(a.conf())
 		if err != nil || !ok {
@@ -357,9 +358,9 @@ func (a *app) embedder() (*llm.Embedder, error) {
 	})
 }
 
-// audit records an administrative action taken with the command line. The
+// Audit records an administrative action taken with the command line. The
 // action has happened; a failure to record it is the command's error.
-func (a *app) audit(ctx context.Context, tenant, action, target, detail string) error {
+func (a *app) Audit(ctx context.Context, tenant, action, target, detail string) error {
 	st, err := a.state(ctx)
 	if err != nil {
 		return fmt.Errorf("%s done, but not audited: %w", action, err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -22,12 +23,12 @@ func runAsk(ctx context.Context, a *app, args []string) error {
 	}
 	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
 	if q == "" {
-		return usagef("ask: no QUESTION given")
+		return cli.Usagef("ask: no QUESTION given")
 	}
 	switch *lang {
 	case "", "en", "ru", "zh":
 	default:
-		return usagef("ask: --lang must be en, ru or zh")
+		return cli.Usagef("ask: --lang must be en, ru or zh")
 	}
 	eng, err := a.answerEngine(ctx)
 	if err != nil {
@@ -35,13 +36,13 @@ func runAsk(ctx context.Context, a *app, args []string) error {
 	}
 	ans, err := eng.Answer(ctx, answer.Request{Tenant: *tenant, Question: q, ConversationID: *conv, Lang: *lang, Channel: "cli"})
 	if errors.Is(err, answer.ErrInvalidRequest) {
-		return usagef("ask: %v", err)
+		return cli.Usagef("ask: %v", err)
 	}
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(a.stdout, api.NewAnswerResponse(ans))
+		return cli.WriteJSON(a.stdout, api.NewAnswerResponse(ans))
 	}
 	return api.WriteAnswerText(a.stdout, ans)
 }

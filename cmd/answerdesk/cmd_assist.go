@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -21,7 +22,7 @@ func runAssist(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("assist %s: give exactly one ticket ID", sub)
+		return cli.Usagef("assist %s: give exactly one ticket ID", sub)
 	}
 	st, err := a.state(ctx)
 	if err != nil {
@@ -33,7 +34,7 @@ func runAssist(ctx context.Context, a *app, args []string) error {
 	}
 	if sub == "similar" {
 		if *asJSON {
-			return writeJSON(a.stdout, api.SimilarTickets{TicketID: t.ID, Similar: similar})
+			return cli.WriteJSON(a.stdout, api.SimilarTickets{TicketID: t.ID, Similar: similar})
 		}
 		return api.SimilarTickets{TicketID: t.ID, Similar: similar}.WriteText(a.stdout)
 	}
@@ -46,7 +47,7 @@ func runAssist(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("assist suggest: ticket %q: %w", t.ID, err)
 	}
 	if *asJSON {
-		return writeJSON(a.stdout, s)
+		return cli.WriteJSON(a.stdout, s)
 	}
 	return s.WriteText(a.stdout)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -23,11 +24,11 @@ func runAudit(ctx context.Context, a *app, args []string) error {
 	}
 	switch {
 	case fs.NArg() > 0:
-		return usagef("audit list: unexpected argument %q", fs.Arg(0))
+		return cli.Usagef("audit list: unexpected argument %q", fs.Arg(0))
 	case *limit < 1 || *limit > 10000:
-		return usagef("audit list: --limit must be 1 to 10000")
+		return cli.Usagef("audit list: --limit must be 1 to 10000")
 	case *before < 0:
-		return usagef("audit list: --before must be an entry id")
+		return cli.Usagef("audit list: --before must be an entry id")
 	}
 	st, err := a.state(ctx)
 	if err != nil {
@@ -39,7 +40,7 @@ func runAudit(ctx context.Context, a *app, args []string) error {
 	}
 	out := api.NewAuditList(es, *limit)
 	if *asJSON {
-		return writeJSON(a.stdout, out)
+		return cli.WriteJSON(a.stdout, out)
 	}
 	return out.WriteText(a.stdout)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -22,11 +23,11 @@ func runCustomers(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("customers %s: give exactly one customer ID", sub)
+		return cli.Usagef("customers %s: give exactly one customer ID", sub)
 	}
 	id := fs.Arg(0)
 	if err := api.CheckCustomerID(id); err != nil {
-		return usagef("customers %s: %v", sub, err)
+		return cli.Usagef("customers %s: %v", sub, err)
 	}
 	st, err := a.state(ctx)
 	if err != nil {
@@ -37,21 +38,21 @@ func runCustomers(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := a.audit(ctx, *tenant, state.AuditCustomerExport, state.CustomerRef(id), ""); err != nil {
+		if err := a.Audit(ctx, *tenant, state.AuditCustomerExport, state.CustomerRef(id), ""); err != nil {
 			return err
 		}
-		return writeJSON(a.stdout, api.NewCustomerExport(id, d))
+		return cli.WriteJSON(a.stdout, api.NewCustomerExport(id, d))
 	}
 	e, err := st.Customers.Erase(ctx, *tenant, id)
 	if err != nil {
 		return err
 	}
-	if err := a.audit(ctx, *tenant, state.AuditCustomerErase, state.CustomerRef(id), ""); err != nil {
+	if err := a.Audit(ctx, *tenant, state.AuditCustomerErase, state.CustomerRef(id), ""); err != nil {
 		return err
 	}
 	out := api.NewErasure(e)
 	if *asJSON {
-		return writeJSON(a.stdout, out)
+		return cli.WriteJSON(a.stdout, out)
 	}
 	fmt.Fprintf(a.stdout, "erased customer %q of tenant %q: %d answers, %d conversation turns, %d feedback, %d FAQ candidates deleted; %d tickets anonymized\n",
 		id, *tenant, out.Answers, out.Turns, out.Feedback, out.FAQCandidates, out.Tickets)

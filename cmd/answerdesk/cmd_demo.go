@@ -9,6 +9,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/answerdesk/answerdesk/testdata"
@@ -22,7 +23,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("demo: unexpected argument %q", fs.Arg(0))
+		return cli.Usagef("demo: unexpected argument %q", fs.Arg(0))
 	}
 	dir, err := os.MkdirTemp("", "answerdesk-demo-")
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/ingest"
 	"github.com/answerdesk/answerdesk/ingest/formats"
 	"github.com/answerdesk/answerdesk/ingest/pdf"
@@ -45,20 +46,20 @@ func runExtract(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("extract: want exactly one FILE, got %d", fs.NArg())
+		return cli.Usagef("extract: want exactly one FILE, got %d", fs.NArg())
 	}
 	switch *kind {
 	case "auto", "doc", "faq", "ticket":
 	default:
-		return usagef("extract: --kind must be auto, doc, faq or ticket")
+		return cli.Usagef("extract: --kind must be auto, doc, faq or ticket")
 	}
 	if *budget < 16 {
-		return usagef("extract: --budget must be at least 16")
+		return cli.Usagef("extract: --budget must be at least 16")
 	}
 	x, err := ingest.Extract(ctx, a.loaders(), fs.Arg(0), ingest.ExtractOptions{Kind: retrieval.Kind(strings.TrimPrefix(*kind, "auto")),
 		Chunks: *chunks, Tenant: *tenant, Budget: *budget, Log: a.log})
 	if *asJSON {
-		if jerr := writeJSON(a.stdout, x); err == nil {
+		if jerr := cli.WriteJSON(a.stdout, x); err == nil {
 			err = jerr
 		}
 	} else {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -17,11 +18,11 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 		if err := a.parseFlags(flag.NewFlagSet("faq", flag.ContinueOnError), []string{"--help"}); err != nil && len(args) > 0 {
 			return err
 		}
-		return usagef("faq: give list, approve or reject")
+		return cli.Usagef("faq: give list, approve or reject")
 	}
 	sub, rest := args[0], args[1:]
 	if sub != "list" && sub != "approve" && sub != "reject" {
-		return usagef("faq: unknown subcommand %q (want list, approve or reject)", sub)
+		return cli.Usagef("faq: unknown subcommand %q (want list, approve or reject)", sub)
 	}
 	fs := flag.NewFlagSet("faq "+sub, flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant of the candidates")
@@ -36,10 +37,10 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 	}
 	if sub == "list" {
 		if fs.NArg() > 0 {
-			return usagef("faq list: unexpected argument %q", fs.Arg(0))
+			return cli.Usagef("faq list: unexpected argument %q", fs.Arg(0))
 		}
 		if *status != "" && !state.ValidCandidateStatus(*status) {
-			return usagef("faq list: --status must be pending, approved or rejected")
+			return cli.Usagef("faq list: --status must be pending, approved or rejected")
 		}
 		cs, err := st.faq.Candidates(ctx, state.CandidateFilter{Tenant: *tenant, Status: *status, Limit: 500})
 		if err != nil {
@@ -47,16 +48,16 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 		}
 		out := api.NewFAQCandidateList(cs, 0)
 		if *asJSON {
-			return writeJSON(a.stdout, out)
+			return cli.WriteJSON(a.stdout, out)
 		}
 		return out.WriteText(a.stdout)
 	}
 	if fs.NArg() != 1 {
-		return usagef("faq %s: give exactly one candidate id", sub)
+		return cli.Usagef("faq %s: give exactly one candidate id", sub)
 	}
 	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
 	if err != nil || id <= 0 {
-		return usagef("faq %s: %q is not a candidate id", sub, fs.Arg(0))
+		return cli.Usagef("faq %s: %q is not a candidate id", sub, fs.Arg(0))
 	}
 	var d api.FAQDecision
 	if sub == "approve" {
@@ -69,7 +70,7 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		d = api.FAQDecision{Candidate: api.NewFAQCandidate(c), Ingest: result}
-		if err := a.audit(ctx, *tenant, state.AuditFAQApprove, fs.Arg(0), result+" "+c.DocumentID); err != nil {
+		if err := a.Audit(ctx, *tenant, state.AuditFAQApprove, fs.Arg(0), result+" "+c.DocumentID); err != nil {
 			return err
 		}
 	} else {
@@ -78,12 +79,12 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		d = api.FAQDecision{Candidate: api.NewFAQCandidate(c)}
-		if err := a.audit(ctx, *tenant, state.AuditFAQReject, fs.Arg(0), ""); err != nil {
+		if err := a.Audit(ctx, *tenant, state.AuditFAQReject, fs.Arg(0), ""); err != nil {
 			return err
 		}
 	}
 	if *asJSON {
-		return writeJSON(a.stdout, d)
+		return cli.WriteJSON(a.stdout, d)
 	}
 	return d.WriteText(a.stdout)
 }

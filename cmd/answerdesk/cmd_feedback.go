@@ -6,6 +6,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -26,15 +27,15 @@ func runFeedback(ctx context.Context, a *app, args []string) error {
 	}
 	switch {
 	case fs.NArg() > 0:
-		return usagef("feedback list: unexpected argument %q", fs.Arg(0))
+		return cli.Usagef("feedback list: unexpected argument %q", fs.Arg(0))
 	case *limit < 1 || *limit > 10000:
-		return usagef("feedback list: --limit must be 1 to 10000")
+		return cli.Usagef("feedback list: --limit must be 1 to 10000")
 	case *before < 0:
-		return usagef("feedback list: --before must be a feedback id")
+		return cli.Usagef("feedback list: --before must be a feedback id")
 	}
 	f, err := api.FeedbackFilter(*tenant, *answerID, *thumbs, *from, *to, *before, *limit)
 	if err != nil {
-		return usagef("feedback list: %v", err)
+		return cli.Usagef("feedback list: %v", err)
 	}
 	st, err := a.state(ctx)
 	if err != nil {
@@ -46,7 +47,7 @@ func runFeedback(ctx context.Context, a *app, args []string) error {
 	}
 	out := api.NewFeedbackList(fb, *limit)
 	if *asJSON {
-		return writeJSON(a.stdout, out)
+		return cli.WriteJSON(a.stdout, out)
 	}
 	return out.WriteText(a.stdout)
 }

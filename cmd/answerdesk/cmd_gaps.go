@@ -9,6 +9,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer/gaps"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -23,14 +24,14 @@ func runGaps(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("gaps: unexpected argument %q", fs.Arg(0))
+		return cli.Usagef("gaps: unexpected argument %q", fs.Arg(0))
 	}
 	if *asJSON && *asCSV {
-		return usagef("gaps: give --json or --csv, not both")
+		return cli.Usagef("gaps: give --json or --csv, not both")
 	}
 	from, to, err := api.Window(*fromS, *toS, time.Now())
 	if err != nil {
-		return usagef("gaps: %v", err)
+		return cli.Usagef("gaps: %v", err)
 	}
 	f, err := a.gapFinder(ctx)
 	if err != nil {
@@ -38,7 +39,7 @@ func runGaps(ctx context.Context, a *app, args []string) error {
 	}
 	r, err := f.Find(ctx, *tenant, from, to)
 	if errors.Is(err, gaps.ErrWindow) {
-		return usagef("gaps: %v", err)
+		return cli.Usagef("gaps: %v", err)
 	}
 	if err != nil {
 		return err
@@ -46,7 +47,7 @@ func runGaps(ctx context.Context, a *app, args []string) error {
 	w := api.NewGapReport(r)
 	switch {
 	case *asJSON:
-		return writeJSON(a.stdout, w)
+		return cli.WriteJSON(a.stdout, w)
 	case *asCSV:
 		return w.WriteCSV(a.stdout)
 	}
@@ -60,12 +61,12 @@ func (a *app) gapFinder(ctx context.Context) (*gaps.Finder, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := a.indexStore(ctx)
+	store, err := a.IndexStore(ctx)
 	if err != nil {
 		return nil, err
 	}
 	f := &gaps.Finder{Log: state.NewGapLog(st.convs), Search: store}
-	emb, err := a.embedder()
+	emb, err := a.Embedder()
 	if err != nil {
 		return nil, err
 	}

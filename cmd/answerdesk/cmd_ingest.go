@@ -25,16 +25,16 @@ func runIngest(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if _, ok := retrieval.ParseKind(*kind); !ok && *kind != "auto" {
-		return usagef("ingest: --kind must be auto, doc, faq or ticket, not %q", *kind)
+		return cli.Usagef("ingest: --kind must be auto, doc, faq or ticket, not %q", *kind)
 	}
 	if fs.NArg() == 0 {
-		return usagef("ingest: no PATH given")
+		return cli.Usagef("ingest: no PATH given")
 	}
 	if *budget < 16 || *budget > 8192 {
-		return usagef("ingest: --budget must be between 16 and 8192 tokens")
+		return cli.Usagef("ingest: --budget must be between 16 and 8192 tokens")
 	}
 	if strings.TrimSpace(*tenant) == "" {
-		return usagef("ingest: --tenant must not be empty")
+		return cli.Usagef("ingest: --tenant must not be empty")
 	}
 	p, err := a.ingestPipeline(ctx)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/intent"
 	"github.com/answerdesk/answerdesk/answer/state"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -27,11 +28,11 @@ func runIntents(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("intents %s: give exactly one FILE.csv", sub)
+		return cli.Usagef("intents %s: give exactly one FILE.csv", sub)
 	}
 	examples, err := intent.ReadCSVFile(fs.Arg(0))
 	if errors.Is(err, intent.ErrBadData) {
-		return usagef("%v", err)
+		return cli.Usagef("%v", err)
 	}
 	if err != nil {
 		return err
@@ -52,14 +53,14 @@ func runIntents(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "trained the intent model of tenant %q: %d intents from %d questions; %s\n",
 			*tenant, len(m.Labels()), len(examples), head)
-		return a.audit(ctx, *tenant, state.AuditIntentsTrain, fs.Arg(0), fmt.Sprintf("%d intents from %d questions", len(m.Labels()), len(examples)))
+		return a.Audit(ctx, *tenant, state.AuditIntentsTrain, fs.Arg(0), fmt.Sprintf("%d intents from %d questions", len(m.Labels()), len(examples)))
 	}
 	r, err := dir.Evaluate(ctx, *tenant, examples, emb)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(a.stdout, r)
+		return cli.WriteJSON(a.stdout, r)
 	}
 	fmt.Fprintf(a.stdout, "%d questions: accuracy %.4f, macro F1 %.4f; out of scope (refused) %.1f%%, accuracy of the rest %.4f\n",
 		r.N, r.Accuracy, r.MacroF1, 100*r.Rejected, r.AcceptedAccuracy)
@@ -72,7 +73,7 @@ func runIntents(ctx context.Context, a *app, args []string) error {
 // intentEmbedder returns the configured embedder for intent models and the
 // name its vectors are known by, or nil and "" when none is configured.
 func (a *app) intentEmbedder() (intent.Embedder, string, error) {
-	emb, err := a.embedder()
+	emb, err := a.Embedder()
 	if err != nil || emb == nil {
 		return nil, "", err
 	}

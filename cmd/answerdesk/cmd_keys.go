@@ -9,6 +9,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 )
 
 func runKeys(ctx context.Context, a *app, args []string) error {
@@ -29,20 +30,20 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 	switch sub {
 	case "create":
 		if strings.TrimSpace(*tenant) == "" {
-			return usagef("keys create: --tenant is required")
+			return cli.Usagef("keys create: --tenant is required")
 		}
 		if fs.NArg() > 0 {
-			return usagef("keys create: unexpected argument %q", fs.Arg(0))
+			return cli.Usagef("keys create: unexpected argument %q", fs.Arg(0))
 		}
 		if *publishable {
 			return createPublishableKey(ctx, a, *tenant, *name, *scopes, *origins)
 		}
 		if *origins != "" {
-			return usagef("keys create: --origins needs --publishable")
+			return cli.Usagef("keys create: --origins needs --publishable")
 		}
 		sc, err := state.ParseScopes(*scopes)
 		if err != nil {
-			return usagef("keys create: %v", err)
+			return cli.Usagef("keys create: %v", err)
 		}
 		db, err := a.state(ctx)
 		if err != nil {
@@ -54,7 +55,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "created key %s for tenant %q with scopes %s; it is shown once, store it now:\n", k.ID, k.Tenant, strings.Join(k.Scopes, ","))
 		fmt.Fprintln(a.stdout, key)
-		return a.audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, k.AuditDetail())
+		return a.Audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, k.AuditDetail())
 	case "list":
 		db, err := a.state(ctx)
 		if err != nil {
@@ -68,7 +69,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 	}
 	// revoke
 	if fs.NArg() != 1 {
-		return usagef("keys revoke: give one key ID (or prefix) from 'keys list'")
+		return cli.Usagef("keys revoke: give one key ID (or prefix) from 'keys list'")
 	}
 	db, err := a.state(ctx)
 	if err != nil {
@@ -82,18 +83,18 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "revoked %s\n", fs.Arg(0))
-	return a.audit(ctx, k.Tenant, state.AuditKeyRevoke, k.ID, "")
+	return a.Audit(ctx, k.Tenant, state.AuditKeyRevoke, k.ID, "")
 }
 
 // createPublishableKey makes a pk_ key for the web widget and prints the
 // script tag that embeds it.
 func createPublishableKey(ctx context.Context, a *app, tenant, name, scopes, origins string) error {
 	if scopes != state.ScopeAsk {
-		return usagef("keys create: a publishable key has the ask scope only; drop --scopes")
+		return cli.Usagef("keys create: a publishable key has the ask scope only; drop --scopes")
 	}
 	list, err := state.ParseOrigins(origins)
 	if err != nil {
-		return usagef("keys create --publishable: %v (give --origins https://shop.example[,…])", err)
+		return cli.Usagef("keys create --publishable: %v (give --origins https://shop.example[,…])", err)
 	}
 	db, err := a.state(ctx)
 	if err != nil {
@@ -106,5 +107,5 @@ func createPublishableKey(ctx context.Context, a *app, tenant, name, scopes, ori
 	fmt.Fprintf(a.stdout, "created publishable key %s for tenant %q, usable from %s; embed the widget with:\n", k.ID, k.Tenant, strings.Join(k.Origins, ", "))
 	fmt.Fprintf(a.stdout, "  <script src=\"https://YOUR-ANSWERDESK-HOST/widget.js\" data-key=\"%s\" defer></script>\n", key)
 	fmt.Fprintln(a.stdout, key)
-	return a.audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, k.AuditDetail())
+	return a.Audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, k.AuditDetail())
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -21,22 +22,22 @@ func runReport(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("report: unexpected argument %q", fs.Arg(0))
+		return cli.Usagef("report: unexpected argument %q", fs.Arg(0))
 	}
 	from, to, err := api.Window(*fromS, *toS, time.Now())
 	if err != nil {
-		return usagef("report: %v", err)
+		return cli.Usagef("report: %v", err)
 	}
 	switch *bucket {
 	case state.BucketHour, state.BucketDay, state.BucketWeek:
 	default:
-		return usagef("report: --bucket must be hour, day or week")
+		return cli.Usagef("report: --bucket must be hour, day or week")
 	}
 	st, err := a.state(ctx)
 	if err != nil {
 		return err
 	}
-	store, err := a.indexStore(ctx)
+	store, err := a.IndexStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func runReport(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(a.stdout, r)
+		return cli.WriteJSON(a.stdout, r)
 	}
 	return r.WriteText(a.stdout, *tenant)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/cmd/internal/config"
 	"github.com/answerdesk/answerdesk/cmd/internal/telemetry"
 	"github.com/answerdesk/answerdesk/eval"
@@ -24,7 +25,7 @@ func runServe(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("serve: unexpected argument %q", fs.Arg(0))
+		return cli.Usagef("serve: unexpected argument %q", fs.Arg(0))
 	}
 	return a.serve(ctx, *addr, serveOptions{metricsAddr: *metricsAddr})
 }
@@ -62,7 +63,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	}
 	tp, shutdownTracing, err := telemetry.TracerProvider(ctx, a.getenv, version())
 	if errors.Is(err, telemetry.ErrProtocol) {
-		return usagef("%v", err)
+		return cli.Usagef("%v", err)
 	}
 	if err != nil {
 		return err
@@ -81,7 +82,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := a.indexStore(ctx)
+	store, err := a.IndexStore(ctx)
 	if err != nil {
 		return err
 	}

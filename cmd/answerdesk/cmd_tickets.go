@@ -8,6 +8,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
@@ -22,7 +23,7 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *status != "" && !state.ValidStatus(*status) {
-		return usagef("tickets: --status must be open, pending, solved or closed")
+		return cli.Usagef("tickets: --status must be open, pending, solved or closed")
 	}
 	db, err := a.state(ctx)
 	if err != nil {
@@ -30,19 +31,19 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 	}
 	if sub == "list" {
 		if *limit < 1 || *limit > 10000 {
-			return usagef("tickets list: --limit must be 1 to 10000")
+			return cli.Usagef("tickets list: --limit must be 1 to 10000")
 		}
 		ts, err := db.Tickets.Tickets(ctx, state.TicketFilter{Tenant: *tenant, Status: *status, Limit: *limit})
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			return writeJSON(a.stdout, ts)
+			return cli.WriteJSON(a.stdout, ts)
 		}
 		return api.WriteTicketsText(a.stdout, ts)
 	}
 	if fs.NArg() != 1 {
-		return usagef("tickets show: give one ticket ID")
+		return cli.Usagef("tickets show: give one ticket ID")
 	}
 	t, err := db.Tickets.Ticket(ctx, *tenant, fs.Arg(0))
 	if errors.Is(err, state.ErrNotFound) {
@@ -52,7 +53,7 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(a.stdout, t)
+		return cli.WriteJSON(a.stdout, t)
 	}
 	return api.WriteTicketText(a.stdout, t)
 }

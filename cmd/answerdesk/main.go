@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -103,24 +102,14 @@ func lookupCommand(name string) *command {
 	return nil
 }
 
-// usageError is a bad invocation: exit status 2.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
-
-// errHelp reports that help was printed: exit status 0.
-var errHelp = errors.New("help requested")
-
 func exitCode(err error, stderr io.Writer) int {
-	var ue usageError
+	var ue cli.UsageError
 	var ce *config.Invalid
 	switch {
-	case err == nil, errors.Is(err, errHelp), errors.Is(err, flag.ErrHelp):
+	case err == nil, errors.Is(err, cli.ErrHelp), errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ue), errors.As(err, &ce):
-		msg := ue.msg
+		msg := ue.Msg
 		if ce != nil {
 			msg = ce.Msg
 		}
@@ -144,15 +133,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	err := global.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		printUsage(stdout)
-		return errHelp
+		return cli.ErrHelp
 	}
 	if err != nil {
-		return usagef("%v", err)
+		return cli.Usagef("%v", err)
 	}
 	args = global.Args()
 	if len(args) == 0 {
 		printUsage(stdout)
-		return usagef("missing command")
+		return cli.Usagef("missing command")
 	}
 	name := args[0]
 	if name == "help" {
@@ -162,11 +151,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 		}
 		printUsage(stdout)
-		return errHelp
+		return cli.ErrHelp
 	}
 	c := lookupCommand(name)
 	if c == nil {
-		return usagef("unknown command %q", name)
+		return cli.Usagef("unknown command %q", name)
 	}
 	return a.runCommand(ctx, c, args[1:])
 }
@@ -187,32 +176,35 @@ func (a *app) runCommand(ctx context.Context, c *command, args []string) error {
 		if err := a.parseFlags(flag.NewFlagSet(c.name, flag.ContinueOnError), args); err != nil {
 			return err
 		}
-		return usagef("%s: give %s", c.name, want)
+		return cli.Usagef("%s: give %s", c.name, want)
 	}
 	if !slices.Contains(c.subs, args[0]) {
-		return usagef("%s: unknown subcommand %q (want %s)", c.name, args[0], want)
+		return cli.Usagef("%s: unknown subcommand %q (want %s)", c.name, args[0], want)
 	}
 	return c.run(ctx, a, args)
 }
 
-// parseFlags parses the running command's flags with the global ones,
-// printing help for --help. It returns errHelp after printing help.
+// parseFlags parses the running command's flags with the global ones
+// (ParseFlags with the command's help).
 func (a *app) parseFlags(fs *flag.FlagSet, args []string) error {
+	return a.ParseFlags(fs, a.help(), args)
+}
+
+// ParseFlags parses args into fs with the global flags (cli.Parse: c's
+// help for --help, returning cli.ErrHelp), then makes the run's logger.
+func (a *app) ParseFlags(fs *flag.FlagSet, c cli.Command, args []string) error {
 	a.globalFlags(fs)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	err := fs.Parse(cli.Interleave(fs, args))
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(a.stdout, "usage: answerdesk %s\n\n%s\n\nflags:\n", a.cmd.usage, a.cmd.summary)
-		fs.SetOutput(a.stdout)
-		fs.PrintDefaults()
-		return errHelp
+	if err := cli.Parse(fs, c, args, a.stdout); err != nil {
+		return err
 	}
-	if err != nil {
-		return usagef("%s: %v", a.cmd.name, err)
-	}
+	var err error
 	a.log, err = newLogger(a.stderr, a.logFormat, a.getenv("ANSWERDESK_DEBUG") != "")
 	return err
+}
+
+// help is the running command's help.
+func (a *app) help() cli.Command {
+	return cli.Command{Name: a.cmd.name, Usage: a.cmd.usage, Summary: a.cmd.summary}
 }
 
 func printUsage(w io.Writer) {
@@ -222,15 +214,4 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'answerdesk COMMAND --help' for a command's flags.")
-}
-
-// writeJSON prints v as indented JSON, the form of every --json output.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write json: %w", err)
-	}
-	return nil
 }

@@ -239,7 +239,7 @@ func TestHybridRealQdrantRealEmbedder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer qd.Close()
-	embedder, err := a.embedder()
+	embedder, err := a.Embedder()
 	if err != nil || embedder == nil {
 		t.Fatalf("query embedder: %v %v", embedder, err)
 	}

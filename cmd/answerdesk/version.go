@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+
+	"github.com/answerdesk/answerdesk/cmd/internal/cli"
 )
 
 func runVersion(ctx context.Context, a *app, args []string) error {
@@ -14,7 +16,7 @@ func runVersion(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("version: unexpected argument %q", fs.Arg(0))
+		return cli.Usagef("version: unexpected argument %q", fs.Arg(0))
 	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {

@@ -49,8 +49,8 @@ type subcommand struct {
 
 // subcommands are eval's, in the order help lists them.
 var subcommands = []subcommand{
-	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N] [--baseline F --max-drop X] SUITE_DIR…",
-		Summary: "Ingest each suite's corpus (corpus.jsonl or docs/) into a throwaway index, ask every query through the\n" +
+	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N] [--docs DIR] [--baseline F --max-drop X] SUITE_DIR…",
+		Summary: "Ingest each suite's corpus (corpus.jsonl or docs/; --docs DIR instead) into a throwaway index, ask every query through the\n" +
 			"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
 			"With --publish, the report becomes the data directory's latest eval report, which the admin console shows.\n" +
 			"With --baseline, exit 1 when a metric regressed by more than --max-drop."},
@@ -195,6 +195,7 @@ func runEval(ctx context.Context, a App, c cli.Command, args []string) error {
 	htmlOut := fs.String("html", "", "write a self-contained HTML report to this file")
 	publish := fs.Bool("publish", false, "also store the report as DATA/"+eval.PublishedReport+", the latest eval report the admin console shows (GET /v1/eval/report)")
 	baseline := fs.String("baseline", "", "compare against this JSON report; exit 1 on regression")
+	docs := fs.String("docs", "", "knowledge base of every suite instead of its own corpus.jsonl or docs/: a folder of documents or a corpus file (questions kept apart from the documents they ask about, e.g. testdata/manuals-qa over the shared manuals)")
 	gate := gateFlags(fs, "with --baseline: ", "with --baseline: skip baseline suites that were not run")
 	if err := a.ParseFlags(fs, c, args); err != nil {
 		return err
@@ -219,6 +220,9 @@ func runEval(ctx context.Context, a App, c cli.Command, args []string) error {
 	h, err := harness(a, o)
 	if err != nil {
 		return err
+	}
+	if *docs != "" {
+		h.Docs, h.Engine["docs"] = *docs, *docs
 	}
 	rep, err := h.Report(ctx, dirs...)
 	if err != nil {
