@@ -48,6 +48,11 @@ type Harness struct {
 	// question set kept apart from the documents it asks about
 	// (suite.LoadOver).
 	Docs string
+	// Without, when set, lists documents to leave out of every suite's
+	// knowledge base, chosen rather than seeded (KnockOut): questions that
+	// lose every relevant document become unanswerable. A document missing
+	// from a suite's knowledge base is an error.
+	Without []string
 	// Knockout, when its Fraction is above 0, removes the relevant
 	// documents of a seeded share of the answerable questions from each
 	// suite's index and relabels those questions unanswerable.
@@ -96,12 +101,18 @@ func (h *Harness) Run(ctx context.Context, dirs ...string) ([]SuiteRun, error) {
 	return runs, nil
 }
 
-// load reads the suite in dir, over h.Docs when set.
+// load reads the suite in dir, over h.Docs when set, with h.Without
+// knocked out.
 func (h *Harness) load(dir string) (*Suite, error) {
+	load := LoadSuite
 	if h.Docs != "" {
-		return LoadSuiteOver(dir, h.Docs)
+		load = func(dir string) (*Suite, error) { return LoadSuiteOver(dir, h.Docs) }
 	}
-	return LoadSuite(dir)
+	s, err := load(dir)
+	if err != nil || len(h.Without) == 0 {
+		return s, err
+	}
+	return KnockOut(s, h.Without...), nil
 }
 
 // RunSuite ingests s's corpus and asks its queries.
@@ -133,6 +144,13 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
 	defer cleanup()
+	for _, id := range h.Without {
+		if err := store.DeleteDocument(ctx, tenantOr(h.Options.Tenant), id); errors.Is(err, retrieval.ErrNotFound) {
+			return SuiteRun{}, fmt.Errorf("%w: suite %s: document %q to leave out is not in its knowledge base", ErrBadSuite, s.Name, id)
+		} else if err != nil {
+			return SuiteRun{}, fmt.Errorf("suite %s: remove document %s: %w", s.Name, id, err)
+		}
+	}
 	if err := deleteDocuments(ctx, store, tenantOr(h.Options.Tenant), knocked); err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: remove documents (knock-out, split): %w", s.Name, err)
 	}

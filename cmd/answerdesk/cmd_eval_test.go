@@ -283,8 +283,21 @@ func TestEvalRunDocs(t *testing.T) {
 	if rep.Suites[0].UnknownRelevant != 0 || rep.Engine["docs"] != filepath.Join(kbSuite, "docs") {
 		t.Errorf("report: %d unknown relevant ids, engine %v", rep.Suites[0].UnknownRelevant, rep.Engine)
 	}
-	// Without --docs the questions are no suite; a missing --docs folder is an error.
-	for _, args := range [][]string{{questions}, {"--docs", filepath.Join(kbSuite, "nope"), questions}} {
+	// --without leaves chosen documents out: their questions become
+	// unanswerable, the others stay.
+	answerable := rep.Suites[0].Answerable
+	if _, _, err := evalCLI(t, "eval", "run", "--quiet", "--without", "en/troubleshooting", "--json", jsonPath, kbSuite); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err = eval.ReadReport(jsonPath); err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Suites[0]; s.Documents != 21 || s.Answerable >= answerable || s.Answerable < answerable-10 || rep.Engine["without"] != "en/troubleshooting" {
+		t.Errorf("without en/troubleshooting: %d documents, %d answerable (of %d), engine %v", s.Documents, s.Answerable, answerable, rep.Engine)
+	}
+	// Without --docs the questions are no suite; a missing --docs folder,
+	// or a document to leave out that is not there, is an error.
+	for _, args := range [][]string{{questions}, {"--docs", filepath.Join(kbSuite, "nope"), questions}, {"--without", "en/nope", kbSuite}} {
 		if _, _, err := evalCLI(t, append([]string{"eval", "run", "--quiet"}, args...)...); exitCode(err, &bytes.Buffer{}) != 1 {
 			t.Errorf("eval run %v: err %v, want exit 1", args, err)
 		}

@@ -49,7 +49,7 @@ type subcommand struct {
 
 // subcommands are eval's, in the order help lists them.
 var subcommands = []subcommand{
-	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N] [--docs DIR] [--baseline F --max-drop X] SUITE_DIR…",
+	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N] [--docs DIR] [--without DOC,…] [--baseline F --max-drop X] SUITE_DIR…",
 		Summary: "Ingest each suite's corpus (corpus.jsonl or docs/; --docs DIR instead) into a throwaway index, ask every query through the\n" +
 			"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
 			"With --publish, the report becomes the data directory's latest eval report, which the admin console shows.\n" +
@@ -196,12 +196,19 @@ func runEval(ctx context.Context, a App, c cli.Command, args []string) error {
 	publish := fs.Bool("publish", false, "also store the report as DATA/"+eval.PublishedReport+", the latest eval report the admin console shows (GET /v1/eval/report)")
 	baseline := fs.String("baseline", "", "compare against this JSON report; exit 1 on regression")
 	docs := fs.String("docs", "", "knowledge base of every suite instead of its own corpus.jsonl or docs/: a folder of documents or a corpus file (questions kept apart from the documents they ask about, e.g. testdata/manuals-qa over the shared manuals)")
+	without := fs.String("without", "", "comma-separated document ids to leave out of every suite's knowledge base; questions left with no relevant document become unanswerable (a chosen knock-out, e.g. one manual of a sibling pair)")
 	gate := gateFlags(fs, "with --baseline: ", "with --baseline: skip baseline suites that were not run")
 	if err := a.ParseFlags(fs, c, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return cli.Usagef("eval run: no SUITE_DIR given")
+	}
+	var leaveOut []string
+	for _, id := range strings.Split(*without, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			leaveOut = append(leaveOut, id)
+		}
 	}
 	if gate.MaxDrop < 0 || gate.MaxDrop > 1 {
 		return cli.Usagef("eval run: --max-drop must be between 0 and 1")
@@ -223,6 +230,9 @@ func runEval(ctx context.Context, a App, c cli.Command, args []string) error {
 	}
 	if *docs != "" {
 		h.Docs, h.Engine["docs"] = *docs, *docs
+	}
+	if len(leaveOut) > 0 {
+		h.Without, h.Engine["without"] = leaveOut, strings.Join(leaveOut, ",")
 	}
 	rep, err := h.Report(ctx, dirs...)
 	if err != nil {
