@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/answerdesk/answerdesk/retrieval"
+	"github.com/answerdesk/answerdesk/retrieval/dense"
 )
 
 // Default similarity thresholds: clusters merge while the average cosine
@@ -96,7 +97,10 @@ func Group(texts []string, vecs [][]float32, o Options) ([]Cluster, error) {
 	if vecs != nil {
 		rows = make([][]float32, n)
 		for i, v := range vecs {
-			rows[i] = unit(v)
+			// A zero vector stays zero: similar to nothing.
+			if rows[i] = dense.Unit(v); rows[i] == nil {
+				rows[i] = make([]float32, len(v))
+			}
 		}
 		if o.Threshold <= 0 {
 			o.Threshold = DefaultDenseThreshold
@@ -462,22 +466,6 @@ func tfidf(texts []string) tfidfSet {
 		set.vecs[i] = v
 	}
 	return set
-}
-
-func unit(v []float32) []float32 {
-	var n float64
-	for _, x := range v {
-		n += float64(x) * float64(x)
-	}
-	out := make([]float32, len(v))
-	if n == 0 {
-		return out
-	}
-	inv := 1 / math.Sqrt(n)
-	for i, x := range v {
-		out[i] = float32(float64(x) * inv)
-	}
-	return out
 }
 
 func dotDense(a, b []float32) float64 {

@@ -118,20 +118,3 @@ func (v vocabulary) vector(features []string) sparseVec {
 	}
 	return s
 }
-
-// unit returns v scaled to unit length (a copy), or nil for a zero vector.
-func unit(v []float32) []float32 {
-	var n float64
-	for _, x := range v {
-		n += float64(x) * float64(x)
-	}
-	if n == 0 {
-		return nil
-	}
-	inv := float32(1 / math.Sqrt(n))
-	out := make([]float32, len(v))
-	for i, x := range v {
-		out[i] = x * inv
-	}
-	return out
-}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/answerdesk/answerdesk/retrieval/dense"
 )
 
 // Prediction is a classified question.
@@ -71,7 +73,7 @@ func (m *Model) predict(features []string, vec []float32) Prediction {
 	x := m.vocab.vector(features)
 	h, dv := &m.sparse, []float32(nil)
 	if m.dense != nil && len(vec) == m.dense.dim {
-		if dv = unit(vec); dv != nil {
+		if dv = dense.Unit(vec); dv != nil {
 			h = m.dense
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/answerdesk/answerdesk/retrieval/dense"
 )
 
 // ErrBadData reports training or evaluation data that cannot be used.
@@ -104,7 +106,7 @@ func Train(ctx context.Context, examples []Example, o Options) (*Model, error) {
 			return nil, fmt.Errorf("embed training questions: %d vectors for %d questions", len(vecs), len(texts))
 		}
 		for i, v := range vecs {
-			if vecs[i] = unit(v); vecs[i] == nil || len(v) != len(vecs[0]) {
+			if vecs[i] = dense.Unit(v); vecs[i] == nil || len(v) != len(vecs[0]) {
 				return nil, fmt.Errorf("embed training questions: vector %d is empty or of another size", i)
 			}
 		}

@@ -76,10 +76,7 @@ func (x *Index) Set(slot int, v []float32) error {
 		return fmt.Errorf("set slot %d: %w", slot, ErrVector)
 	}
 	x.grow(slot + 1)
-	row := x.slab[slot*x.dim : (slot+1)*x.dim]
-	for i, f := range v {
-		row[i] = float32(float64(f) * inv)
-	}
+	scale(x.slab[slot*x.dim:(slot+1)*x.dim], v, inv)
 	if !x.live[slot] {
 		x.live[slot] = true
 		x.n++
@@ -164,6 +161,26 @@ func Cosine(a, b []float32) float64 {
 	return dot / math.Sqrt(na*nb)
 }
 
+// Unit returns a copy of v scaled to unit length, computed in float64 like
+// the index's own rows, or nil when v has a zero norm or a non-finite
+// component.
+func Unit(v []float32) []float32 {
+	inv, ok := invNorm(v)
+	if !ok {
+		return nil
+	}
+	out := make([]float32, len(v))
+	scale(out, v, inv)
+	return out
+}
+
+// scale writes v·inv into dst, computed in float64.
+func scale(dst, v []float32, inv float64) {
+	for i, f := range v {
+		dst[i] = float32(float64(f) * inv)
+	}
+}
+
 // invNorm returns 1/‖v‖, computed in float64, and false when v has a zero
 // norm or a non-finite component.
 func invNorm(v []float32) (float64, bool) {
@@ -191,9 +208,7 @@ func (x *Index) Search(q []float32, k int, accept func(slot int) bool) []Hit {
 		return nil
 	}
 	qn := make([]float32, x.dim)
-	for i, f := range q {
-		qn[i] = float32(float64(f) * inv)
-	}
+	scale(qn, q, inv)
 	h := topK{hits: make([]Hit, 0, min(k, x.n))}
 	k = min(k, x.n)
 	d := x.dim

@@ -439,3 +439,27 @@ func TestCosine(t *testing.T) {
 		}
 	}
 }
+
+func TestUnit(t *testing.T) {
+	v := []float32{3, 0, -4}
+	u := Unit(v)
+	if diff := cmp.Diff([]float32{0.6, 0, -0.8}, u); diff != "" {
+		t.Errorf("Unit(3,0,-4) (-want +got):\n%s", diff)
+	}
+	if v[0] != 3 {
+		t.Errorf("Unit changed its argument: %v", v)
+	}
+	// The index stores the same row Unit returns.
+	x := New(3)
+	if err := x.Set(0, v); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(u, x.Row(0)); diff != "" {
+		t.Errorf("Row differs from Unit (-unit +row):\n%s", diff)
+	}
+	for _, bad := range [][]float32{{0, 0}, nil, {float32(math.NaN()), 1}, {float32(math.Inf(1))}} {
+		if got := Unit(bad); got != nil {
+			t.Errorf("Unit(%v) = %v, want nil", bad, got)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package qdranttest
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 
 	"github.com/google/uuid"
@@ -11,6 +10,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/answerdesk/answerdesk/retrieval/dense"
 )
 
 // point is one stored point.
@@ -82,20 +83,13 @@ func vectorOf(v *qdrant.Vector) (dense []float32, sparse *sparseVec, err error) 
 	}
 }
 
+// normalize is v at unit length as Qdrant stores it for cosine distance
+// (a zero vector stays zero).
 func normalize(v []float32) []float32 {
-	var n float64
-	for _, x := range v {
-		n += float64(x) * float64(x)
+	if u := dense.Unit(v); u != nil {
+		return u
 	}
-	out := make([]float32, len(v))
-	if n == 0 {
-		return out
-	}
-	n = math.Sqrt(n)
-	for i, x := range v {
-		out[i] = float32(float64(x) / n)
-	}
-	return out
+	return make([]float32, len(v))
 }
 
 // newPoint validates a PointStruct against the collection's schema.
