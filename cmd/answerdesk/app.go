@@ -12,6 +12,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/answer/delivery"
+	"github.com/answerdesk/answerdesk/answer/gaps"
 	"github.com/answerdesk/answerdesk/answer/llm"
 	"github.com/answerdesk/answerdesk/answer/state"
 	"github.com/answerdesk/answerdesk/api"
@@ -54,7 +55,7 @@ type app struct {
 
 	cfg      *config.Config // see conf
 	index    lazy[retrieval.Store]
-	db       lazy[*appState]
+	db       lazy[*state.Services]
 	chat     lazy[*llm.Client]   // nil when no LLM is configured
 	embed    lazy[*llm.Embedder] // nil when no embedder is configured
 	engine   lazy[*answer.Engine]
@@ -181,20 +182,11 @@ func (a *app) OpenStore(ctx context.Context, spec string, avgLen float64) (retri
 	return s, nil
 }
 
-// appState is the app state's services by concern. The lowercase
-// fields are the older names some commands still use.
-type appState struct {
-	*state.Services
-	convs     *state.ConversationStore
-	analytics *state.AnalyticsStore
-	faq       *state.FAQStore
-}
-
-// state opens the app state (--state; DATA/state.db by default). Its
+// State opens the app state (--state; DATA/state.db by default). Its
 // ticket store has the configured sinks, so that every ticket — from
 // serve or from ask — gets an outbox row per sink.
-func (a *app) state(ctx context.Context) (*appState, error) {
-	return a.db.get(func() (*appState, error) {
+func (a *app) State(ctx context.Context) (*state.Services, error) {
+	return a.db.get(func() (*state.Services, error) {
 		sinks, err := a.sinks()
 		if err != nil {
 			return nil, err
@@ -209,7 +201,7 @@ func (a *app) state(ctx context.Context) (*appState, error) {
 			return nil, err
 		}
 		a.closers = append(a.closers, s)
-		return &appState{Services: s, convs: s.Conversations, analytics: s.Analytics, faq: s.FAQ}, nil
+		return s, nil
 	})
 }
 
@@ -263,7 +255,7 @@ func (a *app) answerEngine(ctx context.Context) (*answer.Engine, error) {
 			return nil, err
 		}
 		deps.Retriever = a.metrics.Retriever(a.backendName(), store)
-		st, err := a.state(ctx)
+		st, err := a.State(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -278,9 +270,9 @@ func (a *app) loaders() map[string]ingest.Loader {
 	return formats.Loaders(formatOptions())
 }
 
-// ingestPipeline is the ingestion pipeline over the index store with every
+// Pipeline is the ingestion pipeline over the index store with every
 // loader and the configured document embedder.
-func (a *app) ingestPipeline(ctx context.Context) (*ingest.Pipeline, error) {
+func (a *app) Pipeline(ctx context.Context) (*ingest.Pipeline, error) {
 	return a.pipeline.get(func() (*ingest.Pipeline, error) {
 		store, err := a.IndexStore(ctx)
 		if err != nil {
@@ -303,7 +295,7 @@ func (a *app) ingestPipeline(ctx context.Context) (*ingest.Pipeline, error) {
 // state's notifier.
 func (a *app) deliveryWorker(ctx context.Context) (*delivery.Worker, error) {
 	return a.worker.get(func() (*delivery.Worker, error) {
-		st, err := a.state(ctx)
+		st, err := a.State(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -361,7 +353,7 @@ func (a *app) Embedder() (*llm.Embedder, error) {
 // Audit records an administrative action taken with the command line. The
 // action has happened; a failure to record it is the command's error.
 func (a *app) Audit(ctx context.Context, tenant, action, target, detail string) error {
-	st, err := a.state(ctx)
+	st, err := a.State(ctx)
 	if err != nil {
 		return fmt.Errorf("%s done, but not audited: %w", action, err)
 	}
@@ -377,4 +369,26 @@ func (a *app) backendName() string {
 		return "qdrant"
 	}
 	return "embedded"
+}
+
+// GapFinder builds the knowledge-gap finder over the answer log and the
+// index store, with the embedder when one is configured.
+func (a *app) GapFinder(ctx context.Context) (*gaps.Finder, error) {
+	st, err := a.State(ctx)
+	if err != nil {
+		return nil, err
+	}
+	store, err := a.IndexStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &gaps.Finder{Log: state.NewGapLog(st.Conversations), Search: store}
+	emb, err := a.Embedder()
+	if err != nil {
+		return nil, err
+	}
+	if emb != nil {
+		f.Embed = emb
+	}
+	return f, nil
 }

@@ -35,7 +35,7 @@ func TestAppWiresLLMRewriter(t *testing.T) {
 	a := newApp(func(k string) string { return env[k] }, strings.NewReader(""), io.Discard, io.Discard)
 	defer a.close()
 	a.data, a.store = t.TempDir(), "embedded"
-	p, err := a.ingestPipeline(ctx)
+	p, err := a.Pipeline(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func runAssist(ctx context.Context, a *app, args []string) error {
 	if fs.NArg() != 1 {
 		return cli.Usagef("assist %s: give exactly one ticket ID", sub)
 	}
-	st, err := a.state(ctx)
+	st, err := a.State(ctx)
 	if err != nil {
 		return err
 	}

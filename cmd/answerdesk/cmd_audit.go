@@ -30,7 +30,7 @@ func runAudit(ctx context.Context, a *app, args []string) error {
 	case *before < 0:
 		return cli.Usagef("audit list: --before must be an entry id")
 	}
-	st, err := a.state(ctx)
+	st, err := a.State(ctx)
 	if err != nil {
 		return err
 	}

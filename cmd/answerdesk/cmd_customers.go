@@ -29,7 +29,7 @@ func runCustomers(ctx context.Context, a *app, args []string) error {
 	if err := api.CheckCustomerID(id); err != nil {
 		return cli.Usagef("customers %s: %v", sub, err)
 	}
-	st, err := a.state(ctx)
+	st, err := a.State(ctx)
 	if err != nil {
 		return err
 	}

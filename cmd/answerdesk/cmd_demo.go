@@ -43,7 +43,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if err := testdata.WriteKB(kb); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	p, err := a.ingestPipeline(ctx)
+	p, err := a.Pipeline(ctx)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func runDemo(ctx context.Context, a *app, args []string) error {
 	if len(sum.Failed) > 0 {
 		return fmt.Errorf("demo: ingest: %s: %v", sum.Failed[0].Path, sum.Failed[0].Err)
 	}
-	db, err := a.state(ctx)
+	db, err := a.State(ctx)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func runFeedback(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return cli.Usagef("feedback list: %v", err)
 	}
-	st, err := a.state(ctx)
+	st, err := a.State(ctx)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func runIngest(ctx context.Context, a *app, args []string) error {
 	if strings.TrimSpace(*tenant) == "" {
 		return cli.Usagef("ingest: --tenant must not be empty")
 	}
-	p, err := a.ingestPipeline(ctx)
+	p, err := a.Pipeline(ctx)
 	if err != nil {
 		return err
 	}

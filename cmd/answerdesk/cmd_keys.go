@@ -45,7 +45,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return cli.Usagef("keys create: %v", err)
 		}
-		db, err := a.state(ctx)
+		db, err := a.State(ctx)
 		if err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 		fmt.Fprintln(a.stdout, key)
 		return a.Audit(ctx, k.Tenant, state.AuditKeyCreate, k.ID, k.AuditDetail())
 	case "list":
-		db, err := a.state(ctx)
+		db, err := a.State(ctx)
 		if err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func runKeys(ctx context.Context, a *app, args []string) error {
 	if fs.NArg() != 1 {
 		return cli.Usagef("keys revoke: give one key ID (or prefix) from 'keys list'")
 	}
-	db, err := a.state(ctx)
+	db, err := a.State(ctx)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func createPublishableKey(ctx context.Context, a *app, tenant, name, scopes, ori
 	if err != nil {
 		return cli.Usagef("keys create --publishable: %v (give --origins https://shop.example[,…])", err)
 	}
-	db, err := a.state(ctx)
+	db, err := a.State(ctx)
 	if err != nil {
 		return err
 	}

@@ -86,11 +86,11 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := a.state(ctx)
+	st, err := a.State(ctx)
 	if err != nil {
 		return err
 	}
-	pipeline, err := a.ingestPipeline(ctx)
+	pipeline, err := a.Pipeline(ctx)
 	if err != nil {
 		return err
 	}
@@ -119,11 +119,11 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 	if err != nil {
 		return err
 	}
-	deps := api.StateDeps(st.Services)
+	deps := api.StateDeps(st)
 	deps.Engine, deps.MaxQuestion, deps.Docs, deps.Ingest, deps.FAQIngest = eng, eng.Config().MaxQuestion, store, jobs, pipeline
 	deps.Limits, deps.Logger, deps.Version, deps.Metrics, deps.Tracer = lim, a.log, version(), a.metrics, tp
 	deps.Accepts = pipeline.Accepts
-	if deps.Gaps, err = a.gapFinder(ctx); err != nil {
+	if deps.Gaps, err = a.GapFinder(ctx); err != nil {
 		return err
 	}
 	deps.DemoKey = o.demoKey
@@ -145,7 +145,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		}
 	}
 	a.log.Info("serving", "url", url, "data", a.data)
-	janitor := state.NewJanitor(st.DB, st.convs, st.Outbox, keep)
+	janitor := state.NewJanitor(st.DB, st.Conversations, st.Outbox, keep)
 	return srv.Serve(ctx, ln, api.ServeOptions{Grace: grace, Jobs: jobs, Pprof: a.getenv("ANSWERDESK_PPROF"),
 		Background: []func(context.Context){func(ctx context.Context) { worker.Run(ctx) }, func(ctx context.Context) { janitor.Run(ctx, pruneEvery) }}})
 }

@@ -159,7 +159,7 @@ func TestQdrantGoesAwayMidRun(t *testing.T) {
 	a := newApp(func(string) string { return "" }, strings.NewReader(""), io.Discard, &stderr)
 	defer a.close()
 	a.data, a.store = t.TempDir(), srv.URL+"?collection=kb&timeout=500ms&retries=2&backoff=1ms"
-	p, err := a.ingestPipeline(ctx)
+	p, err := a.Pipeline(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

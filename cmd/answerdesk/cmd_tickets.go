@@ -25,7 +25,7 @@ func runTickets(ctx context.Context, a *app, args []string) error {
 	if *status != "" && !state.ValidStatus(*status) {
 		return cli.Usagef("tickets: --status must be open, pending, solved or closed")
 	}
-	db, err := a.state(ctx)
+	db, err := a.State(ctx)
 	if err != nil {
 		return err
 	}

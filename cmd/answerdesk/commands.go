@@ -5,6 +5,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/cmd/internal/benchcmd"
 	"github.com/answerdesk/answerdesk/cmd/internal/evalcmd"
+	"github.com/answerdesk/answerdesk/cmd/internal/insightcmd"
 	"github.com/answerdesk/answerdesk/cmd/internal/storecmd"
 )
 
@@ -18,6 +19,18 @@ func runBench(ctx context.Context, a *app, args []string) error {
 
 func runDocs(ctx context.Context, a *app, args []string) error {
 	return storecmd.Docs(ctx, a, a.help(), args)
+}
+
+func runFAQ(ctx context.Context, a *app, args []string) error {
+	return insightcmd.FAQ(ctx, a, a.help(), args)
+}
+
+func runGaps(ctx context.Context, a *app, args []string) error {
+	return insightcmd.Gaps(ctx, a, a.help(), args)
+}
+
+func runReport(ctx context.Context, a *app, args []string) error {
+	return insightcmd.Report(ctx, a, a.help(), args)
 }
 
 func runEval(ctx context.Context, a *app, args []string) error {

@@ -1,4 +1,4 @@
-package main
+package insightcmd
 
 import (
 	"context"
@@ -11,14 +11,16 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-func runReport(ctx context.Context, a *app, args []string) error {
+// Report runs report: the support analytics of a window; c is its row in
+// the binary's command table.
+func Report(ctx context.Context, a App, c cli.Command, args []string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant to report on")
 	fromS := fs.String("from", "", "start of the window: RFC 3339 or YYYY-MM-DD (default: 7 days before --to or now)")
 	toS := fs.String("to", "", "end of the window, exclusive (default: open)")
 	bucket := fs.String("bucket", state.BucketDay, "volume series by hour, day or week")
 	asJSON := fs.Bool("json", false, "print the report as JSON (what GET /v1/analytics returns)")
-	if err := a.parseFlags(fs, args); err != nil {
+	if err := a.ParseFlags(fs, c, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -33,7 +35,7 @@ func runReport(ctx context.Context, a *app, args []string) error {
 	default:
 		return cli.Usagef("report: --bucket must be hour, day or week")
 	}
-	st, err := a.state(ctx)
+	st, err := a.State(ctx)
 	if err != nil {
 		return err
 	}
@@ -41,12 +43,12 @@ func runReport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := api.TenantAnalytics(ctx, st.analytics, store, state.AnalyticsQuery{Tenant: *tenant, From: from, To: to, Bucket: *bucket})
+	r, err := api.TenantAnalytics(ctx, st.Analytics, store, state.AnalyticsQuery{Tenant: *tenant, From: from, To: to, Bucket: *bucket})
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return cli.WriteJSON(a.stdout, r)
+		return cli.WriteJSON(a.Stdout(), r)
 	}
-	return r.WriteText(a.stdout, *tenant)
+	return r.WriteText(a.Stdout(), *tenant)
 }

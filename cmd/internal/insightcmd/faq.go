@@ -1,4 +1,4 @@
-package main
+package insightcmd
 
 import (
 	"context"
@@ -11,11 +11,12 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-// runFAQ lists, approves and rejects FAQ candidates (corrections and
-// solved tickets), as /v1/faq-candidates does.
-func runFAQ(ctx context.Context, a *app, args []string) error {
+// FAQ lists, approves and rejects FAQ candidates (corrections and solved
+// tickets), as /v1/faq-candidates does; c is its row in the binary's
+// command table.
+func FAQ(ctx context.Context, a App, c cli.Command, args []string) error {
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		if err := a.parseFlags(flag.NewFlagSet("faq", flag.ContinueOnError), []string{"--help"}); err != nil && len(args) > 0 {
+		if err := a.ParseFlags(flag.NewFlagSet("faq", flag.ContinueOnError), c, []string{"--help"}); err != nil && len(args) > 0 {
 			return err
 		}
 		return cli.Usagef("faq: give list, approve or reject")
@@ -28,10 +29,10 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 	tenant := fs.String("tenant", retrieval.DefaultTenant, "tenant of the candidates")
 	status := fs.String("status", "", "list: only pending, approved or rejected")
 	asJSON := fs.Bool("json", false, "print JSON (what the API returns)")
-	if err := a.parseFlags(fs, rest); err != nil {
+	if err := a.ParseFlags(fs, c, rest); err != nil {
 		return err
 	}
-	st, err := a.state(ctx)
+	st, err := a.State(ctx)
 	if err != nil {
 		return err
 	}
@@ -42,15 +43,15 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 		if *status != "" && !state.ValidCandidateStatus(*status) {
 			return cli.Usagef("faq list: --status must be pending, approved or rejected")
 		}
-		cs, err := st.faq.Candidates(ctx, state.CandidateFilter{Tenant: *tenant, Status: *status, Limit: 500})
+		cs, err := st.FAQ.Candidates(ctx, state.CandidateFilter{Tenant: *tenant, Status: *status, Limit: 500})
 		if err != nil {
 			return err
 		}
 		out := api.NewFAQCandidateList(cs, 0)
 		if *asJSON {
-			return cli.WriteJSON(a.stdout, out)
+			return cli.WriteJSON(a.Stdout(), out)
 		}
-		return out.WriteText(a.stdout)
+		return out.WriteText(a.Stdout())
 	}
 	if fs.NArg() != 1 {
 		return cli.Usagef("faq %s: give exactly one candidate id", sub)
@@ -61,11 +62,11 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 	}
 	var d api.FAQDecision
 	if sub == "approve" {
-		pipeline, err := a.ingestPipeline(ctx)
+		pipeline, err := a.Pipeline(ctx)
 		if err != nil {
 			return err
 		}
-		c, result, err := api.ApproveCandidate(ctx, st.faq, pipeline, *tenant, id, state.ActorCLI)
+		c, result, err := api.ApproveCandidate(ctx, st.FAQ, pipeline, *tenant, id, state.ActorCLI)
 		if err != nil {
 			return err
 		}
@@ -74,7 +75,7 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	} else {
-		c, err := st.faq.Decide(ctx, *tenant, id, state.CandidateRejected, state.ActorCLI, "")
+		c, err := st.FAQ.Decide(ctx, *tenant, id, state.CandidateRejected, state.ActorCLI, "")
 		if err != nil {
 			return err
 		}
@@ -84,7 +85,7 @@ func runFAQ(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	if *asJSON {
-		return cli.WriteJSON(a.stdout, d)
+		return cli.WriteJSON(a.Stdout(), d)
 	}
-	return d.WriteText(a.stdout)
+	return d.WriteText(a.Stdout())
 }
