@@ -1,6 +1,3 @@
-// Package benchcmd is answerdesk's bench command: build a man-page data
-// directory for load measurements, or drive a running server's answer
-// route (api/apibench) and report its latency and throughput.
 package benchcmd
 
 import (

@@ -1,8 +1,3 @@
-// Package evalcmd is answerdesk's eval command: run, compare, calibrate and
-// fusion over suites — their flags, help, validation and output. What it
-// needs of the run (the flags shared by every command, the configured
-// engine and embedder, the data directory) it takes from the composition
-// root through App; it builds no part of the app itself.
 package evalcmd
 
 import (

@@ -1,9 +1,3 @@
-// Package insightcmd is answerdesk's commands that turn what customers
-// asked into work for the knowledge base: gaps (the questions it could not
-// answer, clustered), report (the support analytics of a window) and faq
-// (candidate entries from agents' corrections and solved tickets) — their
-// flags, help, validation and output. The state, the index store and the
-// pipeline come from the composition root through App.
 package insightcmd
 
 import (

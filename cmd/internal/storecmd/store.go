@@ -1,7 +1,3 @@
-// Package storecmd is answerdesk's commands over the index store: store
-// (stats, migrate, reweight), docs (list, delete) and search — their
-// flags, help, validation and output. The stores themselves, opened and
-// closed with the run, come from the composition root through App.
 package storecmd
 
 import (
