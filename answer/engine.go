@@ -231,10 +231,12 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	anchors := anchorsOf(standalone, tr.Lang)
 	var c composed
 	var ok bool
+	var sents sentenceScores
 	if crossLanguage(hits, tr.Lang) {
 		// No passage in the customer's language: quote the best one in
 		// another language, which shares no words to extract by.
-		c, ok = composeCross(hits, anchors, e.sentenceCosines(ctx, hits[0], vec, ps), e.cfg.MaxSentences, ps)
+		sents = sentenceScores{chunk: hits[0].ID, cos: e.sentenceCosines(ctx, hits[0], vec, ps)}
+		c, ok = composeCross(hits, anchors, sents.cos, e.cfg.MaxSentences, ps)
 	} else {
 		c, ok = extract(hits, q, e.cfg.MaxSentences, ps)
 	}
@@ -281,7 +283,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 			cited = &c.cited[0]
 		}
 		model, cross := e.cfg.confidenceFor(res, cited, tr.Lang)
-		in := featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked, anchors: anchors}
+		in := featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked, anchors: anchors, sentences: sents}
 		a.CrossLanguage = cross
 		if cross {
 			a.Features = crossFeatures(in)

@@ -130,6 +130,28 @@ const (
 	// lacks, 0..1 (0 when the question has none): a year or a model number
 	// asked and absent is evidence of the wrong passage.
 	FeatureAnchorMiss = "anchor_miss"
+
+	// The sentence features read the cited passage's sentences embedded
+	// with the document model (its first ones, as a cross-language quote
+	// has them: Engine.sentenceCosines). A question's topic makes it close
+	// to a whole passage — a question naming a product is close to that
+	// product's manual whatever it asks — while an answer lives in one
+	// sentence: an answerable question matches one sentence much better
+	// than the rest, one asking an attribute the passage lacks (a price, a
+	// weight) matches none in particular.
+
+	// FeatureDenseSentenceCos: the highest cosine of the question and one
+	// of the cited passage's sentences; dense_cos when no sentence was
+	// embedded (an FAQ entry, a one-sentence passage, no passage embedder).
+	FeatureDenseSentenceCos = "dense_sentence_cos"
+	// FeatureDenseSentenceLift: that highest sentence cosine minus the
+	// median of the passage's sentence cosines, 0..1 (0 when no sentence
+	// was embedded): how far one sentence stands out of its passage.
+	FeatureDenseSentenceLift = "dense_sentence_lift"
+	// FeatureDenseSentenceGain: the highest sentence cosine minus dense_cos
+	// (0 when no sentence was embedded): whether one sentence matches the
+	// question better than its whole passage does.
+	FeatureDenseSentenceGain = "dense_sentence_gain"
 )
 
 // FeatureSign is the sign a feature's weight must have by its meaning: +1
@@ -143,7 +165,8 @@ func FeatureSign(name string) int {
 		FeatureSentenceCoverage, FeatureAgreeing, FeatureLangMatch, FeatureDenseAgreement,
 		FeatureSupportRatio, FeatureTopCited, FeatureIDFCoverage, FeatureQuestionSim,
 		FeatureDenseCos, FeatureDenseSparseAgree, FeatureOwnTerms, FeatureQuestionSimMargin,
-		FeatureCitedRank, FeatureDenseMargin, FeatureDenseLift, FeatureAnchorCoverage:
+		FeatureCitedRank, FeatureDenseMargin, FeatureDenseLift, FeatureAnchorCoverage,
+		FeatureDenseSentenceCos, FeatureDenseSentenceLift, FeatureDenseSentenceGain:
 		return 1
 	case FeatureOOV, FeatureCriticalMiss, FeatureRivalTerms, FeatureAnchorMiss, FeaturePassageLines:
 		return -1
@@ -173,6 +196,17 @@ type featureInput struct {
 	// anchors are the (standalone) question's anchors (anchorsOf), for the
 	// cross-language features.
 	anchors map[string]bool
+	// sentences are the question's cosines with the first sentences of a
+	// passage (Engine.sentenceCosines), for the cross-language features
+	// when that passage is the cited one.
+	sentences sentenceScores
+}
+
+// sentenceScores are the cosines of a question's embedding and the
+// sentences of one passage.
+type sentenceScores struct {
+	chunk string    // the passage's chunk id
+	cos   []float64 // one per sentence, in order; nil when none embedded
 }
 
 // appendFeature appends a feature, a value that is not a finite number
@@ -352,7 +386,7 @@ func denseSparseAgree(hits []retrieval.Hit) (float64, bool) {
 // Config.CrossConfidence: none compares words, which two languages do not
 // share. Lexical features would all read "no evidence" there.
 func crossFeatures(in featureInput) []Feature {
-	f := make([]Feature, 0, 10)
+	f := make([]Feature, 0, 13)
 	add := func(name string, v float64) { f = appendFeature(f, name, v) }
 	hits := in.res.Hits
 	var cited *retrieval.Hit
@@ -382,11 +416,43 @@ func crossFeatures(in featureInput) []Feature {
 	}
 	add(FeatureAnchorCoverage, cov)
 	add(FeatureAnchorMiss, miss)
+	best, lift, gain := sentenceStandOut(in.citedSentences(), cos)
+	add(FeatureDenseSentenceCos, best)
+	add(FeatureDenseSentenceLift, lift)
+	add(FeatureDenseSentenceGain, gain)
 	add(FeatureIsFAQ, b2f(in.c.faq))
 	if in.gen != nil {
 		add(FeatureSupportRatio, clamp01(in.gen.SupportRatio))
 	}
 	return f
+}
+
+// citedSentences are the cosines of the question and the cited passage's
+// sentences, nil when none were embedded for it.
+func (in featureInput) citedSentences() []float64 {
+	if len(in.c.cited) == 0 || in.sentences.chunk != in.c.cited[0].ID {
+		return nil
+	}
+	return in.sentences.cos
+}
+
+// sentenceStandOut returns FeatureDenseSentenceCos, FeatureDenseSentenceLift
+// and FeatureDenseSentenceGain of a passage whose sentences have cosines
+// sents with the question and whose whole has cosine passage: passage, 0, 0
+// without sentences.
+func sentenceStandOut(sents []float64, passage float64) (best, lift, gain float64) {
+	if len(sents) == 0 {
+		return passage, 0, 0
+	}
+	sorted := slices.Clone(sents)
+	slices.Sort(sorted)
+	best = sorted[len(sorted)-1]
+	n := len(sorted)
+	median := sorted[n/2]
+	if n%2 == 0 {
+		median = (sorted[n/2-1] + sorted[n/2]) / 2
+	}
+	return best, best - median, best - passage
 }
 
 // denseStandOut returns FeatureDenseMargin and FeatureDenseLift of cited

@@ -200,6 +200,7 @@ var crossFeatureNames = map[string]bool{
 	FeatureDenseCos: true, FeatureDenseAgreement: true, FeatureDenseMargin: true, FeatureDenseLift: true,
 	FeatureDenseSparseAgree: true, FeatureCitedRank: true, FeatureAnchorCoverage: true, FeatureAnchorMiss: true,
 	FeatureIsFAQ: true, FeatureSupportRatio: true,
+	FeatureDenseSentenceCos: true, FeatureDenseSentenceLift: true, FeatureDenseSentenceGain: true,
 }
 
 // denseHit is a chunk of document doc in English that dense search ranked
@@ -236,6 +237,10 @@ func TestCrossFeatures(t *testing.T) {
 		FeatureAnchorCoverage: 3.0 / 4,
 		FeatureAnchorMiss:     1.0 / 4,
 		FeatureIsFAQ:          0,
+		// No sentence embedded: the passage's cosine, nothing stands out.
+		FeatureDenseSentenceCos:  0.90,
+		FeatureDenseSentenceLift: 0,
+		FeatureDenseSentenceGain: 0,
 	}
 	if len(fs) != len(want) {
 		t.Errorf("features %v, want exactly %v", fs, want)
@@ -256,6 +261,24 @@ func TestCrossFeatures(t *testing.T) {
 	}
 	if miss, _ := featureOf(t, fs, FeatureAnchorMiss); miss != 0 {
 		t.Errorf("anchor_miss %v without anchors", miss)
+	}
+	// One sentence matches the question much better than the rest (an
+	// answer), against none in particular (an attribute the passage lacks).
+	for _, tc := range []struct {
+		name             string
+		sents            sentenceScores
+		best, lift, gain float64
+	}{
+		{"one sentence stands out", sentenceScores{cited.ID, []float64{0.80, 0.95, 0.78, 0.82}}, 0.95, 0.95 - 0.81, 0.95 - 0.90},
+		{"none stands out", sentenceScores{cited.ID, []float64{0.83, 0.84, 0.82}}, 0.84, 0.84 - 0.83, 0.84 - 0.90},
+		{"another passage's sentences", sentenceScores{basic.ID, []float64{0.99, 0.5}}, 0.90, 0, 0},
+	} {
+		fs = crossFeatures(featureInput{res: res, c: c, lang: "ru", ps: ps, sentences: tc.sents})
+		for name, v := range map[string]float64{FeatureDenseSentenceCos: tc.best, FeatureDenseSentenceLift: tc.lift, FeatureDenseSentenceGain: tc.gain} {
+			if got, _ := featureOf(t, fs, name); math.Abs(got-v) > 1e-9 {
+				t.Errorf("%s: %s = %v, want %v", tc.name, name, got, v)
+			}
+		}
 	}
 	// Only the cited document retrieved: no margin to measure.
 	alone := retrieval.Result{Hits: []retrieval.Hit{cited, second}}
