@@ -3,6 +3,7 @@ package answer_test
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -156,11 +157,34 @@ func TestCrossQuoteNearestSentence(t *testing.T) {
 	if n := emb.texts.Load(); n != 4 {
 		t.Errorf("%d sentences embedded for two answers from one 4-sentence passage, want 4 (once)", n)
 	}
+	// The cross-language features read the same sentence cosines: the
+	// best is the claims sentence's, the median one of the three others'.
+	best, other := 0.9/math.Sqrt(0.82), 0.1/math.Sqrt(0.82)
+	wantSentences := map[string]float64{answer.FeatureDenseSentenceCos: best, answer.FeatureDenseSentenceLift: best - other, answer.FeatureDenseSentenceGain: best - 0.9}
+	checkSentenceFeatures(t, "embedded sentences", ask(t, r, q).Features, wantSentences)
 
 	failing := &passageEmbedder{embedderFunc: emb.embedderFunc, err: errors.New("embedding server down")}
 	r = newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = kb, failing })
 	a := ask(t, r, q)
 	if want := "Из нашей документации на английском:\nThe Lumen hub has a 2-year warranty. [1] Keep the receipt. [1]"; a.Text != want {
 		t.Errorf("sentence embedding failed: %q, want the anchors' choice %q", a.Text, want)
+	}
+	// No sentence embedded: the passage's cosine, nothing stands out.
+	checkSentenceFeatures(t, "sentence embedding failed", a.Features,
+		map[string]float64{answer.FeatureDenseSentenceCos: 0.9, answer.FeatureDenseSentenceLift: 0, answer.FeatureDenseSentenceGain: 0})
+}
+
+// checkSentenceFeatures reports the features of want that fs lacks or has
+// with another value.
+func checkSentenceFeatures(t *testing.T, name string, fs []answer.Feature, want map[string]float64) {
+	t.Helper()
+	got := map[string]float64{}
+	for _, f := range fs {
+		got[f.Name] = f.Value
+	}
+	for n, v := range want {
+		if g, ok := got[n]; !ok || math.Abs(g-v) > 1e-6 {
+			t.Errorf("%s: %s = %v (reported %v), want %v", name, n, g, ok, v)
+		}
 	}
 }
