@@ -79,6 +79,9 @@ type passage struct {
 	// passage while an attempt fails.
 	vecMu    sync.Mutex
 	sentVecs [][]float32
+
+	// size approximates the bytes p holds (passageCache's budget).
+	size int
 }
 
 // questionTerms returns p's questionLines; title is the passage's title
@@ -120,17 +123,21 @@ func (ps passages) get(h retrieval.Hit) *passage {
 }
 
 // passageCache shares analyzed passages between requests: support traffic
-// asks about the same few passages again and again, and analysis is most
-// of the engine's own cost. Entries are immutable; the cache is bounded and
-// starts over when full.
+// asks about the same passages again and again, and analysis is most of
+// the engine's own cost. It is bounded by the approximate bytes of the
+// passages it holds rather than by their number, so that it holds the
+// passages a large store's traffic retrieves (tens of thousands of short
+// man-page passages, or fewer long ones) in the same memory. Entries are
+// immutable; when full it starts over.
 type passageCache struct {
-	mu  sync.RWMutex
-	m   map[string]*passage
-	max int
+	mu       sync.RWMutex
+	m        map[string]*passage
+	bytes    int
+	maxBytes int
 }
 
-func newPassageCache(max int) *passageCache {
-	return &passageCache{m: make(map[string]*passage), max: max}
+func newPassageCache(maxBytes int) *passageCache {
+	return &passageCache{m: make(map[string]*passage), maxBytes: maxBytes}
 }
 
 func (c *passageCache) get(key string) *passage {
@@ -143,15 +150,21 @@ func (c *passageCache) get(key string) *passage {
 }
 
 func (c *passageCache) put(key string, p *passage) {
-	if c == nil || c.max <= 0 {
+	size := len(key) + p.size
+	if c == nil || size > c.maxBytes {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= c.max {
+	if c.bytes+size > c.maxBytes {
 		clear(c.m)
+		c.bytes = 0
+	}
+	if old, ok := c.m[key]; ok {
+		c.bytes -= len(key) + old.size
 	}
 	c.m[key] = p
+	c.bytes += size
 }
 
 // passageKey identifies a passage's content: chunk ids are stable across
@@ -220,7 +233,34 @@ func analyze(h retrieval.Hit) *passage {
 		p.sents = append(p.sents, s)
 		p.sentTerms = append(p.sentTerms, terms)
 	}
+	p.size = p.footprint()
 	return p
+}
+
+// Approximate costs, in bytes, of what an analyzed passage holds beyond
+// its strings' bytes.
+const (
+	passageOverhead = 256 // the struct, its slices' headers, the map's header
+	stringHeader    = 16
+	termSetEntry    = 48 // a map[string]bool entry with its share of a bucket
+)
+
+// footprint approximates the bytes p holds: its sentences and their
+// terms, its context terms and its term set, and as much again for the
+// question terms computed on first use (questionTerms).
+func (p *passage) footprint() int {
+	n := passageOverhead
+	for i, s := range p.sents {
+		n += stringHeader + len(s) + 24 // the sentence and its terms' slice header
+		for _, t := range p.sentTerms[i] {
+			n += stringHeader + len(t)
+		}
+	}
+	for _, t := range p.ctxTerms {
+		n += stringHeader + len(t)
+	}
+	n += len(p.terms) * termSetEntry
+	return 2 * n
 }
 
 // quotableText is the part of h an answer or a Generator may use: its
