@@ -3,6 +3,7 @@ package answer
 import (
 	"hash/fnv"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -518,18 +519,18 @@ func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passag
 		ctx := q.coverageTerms(p.ctxTerms)
 		sents = append(sents, p.sents)
 		for si, s := range sents[pi] {
-			terms := map[string]bool{}
-			n := 0
+			n := len(p.sentTerms[si])
+			matches := slices.ContainsFunc(p.sentTerms[si], func(t string) bool { return q.terms[t] })
+			// A sentence supports the answer with its own words, or as the
+			// opening of a passage whose heading matches the question.
+			if n < 2 || !matches && (si > 0 || ctx == 0) {
+				continue
+			}
+			terms := map[string]bool{} // only a candidate's: most sentences are not
 			for _, t := range p.sentTerms[si] {
-				n++
 				if q.terms[t] {
 					terms[t] = true
 				}
-			}
-			// A sentence supports the answer with its own words, or as the
-			// opening of a passage whose heading matches the question.
-			if n < 2 || len(terms) == 0 && (si > 0 || ctx == 0) {
-				continue
 			}
 			cov := float64(len(terms)) / float64(len(q.terms))
 			score := cov + 0.25*ctx - 0.05*float64(pi)

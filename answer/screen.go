@@ -298,15 +298,20 @@ func (e *Engine) linkDomains(tenant string) ([]string, bool) {
 
 // screen splits hits into those that may be quoted and those that may not.
 func (e *Engine) screen(tenant string, hits []retrieval.Hit) (safe, unsafe []retrieval.Hit) {
-	for _, h := range hits {
-		if e.unsafePassage(tenant, h) != "" {
-			unsafe = append(unsafe, h)
+	for i, h := range hits {
+		if e.unsafePassage(tenant, h) == "" {
+			if unsafe != nil {
+				safe = append(safe, h)
+			}
 			continue
 		}
-		safe = append(safe, h)
+		if unsafe == nil { // the first unsafe passage: the safe ones so far
+			safe = append(safe, hits[:i]...)
+		}
+		unsafe = append(unsafe, h)
 	}
 	if len(unsafe) == 0 {
-		return hits, nil
+		return hits, nil // nearly always: no copy
 	}
 	return safe, unsafe
 }
