@@ -41,6 +41,11 @@ const (
 	// passages that address the assistant or push links outside the
 	// tenant's allowed domains.
 	ReasonUnsafeContent Reason = "unsafe_content"
+	// ReasonCrossLanguage: the answer would quote a passage in another
+	// script than the question that no Generator read and verified, and
+	// Config.CrossLanguageQuotes is off. The quote goes to the ticket as
+	// the attempted answer.
+	ReasonCrossLanguage Reason = "cross_language"
 )
 
 // Priority is a ticket's urgency. Its string is the wire and database form.

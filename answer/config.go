@@ -28,6 +28,18 @@ type Config struct {
 	// another language than the question's. Its features compare no words
 	// (crossFeatures): the lexical ones see none shared.
 	CrossConfidence ConfidenceModel `json:"cross_confidence"`
+	// CrossLanguageQuotes lets an answer quote a passage in another script
+	// than the question without a Generator, when CrossConfidence clears
+	// its threshold. Off by default, such a question escalates
+	// (ReasonCrossLanguage) with the quote as the attempted answer. The
+	// cross-language model sees whether the question is about the
+	// passage's topic, not whether the passage holds what is asked: on
+	// hand-written questions it was never fitted on (docs/eval.md,
+	// "Never-fitted check: product manuals") it answered questions on the
+	// price, weight or warranty of a product its manual describes at
+	// 0.96–0.997. With a Generator, which reads both languages and whose
+	// claims are verified, cross-language answers need no switch.
+	CrossLanguageQuotes bool `json:"cross_language_quotes"`
 	// K is the number of passages retrieved (default 8).
 	K int `json:"k"`
 	// MaxQuestion bounds a question, in characters (default 2000); the

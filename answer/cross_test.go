@@ -44,9 +44,38 @@ func crossKB(top, second float64) retrieverFunc {
 // the cross-language model on its features; a passage that does not stand
 // out of the retrieved ones escalates; without an embedder the question
 // escalates as before, without evidence.
+// TestCrossLanguageQuotesOffByDefault: without a Generator and without
+// Config.CrossLanguageQuotes, a confident cross-language quote escalates
+// as cross_language with the quote as the attempted answer; a quote below
+// the threshold stays a low-confidence escalation.
+func TestCrossLanguageQuotesOffByDefault(t *testing.T) {
+	cfg := answer.DefaultConfig()
+	if cfg.CrossLanguageQuotes {
+		t.Fatal("cross-language quotes are on by default")
+	}
+	cfg.CrossConfidence = answer.ConfidenceModel{Intercept: -5, Weights: map[string]float64{answer.FeatureDenseMargin: 100}, Threshold: 0.9}
+	emb := embedderFunc(func(string) ([]float32, error) { return []float32{1, 0}, nil })
+	q := "Какая гарантия на хаб Lumen?"
+
+	r := newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = crossKB(0.90, 0.80), emb })
+	a := ask(t, r, q)
+	if a.Decision != answer.Escalated || a.Reason != answer.ReasonCrossLanguage || a.Confidence < a.Threshold {
+		t.Fatalf("confident quote: %s (%s), confidence %.3f, threshold %v; want a cross_language escalation", a.Decision, a.Reason, a.Confidence, a.Threshold)
+	}
+	if a.Text != "" || !a.CrossLanguage || !strings.HasPrefix(a.Attempted, "Из нашей") || len(a.AttemptedCitations) != 1 {
+		t.Errorf("text %q, cross %v, attempted %q, citations %+v; want no text and the quote attempted", a.Text, a.CrossLanguage, a.Attempted, a.AttemptedCitations)
+	}
+
+	r = newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = crossKB(0.90, 0.89), emb })
+	if a = ask(t, r, q); a.Reason != answer.ReasonLowConfidence {
+		t.Errorf("two passages alike: %s (%s), want a low-confidence escalation", a.Decision, a.Reason)
+	}
+}
+
 func TestCrossLanguageAnswer(t *testing.T) {
 	cfg := answer.DefaultConfig()
 	cfg.CrossConfidence = answer.ConfidenceModel{Intercept: -5, Weights: map[string]float64{answer.FeatureDenseMargin: 100}, Threshold: 0.9}
+	cfg.CrossLanguageQuotes = true
 	emb := embedderFunc(func(string) ([]float32, error) { return []float32{1, 0}, nil })
 	q := "Какая гарантия на хаб Lumen?"
 
@@ -123,6 +152,7 @@ func (p *passageEmbedder) EmbedDocuments(_ context.Context, texts []string) ([][
 func TestCrossQuoteNearestSentence(t *testing.T) {
 	cfg := answer.DefaultConfig()
 	cfg.CrossConfidence = answer.ConfidenceModel{Intercept: -5, Weights: map[string]float64{answer.FeatureDenseMargin: 100}, Threshold: 0.9}
+	cfg.CrossLanguageQuotes = true
 	cfg.MaxSentences = 2
 	text := "The Lumen hub has a 2-year warranty. Keep the receipt. Claims go through the shop that sold it. Shipping is free."
 	kb := retrieverFunc(func(q retrieval.Query) (retrieval.Result, error) {

@@ -301,6 +301,9 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		if reason == "" && a.Confidence < model.Threshold {
 			reason = ReasonLowConfidence
 		}
+		if reason == "" && cross && gen == nil && !e.cfg.CrossLanguageQuotes {
+			reason = ReasonCrossLanguage
+		}
 		if (reason == ReasonLowConfidence || reason == ReasonNoEvidence) && len(unsafe) > 0 &&
 			e.needsUnsafe(all, unsafe, q, tr, ps) {
 			reason = ReasonUnsafeContent

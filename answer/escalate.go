@@ -27,6 +27,7 @@ var reasonPriority = map[Reason]int{
 	ReasonLLMUnavailable:       1,
 	ReasonRetrievalUnavailable: 2,
 	ReasonUnsafeContent:        2,
+	ReasonCrossLanguage:        1,
 }
 
 // priority derives a ticket's priority from the reason, the topic and the
@@ -201,6 +202,7 @@ var reasonText = map[Reason]string{
 	ReasonLLMUnavailable:       "the answer model was unavailable",
 	ReasonRetrievalUnavailable: "the knowledge base was unavailable",
 	ReasonUnsafeContent:        "the only passages that answer it contain instructions to the assistant or foreign links",
+	ReasonCrossLanguage:        "the only answer found is a passage in another language, not verified",
 }
 
 // summary is a one-paragraph brief for the agent, composed of redacted

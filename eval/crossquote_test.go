@@ -80,6 +80,7 @@ func TestCrossQuoteHoldsAnswer(t *testing.T) {
 	}
 	o := engineOptions()
 	o.Embedder = emb
+	o.Config.CrossLanguageQuotes = true // "answered" counts the quotes shown
 	h, err := NewEngineHarness(o)
 	if err != nil {
 		t.Fatal(err)

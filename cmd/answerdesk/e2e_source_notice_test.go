@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -93,7 +95,23 @@ func TestE2ECrossLanguageAnswer(t *testing.T) {
 	env["ANSWERDESK_DATA"], env["ANSWERDESK_RATE_LIMIT"] = t.TempDir(), "off"
 	e2eCLI(t, env, "ingest", "--tenant", "acme", e2eRepo("testdata", "kb", "docs", "en"))
 	key := createKey(t, env, "acme", "ask")
+
+	// By default a confident quote in another language is not shown: the
+	// customer is handed over and the agent gets the quote.
 	s := startServe(t, env)
+	a := s.ask(t, key, "Какие способы оплаты вы принимаете?")
+	if a.Decision != "escalated" || a.Reason != "cross_language" || a.TicketID == "" || a.Answer != "" || !strings.Contains(a.Notice, "обращение") {
+		t.Errorf("cross-language quotes off: %s (%s), confidence %.3f, ticket %q, answer %q, notice %q; want a cross_language escalation with a ticket and a Russian notice",
+			a.Decision, a.Reason, a.Confidence, a.TicketID, a.Answer, a.Notice)
+	}
+	s.stop(t)
+
+	cfg := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(cfg, []byte(`{"answer": {"cross_language_quotes": true}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["ANSWERDESK_CONFIG"] = cfg
+	s = startServe(t, env)
 	cross := answer.DefaultCrossConfidenceModel()
 	for _, tc := range []struct {
 		lang, question, notice string
@@ -129,7 +147,7 @@ func TestE2ECrossLanguageAnswer(t *testing.T) {
 			}
 		})
 	}
-	a := s.ask(t, key, "Кто выиграл чемпионат мира по футболу в 2018 году?")
+	a = s.ask(t, key, "Кто выиграл чемпионат мира по футболу в 2018 году?")
 	if a.Decision != "escalated" || a.Reason != "low_confidence" || a.TicketID == "" || !strings.Contains(a.Notice, "обращение") {
 		t.Errorf("unrelated Russian question: %s (%s), confidence %.3f, ticket %q, notice %q; want a low-confidence escalation with a Russian notice",
 			a.Decision, a.Reason, a.Confidence, a.TicketID, a.Notice)
