@@ -151,6 +151,12 @@ func BenchmarkAnswerJSON(b *testing.B) {
 		a.Features = append(a.Features, answer.Feature{Name: name, Value: 0.734, Contribution: 1.25})
 	}
 	a.Timings.Retrieve, a.Timings.Total = 140*time.Microsecond, 610*time.Microsecond
+	b.Run("wire-form", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			NewAnswerResponse(a)
+		}
+	})
 	r := NewAnswerResponse(a)
 	b.Run("encoding-json", func(b *testing.B) {
 		b.ReportAllocs()

@@ -83,7 +83,7 @@ func NewAnswerResponse(a answer.Answer) AnswerResponse {
 		ID: a.ID, ConversationID: a.ConversationID, Decision: string(a.Decision), Act: string(a.Act), Answer: a.Text, Notice: a.Notice,
 		Reason: string(a.Reason), TicketID: a.TicketID, HandedOver: a.Decision == answer.Escalated || a.Decision == answer.HandedOver, Confidence: a.Confidence, Threshold: a.Threshold,
 		Lang: a.Lang, Intent: a.Intent, IntentScore: a.IntentScore, Sentiment: a.Sentiment, Created: a.Created,
-		Features: []Feature{}, Citations: []Citation{},
+		Features: make([]Feature, 0, len(a.Features)),
 		TimingsMS: Timings{Triage: ms(a.Timings.Triage), Retrieve: ms(a.Timings.Retrieve), Generate: ms(a.Timings.Generate),
 			Verify: ms(a.Timings.Verify), Total: ms(a.Timings.Total)},
 	}
@@ -98,7 +98,7 @@ func NewAnswerResponse(a answer.Answer) AnswerResponse {
 }
 
 func citations(cs []answer.Citation) []Citation {
-	out := []Citation{}
+	out := make([]Citation, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, Citation{N: c.N, ChunkID: c.ChunkID, DocumentID: c.DocumentID, Title: c.Title, URL: c.URL,
 			Page: c.Page, Heading: c.Heading, Quote: c.Quote, Score: c.Score})
