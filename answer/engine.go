@@ -218,6 +218,9 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 			reason = ReasonRetrievalUnavailable
 		}
 	}
+	if len(res.Hits) > 0 { // none: nil, as before
+		a.Hits = make([]HitSummary, 0, len(res.Hits))
+	}
 	for _, h := range res.Hits {
 		a.Hits = append(a.Hits, HitSummary{ChunkID: h.ID, DocumentID: h.DocumentID, Title: h.Title,
 			Score: h.Score, SparseScore: h.SparseScore, DenseScore: h.DenseScore})
