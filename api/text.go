@@ -161,6 +161,18 @@ func Snippet(s string, n int) string {
 	return s[:cut] + "…"
 }
 
+// SourceLine names where a passage comes from in text forms:
+// "doc › heading (page N)", without the parts it lacks.
+func SourceLine(doc, heading string, page int) string {
+	if heading != "" {
+		doc += " › " + heading
+	}
+	if page > 0 {
+		doc += fmt.Sprintf(" (page %d)", page)
+	}
+	return doc
+}
+
 // WriteAnswerText prints an answer for a person: the answer with its
 // sources (or the notice of an escalation), then the decision, ticket,
 // confidence with its features, language, intent and conversation.
@@ -170,13 +182,7 @@ func WriteAnswerText(w io.Writer, a answer.Answer) error {
 		if len(a.Citations) > 0 {
 			fmt.Fprintln(w, "sources:")
 			for _, c := range a.Citations {
-				src := c.DocumentID
-				if c.Heading != "" {
-					src += " › " + c.Heading
-				}
-				if c.Page > 0 {
-					src += fmt.Sprintf(" (page %d)", c.Page)
-				}
+				src := SourceLine(c.DocumentID, c.Heading, c.Page)
 				if c.URL != "" {
 					src += " " + c.URL
 				}

@@ -58,14 +58,7 @@ func Search(ctx context.Context, a App, c cli.Command, args []string) error {
 		return nil
 	}
 	for i, h := range res.Hits {
-		src := h.DocumentID
-		if h.Heading != "" {
-			src += " › " + h.Heading
-		}
-		if h.Page > 0 {
-			src += fmt.Sprintf(" (page %d)", h.Page)
-		}
-		fmt.Fprintf(a.Stdout(), "%d. [%.3f] %s — %s\n", i+1, h.Score, h.Title, src)
+		fmt.Fprintf(a.Stdout(), "%d. [%.3f] %s — %s\n", i+1, h.Score, h.Title, api.SourceLine(h.DocumentID, h.Heading, h.Page))
 		fmt.Fprintf(a.Stdout(), "   %s\n", cli.Snippet(h.Text, 240))
 	}
 	return nil
