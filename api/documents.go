@@ -50,18 +50,23 @@ func (s *Server) documentsReady() error {
 }
 
 // postDocuments accepts a multipart upload ("file" parts, optional "kind"
-// and "lang" fields) and starts an ingest job.
+// and "lang" fields) and starts an ingest job. Each file streams to the
+// upload spool as it arrives; a place in the queue is taken before the
+// body is read, and whatever fails on the way (a limit, a malformed body,
+// the client leaving, the disk) removes what was received and records no
+// job.
 func (s *Server) postDocuments(c *gin.Context) {
 	if err := s.documentsReady(); err != nil {
 		s.fail(c, err)
 		return
 	}
-	files, kind, lang, err := s.readUpload(c)
-	if err != nil {
-		s.fail(c, err)
+	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		s.fail(c, errf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "Content-Type must be multipart/form-data"))
 		return
 	}
-	job, err := s.d.Ingest.Start(c.Request.Context(), keyOf(c).Tenant, files, retrieval.Kind(kind), lang)
+	ctx := c.Request.Context()
+	sp, err := s.d.Ingest.Receive(ctx, keyOf(c).Tenant)
 	if errors.Is(err, ingest.ErrQueueFull) {
 		s.tooMany(c, queueFullRetry, "the upload queue is full")
 		return
@@ -70,9 +75,16 @@ func (s *Server) postDocuments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.Name
+	defer sp.Discard()
+	names, kind, lang, err := s.receiveUpload(multipart.NewReader(c.Request.Body, params["boundary"]), sp)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	job, err := sp.Start(ctx, retrieval.Kind(kind), lang)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	s.audit(c, state.AuditDocumentUpload, job.ID, strings.Join(names, ", "))
 	c.Header("Location", "/v1/ingest/jobs/"+job.ID)
@@ -83,13 +95,10 @@ func (s *Server) postDocuments(c *gin.Context) {
 // queue is full: about one job's time.
 const queueFullRetry = 10 * time.Second
 
-func (s *Server) readUpload(c *gin.Context) ([]ingest.Upload, string, string, error) {
-	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, "", "", errf(http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "Content-Type must be multipart/form-data")
-	}
-	mr := multipart.NewReader(c.Request.Body, params["boundary"])
-	var files []ingest.Upload
+// receiveUpload reads the parts of an upload, streaming its files into sp,
+// and returns the files' names and the kind and lang fields.
+func (s *Server) receiveUpload(mr *multipart.Reader, sp *ingest.Spool) ([]string, string, string, error) {
+	var names []string
 	kind, lang := "", ""
 	seen := map[string]bool{}
 	for {
@@ -105,24 +114,27 @@ func (s *Server) readUpload(c *gin.Context) ([]ingest.Upload, string, string, er
 		case "file":
 			name := cleanFilename(p.FileName())
 			if name == "" {
-				return nil, "", "", errf(http.StatusBadRequest, CodeInvalidFilename, "file part %d has no usable filename", len(files)+1)
+				return nil, "", "", errf(http.StatusBadRequest, CodeInvalidFilename, "file part %d has no usable filename", len(names)+1)
 			}
 			ext := strings.ToLower(path.Ext(name))
 			if s.d.Accepts != nil && !s.d.Accepts(ext) {
 				return nil, "", "", errf(http.StatusUnsupportedMediaType, CodeUnsupportedFile, "no loader for %q files", trunc(ext, 16))
 			}
-			if len(files) == s.lim.MaxFiles {
+			if len(names) == s.lim.MaxFiles {
 				return nil, "", "", errf(http.StatusBadRequest, CodeTooManyFiles, "at most %d files per upload", s.lim.MaxFiles)
 			}
 			if seen[name] {
 				return nil, "", "", errf(http.StatusBadRequest, CodeInvalidFilename, "file %q sent twice", name)
 			}
 			seen[name] = true
-			data, err := io.ReadAll(p)
-			if err != nil {
-				return nil, "", "", uploadErr(err)
+			body := &bodyReader{r: p}
+			if err := sp.Add(name, body); err != nil {
+				if body.err != nil {
+					return nil, "", "", uploadErr(body.err)
+				}
+				return nil, "", "", err
 			}
-			files = append(files, ingest.Upload{Name: name, Data: data})
+			names = append(names, name)
 		case "kind":
 			v, err := io.ReadAll(io.LimitReader(p, 16))
 			if err != nil {
@@ -145,10 +157,26 @@ func (s *Server) readUpload(c *gin.Context) ([]ingest.Upload, string, string, er
 			return nil, "", "", unknownField(fmt.Sprintf("form field %q", trunc(field, 40)))
 		}
 	}
-	if len(files) == 0 {
+	if len(names) == 0 {
 		return nil, "", "", errf(http.StatusBadRequest, CodeInvalidField, "no file part in the upload")
 	}
-	return files, kind, lang, nil
+	return names, kind, lang, nil
+}
+
+// bodyReader keeps the error of reading the request body, so that a file
+// that could not be spooled tells the client's fault (a malformed or too
+// large body, a client gone) from the server's (the disk).
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
 }
 
 func uploadErr(err error) error {

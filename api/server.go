@@ -70,7 +70,11 @@ type Documents interface {
 // IngestJobs starts background ingestion of uploads (ingest.JobRunner
 // implements it).
 type IngestJobs interface {
-	Start(ctx context.Context, tenant string, files []ingest.Upload, kind retrieval.Kind, lang string) (ingest.Job, error)
+	// Receive takes a place in the upload queue for tenant and returns
+	// the spool the upload's files stream into; it fails with
+	// ingest.ErrQueueFull, ErrShuttingDown or ErrQuota before the body is
+	// read.
+	Receive(ctx context.Context, tenant string) (*ingest.Spool, error)
 }
 
 var (

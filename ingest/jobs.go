@@ -7,9 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -71,10 +69,11 @@ type Upload struct {
 	Data []byte
 }
 
-// JobRunner runs upload jobs in the background. An accepted upload is
-// spooled to disk (RunnerOptions.SpoolDir), so that queued jobs hold no
-// memory; the queue is bounded (Start fails with ErrQueueFull beyond
-// RunnerOptions.MaxQueued unfinished jobs); RunnerOptions.Workers files
+// JobRunner runs upload jobs in the background. An upload streams to disk
+// as it is received (Receive, Spool; RunnerOptions.SpoolDir), so that
+// neither uploads in flight nor queued jobs hold memory; the queue is
+// bounded (Receive fails with ErrQueueFull beyond RunnerOptions.MaxQueued
+// unfinished jobs and uploads being received); RunnerOptions.Workers files
 // are ingested at once, and the scheduler is fair across tenants: the next
 // file comes from the tenant with the fewest files being ingested, in
 // turn, so that one tenant's twenty slow PDFs do not hold up another's
@@ -98,7 +97,10 @@ type JobRunner struct {
 	closed  bool
 	tenants map[string]*tenantJobs // tenants with unfinished jobs
 	jobs    int                    // unfinished jobs
-	tick    uint64                 // orders arrivals and services
+	// receiving counts the uploads being received (open Spools): they
+	// hold a place in the queue.
+	receiving int
+	tick      uint64 // orders arrivals and services
 }
 
 // RunnerOptions configure a JobRunner; zero values take the defaults in
@@ -106,7 +108,8 @@ type JobRunner struct {
 type RunnerOptions struct {
 	// Workers is how many files are ingested at once [1].
 	Workers int
-	// MaxQueued bounds the jobs accepted and not finished [64].
+	// MaxQueued bounds the jobs accepted and not finished, with the
+	// uploads being received [64].
 	MaxQueued int
 	// SpoolDir holds queued uploads [a directory under os.TempDir]. It is
 	// the runner's own: what it holds at start is left from a previous run
@@ -222,73 +225,6 @@ func NewJobRunner(store JobStore, ing SourceIngester, o RunnerOptions, log *slog
 
 // ErrShuttingDown: the runner takes no new jobs.
 var ErrShuttingDown = errors.New("shutting down")
-
-// Start records a queued job for files of tenant, spools the files to disk
-// and queues the job, with kind ("", "auto", or a retrieval kind) and
-// lang. It fails with ErrQueueFull (wrapped) when the queue is full, before
-// anything is recorded.
-func (r *JobRunner) Start(ctx context.Context, tenant string, files []Upload, kind retrieval.Kind, lang string) (Job, error) {
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.Name
-	}
-	if b, err := r.allowance(ctx, tenant); err != nil {
-		return Job{}, err
-	} else if b != nil {
-		if err := b.q.CheckUpload(b.used, files); err != nil {
-			return Job{}, err
-		}
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return Job{}, fmt.Errorf("ingest job: %w", ErrShuttingDown)
-	}
-	if r.jobs >= r.o.MaxQueued {
-		return Job{}, fmt.Errorf("ingest job: %w (%d jobs waiting)", ErrQueueFull, r.jobs)
-	}
-	job, err := r.store.CreateJob(ctx, tenant, names)
-	if err != nil {
-		return Job{}, err
-	}
-	q, err := r.spool(job, files)
-	if err != nil {
-		job.State, job.Error = JobFailed, "the upload could not be stored; retry"
-		if uerr := r.store.UpdateJob(context.WithoutCancel(ctx), job); uerr != nil {
-			r.log.Error("ingest job", "job", job.ID, "err", uerr)
-		}
-		return Job{}, err
-	}
-	q.kind, q.lang = kind, lang
-	t := r.tenants[tenant]
-	if t == nil {
-		r.tick++
-		t = &tenantJobs{arrived: r.tick}
-		r.tenants[tenant] = t
-	}
-	t.jobs = append(t.jobs, q)
-	r.jobs++
-	r.wg.Add(1)
-	r.wake.Signal()
-	return job, nil
-}
-
-// spool writes a job's files under the spool directory.
-func (r *JobRunner) spool(job Job, files []Upload) (*queuedJob, error) {
-	q := &queuedJob{job: job, dir: filepath.Join(r.o.SpoolDir, job.ID)}
-	if err := os.Mkdir(q.dir, 0o700); err != nil {
-		return nil, fmt.Errorf("spool job %s: %w", job.ID, err)
-	}
-	for i, f := range files {
-		p := filepath.Join(q.dir, strconv.Itoa(i))
-		if err := os.WriteFile(p, f.Data, 0o600); err != nil {
-			os.RemoveAll(q.dir)
-			return nil, fmt.Errorf("spool job %s: %w", job.ID, err)
-		}
-		q.files = append(q.files, spooled{name: f.Name, path: p})
-	}
-	return q, nil
-}
 
 // Shutdown takes no new jobs and waits for the running and queued ones
 // until ctx ends; then it cancels them (their remaining files fail as

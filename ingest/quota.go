@@ -1,13 +1,9 @@
 package ingest
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"path"
-	"strings"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 )
@@ -54,35 +50,6 @@ func (q Quota) WithDefaults() Quota {
 	return d
 }
 
-// InflatedSize is the size of an upload's files with zip archives counted
-// as the sum of their entries' declared sizes (the archive loader rejects
-// an entry that inflates past its declared size).
-func InflatedSize(files []Upload) int64 {
-	var n int64
-	for _, f := range files {
-		n += inflated(f)
-	}
-	return n
-}
-
-func inflated(f Upload) int64 {
-	if strings.ToLower(path.Ext(f.Name)) != ".zip" {
-		return int64(len(f.Data))
-	}
-	zr, err := zip.NewReader(bytes.NewReader(f.Data), int64(len(f.Data)))
-	if err != nil {
-		return int64(len(f.Data)) // the loader reports it as malformed
-	}
-	var n uint64
-	for _, e := range zr.File {
-		n += e.UncompressedSize64
-		if n > 1<<62 {
-			break
-		}
-	}
-	return int64(min(n, 1<<62))
-}
-
 // TenantUsage is what tenant holds in the store: counted by the store when
 // it can (retrieval.UsageCounter), else by listing documents (Bytes is then
 // -1, unknown).
@@ -102,13 +69,10 @@ func (p *Pipeline) TenantUsage(ctx context.Context, tenant string) (retrieval.Us
 	return u, nil
 }
 
-// CheckUpload fails with ErrQuota, before any work, when files are larger
-// than one upload may be or their tenant, holding u, is already at a quota.
-func (q Quota) CheckUpload(u retrieval.Usage, files []Upload) error {
+// CheckTenant fails with ErrQuota when a tenant holding u is already at a
+// quota: its upload is refused before it is even received.
+func (q Quota) CheckTenant(u retrieval.Usage) error {
 	q = q.WithDefaults()
-	if n := InflatedSize(files); q.UploadBytes > 0 && n > q.UploadBytes {
-		return fmt.Errorf("%w: the upload expands to %s, the limit per upload is %s", ErrQuota, mb(n), mb(q.UploadBytes))
-	}
 	switch {
 	case q.Documents > 0 && u.Documents >= q.Documents:
 		return fmt.Errorf("%w: the tenant holds %d documents, its quota is %d; delete some first", ErrQuota, u.Documents, q.Documents)

@@ -116,16 +116,15 @@ func TestQuotaAllowance(t *testing.T) {
 	}
 }
 
-// TestQuotaCheckUploadTenantFull: a tenant at a quota gets ErrQuota before
-// its upload is even parsed.
-func TestQuotaCheckUploadTenantFull(t *testing.T) {
-	small := []ingest.Upload{{Name: "a.md", Data: []byte("# A\n\nx\n")}}
+// TestQuotaCheckTenantFull: a tenant at a quota gets ErrQuota before its
+// upload is even received.
+func TestQuotaCheckTenantFull(t *testing.T) {
 	for _, u := range []retrieval.Usage{{Documents: 50000}, {Chunks: 500000}, {Bytes: 1 << 30}} {
-		if err := (ingest.Quota{}).CheckUpload(u, small); !errors.Is(err, ingest.ErrQuota) {
+		if err := (ingest.Quota{}).CheckTenant(u); !errors.Is(err, ingest.ErrQuota) {
 			t.Errorf("usage %+v: %v, want ErrQuota", u, err)
 		}
 	}
-	if err := (ingest.Quota{Documents: -1}).CheckUpload(retrieval.Usage{Documents: 1 << 30}, small); err != nil {
+	if err := (ingest.Quota{Documents: -1}).CheckTenant(retrieval.Usage{Documents: 1 << 30}); err != nil {
 		t.Errorf("a disabled quota refused: %v", err)
 	}
 }
