@@ -22,15 +22,21 @@ var (
 	// an initial.
 	nameToken = regexp.MustCompile(`(?:Mc|Mac|De|Le|La|Van|Von|Di|Da)?\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+|['’]\p{Lu}\p{Ll}+)*|\p{Lu}\.|\b\p{Lu}\b`)
 	// nameCue introduces a name.
-	nameCue = regexp.MustCompile(`(?i)(?:\bmy name is|\bmy name's|\bi am|\bi'm|\bthis is|\bcall me|\bname:|\bname\?(?:\s*\w+:)?|\bname is|\bname on the \w+ is|\bdear|\bregards,|\bsincerely,|\bthanks,|\bmr\.?|\bmrs\.?|\bms\.?|\bmiss|\bdr\.?|\bprof\.?|меня зовут|зовут|\bгосподин|\bгоспожа|\bг-н|\bг-жа)\s*$`)
+	nameCue = regexp.MustCompile(`(?i)(?:\bmy name is|\bmy name's|\bi am|\bi'm|\bthis is|\bcall me|\bname:|\bname\?(?:\s*\w+:)?|\bname is|\bname on the \w+ is|\bdear|\bregards,|\bsincerely,|\bthanks,|\b(?:said|asked|told|heard|starring|directed by|written by|follow up with|(?:speak|spoke|talk|talked|spoken|chat) (?:to|with)|assistant to|(?:husband|wife|son|daughter|brother|sister|mother|father|friend|colleague|partner|guardian|boss|manager|commenter|player|singer|songwriter|writer|author|actor|actress|artist|customer|client|patient)(?:'s name is)?)|(?:first |last |sur|maiden |full )name is|(?-i:\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|MR|MRS|mr|mrs|ms|miss|dr|prof)\.?)|меня зовут|зовут|\bгосподин|\bгоспожа|\bг-н|\bг-жа)\s*$`)
 	// strongCue may introduce a single unknown word as a name.
-	strongCue = regexp.MustCompile(`(?i)(?:\bmy name is|\bmy name's|\bcall me|\bname:|\bname\?(?:\s*\w+:)?|\bname is|\bdear|\bmr\.?|\bmrs\.?|\bms\.?|\bdr\.?|\bprof\.?|меня зовут|\bгосподин|\bгоспожа|\bг-н|\bг-жа)\s*$`)
+	strongCue = regexp.MustCompile(`(?i)(?:\bmy name is|\bmy name's|\bcall me|\b(?:named (?:him|her)|(?:first |last |sur|maiden |full )name is)|\bname:|\bname\?(?:\s*\w+:)?|\bname is|\bdear|(?-i:\b(?:Mr|Mrs|Ms|Dr|Prof|MR|MRS|mr|mrs|ms|dr|prof)\.?)|меня зовут|\bгосподин|\bгоспожа|\bг-н|\bг-жа)\s*$`)
 	// reSurnameShape: surname endings of many languages (Nordic -sen/-son,
 	// Slavic -ski/-ová/-wicz, Finnish -nen, Greek -opoulos, Georgian,
 	// Armenian, Irish and Scottish prefixes).
-	reSurnameShape = regexp.MustCompile(`^(?:\p{Lu}\p{Ll}+(?:sen|ssen|sson|ski|ska|sky|cki|cka|wicz|ewicz|owicz|ová|ovà|ovich|nen|opoulos|poulos|idis|akis|shvili|dze|yan|escu|enko|chuk|czyk)|Mc\p{Lu}\p{Ll}+|O['’]\p{Lu}\p{Ll}+)$`)
+	reSurnameShape = regexp.MustCompile(`^(?:\p{Lu}\p{Ll}+(?:sen|ssen|sson|ski|ska|sky|cki|cka|wicz|ewicz|owicz|ová|ovà|ovich|nen|opoulos|poulos|idis|akis|shvili|dze|yan|escu|enko|chuk|czyk|dóttir|dottir|ić|ič|ović|ević|ov|ova|ev|eva|yev|yeva|iev|ieva|ovna|evna|ez|elli|etti|ucci|yama|kawa|gawa|moto|mura|hara|saki|zaki|shita|naga|mori|guchi|hashi|oglu|oğlu|zadeh)|Mc\p{Lu}\p{Ll}+|O['’]\p{Lu}\p{Ll}+)$`)
 	rePatronymic   = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ович|евич|ьич|овна|евна|ична|инична)$`)
 	reRuSurname    = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ов|ев|ёв|ин|ын|ский|цкий|ской|ова|ева|ёва|ина|ына|ская|цкая|енко)$`)
+
+	// postCue follows a person's name: verbs whose subject is a person.
+	postCue = regexp.MustCompile(`^(?:['’]s)?,? (?:said|asked|told|wrote|replied|lives|lived|is from|was born|spent|listed|had given|has given|gave|emailed)\b`)
+	// reParticles joins the parts of a name: "Maika van de Noort", "Ana
+	// da Silva", "Ludwig van der Rohe".
+	reParticles = regexp.MustCompile(`^ (?:(?:van|von|de|der|den|da|di|dos|das|du|ten|ter|bin|ibn|al) )+$`)
 
 	reZhName = regexp.MustCompile(`(?:我叫|我是|叫做|名叫|姓名[:：]?\s*|联系人[:：]?\s*|收件人[:：]?\s*|客户)(\p{Han}{2,4})|(\p{Han}{1,3})(?:先生|女士|小姐|老师|经理|师傅|同学)`)
 )
@@ -38,7 +44,7 @@ var (
 // notNames are capitalised words that start or join runs but are not
 // names: sentence openers, titles, months, days and the like.
 var notNames = wordSet(`
-the a an and or but if then when while this that these those my your his her our their its we you he she it they i hi hello hey dear thanks thank please yes no ok okay sorry mr mrs ms miss dr prof sir madam
+the a an and or but if then when while this that these those what where why how who whom whose which can could would should will shall do does did is are was were has have had my your his her our their its we you he she it they i hi hello hey dear thanks thank please yes no ok okay sorry mr mrs ms miss dr prof sir madam
 january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday
 street road avenue lane drive court place way boulevard suite apt apartment unit box floor room
 `)
@@ -87,8 +93,14 @@ var zhNameCues = []string{"我叫", "我是", "叫做", "名叫", "姓名", "联
 // findNames returns person-name spans; t is traitsOf(s).
 func findNames(s string, t traits) []Span {
 	var out []Span
-	if t.has(hasUpper) { // every name token and speaker label starts with one
+	switch {
+	case t.has(hasUpper): // every name token and speaker label starts with one
 		out = latinCyrillicNames(s)
+	case hasLowerLatinCyrillic(s):
+		// Text written all in lower case: names are found by their lists.
+		if c, ok := capitaliseNames(s); ok {
+			out = latinCyrillicNames(c)
+		}
 	}
 	if t.has(hasNonASCII) && containsAny(s, zhNameCues) {
 		for _, m := range reZhName.FindAllStringSubmatchIndex(s, -1) {
@@ -125,7 +137,7 @@ func latinCyrillicNames(s string) []Span {
 		j := i + 1
 		for ; j < len(locs) && len(run) < 4; j++ {
 			gap := s[locs[j-1][1]:locs[j][0]]
-			if gap != " " && !(gap == "" && strings.HasSuffix(s[locs[j-1][0]:locs[j-1][1]], ".")) {
+			if gap != " " && !(gap == "" && strings.HasSuffix(s[locs[j-1][0]:locs[j-1][1]], ".")) && !reParticles.MatchString(gap) {
 				break
 			}
 			run = append(run, mkToken(s, locs[j]))
@@ -219,12 +231,45 @@ func nameIn(s string, run []token) []token {
 	return nil
 }
 
+// rePlaceBefore ends with a word that puts a place after it.
+var rePlaceBefore = regexp.MustCompile(`(?:\b(?:in|at|from|to|near|of|via)|, ) $`)
+
+// placeBefore reports whether the word at a follows a preposition of
+// place ("based in Pelhrimov") or a comma after an address.
+func placeBefore(s string, a int) bool {
+	return rePlaceBefore.MatchString(s[max(0, a-6):a])
+}
+
+// reFirmList is a list of surnames: "Jones, Mitchell and Williams".
+var reFirmList = regexp.MustCompile(`(?:\p{Lu}\p{Ll}+, )+\p{Lu}\p{Ll}+,? (?:and|&) \p{Lu}\p{Ll}+`)
+
+// reFirmBefore and reFirmAfter around such a list make it a firm's name:
+// "a year at Jones, Mitchell and Williams", "Lopez, Santos and Coleman is
+// a design agency".
+var (
+	reFirmBefore = regexp.MustCompile(`\b(?:at|from|with|for|joined|of) $`)
+	reFirmAfter  = regexp.MustCompile(`^(?: (?:is|was) an? | (?:\p{L}+ )?(?:songwriter|agency|firm|company|partners|law|orchestra|band)\b)`)
+)
+
+// inList reports whether t stands in a list of words: a comma or "and"
+// next to it.
+func inList(s string, t token) bool {
+	after, before := s[t.b:], s[:t.a]
+	return strings.HasPrefix(after, ",") || strings.HasPrefix(after, " and ") || strings.HasPrefix(after, " & ") ||
+		strings.HasSuffix(before, ", ") || strings.HasSuffix(before, "and ") || strings.HasSuffix(before, "& ")
+}
+
 // reFirm is a partnership's name: "Jones, Smith and Davis Orchestra".
 var reFirm = regexp.MustCompile(`^(?:\p{Lu}\p{Ll}+, )*\p{Lu}\p{Ll}+(?:,? (?:and|&) \p{Lu}\p{Ll}+)? (\p{L}+)`)
 
 // firmName reports a surname that is part of a list of surnames ending in
 // an organisation word.
 func firmName(s string, t token) bool {
+	for _, m := range reFirmList.FindAllStringIndex(s, -1) {
+		if m[0] <= t.a && t.b <= m[1] && (reFirmBefore.MatchString(s[max(0, m[0]-8):m[0]]) || reFirmAfter.MatchString(s[m[1]:])) {
+			return true
+		}
+	}
 	start := strings.LastIndexAny(s[:t.a], ".!?:\n")
 	seg := strings.TrimLeft(s[start+1:], " ")
 	if i := strings.Index(seg, "The "); i == 0 {
@@ -298,7 +343,10 @@ func otherMentions(s string, names []Span) []Span {
 func isName(s string, run []token) bool {
 	words, initials := 0, 0
 	given, sur, ru, patronymic, ruSur, shape := false, false, false, false, false, false
-	for _, t := range run {
+	for i, t := range run {
+		if i > 0 && strings.Contains(s[run[i-1].b:t.a], " v") {
+			shape = true // "van", "von": Dutch and German names
+		}
 		if t.initial {
 			initials++
 			continue
@@ -332,6 +380,8 @@ func isName(s string, run []token) bool {
 	switch {
 	case words == 0:
 		return false
+	case len(run) == 1 && inList(s, run[0]) && firmName(s, run[0]):
+		return false // "at Jones, Mitchell and Williams"
 	case given && (words > 1 || initials > 0 || !sentenceStart(s, run[0].a) || cue()):
 		return true // a known given name, with a surname or where a name fits
 	case given && words == 1:
@@ -342,12 +392,15 @@ func isName(s string, run []token) bool {
 		return true // Иванов И. И., Иванова Анна
 	case (sur || shape) && words > 1:
 		return true // Kristina Gonzalez, Anna Nowakowska
-	case sur && words == 1 && !sentenceStart(s, run[0].a) && !firmName(s, run[0]):
+	case sur && words == 1 && !sentenceStart(s, run[0].a) && !(inList(s, run[0]) && firmName(s, run[0])):
 		return true // "founders: Morrison, Rogers and Torres"
-	case shape && !sentenceStart(s, run[0].a):
+	case shape && !sentenceStart(s, run[0].a) && (words > 1 || !placeBefore(s, run[0].a) && !(inList(s, run[0]) && firmName(s, run[0]))):
 		return true // "the Christiansen novel"
 	case words >= 2 && initials == 1 && len(run) == 3 && run[1].initial:
 		return true // Faina D. Yefremova
+	}
+	if postCue.MatchString(s[run[len(run)-1].b:]) && !strings.HasSuffix(before, "the ") {
+		return true // "Luiza is from Xignite", "Asya spent a year"
 	}
 	if !cue() {
 		return false
@@ -372,7 +425,7 @@ func mayCue(before string) bool {
 	case ':', '?': // name: name? name? id:
 		return true
 	}
-	return foldsToAny(r, "smerfтна")
+	return foldsToAny(r, "smerfтнаdyghor")
 }
 
 // foldsToAny reports whether r is, in any case (its simple-fold orbit),
@@ -578,4 +631,71 @@ func euStreet(c string) bool {
 		}
 	}
 	return false
+}
+
+// lowerWord is a word of lower-case text, with an initial's dot.
+var lowerWord = regexp.MustCompile(`[\p{Latin}\p{Cyrillic}]+(?:['’-][\p{Latin}\p{Cyrillic}]+)*\.?`)
+
+// hasLowerLatinCyrillic reports whether s holds an ASCII lower-case letter
+// or a Cyrillic letter (whose UTF-8 lead byte is 0xD0 or 0xD1), as every
+// match of lowerWord does unless it is of other Latin letters only.
+func hasLowerLatinCyrillic(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' || c == 0xD0 || c == 0xD1 {
+			return true
+		}
+	}
+	return false
+}
+
+// notSurnames are the words that may follow a given name in lower-case
+// text without being its surname.
+var notSurnames = wordSet(`in on at to for of from with by about into over under after before as is was are were be been has have had will would can could should may might must do does did not no so too very just also said says and or but if than then that this who which what when where why how i me you he she it we they him her us them his hers its our their your a an the really right here there now today tomorrow yesterday again please only still ever never always well`)
+
+// capitaliseNames returns s, written all in lower case, with the names its
+// lists know capitalised as they would be in ordinary text ("my name is
+// lena andersson" → "my name is Lena Andersson"): a known given name and
+// the word after it (after an initial), a word after a strong cue, and
+// every other occurrence of these words. Only letters whose capital takes
+// as many bytes are changed, so that spans found in the result are spans
+// of s. ok is false when nothing was capitalised.
+func capitaliseNames(s string) (string, bool) {
+	words := lowerWord.FindAllStringIndex(s, -1)
+	up := map[string]bool{}
+	for i := 0; i < len(words); i++ {
+		w := strings.TrimSuffix(s[words[i][0]:words[i][1]], ".")
+		f := foldName(w)
+		known := (givenNames[f] || ruGivenNames[f]) && !ambiguous[f] && !notNames[f] && len(f) > 2
+		if before := s[max(0, words[i][0]-24):words[i][0]]; !known && !(!notSurnames[f] && mayCue(before) && strongCue.MatchString(before)) {
+			continue
+		}
+		up[w] = true
+		j := i + 1
+		if j < len(words) && utf8.RuneCountInString(strings.TrimSuffix(s[words[j][0]:words[j][1]], ".")) == 1 && s[words[j-1][1]:words[j][0]] == " " {
+			j++ // an initial
+		}
+		if j < len(words) && strings.TrimRight(s[words[j-1][1]:words[j][0]], " ") == "" {
+			if n := strings.TrimSuffix(s[words[j][0]:words[j][1]], "."); !notSurnames[foldName(n)] && !notNames[foldName(n)] && utf8.RuneCountInString(n) > 1 {
+				for k := i + 1; k <= j; k++ {
+					up[strings.TrimSuffix(s[words[k][0]:words[k][1]], ".")] = true
+				}
+			}
+		}
+		i = j - 1
+	}
+	if len(up) == 0 {
+		return "", false
+	}
+	b := []byte(s)
+	for _, w := range words {
+		word := strings.TrimSuffix(s[w[0]:w[1]], ".")
+		if !up[word] || !isolated(s, w[0], w[0]+len(word), Name) {
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(word)
+		if u := unicode.ToUpper(r); u != r && utf8.RuneLen(u) == n {
+			utf8.EncodeRune(b[w[0]:], u)
+		}
+	}
+	return string(b), true
 }

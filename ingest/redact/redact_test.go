@@ -151,6 +151,18 @@ func TestNamesAndAddresses(t *testing.T) {
 		{"not an address", "Windows 11 and iOS 17 are supported; see Chapter 5.", "Windows 11 and iOS 17 are supported; see Chapter 5."},
 		{"not a person: organisation", "Russell Investments and Johnson Inc. use the hub.", "Russell Investments and Johnson Inc. use the hub."},
 		{"not a person: street", "The shop on Victor Hugo u. 49 is closed.", "The shop on [ADDRESS] is closed."},
+		{"en lower-case text", "follow up with lena andersson next week.", "follow up with [NAME] next week."},
+		{"en lower-case cue", "hi, my name is brixa and my hub is offline", "hi, my name is [NAME] and my hub is offline"},
+		{"en particles", "Please ask Pieter van der Berg to call.", "Please ask [NAME] to call."},
+		{"en verb after a name", "Brixa asked for a refund.", "[NAME] asked for a refund."},
+		{"en transliterated surname", "Please ask Vizirov to sign.", "Please ask [NAME] to sign."},
+		{"en occupation before a name", "Our courier Jorvik Quastel left it outside.", "Our courier Jorvik Quastel left it outside."},
+		{"en commenter", "As commenter Jorvik Quastel notes, it works.", "As commenter [NAME] notes, it works."},
+		{"not a person: firm", "She spent a year at Jones, Mitchell and Williams.", "She spent a year at Jones, Mitchell and Williams."},
+		{"not a person: place after in", "The agency is based in Pelhrimov.", "The agency is based in Pelhrimov."},
+		{"not names: question words", "Can I get my order tomorrow? Why is my refund late? Where is my parcel?", "Can I get my order tomorrow? Why is my refund late? Where is my parcel?"},
+		{"not a title: MS", "Are Google documents an alternative to MS Office?", "Are Google documents an alternative to MS Office?"},
+		{"not names: lower-case words", "i have not received my order till today, can you check", "i have not received my order till today, can you check"},
 		{"chat roles are not names", "Agent: Hello!\nCustomer: Hi, the hub blinks.", "Agent: Hello!\nCustomer: Hi, the hub blinks."},
 	}
 	for _, tc := range tests {
