@@ -52,8 +52,11 @@ func Samples(suite string, results []Result) []Sample {
 		s := Sample{Suite: suite, ID: r.Query.ID, Lang: r.Query.Lang, Correct: r.Correct, Answerable: r.Query.Answerable, Confidence: r.Confidence, CrossLanguage: r.CrossLanguage}
 		// Only answers the confidence decides are fitted: not errors, and
 		// not escalations for another reason (no evidence, a human request,
-		// a sensitive topic), which no threshold would turn into answers.
-		decided := r.Reason == "" || r.Reason == string(answer.ReasonLowConfidence)
+		// a sensitive topic), which no threshold would turn into answers. A
+		// cross-language quote escalated because quotes are off
+		// (answer.cross_language_quotes) was decided by the confidence all
+		// the same: the switch hides it, the threshold is what it cleared.
+		decided := r.Reason == "" || r.Reason == string(answer.ReasonLowConfidence) || r.Reason == string(answer.ReasonCrossLanguage)
 		if len(r.Features) > 0 && r.Err == "" && decided {
 			s.Features = append([]answer.Feature(nil), r.Features...)
 		}

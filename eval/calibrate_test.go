@@ -397,3 +397,23 @@ func TestCalibrateRunsLeavesOutCrossLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestSamplesKeepCrossLanguageEscalations: a cross-language quote that
+// cleared its threshold but escalated because quotes are off
+// (cross_language) was decided by the confidence and is fitted on, like a
+// low-confidence escalation; an escalation for another reason is not.
+func TestSamplesKeepCrossLanguageEscalations(t *testing.T) {
+	fs := []answer.Feature{{Name: answer.FeatureDenseMargin, Value: 0.1}}
+	results := []Result{
+		{Query: Query{ID: "answered"}, Features: fs},
+		{Query: Query{ID: "low"}, Features: fs, Reason: string(answer.ReasonLowConfidence)},
+		{Query: Query{ID: "cross"}, Features: fs, Reason: string(answer.ReasonCrossLanguage), CrossLanguage: true},
+		{Query: Query{ID: "human"}, Features: fs, Reason: string(answer.ReasonHumanRequested)},
+	}
+	want := map[string]bool{"answered": true, "low": true, "cross": true, "human": false}
+	for _, s := range Samples("s", results) {
+		if got := s.Features != nil; got != want[s.ID] {
+			t.Errorf("%s: fitted %v, want %v", s.ID, got, want[s.ID])
+		}
+	}
+}
