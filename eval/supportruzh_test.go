@@ -1,0 +1,158 @@
+package eval_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/answerdesk/answerdesk/answer"
+	"github.com/answerdesk/answerdesk/answer/llm/embedtest"
+	"github.com/answerdesk/answerdesk/eval"
+	"github.com/answerdesk/answerdesk/ingest"
+)
+
+// supportDir holds the never-fitted support suites (testdata/support-ru-zh).
+var supportDir = filepath.Join("..", "testdata", "support-ru-zh")
+
+// supportSuites loads every suite of testdata/support-ru-zh: Russian and
+// Chinese help centres with the questions their customers write.
+func supportSuites(t *testing.T) []*eval.Suite {
+	t.Helper()
+	entries, err := os.ReadDir(supportDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*eval.Suite
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		s, err := eval.LoadSuite(filepath.Join(supportDir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if len(out) < 4 {
+		t.Fatalf("%d suites in %s, want the four help centres", len(out), supportDir)
+	}
+	return out
+}
+
+// supportBounds is what a run of the support suites must keep, per
+// language: at most maxWrong confident wrong answers (answered, and the
+// question unanswerable or the citations holding no relevant document) and
+// at least minRight right answers, so that escalating everything does not
+// pass.
+type supportBounds struct{ maxWrong, minRight int }
+
+// runSupport runs every support suite through h, logs the pooled figures
+// by language and every confident wrong answer with its class, and checks
+// the labels against the knowledge bases and the bounds.
+func runSupport(t *testing.T, h *eval.EngineHarness, bounds map[string]supportBounds) {
+	t.Helper()
+	var all []eval.Result
+	for _, s := range supportSuites(t) {
+		run, err := h.RunSuite(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := run.Report; r.UnknownRelevant != 0 || r.Documents < 20 {
+			t.Fatalf("%s: %d documents ingested, %d relevant ids that are no document: the labels and the knowledge base disagree", s.Name, r.Documents, r.UnknownRelevant)
+		}
+		all = append(all, run.Results...)
+	}
+	r := eval.Summarize("support-ru-zh", all, 0)
+	for _, lang := range []string{"all", "ru", "zh"} {
+		b := r.Breakdown
+		if lang != "all" {
+			b = r.ByLanguage[lang]
+		}
+		d := b.Decision
+		t.Logf("%-3s %3d questions: answered %.3f, precision %.3f, AUROC %.3f, ECE %.3f, answer rate at 95%% precision %.3f, hit@1 %.3f, nDCG@10 %.3f",
+			lang, b.Queries, d.AnswerRate, d.AnswerPrecision, d.AUROC, d.ECE, d.AnswerRateAt95, b.Retrieval.Hit1, b.Retrieval.NDCG10)
+	}
+	wrong, right := map[string]int{}, map[string]int{}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Query.ID < all[j].Query.ID })
+	for _, res := range all {
+		if !res.Answered() {
+			continue
+		}
+		if res.Right() {
+			right[res.Query.Lang]++
+			continue
+		}
+		wrong[res.Query.Lang]++
+		class, _ := res.Query.Meta["class"].(string)
+		if class == "" {
+			class = "wrong citation"
+		}
+		t.Logf("confident wrong answer %s (%s) at %.3f citing %v: %q", res.Query.ID, class, res.Confidence, res.Cited, res.Query.Text)
+	}
+	for lang, b := range bounds {
+		if wrong[lang] > b.maxWrong {
+			t.Errorf("%s: %d confident wrong answers, the bound is %d (docs/eval.md, \"Never-fitted check: support questions in Russian and Chinese\")", lang, wrong[lang], b.maxWrong)
+		}
+		if right[lang] < b.minRight {
+			t.Errorf("%s: %d right answers, want at least %d", lang, right[lang], b.minRight)
+		}
+	}
+}
+
+// TestSupportRuZhComposition keeps the set what docs/eval.md says it is:
+// at least 80 questions per language, a third of them in-domain or
+// off-topic unanswerables, and sibling questions in every suite.
+func TestSupportRuZhComposition(t *testing.T) {
+	n, unanswerable, siblings := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, s := range supportSuites(t) {
+		for _, q := range s.Queries {
+			n[q.Lang]++
+			kind, _ := q.Meta["kind"].(string)
+			switch {
+			case !q.Answerable:
+				unanswerable[q.Lang]++
+				if c, _ := q.Meta["class"].(string); c == "" {
+					t.Errorf("%s: unanswerable without meta.class", q.ID)
+				}
+			case kind == "sibling":
+				siblings[s.Name]++
+			}
+		}
+		if siblings[s.Name] < 5 {
+			t.Errorf("%s: %d sibling questions, want at least 5", s.Name, siblings[s.Name])
+		}
+	}
+	for _, lang := range []string{"ru", "zh"} {
+		if n[lang] < 80 || 3*unanswerable[lang] < n[lang] {
+			t.Errorf("%s: %d questions, %d unanswerable; want at least 80, a third unanswerable", lang, n[lang], unanswerable[lang])
+		}
+	}
+}
+
+// TestSupportRuZh is the never-fitted check of docs/eval.md ("Never-fitted
+// check: support questions in Russian and Chinese"), sparse, as shipped.
+// The bounds come from the first run (ru: 3 confident wrong answers and 14
+// right ones; zh: 4 and 22): no more wrong answers than then, and at most a
+// sixth fewer right ones (a change may trade a few right answers for fewer
+// wrong ones, not escalate everything).
+func TestSupportRuZh(t *testing.T) {
+	runSupport(t, sparseEngine(t), map[string]supportBounds{"ru": {3, 12}, "zh": {4, 18}})
+}
+
+// TestSupportRuZhHybrid is the same check with the real multilingual-e5-small
+// (skipped without ANSWERDESK_TEST_EMBED_URL; CI starts it), bounded alike
+// by its first run (ru: 5 confident wrong answers, 21 right; zh: 6 and 31).
+func TestSupportRuZhHybrid(t *testing.T) {
+	emb := embedtest.New(t)
+	if emb == nil {
+		t.Skip("the hybrid check needs the real embedder: set ANSWERDESK_TEST_EMBED_URL (see .ci/models.sh)")
+	}
+	h, err := eval.NewEngineHarness(eval.EngineOptions{Config: answer.DefaultConfig(), OpenStore: eval.OpenEmbedded, StoreName: "embedded",
+		Loaders: ingest.CoreLoaders(), Embedder: emb, Options: eval.Options{Workers: 2, MaxFailures: 200}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runSupport(t, h, map[string]supportBounds{"ru": {5, 18}, "zh": {6, 26}})
+}
