@@ -504,7 +504,16 @@ var (
 	leadingPostcode = regexp.MustCompile(`^\d{4,6}\s`)
 	// rePostcodeLine is the last line of an address block: a place or
 	// country and its postcode ("Estonia 62488").
-	rePostcodeLine = regexp.MustCompile(`(?m)^[ \t]*\p{Lu}[\p{L}()' -]{2,40}[ \t]\d{4,6}[ \t]*$`)
+	rePostcodeLine = regexp.MustCompile(`(?m)^[ \t?*>-]*\p{Lu}[\p{L}()' -]{2,40}[ \t]\d{4,6}[ \t]*$`)
+	// reNumberedStreet is a building number, a street's name in European
+	// order and its house number, on an address line or after "at":
+	// "5366 Pivovarská 276", "974 Via Roma 131", "6614 Luite tee 87".
+	reNumberedStreet = regexp.MustCompile(`(?m)(?:^[ \t?*>-]*|\b(?:at|to|on|is|address:?|of) |, )(\d{1,5} (?:\d{1,4} )?(?:\p{Lu}[\p{L}'’.-]*|ul\.|rua|via|rue|trg|calle)(?: (?:\p{Lu}[\p{L}'’.-]*|\p{Ll}{1,9}\.?)){0,4} \d{1,5}[a-zA-Z]?)(?:$|[.,]?(?:\s|$))`)
+	// reMilitary is a ship's or unit's address: "USNS Sekerková\nFPO AA 65728".
+	reMilitary = regexp.MustCompile(`\b(?:USNS|USNV|USS|USCGC) \p{Lu}[\p{L}'’-]+(?:\s+(?:FPO|APO|DPO) (?:AA|AE|AP) \d{5})?|(?i:\bpsc \d{3,5},? box \d{2,6}(?:\s+(?:apo|fpo|dpo) (?:aa|ae|ap) \d{5})?)`)
+	// reNamedStreet is a street named without a number after a preposition:
+	// "shows on Marina Fort Street".
+	reNamedStreet = regexp.MustCompile(`\b(?:on|along|off) ((?:\p{Lu}[\p{L}'’-]+ ){1,3}(?:Street|Road|Avenue|Boulevard|Lane))\b`)
 	// reCorner is an intersection: "the corner of Dalbraut 99 and Frederikke Coves".
 	reCorner = regexp.MustCompile(`(?i:corner of) [^,.?!\n]{2,60}? (?:and|&) \p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’-]+)?(?: \d{1,5})?`)
 	// rePostcodeStreet is a postcode, a one-word street and a house number
@@ -531,7 +540,7 @@ var addressPatterns = []struct {
 func findAddresses(s string, t traits) []Span {
 	var out []Span
 	add := func(a, b int) {
-		for a < b && (s[a] == ' ' || s[a] == ',') {
+		for a < b && strings.IndexByte(" ,\t?*>-", s[a]) >= 0 { // and a line's bullets
 			a++
 		}
 		for a < b && (s[b-1] == ' ' || s[b-1] == ',') {
@@ -542,6 +551,14 @@ func findAddresses(s string, t traits) []Span {
 		}
 	}
 	if t.has(hasDigit) { // a house number
+		for _, m := range reNumberedStreet.FindAllStringSubmatchIndex(s, -1) {
+			if numberedStreet(s[m[2]:m[3]]) {
+				add(m[2], m[3])
+			}
+		}
+		for _, m := range reMilitary.FindAllStringIndex(s, -1) {
+			add(m[0], m[1])
+		}
 		for _, m := range reStreetEN.FindAllStringIndex(s, -1) {
 			// The run must hold a street word after its name words.
 			if end, ok := streetEnd(s, m[0], m[1]); ok {
@@ -562,6 +579,11 @@ func findAddresses(s string, t traits) []Span {
 			add(m[0], m[1])
 		}
 	}
+	if t.has(hasUpper) {
+		for _, m := range reNamedStreet.FindAllStringSubmatchIndex(s, -1) {
+			add(m[2], m[3])
+		}
+	}
 	if containsFoldASCII(s, "corner of") {
 		for _, m := range reCorner.FindAllStringIndex(s, -1) {
 			add(m[0]+len("corner of "), m[1])
@@ -578,6 +600,32 @@ func findAddresses(s string, t traits) []Span {
 	}
 	return out
 }
+
+// numberedStreet accepts a reNumberedStreet candidate whose words are
+// not dates ("12 December 2023") or units and codes in capitals ("10 GB 2").
+func numberedStreet(c string) bool {
+	first := true
+	for _, w := range strings.Fields(c) {
+		if w[0] >= '0' && w[0] <= '9' {
+			continue
+		}
+		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		if notNames[lw] || months[lw] || first && (docWords[lw] || strings.ContainsAny(w, "'’")) {
+			return false
+		}
+		first = false
+		if utf8.RuneCountInString(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+			return false
+		}
+	}
+	return true
+}
+
+// docWords number the parts of a document or a product, not streets.
+var docWords = wordSet(`step chapter page section figure fig table version part level item line row column note no vol issue error model type series size room`)
+
+// months are the abbreviated months that may follow a day's number.
+var months = wordSet(`jan feb mar apr jun jul aug sep sept oct nov dec`)
 
 // containsFoldASCII reports whether s holds the ASCII text sub in any
 // case, as (?i:sub) does for a sub without the letters k and s (which

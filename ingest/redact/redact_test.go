@@ -163,6 +163,12 @@ func TestNamesAndAddresses(t *testing.T) {
 		{"not names: question words", "Can I get my order tomorrow? Why is my refund late? Where is my parcel?", "Can I get my order tomorrow? Why is my refund late? Where is my parcel?"},
 		{"not a title: MS", "Are Google documents an alternative to MS Office?", "Are Google documents an alternative to MS Office?"},
 		{"not names: lower-case words", "i have not received my order till today, can you check", "i have not received my order till today, can you check"},
+		{"eu building and house number", "He gave his address: 5366 Pivovarská 276", "He gave his address: [ADDRESS]"},
+		{"postcode line after bullets", "* Maribor\n* Slovenia 82709", "* Maribor\n* [ADDRESS]"},
+		{"military address", "send it to USNS Ashland\nFPO AA 65728", "send it to [ADDRESS]"},
+		{"street without a number", "the shows on Marina Fort Street were loud", "the shows on [ADDRESS] were loud"},
+		{"not an address: steps and dates", "1 Step 2\nWe meet on 12 December 2023, at 10 Dec 2024.", "1 Step 2\nWe meet on 12 December 2023, at 10 Dec 2024."},
+		{"not an address: product", "Files stored on Google Drive open in the editor.", "Files stored on Google Drive open in the editor."},
 		{"chat roles are not names", "Agent: Hello!\nCustomer: Hi, the hub blinks.", "Agent: Hello!\nCustomer: Hi, the hub blinks."},
 	}
 	for _, tc := range tests {
