@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/answerdesk/answerdesk/ingest/redact"
@@ -19,7 +20,9 @@ import (
 // would lack context). Tickets and their outbox are never left queued:
 // CreateTicket joins the group commit (see durable) and returns once its
 // group has committed, so the tickets of concurrent escalations share one
-// commit with each other and with the queued writes.
+// commit with each other and with the queued writes; a group carrying a
+// ticket is synced to disk at its commit (see tryTx), the others by the
+// next checkpoint.
 //
 // Checkpoints of the write-ahead log run in the background too: with
 // SQLite's automatic checkpoint, the commit that crosses the threshold
@@ -358,11 +361,14 @@ func (db *DB) commitGroup(group []queued) error {
 		}
 		return b.flushCounts()
 	}
+	// A group carrying a durable write (a ticket and its outbox rows) is
+	// synced at its commit; the others wait for the next checkpoint.
+	synced := slices.ContainsFunc(group, func(it queued) bool { return it.done != nil })
 	unlock := db.lockWrites()
 	defer unlock()
 	var err error
 	for attempt := 1; attempt <= maxTxAttempts; attempt++ {
-		if err = db.tryTx(ctx, write); !db.b.retryable(err, true) {
+		if err = db.tryTx(ctx, synced, write); !db.b.retryable(err, true) {
 			break
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -33,7 +34,7 @@ type Options struct {
 }
 
 // DB is the database handle the per-concern stores share: one SQLite file
-// (WAL journal, busy timeout) or a PostgreSQL database, this process's
+// (WAL journal, busy timeout, commits synced as tryTx says) or a PostgreSQL database, this process's
 // write lock (SQLite), the prepared statements, the group-commit writer and
 // the checkpointer (SQLite). It is safe for concurrent use. Each store owns
 // its tables and SQL; DB owns none.
@@ -149,20 +150,60 @@ func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 // serialization conflict runs again (f must allow that: it starts from
 // scratch each time).
 func (db *DB) inTx(ctx context.Context, f func(tx sqlTx) error) error {
+	return db.inTxSynced(ctx, false, f)
+}
+
+// inTxSynced is inTx whose commit, when synced, is on disk before it
+// returns (see tryTx).
+func (db *DB) inTxSynced(ctx context.Context, synced bool, f func(tx sqlTx) error) error {
 	defer db.lockWrites()()
 	for attempt := 1; ; attempt++ {
-		err := db.tryTx(ctx, f)
+		err := db.tryTx(ctx, synced, f)
 		if err == nil || attempt == maxTxAttempts || !db.b.retryable(err, false) {
 			return err
 		}
 	}
 }
 
-func (db *DB) tryTx(ctx context.Context, f func(tx sqlTx) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+// tryTx runs f in one transaction, committing when f returns nil.
+//
+// SQLite runs with synchronous=NORMAL: a commit is in the write-ahead log
+// but synced to disk only by the next checkpoint (within a second, see
+// checkpoint), so that the many commits of the answer log and its
+// conversations cost no sync each; a power loss (not a crash of the
+// process) can lose the last second of them. A synced commit — one that
+// carries a ticket or an outbox row, which must never be lost once the
+// customer was told a person will answer — runs on a connection switched
+// to synchronous=FULL for it, which syncs the log at the commit.
+// PostgreSQL syncs every commit (synchronous_commit).
+func (db *DB) tryTx(ctx context.Context, synced bool, f func(tx sqlTx) error) error {
+	if !synced || db.b != backendSQLite {
+		return db.runTx(ctx, db.db.DB.BeginTx, f)
+	}
+	conn, err := db.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA synchronous=FULL`); err != nil {
+		return fmt.Errorf("synced commit: %w", err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous=NORMAL`); err != nil {
+			// The connection is dropped rather than left syncing every commit.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return db.runTx(ctx, conn.BeginTx, f)
+}
+
+// runTx runs f in a transaction begun by begin.
+func (db *DB) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error), f func(tx sqlTx) error) error {
+	t, err := begin(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := sqlTx{Tx: t, b: db.b}
 	defer tx.Rollback()
 	if err := f(tx); err != nil {
 		return err

@@ -56,7 +56,9 @@ func (s *TicketStore) HandedOver(ctx context.Context, tenant, conversationID str
 func (s *TicketStore) AppendToTicket(ctx context.Context, tenant, id string, msgs ...answer.Message) error {
 	now := s.db.now().UTC()
 	pending := false
-	err := s.db.inTx(ctx, func(tx sqlTx) error {
+	// Synced: the customer's messages and the outbox rows that carry them
+	// to the helpdesk must survive a power loss.
+	err := s.db.inTxSynced(ctx, true, func(tx sqlTx) error {
 		var status, transcript string
 		err := tx.QueryRowContext(ctx, `SELECT status, transcript FROM tickets WHERE id=? AND tenant=?`+tx.b.lockRows("tickets", false), id, tenant).
 			Scan(&status, &transcript)
