@@ -162,6 +162,9 @@ func NewEngineHarness(o EngineOptions) (*EngineHarness, error) {
 	}
 	if o.Knockout.Fraction > 0 {
 		info["knockout"] = fmt.Sprintf("%g seed %d", o.Knockout.Fraction, o.Knockout.Seed)
+		if o.Knockout.KeepVocabulary {
+			info["knockout"] += ", vocabulary kept"
+		}
 	}
 	if o.CacheDir != "" {
 		info["store"] = o.StoreName + " (cached in " + o.CacheDir + ")"

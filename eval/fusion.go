@@ -67,7 +67,8 @@ func (h *Harness) ScoreFusions(ctx context.Context, s *Suite, embed QueryVectors
 	}
 	defer cleanup()
 	tenant := tenantOr(h.Options.Tenant)
-	if err := deleteDocuments(ctx, store, tenant, knocked); err != nil {
+	store, err = h.knockOut(ctx, store, s, knocked)
+	if err != nil {
 		return out, fmt.Errorf("suite %s: knock-out: %w", s.Name, err)
 	}
 	var qs []Query

@@ -151,7 +151,8 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 			return SuiteRun{}, fmt.Errorf("suite %s: remove document %s: %w", s.Name, id, err)
 		}
 	}
-	if err := deleteDocuments(ctx, store, tenantOr(h.Options.Tenant), knocked); err != nil {
+	searched, err := h.knockOut(ctx, store, s, knocked)
+	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: remove documents (knock-out, split): %w", s.Name, err)
 	}
 	ingestTime := time.Since(t0)
@@ -162,7 +163,7 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 	if len(unknown) > 0 {
 		log.Warn("eval: relevant documents not in the corpus", "suite", s.Name, "count", len(unknown), "examples", unknown[:min(5, len(unknown))])
 	}
-	a, err := h.NewAnswerer(ctx, store)
+	a, err := h.NewAnswerer(ctx, searched)
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: engine: %w", s.Name, err)
 	}
@@ -206,6 +207,28 @@ func deleteDocuments(ctx context.Context, st retrieval.Store, tenant string, ids
 		}
 	}
 	return nil
+}
+
+// knockOut removes the documents knocked (a knock-out's and a document
+// split's, s.Without) from a suite's store and returns the store to search:
+// with h.Knockout.KeepVocabulary the knock-out's documents are hidden from
+// its searches instead (hidingStore), the split's still deleted.
+func (h *Harness) knockOut(ctx context.Context, st retrieval.Store, s *Suite, knocked []string) (retrieval.Store, error) {
+	tenant := tenantOr(h.Options.Tenant)
+	if !h.Knockout.KeepVocabulary {
+		return st, deleteDocuments(ctx, st, tenant, knocked)
+	}
+	split := make(map[string]bool, len(s.Without))
+	for _, id := range s.Without {
+		split[id] = true
+	}
+	var hidden []string
+	for _, id := range knocked {
+		if !split[id] {
+			hidden = append(hidden, id)
+		}
+	}
+	return hideDocuments(st, hidden), deleteDocuments(ctx, st, tenant, s.Without)
 }
 
 // cacheMarker marks a cached index as complete.

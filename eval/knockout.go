@@ -17,6 +17,14 @@ type Knockout struct {
 	// Seed fixes which questions: the same seed gives the same knock-out on
 	// every run and machine.
 	Seed uint64
+	// KeepVocabulary hides the knocked-out documents from every search
+	// instead of deleting them: their words stay in the index's statistics
+	// (IDF, out-of-vocabulary share). Deleted, a knocked-out question's
+	// distinguishing words usually leave the index with its document, so the
+	// near-misses made look like questions about something the knowledge
+	// base never mentions; hidden, they look like a question about a sibling
+	// the knowledge base names but states nothing about.
+	KeepVocabulary bool
 }
 
 // Apply returns a copy of s with the knock-out applied and the ids of the

@@ -44,7 +44,7 @@ type subcommand struct {
 
 // subcommands are eval's, in the order help lists them.
 var subcommands = []subcommand{
-	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N] [--docs DIR] [--without DOC,…] [--baseline F --max-drop X] SUITE_DIR…",
+	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N [--knockout-keep-vocabulary]] [--docs DIR] [--without DOC,…] [--baseline F --max-drop X] SUITE_DIR…",
 		Summary: "Ingest each suite's corpus (corpus.jsonl or docs/; --docs DIR instead) into a throwaway index, ask every query through the\n" +
 			"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
 			"With --publish, the report becomes the data directory's latest eval report, which the admin console shows.\n" +
@@ -53,7 +53,7 @@ var subcommands = []subcommand{
 	{cli.Command{Name: "eval compare", Usage: "eval compare [--max-drop X] BASE.json NEW.json",
 		Summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop."},
 		runCompare},
-	{cli.Command{Name: "eval calibrate", Usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L] [--split-docs SEED]] [--knockout 0.3 --seed N] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
+	{cli.Command{Name: "eval calibrate", Usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L] [--split-docs SEED]] [--knockout 0.3 --seed N [--knockout-keep-vocabulary]] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
 		Summary: "Run the suites (with --knockout, a seeded 30% of each suite's answerable questions lose their documents\n" +
 			"and become in-domain unanswerables), fit the confidence model (logistic regression over the engine's\n" +
 			"features, each weight held to the sign of its meaning, with Platt or isotonic calibration), pick the\n" +
@@ -68,7 +68,7 @@ var subcommands = []subcommand{
 			"also splits the documents by article: the fit keeps the questions about one half, the held-out suites\n" +
 			"are measured on the other, so no translation of a measured question or paragraph is fitted on."},
 		runCalibrate},
-	{cli.Command{Name: "eval fusion", Usage: "eval fusion [--knockout F --seed N] SUITE_DIR…",
+	{cli.Command{Name: "eval fusion", Usage: "eval fusion [--knockout F --seed N [--knockout-keep-vocabulary]] SUITE_DIR…",
 		Summary: "With an embedder configured: measure nDCG@10 of each suite by sparse retrieval and by every hybrid fusion\n" +
 			"of a grid (weighted RRF and min-max score combination, dense weight 0.1…0.9), and choose the fusion\n" +
 			"leave one suite out: each suite's by the largest worst-suite gain over sparse on the other suites."},
@@ -102,6 +102,7 @@ func Run(ctx context.Context, a App, cmd cli.Command, args []string) error {
 type common struct {
 	knockout   float64
 	seed       uint64
+	keepVocab  bool
 	workers    int
 	cache      bool
 	confidence string
@@ -115,6 +116,7 @@ type common struct {
 func (o *common) register(fs *flag.FlagSet, knockout float64, embedCache string) {
 	fs.Float64Var(&o.knockout, "knockout", knockout, "remove the relevant documents of this seeded share of the answerable questions from each index and relabel them unanswerable (in-domain near-misses)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the --knockout draw")
+	fs.BoolVar(&o.keepVocab, "knockout-keep-vocabulary", false, "with --knockout: hide the knocked-out documents from every search instead of deleting them, so that their words stay in the index's statistics (near-misses about a sibling the knowledge base names)")
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "queries asked concurrently (results do not depend on it)")
 	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash (and embedding model), and reuse it")
 	fs.StringVar(&o.embedCache, "embed-cache", embedCache, "with an embedder: keep every question and passage vector in this directory, keyed by model and text, and embed only texts not there (\"\" for none)")
@@ -144,7 +146,7 @@ func harness(a App, o common) (*eval.EngineHarness, error) {
 	eo.StoreName, eo.OpenStore = "embedded", func(ctx context.Context, dir string) (retrieval.Store, error) {
 		return embedded.Open(ctx, dir, embedded.Options{})
 	}
-	eo.Knockout, eo.Degrade = eval.Knockout{Fraction: o.knockout, Seed: o.seed}, o.degrade
+	eo.Knockout, eo.Degrade = eval.Knockout{Fraction: o.knockout, Seed: o.seed, KeepVocabulary: o.keepVocab}, o.degrade
 	eo.Options = eval.Options{Workers: o.workers, MaxFailures: o.failures}
 	// The engine logs every answer at info level: keep warnings only.
 	eo.Log = slog.New(slog.NewTextHandler(a.Stderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
