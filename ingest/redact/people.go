@@ -160,6 +160,9 @@ func latinCyrillicNames(s string) []Span {
 	if strings.IndexByte(s, ':') >= 0 { // a speaker label ends with one
 		out = append(out, speakers(s)...)
 	}
+	if len(out) > 0 && (strings.Contains(s, " and ") || strings.Contains(s, " & ")) {
+		out = append(out, listMates(s, out)...)
+	}
 	return append(out, otherMentions(s, out)...)
 }
 
@@ -189,8 +192,11 @@ func placeOrOrg(s string, run []token) bool {
 		return true // a house number follows
 	}
 	if w := strings.TrimSpace(nextStreet.FindString(rest)); w != "" {
+		// A street or firm word after a name is capitalised ("Lahtinen
+		// Road"), save Hungarian "u." and "utca": "points out" is a verb.
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		if streetWords[lw] || orgWords[lw] || lw == "u" || lw == "utca" {
+		r, _ := utf8.DecodeRuneInString(w)
+		if (streetWords[lw] || orgWords[lw]) && unicode.IsUpper(r) || lw == "u" || lw == "utca" {
 			return true
 		}
 	}
@@ -315,6 +321,38 @@ func speakers(s string) []Span {
 	return out
 }
 
+// reNameList is a list of single capitalised words: "Kónya, Eklund and
+// Hodge", "Marrero and Brandt".
+var reNameList = regexp.MustCompile(`\p{Lu}\p{Ll}+(?:, \p{Lu}\p{Ll}+)*,? (?:and|&) \p{Lu}\p{Ll}+`)
+
+// listMates returns the other members of a list of single words one of
+// which is a name found ("founders: Kónya, Eklund and Hodge"), unless the
+// list is a firm's name.
+func listMates(s string, names []Span) []Span {
+	var out []Span
+	for _, m := range reNameList.FindAllStringIndex(s, -1) {
+		members := nameToken.FindAllStringIndex(s[m[0]:m[1]], -1)
+		hit := false
+		for _, w := range members {
+			for _, sp := range names {
+				if sp.Start == m[0]+w[0] && sp.End == m[0]+w[1] {
+					hit = true
+				}
+			}
+		}
+		if !hit || firmName(s, mkToken(s, []int{m[0] + members[0][0], m[0] + members[0][1]})) {
+			continue
+		}
+		for _, w := range members {
+			a, b := m[0]+w[0], m[0]+w[1]
+			if f := foldName(s[a:b]); !notNames[f] && !roles[f] && isolated(s, a, b, Name) {
+				out = append(out, Span{Start: a, End: b, Type: Name})
+			}
+		}
+	}
+	return out
+}
+
 // otherMentions finds the other occurrences of the words of the names found
 // ("Bonifacy Kaczmarek … Kaczmarek's song"): once a text names a person,
 // each mention of them is theirs.
@@ -356,7 +394,7 @@ func isName(s string, run []token) bool {
 		switch {
 		case givenNames[t.word] && (!ambiguous[t.word] || len(run) > 1):
 			given = true
-		case surnames[t.word] && !ambiguous[t.word]:
+		case surnames[t.word] && !ambiguous[t.word] && len(t.word) > 2: // "Ho", "Le" are also words
 			sur = true
 		}
 		if ruGivenNames[t.word] {
@@ -380,12 +418,16 @@ func isName(s string, run []token) bool {
 	switch {
 	case words == 0:
 		return false
+	case len(run) == 1 && places[run[0].word]:
+		return false // "from Georgia", "in Jordan"
 	case len(run) == 1 && inList(s, run[0]) && firmName(s, run[0]):
 		return false // "at Jones, Mitchell and Williams"
 	case given && (words > 1 || initials > 0 || !sentenceStart(s, run[0].a) || cue()):
 		return true // a known given name, with a surname or where a name fits
 	case given && words == 1:
 		return !ambiguousAlone(run[0].word)
+	case words == 1 && givenNames[run[0].word] && mayCue(before) && strongCue.MatchString(before):
+		return true // "She named him Frank"
 	case ru || patronymic:
 		return true
 	case ruSur && (words > 1 || initials > 0 || cue()):
@@ -399,6 +441,9 @@ func isName(s string, run []token) bool {
 	case words >= 2 && initials == 1 && len(run) == 3 && run[1].initial:
 		return true // Faina D. Yefremova
 	}
+	if words == 1 && initials == 0 && vocative(s, run[0]) {
+		return true // "Warrane, can I …", "Don't go to town, Roy!"
+	}
 	if postCue.MatchString(s[run[len(run)-1].b:]) && !strings.HasSuffix(before, "the ") {
 		return true // "Luiza is from Xignite", "Asya spent a year"
 	}
@@ -407,6 +452,27 @@ func isName(s string, run []token) bool {
 	}
 	// "my name is Rubija", "Dr. Kaczmarek"; "I am Mathias Ruud"
 	return strongCue.MatchString(before) || words > 1
+}
+
+// reVocativeAfter follows a name said to its bearer at the start of a
+// sentence: "Warrane, can I please speak to your boss?".
+var reVocativeAfter = regexp.MustCompile(`^, (?:can|could|would|will|do|did|have|are|is) (?:i|you|we)\b`)
+
+// discourse are words that open a sentence before a comma without naming
+// anyone.
+var discourse = wordSet(`also again anyway besides otherwise sorry please hello hi hey well now so ok okay yes no yeah nope honestly seriously today tomorrow yesterday guys team folks everyone everybody sir madam actually btw alright sure great cool fine right wait listen look ah oh um hmm however meanwhile still then thanks thank first second finally next lastly additionally moreover furthermore therefore instead indeed sadly unfortunately fortunately luckily hopefully basically generally usually currently recently later earlier`)
+
+// vocative reports a single word said to someone: at a sentence's start
+// before ", can I" or after a comma at its end ("…, Roy!").
+func vocative(s string, t token) bool {
+	if discourse[t.word] || roles[t.word] || places[t.word] {
+		return false
+	}
+	after := s[t.b:]
+	if sentenceStart(s, t.a) && reVocativeAfter.MatchString(strings.ToLower(after[:min(len(after), 16)])) {
+		return true
+	}
+	return strings.HasSuffix(s[:t.a], ", ") && (strings.HasPrefix(after, "!") || strings.HasPrefix(after, "?"))
 }
 
 // mayCue reports whether nameCue may match before: every cue ends with
@@ -449,7 +515,13 @@ func ambiguousAlone(w string) bool { return ambiguous[w] }
 // sentenceStart reports whether position a starts a sentence or the text.
 func sentenceStart(s string, a int) bool {
 	t := strings.TrimRight(s[:a], " \t\"'“«(")
-	return t == "" || strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "\n") || strings.HasSuffix(t, ":")
+	if strings.HasSuffix(t, ":") {
+		// A label's colon ("Answer: Yes", "Nicole: hi") starts one; a
+		// colon before a list in a sentence ("founders: Kónya, …") does not.
+		line := t[strings.LastIndexByte(t, '\n')+1:]
+		return len(line) <= 24 || strings.LastIndexAny(line[:len(line)-1], ".!?:") >= len(line)-24
+	}
+	return t == "" || strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "\n")
 }
 
 // zhName accepts a Chinese name candidate that starts with a surname, and

@@ -169,9 +169,13 @@ func Find(s string) []Span {
 	}
 	// Names and addresses come last: a phone or card inside an address
 	// keeps its own type. Addresses before names: "Glyn St" is a street.
-	for _, sp := range append(findAddresses(s, t), findNames(s, t)...) {
+	addrs := findAddresses(s, t)
+	for _, sp := range append(addrs, findNames(s, t)...) {
 		if sp.Type == Address {
 			out = absorbPhones(out, sp) // a postcode or house number read as a phone
+		}
+		if sp.Type == Name && afterAddress(s, sp, addrs) {
+			continue // the place line of an address: "Prospect St, Dehylov"
 		}
 		if !taken(sp.Start, sp.End) {
 			out = append(out, sp)
@@ -179,6 +183,18 @@ func Find(s string) []Span {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out
+}
+
+// afterAddress reports whether only commas and blanks stand between an
+// address and the name span sp: the name is the address's town.
+func afterAddress(s string, sp Span, addrs []Span) bool {
+	a := len(strings.TrimRight(s[:sp.Start], " ,\t\n"))
+	for _, ad := range addrs {
+		if ad.End == a {
+			return true
+		}
+	}
+	return false
 }
 
 // absorbPhones drops the phone spans lying wholly inside the address sp,

@@ -169,6 +169,13 @@ func TestNamesAndAddresses(t *testing.T) {
 		{"street without a number", "the shows on Marina Fort Street were loud", "the shows on [ADDRESS] were loud"},
 		{"not an address: steps and dates", "1 Step 2\nWe meet on 12 December 2023, at 10 Dec 2024.", "1 Step 2\nWe meet on 12 December 2023, at 10 Dec 2024."},
 		{"not an address: product", "Files stored on Google Drive open in the editor.", "Files stored on Google Drive open in the editor."},
+		{"en list of names", "Our founders: Eklund, Morrison and Hodge.", "Our founders: [NAME], [NAME] and [NAME]."},
+		{"en vocative first", "Warrane, can I please speak to your boss?", "[NAME], can I please speak to your boss?"},
+		{"en vocative last", "Don't go to town, Roy!", "Don't go to town, [NAME]!"},
+		{"en known surname", "Please change it to Rebeca Souza.", "Please change it to [NAME]."},
+		{"not a person: discourse word", "Anyway, can I change my plan? Thanks, Team!", "Anyway, can I change my plan? Thanks, Team!"},
+		{"not a person: country", "I moved to Georgia, can you update it?", "I moved to Georgia, can you update it?"},
+		{"not a person: town after an address", "Meet me at 7943 Prospect St, Dehylov, Czech Republic", "Meet me at [ADDRESS], Dehylov, Czech Republic"},
 		{"chat roles are not names", "Agent: Hello!\nCustomer: Hi, the hub blinks.", "Agent: Hello!\nCustomer: Hi, the hub blinks."},
 	}
 	for _, tc := range tests {
