@@ -2,8 +2,10 @@ package eval_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 
@@ -73,6 +75,28 @@ func runSupport(t *testing.T, h *eval.EngineHarness, bounds map[string]supportBo
 		d := b.Decision
 		t.Logf("%-3s %3d questions: answered %.3f, precision %.3f, AUROC %.3f, ECE %.3f, answer rate at 95%% precision %.3f, hit@1 %.3f, nDCG@10 %.3f",
 			lang, b.Queries, d.AnswerRate, d.AnswerPrecision, d.AUROC, d.ECE, d.AnswerRateAt95, b.Retrieval.Hit1, b.Retrieval.NDCG10)
+	}
+	type tally struct{ n, answered, right int }
+	byKind := map[string]*tally{} // meta.class of the unanswerable, meta.kind of the others
+	for _, res := range all {
+		k, _ := res.Query.Meta["class"].(string)
+		if k == "" {
+			k, _ = res.Query.Meta["kind"].(string)
+		}
+		if byKind[k] == nil {
+			byKind[k] = &tally{}
+		}
+		byKind[k].n++
+		if res.Answered() {
+			byKind[k].answered++
+			if res.Right() {
+				byKind[k].right++
+			}
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(byKind)) {
+		c := byKind[k]
+		t.Logf("%-17s %3d questions: %3d answered, %3d of them right", k, c.n, c.answered, c.right)
 	}
 	wrong, right := map[string]int{}, map[string]int{}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Query.ID < all[j].Query.ID })
