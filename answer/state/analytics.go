@@ -83,7 +83,14 @@ const (
 type rollExec interface {
 	execResult(q string, args ...any) (sql.Result, error)
 	query(q string, args ...any) (*sql.Rows, error)
+	// undeflect counts one more answered answer of tenant's hour as not
+	// deflected in its answer_rollup row.
+	undeflect(tenant string, hour int64) error
 }
+
+// undeflectRollup adds its last argument to the undeflected count of an
+// answer_rollup row, which the answer's logging wrote.
+const undeflectRollup = `UPDATE answer_rollup SET undeflected=undeflected+? WHERE tenant=? AND hour=? AND decision='` + string(answer.Answered) + `'`
 
 // txExec runs statements in a transaction.
 type txExec struct {
@@ -97,6 +104,11 @@ func (t txExec) execResult(q string, args ...any) (sql.Result, error) {
 
 func (t txExec) query(q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, q, args...)
+}
+
+func (t txExec) undeflect(tenant string, hour int64) error {
+	_, err := t.tx.ExecContext(t.ctx, undeflectRollup, 1, tenant, hour)
+	return err
 }
 
 // answerEvent is what the rollups keep of a logged answer.
@@ -142,12 +154,10 @@ const (
 // as not deflected.
 func (ev answerEvent) roll(b *batch) error {
 	hour := ev.created / hourNanos
-	if _, err := b.execResult(`INSERT INTO answer_rollup(tenant, hour, decision, n) VALUES (?,?,?,1)
-		ON CONFLICT(tenant, hour, decision) DO UPDATE SET n=answer_rollup.n+1`, ev.tenant, hour, ev.decision); err != nil {
-		return fmt.Errorf("rollup: %w", err)
-	}
-	// Pure counters (nothing reads or updates them in the batch) are added
-	// up in the batch and written once per distinct row when it commits.
+	// Counters are added up in the batch and written once per distinct row
+	// when it commits (the deflection marks after them: see undeflect).
+	b.count(`INSERT INTO answer_rollup(tenant, hour, decision, n) VALUES (?,?,?,?)
+		ON CONFLICT(tenant, hour, decision) DO UPDATE SET n=answer_rollup.n+excluded.n`, ev.tenant, hour, ev.decision)
 	if ev.decision == string(answer.Escalated) {
 		for _, d := range [][2]string{{"reason", ev.reason}, {"intent", ev.intent}, {"lang", ev.lang}, {"queue", ev.queue}} {
 			b.count(`INSERT INTO escalation_rollup(tenant, hour, dim, value, n) VALUES (?,?,?,?,?)
@@ -195,8 +205,7 @@ func markUndeflected(x rollExec, where string, args ...any) error {
 		return fmt.Errorf("deflection: %w", err)
 	}
 	for _, k := range keys {
-		if _, err := x.execResult(`UPDATE answer_rollup SET undeflected=undeflected+1 WHERE tenant=? AND hour=? AND decision=?`,
-			k.tenant, k.hour, answer.Answered); err != nil {
+		if err := x.undeflect(k.tenant, k.hour); err != nil {
 			return fmt.Errorf("deflection rollup: %w", err)
 		}
 	}

@@ -171,6 +171,39 @@ func TestCountersAddUpInABatch(t *testing.T) {
 	})
 }
 
+// TestDeflectionMarkedInTheAnswersBatch: an escalation marks the answer
+// before it in its conversation as not deflected when both are logged in
+// one batch, whose rollup counts are written when it commits: the mark
+// must come after the answer's count, not be lost before it.
+func TestDeflectionMarkedInTheAnswersBatch(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)
+		st, _ := bk.open(t, Options{Now: func() time.Time { return t0.Add(time.Hour) }})
+		unlock := st.db.lockWrites() // the writer waits: the answers queue up for one batch
+		for _, a := range []answer.Answer{
+			{ID: "a1", ConversationID: "c1", Decision: answer.Answered, Created: t0.Add(time.Minute)},
+			{ID: "a2", ConversationID: "c2", Decision: answer.Answered, Created: t0.Add(2 * time.Minute)},
+			{ID: "a3", ConversationID: "c3", Decision: answer.Answered, Created: t0.Add(3 * time.Minute)},
+			{ID: "e1", ConversationID: "c1", Decision: answer.Escalated, Reason: answer.ReasonLowConfidence, Created: t0.Add(4 * time.Minute)},
+			{ID: "e3", ConversationID: "c3", Decision: answer.Escalated, Reason: answer.ReasonHumanRequested, Created: t0.Add(5 * time.Minute)},
+		} {
+			a.Question = "q " + a.ID
+			if err := st.convs.LogAnswer(ctx, "acme", a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		unlock()
+		got, err := NewAnalyticsStore(st.db).Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Volume != 5 || got.Answered != 3 || got.Escalated != 2 || got.Deflected != 1 {
+			t.Errorf("analytics %+v: want 5 answers, 3 answered, 2 escalated, 1 deflected (a2; a1 and a3 were followed by escalations)", got)
+		}
+	})
+}
+
 // TestLatencyBucketsBelowAMillisecond: latencies get 5%-wide buckets from
 // 0.1 ms, so that an engine answering in under a millisecond reports its
 // latency instead of 0 (buckets used to start at 1 ms), and a bucket is a

@@ -50,8 +50,16 @@ type batch struct {
 	stmts map[string]*sql.Stmt
 	red   map[string]string
 	// counts are the increments of counter rows, added up until the
-	// batch's writes are done (see count).
-	counts map[countKey]int64
+	// batch's writes are done (see count), and undeflected the answers
+	// marked not deflected by answer_rollup row (see undeflect).
+	counts      map[countKey]int64
+	undeflected map[rollupHour]int64
+}
+
+// rollupHour is a tenant's hour in the rollups.
+type rollupHour struct {
+	tenant string
+	hour   int64
 }
 
 // countKey is one counter row: its upsert and the arguments before the
@@ -65,7 +73,9 @@ type countKey struct {
 // count adds one to the counter row that q (an upsert whose last argument
 // is the increment) writes with args (at most four). The rows are written
 // by flushCounts, once each however many writes of the batch counted them:
-// only for counters that nothing else in a batch reads or updates.
+// only for counters that nothing else in a batch reads or updates, but
+// for the deflection marks of answer_rollup, written after them
+// (undeflect).
 func (b *batch) count(q string, args ...any) {
 	k := countKey{q: q, n: len(args)}
 	if len(args) > len(k.args) {
@@ -78,7 +88,18 @@ func (b *batch) count(q string, args ...any) {
 	b.counts[k]++
 }
 
-// flushCounts writes the batch's counters.
+// undeflect counts an answered answer of tenant's hour as not deflected,
+// in its answer_rollup row once the batch's counters are written: the
+// row may be one of them.
+func (b *batch) undeflect(tenant string, hour int64) error {
+	if b.undeflected == nil {
+		b.undeflected = map[rollupHour]int64{}
+	}
+	b.undeflected[rollupHour{tenant, hour}]++
+	return nil
+}
+
+// flushCounts writes the batch's counters, then its deflection marks.
 func (b *batch) flushCounts() error {
 	for k, n := range b.counts {
 		args := append(k.args[:k.n:k.n], n)
@@ -87,6 +108,12 @@ func (b *batch) flushCounts() error {
 		}
 	}
 	clear(b.counts)
+	for k, n := range b.undeflected {
+		if _, err := b.execResult(undeflectRollup, n, k.tenant, k.hour); err != nil {
+			return fmt.Errorf("deflection rollup: %w", err)
+		}
+	}
+	clear(b.undeflected)
 	return nil
 }
 

@@ -141,10 +141,13 @@ func (s *ConversationStore) Append(ctx context.Context, tenant, conversationID s
 				text = b.redactOnce(text, m.Redacted)
 			}
 			// The next seq is computed inside the insert; the queue keeps
-			// the order of Append calls.
+			// the order of Append calls. A VALUES row with the seq as a
+			// subquery, not INSERT … SELECT FROM turns: SQLite copies a
+			// SELECT that reads the table it inserts into to a temporary
+			// table first.
 			if err := b.exec(`INSERT INTO turns(tenant, conversation_id, seq, role, text, at)
-				SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM turns WHERE tenant=? AND conversation_id=?`,
-				tenant, conversationID, m.Role, text, ts(m.At), tenant, conversationID); err != nil {
+				VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE tenant=? AND conversation_id=?), ?, ?, ?)`,
+				tenant, conversationID, tenant, conversationID, m.Role, text, ts(m.At)); err != nil {
 				return fmt.Errorf("append turns %s: %w", conversationID, err)
 			}
 		}
