@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/ingest/redact"
@@ -92,4 +93,18 @@ func (s *FeedbackStore) RateLastAnswer(ctx context.Context, tenant, conversation
 	}
 	_, err = s.AddFeedback(ctx, Feedback{Tenant: tenant, AnswerID: id, Thumbs: thumbs})
 	return err
+}
+
+// PruneFeedback deletes feedback given before before. What it counted in
+// the analytics rollups stays counted, and FAQ candidates made from its
+// corrections stay. Feedback has no index by time: its ids grow with it,
+// so each batch finds the oldest rows first, and the last one scans the
+// table once.
+func (s *FeedbackStore) PruneFeedback(ctx context.Context, before time.Time) (int, error) {
+	rowid := s.db.b.rowid()
+	n, err := s.db.deleteBatches(ctx, `DELETE FROM feedback WHERE `+rowid+` IN (SELECT `+rowid+` FROM feedback WHERE created<? LIMIT ?)`, ts(before))
+	if err != nil {
+		return n, fmt.Errorf("prune feedback: %w", err)
+	}
+	return n, nil
 }

@@ -87,11 +87,16 @@ func (o *Outbox) Delivered(ctx context.Context, ticketID, sink string, at time.T
 	return nil
 }
 
-// Failed records a failed attempt; the row is retried at next, or dead.
+// Failed records a failed attempt: the row is retried at next, or it is
+// dead (dead-lettered) since next, or since now when next is zero;
+// retention counts from then.
 func (o *Outbox) Failed(ctx context.Context, ticketID, sink, reason string, next time.Time, dead bool) error {
 	st := DeliveryPending
 	if dead {
 		st = DeliveryDead
+		if next.IsZero() {
+			next = o.db.now()
+		}
 	}
 	if len(reason) > 500 {
 		reason = reason[:500]
@@ -145,6 +150,23 @@ func (o *Outbox) PruneDelivered(ctx context.Context, before time.Time) (int, err
 		(SELECT `+rowid+` FROM outbox WHERE state=? AND delivered>0 AND delivered<? LIMIT ?)`, DeliveryDelivered, ts(before))
 	if err != nil {
 		return n, fmt.Errorf("prune delivered outbox: %w", err)
+	}
+	return n, nil
+}
+
+// PruneDead deletes outbox rows dead-lettered before before; the ticket
+// then lists no delivery to that sink. A row dead-lettered by an older
+// version, which did not record when, counts from the first pass that
+// sees it.
+func (o *Outbox) PruneDead(ctx context.Context, before time.Time) (int, error) {
+	if _, err := o.db.exec(ctx, `UPDATE outbox SET next_at=? WHERE state=? AND next_at=0`, ts(o.db.now()), DeliveryDead); err != nil {
+		return 0, fmt.Errorf("prune dead outbox: %w", err)
+	}
+	rowid := o.db.b.rowid()
+	n, err := o.db.deleteBatches(ctx, `DELETE FROM outbox WHERE `+rowid+` IN
+		(SELECT `+rowid+` FROM outbox WHERE state=? AND next_at<? LIMIT ?)`, DeliveryDead, ts(before))
+	if err != nil {
+		return n, fmt.Errorf("prune dead outbox: %w", err)
 	}
 	return n, nil
 }

@@ -203,10 +203,7 @@ func TestFAQCandidates(t *testing.T) {
 func TestRetentionPrunes(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk testBackend) {
 		ctx := context.Background()
-		var mu sync.Mutex
-		now := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
-		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-		advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+		clock, advance := testClock(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
 		st, _ := bk.open(t, Options{Now: clock}, SinkWebhook)
 		write := func(tag string) string {
 			if err := st.convs.LogAnswer(ctx, "acme", answer.Answer{ID: "ans_" + tag, ConversationID: "c_" + tag, Question: "q", Decision: answer.Answered}); err != nil {
@@ -239,7 +236,7 @@ func TestRetentionPrunes(t *testing.T) {
 		}
 		advance(48 * time.Hour)
 		fresh := write("fresh")
-		p, err := NewJanitor(st.db, st.convs, st.outbox, Retention{AnswerLog: 24 * time.Hour, Turns: 24 * time.Hour, Delivered: 24 * time.Hour}).Prune(ctx, clock())
+		p, err := NewJanitor(st.db, st.convs, st.outbox, st.feedback, Retention{AnswerLog: 24 * time.Hour, Turns: 24 * time.Hour, Delivered: 24 * time.Hour}).Prune(ctx, clock())
 		if err != nil {
 			t.Fatal(err)
 		}

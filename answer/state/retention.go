@@ -7,8 +7,9 @@ import (
 )
 
 // Retention bounds what grows with traffic. A zero duration keeps rows
-// forever. Tickets, dead-lettered deliveries, feedback, keys and jobs are
-// never pruned: they are records someone acts on.
+// forever. Tickets are never pruned: they are the record of what a
+// customer was promised, and support owns them. Keys and jobs are not
+// pruned either.
 type Retention struct {
 	// AnswerLog: entries of the answer log, which feedback refers to [90 days].
 	AnswerLog time.Duration
@@ -16,16 +17,25 @@ type Retention struct {
 	Turns time.Duration
 	// Delivered: outbox rows delivered successfully [7 days].
 	Delivered time.Duration
+	// Dead: outbox rows dead-lettered (the delivery gave up), counted
+	// from when they were [30 days]. The ticket stays and lists no
+	// delivery to that sink.
+	Dead time.Duration
+	// Feedback: customers' feedback on answers [180 days]; the analytics
+	// rollups keep counting it, and FAQ candidates made from corrections
+	// stay.
+	Feedback time.Duration
 }
 
 // DefaultRetention is the retention when none is configured.
 func DefaultRetention() Retention {
-	return Retention{AnswerLog: 90 * 24 * time.Hour, Turns: 30 * 24 * time.Hour, Delivered: 7 * 24 * time.Hour}
+	const day = 24 * time.Hour
+	return Retention{AnswerLog: 90 * day, Turns: 30 * day, Delivered: 7 * day, Dead: 30 * day, Feedback: 180 * day}
 }
 
 // Pruned counts the rows one pass deleted.
 type Pruned struct {
-	Answers, Turns, Delivered int
+	Answers, Turns, Delivered, Dead, Feedback int
 	// FreedPages is the number of pages returned to the file system.
 	FreedPages int
 }
@@ -35,36 +45,41 @@ type Pruned struct {
 // long, then returns the freed pages to the file system (incremental
 // vacuum), so that state.db stays flat under steady traffic.
 type Janitor struct {
-	db     *DB
-	convs  *ConversationStore
-	outbox *Outbox
-	r      Retention
+	db       *DB
+	convs    *ConversationStore
+	outbox   *Outbox
+	feedback *FeedbackStore
+	r        Retention
 }
 
 // NewJanitor returns a janitor of db's stores keeping r.
-func NewJanitor(db *DB, convs *ConversationStore, outbox *Outbox, r Retention) *Janitor {
-	return &Janitor{db: db, convs: convs, outbox: outbox, r: r}
+func NewJanitor(db *DB, convs *ConversationStore, outbox *Outbox, feedback *FeedbackStore, r Retention) *Janitor {
+	return &Janitor{db: db, convs: convs, outbox: outbox, feedback: feedback, r: r}
 }
 
 // Prune runs one pass at now.
 func (j *Janitor) Prune(ctx context.Context, now time.Time) (Pruned, error) {
 	var p Pruned
+	for _, step := range []struct {
+		ttl   time.Duration
+		prune func(context.Context, time.Time) (int, error)
+		n     *int
+	}{
+		{j.r.AnswerLog, j.convs.PruneAnswers, &p.Answers},
+		{j.r.Turns, j.convs.PruneTurns, &p.Turns},
+		{j.r.Delivered, j.outbox.PruneDelivered, &p.Delivered},
+		{j.r.Dead, j.outbox.PruneDead, &p.Dead},
+		{j.r.Feedback, j.feedback.PruneFeedback, &p.Feedback},
+	} {
+		if step.ttl <= 0 {
+			continue
+		}
+		var err error
+		if *step.n, err = step.prune(ctx, now.Add(-step.ttl)); err != nil {
+			return p, err
+		}
+	}
 	var err error
-	if j.r.AnswerLog > 0 {
-		if p.Answers, err = j.convs.PruneAnswers(ctx, now.Add(-j.r.AnswerLog)); err != nil {
-			return p, err
-		}
-	}
-	if j.r.Turns > 0 {
-		if p.Turns, err = j.convs.PruneTurns(ctx, now.Add(-j.r.Turns)); err != nil {
-			return p, err
-		}
-	}
-	if j.r.Delivered > 0 {
-		if p.Delivered, err = j.outbox.PruneDelivered(ctx, now.Add(-j.r.Delivered)); err != nil {
-			return p, err
-		}
-	}
 	if p.FreedPages, err = j.db.vacuum(ctx); err != nil {
 		return p, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -24,7 +25,7 @@ func soak(tb testing.TB, r Retention, hours, perHour int) []int64 {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	st, path := openTest(tb, Options{Now: clock}, SinkWebhook)
-	j := NewJanitor(st.db, st.convs, st.outbox, r)
+	j := NewJanitor(st.db, st.convs, st.outbox, st.feedback, r)
 	ctx := context.Background()
 	question := strings.Repeat("My Lumen hub keeps blinking amber after the update, what should I do? ", 3)
 	reply := strings.Repeat("Hold the reset button for 10 seconds until the ring light blinks amber [1]. ", 3)
@@ -119,4 +120,91 @@ func TestRetentionKeepsStateFlat(t *testing.T) {
 	if grew, unbounded := peak-settled, forever[hours-1]-forever[8]; 4*grew > unbounded {
 		t.Errorf("with retention state grew by %s after hour 9, without by %s", mb(grew), mb(unbounded))
 	}
+}
+
+// TestRetentionPrunesDeadAndFeedback: dead-lettered outbox rows and
+// feedback older than their retention are deleted; the tickets stay. A row
+// dead-lettered without a time (by an older version) is kept for the
+// whole retention from the first pass that sees it.
+func TestRetentionPrunesDeadAndFeedback(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		clock, advance := testClock(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
+		st, _ := bk.open(t, Options{Now: clock}, SinkWebhook)
+		const day = 24 * time.Hour
+		j := NewJanitor(st.db, st.convs, st.outbox, st.feedback, Retention{Dead: 30 * day, Feedback: 30 * day})
+		// deadTicket creates a ticket whose webhook delivery is dead-lettered now.
+		deadTicket := func(tag string) string {
+			tk, err := st.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "acme", Subject: tag})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.outbox.Claim(ctx, "r", clock(), time.Minute, 10); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.outbox.Failed(ctx, tk.ID, SinkWebhook, "410", time.Time{}, true); err != nil {
+				t.Fatal(err)
+			}
+			return tk.ID
+		}
+		feedback := func(tag string) {
+			if err := st.convs.LogAnswer(ctx, "acme", answer.Answer{ID: "ans_" + tag, ConversationID: "c_" + tag, Question: "q", Decision: answer.Answered}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.feedback.AddFeedback(ctx, Feedback{Tenant: "acme", AnswerID: "ans_" + tag, Thumbs: -1, Comment: tag}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		old, legacy := deadTicket("old"), deadTicket("legacy")
+		if _, err := st.db.exec(ctx, `UPDATE outbox SET next_at=0 WHERE ticket_id=?`, legacy); err != nil {
+			t.Fatal(err)
+		}
+		feedback("old")
+		advance(40 * day)
+		fresh := deadTicket("fresh")
+		feedback("fresh")
+
+		p, err := j.Prune(ctx, clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Dead != 1 || p.Feedback != 1 {
+			t.Errorf("first pass pruned %+v, want 1 dead delivery (old's) and 1 feedback", p)
+		}
+		for id, want := range map[string]bool{old: false, legacy: true, fresh: true} {
+			tk, err := st.tickets.Ticket(ctx, "acme", id)
+			if err != nil {
+				t.Fatalf("ticket %s after pruning: %v (tickets are never pruned)", id, err)
+			}
+			dead := slices.ContainsFunc(tk.Deliveries, func(d answer.Delivery) bool { return d.Sink == SinkWebhook && d.State == DeliveryDead })
+			if dead != want {
+				t.Errorf("ticket %s lists a dead webhook delivery: %v, want %v (%+v)", id, dead, want, tk.Deliveries)
+			}
+		}
+		fb, err := st.feedback.Feedback(ctx, FeedbackFilter{Tenant: "acme"})
+		if err != nil || len(fb) != 1 || fb[0].AnswerID != "ans_fresh" {
+			t.Errorf("feedback after pruning: %+v, %v; want the fresh one", fb, err)
+		}
+
+		advance(31 * day)
+		if p, err = j.Prune(ctx, clock()); err != nil {
+			t.Fatal(err)
+		}
+		if p.Dead != 2 || p.Feedback != 1 {
+			t.Errorf("second pass pruned %+v, want 2 dead deliveries (legacy's, fresh's) and 1 feedback", p)
+		}
+		if _, err := st.tickets.Ticket(ctx, "acme", legacy); err != nil {
+			t.Errorf("ticket after its delivery was pruned: %v", err)
+		}
+	})
+}
+
+// testClock is a clock for Options.Now that starts at start and moves only
+// when advanced.
+func testClock(start time.Time) (clock func() time.Time, advance func(time.Duration)) {
+	var mu sync.Mutex
+	now := start
+	clock = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance = func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	return clock, advance
 }

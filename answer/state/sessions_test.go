@@ -3,7 +3,6 @@ package state
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 )
@@ -14,10 +13,7 @@ import (
 func TestConsoleSessions(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk testBackend) {
 		ctx := context.Background()
-		var mu sync.Mutex
-		now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-		advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+		clock, advance := testClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
 		st, loc := bk.open(t, Options{Now: clock})
 		sessions := NewSessionStore(st.db)
 		_, key, err := st.keys.CreateKey(ctx, "acme", "lead", []string{ScopeAdmin})

@@ -145,7 +145,7 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		}
 	}
 	a.log.Info("serving", "url", url, "data", a.data)
-	janitor := state.NewJanitor(st.DB, st.Conversations, st.Outbox, keep)
+	janitor := state.NewJanitor(st.DB, st.Conversations, st.Outbox, st.Feedback, keep)
 	return srv.Serve(ctx, ln, api.ServeOptions{Grace: grace, Jobs: jobs, Pprof: a.getenv("ANSWERDESK_PPROF"),
 		Background: []func(context.Context){func(ctx context.Context) { worker.Run(ctx) }, func(ctx context.Context) { janitor.Run(ctx, pruneEvery) }}})
 }

@@ -218,7 +218,7 @@ func TestInvalid(t *testing.T) {
 func TestResolved(t *testing.T) {
 	c := New(writeConfig(t, `{
 		"api": {"rate_per_second": 5, "max_body_kb": 8, "answer_timeout": "12s"},
-		"retention": {"answer_log": "2d", "every": "1m"},
+		"retention": {"answer_log": "2d", "dead": "forever", "feedback": "400d", "every": "1m"},
 		"quota": {"upload_mb": 2, "documents": 7, "text_mb": -1},
 		"webhook": {"url": "https://hook.example", "secret": "s", "backoff": "3s", "concurrency": 2},
 		"qdrant": {"api_key": "file-key", "pool": 3, "timeout": "4s", "retries": 0},
@@ -236,7 +236,7 @@ func TestResolved(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := state.DefaultRetention()
-	want.AnswerLog = 48 * time.Hour
+	want.AnswerLog, want.Dead, want.Feedback = 48*time.Hour, 0, 400*24*time.Hour
 	if r != want || every != time.Minute {
 		t.Errorf("retention: %+v every %v; want %+v every 1m", r, every, want)
 	}

@@ -231,6 +231,8 @@ type retentionSection struct {
 	AnswerLog string `json:"answer_log"` // [90d]
 	Turns     string `json:"turns"`      // [30d]
 	Delivered string `json:"delivered"`  // delivered outbox rows [7d]
+	Dead      string `json:"dead"`       // dead-lettered outbox rows [30d]
+	Feedback  string `json:"feedback"`   // customers' feedback [180d]
 	Every     string `json:"every"`      // how often to prune [10m]
 }
 
@@ -250,7 +252,8 @@ func Retention(c *Config) (state.Retention, time.Duration, error) {
 		key string
 		s   string
 		dst *time.Duration
-	}{{"answer_log", rc.AnswerLog, &r.AnswerLog}, {"turns", rc.Turns, &r.Turns}, {"delivered", rc.Delivered, &r.Delivered}} {
+	}{{"answer_log", rc.AnswerLog, &r.AnswerLog}, {"turns", rc.Turns, &r.Turns}, {"delivered", rc.Delivered, &r.Delivered},
+		{"dead", rc.Dead, &r.Dead}, {"feedback", rc.Feedback, &r.Feedback}} {
 		if f.s == "" {
 			continue
 		}
