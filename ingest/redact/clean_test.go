@@ -105,8 +105,9 @@ func csvColumn(tb testing.TB, path string) []string {
 	return out
 }
 
-// cleanCorpora gathers the support text of ../shared/datasets and the
-// bundled knowledge base's documents.
+// cleanCorpora gathers the support text of ../shared/datasets, the
+// bundled knowledge base's documents and the Russian and Chinese support
+// suites of testdata.
 func cleanCorpora(tb testing.TB) []cleanCorpus {
 	tb.Helper()
 	ds := filepath.Join(sharedDir(tb), "datasets")
@@ -121,6 +122,19 @@ func cleanCorpora(tb testing.TB) []cleanCorpus {
 		cleanCorpus{"manuals/md", fileTexts(tb, filepath.Join(ds, "manuals", "md"), ".md")},
 		cleanCorpus{"testdata/kb/docs", fileTexts(tb, filepath.Join("..", "..", "testdata", "kb", "docs"), ".md", ".csv")},
 	)
+	// Russian and Chinese help centres and their customers' questions.
+	for _, lang := range []string{"ru", "zh"} {
+		var texts []string
+		suites, err := filepath.Glob(filepath.Join("..", "..", "testdata", "support-ru-zh", lang+"-*"))
+		if err != nil || len(suites) == 0 {
+			tb.Fatalf("testdata/support-ru-zh/%s-*: %v, %d suites", lang, err, len(suites))
+		}
+		for _, dir := range suites {
+			texts = append(texts, fileTexts(tb, filepath.Join(dir, "docs"), ".md", ".csv")...)
+			texts = append(texts, jsonlTexts(tb, filepath.Join(dir, "queries.jsonl"))...)
+		}
+		out = append(out, cleanCorpus{"support-ru-zh/" + lang, texts})
+	}
 	return out
 }
 

@@ -29,8 +29,9 @@ var (
 	// Slavic -ski/-ová/-wicz, Finnish -nen, Greek -opoulos, Georgian,
 	// Armenian, Irish and Scottish prefixes).
 	reSurnameShape = regexp.MustCompile(`^(?:\p{Lu}\p{Ll}+(?:sen|ssen|sson|ski|ska|sky|cki|cka|wicz|ewicz|owicz|ová|ovà|ovich|nen|opoulos|poulos|idis|akis|shvili|dze|yan|escu|enko|chuk|czyk|dóttir|dottir|ić|ič|ović|ević|ov|ova|ev|eva|yev|yeva|iev|ieva|ovna|evna|ez|elli|etti|ucci|yama|kawa|gawa|moto|mura|hara|saki|zaki|shita|naga|mori|guchi|hashi|oglu|oğlu|zadeh)|Mc\p{Lu}\p{Ll}+|O['’]\p{Lu}\p{Ll}+)$`)
-	rePatronymic   = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ович|евич|ьич|овна|евна|ична|инична)$`)
-	reRuSurname    = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ов|ев|ёв|ин|ын|ский|цкий|ской|ова|ева|ёва|ина|ына|ская|цкая|енко)$`)
+	// rePatronymic: a patronymic in any case ("Петрович", "Николаевне").
+	rePatronymic = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:(?:ович|евич|ьич)(?:а|у|ем|е)?|(?:овн|евн|ичн|иничн)(?:а|ы|е|у|ой))$`)
+	reRuSurname  = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ов|ев|ёв|ин|ын|ский|цкий|ской|ова|ева|ёва|ина|ына|ская|цкая|енко)$`)
 
 	// postCue follows a person's name: verbs whose subject is a person.
 	postCue = regexp.MustCompile(`^(?:['’]s)?,? (?:said|asked|told|wrote|replied|lives|lived|is from|was born|spent|listed|had given|has given|gave|emailed)\b`)
@@ -38,7 +39,7 @@ var (
 	// da Silva", "Ludwig van der Rohe".
 	reParticles = regexp.MustCompile(`^ (?:(?:van|von|de|der|den|da|di|dos|das|du|ten|ter|bin|ibn|al) )+$`)
 
-	reZhName = regexp.MustCompile(`(?:我叫|我是|叫做|名叫|姓名[:：]?\s*|联系人[:：]?\s*|收件人[:：]?\s*|客户)(\p{Han}{2,4})|(\p{Han}{1,3})(?:先生|女士|小姐|老师|经理|师傅|同学)`)
+	reZhName = regexp.MustCompile(`(?:我叫|我是|叫做|名叫|姓名[:：]?\s*|联系人[:：]?\s*|收件人[:：]?\s*|客户|用户|顾客|会员|同事|快递员|骑手|工程师|客服)(\p{Han}{2,4})|(\p{Han}{1,3})(?:先生|女士|小姐|老师|经理|师傅|同学)|(\p{Han}{2,3})(?:反馈|投诉|来电|表示|留言)`)
 )
 
 // notNames are capitalised words that start or join runs but are not
@@ -47,6 +48,7 @@ var notNames = wordSet(`
 the a an and or but if then when while this that these those what where why how who whom whose which can could would should will shall do does did is are was were has have had my your his her our their its we you he she it they i hi hello hey dear thanks thank please yes no ok okay sorry mr mrs ms miss dr prof sir madam
 january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday
 street road avenue lane drive court place way boulevard suite apt apartment unit box floor room
+я мы вы он она они это как где когда почему что кто здравствуйте добрый доброе спасибо привет уважаемый уважаемая господин госпожа курьер менеджер оператор клиент клиентка сотрудник мастер водитель специалист инженер врач директор
 `)
 
 // foldName lowercases and strips accents: "Jürgen" → "jurgen".
@@ -55,21 +57,25 @@ func foldName(w string) string {
 	if isASCII(w) {
 		return w
 	}
-	var b strings.Builder
+	b := make([]rune, 0, len(w))
 	for _, r := range norm.NFD.String(w) {
 		switch {
+		case r == '\u0306' && len(b) > 0 && b[len(b)-1] == 'и':
+			// "й" is a letter of its own in Russian, not "и" with a
+			// breve: "Дмитрий" stays "дмитрий".
+			b[len(b)-1] = 'й'
 		case unicode.Is(unicode.Mn, r):
 		case r == 'ø':
-			b.WriteRune('o')
+			b = append(b, 'o')
 		case r == 'ł':
-			b.WriteRune('l')
+			b = append(b, 'l')
 		case r == 'ß':
-			b.WriteString("ss")
+			b = append(b, 's', 's')
 		default:
-			b.WriteRune(r)
+			b = append(b, r)
 		}
 	}
-	return norm.NFC.String(b.String())
+	return norm.NFC.String(string(b))
 }
 
 func isASCII(s string) bool {
@@ -88,7 +94,7 @@ type token struct {
 }
 
 // zhNameCues are the words of reZhName, one of which its every match holds.
-var zhNameCues = []string{"我叫", "我是", "叫做", "名叫", "姓名", "联系人", "收件人", "客户", "先生", "女士", "小姐", "老师", "经理", "师傅", "同学"}
+var zhNameCues = []string{"我叫", "我是", "叫做", "名叫", "姓名", "联系人", "收件人", "客户", "用户", "顾客", "会员", "同事", "快递员", "骑手", "工程师", "客服", "反馈", "投诉", "来电", "表示", "留言", "先生", "女士", "小姐", "老师", "经理", "师傅", "同学"}
 
 // findNames returns person-name spans; t is traitsOf(s).
 func findNames(s string, t traits) []Span {
@@ -104,11 +110,18 @@ func findNames(s string, t traits) []Span {
 	}
 	if t.has(hasNonASCII) && containsAny(s, zhNameCues) {
 		for _, m := range reZhName.FindAllStringSubmatchIndex(s, -1) {
-			a, b := m[2], m[3]
-			if a < 0 {
-				a, b = m[4], m[5]
+			// Groups: after a cue, before a title, before a verb. Only
+			// before a title ("(请)李先生") may the match have started
+			// before the surname.
+			a, b, title := m[2], m[3], false
+			switch {
+			case m[2] >= 0:
+			case m[4] >= 0:
+				a, b, title = m[4], m[5], true
+			default:
+				a, b = m[6], m[7]
 			}
-			if a, b, ok := zhName(s, a, b); ok {
+			if a, b, ok := zhName(s, a, b, title); ok {
 				out = append(out, Span{Start: a, End: b, Type: Name})
 			}
 		}
@@ -150,6 +163,11 @@ func latinCyrillicNames(s string) []Span {
 		for len(run) > 0 && (run[len(run)-1].initial && len(run) == 1 || !run[len(run)-1].initial && notNames[run[len(run)-1].word]) {
 			run = run[:len(run)-1]
 		}
+		// A capitalised Russian verb or noun opening the sentence before a
+		// name is not part of it: "Передайте Ольге Николаевне".
+		if len(run) > 1 && cyrillic(s[run[0].a:run[0].b]) && !ruNamePart(s, run[0]) && (ruNamePart(s, run[1]) || len(run) > 2 && ruNamePart(s, run[2])) && sentenceStart(s, run[0].a) {
+			run = run[1:]
+		}
 		if len(run) == 0 || !glueFree(s, run[0].a, run[len(run)-1].b) || bareInitialAtEdge(s, run) || placeOrOrg(s, run) {
 			continue
 		}
@@ -170,6 +188,19 @@ func mkToken(s string, loc []int) token {
 	w := s[loc[0]:loc[1]]
 	n := len([]rune(w))
 	return token{a: loc[0], b: loc[1], word: foldName(strings.TrimSuffix(w, ".")), initial: n == 1 || strings.HasSuffix(w, ".") && n == 2}
+}
+
+// cyrillic reports whether w starts with a Cyrillic letter.
+func cyrillic(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.Is(unicode.Cyrillic, r)
+}
+
+// ruNamePart reports whether t is a Russian given name, patronymic or
+// surname, or an initial.
+func ruNamePart(s string, t token) bool {
+	raw := s[t.a:t.b]
+	return t.initial || ruGivenNames[t.word] || rePatronymic.MatchString(raw) || reRuSurname.MatchString(raw)
 }
 
 // orgWords end the names of organisations, not of people.
@@ -524,9 +555,13 @@ func sentenceStart(s string, a int) bool {
 	return t == "" || strings.HasSuffix(t, ".") || strings.HasSuffix(t, "!") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "\n")
 }
 
+// zhNotGiven are characters that follow a name (verbs, particles,
+// pronouns) rather than end it.
+const zhNotGiven = "说的了是在和也要想来去给把被让已都就还又很反投表留打问请您你我他她它们对向跟与及"
+
 // zhName accepts a Chinese name candidate that starts with a surname, and
 // trims it to surname plus at most two given-name characters.
-func zhName(s string, a, b int) (int, int, bool) {
+func zhName(s string, a, b int, beforeTitle bool) (int, int, bool) {
 	cand := s[a:b]
 	for _, sn := range zhSurnames {
 		if strings.HasPrefix(cand, sn) {
@@ -534,8 +569,21 @@ func zhName(s string, a, b int) (int, int, bool) {
 			if len(rest) > 2 {
 				rest = rest[:2]
 			}
+			// "张伟说": a verb or particle after the name is not of it.
+			for i, r := range rest {
+				if i > 0 && strings.ContainsRune(zhNotGiven, r) {
+					rest = rest[:i]
+					break
+				}
+			}
+			if len(rest) == 0 || strings.ContainsRune(zhNotGiven, rest[0]) {
+				continue
+			}
 			return a, a + len(sn) + len(string(rest)), true
 		}
+	}
+	if !beforeTitle {
+		return 0, 0, false
 	}
 	// "(X)先生": the match may have started before the surname.
 	r := []rune(cand)
@@ -565,12 +613,19 @@ var (
 	reStreetEN = regexp.MustCompile(`\b\d{1,6}[A-Za-z]?(?:[ ,]+\d{1,6})?(?: (?:[NSEW]|North|South|East|West|Old|New)\.?)?(?: (?:\p{Lu}[\p{L}'’.-]*|\d{1,5}(?:st|nd|rd|th)?)){1,4}\.?(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|Fl|Bldg|#)\.? ?#?\d{1,5}[A-Za-z]?)*`)
 	// European order, the street word glued to the name or after it, then
 	// the number: "Søndergade 52", "Brucker Bundesstrasse 31", "Via Roma 5".
-	reStreetEU      = regexp.MustCompile(`(?:\b\d{3,6}\s)?(?i:\b(?:via|viale|corso|piazza|calle|carrer|avenida|avda\.|av\.?|rua|rue|avenue|boulevard|ulica|ul\.|trg|plac|aleja|al\.)\s(?:(?:de|do|da|dos|das|del|della|dei|degli|delle|di|du|des|la|le)\s)?)?\p{Lu}[\p{L}'’-]*(?:\s(?:(?:de|do|da|dos|das|del|della|dei|di|du|des|von|van|der)\s)?\p{Lu}[\p{L}'’-]*)?(?:gade|gata|gatan|vägen|vagen|väg|veien|vei|vej|tie|katu|kuja|straße|strasse|str\.|gasse|weg|allee|platz|laan|straat|steeg|utca|út|körút|ulica|ulice|street|road)?(?:\s(?:u\.|utca|út|útja|tér|krt\.|str\.|sokak|cad\.))?\s\d{1,5}[a-zA-Z]?\b`)
-	reStreetFR      = regexp.MustCompile(`\b\d{1,5}(?:\s?(?:bis|ter))?,?\s(?:rue|avenue|av\.|boulevard|bd|place|allée|allee|chemin|impasse|quai|route|cours)\s(?:de la |de l'|du |des |de |d')?\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)*`)
-	reUnit          = regexp.MustCompile(`\b(?:Apt|Apartment|Suite|Ste|Unit|Flat)\.? ?#?\d{1,5}[A-Za-z]?\b|\b(?:P\.? ?O\.? )?Box \d{2,6}\b|\bPSC \d{3,5}\b`)
-	reCityState     = regexp.MustCompile(`\b\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,2}, (?:[A-Z]{2}|nan) \d{5}(?:-\d{4})?\b|\b(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5}\b`)
-	reStreetRU      = regexp.MustCompile(`(?:^|\s)(?:ул\.|улица|пр-т|просп\.|проспект|пер\.|переулок|б-р|бульвар|ш\.|шоссе|наб\.|набережная|пл\.|площадь|мкр\.?|микрорайон|проезд)\s?\p{Lu}[\p{L}-]*(?:\s\p{Lu}[\p{L}-]*)?(?:,?\s(?:д\.|дом)\s?\d+[а-яА-Я]?(?:/\d+)?)?(?:,?\s(?:корп\.|к\.|корпус|стр\.|строение)\s?\d+)?(?:,?\s(?:кв\.|квартира|оф\.|офис)\s?\d+)?`)
-	reStreetZH      = regexp.MustCompile(`(?:\p{Han}{2,6}(?:省|自治区))?(?:\p{Han}{2,6}市)?(?:\p{Han}{1,6}(?:区|县|旗))?(?:\p{Han}{1,8}(?:镇|乡|街道))?\p{Han}{1,10}(?:路|街|大道|道|巷|胡同|弄)(?:\d{1,5}|[一二三四五六七八九十百零]{1,4})号(?:院)?(?:\d{1,4}(?:号楼|栋|幢|座))?(?:\d{1,3}单元)?(?:\d{1,5}(?:室|房))?`)
+	reStreetEU  = regexp.MustCompile(`(?:\b\d{3,6}\s)?(?i:\b(?:via|viale|corso|piazza|calle|carrer|avenida|avda\.|av\.?|rua|rue|avenue|boulevard|ulica|ul\.|trg|plac|aleja|al\.)\s(?:(?:de|do|da|dos|das|del|della|dei|degli|delle|di|du|des|la|le)\s)?)?\p{Lu}[\p{L}'’-]*(?:\s(?:(?:de|do|da|dos|das|del|della|dei|di|du|des|von|van|der)\s)?\p{Lu}[\p{L}'’-]*)?(?:gade|gata|gatan|vägen|vagen|väg|veien|vei|vej|tie|katu|kuja|straße|strasse|str\.|gasse|weg|allee|platz|laan|straat|steeg|utca|út|körút|ulica|ulice|street|road)?(?:\s(?:u\.|utca|út|útja|tér|krt\.|str\.|sokak|cad\.))?\s\d{1,5}[a-zA-Z]?\b`)
+	reStreetFR  = regexp.MustCompile(`\b\d{1,5}(?:\s?(?:bis|ter))?,?\s(?:rue|avenue|av\.|boulevard|bd|place|allée|allee|chemin|impasse|quai|route|cours)\s(?:de la |de l'|du |des |de |d')?\p{Lu}[\p{L}'’-]+(?:\s\p{Lu}[\p{L}'’-]+)*`)
+	reUnit      = regexp.MustCompile(`\b(?:Apt|Apartment|Suite|Ste|Unit|Flat)\.? ?#?\d{1,5}[A-Za-z]?\b|\b(?:P\.? ?O\.? )?Box \d{2,6}\b|\bPSC \d{3,5}\b`)
+	reCityState = regexp.MustCompile(`\b\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,2}, (?:[A-Z]{2}|nan) \d{5}(?:-\d{4})?\b|\b(?:APO|FPO|DPO) (?:AA|AE|AP) \d{5}\b`)
+	// reStreetRU: a Russian address, street type before or after the
+	// street's name, with an optional postcode and city before and house,
+	// building, entrance, floor and flat after: "125009, г. Москва, ул.
+	// Тверская, д. 7, кв. 15", "Ленинский проспект, 45, кв. 3".
+	reStreetRU = regexp.MustCompile(`(?:^|\s)(?:\d{6},?\s)?(?:(?:г\.|город)\s?\p{Lu}[\p{L}-]*,?\s)?(?:(?:ул\.|улица|пр-т|просп\.|проспект|пер\.|переулок|б-р|бульвар|ш\.|шоссе|наб\.|набережная|пл\.|площадь|мкр\.?|микрорайон|проезд)\s?\p{Lu}[\p{L}-]*(?:\s\p{Lu}[\p{L}-]*)?|\p{Lu}[\p{L}-]*\s(?:улица|ул\.|проспект|пр-т|просп\.|пр\.|переулок|пер\.|шоссе|ш\.|бульвар|б-р|набережная|наб\.|площадь|пл\.|проезд|тупик))(?:,?\s(?:(?:д\.|дом)\s?)?\d+[а-яА-Я]?(?:/\d+)?)?(?:,?\s(?:корп\.|к\.|корпус|стр\.|строение)\s?\d+)?(?:,?\s(?:подъезд|под\.|этаж|эт\.)\s?\d+)*(?:,?\s(?:кв\.|квартира|оф\.|офис)\s?\d+)?`)
+	reStreetZH = regexp.MustCompile(`(?:\p{Han}{2,6}(?:省|自治区))?(?:\p{Han}{2,6}市)?(?:\p{Han}{1,6}(?:区|县|旗))?(?:\p{Han}{1,8}(?:镇|乡|街道))?\p{Han}{1,10}(?:路|街|大道|道|巷|胡同|弄)(?:\d{1,5}|[一二三四五六七八九十百零]{1,4})号(?:院)?(?:\d{1,4}(?:号楼|栋|幢|座))?(?:\p{Han}{2,10}(?:大厦|广场|中心|花园|小区|公寓|大楼))?(?:[A-Z]?\d{0,3}(?:座|栋|幢|号楼))?(?:\d{1,3}单元)?(?:\d{1,5}(?:室|房)?)?`)
+	// reBuildingZH is an address by its building and room, without a
+	// street number: "广东省深圳市南山区科技园南区8栋302室".
+	reBuildingZH    = regexp.MustCompile(`(?:\p{Han}{2,6}(?:省|自治区))?\p{Han}{2,6}市(?:\p{Han}{1,6}(?:区|县))?\p{Han}{1,12}?[A-Z]?\d{1,4}(?:栋|幢|座|号楼)(?:\d{1,3}单元)?\d{1,5}(?:室|房)`)
 	streetWord      = regexp.MustCompile(`[\p{L}'’]+\.?`)
 	units           = regexp.MustCompile(`^(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|Fl|Bldg|#)\.? ?#?\d{1,5}[A-Za-z]?)+`)
 	leadingPostcode = regexp.MustCompile(`^\d{4,6}\s`)
@@ -659,6 +714,15 @@ func findAddresses(s string, t traits) []Span {
 	if containsFoldASCII(s, "corner of") {
 		for _, m := range reCorner.FindAllStringIndex(s, -1) {
 			add(m[0]+len("corner of "), m[1])
+		}
+	}
+	if strings.Contains(s, "室") || strings.Contains(s, "房") { // its room ends it
+		for _, m := range reBuildingZH.FindAllStringIndex(s, -1) {
+			a := m[0]
+			if l := zhLead.FindStringIndex(s[m[0]:m[1]]); l != nil {
+				a += l[1]
+			}
+			add(a, m[1])
 		}
 	}
 	if strings.Contains(s, "号") { // a Chinese address ends with its number

@@ -94,7 +94,7 @@ func checkSkips(t *testing.T, s string) {
 		{reStreetEN, !tr.has(hasDigit)}, {reStreetEU, !tr.has(hasDigit)},
 		{nameToken, !tr.has(hasUpper)}, {reSpeaker, !strings.Contains(s, ":")},
 		{reZhName, !tr.has(hasNonASCII) || !containsAny(s, zhNameCues)},
-		{reCorner, !containsFoldASCII(s, "corner of")}, {reStreetZH, !strings.Contains(s, "号")},
+		{reCorner, !containsFoldASCII(s, "corner of")}, {reStreetZH, !strings.Contains(s, "号")}, {reBuildingZH, !strings.Contains(s, "室") && !strings.Contains(s, "房")},
 		{rePatronymic, isASCII(s)}, {reRuSurname, isASCII(s)},
 	}
 	for _, d := range detectors {
@@ -176,6 +176,16 @@ func TestNamesAndAddresses(t *testing.T) {
 		{"not a person: discourse word", "Anyway, can I change my plan? Thanks, Team!", "Anyway, can I change my plan? Thanks, Team!"},
 		{"not a person: country", "I moved to Georgia, can you update it?", "I moved to Georgia, can you update it?"},
 		{"not a person: town after an address", "Meet me at 7943 Prospect St, Dehylov, Czech Republic", "Meet me at [ADDRESS], Dehylov, Czech Republic"},
+		{"ru declined patronymic", "Передайте Ольге Николаевне, что всё готово.", "Передайте [NAME], что всё готово."},
+		{"ru given name with й", "Курьер Дмитрий не приехал.", "Курьер [NAME] не приехал."},
+		{"ru lower-case name", "меня зовут анна смирнова, заказ не пришёл", "меня зовут [NAME], заказ не пришёл"},
+		{"ru postcode and city", "Адрес: 125009, г. Москва, ул. Тверская, д. 7, кв. 15", "Адрес: [ADDRESS]"},
+		{"ru street type after the name", "Доставьте: Ленинский проспект, 45, кв. 3", "Доставьте: [ADDRESS]"},
+		{"zh name before a verb", "用户陈静反馈无法登录。", "用户[NAME]反馈无法登录。"},
+		{"zh name after a cue, before a verb", "客户张伟说包裹破损。", "客户[NAME]说包裹破损。"},
+		{"zh building and room", "寄到广东省深圳市南山区科技园南区8栋302室。", "寄到[ADDRESS]。"},
+		{"zh building after the number", "寄到杭州市西湖区文三路478号华星时代广场A座1205", "寄到[ADDRESS]"},
+		{"zh not names", "鲜到家会员多少钱一个月？客服表示会在三天内处理。", "鲜到家会员多少钱一个月？客服表示会在三天内处理。"},
 		{"chat roles are not names", "Agent: Hello!\nCustomer: Hi, the hub blinks.", "Agent: Hello!\nCustomer: Hi, the hub blinks."},
 	}
 	for _, tc := range tests {
