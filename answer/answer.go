@@ -348,6 +348,14 @@ type ConfidenceModel struct {
 	Isotonic []CalPoint `json:"isotonic,omitempty"`
 	// Threshold: answer when the calibrated probability is at least this.
 	Threshold float64 `json:"threshold"`
+	// Vetoes names features that hold the probability below the threshold
+	// whenever they are 1 (at least ½): at most half the threshold,
+	// whatever the weights say. A veto is a rule, not a weight: it is for
+	// evidence too rare in the calibration suites to be weighed, whose
+	// meaning alone says the answer cannot be right (the passage holds no
+	// value of the type asked: FeatureAnswerTypeMiss). Calibration keeps
+	// the current model's vetoes.
+	Vetoes []string `json:"vetoes,omitempty"`
 	// FittedOn names the suites the model was fitted on, for the record.
 	FittedOn []string `json:"fitted_on,omitempty"`
 }

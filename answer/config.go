@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -281,6 +282,11 @@ func (m ConfidenceModel) Validate() error {
 	if !sort.SliceIsSorted(m.Isotonic, func(i, j int) bool { return m.Isotonic[i].X < m.Isotonic[j].X }) {
 		return fmt.Errorf("confidence model: isotonic points are not sorted by x")
 	}
+	for _, v := range m.Vetoes {
+		if FeatureSign(v) >= 0 {
+			return fmt.Errorf("confidence model: veto %q is not a feature that means a wrong answer", v)
+		}
+	}
 	for _, p := range m.Isotonic {
 		if !(p.X >= 0 && p.X <= 1 && p.Y >= 0 && p.Y <= 1) {
 			return fmt.Errorf("confidence model: isotonic point (%v, %v) is not in [0,1]²", p.X, p.Y)
@@ -314,7 +320,20 @@ func (m ConfidenceModel) Probability(features []Feature) float64 {
 	if len(m.Isotonic) > 0 {
 		p = interpolate(m.Isotonic, p)
 	}
+	if m.Vetoed(features) {
+		p = min(p, m.Threshold/2)
+	}
 	return p
+}
+
+// Vetoed reports whether one of m.Vetoes is 1 (at least ½) in features.
+func (m ConfidenceModel) Vetoed(features []Feature) bool {
+	for _, f := range features {
+		if f.Value >= 0.5 && slices.Contains(m.Vetoes, f.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

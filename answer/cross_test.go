@@ -218,3 +218,42 @@ func checkSentenceFeatures(t *testing.T, name string, fs []answer.Feature, want 
 		}
 	}
 }
+
+// TestAnswerTypeVeto: a model that vetoes answer_type_miss holds the
+// confidence of an answer whose passage lacks the asked type of value
+// below its threshold (at most half of it), the feature shown in the
+// answer; the same question is answered by the same model without the
+// veto, and a question the passage has the type for is answered with it.
+func TestAnswerTypeVeto(t *testing.T) {
+	cfg := answer.DefaultConfig()
+	cfg.CrossConfidence = answer.ConfidenceModel{Intercept: -5, Weights: map[string]float64{answer.FeatureDenseMargin: 100}, Threshold: 0.9,
+		Vetoes: []string{answer.FeatureAnswerTypeMiss}}
+	cfg.CrossLanguageQuotes = true
+	emb := embedderFunc(func(string) ([]float32, error) { return []float32{1, 0}, nil })
+	r := newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = crossKB(0.90, 0.80), emb })
+
+	miss := func(a answer.Answer) float64 {
+		for _, f := range a.Features {
+			if f.Name == answer.FeatureAnswerTypeMiss {
+				return f.Value
+			}
+		}
+		t.Fatalf("no %s among the features %v", answer.FeatureAnswerTypeMiss, a.Features)
+		return 0
+	}
+	// The warranty passage holds a warranty, not a price.
+	a := ask(t, r, "Сколько стоит хаб Lumen?")
+	if a.Decision != answer.Escalated || a.Reason != answer.ReasonLowConfidence || a.Confidence > a.Threshold/2 || miss(a) != 1 {
+		t.Errorf("price asked of a warranty passage: %s (%s), confidence %.3f, threshold %v, %s %v; want a low-confidence escalation at most half the threshold",
+			a.Decision, a.Reason, a.Confidence, a.Threshold, answer.FeatureAnswerTypeMiss, miss(a))
+	}
+	if a = ask(t, r, "Какая гарантия на хаб Lumen?"); a.Decision != answer.Answered || miss(a) != 0 {
+		t.Errorf("warranty asked of the warranty passage: %s (%s), confidence %.3f; want it answered", a.Decision, a.Reason, a.Confidence)
+	}
+
+	cfg.CrossConfidence.Vetoes = nil
+	r = newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = crossKB(0.90, 0.80), emb })
+	if a = ask(t, r, "Сколько стоит хаб Lumen?"); a.Decision != answer.Answered || miss(a) != 1 {
+		t.Errorf("without the veto: %s (%s), confidence %.3f; want the price question answered (topic alone)", a.Decision, a.Reason, a.Confidence)
+	}
+}

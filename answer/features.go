@@ -105,6 +105,19 @@ const (
 	// does. This lets the model discount them by the number of lines they
 	// were the best of.
 	FeaturePassageLines = "passage_lines"
+	// FeatureAnswerTypeMiss: 1 when the question asks for a kind of value
+	// — a price, a duration, a weight, a size, a number, contact details, a
+	// commerce policy (buying, refunds, warranty, shipping) — and the cited
+	// passage (its title, heading and text) holds no evidence of that kind:
+	// no price, no time unit, no weight, no such policy's words, nor the
+	// same question (an FAQ entry asking it). The expected answer type of
+	// question answering (answer/answertype.go owns the en/ru/zh lexicons):
+	// the other features measure topic, and a question naming a product is
+	// on the topic of its manual whatever it asks; this measures whether the
+	// passage holds the asked attribute. 0 when the question's type is not
+	// clear, in every language and in both the lexical and the
+	// cross-language feature sets.
+	FeatureAnswerTypeMiss = "answer_type_miss"
 
 	// The features below describe an answer quoted from a passage in
 	// another language than the question's (the cross-language model):
@@ -168,7 +181,8 @@ func FeatureSign(name string) int {
 		FeatureCitedRank, FeatureDenseMargin, FeatureDenseLift, FeatureAnchorCoverage,
 		FeatureDenseSentenceCos, FeatureDenseSentenceLift, FeatureDenseSentenceGain:
 		return 1
-	case FeatureOOV, FeatureCriticalMiss, FeatureRivalTerms, FeatureAnchorMiss, FeaturePassageLines:
+	case FeatureOOV, FeatureCriticalMiss, FeatureRivalTerms, FeatureAnchorMiss, FeaturePassageLines,
+		FeatureAnswerTypeMiss:
 		return -1
 	}
 	return 0
@@ -200,6 +214,9 @@ type featureInput struct {
 	// passage (Engine.sentenceCosines), for the cross-language features
 	// when that passage is the cited one.
 	sentences sentenceScores
+	// askedType is the (standalone) question's expected answer type
+	// (askedType), for FeatureAnswerTypeMiss.
+	askedType answerType
 }
 
 // sentenceScores are the cosines of a question's embedding and the
@@ -346,6 +363,7 @@ func computeFeatures(in featureInput) []Feature {
 		lines = passageLines(len(in.ps.get(*cited).sents))
 	}
 	add(FeaturePassageLines, lines)
+	add(FeatureAnswerTypeMiss, in.answerTypeMiss())
 
 	if agree, ran := denseSparseAgree(hits); ran {
 		v, cos := 0.0, 0.0
@@ -416,6 +434,7 @@ func crossFeatures(in featureInput) []Feature {
 	}
 	add(FeatureAnchorCoverage, cov)
 	add(FeatureAnchorMiss, miss)
+	add(FeatureAnswerTypeMiss, in.answerTypeMiss())
 	best, lift, gain := sentenceStandOut(in.citedSentences(), cos)
 	add(FeatureDenseSentenceCos, best)
 	add(FeatureDenseSentenceLift, lift)
@@ -425,6 +444,16 @@ func crossFeatures(in featureInput) []Feature {
 		add(FeatureSupportRatio, clamp01(in.gen.SupportRatio))
 	}
 	return f
+}
+
+// answerTypeMiss is FeatureAnswerTypeMiss: 1 when the question asks a
+// type of value the cited passage holds no evidence of.
+func (in featureInput) answerTypeMiss() float64 {
+	if in.askedType == 0 || len(in.c.cited) == 0 {
+		return 0
+	}
+	h := in.c.cited[0]
+	return b2f(typeMiss(in.askedType, h.Title+"\n"+h.Heading+"\n"+in.ps.quotableText(h)) != 0)
 }
 
 // citedSentences are the cosines of the question and the cited passage's

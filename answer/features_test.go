@@ -39,7 +39,7 @@ func features(t *testing.T, question string, res retrieval.Result) []Feature {
 	if !ok {
 		t.Fatalf("no answer composed for %q", question)
 	}
-	return computeFeatures(featureInput{res: res, q: q, c: c, lang: "en", qLength: q.all, ps: ps, asked: q.asked})
+	return computeFeatures(featureInput{res: res, q: q, c: c, lang: "en", qLength: q.all, ps: ps, asked: q.asked, askedType: askedType(question)})
 }
 
 func TestCriticalMiss(t *testing.T) {
@@ -201,6 +201,7 @@ var crossFeatureNames = map[string]bool{
 	FeatureDenseSparseAgree: true, FeatureCitedRank: true, FeatureAnchorCoverage: true, FeatureAnchorMiss: true,
 	FeatureIsFAQ: true, FeatureSupportRatio: true,
 	FeatureDenseSentenceCos: true, FeatureDenseSentenceLift: true, FeatureDenseSentenceGain: true,
+	FeatureAnswerTypeMiss: true,
 }
 
 // denseHit is a chunk of document doc in English that dense search ranked
@@ -224,7 +225,7 @@ func TestCrossFeatures(t *testing.T) {
 	if !ok {
 		t.Fatal("no cross-language answer composed")
 	}
-	fs := crossFeatures(featureInput{res: res, c: c, lang: "ru", ps: ps, anchors: anchorsOf(question, "ru")})
+	fs := crossFeatures(featureInput{res: res, c: c, lang: "ru", ps: ps, anchors: anchorsOf(question, "ru"), askedType: askedType(question)})
 	want := map[string]float64{
 		FeatureDenseCos:         0.90,
 		FeatureDenseAgreement:   1,
@@ -241,6 +242,8 @@ func TestCrossFeatures(t *testing.T) {
 		FeatureDenseSentenceCos:  0.90,
 		FeatureDenseSentenceLift: 0,
 		FeatureDenseSentenceGain: 0,
+		// A price asked, "$12" in the passage.
+		FeatureAnswerTypeMiss: 0,
 	}
 	if len(fs) != len(want) {
 		t.Errorf("features %v, want exactly %v", fs, want)

@@ -260,6 +260,11 @@ func fitModel(fit, cal []Sample, o CalibrateOptions) (answer.ConfidenceModel, bo
 		return answer.ConfidenceModel{}, false, 0, err
 	}
 	names := featureNames(fit)
+	if o.Prior != nil {
+		// A vetoing feature decides by rule (answer.ConfidenceModel.Vetoes):
+		// it is not weighed as well.
+		o.Exclude = slices.Concat(o.Exclude, o.Prior.Vetoes)
+	}
 	for _, x := range o.Exclude {
 		if i := slices.Index(names, x); i >= 0 {
 			names = slices.Delete(names, i, i+1)
@@ -293,6 +298,10 @@ func fitModel(fit, cal []Sample, o CalibrateOptions) (answer.ConfidenceModel, bo
 		m.Weights[x] = 0
 	}
 	m.FittedOn = o.FittedOn
+	if o.Prior != nil {
+		// A veto is a rule chosen by its meaning, not fitted: it stays.
+		m.Vetoes = slices.Clone(o.Prior.Vetoes)
+	}
 	switch o.Method {
 	case "platt":
 		var z []float64

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -395,6 +396,47 @@ func TestCalibrateRunsLeavesOutCrossLanguage(t *testing.T) {
 		if reported := strings.Contains(w.String(), " ru "); reported != !leaveOut {
 			t.Errorf("leave out cross %v: the cross-language answers (the only Russian ones) reported %v:\n%s", leaveOut, reported, w.String())
 		}
+	}
+}
+
+// TestCalibrateKeepsPriorVetoes: a veto is a rule, not a weight: the
+// refitted model keeps the current model's without weighing the vetoing
+// feature, and a vetoed sample is scored
+// below the threshold in the held-out figures however likely its other
+// features say it is right.
+func TestCalibrateKeepsPriorVetoes(t *testing.T) {
+	ss := synthetic(4000)
+	vetoed := 0
+	for i := range ss {
+		if ss[i].Features == nil {
+			continue
+		}
+		v := 0.0
+		if i%10 == 0 && ss[i].Features[1].Value > 1 { // confident by x, vetoed
+			v, vetoed = 1, vetoed+1
+		}
+		ss[i].Features = append(ss[i].Features, answer.Feature{Name: answer.FeatureAnswerTypeMiss, Value: v})
+	}
+	prior := answer.ConfidenceModel{Vetoes: []string{answer.FeatureAnswerTypeMiss}}
+	c, err := Calibrate(ss, CalibrateOptions{Prior: &prior})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Model.Vetoes, prior.Vetoes) {
+		t.Fatalf("vetoes %v, want the prior's %v", c.Model.Vetoes, prior.Vetoes)
+	}
+	if w := c.Model.Weights[answer.FeatureAnswerTypeMiss]; w != 0 {
+		t.Errorf("the vetoing feature is weighed too: %v", w)
+	}
+	for _, s := range ss {
+		if s.Features != nil && s.value(answer.FeatureAnswerTypeMiss) == 1 {
+			if p := probability(c.Model, s); p >= c.Model.Threshold {
+				t.Fatalf("vetoed sample %s scored %v, threshold %v", s.ID, p, c.Model.Threshold)
+			}
+		}
+	}
+	if vetoed == 0 {
+		t.Fatal("no sample vetoed: the test measures nothing")
 	}
 }
 

@@ -1,0 +1,177 @@
+package answer
+
+import (
+	"testing"
+
+	"github.com/answerdesk/answerdesk/retrieval"
+)
+
+// TestAskedType: a question is typed by its own language's cues when the
+// kind of value it asks for is clear, and left untyped when a cue is
+// ambiguous ("when" of a condition, a modulation "depth").
+func TestAskedType(t *testing.T) {
+	for _, c := range []struct {
+		name, question string
+		want           answerType
+	}{
+		{"en price", "How much does the Pro plan cost per month?", typePrice},
+		{"en price noun", "What is the price of a replacement charger?", typePrice},
+		{"ru price", "Сколько стоит подписка?", typePrice},
+		{"zh price", "这个路由器多少钱？", typePrice},
+		{"en duration", "How long does delivery take to Canada?", typeDuration | typeCommerce},
+		{"ru duration", "Сколько дней идёт возврат денег?", typeDuration | typeCommerce},
+		{"zh duration", "充电需要多久？", typeDuration},
+		{"en year", "In what year was the company founded?", typeYear},
+		{"ru year", "В каком году вышла первая версия?", typeYear},
+		{"zh year", "公司是哪一年成立的？", typeYear},
+		{"en age", "How old was he when he won?", typeNumber},
+		{"ru age", "Сколько лет было ему, когда он выиграл?", typeNumber},
+		{"ru commission", "Кто возглавил комиссию?", 0},
+		{"en weight", "How heavy is the hub?", typeWeight},
+		{"ru weight", "Сколько весит хаб?", typeWeight},
+		{"zh weight", "这个音箱的重量是多少？", typeWeight},
+		{"en size", "How deep is the module behind the panel?", typeSize},
+		{"ru size", "Какая глубина корпуса в миллиметрах?", typeSize},
+		{"zh size", "机箱的尺寸是多少？", typeSize},
+		{"en number", "How many users can share one account?", typeNumber},
+		{"ru number", "Сколько камер можно подключить?", typeNumber},
+		{"zh number", "可以连接几个设备？", typeNumber},
+		{"en contact", "What is your support phone number?", typeContact},
+		{"ru contact", "Как связаться с поддержкой?", typeContact},
+		{"zh contact", "你们的联系方式是什么？", typeContact},
+		{"en commerce", "Can I get a refund if it does not work for me?", typeCommerce},
+		{"ru commerce", "Где можно купить новый датчик?", typeCommerce},
+		{"zh commerce", "这个产品保修吗？", typeCommerce},
+
+		{"en how-to", "How do I reset the hub to factory settings?", 0},
+		{"en when of a condition", "When does the LED blink red?", 0},
+		{"en modulation depth", "What does the depth knob do?", 0},
+		{"ru modulation depth", "Как изменить глубину модуляции?", 0},
+		{"ru how-to", "Как подключить датчик к хабу?", 0},
+		{"zh how-to", "怎么重置路由器？", 0},
+		{"zh almost", "几乎每次都断开连接怎么办？", 0},
+		{"en e-mail as a topic", "Can I send an e-mail with a delay?", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := askedType(c.question); got != c.want {
+				t.Errorf("askedType(%q) = %q, want %q", c.question, got, c.want)
+			}
+		})
+	}
+}
+
+// TestTypeMiss: a passage holds evidence of a type by a value of it, in
+// any of the three languages whatever the question's, or by asking the
+// type's question itself (an FAQ entry); otherwise the type is missed.
+func TestTypeMiss(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		asked   answerType
+		passage string
+		miss    answerType
+	}{
+		{"price in dollars", typePrice, "The Pro plan is $12 a month.", 0},
+		{"price in yuan", typePrice, "专业版每月 88 元。", 0},
+		{"free", typePrice, "Доставка по России бесплатно.", 0},
+		{"no price", typePrice, "Marbles is a random sampler with two clocks and three outputs.", typePrice},
+		{"price asked by an FAQ entry", typePrice, "How much does shipping cost? It depends on the carrier.", 0},
+		{"days", typeDuration, "Orders arrive within 3 business days.", 0},
+		{"Russian days", typeDuration, "Заказ доставляется за 5 дней.", 0},
+		{"a year", typeDuration, "The company was founded in 1998.", 0},
+		{"no time", typeDuration, "Press the button to start pairing.", typeDuration},
+		{"a clock time", typeDuration, "With 4:51 left, Denver scored.", 0},
+		{"an old year", typeYear, "The war ended in 1279 with the fall of the Song.", 0},
+		{"a century", typeYear, "直至十九世纪，他们仍用法语名字。", 0},
+		{"no year", typeYear, "The war ended with the fall of the Song.", typeYear},
+		{"many times", typeNumber, "喇嘛经常是很多次投胎。", 0},
+		{"grams", typeWeight, "It weighs 120 g without the stand.", 0},
+		{"a diameter is no weight", typeWeight, "The hub is 10 cm across and comes with a USB cable.", typeWeight},
+		{"millimetres", typeSize, "The module is 25 mm deep.", 0},
+		{"no size", typeSize, "The module has four knobs.", typeSize},
+		{"a number", typeNumber, "Up to five users can share one account.", 0},
+		{"no number", typeNumber, "Users can share the account.", typeNumber},
+		{"an e-mail address", typeContact, "Write to help@example.com.", 0},
+		{"a phone number", typeContact, "Звоните +7 495 123-45-67.", 0},
+		{"no contact", typeContact, "The LED blinks when the battery is low.", typeContact},
+		{"a warranty", typeCommerce, "The hub has a 2-year warranty.", 0},
+		{"a manual's section", typeCommerce, "Clouds is a granular audio processor. Turn POSITION to scan the buffer.", typeCommerce},
+		{"both asked, one held", typePrice | typeDuration, "Orders ship within 3 days.", typePrice},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := typeMiss(c.asked, c.passage); got != c.miss {
+				t.Errorf("typeMiss(%q, %q) = %q, want %q", c.asked, c.passage, got, c.miss)
+			}
+		})
+	}
+}
+
+// TestAnswerTypeMissFeature: the feature is 1 when the cited passage lacks
+// the asked type, in the lexical and in the cross-language feature set,
+// and 0 for an untyped question.
+func TestAnswerTypeMissFeature(t *testing.T) {
+	manual := hitOf("marbles", "Marbles", "Marbles is a random sampler. The t section generates random gates and the X section random voltages.")
+	prices := hitOf("prices", "Marbles prices", "Marbles is a random sampler sold at $299 in our shop.")
+	for _, c := range []struct {
+		question string
+		hit      retrieval.Hit
+		want     float64
+	}{
+		{"How much does the Marbles random sampler cost?", manual, 1},
+		{"How much does the Marbles random sampler cost?", prices, 0},
+		{"What does the Marbles random sampler generate?", manual, 0},
+	} {
+		res := retrieval.Result{Terms: []string{"marbl", "random", "sampler"}, Hits: []retrieval.Hit{c.hit}}
+		fs := features(t, c.question, res)
+		if got, ok := featureOf(t, fs, FeatureAnswerTypeMiss); !ok || got != c.want {
+			t.Errorf("%q citing %s: %s = %v (reported %v), want %v", c.question, c.hit.DocumentID, FeatureAnswerTypeMiss, got, ok, c.want)
+		}
+	}
+
+	cross := manual
+	cross.Lang, cross.DenseRank, cross.DenseScore = "en", 1, 0.8
+	ps := newPassages(nil)
+	c, ok := composeCross([]retrieval.Hit{cross}, nil, nil, 3, ps)
+	if !ok {
+		t.Fatal("nothing quoted")
+	}
+	for q, want := range map[string]float64{"Сколько стоит Marbles?": 1, "Как работает Marbles?": 0} {
+		fs := crossFeatures(featureInput{res: retrieval.Result{Hits: []retrieval.Hit{cross}}, c: c, lang: "ru", ps: ps, askedType: askedType(q)})
+		if got, _ := featureOf(t, fs, FeatureAnswerTypeMiss); got != want {
+			t.Errorf("cross-language %q: %s = %v, want %v", q, FeatureAnswerTypeMiss, got, want)
+		}
+	}
+}
+
+// TestVetoValidate: only a feature that means a wrong answer may veto.
+func TestVetoValidate(t *testing.T) {
+	m := ConfidenceModel{Threshold: 0.9, Vetoes: []string{FeatureAnswerTypeMiss}}
+	if err := m.Validate(); err != nil {
+		t.Errorf("veto of %s: %v", FeatureAnswerTypeMiss, err)
+	}
+	m.Vetoes = []string{FeatureDenseCos}
+	if err := m.Validate(); err == nil {
+		t.Errorf("a veto of %s (more of it, more likely right) was accepted", FeatureDenseCos)
+	}
+	fs := []Feature{{Name: FeatureDenseCos, Value: 1}, {Name: FeatureAnswerTypeMiss, Value: 1}}
+	m = ConfidenceModel{Intercept: 10, Threshold: 0.9, Vetoes: []string{FeatureAnswerTypeMiss}}
+	if p := m.Probability(fs); p != 0.45 {
+		t.Errorf("vetoed probability %v, want 0.45 (half the threshold)", p)
+	}
+	fs[1].Value = 0
+	if p := m.Probability(fs); p < 0.99 {
+		t.Errorf("probability without the vetoing feature %v, want the model's (> 0.99)", p)
+	}
+}
+
+// TestShippedModelsVetoAnswerTypeMiss: every shipped model escalates an
+// answer whose passage lacks the asked type of value.
+func TestShippedModelsVetoAnswerTypeMiss(t *testing.T) {
+	d := DefaultConfig()
+	for name, m := range map[string]ConfidenceModel{"sparse": d.Confidence, "hybrid": d.HybridConfidence, "cross": d.CrossConfidence} {
+		m.Intercept = 50 // certain, but for the veto
+		fs := []Feature{{Name: FeatureAnswerTypeMiss, Value: 1}}
+		if p := m.Probability(fs); p >= m.Threshold {
+			t.Errorf("%s model: probability %v with %s, threshold %v", name, p, FeatureAnswerTypeMiss, m.Threshold)
+		}
+	}
+}
