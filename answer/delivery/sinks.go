@@ -29,8 +29,9 @@ func (s Sinks) Names() []string {
 	return names
 }
 
-// Enqueuer records a ticket in the local queue (state.TicketStore
-// implements it).
+// Enqueuer delivers a ticket to the local queue, the state database's
+// tickets (state.TicketStore implements it: the ticket is there once
+// stored).
 type Enqueuer interface {
 	Enqueue(ctx context.Context, t answer.Ticket) error
 }

@@ -285,13 +285,14 @@ func (w *Worker) backoff(attempt int, err error) time.Duration {
 	return d/2 + time.Duration(w.o.Jitter()*float64(d/2))
 }
 
-// Queue is the local queue sink: the ticket is recorded in the state
-// database's queue, where agents and `answerdesk tickets` see it.
+// Queue is the local queue sink: the state database's tickets, where
+// agents and `answerdesk tickets` see them. A ticket is delivered there as
+// it is stored; Deliver only checks that it is.
 type Queue struct {
 	Q Enqueuer
 }
 
-// Deliver enqueues t; repeats are no-ops.
+// Deliver delivers t to the local queue; repeats are no-ops.
 func (q Queue) Deliver(ctx context.Context, t answer.Ticket, _ Event, _ int) error {
 	return q.Q.Enqueue(ctx, t)
 }

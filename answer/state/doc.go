@@ -1,8 +1,8 @@
 // Package state owns answerdesk's application state, one store per
 // concern on a shared database handle (DB):
 //
-//   - TicketStore: escalation tickets with their delivery outbox and the
-//     local ticket queue; a ticket and its outbox rows are written in one
+//   - TicketStore: escalation tickets, which are the local ticket queue,
+//     with their delivery outbox; a ticket and its outbox rows are written in one
 //     transaction, and a Notifier wakes the delivery worker;
 //   - ConversationStore: conversation turns and the answer log that
 //     feedback refers to, group-committed by a background writer (reads

@@ -30,6 +30,7 @@ func migrations() []migration {
 		{"feedback corrections and FAQ candidates", execSQL(faqSchemaV10)},
 		{"console sessions", execSQL(sessionsSchemaV11)},
 		{"ingest job leases", execSQL(jobsLeaseV12)},
+		{"the tickets are the local queue; due outbox rows indexed alone", execSQL(localQueueV13)},
 	}
 }
 

@@ -96,6 +96,16 @@ func TestMigrateV1(t *testing.T) {
 	if body != 0 {
 		t.Errorf("the JSON body column is still there")
 	}
+	// The queue table (written, never read) is gone: the tickets are the
+	// local queue, and the migrated tickets' queue deliveries stay.
+	var queue int
+	st.db.db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name='queue'`).Scan(&queue)
+	if queue != 0 {
+		t.Errorf("the queue table is still there")
+	}
+	if got.Deliveries[0].Sink != SinkQueue || got.Deliveries[0].State != DeliveryDelivered {
+		t.Errorf("migrated queue delivery: %+v", got.Deliveries)
+	}
 }
 
 // TestMigrateIdempotent: reopening a migrated database changes nothing,

@@ -25,10 +25,7 @@ func (o *Outbox) Claim(ctx context.Context, owner string, now time.Time, lease t
 		items = nil
 		// On PostgreSQL the rows are locked, skipping those another
 		// replica is claiming, so that two claimers never get one row.
-		rows, err := tx.QueryContext(ctx, `SELECT o.ticket_id, o.sink, o.attempts, o.event, o.revision, `+prefixed("t.", ticketColumns)+`
-			FROM outbox o JOIN tickets t ON t.id = o.ticket_id
-			WHERE o.state=? AND o.next_at<=? AND o.claimed_until<=?
-			ORDER BY o.next_at, o.ticket_id LIMIT ?`+tx.b.lockRows("o", true), DeliveryPending, ts(now), ts(now), limit)
+		rows, err := tx.QueryContext(ctx, claimSQL(tx.b), ts(now), ts(now), limit)
 		if err != nil {
 			return err
 		}
@@ -60,6 +57,16 @@ func (o *Outbox) Claim(ctx context.Context, owner string, now time.Time, lease t
 		return nil, fmt.Errorf("claim: %w", err)
 	}
 	return items, nil
+}
+
+// claimSQL selects up to a limit of the pending outbox rows due at a time
+// (given twice) with their tickets, from the index of pending rows
+// (outbox_due, partial: TestClaimUsesTheDueIndex).
+func claimSQL(b backend) string {
+	return `SELECT o.ticket_id, o.sink, o.attempts, o.event, o.revision, ` + prefixed("t.", ticketColumns) + `
+		FROM outbox o JOIN tickets t ON t.id = o.ticket_id
+		WHERE o.state='` + DeliveryPending + `' AND o.next_at<=? AND o.claimed_until<=?
+		ORDER BY o.next_at, o.ticket_id LIMIT ?` + b.lockRows("o", true)
 }
 
 // prefixed qualifies each of a comma-separated list of columns.

@@ -73,6 +73,61 @@ func TestTicketWithOutbox(t *testing.T) {
 	})
 }
 
+// TestLocalQueueIsTheTickets: the local queue is the tickets: a stored
+// ticket is delivered there as it is stored, and a queue delivery left
+// pending (by a version that kept a queue table) is delivered by finding
+// the ticket; one of no stored ticket, or of another tenant's, is not.
+func TestLocalQueueIsTheTickets(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		db, _ := bk.open(t, Options{})
+		tk, err := db.tickets.CreateTicket(ctx, answer.Ticket{Tenant: "acme", Subject: "refund?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tk.Deliveries) != 1 || tk.Deliveries[0].Sink != SinkQueue || tk.Deliveries[0].State != DeliveryDelivered {
+			t.Errorf("deliveries %+v: want the local queue's, delivered", tk.Deliveries)
+		}
+		if list, err := db.tickets.Tickets(ctx, TicketFilter{Tenant: "acme"}); err != nil || len(list) != 1 || list[0].ID != tk.ID {
+			t.Errorf("the queue lists %+v, %v; want the ticket", list, err)
+		}
+		if err := db.tickets.Enqueue(ctx, tk); err != nil {
+			t.Errorf("enqueue a stored ticket: %v", err)
+		}
+		for name, other := range map[string]answer.Ticket{
+			"unknown ticket": {ID: "tkt_000000000000000000000000", Tenant: "acme"},
+			"other tenant":   {ID: tk.ID, Tenant: "beta"},
+		} {
+			if err := db.tickets.Enqueue(ctx, other); !errors.Is(err, ErrNotFound) {
+				t.Errorf("%s: enqueue = %v, want ErrNotFound", name, err)
+			}
+		}
+	})
+}
+
+// TestClaimUsesTheDueIndex: the delivery worker's claim reads the index
+// of pending rows (outbox_due, partial), not every delivered row.
+func TestClaimUsesTheDueIndex(t *testing.T) {
+	st, _ := openTest(t, Options{})
+	rows, err := st.db.db.Query(`EXPLAIN QUERY PLAN `+claimSQL(backendSQLite), 1, 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if !strings.Contains(strings.Join(plan, "; "), "INDEX outbox_due") {
+		t.Errorf("claim plan %q: want the outbox_due index", plan)
+	}
+}
+
 func TestTicketAtomicOnFailure(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk testBackend) {
 		ctx := context.Background()

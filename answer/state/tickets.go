@@ -11,9 +11,9 @@ import (
 	"github.com/answerdesk/answerdesk/answer"
 )
 
-// TicketStore keeps escalation tickets with their delivery outbox and the
-// local ticket queue. A ticket and its outbox rows are written in one
-// transaction.
+// TicketStore keeps escalation tickets, which are the local ticket queue,
+// with their delivery outbox. A ticket and its outbox rows are written in
+// one transaction.
 type TicketStore struct {
 	db     *DB
 	sinks  []string
@@ -215,11 +215,8 @@ func (s *TicketStore) CreateTicket(ctx context.Context, t answer.Ticket) (answer
 		}
 		for _, sink := range s.sinks {
 			if sink == SinkQueue {
-				// The local queue lives in this database: the transaction that
-				// stores the ticket delivers it there.
-				if err := exec(`INSERT INTO queue(ticket_id, tenant, enqueued) VALUES (?,?,?)`, t.ID, t.Tenant, ts(now)); err != nil {
-					return fmt.Errorf("queue: %w", err)
-				}
+				// The local queue is this database's tickets: storing the
+				// ticket delivers it there.
 				if err := exec(`INSERT INTO outbox(ticket_id, sink, state, attempts, next_at, delivered) VALUES (?,?,?,1,?,?)`,
 					t.ID, sink, DeliveryDelivered, ts(now), ts(now)); err != nil {
 					return fmt.Errorf("outbox %s: %w", sink, err)
@@ -389,12 +386,33 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 CREATE INDEX IF NOT EXISTS outbox_delivered ON outbox(state, delivered);
 `
 
-// Enqueue puts a ticket on the local queue; idempotent per ticket.
+// Enqueue delivers a ticket to the local queue, which is this database's
+// tickets, where agents and `answerdesk tickets` list them: it checks that
+// the ticket is stored (ErrNotFound when not) and writes nothing.
+// CreateTicket delivers there as it stores the ticket; a queue delivery
+// left pending (by a version that kept a separate queue table) ends here.
 func (s *TicketStore) Enqueue(ctx context.Context, t answer.Ticket) error {
-	_, err := s.db.exec(ctx, `INSERT INTO queue(ticket_id, tenant, enqueued) VALUES (?,?,?) ON CONFLICT(ticket_id) DO NOTHING`,
-		t.ID, t.Tenant, ts(s.db.now()))
+	var one int
+	err := s.db.db.QueryRowContext(ctx, `SELECT 1 FROM tickets WHERE id=? AND tenant=?`, t.ID, t.Tenant).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("enqueue %s: %w", t.ID, ErrNotFound)
+	}
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", t.ID, err)
 	}
 	return nil
 }
+
+// localQueueV13 drops the queue table, which CreateTicket and Enqueue
+// wrote (a row per ticket: its id, tenant and time) and nothing read: the
+// tickets are the local queue. The due outbox index keeps only pending
+// rows, which the delivery worker claims, instead of every delivered one
+// too (the local queue's row of every ticket is delivered as it is
+// stored). Both were B-tree pages in the commit of every ticket: three
+// for the queue (its table, its unique index and its sqlite_sequence
+// row), one for the index.
+const localQueueV13 = `
+DROP TABLE IF EXISTS queue;
+DROP INDEX IF EXISTS outbox_due;
+CREATE INDEX outbox_due ON outbox(state, next_at) WHERE state='` + DeliveryPending + `';
+`
