@@ -102,9 +102,9 @@ func (b failingBody) Read(p []byte) (int, error) {
 }
 
 // TestUploadFailureLeavesNothing: an upload that fails part way — over the
-// body limit, over the quota, malformed, its client gone — leaves no file
-// in the spool, records no job and gives its place in the queue back (the
-// queue holds one upload: the next upload is accepted).
+// body limit, the limit per file or the quota, malformed, its client gone
+// — leaves no file in the spool, records no job and gives its place in the
+// queue back (the queue holds one upload: the next upload is accepted).
 func TestUploadFailureLeavesNothing(t *testing.T) {
 	const limit = 64 << 10
 	h := newHarness(t, Limits{MaxUpload: limit})
@@ -128,21 +128,26 @@ func TestUploadFailureLeavesNothing(t *testing.T) {
 		name       string
 		body       func() (io.Reader, string)
 		quota      ingest.Quota
+		maxFile    int64
 		wantStatus int
 		wantCode   string
 	}{
 		{"over the body limit, no length", func() (io.Reader, string) {
 			b, ct := upload(10<<10, 2*limit)
 			return io.MultiReader(b), ct // no Content-Length: the limit is met while streaming
-		}, ingest.Quota{}, http.StatusRequestEntityTooLarge, CodeBodyTooLarge},
+		}, ingest.Quota{}, 0, http.StatusRequestEntityTooLarge, CodeBodyTooLarge},
+		{"over the limit per file", func() (io.Reader, string) {
+			b, ct := upload(10<<10, 20<<10)
+			return b, ct
+		}, ingest.Quota{}, 16 << 10, http.StatusRequestEntityTooLarge, CodeBodyTooLarge},
 		{"over the quota per upload", func() (io.Reader, string) {
 			b, ct := upload(10<<10, 20<<10)
 			return b, ct
-		}, ingest.Quota{UploadBytes: 16 << 10}, http.StatusRequestEntityTooLarge, CodeQuotaExceeded},
+		}, ingest.Quota{UploadBytes: 16 << 10}, 0, http.StatusRequestEntityTooLarge, CodeQuotaExceeded},
 		{"client gone", func() (io.Reader, string) {
 			b, ct := upload(10<<10, 20<<10)
 			return failingBody{io.LimitReader(b, 25<<10)}, ct
-		}, ingest.Quota{}, http.StatusBadRequest, CodeInvalidRequest},
+		}, ingest.Quota{}, 0, http.StatusBadRequest, CodeInvalidRequest},
 		{"unknown field after a file", func() (io.Reader, string) {
 			var buf bytes.Buffer
 			mw := multipart.NewWriter(&buf)
@@ -150,13 +155,13 @@ func TestUploadFailureLeavesNothing(t *testing.T) {
 			mw.WriteField("tenant", "globex")
 			mw.Close()
 			return &buf, mw.FormDataContentType()
-		}, ingest.Quota{}, http.StatusBadRequest, CodeUnknownField},
+		}, ingest.Quota{}, 0, http.StatusBadRequest, CodeUnknownField},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			spool := filepath.Join(t.TempDir(), "spool")
 			jobs := &countingJobs{JobStore: state.NewJobStore(h.db)}
-			r, err := ingest.NewJobRunner(jobs, h.docs, ingest.RunnerOptions{MaxQueued: 1, SpoolDir: spool}, nil)
+			r, err := ingest.NewJobRunner(jobs, h.docs, ingest.RunnerOptions{MaxQueued: 1, MaxFileSize: tc.maxFile, SpoolDir: spool}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

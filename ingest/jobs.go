@@ -111,6 +111,10 @@ type RunnerOptions struct {
 	// MaxQueued bounds the jobs accepted and not finished, with the
 	// uploads being received [64].
 	MaxQueued int
+	// MaxFileSize bounds one uploaded file [DefaultMaxFileSize]: a larger
+	// file is refused with ErrTooLarge while it is received, and the
+	// ingester is given the same bound.
+	MaxFileSize int64
 	// SpoolDir holds queued uploads [a directory under os.TempDir]. It is
 	// the runner's own: what it holds at start is left from a previous run
 	// whose jobs were marked failed, and is removed.
@@ -195,6 +199,9 @@ func NewJobRunner(store JobStore, ing SourceIngester, o RunnerOptions, log *slog
 	}
 	if o.MaxQueued <= 0 {
 		o.MaxQueued = 64
+	}
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = DefaultMaxFileSize
 	}
 	if o.SpoolDir == "" {
 		dir, err := os.MkdirTemp("", "answerdesk-spool-")
@@ -357,7 +364,7 @@ func (r *JobRunner) ingestNext(q *queuedJob) {
 	if src.Kind == "auto" {
 		src.Kind = ""
 	}
-	sum, err := r.safeIngest(ctx, src, Options{Tenant: job.Tenant, Kind: q.kind, Lang: q.lang, Allowance: q.allowance})
+	sum, err := r.safeIngest(ctx, src, Options{Tenant: job.Tenant, Kind: q.kind, Lang: q.lang, Allowance: q.allowance, MaxFileSize: r.o.MaxFileSize})
 	job.Result.Added += sum.Added
 	job.Result.Updated += sum.Updated
 	job.Result.Unchanged += sum.Unchanged

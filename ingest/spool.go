@@ -81,9 +81,10 @@ func (s *Spool) checkTenant(ctx context.Context) error {
 }
 
 // Add streams a file named name (a safe base name) from src to disk. A
-// file that takes the upload past the quota's limit per upload fails with
-// ErrQuota as soon as the limit is crossed (an archive once received, from
-// its entries' declared sizes). On any error — of src, of the disk, of the
+// file larger than RunnerOptions.MaxFileSize fails with ErrTooLarge, and
+// one that takes the upload past the quota's limit per upload with
+// ErrQuota, as soon as the limit is crossed (an archive's expanded size
+// once it is received, from its entries' declared sizes). On any error — of src, of the disk, of the
 // quota — nothing of the file stays on disk; the caller then discards the
 // spool. An error of src is returned wrapped.
 func (s *Spool) Add(name string, src io.Reader) (err error) {
@@ -104,14 +105,21 @@ func (s *Spool) Add(name string, src io.Reader) (err error) {
 		}
 	}()
 	archive := strings.ToLower(path.Ext(name)) == ".zip"
+	maxFile := s.r.o.MaxFileSize
 	left := int64(-1)
 	if s.limit > 0 && !archive {
 		left = max(s.limit-s.size, 0)
-		src = io.LimitReader(src, left+1)
 	}
-	n, err := io.Copy(f, src)
+	read := maxFile
+	if left >= 0 {
+		read = min(read, left)
+	}
+	n, err := io.Copy(f, io.LimitReader(src, read+1))
 	if err != nil {
 		return fmt.Errorf("spool %s: %w", name, err)
+	}
+	if n > maxFile {
+		return fmt.Errorf("%w: %s is larger than %s, the limit per file", ErrTooLarge, name, mb(maxFile))
 	}
 	if left >= 0 && n > left {
 		return fmt.Errorf("%w: the upload is larger than %s, the limit per upload", ErrQuota, mb(s.limit))

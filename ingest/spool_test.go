@@ -54,6 +54,30 @@ func TestSpoolQuotaWhileStreaming(t *testing.T) {
 	}
 }
 
+// TestSpoolFileTooLarge: a file over RunnerOptions.MaxFileSize fails with
+// ErrTooLarge once the limit is crossed; one of exactly the limit is taken.
+func TestSpoolFileTooLarge(t *testing.T) {
+	const limit = 64 << 10
+	r := newRunner(t, &memJobs{}, scriptedIngester(nil), ingest.RunnerOptions{MaxFileSize: limit})
+	defer r.Shutdown(context.Background())
+	s, err := r.Receive(context.Background(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Discard()
+	if err := s.Add("fits.txt", io.LimitReader(&endless{}, limit)); err != nil {
+		t.Errorf("a file of exactly the limit: %v", err)
+	}
+	src := &endless{}
+	err = s.Add("big.txt", src)
+	if !errors.Is(err, ingest.ErrTooLarge) || !strings.Contains(err.Error(), "the limit per file") {
+		t.Errorf("Add = %v, want ErrTooLarge naming the limit", err)
+	}
+	if src.n > 2*limit {
+		t.Errorf("read %d bytes of an endless file before refusing it; the limit is %d", src.n, limit)
+	}
+}
+
 // brokenFile fails part way, like a client that went away.
 type brokenFile struct{ sent bool }
 
