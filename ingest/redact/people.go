@@ -106,6 +106,8 @@ func findNames(s string, t traits) []Span {
 		// Text written all in lower case: names are found by their lists.
 		if c, ok := capitaliseNames(s); ok {
 			out = latinCyrillicNames(c)
+		} else if strings.IndexByte(s, '\n') >= 0 {
+			out = blockHead(s) // "guðgeir bergsveinsson\n…"
 		}
 	}
 	if t.has(hasNonASCII) && containsAny(s, zhNameCues) {
@@ -177,6 +179,9 @@ func latinCyrillicNames(s string) []Span {
 	}
 	if strings.IndexByte(s, ':') >= 0 { // a speaker label ends with one
 		out = append(out, speakers(s)...)
+	}
+	if strings.IndexByte(s, '\n') >= 0 {
+		out = append(out, blockHead(s)...)
 	}
 	if len(out) > 0 && (strings.Contains(s, " and ") || strings.Contains(s, " & ")) {
 		out = append(out, listMates(s, out)...)
@@ -350,6 +355,47 @@ func speakers(s string) []Span {
 		}
 	}
 	return out
+}
+
+// reBlockHead is the first line of a contact block or a signature: two
+// or three words (one may be an initial), capitalised or all in lower
+// case, after a line's bullets.
+var reBlockHead = regexp.MustCompile(`^[ \t?*>-]*((?:\p{Lu}\p{Ll}+|\p{Ll}{2,})(?: (?:\p{Lu}\.?|\p{Ll}\.?|\p{Lu}\p{Ll}+|\p{Ll}{2,})){1,2})[ \t]*\n`)
+
+// reBlockBody holds what the lines of a contact block below a name hold:
+// a labelled phone, e-mail or address, or a street address's number.
+var reBlockBody = regexp.MustCompile(`(?im)^[ \t?*>-]*(?:(?:mobile|phone|tel|fax|desk|e-?mail|address|website)\b|\d{1,5} \p{L}|(?:apt|suite|psc|box)\b)`)
+
+// headWords are words of a block's first line that make it a heading,
+// not a person's name.
+var headWords = wordSet(`billing shipping delivery address contact info information personal details invoice order account customer support dear hello hi team note subject re from to summary`)
+
+// blockHead returns the name heading a contact block: "Zizi Kónya\nEnigmaio\n5850 Jana Nerudy 894 …".
+func blockHead(s string) []Span {
+	m := reBlockHead.FindStringSubmatchIndex(s)
+	if m == nil || !reBlockBody.MatchString(s[m[1]:]) {
+		return nil
+	}
+	for _, w := range strings.Fields(s[m[2]:m[3]]) {
+		if f := foldName(strings.TrimSuffix(w, ".")); headWords[f] || notNames[f] || roles[f] || streetWords[f] || orgWords[f] {
+			return nil
+		}
+	}
+	// A block is a list of short lines, not a subject over a message:
+	// "Refund request\n2 items were missing from my order."
+	lines := 0
+	for _, l := range strings.Split(s[m[1]:], "\n") {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		if len(strings.Fields(l)) > 6 || strings.ContainsAny(l[len(l)-1:], ".!?") {
+			return nil
+		}
+		if lines++; lines == 2 {
+			return []Span{{Start: m[2], End: m[3], Type: Name}}
+		}
+	}
+	return nil
 }
 
 // reNameList is a list of single capitalised words: "Kónya, Eklund and

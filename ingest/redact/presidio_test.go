@@ -291,7 +291,7 @@ func TestPresidioNamesAddresses(t *testing.T) {
 	t.Log(b.String())
 	// Floors on the held-out half, below what was measured (see
 	// docs/redaction.md), so that a regression fails.
-	floors := map[string][2]float64{Name: {0.75, 0.9}, Address: {0.85, 0.95}}
+	floors := map[string][2]float64{Name: {0.78, 0.9}, Address: {0.85, 0.95}}
 	for typ, f := range floors {
 		c := halves["held-out"][typ]
 		if r, p := ratio(c.found, c.gold), ratio(c.detOK, c.det); r < f[0] || p < f[1] {

@@ -186,6 +186,9 @@ func TestNamesAndAddresses(t *testing.T) {
 		{"zh building and room", "寄到广东省深圳市南山区科技园南区8栋302室。", "寄到[ADDRESS]。"},
 		{"zh building after the number", "寄到杭州市西湖区文三路478号华星时代广场A座1205", "寄到[ADDRESS]"},
 		{"zh not names", "鲜到家会员多少钱一个月？客服表示会在三天内处理。", "鲜到家会员多少钱一个月？客服表示会在三天内处理。"},
+		{"contact block", "Zizi Kónya\nEnigmaio\n5850 Jana Nerudy 894\nMobile: +1 415 555 0134", "[NAME]\nEnigmaio\n[ADDRESS]\nMobile: [PHONE]"},
+		{"contact block in lower case", "guðgeir bergsveinsson\ncompared care\n688 rue du centre 320\napt. 169", "[NAME]\ncompared care\n[ADDRESS]\napt. 169"},
+		{"not a person: subject over a message", "Refund request\n2 items were missing from order 5512.\nPhone: +1 415 555 0134", "Refund request\n2 items were missing from order 5512.\nPhone: [PHONE]"},
 		{"chat roles are not names", "Agent: Hello!\nCustomer: Hi, the hub blinks.", "Agent: Hello!\nCustomer: Hi, the hub blinks."},
 	}
 	for _, tc := range tests {
