@@ -156,19 +156,19 @@ func (ev answerEvent) roll(b *batch) error {
 	hour := ev.created / hourNanos
 	// Counters are added up in the batch and written once per distinct row
 	// when it commits (the deflection marks after them: see undeflect).
-	b.count(`INSERT INTO answer_rollup(tenant, hour, decision, n) VALUES (?,?,?,?)
-		ON CONFLICT(tenant, hour, decision) DO UPDATE SET n=answer_rollup.n+excluded.n`, ev.tenant, hour, ev.decision)
+	b.count(countKey{q: `INSERT INTO answer_rollup(tenant, hour, decision, n) VALUES (?,?,?,?)
+		ON CONFLICT(tenant, hour, decision) DO UPDATE SET n=answer_rollup.n+excluded.n`, tenant: ev.tenant, at: hour, keys: [2]string{ev.decision}, nkeys: 1})
 	if ev.decision == string(answer.Escalated) {
-		for _, d := range [][2]string{{"reason", ev.reason}, {"intent", ev.intent}, {"lang", ev.lang}, {"queue", ev.queue}} {
-			b.count(`INSERT INTO escalation_rollup(tenant, hour, dim, value, n) VALUES (?,?,?,?,?)
-				ON CONFLICT(tenant, hour, dim, value) DO UPDATE SET n=escalation_rollup.n+excluded.n`, ev.tenant, hour, d[0], d[1])
+		for _, d := range [...][2]string{{"reason", ev.reason}, {"intent", ev.intent}, {"lang", ev.lang}, {"queue", ev.queue}} {
+			b.count(countKey{q: `INSERT INTO escalation_rollup(tenant, hour, dim, value, n) VALUES (?,?,?,?,?)
+				ON CONFLICT(tenant, hour, dim, value) DO UPDATE SET n=escalation_rollup.n+excluded.n`, tenant: ev.tenant, at: hour, keys: d, nkeys: 2})
 		}
 	}
-	b.count(`INSERT INTO latency_rollup(tenant, hour, bucket, n) VALUES (?,?,?,?)
-		ON CONFLICT(tenant, hour, bucket) DO UPDATE SET n=latency_rollup.n+excluded.n`, ev.tenant, hour, latencyBucket(ev.latencyMS))
+	b.count(countKey{q: `INSERT INTO latency_rollup(tenant, hour, bucket, n) VALUES (?,?,?,?)
+		ON CONFLICT(tenant, hour, bucket) DO UPDATE SET n=latency_rollup.n+excluded.n`, tenant: ev.tenant, at: hour, num: latencyBucket(ev.latencyMS)})
 	for _, d := range ev.docs {
-		b.count(`INSERT INTO citation_rollup(tenant, day, document_id, n) VALUES (?,?,?,?)
-			ON CONFLICT(tenant, day, document_id) DO UPDATE SET n=citation_rollup.n+excluded.n`, ev.tenant, ev.created/dayNanos, d)
+		b.count(countKey{q: `INSERT INTO citation_rollup(tenant, day, document_id, n) VALUES (?,?,?,?)
+			ON CONFLICT(tenant, day, document_id) DO UPDATE SET n=citation_rollup.n+excluded.n`, tenant: ev.tenant, at: ev.created / dayNanos, keys: [2]string{d}, nkeys: 1})
 	}
 	if ev.decision != string(answer.Escalated) || ev.conv == "" {
 		return nil

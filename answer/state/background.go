@@ -62,26 +62,36 @@ type rollupHour struct {
 	hour   int64
 }
 
-// countKey is one counter row: its upsert and the arguments before the
-// increment.
+// countKey is one counter row: its upsert q, whose arguments are the
+// tenant, the time bucket (an hour or a day), then the row's keys (one or
+// two strings, or a number), then the increment. Typed, not []any, so
+// that counting an answer boxes nothing: only the rows are, when written.
 type countKey struct {
-	q    string
-	n    int
-	args [4]any
+	q, tenant string
+	at        int64
+	keys      [2]string
+	nkeys     int
+	num       float64 // the key when nkeys is 0
 }
 
-// count adds one to the counter row that q (an upsert whose last argument
-// is the increment) writes with args (at most four). The rows are written
-// by flushCounts, once each however many writes of the batch counted them:
+// args are k's upsert arguments with the increment n.
+func (k countKey) args(n int64) []any {
+	args := append(make([]any, 0, 5), k.tenant, k.at)
+	if k.nkeys == 0 {
+		args = append(args, k.num)
+	}
+	for _, s := range k.keys[:k.nkeys] {
+		args = append(args, s)
+	}
+	return append(args, n)
+}
+
+// count adds one to the counter row k. The rows are written by
+// flushCounts, once each however many writes of the batch counted them:
 // only for counters that nothing else in a batch reads or updates, but
 // for the deflection marks of answer_rollup, written after them
 // (undeflect).
-func (b *batch) count(q string, args ...any) {
-	k := countKey{q: q, n: len(args)}
-	if len(args) > len(k.args) {
-		panic("state: count takes at most four arguments")
-	}
-	copy(k.args[:], args)
+func (b *batch) count(k countKey) {
 	if b.counts == nil {
 		b.counts = map[countKey]int64{}
 	}
@@ -102,8 +112,7 @@ func (b *batch) undeflect(tenant string, hour int64) error {
 // flushCounts writes the batch's counters, then its deflection marks.
 func (b *batch) flushCounts() error {
 	for k, n := range b.counts {
-		args := append(k.args[:k.n:k.n], n)
-		if _, err := b.execResult(k.q, args...); err != nil {
+		if _, err := b.execResult(k.q, k.args(n)...); err != nil {
 			return fmt.Errorf("counters: %w", err)
 		}
 	}
