@@ -182,10 +182,11 @@ var typeLexicons = []typeLexicon{
 	},
 	{t: typeContact,
 		asks: anyOf(
-			words("phone number", "telephone", `call (?:you|your)`, `contact (?:you|support|customer|your)`,
+			words("phone number", `call (?:you|your)`, `contact (?:you|support|customer|your)`,
 				`how (?:can|do) i (?:contact|reach)`, `e-?mail address`, `your e-?mail`,
 				`customer (?:service|support|care) (?:number|email|phone|line)`, `support (?:e-?mail|phone)`),
-			ruStems("телефон", "как связаться", "связаться с", `электронн\p{L}* почт`, "контакт"),
+			ruStems(`номер\p{L}* телефон`, `телефон\p{L}* (?:поддержки|горячей линии|для связи|оператора|банка|службы)`,
+				"по какому телефону", "куда звонить", "как связаться", "связаться с", `электронн\p{L}* почт`, "контакт"),
 			zh("电话", "邮箱", "电子邮件", "联系方式", "怎么联系", "如何联系", "联系客服", "热线")),
 		value: anyOf(
 			`[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+\.\p{L}{2,}`, `https?://`, `\bwww\.`, `\+?\d[\d ().-]{6,}\d`,
@@ -234,16 +235,25 @@ func askedType(question string) answerType {
 	return t
 }
 
-// evidenceOf is the set of types text holds evidence of: a value of the
-// type, or the type's own question (an FAQ entry asking it).
+// evidenceOf is the set of the types in want that text holds evidence of:
+// a value of the type, or the type's own question (an FAQ entry asking
+// it). A price is evidence of a commerce policy too ("500元送20元" states a
+// discount, "платные услуги" a refundable charge).
 func evidenceOf(text string, want answerType) answerType {
+	look := want
+	if want&typeCommerce != 0 {
+		look |= typePrice
+	}
 	var t answerType
 	for _, l := range typeLexicons {
-		if want&l.t != 0 && (l.value.MatchString(text) || l.asks.MatchString(text)) {
+		if look&l.t != 0 && (l.value.MatchString(text) || l.asks.MatchString(text)) {
 			t |= l.t
 		}
 	}
-	return t
+	if t&typePrice != 0 {
+		t |= typeCommerce
+	}
+	return t & want
 }
 
 // typeMiss is the types asked and not evidenced in text.

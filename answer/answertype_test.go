@@ -38,6 +38,8 @@ func TestAskedType(t *testing.T) {
 		{"zh number", "可以连接几个设备？", typeNumber},
 		{"en contact", "What is your support phone number?", typeContact},
 		{"ru contact", "Как связаться с поддержкой?", typeContact},
+		{"ru phone number", "Какой номер телефона поддержки?", typeContact},
+		{"ru a phone, the device", "Телефон просит PUK-код, где его взять?", 0},
 		{"zh contact", "你们的联系方式是什么？", typeContact},
 		{"en commerce", "Can I get a refund if it does not work for me?", typeCommerce},
 		{"ru commerce", "Где можно купить новый датчик?", typeCommerce},
@@ -94,6 +96,7 @@ func TestTypeMiss(t *testing.T) {
 		{"a phone number", typeContact, "Звоните +7 495 123-45-67.", 0},
 		{"no contact", typeContact, "The LED blinks when the battery is low.", typeContact},
 		{"a warranty", typeCommerce, "The hub has a 2-year warranty.", 0},
+		{"a discount as a price", typeCommerce, "Пополнение на 500 рублей — 20 рублей в подарок.", 0},
 		{"a manual's section", typeCommerce, "Clouds is a granular audio processor. Turn POSITION to scan the buffer.", typeCommerce},
 		{"both asked, one held", typePrice | typeDuration, "Orders ship within 3 days.", typePrice},
 	} {
