@@ -683,7 +683,7 @@ var (
 	// "5366 Pivovarská 276", "974 Via Roma 131", "6614 Luite tee 87".
 	reNumberedStreet = regexp.MustCompile(`(?m)(?:^[ \t?*>-]*|\b(?:at|to|on|is|address:?|of) |, )(\d{1,5} (?:\d{1,4} )?(?:\p{Lu}[\p{L}'’.-]*|ul\.|rua|via|rue|trg|calle)(?: (?:\p{Lu}[\p{L}'’.-]*|\p{Ll}{1,9}\.?)){0,4} \d{1,5}[a-zA-Z]?)(?:$|[.,]?(?:\s|$))`)
 	// reMilitary is a ship's or unit's address: "USNS Sekerková\nFPO AA 65728".
-	reMilitary = regexp.MustCompile(`\b(?:USNS|USNV|USS|USCGC) \p{Lu}[\p{L}'’-]+(?:\s+(?:FPO|APO|DPO) (?:AA|AE|AP) \d{5})?|(?i:\bpsc \d{3,5},? box \d{2,6}(?:\s+(?:apo|fpo|dpo) (?:aa|ae|ap) \d{5})?)`)
+	reMilitary = regexp.MustCompile(`\b(?:USNS|USNV|USS|USCGC) \p{Lu}[\p{L}'’-]+\s+(?:FPO|APO|DPO) (?:AA|AE|AP) \d{5}|\b(?:PSC|Psc|psc) \d{3,5},? (?:Box|BOX|box) \d{2,6}(?:\s+(?:APO|FPO|DPO|apo|fpo|dpo) (?:AA|AE|AP|aa|ae|ap) \d{5})?`)
 	// reNamedStreet is a street named without a number after a preposition:
 	// "shows on Marina Fort Street".
 	reNamedStreet = regexp.MustCompile(`\b(?:on|along|off) ((?:\p{Lu}[\p{L}'’-]+ ){1,3}(?:Street|Road|Avenue|Boulevard|Lane))\b`)
@@ -705,7 +705,6 @@ var addressPatterns = []struct {
 	needs traits
 }{
 	{reStreetFR, hasDigit}, {reUnit, hasDigit}, {reCityState, hasDigit},
-	{reStreetRU, hasNonASCII}, // Russian street words are Cyrillic
 	{rePostcodeStreet, hasDigit}, {rePostcodeLine, hasDigit},
 }
 
@@ -724,13 +723,17 @@ func findAddresses(s string, t traits) []Span {
 		}
 	}
 	if t.has(hasDigit) { // a house number
-		for _, m := range reNumberedStreet.FindAllStringSubmatchIndex(s, -1) {
-			if numberedStreet(s[m[2]:m[3]]) {
-				add(m[2], m[3])
+		if numberBeforeWord(s) {
+			for _, m := range reNumberedStreet.FindAllStringSubmatchIndex(s, -1) {
+				if numberedStreet(s[m[2]:m[3]]) {
+					add(m[2], m[3])
+				}
 			}
 		}
-		for _, m := range reMilitary.FindAllStringIndex(s, -1) {
-			add(m[0], m[1])
+		if containsAny(s, militaryWords) {
+			for _, m := range reMilitary.FindAllStringIndex(s, -1) {
+				add(m[0], m[1])
+			}
 		}
 		for _, m := range reStreetEN.FindAllStringIndex(s, -1) {
 			// The run must hold a street word after its name words.
@@ -752,7 +755,12 @@ func findAddresses(s string, t traits) []Span {
 			add(m[0], m[1])
 		}
 	}
-	if t.has(hasUpper) {
+	if t.has(hasNonASCII) && containsAny(s, ruStreetWords) {
+		for _, m := range reStreetRU.FindAllStringIndex(s, -1) {
+			add(m[0], m[1])
+		}
+	}
+	if containsAny(s, namedStreetWords) {
 		for _, m := range reNamedStreet.FindAllStringSubmatchIndex(s, -1) {
 			add(m[2], m[3])
 		}
@@ -781,6 +789,26 @@ func findAddresses(s string, t traits) []Span {
 		}
 	}
 	return out
+}
+
+// Words one of which every match of a gated pattern holds: without one,
+// the pattern is not run.
+var (
+	militaryWords    = []string{"US", "PSC", "Psc", "psc"}
+	namedStreetWords = []string{" Street", " Road", " Avenue", " Boulevard", " Lane"}
+	ruStreetWords    = []string{"ул", "пр", "пер", "б-р", "бульвар", "ш.", "шоссе", "наб", "пл", "мкр", "микрорайон", "тупик"}
+)
+
+// numberBeforeWord reports whether s holds a digit, a space and a capital,
+// a non-ASCII letter or a lower-case street word's first letter (u, r, v,
+// t, c), as every match of reNumberedStreet does.
+func numberBeforeWord(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		if c := s[i+2]; s[i] >= '0' && s[i] <= '9' && s[i+1] == ' ' && (c >= 'A' && c <= 'Z' || c >= 0x80 || strings.IndexByte("urvtc", c) >= 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // numberedStreet accepts a reNumberedStreet candidate whose words are

@@ -64,7 +64,7 @@ func TestFindSpans(t *testing.T) {
 }
 
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"+7 (912) 345-67-89", "4111 1111 1111 1111", "GB82WEST12345698765432", "a@b.c", "11010519491231002X", "::1", "1.2.3.4", "Меня зовут Иванов И. И., ул. Ленина, д. 5", "我叫王小明，寄到北京市朝阳区建国路88号", "Dr. Faina D. Yefremova, 1420 Maple Grove Avenue Apt. 7B", "Nicole: hi\nJohn: the corner of A and Bb"} {
+	for _, s := range []string{"+7 (912) 345-67-89", "4111 1111 1111 1111", "GB82WEST12345698765432", "a@b.c", "11010519491231002X", "::1", "1.2.3.4", "Меня зовут Иванов И. И., ул. Ленина, д. 5", "我叫王小明，寄到北京市朝阳区建国路88号", "Dr. Faina D. Yefremova, 1420 Maple Grove Avenue Apt. 7B", "Nicole: hi\nJohn: the corner of A and Bb", "USNS Ashland\nFPO AA 65728, psc 5420, box 2708", "Ленинский проспект, 45, кв. 3", "shows on Marina Fort Street", "at 5366 Pivovarská 276", "深圳市南山区科技园南区8栋302室", "Zizi Kónya\nEnigmaio\n5850 Jana Nerudy 894\nMobile: 1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -95,6 +95,8 @@ func checkSkips(t *testing.T, s string) {
 		{nameToken, !tr.has(hasUpper)}, {reSpeaker, !strings.Contains(s, ":")},
 		{reZhName, !tr.has(hasNonASCII) || !containsAny(s, zhNameCues)},
 		{reCorner, !containsFoldASCII(s, "corner of")}, {reStreetZH, !strings.Contains(s, "号")}, {reBuildingZH, !strings.Contains(s, "室") && !strings.Contains(s, "房")},
+		{reNumberedStreet, !tr.has(hasDigit) || !numberBeforeWord(s)}, {reMilitary, !tr.has(hasDigit) || !containsAny(s, militaryWords)},
+		{reNamedStreet, !containsAny(s, namedStreetWords)}, {reStreetRU, !tr.has(hasNonASCII) || !containsAny(s, ruStreetWords)},
 		{rePatronymic, isASCII(s)}, {reRuSurname, isASCII(s)},
 	}
 	for _, d := range detectors {
@@ -118,7 +120,7 @@ func checkSkips(t *testing.T, s string) {
 // TestSkippedPatternsCannotMatch: on every test input, a pattern Find
 // skips for lack of its trigger characters has no match.
 func TestSkippedPatternsCannotMatch(t *testing.T) {
-	ins := []string{"", "no digits at all", "Mr. Smith", "MS. X", "Dear\tY", "regards, Z", "меня ЗОВУТ Ф", "thanks, Q", "name? id: W", "ΣΊΣΥΦΟΣ Kelvin \u212a ſ", "CORNER OF Main and Oak", "Corner ſf x"}
+	ins := []string{"", "no digits at all", "Mr. Smith", "MS. X", "Dear\tY", "regards, Z", "меня ЗОВУТ Ф", "thanks, Q", "name? id: W", "ΣΊΣΥΦΟΣ Kelvin \u212a ſ", "CORNER OF Main and Oak", "Corner ſf x", "USNS Ashland\nFPO AA 65728", "pſc 5420, box 2708", "Ленинский проспект, 45", "on Marina Fort Street", "at 5366 Pivovarská 276", "1 rue x 2", "深圳市南山区科技园南区8栋302室"}
 	for _, ms := range supportMessages {
 		ins = append(ins, ms...)
 	}
