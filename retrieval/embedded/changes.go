@@ -126,6 +126,8 @@ func (s *Store) Refresh(ctx context.Context) (int, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Settled even when a chunk fails: searches need its postings in order.
+	defer s.idx.settle()
 	for i, d := range docs {
 		s.idx.remove(d[0], d[1])
 		for _, lc := range loaded[i] {
@@ -134,7 +136,6 @@ func (s *Store) Refresh(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	s.idx.renorm()
 	s.seen = last
 	return len(docs), nil
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 )
 
-// posting is one chunk's occurrence of a term.
+// posting is one chunk's occurrence of a term. A term's postings are in
+// ascending slot order, each slot once, whenever the index is settled
+// (see settle): the ranking walks them side by side (sparse.go).
 type posting struct {
 	slot int32
 	tf   float32
@@ -40,6 +41,17 @@ type index struct {
 	totalLen int64
 	dead     int // dead slots still referenced by postings
 
+	// Score bounds of the pruned ranking (sparse.go): bound[t] is at least
+	// the length-normalized tf fraction of every live posting of term t
+	// at an average chunk length of boundAvg.
+	bound    []float64
+	boundAvg float64
+	// reBound asks settle to compute the bounds afresh (after a compaction).
+	reBound bool
+	// unsorted are terms given a posting below their last slot (a freed
+	// slot reused) since the last settle; it may name a term twice.
+	unsorted []int32
+
 	dense      *denseSlab
 	denseModel string
 	denseDim   int
@@ -47,7 +59,7 @@ type index struct {
 }
 
 func newIndex() *index {
-	return &index{termIDs: map[string]int32{}, byDoc: map[[2]string][]int32{}, tenants: map[string]int32{}, dense: &denseSlab{}}
+	return &index{termIDs: map[string]int32{}, byDoc: map[[2]string][]int32{}, tenants: map[string]int32{}, dense: &denseSlab{}, boundAvg: 1}
 }
 
 // load rebuilds the index from the database.
@@ -70,7 +82,7 @@ func load(ctx context.Context, db *sql.DB) (*index, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	x.renorm()
+	x.settle()
 	return x, nil
 }
 
@@ -82,6 +94,7 @@ func (x *index) term(t []byte) int32 {
 	x.termIDs[string(t)] = id
 	x.postings = append(x.postings, nil)
 	x.df = append(x.df, 0)
+	x.bound = append(x.bound, 0)
 	return id
 }
 
@@ -98,12 +111,19 @@ func (x *index) add(c retrieval.Chunk, terms []byte) error {
 	tid := make([]int32, 0, 32)
 	length, err := decodeTerms(terms, func(t []byte, tf int) {
 		id := x.term(t)
+		if ps := x.postings[id]; len(ps) > 0 && ps[len(ps)-1].slot > slot {
+			x.unsorted = append(x.unsorted, id)
+		}
 		x.postings[id] = append(x.postings[id], posting{slot: slot, tf: float32(tf)})
 		x.df[id]++
 		tid = append(tid, id)
 	})
 	if err != nil {
 		return err
+	}
+	for _, id := range tid {
+		ps := x.postings[id]
+		x.raiseBound(id, ps[len(ps)-1].tf, int32(length))
 	}
 	ten, ok := x.tenants[c.Tenant]
 	if !ok {
@@ -186,24 +206,32 @@ func (x *index) compact() {
 		}
 	}
 	x.dead = 0
+	x.reBound = true
+}
+
+// settle readies the index for searching after writes: postings back in
+// slot order, the length normalization and score bounds of the new
+// average chunk length.
+func (x *index) settle() {
+	x.sortPostings()
+	x.renorm()
+	x.rebound()
+}
+
+// avgLen is the average chunk length BM25 normalizes by.
+func (x *index) avgLen() float64 {
+	if x.live > 0 {
+		return float64(x.totalLen) / float64(x.live)
+	}
+	return 1
 }
 
 // renorm recomputes per-slot length normalization after the average changed.
 func (x *index) renorm() {
-	avg := 1.0
-	if x.live > 0 {
-		avg = float64(x.totalLen) / float64(x.live)
-	}
+	avg := x.avgLen()
 	for i := range x.slots {
 		x.norm[i] = float32(retrieval.BM25K1 * (1 - retrieval.BM25B + retrieval.BM25B*float64(x.slots[i].length)/avg))
 	}
-}
-
-var scorePool = sync.Pool{New: func() any { return new(scratch) }}
-
-type scratch struct {
-	acc     []float32
-	touched []int32
 }
 
 // search ranks chunks; terms are the query's distinct analyzed terms.
@@ -289,105 +317,4 @@ func (x *index) search(terms []string, q retrieval.Query, k int) retrieval.Resul
 		res.Hits = res.Hits[:k]
 	}
 	return res
-}
-
-type scored struct {
-	slot  int32
-	score float32
-	id    string
-}
-
-// sparse is term-at-a-time BM25 into a dense accumulator, then top-k.
-func (x *index) sparse(terms []string, k int, accept func(int32) bool) []scored {
-	sc := scorePool.Get().(*scratch)
-	defer scorePool.Put(sc)
-	if cap(sc.acc) < len(x.slots) {
-		sc.acc = make([]float32, len(x.slots))
-	}
-	acc := sc.acc[:len(x.slots)]
-	touched := sc.touched[:0]
-	n := x.live
-	for _, t := range terms {
-		id, ok := x.termIDs[t]
-		if !ok || x.df[id] == 0 {
-			continue
-		}
-		idf := float32(retrieval.IDF(int(x.df[id]), n))
-		k1 := float32(retrieval.BM25K1 + 1)
-		for _, p := range x.postings[id] {
-			if acc[p.slot] == 0 {
-				touched = append(touched, p.slot)
-			}
-			acc[p.slot] += idf * p.tf * k1 / (p.tf + x.norm[p.slot])
-		}
-	}
-	h := make(topK, 0, k+1)
-	for _, slot := range touched {
-		s := acc[slot]
-		acc[slot] = 0
-		// Cheap score test first: accept reads the slot, which is what
-		// dominates the loop when most touched chunks cannot enter the top k.
-		if s <= 0 || (len(h) == k && s < h[0].score) || !accept(slot) {
-			continue
-		}
-		e := scored{slot: slot, score: s, id: x.slots[slot].chunk.ID}
-		if len(h) < k {
-			h = append(h, e)
-			h.up(len(h) - 1)
-		} else if better(e, h[0]) {
-			h[0] = e
-			h.down(0, len(h))
-		}
-	}
-	sc.touched = touched
-	// Sorted best first by popping the worst to the end.
-	for n := len(h) - 1; n > 0; n-- {
-		h[0], h[n] = h[n], h[0]
-		h.down(0, n)
-	}
-	return h
-}
-
-// better orders hits by score, then by chunk id for determinism.
-func better(a, b scored) bool {
-	if a.score != b.score {
-		return a.score > b.score
-	}
-	return a.id < b.id
-}
-
-// topK is a min-heap of the best hits so far (worst at the root), typed:
-// container/heap would box every pushed hit.
-type topK []scored
-
-// worse reports whether h[i] ranks below h[j].
-func (h topK) worse(i, j int) bool { return better(h[j], h[i]) }
-
-func (h topK) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h.worse(i, p) {
-			return
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
-	}
-}
-
-// down restores the heap below i within h[:n].
-func (h topK) down(i, n int) {
-	for {
-		c := 2*i + 1
-		if c >= n {
-			return
-		}
-		if r := c + 1; r < n && h.worse(r, c) {
-			c = r
-		}
-		if !h.worse(c, i) {
-			return
-		}
-		h[i], h[c] = h[c], h[i]
-		i = c
-	}
 }

@@ -327,12 +327,20 @@ func decodeIndex(payload []byte, want snapKey) (*index, error) {
 	// against the payload's size.
 	maxSlot := len(d.b)
 	refs := 0
+	// Postings out of slot order (a snapshot of an index that reused a
+	// slot, by a version that did not keep them in order) are sorted.
+	var unsorted []int32
 	for id := range nterms {
 		x.termIDs[d.str()] = int32(id)
 		x.df[id] = d.i32(1 << 31)
 		ps := make([]posting, d.count(2))
+		inOrder := true
 		for i := range ps {
 			ps[i] = posting{slot: d.i32(maxSlot), tf: float32(d.uint())}
+			inOrder = inOrder && (i == 0 || ps[i].slot > ps[i-1].slot)
+		}
+		if !inOrder {
+			unsorted = append(unsorted, int32(id))
 		}
 		x.postings[id] = ps
 		refs += len(ps)
@@ -398,7 +406,16 @@ func decodeIndex(payload []byte, want snapKey) (*index, error) {
 	if err := x.derive(refs); err != nil {
 		return nil, err
 	}
-	x.renorm()
+	x.unsorted = unsorted
+	x.settle()
+	for _, id := range unsorted {
+		ps := x.postings[id]
+		for i := 1; i < len(ps); i++ {
+			if ps[i].slot == ps[i-1].slot {
+				return nil, fmt.Errorf("%w: slot %d twice in the postings of a term", errSnapshot, ps[i].slot)
+			}
+		}
+	}
 	return x, nil
 }
 

@@ -2,6 +2,7 @@ package embedded
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/answerdesk/answerdesk/retrieval/dense"
 	"github.com/answerdesk/answerdesk/retrieval/storetest"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // fillStore writes documents of two tenants with meta, kinds, Chinese
@@ -62,7 +64,12 @@ func sameIndex(t *testing.T, want, got *index) {
 	}
 	norm(want)
 	norm(got)
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(index{}, slotInfo{}, posting{}, denseSlab{}, dense.Index{})); diff != "" {
+	// The score bounds are computed afresh at load and only raised by
+	// writes before: both must hold, neither need equal the other.
+	checkIndex(t, want)
+	checkIndex(t, got)
+	bounds := cmpopts.IgnoreFields(index{}, "bound", "boundAvg", "unsorted")
+	if diff := cmp.Diff(want, got, bounds, cmp.AllowUnexported(index{}, slotInfo{}, posting{}, denseSlab{}, dense.Index{})); diff != "" {
 		t.Errorf("index from the snapshot differs from the rebuilt one (-rebuilt +snapshot):\n%s", diff)
 	}
 }
@@ -130,6 +137,42 @@ func TestSnapshotIsTheIndexItWasTakenOf(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameIndex(t, s.idx, got)
+}
+
+// TestSnapshotSortsPostings: postings out of slot order in a snapshot (an
+// index that reused a slot, saved by a version that did not keep them in
+// order) load sorted, and the ranking is the exhaustive one; a slot twice
+// in one term's postings is refused.
+func TestSnapshotSortsPostings(t *testing.T) {
+	s := openStore(t, t.TempDir())
+	defer s.Close()
+	fillStore(t, s)
+	key := snapKey{dbID: "db", change: 7, chunks: 9, maxSeq: 11}
+	x := s.idx
+	id, ok := x.termIDs["hub"]
+	if !ok || len(x.postings[id]) < 3 {
+		t.Fatalf("fixture: postings of hub %v", x.postings[id])
+	}
+	want := slices.Clone(x.postings[id])
+	slices.Reverse(x.postings[id])
+	payload := encodeIndex(x, key)
+	slices.Reverse(x.postings[id])
+	got, err := decodeIndex(payload, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got.postings[id], cmp.AllowUnexported(posting{})); diff != "" {
+		t.Errorf("postings of hub after loading (-want +got):\n%s", diff)
+	}
+	checkIndex(t, got)
+
+	ps := x.postings[id]
+	x.postings[id] = append(slices.Clone(ps), ps[0])
+	payload = encodeIndex(x, key)
+	x.postings[id] = ps
+	if _, err := decodeIndex(payload, key); !errors.Is(err, errSnapshot) {
+		t.Errorf("a slot twice in a term's postings: %v, want errSnapshot", err)
+	}
 }
 
 func TestSnapshotCorruptFallsBackToRebuild(t *testing.T) {

@@ -233,7 +233,7 @@ func (s *Store) ReplaceDocuments(ctx context.Context, docs []retrieval.DocumentC
 		p.doc.Updated = now
 		s.idx.replace(p)
 	}
-	s.idx.renorm()
+	s.idx.settle()
 	s.applied(span)
 	s.mu.Unlock()
 	return nil
@@ -272,7 +272,7 @@ func (s *Store) DeleteDocument(ctx context.Context, tenant, id string) error {
 	}
 	s.mu.Lock()
 	s.idx.remove(tenant, id)
-	s.idx.renorm()
+	s.idx.settle()
 	s.applied(span)
 	s.mu.Unlock()
 	return nil
