@@ -6,19 +6,35 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 	"github.com/google/go-cmp/cmp"
 )
 
+// accumulator is the exhaustive ranking's working memory, pooled as it was
+// when it ranked every search (BenchmarkTopK measures against it).
+type accumulator struct {
+	acc     []float32
+	touched []int32
+}
+
+var accPool = sync.Pool{New: func() any { return new(accumulator) }}
+
 // exhaustive is the ranking without pruning, as the index computed it
 // before MaxScore: every posting of every query term scored into a dense
 // accumulator, term by term in the query's order, then a top-k heap over
 // the touched chunks. It is the oracle the pruned ranking must equal.
 func (x *index) exhaustive(terms []string, k int, accept func(int32) bool) []scored {
-	acc := make([]float32, len(x.slots))
-	var touched []int32
+	sc := accPool.Get().(*accumulator)
+	defer accPool.Put(sc)
+	if len(sc.acc) < len(x.slots) {
+		sc.acc = make([]float32, len(x.slots))
+	}
+	acc := sc.acc
+	touched := sc.touched[:0]
+	defer func() { sc.touched = touched }()
 	n := x.live
 	k1 := float32(retrieval.BM25K1 + 1)
 	for _, t := range terms {
