@@ -59,7 +59,7 @@ type index struct {
 }
 
 func newIndex() *index {
-	return &index{termIDs: map[string]int32{}, byDoc: map[[2]string][]int32{}, tenants: map[string]int32{}, dense: &denseSlab{}, boundAvg: 1}
+	return &index{termIDs: map[string]int32{}, byDoc: map[[2]string][]int32{}, tenants: map[string]int32{}, dense: &denseSlab{}, boundAvg: 1, reBound: true}
 }
 
 // load rebuilds the index from the database.
@@ -121,9 +121,11 @@ func (x *index) add(c retrieval.Chunk, terms []byte) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range tid {
-		ps := x.postings[id]
-		x.raiseBound(id, ps[len(ps)-1].tf, int32(length))
+	if !x.reBound { // else the next settle computes every bound
+		for _, id := range tid {
+			ps := x.postings[id]
+			x.raiseBound(id, ps[len(ps)-1].tf, int32(length))
+		}
 	}
 	ten, ok := x.tenants[c.Tenant]
 	if !ok {

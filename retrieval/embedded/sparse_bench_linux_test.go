@@ -28,7 +28,8 @@ func threadCPU(tb testing.TB) time.Duration {
 // BenchmarkTopK ranks the questions of the data dir named by
 // ANSWERDESK_BENCH_DATA (`answerdesk --data DIR bench manpages`: 100,000
 // man-page passages) with the pruned ranking and with the exhaustive one
-// it replaced, alternately in blocks of 200 questions on one locked
+// it replaced (after checking that both give the same hits and scores
+// for every question), alternately in blocks of 200 questions on one locked
 // thread, so that both see the same load; k=8 is the answer engine's
 // depth, 10 the retrieval benchmarks', 100 hybrid search's. ns/op is one
 // pruned ranking; the metrics are each one's thread CPU per question.
@@ -58,6 +59,11 @@ func BenchmarkTopK(b *testing.B) {
 	}
 	for _, k := range []int{8, 10, 100} {
 		b.Run(fmt.Sprint("k=", k), func(b *testing.B) {
+			for _, q := range queries {
+				if want, got := x.exhaustive(q, k, accept), x.sparse(q, k, accept); !slices.Equal(want, got) {
+					b.Fatalf("terms %q: pruned %v, exhaustive %v", q, got, want)
+				}
+			}
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 			var pruned, exhaustive time.Duration
