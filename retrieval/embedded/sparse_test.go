@@ -252,8 +252,8 @@ func TestPrunedRankingIsExhaustive(t *testing.T) {
 					batch = batch[:0]
 				}
 			}
-			if s.idx.live < docs {
-				t.Fatalf("fixture: %d chunks of %d documents", s.idx.live, docs)
+			if s.idx.live < docs || (docs > 150 && len(s.idx.slots) <= 2*window) {
+				t.Fatalf("fixture: %d chunks of %d documents in %d slots", s.idx.live, docs, len(s.idx.slots))
 			}
 			comparePruned(t, s, c, 150)
 
