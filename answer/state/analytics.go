@@ -86,6 +86,7 @@ type rollExec interface {
 	// undeflect counts one more answered answer of tenant's hour as not
 	// deflected in its answer_rollup row.
 	undeflect(tenant string, hour int64) error
+	backend() backend
 }
 
 // undeflectRollup adds its last argument to the undeflected count of an
@@ -105,6 +106,8 @@ func (t txExec) execResult(q string, args ...any) (sql.Result, error) {
 func (t txExec) query(q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
+
+func (t txExec) backend() backend { return t.tx.b }
 
 func (t txExec) undeflect(tenant string, hour int64) error {
 	_, err := t.tx.ExecContext(t.ctx, undeflectRollup, 1, tenant, hour)
@@ -179,9 +182,14 @@ func (ev answerEvent) roll(b *batch) error {
 
 // markUndeflected marks the answered, still deflected answers matching
 // where as not deflected, and counts them in their hours' rollups.
+//
+// The answers are selected (locked, on PostgreSQL), then updated when
+// there are any: an escalation mostly has none before it, and a SELECT
+// that finds nothing costs a fraction of the UPDATE … RETURNING that this
+// was (SQLite collects RETURNING rows through a temporary table).
 func markUndeflected(x rollExec, where string, args ...any) error {
-	rows, err := x.query(`UPDATE answers SET undeflected=1 WHERE `+where+` AND decision='`+string(answer.Answered)+`' AND undeflected=0
-		RETURNING tenant, created`, args...)
+	where += ` AND decision='` + string(answer.Answered) + `' AND undeflected=0`
+	rows, err := x.query(`SELECT tenant, created FROM answers WHERE `+where+x.backend().lockRows("answers", false), args...)
 	if err != nil {
 		return fmt.Errorf("deflection: %w", err)
 	}
@@ -202,6 +210,12 @@ func markUndeflected(x rollExec, where string, args ...any) error {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return fmt.Errorf("deflection: %w", err)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	if _, err := x.execResult(`UPDATE answers SET undeflected=1 WHERE `+where, args...); err != nil {
 		return fmt.Errorf("deflection: %w", err)
 	}
 	for _, k := range keys {

@@ -109,6 +109,8 @@ func (b *batch) undeflect(tenant string, hour int64) error {
 	return nil
 }
 
+func (b *batch) backend() backend { return b.db.b }
+
 // flushCounts writes the batch's counters, then its deflection marks.
 func (b *batch) flushCounts() error {
 	for k, n := range b.counts {
