@@ -152,7 +152,7 @@ func latinCyrillicNames(s string) []Span {
 		j := i + 1
 		for ; j < len(locs) && len(run) < 4; j++ {
 			gap := s[locs[j-1][1]:locs[j][0]]
-			if gap != " " && !(gap == "" && strings.HasSuffix(s[locs[j-1][0]:locs[j-1][1]], ".")) && !reParticles.MatchString(gap) {
+			if gap != " " && !(gap == "" && strings.HasSuffix(s[locs[j-1][0]:locs[j-1][1]], ".")) && !(len(gap) > 3 && len(gap) < 16 && gap[0] == ' ' && reParticles.MatchString(gap)) {
 				break
 			}
 			run = append(run, mkToken(s, locs[j]))
