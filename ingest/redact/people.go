@@ -568,7 +568,7 @@ func mayCue(before string) bool {
 	case ':', '?': // name: name? name? id:
 		return true
 	}
-	return foldsToAny(r, "smerfтнаdyghor")
+	return foldsToAny(r, "smerfntтнаdyghor")
 }
 
 // foldsToAny reports whether r is, in any case (its simple-fold orbit),
