@@ -142,25 +142,17 @@ func TestAnalytics(t *testing.T) {
 // batch) count each.
 func TestCountersAddUpInABatch(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk testBackend) {
-		ctx := context.Background()
 		t0 := time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)
 		st, _ := bk.open(t, Options{Now: func() time.Time { return t0.Add(time.Hour) }})
 		const n = 50
-		unlock := st.db.lockWrites() // the writer waits: the answers queue up
+		var as []answer.Answer
 		for i := range n {
-			a := answer.Answer{ID: fmt.Sprintf("e%d", i), ConversationID: fmt.Sprintf("c%d", i), Question: "q", Decision: answer.Escalated,
+			as = append(as, answer.Answer{ID: fmt.Sprintf("e%d", i), ConversationID: fmt.Sprintf("c%d", i), Question: "q", Decision: answer.Escalated,
 				Reason: answer.ReasonLowConfidence, Intent: "billing", Lang: "en", Queue: "support", Created: t0.Add(time.Minute),
 				Timings:   answer.Timings{Total: 80 * time.Millisecond},
-				Citations: []answer.Citation{{DocumentID: "docA"}, {DocumentID: "docB"}, {DocumentID: "docA"}}}
-			if err := st.convs.LogAnswer(ctx, "acme", a); err != nil {
-				t.Fatal(err)
-			}
+				Citations: []answer.Citation{{DocumentID: "docA"}, {DocumentID: "docB"}, {DocumentID: "docA"}}})
 		}
-		unlock()
-		got, err := NewAnalyticsStore(st.db).Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(time.Hour)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := analyticsOfOneBatch(t, st, t0, as)
 		if got.Escalated != n || got.ByReason[string(answer.ReasonLowConfidence)] != n || got.ByLang["en"] != n || got.ByIntent["billing"] != n ||
 			got.ByQueue["support"] != n || got.LatencyP50 != 76.886 {
 			t.Errorf("analytics %+v: want %d escalations, each counted once per dimension, latency bucket 76.886", got, n)
@@ -171,33 +163,42 @@ func TestCountersAddUpInABatch(t *testing.T) {
 	})
 }
 
+// analyticsOfOneBatch logs as for tenant acme while the writer is held,
+// so that they queue up for one batch, and returns the analytics of the
+// hour from t0.
+func analyticsOfOneBatch(tb testing.TB, st stores, t0 time.Time, as []answer.Answer) Analytics {
+	tb.Helper()
+	ctx := context.Background()
+	unlock := st.db.lockWrites() // the writer waits: the answers queue up
+	for _, a := range as {
+		if err := st.convs.LogAnswer(ctx, "acme", a); err != nil {
+			unlock()
+			tb.Fatal(err)
+		}
+	}
+	unlock()
+	got, err := NewAnalyticsStore(st.db).Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(time.Hour)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return got
+}
+
 // TestDeflectionMarkedInTheAnswersBatch: an escalation marks the answer
 // before it in its conversation as not deflected when both are logged in
 // one batch, whose rollup counts are written when it commits: the mark
 // must come after the answer's count, not be lost before it.
 func TestDeflectionMarkedInTheAnswersBatch(t *testing.T) {
 	eachBackend(t, func(t *testing.T, bk testBackend) {
-		ctx := context.Background()
 		t0 := time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC)
 		st, _ := bk.open(t, Options{Now: func() time.Time { return t0.Add(time.Hour) }})
-		unlock := st.db.lockWrites() // the writer waits: the answers queue up for one batch
-		for _, a := range []answer.Answer{
-			{ID: "a1", ConversationID: "c1", Decision: answer.Answered, Created: t0.Add(time.Minute)},
-			{ID: "a2", ConversationID: "c2", Decision: answer.Answered, Created: t0.Add(2 * time.Minute)},
-			{ID: "a3", ConversationID: "c3", Decision: answer.Answered, Created: t0.Add(3 * time.Minute)},
-			{ID: "e1", ConversationID: "c1", Decision: answer.Escalated, Reason: answer.ReasonLowConfidence, Created: t0.Add(4 * time.Minute)},
-			{ID: "e3", ConversationID: "c3", Decision: answer.Escalated, Reason: answer.ReasonHumanRequested, Created: t0.Add(5 * time.Minute)},
-		} {
-			a.Question = "q " + a.ID
-			if err := st.convs.LogAnswer(ctx, "acme", a); err != nil {
-				t.Fatal(err)
-			}
-		}
-		unlock()
-		got, err := NewAnalyticsStore(st.db).Analytics(ctx, AnalyticsQuery{Tenant: "acme", From: t0, To: t0.Add(time.Hour)})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := analyticsOfOneBatch(t, st, t0, []answer.Answer{
+			{ID: "a1", ConversationID: "c1", Question: "q1", Decision: answer.Answered, Created: t0.Add(time.Minute)},
+			{ID: "a2", ConversationID: "c2", Question: "q2", Decision: answer.Answered, Created: t0.Add(2 * time.Minute)},
+			{ID: "a3", ConversationID: "c3", Question: "q3", Decision: answer.Answered, Created: t0.Add(3 * time.Minute)},
+			{ID: "e1", ConversationID: "c1", Question: "q4", Decision: answer.Escalated, Reason: answer.ReasonLowConfidence, Created: t0.Add(4 * time.Minute)},
+			{ID: "e3", ConversationID: "c3", Question: "q5", Decision: answer.Escalated, Reason: answer.ReasonHumanRequested, Created: t0.Add(5 * time.Minute)},
+		})
 		if got.Volume != 5 || got.Answered != 3 || got.Escalated != 2 || got.Deflected != 1 {
 			t.Errorf("analytics %+v: want 5 answers, 3 answered, 2 escalated, 1 deflected (a2; a1 and a3 were followed by escalations)", got)
 		}
