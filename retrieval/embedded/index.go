@@ -241,13 +241,24 @@ func (x *index) search(terms []string, q retrieval.Query, k int) retrieval.Resul
 	var res retrieval.Result
 	ten, ok := x.tenants[q.Tenant]
 	n := x.live
+	var buf [16]int32
+	dfs := buf[:0]
+	indexed := 0
 	for _, t := range terms {
-		id, found := x.termIDs[t]
-		df := 0
-		if found {
-			df = int(x.df[id])
+		var df int32
+		if id, found := x.termIDs[t]; found {
+			df = x.df[id]
 		}
-		res.AddTerm(t, retrieval.IDF(df, n), df > 0)
+		if df > 0 {
+			indexed++
+		}
+		dfs = append(dfs, df)
+	}
+	if indexed > 0 { // sized once: AddTerm would grow them term by term
+		res.Terms, res.IDF = make([]string, 0, indexed), make(map[string]float64, indexed)
+	}
+	for i, t := range terms {
+		res.AddTerm(t, retrieval.IDF(int(dfs[i]), n), dfs[i] > 0)
 	}
 	if !ok || n == 0 {
 		return res
