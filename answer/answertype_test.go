@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/retrieval"
@@ -177,4 +178,22 @@ func TestShippedModelsVetoAnswerTypeMiss(t *testing.T) {
 			t.Errorf("%s model: probability %v with %s, threshold %v", name, p, FeatureAnswerTypeMiss, m.Threshold)
 		}
 	}
+}
+
+// BenchmarkAnswerType: typing a question, and checking a typed question's
+// passage (about 1.5 KB of a manual), as every answer does.
+func BenchmarkAnswerType(b *testing.B) {
+	passage := strings.Repeat("Marbles is a random sampler. The t section generates random gates, the X section random voltages. ", 15)
+	b.Run("question", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			askedType("Сколько стоит Marbles и есть ли скидка?")
+		}
+	})
+	b.Run("passage", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			typeMiss(typePrice|typeCommerce, passage)
+		}
+	})
 }
