@@ -48,6 +48,7 @@ var notNames = wordSet(`
 the a an and or but if then when while this that these those what where why how who whom whose which can could would should will shall do does did is are was were has have had my your his her our their its we you he she it they i hi hello hey dear thanks thank please yes no ok okay sorry mr mrs ms miss dr prof sir madam
 january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday
 street road avenue lane drive court place way boulevard suite apt apartment unit box floor room
+president vice mayor governor senator minister chancellor general major colonel captain lieutenant sergeant admiral commander officer king queen prince princess emperor empress duke duchess lord lady sir saint st rev reverend pope cardinal bishop archbishop pastor rabbi imam judge justice professor doctor archaeologist historian hurricane storm typhoon cyclone tropical
 я мы вы он она они это как где когда почему что кто здравствуйте добрый доброе спасибо привет уважаемый уважаемая господин госпожа курьер менеджер оператор клиент клиентка сотрудник мастер водитель специалист инженер врач директор
 `)
 

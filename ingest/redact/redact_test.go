@@ -195,6 +195,8 @@ func TestNamesAndAddresses(t *testing.T) {
 		{"contact block", "Zizi Kónya\nEnigmaio\n5850 Jana Nerudy 894\nMobile: +1 415 555 0134", "[NAME]\nEnigmaio\n[ADDRESS]\nMobile: [PHONE]"},
 		{"contact block in lower case", "guðgeir bergsveinsson\ncompared care\n688 rue du centre 320\napt. 169", "[NAME]\ncompared care\n[ADDRESS]\napt. 169"},
 		{"not a person: subject over a message", "Refund request\n2 items were missing from order 5512.\nPhone: +1 415 555 0134", "Refund request\n2 items were missing from order 5512.\nPhone: [PHONE]"},
+		{"title before a name", "The report was signed by Mayor W. Haydon Burns.", "The report was signed by Mayor [NAME]."},
+		{"not a person: nationality", "Ask the Kenyan office about the Armenian branch.", "Ask the Kenyan office about the Armenian branch."},
 		{"chat roles are not names", "Agent: Hello!\nCustomer: Hi, the hub blinks.", "Agent: Hello!\nCustomer: Hi, the hub blinks."},
 	}
 	for _, tc := range tests {
