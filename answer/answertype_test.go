@@ -168,14 +168,17 @@ func TestVetoValidate(t *testing.T) {
 }
 
 // TestShippedModelsVetoAnswerTypeMiss: every shipped model escalates an
-// answer whose passage lacks the asked type of value.
+// answer whose passage lacks the asked type of value, and one citing a
+// sibling of the product asked (sibling_miss).
 func TestShippedModelsVetoAnswerTypeMiss(t *testing.T) {
 	d := DefaultConfig()
 	for name, m := range map[string]ConfidenceModel{"sparse": d.Confidence, "hybrid": d.HybridConfidence, "cross": d.CrossConfidence} {
 		m.Intercept = 50 // certain, but for the veto
-		fs := []Feature{{Name: FeatureAnswerTypeMiss, Value: 1}}
-		if p := m.Probability(fs); p >= m.Threshold {
-			t.Errorf("%s model: probability %v with %s, threshold %v", name, p, FeatureAnswerTypeMiss, m.Threshold)
+		for _, veto := range []string{FeatureAnswerTypeMiss, FeatureSiblingMiss} {
+			fs := []Feature{{Name: veto, Value: 1}}
+			if p := m.Probability(fs); p >= m.Threshold {
+				t.Errorf("%s model: probability %v with %s, threshold %v", name, p, veto, m.Threshold)
+			}
 		}
 	}
 }

@@ -232,15 +232,7 @@ func TestAnswerTypeVeto(t *testing.T) {
 	emb := embedderFunc(func(string) ([]float32, error) { return []float32{1, 0}, nil })
 	r := newRig(t, cfg, func(d *answer.Deps) { d.Retriever, d.Embedder = crossKB(0.90, 0.80), emb })
 
-	miss := func(a answer.Answer) float64 {
-		for _, f := range a.Features {
-			if f.Name == answer.FeatureAnswerTypeMiss {
-				return f.Value
-			}
-		}
-		t.Fatalf("no %s among the features %v", answer.FeatureAnswerTypeMiss, a.Features)
-		return 0
-	}
+	miss := func(a answer.Answer) float64 { return answerFeature(t, a, answer.FeatureAnswerTypeMiss) }
 	// The warranty passage holds a warranty, not a price.
 	a := ask(t, r, "Сколько стоит хаб Lumen?")
 	if a.Decision != answer.Escalated || a.Reason != answer.ReasonLowConfidence || a.Confidence > a.Threshold/2 || miss(a) != 1 {

@@ -74,6 +74,11 @@ type passage struct {
 	questionOnce  sync.Once
 	questionLines []map[string]bool
 
+	// siblingPairs are the passage's word pairs for FeatureSiblingMiss,
+	// computed on first use like questionLines.
+	siblingOnce  sync.Once
+	siblingPairs *siblingPairs
+
 	// sentVecs are the document-model embeddings of the first
 	// maxEmbeddedSentences sentences, for a cross-language quote
 	// (Engine.sentenceCosines); embedded on first use, once per cached
@@ -96,6 +101,15 @@ func (p *passage) questionTerms(title string) []map[string]bool {
 		}
 	})
 	return p.questionLines
+}
+
+// siblings returns p's siblingPairs; h is the passage's hit (its title and
+// heading are part of the cache key, so the same for every caller).
+func (p *passage) siblings(h retrieval.Hit) *siblingPairs {
+	p.siblingOnce.Do(func() {
+		p.siblingPairs = newSiblingPairs(h.Title, h.Heading, strings.Join(p.sents, "\n"))
+	})
+	return p.siblingPairs
 }
 
 // passages caches analyzed hits by chunk id for one request, in front of

@@ -118,6 +118,22 @@ const (
 	// clear, in every language and in both the lexical and the
 	// cross-language feature sets.
 	FeatureAnswerTypeMiss = "answer_type_miss"
+	// FeatureSiblingMiss: 1 when the cited passage is about another member
+	// of a family the question names: two words of the question standing
+	// together ("Волна 50", "Pro plan"; stop words kept, so that they
+	// really stand together) are not together in the cited passage, which
+	// has the family's word with another partner in the same place
+	// ("Волна 15", "Basic plan") and lacks the question's other word, while
+	// another retrieved document has the question's two words together;
+	// the family's word is not a stop word, the cited sibling's word is not
+	// in the question (a comparison asks for both), and both differing
+	// words are written as names (a number, a code, a capitalized word
+	// inside a sentence, a Latin word in a Russian or Chinese text). Two
+	// products whose names differ by one word share every other word of
+	// their FAQ entries, so no topic feature tells them apart. Chinese
+	// characters form no pairs (the engine has no word segmentation); Latin
+	// words and numbers in a Chinese text do.
+	FeatureSiblingMiss = "sibling_miss"
 
 	// The features below describe an answer quoted from a passage in
 	// another language than the question's (the cross-language model):
@@ -182,7 +198,7 @@ func FeatureSign(name string) int {
 		FeatureDenseSentenceCos, FeatureDenseSentenceLift, FeatureDenseSentenceGain:
 		return 1
 	case FeatureOOV, FeatureCriticalMiss, FeatureRivalTerms, FeatureAnchorMiss, FeaturePassageLines,
-		FeatureAnswerTypeMiss:
+		FeatureAnswerTypeMiss, FeatureSiblingMiss:
 		return -1
 	}
 	return 0
@@ -217,6 +233,9 @@ type featureInput struct {
 	// askedType is the (standalone) question's expected answer type
 	// (askedType), for FeatureAnswerTypeMiss.
 	askedType answerType
+	// phrases are the (standalone) question's phrases (namePhrases), for
+	// FeatureSiblingMiss; nil makes it 0.
+	phrases [][]nameWord
 }
 
 // sentenceScores are the cosines of a question's embedding and the
@@ -364,6 +383,7 @@ func computeFeatures(in featureInput) []Feature {
 	}
 	add(FeaturePassageLines, lines)
 	add(FeatureAnswerTypeMiss, in.answerTypeMiss())
+	add(FeatureSiblingMiss, in.siblingMiss())
 
 	if agree, ran := denseSparseAgree(hits); ran {
 		v, cos := 0.0, 0.0
@@ -435,6 +455,7 @@ func crossFeatures(in featureInput) []Feature {
 	add(FeatureAnchorCoverage, cov)
 	add(FeatureAnchorMiss, miss)
 	add(FeatureAnswerTypeMiss, in.answerTypeMiss())
+	add(FeatureSiblingMiss, in.siblingMiss())
 	best, lift, gain := sentenceStandOut(in.citedSentences(), cos)
 	add(FeatureDenseSentenceCos, best)
 	add(FeatureDenseSentenceLift, lift)
@@ -454,6 +475,14 @@ func (in featureInput) answerTypeMiss() float64 {
 	}
 	h := in.c.cited[0]
 	return b2f(typeMiss(in.askedType, h.Title+"\n"+h.Heading+"\n"+in.ps.quotableText(h)) != 0)
+}
+
+// siblingMiss is FeatureSiblingMiss of the first cited passage.
+func (in featureInput) siblingMiss() float64 {
+	if len(in.c.cited) == 0 {
+		return 0
+	}
+	return siblingMiss(in.phrases, in.res.Hits, in.c.cited[0], in.ps)
 }
 
 // citedSentences are the cosines of the question and the cited passage's

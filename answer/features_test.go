@@ -201,7 +201,7 @@ var crossFeatureNames = map[string]bool{
 	FeatureDenseSparseAgree: true, FeatureCitedRank: true, FeatureAnchorCoverage: true, FeatureAnchorMiss: true,
 	FeatureIsFAQ: true, FeatureSupportRatio: true,
 	FeatureDenseSentenceCos: true, FeatureDenseSentenceLift: true, FeatureDenseSentenceGain: true,
-	FeatureAnswerTypeMiss: true,
+	FeatureAnswerTypeMiss: true, FeatureSiblingMiss: true,
 }
 
 // denseHit is a chunk of document doc in English that dense search ranked
@@ -244,6 +244,9 @@ func TestCrossFeatures(t *testing.T) {
 		FeatureDenseSentenceGain: 0,
 		// A price asked, "$12" in the passage.
 		FeatureAnswerTypeMiss: 0,
+		// The question's pairs ("Pro для", "X100 в") are not another
+		// retrieved document's.
+		FeatureSiblingMiss: 0,
 	}
 	if len(fs) != len(want) {
 		t.Errorf("features %v, want exactly %v", fs, want)
