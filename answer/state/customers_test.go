@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,4 +178,46 @@ func allRows(t *testing.T, db *DB) []byte {
 		}
 	}
 	return all
+}
+
+// TestCustomerErasureUsesTheIndex: erasure finds a customer's answers
+// through the index of the answers logged with a customer id
+// (answers_tenant_customer, partial), not by reading the tenant's log.
+func TestCustomerErasureUsesTheIndex(t *testing.T) {
+	st, _ := openTest(t, Options{})
+	ctx := context.Background()
+	for i := range 300 {
+		a := answer.Answer{ID: fmt.Sprintf("a%d", i), ConversationID: fmt.Sprintf("c%d", i), Question: "q", Decision: answer.Answered}
+		if i%10 == 0 {
+			a.CustomerID = fmt.Sprintf("cust%d", i%30)
+		}
+		if err := st.convs.LogAnswer(ctx, "acme", a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.db.flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`DELETE FROM answers WHERE tenant=? AND ` + ofCustomer(""),
+		`SELECT id FROM answers WHERE tenant=? AND ` + ofCustomer(""),
+	} {
+		rows, err := st.db.db.Query(`EXPLAIN QUERY PLAN `+q, "acme", "cust0")
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if !strings.Contains(strings.Join(plan, "; "), "INDEX answers_tenant_customer") {
+			t.Errorf("%s: plan %q, want the answers_tenant_customer index", q, plan)
+		}
+	}
 }

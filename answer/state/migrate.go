@@ -31,6 +31,7 @@ func migrations() []migration {
 		{"console sessions", execSQL(sessionsSchemaV11)},
 		{"ingest job leases", execSQL(jobsLeaseV12)},
 		{"the tickets are the local queue; due outbox rows indexed alone", execSQL(localQueueV13)},
+		{"answers indexed by customer only when they have one", execSQL(customerAnswersV14)},
 	}
 }
 
