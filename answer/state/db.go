@@ -6,13 +6,15 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+	"modernc.org/sqlite" // database/sql driver "sqlite"
 )
 
 // Options configure a DB.
@@ -78,13 +80,13 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	}
 	// journal_size_limit truncates the write-ahead log after a checkpoint,
 	// so that a burst does not leave a large file behind.
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=journal_size_limit(8388608)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_pragma=secure_delete(ON)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(8388608)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=secure_delete(ON)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 	sdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
 	sdb.SetMaxOpenConns(4)
-	if err := migrate(ctx, sdb); err != nil {
+	if err := migrateBusy(ctx, sdb); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
@@ -100,6 +102,30 @@ func Open(ctx context.Context, path string, o Options) (*DB, error) {
 	db.startBackground()
 	return db, nil
 }
+
+// migrateBusy is migrate, run again while SQLite reports the file busy.
+// Processes opening a new database at once race to switch it to WAL
+// (the DSN's journal_mode): SQLite does not wait on its busy timeout for
+// that switch, and the loser's first transaction fails with SQLITE_BUSY
+// although the file is usable a moment later.
+func migrateBusy(ctx context.Context, sdb *sql.DB) error {
+	const tries = 50
+	for i := 1; ; i++ {
+		err := migrate(ctx, sdb)
+		var se *sqlite.Error
+		if err == nil || i == tries || !errors.As(err, &se) || se.Code()&0xff != sqliteBusy {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(10+mrand.IntN(40)) * time.Millisecond):
+		}
+	}
+}
+
+// sqliteBusy is SQLite's primary result code SQLITE_BUSY.
+const sqliteBusy = 5
 
 func newDB(sdb *sql.DB, b backend, o Options) *DB {
 	db := &DB{db: sqlDB{DB: sdb, b: b}, b: b, now: o.Now, onErr: o.OnError, deflection: o.DeflectionWindow}
