@@ -32,6 +32,7 @@ func migrations() []migration {
 		{"ingest job leases", execSQL(jobsLeaseV12)},
 		{"the tickets are the local queue; due outbox rows indexed alone", execSQL(localQueueV13)},
 		{"answers indexed by customer only when they have one", execSQL(customerAnswersV14)},
+		{"answer log pruned tenant by tenant, not indexed by time alone", execSQL(answersByTimeV15)},
 	}
 }
 

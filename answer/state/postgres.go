@@ -66,7 +66,7 @@ func OpenPostgres(ctx context.Context, dsn string, o Options) (*DB, error) {
 // Migrations only ever get appended; a change to the SQLite schema gets
 // its PostgreSQL twin here.
 func pgMigrations() []string {
-	return []string{pgSchemaV1, pgSessionsV2, pgJobsLeaseV3, localQueueV13, customerAnswersV14}
+	return []string{pgSchemaV1, pgSessionsV2, pgJobsLeaseV3, localQueueV13, customerAnswersV14, answersByTimeV15}
 }
 
 // pgLockKey is the advisory lock that serializes migrations of one
@@ -123,6 +123,8 @@ func pgMigrationName(v int) string {
 		return "the tickets are the local queue (SQLite version 13)"
 	case 5:
 		return "answers indexed by customer only when they have one (SQLite version 14)"
+	case 6:
+		return "answer log pruned tenant by tenant, not indexed by time alone (SQLite version 15)"
 	}
 	return fmt.Sprintf("migration %d", v)
 }

@@ -208,3 +208,37 @@ func testClock(start time.Time) (clock func() time.Time, advance func(time.Durat
 	advance = func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 	return clock, advance
 }
+
+// TestPruneAnswersEveryTenant: the answer log is pruned tenant by tenant
+// (it has no index by time alone): every tenant's old answers go, the
+// newer stay, and an empty log prunes nothing.
+func TestPruneAnswersEveryTenant(t *testing.T) {
+	eachBackend(t, func(t *testing.T, bk testBackend) {
+		ctx := context.Background()
+		t0 := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+		st, _ := bk.open(t, Options{})
+		if n, err := st.convs.PruneAnswers(ctx, t0); n != 0 || err != nil {
+			t.Fatalf("empty log: pruned %d, %v", n, err)
+		}
+		for _, tenant := range []string{"acme", "beta", "gamma"} {
+			for i, at := range []time.Duration{-3 * time.Hour, -time.Hour, time.Hour} {
+				a := answer.Answer{ID: fmt.Sprintf("%s-%d", tenant, i), ConversationID: "c", Question: "q", Decision: answer.Answered, Created: t0.Add(at)}
+				if err := st.convs.LogAnswer(ctx, tenant, a); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		n, err := st.convs.PruneAnswers(ctx, t0)
+		if n != 6 || err != nil {
+			t.Errorf("pruned %d, %v; want the 6 answers before t0", n, err)
+		}
+		for _, tenant := range []string{"acme", "beta", "gamma"} {
+			for i := range 3 {
+				_, err := st.convs.Answer(ctx, tenant, fmt.Sprintf("%s-%d", tenant, i))
+				if kept := err == nil; kept != (i == 2) {
+					t.Errorf("%s answer %d: %v; want only the answer after t0 kept", tenant, i, err)
+				}
+			}
+		}
+	})
+}
