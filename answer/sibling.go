@@ -31,7 +31,7 @@ type pairNames struct{ left, right bool }
 //   - it has a digit (a number, a model code: "50", "X100", "2FA");
 //   - it has a capital letter after its first ("iPhone", "PLUS");
 //   - it starts with a capital and does not start a sentence ("the Pro
-//     plan", "на тарифе Волна Безлимит");
+//     plan", "на тарифе Волна Безлимит"), the English pronoun "I" aside;
 //   - it is a Latin word in a text written mostly in another script (a
 //     product named in Latin in a Russian or Chinese text).
 //
@@ -79,6 +79,11 @@ func namePhrases(text string, withStop bool) [][]nameWord {
 		}
 		if isLatin && foreignLatin {
 			name = true
+		}
+		if w == "I" && !foreignLatin {
+			// English capitalizes the pronoun by rule, as it does a
+			// sentence's first word: no name.
+			name = false
 		}
 		stop := withStop && len(retrieval.DefaultAnalyzer.Terms(w)) == 0
 		for _, t := range retrieval.DefaultAnalyzer.QuestionTerms(w) {

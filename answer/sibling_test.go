@@ -25,6 +25,8 @@ func TestNamePhrases(t *testing.T) {
 		// between them do.
 		{"iPhone 15 的电池团队版", [][]w{{{"iphon", true}, {"15", true}}}},
 		{"Волна-50", [][]w{{{"волн", false}, {"50", true}}}},
+		// "I" is capitalized by rule, not as a name.
+		{"Can I complete it", [][]w{{{"can", false}, {"i", false}, {"complet", false}, {"it", false}}}},
 	}
 	for _, c := range cases {
 		got := namePhrases(c.text, false)
