@@ -450,10 +450,26 @@ func askedType(question string) answerType {
 // it). A price is evidence of a commerce policy too ("500元送20元" states a
 // discount, "платные услуги" a refundable charge).
 func evidenceOf(text string, want answerType) answerType {
+	return evidence(want, func(look answerType) answerType { return typesHeld(text, look) })
+}
+
+// evidence is evidenceOf given held, the types of a set look whose
+// evidence the text holds.
+func evidence(want answerType, held func(look answerType) answerType) answerType {
 	look := want
 	if want&typeCommerce != 0 {
 		look |= typePrice
 	}
+	t := held(look)
+	if t&typePrice != 0 {
+		t |= typeCommerce
+	}
+	return t & want
+}
+
+// typesHeld is the set of the types in look whose value or question text
+// holds.
+func typesHeld(text string, look answerType) answerType {
 	p := prepareTyped(text)
 	var t answerType
 	for _, l := range typeLexicons {
@@ -461,10 +477,7 @@ func evidenceOf(text string, want answerType) answerType {
 			t |= l.t
 		}
 	}
-	if t&typePrice != 0 {
-		t |= typeCommerce
-	}
-	return t & want
+	return t
 }
 
 // typeMiss is the types asked and not evidenced in text.

@@ -200,3 +200,31 @@ func BenchmarkAnswerType(b *testing.B) {
 		}
 	})
 }
+
+// TestPassageTypesHeld: a cached passage's evidence, looked for type by
+// type as questions ask them, is typesHeld of its text however the asks
+// come in.
+func TestPassageTypesHeld(t *testing.T) {
+	hits := []retrieval.Hit{
+		hitOf("prices", "Pricing", "The Pro plan costs $49 a month. Delivery takes 3 days."),
+		hitOf("contact", "Contact", "Call us on +1 415 555 0100 or write to help@example.com."),
+		hitOf("plain", "Marbles", "Marbles is a random sampler. The t section generates random gates."),
+	}
+	asks := []answerType{typeDuration, typePrice | typeCommerce, typeContact, typeNumber | typeYear, typeWeight, typeSize, typeCommerce}
+	for _, h := range hits {
+		text := h.Title + "\n" + h.Heading + "\n" + strings.Join(analyze(h).sents, " ")
+		p := newPassages(nil).get(h)
+		for _, want := range asks {
+			if got, exp := p.typesHeld(h, want), typesHeld(text, want); got != exp {
+				t.Errorf("%s asked %v: cached %v, want %v", h.DocumentID, want, got, exp)
+			}
+		}
+		all := typePrice | typeDuration | typeYear | typeWeight | typeSize | typeNumber | typeContact | typeCommerce
+		if p.typesKnown != all {
+			t.Errorf("%s: types looked for %v, want every type asked", h.DocumentID, p.typesKnown)
+		}
+		if got, exp := p.typesHeld(h, all), typesHeld(text, all); got != exp {
+			t.Errorf("%s asked every type again: cached %v, want %v", h.DocumentID, got, exp)
+		}
+	}
+}

@@ -74,10 +74,21 @@ type passage struct {
 	questionOnce  sync.Once
 	questionLines []map[string]bool
 
-	// siblingPairs are the passage's word pairs for FeatureSiblingMiss,
-	// computed on first use like questionLines.
+	// allWords are the question terms of the title, heading and
+	// sentences, and siblingPairs the passage's word pairs, for
+	// FeatureSiblingMiss; computed on first use like questionLines.
+	wordsOnce    sync.Once
+	allWords     map[string]bool
 	siblingOnce  sync.Once
 	siblingPairs *siblingPairs
+
+	// typesKnown are the answer types whose evidence in the passage
+	// (typesHeld of its title, heading and quotable text) was looked
+	// for, typesFound those found: FeatureAnswerTypeMiss looks once
+	// per cached passage and type.
+	typesMu    sync.Mutex
+	typesKnown answerType
+	typesFound answerType
 
 	// sentVecs are the document-model embeddings of the first
 	// maxEmbeddedSentences sentences, for a cross-language quote
@@ -110,6 +121,34 @@ func (p *passage) siblings(h retrieval.Hit) *siblingPairs {
 		p.siblingPairs = newSiblingPairs(h.Title, h.Heading, strings.Join(p.sents, "\n"))
 	})
 	return p.siblingPairs
+}
+
+// words returns p's allWords: its questionLines and the heading's terms
+// (h is the passage's hit, as for siblings).
+func (p *passage) words(h retrieval.Hit) map[string]bool {
+	p.wordsOnce.Do(func() {
+		words := termSet(retrieval.DefaultAnalyzer.QuestionTerms(h.Heading))
+		for _, line := range p.questionTerms(h.Title) {
+			for t := range line {
+				words[t] = true
+			}
+		}
+		p.allWords = words
+	})
+	return p.allWords
+}
+
+// typesHeld is typesHeld of the passage's title, heading and quotable
+// sentences (h is the passage's hit, as for siblings), from what p
+// already found.
+func (p *passage) typesHeld(h retrieval.Hit, look answerType) answerType {
+	p.typesMu.Lock()
+	defer p.typesMu.Unlock()
+	if missing := look &^ p.typesKnown; missing != 0 {
+		p.typesFound |= typesHeld(h.Title+"\n"+h.Heading+"\n"+strings.Join(p.sents, " "), missing)
+		p.typesKnown |= missing
+	}
+	return p.typesFound & look
 }
 
 // passages caches analyzed hits by chunk id for one request, in front of

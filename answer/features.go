@@ -474,7 +474,9 @@ func (in featureInput) answerTypeMiss() float64 {
 		return 0
 	}
 	h := in.c.cited[0]
-	return b2f(typeMiss(in.askedType, h.Title+"\n"+h.Heading+"\n"+in.ps.quotableText(h)) != 0)
+	p := in.ps.get(h)
+	held := evidence(in.askedType, func(look answerType) answerType { return p.typesHeld(h, look) })
+	return b2f(in.askedType&^held != 0)
 }
 
 // siblingMiss is FeatureSiblingMiss of the first cited passage.

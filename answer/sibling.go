@@ -37,8 +37,8 @@ type pairNames struct{ left, right bool }
 //
 // Chinese characters end a phrase: the engine has no word segmentation,
 // and two adjacent characters are as often two words' edges as one word.
-// withStop marks stop words (an analysis more per word; the question's
-// words need it, a passage's do not).
+// withStop marks stop words (the question's words need it, a passage's
+// do not).
 func namePhrases(text string, withStop bool) [][]nameWord {
 	latin, other := 0, 0
 	for _, r := range text {
@@ -53,6 +53,8 @@ func namePhrases(text string, withStop bool) [][]nameWord {
 	var out [][]nameWord
 	var cur []nameWord
 	var word []rune
+	var buf []byte
+	var terms []string
 	sentenceStart := true
 	end := func() {
 		if len(cur) > 1 {
@@ -64,7 +66,6 @@ func namePhrases(text string, withStop bool) [][]nameWord {
 		if len(word) == 0 {
 			return
 		}
-		w := string(word)
 		name, isLatin := false, true
 		for i, r := range word {
 			switch {
@@ -80,13 +81,15 @@ func namePhrases(text string, withStop bool) [][]nameWord {
 		if isLatin && foreignLatin {
 			name = true
 		}
-		if w == "I" && !foreignLatin {
+		if len(word) == 1 && word[0] == 'I' && !foreignLatin {
 			// English capitalizes the pronoun by rule, as it does a
 			// sentence's first word: no name.
 			name = false
 		}
-		stop := withStop && len(retrieval.DefaultAnalyzer.Terms(w)) == 0
-		for _, t := range retrieval.DefaultAnalyzer.QuestionTerms(w) {
+		var stop bool
+		terms, stop = retrieval.DefaultAnalyzer.WordTerms(word, &buf, terms[:0])
+		stop = withStop && stop
+		for _, t := range terms {
 			cur = append(cur, nameWord{term: t, name: name, stop: stop})
 		}
 		word = word[:0]
@@ -116,20 +119,16 @@ func namePhrases(text string, withStop bool) [][]nameWord {
 
 // siblingPairs are the word pairs of a passage (title, heading and its
 // quotable sentences) for FeatureSiblingMiss: every pair with its name
-// flags, indexed by each word, and the passage's words.
+// flags, indexed by each word.
 type siblingPairs struct {
 	pairs   map[wordPair]pairNames
 	byLeft  map[string][]string // left word → its right partners
 	byRight map[string][]string // right word → its left partners
-	words   map[string]bool
 }
 
 func newSiblingPairs(texts ...string) *siblingPairs {
-	sp := &siblingPairs{pairs: map[wordPair]pairNames{}, byLeft: map[string][]string{}, byRight: map[string][]string{}, words: map[string]bool{}}
+	sp := &siblingPairs{pairs: map[wordPair]pairNames{}, byLeft: map[string][]string{}, byRight: map[string][]string{}}
 	for _, text := range texts {
-		for _, t := range retrieval.DefaultAnalyzer.QuestionTerms(text) {
-			sp.words[t] = true
-		}
 		for _, ph := range namePhrases(text, false) {
 			for i := 0; i+1 < len(ph); i++ {
 				a, b := ph[i], ph[i+1]
@@ -150,6 +149,18 @@ func newSiblingPairs(texts ...string) *siblingPairs {
 // the first cited passage.
 func siblingMiss(q [][]nameWord, hits []retrieval.Hit, cited retrieval.Hit, ps passages) float64 {
 	if len(q) == 0 {
+		return 0
+	}
+	// The miss needs a word of the question the passage lacks: most
+	// cited passages have them all, and their pairs are not needed.
+	words := ps.get(cited).words(cited)
+	lacks := false
+	for _, ph := range q {
+		for _, w := range ph {
+			lacks = lacks || !words[w.term]
+		}
+	}
+	if !lacks {
 		return 0
 	}
 	p := ps.get(cited).siblings(cited)
@@ -197,7 +208,7 @@ func siblingMiss(q [][]nameWord, hits []retrieval.Hit, cited retrieval.Hit, ps p
 					head, diff = b, a
 					partners = p.byRight[b.term]
 				}
-				if p.words[diff.term] || head.stop {
+				if words[diff.term] || head.stop {
 					continue
 				}
 				for _, x := range partners {

@@ -65,6 +65,33 @@ func (a *Analyzer) QuestionTerms(text string) []string {
 	return terms
 }
 
+// WordTerms appends to terms the terms of one word w as
+// QuestionTerms(string(w)) returns them, and reports whether Terms drops
+// them all (a stop word, a single letter). w is a word as the analyzer
+// splits text: letters, digits and non-spacing marks after the first,
+// no Han, Hiragana or Katakana character. It lowercases w in place; buf
+// is scratch space reused between calls, so that a word whose stem is
+// cached costs no allocation: a caller that splits text into words of
+// its own analyzes them without a string and two analyses per word.
+func (a *Analyzer) WordTerms(w []rune, buf *[]byte, terms []string) ([]string, bool) {
+	b := (*buf)[:0]
+	for _, r := range w {
+		b = utf8.AppendRune(b, r)
+	}
+	*buf = b
+	if !norm.NFKC.IsNormal(b) {
+		// Normalization changes the word (and may split it): analyze it
+		// as a text.
+		s := string(b)
+		return append(terms, a.QuestionTerms(s)...), len(a.Terms(s)) == 0
+	}
+	// A normalized word is one word of walk: the analysis of its runes.
+	stop := true
+	a.word(w, false, buf, func(string) { stop = false })
+	a.word(w, true, buf, func(t string) { terms = append(terms, t) })
+	return terms, stop
+}
+
 // TermFreqs returns the distinct terms of text with their counts, and the
 // total number of terms (the BM25 document length).
 func (a *Analyzer) TermFreqs(text string) (map[string]int, int) {

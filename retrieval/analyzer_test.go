@@ -149,3 +149,27 @@ func TestAnalyzerAllocatesPerTextNotPerWord(t *testing.T) {
 		}
 	}
 }
+
+// TestWordTerms: one word's terms and stop flag are QuestionTerms' and
+// Terms' of the word as a text, normalized or not (a fullwidth letter, a
+// ligature, the Kelvin sign NFKC rewrites), and a word whose stem is
+// cached allocates nothing.
+func TestWordTerms(t *testing.T) {
+	a := &Analyzer{}
+	var buf []byte
+	for _, w := range []string{"What", "is", "I", "a", "5GHz", "128gb", "1st", "Routers", "Как", "и", "сбросить", "Ёлка",
+		"ＡＢＣ", "ﬁle", "\u212aelvin", "café", "cafe\u0301", "Ǆemal", strings.Repeat("x", 80), "٣٤"} {
+		got, stop := a.WordTerms([]rune(w), &buf, nil)
+		if want := a.QuestionTerms(w); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("WordTerms(%q) = %q, want QuestionTerms' %q", w, got, want)
+		}
+		if want := len(a.Terms(w)) == 0; stop != want {
+			t.Errorf("WordTerms(%q) stop = %v, want %v (Terms %q)", w, stop, want, a.Terms(w))
+		}
+	}
+	word := []rune("Routers")
+	terms := make([]string, 0, 4)
+	if n := testing.AllocsPerRun(20, func() { terms, _ = a.WordTerms(word, &buf, terms[:0]) }); n != 0 {
+		t.Errorf("WordTerms of a cached word: %v allocations, want 0", n)
+	}
+}
