@@ -40,7 +40,8 @@ type pairNames struct{ left, right bool }
 // withStop marks stop words (the question's words need it, a passage's
 // do not).
 func namePhrases(text string, withStop bool) [][]nameWord {
-	latin, other := 0, 0
+	latin, other, words := 0, 0, 0
+	inWord := false
 	for _, r := range text {
 		switch {
 		case unicode.Is(unicode.Latin, r):
@@ -48,19 +49,28 @@ func namePhrases(text string, withStop bool) [][]nameWord {
 		case unicode.IsLetter(r):
 			other++
 		}
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !inWord {
+			words++
+		}
+		inWord = w
 	}
 	foreignLatin := other > latin
+	// The phrases are consecutive runs of one array of the words.
+	all := make([]nameWord, 0, words)
+	start := 0 // of the current phrase in all
 	var out [][]nameWord
-	var cur []nameWord
-	var word []rune
+	word := make([]rune, 0, 32)
 	var buf []byte
 	var terms []string
 	sentenceStart := true
 	end := func() {
-		if len(cur) > 1 {
-			out = append(out, cur)
+		if len(all)-start > 1 {
+			out = append(out, all[start:len(all):len(all)])
+		} else {
+			all = all[:start]
 		}
-		cur = nil
+		start = len(all)
 	}
 	flush := func() {
 		if len(word) == 0 {
@@ -90,7 +100,7 @@ func namePhrases(text string, withStop bool) [][]nameWord {
 		terms, stop = retrieval.DefaultAnalyzer.WordTerms(word, &buf, terms[:0])
 		stop = withStop && stop
 		for _, t := range terms {
-			cur = append(cur, nameWord{term: t, name: name, stop: stop})
+			all = append(all, nameWord{term: t, name: name, stop: stop})
 		}
 		word = word[:0]
 		sentenceStart = false
