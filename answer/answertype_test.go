@@ -184,7 +184,8 @@ func TestShippedModelsVetoAnswerTypeMiss(t *testing.T) {
 }
 
 // BenchmarkAnswerType: typing a question, and checking a typed question's
-// passage (about 1.5 KB of a manual), as every answer does.
+// passage (about 1.5 KB of a manual), as every answer does, and again once
+// the passage is cached.
 func BenchmarkAnswerType(b *testing.B) {
 	passage := strings.Repeat("Marbles is a random sampler. The t section generates random gates, the X section random voltages. ", 15)
 	b.Run("question", func(b *testing.B) {
@@ -197,6 +198,16 @@ func BenchmarkAnswerType(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			typeMiss(typePrice|typeCommerce, passage)
+		}
+	})
+	// A cited passage as answers check it: its evidence looked for once
+	// and kept with the cached passage.
+	b.Run("cached-passage", func(b *testing.B) {
+		h := hitOf("marbles", "Marbles", passage)
+		p := newPassages(nil).get(h)
+		b.ReportAllocs()
+		for b.Loop() {
+			evidence(typePrice|typeCommerce, func(look answerType) answerType { return p.typesHeld(h, look) })
 		}
 	})
 }
