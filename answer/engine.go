@@ -290,7 +290,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		}
 		model, cross := e.cfg.confidenceFor(res, cited, tr.Lang)
 		in := featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked, anchors: anchors, sentences: sents,
-			askedType: askedType(standalone), phrases: namePhrases(standalone, true)}
+			askedType: askedType(standalone), sibling: newSiblingQuestion(standalone)}
 		a.CrossLanguage = cross
 		if cross {
 			a.Features = crossFeatures(in)

@@ -233,9 +233,9 @@ type featureInput struct {
 	// askedType is the (standalone) question's expected answer type
 	// (askedType), for FeatureAnswerTypeMiss.
 	askedType answerType
-	// phrases are the (standalone) question's phrases (namePhrases), for
-	// FeatureSiblingMiss; nil makes it 0.
-	phrases [][]nameWord
+	// sibling is the (standalone) question as FeatureSiblingMiss reads it
+	// (newSiblingQuestion); the zero value makes it 0.
+	sibling siblingQuestion
 }
 
 // sentenceScores are the cosines of a question's embedding and the
@@ -484,7 +484,7 @@ func (in featureInput) siblingMiss() float64 {
 	if len(in.c.cited) == 0 {
 		return 0
 	}
-	return siblingMiss(in.phrases, in.res.Hits, in.c.cited[0], in.ps)
+	return siblingMiss(in.sibling, in.res.Hits, in.c.cited[0], in.ps)
 }
 
 // citedSentences are the cosines of the question and the cited passage's

@@ -134,10 +134,29 @@ type siblingPairs struct {
 	pairs   map[wordPair]pairNames
 	byLeft  map[string][]string // left word → its right partners
 	byRight map[string][]string // right word → its left partners
+	// text (lowercased) and families are the passage's text and its
+	// Chinese family names (familyNames), when it has Chinese.
+	text     string
+	families []familyName
+}
+
+// siblingQuestion is a question as FeatureSiblingMiss reads it: its
+// phrases (namePhrases, stop words marked) and its Chinese family names.
+type siblingQuestion struct {
+	text     string
+	phrases  [][]nameWord
+	families []familyName
+}
+
+func newSiblingQuestion(text string) siblingQuestion {
+	return siblingQuestion{text: text, phrases: namePhrases(text, true), families: familyNames(text)}
 }
 
 func newSiblingPairs(texts ...string) *siblingPairs {
 	sp := &siblingPairs{pairs: map[wordPair]pairNames{}, byLeft: map[string][]string{}, byRight: map[string][]string{}}
+	if all := strings.Join(texts, "\n"); hasHan(all) {
+		sp.text, sp.families = strings.ToLower(all), familyNames(all)
+	}
 	for _, text := range texts {
 		for _, ph := range namePhrases(text, false) {
 			for i := 0; i+1 < len(ph); i++ {
@@ -155,11 +174,37 @@ func newSiblingPairs(texts ...string) *siblingPairs {
 	return sp
 }
 
-// siblingMiss is FeatureSiblingMiss of the question's phrases q against
-// the first cited passage.
-func siblingMiss(q [][]nameWord, hits []retrieval.Hit, cited retrieval.Hit, ps passages) float64 {
-	if len(q) == 0 {
+// siblingMiss is FeatureSiblingMiss of the question against the first
+// cited passage.
+func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, ps passages) float64 {
+	q := sq.phrases
+	if len(q) == 0 && len(sq.families) == 0 {
 		return 0
+	}
+	// others: the pairs of the other documents' passages among the first
+	// featureDocHits hits, computed when needed.
+	var others []*siblingPairs
+	loadOthers := func() []*siblingPairs {
+		if others == nil {
+			others = []*siblingPairs{}
+			for _, h := range hits[:min(len(hits), featureDocHits)] {
+				if !sameDocument(h, cited) {
+					others = append(others, ps.get(h).siblings(h))
+				}
+			}
+		}
+		return others
+	}
+	otherHasName := func(name string) bool {
+		for _, o := range loadOthers() {
+			if strings.Contains(o.text, name) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(sq.families) > 0 && familyMiss(sq.families, sq.text, ps.get(cited).siblings(cited), otherHasName) {
+		return 1
 	}
 	// The miss needs a word of the question the passage lacks: most
 	// cited passages have them all, and their pairs are not needed.
@@ -180,21 +225,10 @@ func siblingMiss(q [][]nameWord, hits []retrieval.Hit, cited retrieval.Hit, ps p
 			asked[w.term] = true
 		}
 	}
-	// others: the pairs of the other documents' passages among the first
-	// featureDocHits hits, computed when needed.
-	var others []*siblingPairs
 	otherHas := func(pair wordPair) (pairNames, bool) {
-		if others == nil {
-			others = []*siblingPairs{}
-			for _, h := range hits[:min(len(hits), featureDocHits)] {
-				if !sameDocument(h, cited) {
-					others = append(others, ps.get(h).siblings(h))
-				}
-			}
-		}
 		var n pairNames
 		found := false
-		for _, o := range others {
+		for _, o := range loadOthers() {
 			if v, ok := o.pairs[pair]; ok {
 				n, found = pairNames{n.left || v.left, n.right || v.right}, true
 			}
@@ -249,4 +283,128 @@ func siblingMiss(q [][]nameWord, hits []retrieval.Hit, cited retrieval.Hit, ps p
 		}
 	}
 	return 0
+}
+
+// familyHeads are the head morphemes of Chinese product-family names. A
+// Chinese offering is named as a modifier and a head that says what kind
+// of offering it is — 免费版 / 团队版 / 企业版, 月卡 / 信用卡, PLUS会员,
+// 标准配送 / 极速配送 — so two members of a family share the head and
+// differ in the modifier, as "Волна 15" / "Волна 50" share "Волна". The
+// list is the closed set of such heads in Chinese commerce and product
+// naming (written from that, not from any question): editions, cards,
+// memberships, plans and packages, models, series, accounts, services,
+// delivery options, coupons. The engine has no word segmentation, so a
+// head is found as a substring; notAfter lists, for a head, the
+// characters that make it part of another word (版本 "version", 版权,
+// 卡顿 "lag", 服务器 "server").
+var familyHeads = []struct{ head, notAfter string }{
+	{"版", "本权面"},
+	{"卡", "顿住"},
+	{"会员", ""},
+	{"套餐", ""},
+	{"计划", ""},
+	{"方案", ""},
+	{"型号", ""},
+	{"机型", ""},
+	{"系列", ""},
+	{"账户", ""},
+	{"账号", ""},
+	{"服务", "器"},
+	{"配送", ""},
+	{"券", ""},
+}
+
+// notModifier are characters that cannot end a name's modifier: particles,
+// measure words, demonstratives, pronouns and conjunctions ("我的会员",
+// "这张卡", "哪个版", "免费版和团队版").
+const notModifier = "的地得之个张种款位这那哪该此每些么什和与或及跟同把被从向对给在是了也都就还您你我他她它们"
+
+// maxModifier is the longest Han modifier read before a head (团队版,
+// 鲜到家会员).
+const maxModifier = 4
+
+// familyName is a head of familyHeads in a text with what stands directly
+// before it: a Latin word or number (PLUS会员, 5G套餐), or the Han
+// modifiers of 1 to maxModifier characters ending there (队版, 团队版).
+type familyName struct {
+	head string
+	// short is the shortest modifier (one character, or the Latin word)
+	// and its head, the name as two siblings' names are compared.
+	short string
+	mods  []string
+}
+
+// familyNames are the family names of text (lowercased), in order.
+func familyNames(text string) []familyName {
+	if !hasHan(text) {
+		return nil
+	}
+	rs := []rune(strings.ToLower(text))
+	var out []familyName
+	for i := range rs {
+		for _, fh := range familyHeads {
+			head := []rune(fh.head)
+			if i+len(head) > len(rs) || string(rs[i:i+len(head)]) != fh.head {
+				continue
+			}
+			if j := i + len(head); j < len(rs) && strings.ContainsRune(fh.notAfter, rs[j]) {
+				continue
+			}
+			if mods := modifiers(rs, i); len(mods) > 0 {
+				out = append(out, familyName{head: fh.head, short: mods[0] + fh.head, mods: mods})
+			}
+		}
+	}
+	return out
+}
+
+// modifiers are the modifiers standing directly before rs[i], shortest
+// first: the Latin word or number there, or the runs of 1 to maxModifier
+// Han characters, none of them in notModifier.
+func modifiers(rs []rune, i int) []string {
+	latin := func(r rune) bool {
+		return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) || unicode.Is(unicode.Latin, r)
+	}
+	if i > 0 && latin(rs[i-1]) {
+		j := i - 1
+		for j > 0 && latin(rs[j-1]) {
+			j--
+		}
+		return []string{string(rs[j:i])}
+	}
+	var mods []string
+	for j := i - 1; j >= 0 && i-j <= maxModifier; j-- {
+		if !unicode.Is(unicode.Han, rs[j]) || strings.ContainsRune(notModifier, rs[j]) {
+			break
+		}
+		mods = append(mods, string(rs[j:i]))
+	}
+	return mods
+}
+
+// familyMiss is FeatureSiblingMiss for Chinese names: 1 when a name of the
+// question (modifier + head) is missing from the cited passage, which
+// lacks its modifier anywhere and names the head with another modifier
+// that the question does not name (a comparison names both), while
+// another document among others has the question's modifier and head.
+func familyMiss(q []familyName, question string, p *siblingPairs, otherHas func(string) bool) bool {
+	question = strings.ToLower(question)
+	for _, n := range q {
+		var sibling bool
+		for _, s := range p.families {
+			if s.head == n.head && s.short != n.short && !strings.Contains(question, s.short) {
+				sibling = true
+				break
+			}
+		}
+		if !sibling {
+			continue
+		}
+		for _, m := range n.mods {
+			if !strings.Contains(p.text, m) && otherHas(m+n.head) {
+				return true
+			}
+		}
+	}
+	return false
 }
