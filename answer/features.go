@@ -132,7 +132,9 @@ const (
 	// products whose names differ by one word share every other word of
 	// their FAQ entries, so no topic feature tells them apart. Chinese
 	// characters form no pairs (the engine has no word segmentation); Latin
-	// words and numbers in a Chinese text do.
+	// words and numbers in a Chinese text do, and a Chinese name is read by
+	// its family head instead (familyHeads: 团队版 asked, 企业版 cited, 团队版
+	// in another retrieved document; familyMiss).
 	FeatureSiblingMiss = "sibling_miss"
 
 	// The features below describe an answer quoted from a passage in
