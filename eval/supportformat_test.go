@@ -7,59 +7,57 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/answerdesk/answerdesk/eval"
 	"github.com/answerdesk/answerdesk/ingest"
 )
 
 // TestSupportSetsFormat checks the labels of the never-fitted support sets
-// (testdata/support-ru-zh and testdata/support-ru-zh-2) against their
+// (testdata/support-ru-zh, support-ru-zh-2 and support-en) against their
 // knowledge bases without running the engine: every suite loads, every
 // document of docs/ loads with the ingestion loaders (an FAQ file yields
-// entries, never a load error), every relevant id is one of those
-// documents, questions are in the suite's language, and every
-// unanswerable question says how (meta.class) and why (meta.why in the
-// second set, written with it from the start).
+// entries, never a load error), a suite is a help centre of at least 20
+// documents, every relevant id is one of them, questions are in the
+// suite's language, every question has a kind, every unanswerable one says
+// how (meta.class) and why (meta.why, in the sets written with it from the
+// start), and every suite has sibling questions.
 func TestSupportSetsFormat(t *testing.T) {
-	for _, set := range []string{"support-ru-zh", "support-ru-zh-2"} {
-		dir := filepath.Join("..", "testdata", set)
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for _, e := range entries {
-			if !e.IsDir() {
-				continue
-			}
-			n++
-			s, err := eval.LoadSuite(filepath.Join(dir, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
+	for _, set := range []supportSet{supportRuZh, supportRuZh2, supportEn} {
+		name := filepath.Base(set.dir)
+		for _, s := range supportSuites(t, set) {
 			ids := supportDocIDs(t, s.Corpus)
+			if len(ids) < 20 {
+				t.Errorf("%s/%s: %d documents, want a help centre of at least 20", name, s.Name, len(ids))
+			}
 			lang, _, _ := strings.Cut(s.Name, "-")
+			siblings := 0
 			for _, q := range s.Queries {
 				if q.Lang != lang {
-					t.Errorf("%s/%s: %s is in %q, want %q", set, s.Name, q.ID, q.Lang, lang)
+					t.Errorf("%s/%s: %s is in %q, want %q", name, s.Name, q.ID, q.Lang, lang)
 				}
 				for _, r := range q.Relevant {
 					if !ids[r] {
-						t.Errorf("%s/%s: %s: relevant %q is no document of docs/", set, s.Name, q.ID, r)
+						t.Errorf("%s/%s: %s: relevant %q is no document of docs/", name, s.Name, q.ID, r)
 					}
 				}
-				if q.Answerable {
-					continue
-				}
-				if c, _ := q.Meta["class"].(string); c == "" {
-					t.Errorf("%s/%s: %s: unanswerable without meta.class", set, s.Name, q.ID)
-				}
-				if why, _ := q.Meta["why"].(string); why == "" && set != "support-ru-zh" {
-					t.Errorf("%s/%s: %s: unanswerable without meta.why", set, s.Name, q.ID)
+				kind, _ := q.Meta["kind"].(string)
+				class, _ := q.Meta["class"].(string)
+				why, _ := q.Meta["why"].(string)
+				switch {
+				case !q.Answerable:
+					if kind != "unanswerable" || (class != "sibling-attribute" && class != "attribute" && class != "off-topic") {
+						t.Errorf("%s/%s: %s: unanswerable with kind %q, class %q", name, s.Name, q.ID, kind, class)
+					}
+					if why == "" && set != supportRuZh {
+						t.Errorf("%s/%s: %s: unanswerable without meta.why", name, s.Name, q.ID)
+					}
+				case kind == "sibling":
+					siblings++
+				case kind != "answerable":
+					t.Errorf("%s/%s: %s: answerable with kind %q", name, s.Name, q.ID, kind)
 				}
 			}
-		}
-		if n != 4 {
-			t.Errorf("%s: %d suites, want the four help centres", set, n)
+			if siblings < 5 {
+				t.Errorf("%s/%s: %d sibling questions, want at least 5", name, s.Name, siblings)
+			}
 		}
 	}
 }
