@@ -1,6 +1,11 @@
 package redact
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // supportMessages are customer messages as the answer path redacts them:
 // most hold no personal data at all, some a name, a phone, an address.
@@ -41,5 +46,26 @@ func BenchmarkText(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkTextManPages redacts the questions of the man-page load test
+// (what an escalation redacts on that benchmark), all of them per op:
+// ANSWERDESK_BENCH_DATA is a data dir built by `answerdesk bench manpages`.
+func BenchmarkTextManPages(b *testing.B) {
+	dir := os.Getenv("ANSWERDESK_BENCH_DATA")
+	if dir == "" {
+		b.Skip("set ANSWERDESK_BENCH_DATA to a data dir built by `answerdesk bench manpages`")
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "questions.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, q := range qs {
+			_ = Text(q)
+		}
 	}
 }

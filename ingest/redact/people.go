@@ -2,7 +2,9 @@ package redact
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,10 +27,6 @@ var (
 	nameCue = regexp.MustCompile(`(?i)(?:\bmy name is|\bmy name's|\bi am|\bi'm|\bthis is|\bcall me|\bname:|\bname\?(?:\s*\w+:)?|\bname is|\bname on the \w+ is|\bdear|\bregards,|\bsincerely,|\bthanks,|\b(?:said|asked|told|heard|starring|directed by|written by|follow up with|(?:speak|spoke|talk|talked|spoken|chat) (?:to|with)|assistant to|(?:husband|wife|son|daughter|brother|sister|mother|father|friend|colleague|partner|guardian|boss|manager|commenter|player|singer|songwriter|writer|author|actor|actress|artist|customer|client|patient)(?:'s name is)?)|(?:first |last |sur|maiden |full )name is|(?-i:\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|MR|MRS|mr|mrs|ms|miss|dr|prof)\.?)|меня зовут|зовут|\bгосподин|\bгоспожа|\bг-н|\bг-жа)\s*$`)
 	// strongCue may introduce a single unknown word as a name.
 	strongCue = regexp.MustCompile(`(?i)(?:\bmy name is|\bmy name's|\bcall me|\b(?:named (?:him|her)|(?:first |last |sur|maiden |full )name is)|\bname:|\bname\?(?:\s*\w+:)?|\bname is|\bdear|(?-i:\b(?:Mr|Mrs|Ms|Dr|Prof|MR|MRS|mr|mrs|ms|dr|prof)\.?)|меня зовут|\bгосподин|\bгоспожа|\bг-н|\bг-жа)\s*$`)
-	// reSurnameShape: surname endings of many languages (Nordic -sen/-son,
-	// Slavic -ski/-ová/-wicz, Finnish -nen, Greek -opoulos, Georgian,
-	// Armenian, Irish and Scottish prefixes).
-	reSurnameShape = regexp.MustCompile(`^(?:\p{Lu}\p{Ll}+(?:sen|ssen|sson|ski|ska|sky|cki|cka|wicz|ewicz|owicz|ová|ovà|ovich|nen|opoulos|poulos|idis|akis|shvili|dze|yan|escu|enko|chuk|czyk|dóttir|dottir|ić|ič|ović|ević|ov|ova|ev|eva|yev|yeva|iev|ieva|ovna|evna|ez|elli|etti|ucci|yama|kawa|gawa|moto|mura|hara|saki|zaki|shita|naga|mori|guchi|hashi|oglu|oğlu|zadeh)|Mc\p{Lu}\p{Ll}+|O['’]\p{Lu}\p{Ll}+)$`)
 	// rePatronymic: a patronymic in any case ("Петрович", "Николаевне").
 	rePatronymic = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:(?:ович|евич|ьич)(?:а|у|ем|е)?|(?:овн|евн|ичн|иничн)(?:а|ы|е|у|ой))$`)
 	reRuSurname  = regexp.MustCompile(`^\p{Lu}\p{Ll}+(?:ов|ев|ёв|ин|ын|ский|цкий|ской|ова|ева|ёва|ина|ына|ская|цкая|енко)$`)
@@ -41,6 +39,56 @@ var (
 
 	reZhName = regexp.MustCompile(`(?:我叫|我是|叫做|名叫|姓名[:：]?\s*|联系人[:：]?\s*|收件人[:：]?\s*|客户|用户|顾客|会员|同事|快递员|骑手|工程师|客服)(\p{Han}{2,4})|(\p{Han}{1,3})(?:先生|女士|小姐|老师|经理|师傅|同学)|(\p{Han}{2,3})(?:反馈|投诉|来电|表示|留言)`)
 )
+
+// surnameEndings are surname endings of many languages (Nordic -sen/-son,
+// Slavic -ski/-ová/-wicz, Finnish -nen, Greek -opoulos, Georgian,
+// Armenian): lower-case letters only.
+var surnameEndings = strings.Fields(`sen ssen sson ski ska sky cki cka wicz ewicz owicz ová ovà ovich nen opoulos poulos idis akis shvili dze yan escu enko chuk czyk dóttir dottir ić ič ović ević ov ova ev eva yev yeva iev ieva ovna evna ez elli etti ucci yama kawa gawa moto mura hara saki zaki shita naga mori guchi hashi oglu oğlu zadeh`)
+
+// surnameShape reports whether w has the shape of a surname: a capital,
+// lower-case letters and one of surnameEndings after at least one of them
+// ("Christiansen", "Nowakowska"), or an Irish or Scottish prefix before a
+// capitalised word ("McAllister", "O'Brien"). It is the regular expression
+// ^(?:\p{Lu}\p{Ll}+(?:ENDING|…)|Mc\p{Lu}\p{Ll}+|O['’]\p{Lu}\p{Ll}+)$
+// written out (TestSurnameShape): the regexp tried every ending after every
+// split of the word's letters, on every capitalised word of a text.
+func surnameShape(w string) bool {
+	if rest, ok := strings.CutPrefix(w, "Mc"); ok && capitalised(rest) {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(w, "O'"); ok && capitalised(rest) {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(w, "O’"); ok && capitalised(rest) {
+		return true
+	}
+	if !capitalised(w) {
+		return false
+	}
+	_, n := utf8.DecodeRuneInString(w)
+	lower := w[n:] // valid UTF-8, lower-case letters only
+	for _, e := range surnameEndings {
+		if len(lower) > len(e) && strings.HasSuffix(lower, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// capitalised reports whether w is one upper-case letter then one or more
+// lower-case letters (\p{Lu}\p{Ll}+).
+func capitalised(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	if !unicode.Is(unicode.Lu, r) || n == len(w) {
+		return false
+	}
+	for _, r := range w[n:] {
+		if !unicode.Is(unicode.Ll, r) {
+			return false
+		}
+	}
+	return true
+}
 
 // notNames are capitalised words that start or join runs but are not
 // names: sentence openers, titles, months, days and the like.
@@ -485,14 +533,14 @@ func isName(s string, run []token) bool {
 		if !isASCII(raw) && reRuSurname.MatchString(raw) {
 			ruSur = true
 		}
-		if reSurnameShape.MatchString(raw) {
+		if surnameShape(raw) {
 			shape = true
 		}
 	}
 	before := s[max(0, run[0].a-24):run[0].a]
 	// The cue words before the run are looked at only when the name's
 	// shape does not decide.
-	cue := func() bool { return mayCue(before) && nameCue.MatchString(before) }
+	cue := func() bool { return mayCue(before) && cueEnds(nameCueRev, before) }
 	switch {
 	case words == 0:
 		return false
@@ -504,7 +552,7 @@ func isName(s string, run []token) bool {
 		return true // a known given name, with a surname or where a name fits
 	case given && words == 1:
 		return !ambiguousAlone(run[0].word)
-	case words == 1 && givenNames[run[0].word] && mayCue(before) && strongCue.MatchString(before):
+	case words == 1 && givenNames[run[0].word] && mayCue(before) && cueEnds(strongCueRev, before):
 		return true // "She named him Frank"
 	case ru || patronymic:
 		return true
@@ -529,7 +577,7 @@ func isName(s string, run []token) bool {
 		return false
 	}
 	// "my name is Rubija", "Dr. Kaczmarek"; "I am Mathias Ruud"
-	return strongCue.MatchString(before) || words > 1
+	return cueEnds(strongCueRev, before) || words > 1
 }
 
 // reVocativeAfter follows a name said to its bearer at the start of a
@@ -551,6 +599,76 @@ func vocative(s string, t token) bool {
 		return true
 	}
 	return strings.HasSuffix(s[:t.a], ", ") && (strings.HasPrefix(after, "!") || strings.HasPrefix(after, "?"))
+}
+
+// A cue ends where the name starts: nameCue and strongCue are anchored at
+// the end of the text before a candidate ("…\s*$"), and Go's regexp, which
+// cannot search from the end, tries them from every position of that text.
+// They are matched reversed instead: the reversed pattern, anchored at the
+// start, on the text's runes in reverse order (cueEnds), which matches
+// exactly when the pattern matches the text.
+var (
+	nameCueRev   = reversed(nameCue)
+	strongCueRev = reversed(strongCue)
+)
+
+// cueEnds reports whether re, the reversal of a pattern (reversed), matches
+// before read backwards: whether that pattern matches before.
+func cueEnds(re *regexp.Regexp, before string) bool {
+	p := reversedText.Get().(*[]byte)
+	defer reversedText.Put(p)
+	b := (*p)[:0]
+	for i := len(before); i > 0; {
+		// Read backwards, the runes the regexp reads forwards: a valid
+		// rune whole, each other byte one utf8.RuneError.
+		r, n := utf8.DecodeLastRuneInString(before[:i])
+		b = utf8.AppendRune(b, r)
+		i -= n
+	}
+	*p = b
+	return re.Match(b)
+}
+
+// reversedText holds cueEnds' buffers: a buffer of its own would escape
+// to the heap through the regexp on every call.
+var reversedText = sync.Pool{New: func() any { b := make([]byte, 0, 96); return &b }}
+
+// reversed compiles the reversal of re: a pattern that matches the reverse
+// of each text re matches (literals and concatenations read backwards, the
+// start and end of the text swapped; word boundaries hold both ways). The
+// regexp of an end-anchored pattern is start-anchored and tries one
+// position.
+func reversed(re *regexp.Regexp) *regexp.Regexp {
+	t, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		panic(err)
+	}
+	var rev func(t *syntax.Regexp)
+	rev = func(t *syntax.Regexp) {
+		switch t.Op {
+		case syntax.OpLiteral:
+			for i, j := 0, len(t.Rune)-1; i < j; i, j = i+1, j-1 {
+				t.Rune[i], t.Rune[j] = t.Rune[j], t.Rune[i]
+			}
+		case syntax.OpConcat:
+			for i, j := 0, len(t.Sub)-1; i < j; i, j = i+1, j-1 {
+				t.Sub[i], t.Sub[j] = t.Sub[j], t.Sub[i]
+			}
+		case syntax.OpBeginText:
+			t.Op = syntax.OpEndText
+		case syntax.OpEndText:
+			t.Op, t.Flags = syntax.OpBeginText, t.Flags&^syntax.WasDollar
+		case syntax.OpBeginLine:
+			t.Op = syntax.OpEndLine
+		case syntax.OpEndLine:
+			t.Op = syntax.OpBeginLine
+		}
+		for _, s := range t.Sub {
+			rev(s)
+		}
+	}
+	rev(t)
+	return regexp.MustCompile(t.String())
 }
 
 // mayCue reports whether nameCue may match before: every cue ends with
@@ -925,7 +1043,7 @@ func capitaliseNames(s string) (string, bool) {
 		w := strings.TrimSuffix(s[words[i][0]:words[i][1]], ".")
 		f := foldName(w)
 		known := (givenNames[f] || ruGivenNames[f]) && !ambiguous[f] && !notNames[f] && len(f) > 2
-		if before := s[max(0, words[i][0]-24):words[i][0]]; !known && !(!notSurnames[f] && mayCue(before) && strongCue.MatchString(before)) {
+		if before := s[max(0, words[i][0]-24):words[i][0]]; !known && !(!notSurnames[f] && mayCue(before) && cueEnds(strongCueRev, before)) {
 			continue
 		}
 		up[w] = true

@@ -78,6 +78,7 @@ func FuzzText(f *testing.F) {
 		}
 		_ = Text(s)
 		checkSkips(t, s)
+		checkCues(t, s)
 	})
 }
 
