@@ -22,7 +22,7 @@ import (
 // passage in another language than the question's.
 
 // answerType is a set of kinds of value a question asks for.
-type answerType uint8
+type answerType uint32
 
 const (
 	// typePrice: a price, a fee, a cost ("how much does X cost",
@@ -47,10 +47,49 @@ const (
 	// availability ("where can I buy", "гарантия", "退货"): a policy, which
 	// a passage answers only if it speaks of it.
 	typeCommerce
+
+	// The unit families: a question that names the unit of the value it
+	// asks for ("how many mAh", "сколько ГБ", "多少瓦") asks for a value in
+	// that unit, or in another of its family, in any language ("5000
+	// mAh" answers "多少毫安"). A number somewhere in the passage (a price)
+	// is not one. Weights, sizes and distances, and times are the types
+	// above, whose cues name their units too ("how many grams", "сколько
+	// километров", "多少天").
+
+	// typeCharge: a battery's capacity or a current ("how many mAh",
+	// "сколько мА·ч", "多少毫安").
+	typeCharge
+	// typeData: an amount of data or a data rate ("how many GB", "сколько
+	// ГБ", "多少G内存", "多少兆"): a plan's gigabytes and its megabits are
+	// told apart by no cue that a Chinese "多少M" keeps.
+	typeData
+	// typePower: a power or an energy ("how many watts", "сколько кВт·ч",
+	// "多少瓦").
+	typePower
+	// typeVoltage: a voltage ("how many volts", "сколько вольт", "多少伏").
+	typeVoltage
+	// typeFrequency: a frequency ("how many Hz", "сколько герц", "多少赫兹").
+	typeFrequency
+	// typeVolume: a volume ("how many liters", "сколько литров", "多少毫升").
+	typeVolume
+	// typeResolution: a resolution ("how many megapixels", "сколько
+	// пикселей", "多少像素").
+	typeResolution
+	// typeDegrees: degrees, of a temperature or an angle ("how many
+	// degrees", "сколько градусов", "多少度", which also asks kilowatt-hours).
+	typeDegrees
+	// typePercent: a percentage ("what percentage", "сколько процентов",
+	// "百分之几"); a price (a flat fee, "free") answers it too.
+	typePercent
 )
 
+// typeUnits are the unit families: each implies a number.
+const typeUnits = typeCharge | typeData | typePower | typeVoltage | typeFrequency | typeVolume | typeResolution |
+	typeDegrees | typePercent
+
 // answerTypeNames name the types, in bit order.
-var answerTypeNames = [...]string{"price", "duration", "year", "weight", "size", "number", "contact", "commerce"}
+var answerTypeNames = [...]string{"price", "duration", "year", "weight", "size", "number", "contact", "commerce",
+	"charge", "data", "power", "voltage", "frequency", "volume", "resolution", "degrees", "percent"}
 
 // String lists t's types, "+"-separated ("" for none).
 func (t answerType) String() string {
@@ -236,6 +275,28 @@ func shapes(res ...string) []shape {
 	return out
 }
 
+// asksUnit are the cues of a question that names a unit of a family as
+// the unit of the value it asks for: "how many"/"how much"/"сколько"
+// right before the unit (en and ru, ru as word prefixes ending in '*'),
+// "in"/"в" before a unit spelt so that it names nothing else ("in
+// volts", "в гигабайтах"), and "多少"/"几"/"多大" right before a Chinese
+// or Latin unit (the regular expression zh, of the units' alternatives).
+// A unit named elsewhere ("does it support 5 GHz Wi-Fi", "how much does the
+// 5000 mAh pack cost") asks no value of it.
+func asksUnit(en, enIn, ru, ruIn []string, zh string) cues {
+	return cues{
+		phrases: phrases(slices.Concat(expand([]string{"how many", "how much"}, en), expand([]string{"in"}, enIn),
+			expand([]string{"сколько"}, ru), expand([]string{"в"}, ruIn))...),
+		shapes: []shape{{re: regexp.MustCompile(`(?:多少|几|多大)个?\s?(?:` + zh + `)`), needs: "多几"}},
+	}
+}
+
+// withShapes is c with more shapes.
+func withShapes(c cues, more ...shape) cues {
+	c.shapes = slices.Concat(c.shapes, more)
+	return c
+}
+
 // typeLexicon tells a type's questions and its evidence.
 type typeLexicon struct {
 	t answerType
@@ -320,10 +381,13 @@ var typeLexicons = []typeLexicon{
 	},
 	{t: typeWeight,
 		asks: cues{
-			phrases: phrases("how heavy", "what s the weight", "what is the weight", "what s its weight", "what is its weight",
-				"weight of", "какая масса", "какова масса"),
+			phrases: phrases(slices.Concat(
+				[]string{"how heavy", "what s the weight", "what is the weight", "what s its weight", "what is its weight",
+					"weight of", "какая масса", "какова масса"},
+				expand([]string{"how many", "in"}, []string{"grams", "kilograms", "kilos", "kg", "pounds", "lbs", "ounces"}),
+				expand([]string{"сколько", "в"}, []string{"грамм*", "кг", "килограмм*"}))...),
 			words: []string{"weigh", "weighs", "весит", "весят", "вес", "веса"},
-			subs:  []string{"多重", "重量", "多少克", "多少公斤", "几公斤", "有多沉"},
+			subs:  []string{"多重", "重量", "多少克", "多少公斤", "几公斤", "有多沉", "多少斤", "几斤", "多少千克", "多少kg", "几kg", "多少磅"},
 		},
 		value: cues{
 			shapes: shapes(`\d\s?(?:g|gr|grams?|kg|kilos?|kilograms?|lbs?|pounds?|oz|ounces?)\b`,
@@ -337,15 +401,23 @@ var typeLexicons = []typeLexicon{
 			phrases: phrases(slices.Concat(
 				[]string{"how deep", "how wide", "how tall", "how thick"},
 				expand([]string{"in", "how many"}, lengthUnits),
-				expand([]string{"в", "сколько"}, []string{"мм", "миллиметр*", "см", "сантиметр*", "дюйм*"}))...),
+				expand([]string{"в", "сколько"}, []string{"мм", "миллиметр*", "см", "сантиметр*", "дюйм*"}),
+				// a distance or a speed is a length too
+				expand([]string{"in", "how many"}, []string{"km", "kilometers", "kilometres", "miles", "meters", "metres", "feet",
+					"mph"}),
+				expand([]string{"сколько"}, []string{"км", "километров", "километра", "метров", "метра", "миль"}),
+				// "в метр*" would be "в метро", in the underground
+				expand([]string{"в"}, []string{"км", "километрах", "метрах", "милях"}))...),
 			words: []string{"dimensions"},
 			stems: []string{"габарит"},
-			subs:  []string{"尺寸", "多少毫米", "多少厘米", "几毫米", "几厘米", "多少公分", "多宽", "多深", "多厚"},
+			subs: []string{"尺寸", "多少毫米", "多少厘米", "几毫米", "几厘米", "多少公分", "多宽", "多深", "多厚", "多少公里", "几公里",
+				"多少千米", "几千米", "多少米", "几米", "多少英里"},
 		},
 		value: cues{
 			shapes: shapes(`\d\s?(?:mm|cm|m|in|inch(?:es)?|ft|feet|hp|u|millimet(?:er|re)s?|centimet(?:er|re)s?|met(?:er|re)s?)\b`,
 				`\d\s?["″]`, `\d\s?(?:мм|см|м|дюйм\p{L}*|миллиметр\p{L}*|сантиметр\p{L}*|метр\p{L}*)(?:[^\p{L}\p{N}]|$)`,
-				`\d\s?(?:毫米|厘米|公分|米|英寸)`),
+				`\d\s?(?:毫米|厘米|公分|米|英寸)`,
+				`\d\s?(?:km|kilomet(?:er|re)s?|mi|miles?|mph)\b`, `\d\s?(?:км|километр|мил[ьяие])`, `\d\s?(?:公里|千米|英里)`),
 		},
 	},
 	{t: typeNumber,
@@ -426,7 +498,139 @@ var typeLexicons = []typeLexicon{
 				"代理商", "折扣", "优惠", "库存", "现货", "停产", "生产", "销售", "出售", "价格", "售价", "费用", "手续费"},
 		},
 	},
+	// The unit families. A value is a number with a unit of the family,
+	// or the unit named alone (a table's header "Battery, mAh" over its
+	// values); a unit's letters that also spell a word ("a", "в", "m")
+	// count only after a digit, and only in passages, where a false find
+	// keeps an answer rather than losing one.
+	{t: typeCharge,
+		asks: asksUnit([]string{"mah", "milliamp*", "amps", "amp", "amperes"}, // not "MA", a degree
+			[]string{"mah", "milliamp*", "amps", "amperes"},
+			[]string{"мач", "ма ч", "ач", "а ч", "ма", "миллиампер*", "ампер*"}, []string{"мач", "миллиампер*", "ампер*"},
+			`毫安|安时|安培|mah`),
+		value: cues{
+			shapes: shapes(`\d\s?(?:m?ah|m?a|wh)\b`, `\d\s?(?:м?а\s?[·⋅*.]?\s?ч|м?а)(?:[^\p{L}\p{N}]|$)`,
+				`\d\s?(?:миллиампер|ампер)`, `\d\s?(?:毫安|安时|安培)`),
+			words: []string{"mah", "milliamp", "milliamps", "milliampere", "ampere", "amperes", "amps", "мач"},
+			stems: []string{"миллиампер", "ампер"},
+			subs:  []string{"毫安", "安时", "安培"},
+		},
+	},
+	{t: typeData,
+		asks: withShapes(asksUnit(dataUnits, dataUnits,
+			[]string{"гб", "мб", "тб", "кб", "гигабайт*", "мегабайт*", "терабайт*", "гиг", "гига", "гигов", "мбит", "гбит",
+				"мегабит*", "гигабит*"},
+			[]string{"гигабайт*", "мегабайт*", "терабайт*", "мегабит*", "гигабит*"},
+			`gb|tb|mb|kb|[kmg]bps|兆|千兆`),
+			// "多少G" is gigabytes where the question speaks of memory,
+			// storage or traffic, and may be grams elsewhere.
+			shape{re: regexp.MustCompile(`(?s)(?:` + dataTopics + `).*(?:多少|几)个?\s?[gmt](?:[^a-z]|$)|` +
+				`(?:多少|几)个?\s?[gmt](?:` + dataTopics + `|[^a-z].*(?:` + dataTopics + `))`), needs: "多几"}),
+		value: cues{
+			shapes: shapes(`\d\s?(?:[kmgt]i?b|[kmg]bps|[kmg]bits?|gigs?|g|t|m)\b`,
+				`\d\s?(?:[кмгт]б|[кмг]бит|гигабайт|мегабайт|терабайт|килобайт|гигабит|мегабит|гиг)`,
+				`\d\s?(?:兆|千兆|百兆)`),
+			words: slices.Concat(dataUnits, []string{"gig", "gigs", "гб", "мб", "тб", "кб", "мбит", "гбит"}),
+			stems: []string{"гигабайт", "мегабайт", "терабайт", "мегабит", "гигабит"},
+			subs:  []string{"千兆", "百兆", "兆字节", "吉字节"},
+		},
+	},
+	{t: typePower,
+		asks: withShapes(asksUnit([]string{"watts", "watt", "w", "kw", "kilowatt*", "kwh", "wh"},
+			[]string{"watts", "kw", "kilowatt*", "kwh"},
+			[]string{"ватт*", "вт", "квт", "киловатт*"}, []string{"ватт*", "квт", "киловатт*"},
+			`瓦|千瓦|度电|kwh?\b`),
+			// "多少W" is watts where the question speaks of charging or power,
+			// and may be 万 (ten thousand) elsewhere.
+			shape{re: regexp.MustCompile(`(?s)(?:` + powerTopics + `).*(?:多少|几)个?\s?w(?:[^a-z]|$)|` +
+				`(?:多少|几)个?\s?w(?:` + powerTopics + `|[^a-z].*(?:` + powerTopics + `))`), needs: "多几"}),
+		value: cues{
+			shapes: shapes(`\d\s?(?:[mk]?w|[mk]?wh|watts?|kilowatts?)\b`, `\d\s?(?:[мк]?вт|ватт|киловатт)`, `\d\s?(?:瓦|千瓦|度电)`),
+			words:  []string{"watt", "watts", "kw", "kwh", "wh", "kilowatt", "kilowatts", "квт"},
+			stems:  []string{"ватт", "киловатт"},
+			subs:   []string{"瓦", "千瓦"},
+		},
+	},
+	{t: typeVoltage,
+		asks: asksUnit([]string{"volts", "volt", "v", "kv", "mv"}, []string{"volts"},
+			[]string{"вольт*"}, []string{"вольт*"}, `伏|v\b`),
+		value: cues{
+			shapes: shapes(`\d\s?(?:[mk]?v|volts?|vac|vdc)\b`, `\d\s?(?:[мк]?в|вольт)(?:[^\p{L}\p{N}]|$)`, `\d\s?伏`),
+			words:  []string{"volt", "volts"},
+			stems:  []string{"вольт"},
+			subs:   []string{"伏特"},
+		},
+	},
+	{t: typeFrequency,
+		asks: asksUnit(frequencyUnits, frequencyUnits,
+			[]string{"герц*", "гц", "кгц", "мгц", "ггц", "килогерц*", "мегагерц*", "гигагерц*"}, []string{"герц*", "килогерц*",
+				"мегагерц*", "гигагерц*"}, `赫兹|[kmg]?hz`),
+		value: cues{
+			shapes: shapes(`\d\s?[kmg]?hz\b`, `\d\s?(?:[кмг]?гц|герц|килогерц|мегагерц|гигагерц)`, `\d\s?(?:赫兹|千赫|兆赫|赫)`),
+			words:  slices.Concat(frequencyUnits, []string{"гц", "кгц", "мгц", "ггц"}),
+			stems:  []string{"герц", "килогерц", "мегагерц", "гигагерц"},
+			subs:   []string{"赫兹"},
+		},
+	},
+	{t: typeVolume,
+		asks: asksUnit([]string{"liters", "litres", "liter", "litre", "ml", "milliliters", "millilitres", "gallons"},
+			[]string{"liters", "litres", "milliliters", "millilitres", "gallons"},
+			[]string{"литр*", "мл", "миллилитр*"}, []string{"литр*", "миллилитр*"},
+			`升(?:[^级]|$)|毫升|ml`),
+		value: cues{
+			shapes: shapes(`\d\s?(?:m?l|liters?|litres?|milliliters?|millilitres?|gal|gallons?)\b`,
+				`\d\s?(?:м?л|литр\p{L}*|миллилитр\p{L}*)(?:[^\p{L}\p{N}]|$)`, `\d\s?(?:升|毫升|l\b|ml\b)`),
+			words: []string{"liter", "liters", "litre", "litres", "ml", "milliliters", "millilitres", "gallons", "мл"},
+			stems: []string{"литр", "миллилитр"},
+			subs:  []string{"毫升"},
+		},
+	},
+	{t: typeResolution,
+		asks: asksUnit([]string{"pixels", "megapixels", "mp", "dpi", "ppi"}, []string{"pixels", "megapixels", "dpi", "ppi"},
+			[]string{"пиксел*", "мегапиксел*", "мп", "мпикс"}, []string{"пиксел*", "мегапиксел*"},
+			`万?像素|dpi|ppi`),
+		value: cues{
+			shapes: shapes(`\d\s?(?:px|pixels?|mp|megapixels?|dpi|ppi|k|p)\b`, `\d\s?[x×]\s?\d`,
+				`\d\s?(?:пикс|мп|мегапикс|мпикс)`, `\d\s?(?:万?像素|p|k)`),
+			words: []string{"pixel", "pixels", "px", "megapixel", "megapixels", "dpi", "ppi", "мп"},
+			stems: []string{"пиксел", "мегапиксел"},
+			subs:  []string{"像素"},
+		},
+	},
+	{t: typeDegrees,
+		asks: asksUnit([]string{"degrees"}, []string{"celsius", "fahrenheit", "degrees"},
+			[]string{"градус*"}, []string{"градус*"}, `度|摄氏度|℃`),
+		value: cues{
+			shapes: shapes(`\d\s?(?:°|º|℃|℉|degrees?\b|deg\b|kwh\b)`, `\d\s?градус`, `\d\s?(?:度|摄氏度)`),
+			words:  []string{"degrees", "celsius", "fahrenheit"},
+			stems:  []string{"градус"},
+			subs:   []string{"°", "℃", "℉", "摄氏度"},
+		},
+	},
+	{t: typePercent,
+		asks: cues{
+			phrases: phrases("what percentage", "what percent", "how many percent", "what s the percentage",
+				"what is the percentage", "сколько процент*", "какой процент", "каков процент", "какие проценты",
+				"какая процентная"),
+			subs: []string{"百分之几", "百分之多少", "多少%", "百分比"},
+		},
+		value: cues{
+			shapes: shapes(`\d\s?[%％]`, `[%％]\s?\d`, `\d\s?(?:percent|per cent|pct)\b`, `\d\s?折`),
+			words:  []string{"percent", "percentage", "percentages"},
+			stems:  []string{"процент"},
+			subs:   []string{"％", "百分之", "百分比", "九折", "八折", "七折", "六折", "五折", "半价"},
+		},
+	},
 }
+
+// Units listed in several cues.
+var (
+	powerTopics = "充电|快充|功率|电源|适配器|插头|耗电"
+	dataTopics  = "内存|存储|运存|硬盘|储存|容量|空间|流量|网速|带宽|宽带|套餐|网盘|云盘|机身"
+	dataUnits   = []string{"gb", "tb", "mb", "kb", "gigabyte", "gigabytes", "megabyte", "megabytes", "terabyte", "terabytes",
+		"mbps", "gbps", "kbps", "megabit", "megabits", "gigabit", "gigabits"}
+	frequencyUnits = []string{"hz", "khz", "mhz", "ghz", "hertz", "kilohertz", "megahertz", "gigahertz"}
+)
 
 // askedType is the set of types question asks for (0 when none is clear).
 // A price question asks for a number too; the number is then implied by
@@ -439,7 +643,7 @@ func askedType(question string) answerType {
 			t |= l.t
 		}
 	}
-	if t&(typePrice|typeDuration|typeYear|typeWeight|typeSize) != 0 {
+	if t&(typePrice|typeDuration|typeYear|typeWeight|typeSize|typeUnits) != 0 {
 		t &^= typeNumber
 	}
 	return t
@@ -448,7 +652,8 @@ func askedType(question string) answerType {
 // evidenceOf is the set of the types in want that text holds evidence of:
 // a value of the type, or the type's own question (an FAQ entry asking
 // it). A price is evidence of a commerce policy too ("500元送20元" states a
-// discount, "платные услуги" a refundable charge).
+// discount, "платные услуги" a refundable charge), and of a percentage (a
+// flat fee, "без комиссии", answers "какой процент").
 func evidenceOf(text string, want answerType) answerType {
 	return evidence(want, func(look answerType) answerType { return typesHeld(text, look) })
 }
@@ -457,12 +662,12 @@ func evidenceOf(text string, want answerType) answerType {
 // evidence the text holds.
 func evidence(want answerType, held func(look answerType) answerType) answerType {
 	look := want
-	if want&typeCommerce != 0 {
+	if want&(typeCommerce|typePercent) != 0 {
 		look |= typePrice
 	}
 	t := held(look)
 	if t&typePrice != 0 {
-		t |= typeCommerce
+		t |= typeCommerce | typePercent
 	}
 	return t & want
 }

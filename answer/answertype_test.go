@@ -239,3 +239,134 @@ func TestPassageTypesHeld(t *testing.T) {
 		}
 	}
 }
+
+// TestAskedUnit: a question that names the unit of the value it asks for
+// ("how many mAh", "сколько ГБ", "多少毫安") is typed by the unit's family,
+// which implies the number; a unit named elsewhere in the question (a
+// yes-or-no question, a price asked of a product named by its capacity)
+// types nothing more.
+func TestAskedUnit(t *testing.T) {
+	for _, c := range []struct {
+		name, question string
+		want           answerType
+	}{
+		{"en mAh", "How many mAh is the battery of the S9?", typeCharge},
+		{"en milliamp hours", "How many milliamp hours does the battery hold?", typeCharge},
+		{"ru мАч", "Сколько мАч у аккумулятора?", typeCharge},
+		{"ru мА·ч", "сколько мА·ч батарея", typeCharge},
+		{"zh 毫安", "S9的电池是多少毫安的", typeCharge},
+		{"zh mAh", "电池多少mAh？", typeCharge},
+		{"en GB", "How many GB of storage does the phone have?", typeData},
+		{"en in GB", "What is the monthly allowance in GB?", typeData},
+		{"en Mbps", "How many Mbps is the fiber plan?", typeData},
+		{"ru ГБ", "Сколько ГБ интернета в тарифе?", typeData},
+		{"ru гигабайт", "сколько гигабайт памяти у телефона", typeData},
+		{"zh G before memory", "多少G内存", typeData},
+		{"zh G after memory", "手机内存多少G", typeData},
+		{"zh 几个G of traffic", "这个套餐流量有几个G", typeData},
+		{"zh 兆", "宽带是多少兆的", typeData},
+		{"en watts", "How many watts is the charger?", typePower},
+		{"en kWh", "How many kWh does it use per cycle?", typePower},
+		{"ru ватт", "Сколько ватт у зарядки?", typePower},
+		{"zh 瓦", "充电器是多少瓦的？", typePower},
+		{"zh W of a charger", "快充是多少W的", typePower},
+		{"zh w, ten thousand", "这个理财起投多少w", typeNumber},
+		{"en volts", "How many volts does the adapter output?", typeVoltage},
+		{"ru вольт", "Сколько вольт на выходе блока питания?", typeVoltage},
+		{"zh 伏", "输出是多少伏？", typeVoltage},
+		{"en kHz", "What is the sample rate in kHz?", typeFrequency},
+		{"ru герц", "Сколько герц у экрана?", typeFrequency},
+		{"zh Hz", "屏幕刷新率多少Hz", typeFrequency},
+		{"en liters", "How many liters does the tank hold?", typeVolume},
+		{"ru литров", "Сколько литров вмещает бак?", typeVolume},
+		{"zh 升", "水箱多少升", typeVolume},
+		{"en megapixels", "How many megapixels is the camera?", typeResolution},
+		{"ru мегапикселей", "Сколько мегапикселей у камеры?", typeResolution},
+		{"zh 像素", "摄像头多少像素", typeResolution},
+		{"en degrees", "How many degrees can the water reach?", typeDegrees},
+		{"ru градусов", "До скольки градусов греет? Сколько градусов максимум?", typeDegrees},
+		{"zh 度", "最高能加热到多少度", typeDegrees},
+		{"en percentage", "What percentage of cashback do I get?", typePercent},
+		{"ru процент", "Какой процент кэшбэка по карте?", typePercent},
+		{"zh 百分之几", "返现是百分之几", typePercent},
+		{"en km, a length", "How many km can it go on one charge?", typeSize},
+		{"ru километров", "Сколько километров проедет самокат?", typeSize},
+		{"zh 公里", "能跑多少公里", typeSize},
+		{"en grams, a weight", "How many grams is the phone?", typeWeight},
+		{"ru граммов", "Сколько граммов весит?", typeWeight},
+		{"ru in the underground", "Почему в метро постоянно не ловит связь?", 0},
+		{"ru в метрах", "Какая длина кабеля в метрах?", typeSize},
+
+		{"en a yes-or-no question", "Does the hub support 5 GHz Wi-Fi?", 0},
+		{"en a price of a capacity", "How much does the 5000 mAh power bank cost?", typePrice},
+		{"ru a price of a capacity", "Сколько стоит аккумулятор на 5000 мАч?", typePrice},
+		{"zh a G that may be grams", "这个多少g", typeNumber},
+		{"zh an upgrade", "升级要多少钱", typePrice},
+		{"en a state", "Can I pay in MA?", 0},
+		{"en a degree", "How many MA students are there?", typeNumber},
+		{"en a performance", "How many gigs did the band play?", typeNumber},
+		{"en how many times", "How many times can it charge a phone?", typeNumber},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := askedType(c.question); got != c.want {
+				t.Errorf("askedType(%q) = %q, want %q", c.question, got, c.want)
+			}
+		})
+	}
+}
+
+// TestUnitMiss: a question naming a unit is answered only by a passage
+// holding a value in a unit of that family, in any of the three languages
+// whatever the question's ("5000 mAh" answers "多少毫安"), or naming the
+// unit alone (a table's header); any other number (a price) is none.
+func TestUnitMiss(t *testing.T) {
+	for _, c := range []struct {
+		name, question, passage string
+		fire                    bool
+	}{
+		{"mAh", "How many mAh is the battery?", "Battery: 5000mAh, fast charging.", false},
+		{"мА·ч with a thin space", "Сколько мАч у аккумулятора?", "Аккумулятор 5 000 мА·ч.", false},
+		{"毫安时", "S9的电池是多少毫安的", "电池容量5000毫安时。", false},
+		{"mAh for a Chinese question", "S9的电池是多少毫安的", "The S9 has a 5000 mAh battery.", false},
+		{"毫安 for an English question", "How many mAh is the battery?", "电池容量：5000毫安", false},
+		{"the unit in a table's header", "Сколько мАч у S9?", "| Модель | Ёмкость, мАч |\n| S9 | 5000 |", false},
+		{"a price is no capacity", "S9的电池是多少毫安的",
+			"换电池多少钱？保外更换原装电池：星耀S9 199元，星耀S9 Pro 229元。保修期内电池健康度低于80%的，可以免费更换。", true},
+		{"a charging time is no capacity", "How many mAh is the battery?", "The battery charges fully in 2 hours.", true},
+		{"128G", "How many GB of storage does the phone have?", "星耀S9：8G+128G。", false},
+		{"ГБ", "手机内存多少G", "Память: 8 ГБ оперативной, 256 ГБ встроенной.", false},
+		{"GB for a Russian question", "Сколько ГБ интернета в тарифе?", "The plan includes 30 GB of mobile data.", false},
+		{"兆", "宽带是多少兆的", "家庭宽带500兆，每月99元。", false},
+		{"a price is no data", "Сколько ГБ интернета в тарифе?", "Тариф стоит 500 рублей в месяц.", true},
+		{"watts", "充电器是多少瓦的？", "The charger delivers 65 W.", false},
+		{"Вт", "How many watts is the charger?", "Мощность зарядки — 33 Вт.", false},
+		{"no power", "How many watts is the charger?", "A charger and a cable are in the box.", true},
+		{"volts", "Сколько вольт на выходе блока питания?", "Output: 12V DC, 2 A.", false},
+		{"伏", "How many volts does the adapter output?", "输入电压220伏。", false},
+		{"Hz", "Сколько герц у экрана?", "Экран 120 Гц.", false},
+		{"赫兹", "What is the refresh rate in Hz?", "屏幕刷新率120赫兹。", false},
+		{"no frequency", "屏幕刷新率多少Hz", "屏幕为6.7英寸。", true},
+		{"litres", "水箱多少升", "The tank holds 1.5 l.", false},
+		{"литра", "How many liters does the tank hold?", "Объём бака — 2 литра.", false},
+		{"megapixels", "摄像头多少像素", "Main camera: 50MP.", false},
+		{"a screen's pixels", "How many pixels is the screen?", "Разрешение 2400×1080.", false},
+		{"°C", "最高能加热到多少度", "Heats water up to 90 °C.", false},
+		{"a percent sign", "Какой процент кэшбэка по карте?", "Cashback: 5% on groceries.", false},
+		{"a full-width percent sign", "What percentage of cashback do I get?", "返现比例为 5％。", false},
+		{"free answers a percentage", "Какой процент за снятие наличных?", "Снятие наличных в банкоматах банка бесплатно.", false},
+		{"no percentage", "Какой процент кэшбэка по карте?", "Кэшбэк начисляется на карту раз в месяц.", true},
+		{"km", "能跑多少公里", "Range: up to 25 km on one charge.", false},
+		{"no distance", "Сколько километров проедет самокат?", "Самокат складывается за три секунды.", true},
+		{"grams", "How many grams is the phone?", "重量：约190克。", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			asked := askedType(c.question)
+			if asked&(typeUnits|typeSize|typeWeight) == 0 {
+				t.Fatalf("askedType(%q) = %q: no unit asked", c.question, asked)
+			}
+			if got := typeMiss(asked, c.passage); (got != 0) != c.fire {
+				t.Errorf("typeMiss(%q, %q) = %q, want a miss: %v", asked, c.passage, got, c.fire)
+			}
+		})
+	}
+}

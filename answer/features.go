@@ -107,10 +107,13 @@ const (
 	FeaturePassageLines = "passage_lines"
 	// FeatureAnswerTypeMiss: 1 when the question asks for a kind of value
 	// — a price, a duration, a weight, a size, a number, contact details, a
-	// commerce policy (buying, refunds, warranty, shipping) — and the cited
-	// passage (its title, heading and text) holds no evidence of that kind:
-	// no price, no time unit, no weight, no such policy's words, nor the
-	// same question (an FAQ entry asking it). The expected answer type of
+	// commerce policy (buying, refunds, warranty, shipping), or a value in
+	// a unit it names ("how many mAh", "сколько ГБ", "多少瓦": a charge, an
+	// amount of data, a power, a voltage, a frequency, a volume, a
+	// resolution, degrees, a percentage) — and the cited passage (its
+	// title, heading and text) holds no evidence of that kind: no price,
+	// no time unit, no weight, no value in a unit of the family named, no
+	// such policy's words, nor the same question (an FAQ entry asking it). The expected answer type of
 	// question answering (answer/answertype.go owns the en/ru/zh lexicons):
 	// the other features measure topic, and a question naming a product is
 	// on the topic of its manual whatever it asks; this measures whether the
