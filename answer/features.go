@@ -137,7 +137,16 @@ const (
 	// characters form no pairs (the engine has no word segmentation); Latin
 	// words and numbers in a Chinese text do, and a Chinese name is read by
 	// its family head instead (familyHeads: 团队版 asked, 企业版 cited, 团队版
-	// in another retrieved document; familyMiss).
+	// in another retrieved document; familyMiss). It is 1 as well for a
+	// base product asked and its extension cited (extensionMiss): the
+	// question names X ("Nimbus Protect", "Сфера", "S9") without an
+	// extension word E, every X of the cited passage is followed by one
+	// (extensionWords: Plus, Pro, Max, Mini, Плюс, Про …, written as a
+	// name, or a number its title or heading puts there: "Hub 2"), which
+	// the question does not have anywhere, and another retrieved document
+	// writes X as a name with no name after it; X followed by another name
+	// that is no extension word, in the passage or another document, is a
+	// brand's or a family's name ("Learnly Teams") and never fires.
 	FeatureSiblingMiss = "sibling_miss"
 
 	// The features below describe an answer quoted from a passage in

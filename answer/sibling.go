@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -38,7 +39,8 @@ type pairNames struct{ left, right bool }
 // Chinese characters end a phrase: the engine has no word segmentation,
 // and two adjacent characters are as often two words' edges as one word.
 // withStop marks stop words (the question's words need it, a passage's
-// do not).
+// do not). A phrase of one word is kept too (a name standing alone: "Сфера",
+// "S9" in a Chinese text); the pair rule skips it.
 func namePhrases(text string, withStop bool) [][]nameWord {
 	latin, other, words := 0, 0, 0
 	inWord := false
@@ -65,7 +67,7 @@ func namePhrases(text string, withStop bool) [][]nameWord {
 	var terms []string
 	sentenceStart := true
 	end := func() {
-		if len(all)-start > 1 {
+		if len(all)-start > 0 {
 			out = append(out, all[start:len(all):len(all)])
 		} else {
 			all = all[:start]
@@ -138,7 +140,27 @@ type siblingPairs struct {
 	// Chinese family names (familyNames), when it has Chinese.
 	text     string
 	families []familyName
+	// extOf are the names (nameKey) the passage writes followed by an
+	// extension word (isExtension, written as a name) with those words,
+	// plainExt those of them it also writes without one, and uses how it
+	// writes its names (useBare, useHead): extensionMiss reads them. Nil
+	// when the passage has none.
+	extOf    map[string][]string
+	plainExt map[string]bool
+	uses     map[string]nameUse
 }
+
+// nameUse says how a passage writes a name (nameKey): useBare, written as
+// a name with no name after it ("Nimbus Protect is our plan for one
+// camera", "What is Nimbus Protect?"); useHead, followed by a name that is
+// no extension word ("Nimbus Cam", "Learnly Teams", "Сфера Бизнес": the
+// name is a brand's or a family's, not a product's).
+type nameUse uint8
+
+const (
+	useBare nameUse = 1 << iota
+	useHead
+)
 
 // siblingQuestion is a question as FeatureSiblingMiss reads it: its
 // phrases (namePhrases, stop words marked) and its Chinese family names.
@@ -152,13 +174,15 @@ func newSiblingQuestion(text string) siblingQuestion {
 	return siblingQuestion{text: text, phrases: namePhrases(text, true), families: familyNames(text)}
 }
 
-func newSiblingPairs(texts ...string) *siblingPairs {
+func newSiblingPairs(title, heading, body string) *siblingPairs {
+	texts := [...]string{title, heading, body}
 	sp := &siblingPairs{pairs: map[wordPair]pairNames{}, byLeft: map[string][]string{}, byRight: map[string][]string{}}
-	if all := strings.Join(texts, "\n"); hasHan(all) {
+	if all := strings.Join(texts[:], "\n"); hasHan(all) {
 		sp.text, sp.families = strings.ToLower(all), familyNames(all)
 	}
-	for _, text := range texts {
+	for ti, text := range texts {
 		for _, ph := range namePhrases(text, false) {
+			sp.addNames(ph, ti < 2)
 			for i := 0; i+1 < len(ph); i++ {
 				a, b := ph[i], ph[i+1]
 				p := wordPair{a.term, b.term}
@@ -171,7 +195,193 @@ func newSiblingPairs(texts ...string) *siblingPairs {
 			}
 		}
 	}
+	if len(sp.extOf) > 0 {
+		// Which of the extended names the passage also writes without an
+		// extension: a second reading, as extOf is complete only now.
+		for ti, text := range texts {
+			for _, ph := range namePhrases(text, false) {
+				for i := range ph {
+					if k := nameKey(ph, i); k != "" && sp.extOf[k] != nil && (i+1 == len(ph) || !sp.extends(k, ph[i+1], ti < 2)) {
+						if sp.plainExt == nil {
+							sp.plainExt = map[string]bool{}
+						}
+						sp.plainExt[k] = true
+					}
+				}
+			}
+		}
+	}
 	return sp
+}
+
+// addNames records in sp how phrase ph writes its names (extOf, uses);
+// titled says whether ph is of the passage's title or heading.
+func (sp *siblingPairs) addNames(ph []nameWord, titled bool) {
+	for i, w := range ph {
+		var next *nameWord
+		if i+1 < len(ph) {
+			next = &ph[i+1]
+		}
+		nextName := next != nil && next.name
+		if !w.name && !nextName {
+			continue
+		}
+		k := nameKey(ph, i)
+		if k == "" {
+			continue
+		}
+		switch {
+		case nextName && sp.extends(k, *next, titled):
+			if !w.name {
+				// "aged 9": X E names a variant only when X is a name.
+				continue
+			}
+			if sp.extOf == nil {
+				sp.extOf = map[string][]string{}
+			}
+			if !slices.Contains(sp.extOf[k], next.term) {
+				sp.extOf[k] = append(sp.extOf[k], next.term)
+			}
+		case nextName && isNumber(next.term):
+			// A number in the text, not in a title: neither a variant's
+			// name nor another name (extends).
+		case nextName:
+			sp.setUse(k, useHead)
+		default:
+			sp.setUse(k, useBare)
+		}
+	}
+}
+
+func (sp *siblingPairs) setUse(k string, u nameUse) {
+	if sp.uses == nil {
+		sp.uses = map[string]nameUse{}
+	}
+	sp.uses[k] |= u
+}
+
+// extensionWords are the words product naming appends to a product's name
+// to name a bigger, smaller or higher-tier variant of it — "Nimbus Protect
+// Plus", "Cam Pro", "Сфера Плюс", "S9 Pro" — written from that convention
+// (English and the Latin names of Chinese and Russian products, and
+// Russian), not from any question. A number is one too (isExtension: a
+// generation, model or year, "Hub 2", "Ripples 2020"). Any other name
+// after a name makes the first a brand's or a family's ("Nimbus Cam",
+// "Learnly Teams"), which a customer names for the whole family.
+var extensionWords = func() map[string]bool {
+	m := map[string]bool{}
+	var buf []byte
+	for _, w := range []string{
+		"plus", "pro", "max", "ultra", "mini", "lite", "premium", "deluxe", "xl", "se",
+		"плюс", "про", "макс", "ультра", "мини", "лайт", "премиум", "люкс",
+	} {
+		terms, _ := retrieval.DefaultAnalyzer.WordTerms([]rune(w), &buf, nil)
+		for _, t := range terms {
+			m[t] = true
+		}
+	}
+	return m
+}()
+
+// isExtension says whether w is an extension word (extensionWords) or a
+// number.
+func isExtension(w nameWord) bool {
+	return extensionWords[w.term] || isNumber(w.term)
+}
+
+// extends says whether w, written after the name k in a passage, extends
+// it to a variant's name: an extension word written as a name ("Plus",
+// not "plus tax"), or a number in the passage's title or heading ("Reset
+// Nimbus Hub 2"), and in its text the numbers its title or heading put
+// after k. A number after a name elsewhere in the text is as often a
+// price, a quantity or a date ("S9 Pro 229元", "Hub 32 devices") as a
+// generation; a title or heading names what the passage is about.
+func (sp *siblingPairs) extends(k string, w nameWord, titled bool) bool {
+	if !w.name {
+		return false
+	}
+	if !isNumber(w.term) {
+		return extensionWords[w.term]
+	}
+	return titled || slices.Contains(sp.extOf[k], w.term)
+}
+
+func isNumber(term string) bool {
+	for _, r := range term {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return term != ""
+}
+
+// nameKey is the key of the name ending at ph[i]: its term, or for a
+// number the word before it and the number ("iPhone 15": a number alone
+// names nothing); "" for a number that starts its phrase.
+func nameKey(ph []nameWord, i int) string {
+	t := ph[i].term
+	if !isNumber(t) {
+		return t
+	}
+	if i == 0 {
+		return ""
+	}
+	return ph[i-1].term + " " + t
+}
+
+// extensionMiss is the extension form of FeatureSiblingMiss: the question
+// names a product X without an extension word E, and the cited passage
+// writes X only as X E ("Nimbus Protect" asked, every "Nimbus Protect" of
+// the cited entry followed by "Plus"), while another retrieved document
+// names X bare — written as a name with no name after it, the base
+// product's own entry. It does not fire when the question has E anywhere
+// (a comparison, or "protect plus" in lower case), when the question's X
+// is followed by an extension word of its own (it names a variant; the pair
+// rule compares variants), when the passage also writes X bare (an
+// entry about both), or when X stands before another name that is no
+// extension in the passage or another document (X is a brand's or a
+// family's name: "Learnly" of "Learnly Plus" and "Learnly Teams").
+func extensionMiss(q [][]nameWord, p *siblingPairs, others func() []*siblingPairs) bool {
+	if len(p.extOf) == 0 {
+		return false
+	}
+	asked := func(term string) bool {
+		for _, ph := range q {
+			for _, w := range ph {
+				if w.term == term {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, ph := range q {
+		for i, w := range ph {
+			if w.stop {
+				continue
+			}
+			k := nameKey(ph, i)
+			exts := p.extOf[k]
+			if exts == nil || p.plainExt[k] || p.uses[k]&useHead != 0 {
+				continue
+			}
+			if i+1 < len(ph) && isExtension(ph[i+1]) {
+				continue
+			}
+			if slices.ContainsFunc(exts, asked) {
+				continue
+			}
+			bare, head := false, false
+			for _, o := range others() {
+				u := o.uses[k]
+				bare, head = bare || u&useBare != 0, head || u&useHead != 0
+			}
+			if bare && !head {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // siblingMiss is FeatureSiblingMiss of the question against the first
@@ -206,11 +416,17 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 	if len(sq.families) > 0 && familyMiss(sq.families, sq.text, ps.get(cited).siblings(cited), otherHasName) {
 		return 1
 	}
+	if len(q) > 0 && extensionMiss(q, ps.get(cited).siblings(cited), loadOthers) {
+		return 1
+	}
 	// The miss needs a word of the question the passage lacks: most
 	// cited passages have them all, and their pairs are not needed.
 	words := ps.get(cited).words(cited)
 	lacks := false
 	for _, ph := range q {
+		if len(ph) < 2 {
+			continue // a word alone: no pair
+		}
 		for _, w := range ph {
 			lacks = lacks || !words[w.term]
 		}
@@ -221,6 +437,9 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 	p := ps.get(cited).siblings(cited)
 	asked := map[string]bool{}
 	for _, ph := range q {
+		if len(ph) < 2 {
+			continue
+		}
 		for _, w := range ph {
 			asked[w.term] = true
 		}

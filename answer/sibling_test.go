@@ -21,7 +21,9 @@ func TestNamePhrases(t *testing.T) {
 		{"Сфера Плюс работает с Apple Pay?", [][]w{{{"сфер", false}, {"плюс", true}, {"работа", false}, {"с", false}, {"appl", true}, {"pay", true}}}},
 		// Punctuation ends a phrase; the word after a full stop starts a
 		// sentence.
-		{"the Pro plan, then. Basic plan", [][]w{{{"the", false}, {"pro", true}, {"plan", false}}, {{"basic", false}, {"plan", false}}}},
+		{"the Pro plan, then. Basic plan", [][]w{{{"the", false}, {"pro", true}, {"plan", false}}, {{"then", false}}, {{"basic", false}, {"plan", false}}}},
+		// A word alone is a phrase ("S9" in a Chinese text).
+		{"S9的电池", [][]w{{{"s9", true}}}},
 		// Chinese characters form no phrase; the Latin words and numbers
 		// between them do.
 		{"iPhone 15 的电池团队版", [][]w{{{"iphon", true}, {"15", true}}}},
@@ -166,6 +168,69 @@ func TestSiblingMissChinese(t *testing.T) {
 		{"no other document has the asked name", "免费版上传单个文件最大多大？", []retrieval.Hit{sizes, enterprise}, 0},
 		// 服务 is a head, but no other document names 售后服务.
 		{"a head with no family in the knowledge base", "售后服务几点下班", []retrieval.Hit{service, other}, 0},
+	}
+	for _, c := range cases {
+		if got := siblingFeature(t, c.question, c.hits...); got != c.want {
+			t.Errorf("%s: %s(%q) = %v, want %v", c.name, FeatureSiblingMiss, c.question, got, c.want)
+		}
+	}
+}
+
+// TestSiblingMissExtension: the base product asked, its extension ("X
+// Plus", "X 2", "X Pro") cited, and the base's own entry retrieved.
+func TestSiblingMissExtension(t *testing.T) {
+	protectPlus := hitOf("protect-plus", "What is Nimbus Protect Plus?",
+		"Nimbus Protect Plus covers every camera at one home. It costs $9.99 a month and keeps 60 days of video history.")
+	protect := hitOf("protect", "What is Nimbus Protect?",
+		"Nimbus Protect is our cloud plan for one camera. It costs $3.99 a month and keeps 30 days of video history.")
+	both := hitOf("plans", "Plans",
+		"Nimbus Protect Plus covers every camera at one home, and Nimbus Protect covers one camera.")
+	trial := hitOf("trial", "Is there a free trial?", "Each new account gets one free trial of Nimbus Protect Plus.")
+	hub2 := hitOf("hub2", "Reset Nimbus Hub 2", "To reset Nimbus Hub 2, hold its button for 10 seconds.")
+	hub := hitOf("hub", "Nimbus Hub", "Nimbus Hub works with up to 32 devices.")
+	camPro := hitOf("cam-pro", "Outdoor use", "Nimbus Cam Pro is rated IP65 and works outdoors.")
+	cam := hitOf("cam", "Nimbus Cam", "Nimbus Cam is an indoor camera.")
+	learnlyPlus := hitOf("offline", "Offline viewing", "Learnly Plus members can download courses to watch offline.")
+	teams := hitOf("teams", "Learnly Teams", "Learnly Teams gives a company one invoice, and every Learnly course is included.")
+	sferaPlus := hitOf("sfera-plus", "Карта Сфера Плюс", "По карте Сфера Плюс снятие наличных за границей бесплатно.")
+	sfera := hitOf("sfera", "Карта Сфера", "Карта Сфера — бесплатная дебетовая карта.")
+	kaskoFull := hitOf("kasko-full", "КАСКО Полное", "В КАСКО Полное входит эвакуатор и аварийный комиссар.")
+	kaskoBase := hitOf("kasko-base", "КАСКО Базовое", "КАСКО Базовое покрывает угон и полную гибель автомобиля.")
+	s9Pro := hitOf("s9pro", "S9 Pro电池", "S9 Pro的电池容量为5000毫安时，可以用两天。")
+	s9 := hitOf("s9", "S9参数", "S9的电池容量为4000毫安时。")
+	mate60Pro := hitOf("mate60pro", "Mate 60 Pro屏幕", "Mate 60 Pro的屏幕尺寸为6.8英寸。")
+	mate60 := hitOf("mate60", "Mate 60参数", "Mate 60的屏幕尺寸为6.7英寸。")
+	screens := hitOf("screens", "换屏多少钱？", "换屏价格：Mate 60 599元，Mate 60 Pro 799元。")
+	cases := []struct {
+		name     string
+		question string
+		hits     []retrieval.Hit
+		want     float64
+	}{
+		{"en: Protect Plus cited for Protect", "I have 3 cameras at home. Does Nimbus Protect cover all of them or just one?", []retrieval.Hit{protectPlus, protect}, 1},
+		{"en: lowercase base, the documents write the names", "does nimbus protect cover every camera at home", []retrieval.Hit{protectPlus, protect}, 1},
+		{"en: a number, Hub 2 cited for Hub", "How do I reset my Nimbus Hub?", []retrieval.Hit{hub2, hub}, 1},
+		{"en: Cam Pro cited for Cam", "Does the Nimbus Cam work outdoors?", []retrieval.Hit{camPro, cam}, 1},
+		{"ru: Сфера Плюс cited for Сфера", "Можно ли снимать наличные за границей по карте Сфера?", []retrieval.Hit{sferaPlus, sfera}, 1},
+		{"ru: КАСКО Полное cited for КАСКО Базовое (the pair rule)", "Входит ли эвакуатор в КАСКО Базовое?", []retrieval.Hit{kaskoFull, kaskoBase}, 1},
+		{"zh: S9 Pro cited for S9", "S9的电池容量是多少", []retrieval.Hit{s9Pro, s9}, 1},
+		{"zh: a number, Mate 60 Pro cited for Mate 60", "Mate 60的屏幕尺寸多大", []retrieval.Hit{mate60Pro, mate60}, 1},
+
+		{"en: the base cited", "Is Nimbus Protect our cloud plan for one camera?", []retrieval.Hit{protect, protectPlus}, 0},
+		{"en: the extension asked", "Does Nimbus Protect Plus cover all of my cameras?", []retrieval.Hit{protectPlus, protect}, 0},
+		{"en: the extension asked in lower case", "does nimbus protect plus cover all of my cameras", []retrieval.Hit{protectPlus, protect}, 0},
+		{"en: a comparison names the extension", "Does Nimbus Protect cover every camera at home like Plus?", []retrieval.Hit{protectPlus, protect}, 0},
+		{"en: another variant asked", "Does Nimbus Protect Max cover every camera at home?", []retrieval.Hit{protectPlus, protect}, 0},
+		{"en: the cited passage names the base too", "Does Nimbus Protect cover every camera at home?", []retrieval.Hit{both, protect}, 0},
+		{"en: no other document names the base", "Does Nimbus Protect cover every camera at home?", []retrieval.Hit{protectPlus, trial}, 0},
+		{"en: a brand, not a base (Learnly Teams)", "Can I download Learnly courses to watch offline?", []retrieval.Hit{learnlyPlus, teams}, 0},
+		{"ru: the extension asked in lower case", "можно ли снимать наличные за границей по карте сфера плюс", []retrieval.Hit{sferaPlus, sfera}, 0},
+		{"ru: the base cited", "Карта Сфера бесплатная?", []retrieval.Hit{sfera, sferaPlus}, 0},
+		{"zh: the extension asked", "S9 Pro的电池容量是多少", []retrieval.Hit{s9Pro, s9}, 0},
+		// A number after a name in a passage's text, not in its title, is
+		// no variant's name: a price, a quantity, a date.
+		{"zh: a price after the name", "mate 60 pro换屏多少钱", []retrieval.Hit{screens, mate60Pro}, 0},
+		{"zh: the base cited", "S9的电池容量为4000毫安时吗", []retrieval.Hit{s9, s9Pro}, 0},
 	}
 	for _, c := range cases {
 		if got := siblingFeature(t, c.question, c.hits...); got != c.want {
