@@ -141,7 +141,7 @@ type siblingPairs struct {
 	text     string
 	families []familyName
 	// extOf are the names (nameKey) the passage writes followed by an
-	// extension word (isExtension, written as a name) with those words,
+	// extension word or number (extends) with those words,
 	// plainExt those of them it also writes without one, and uses how it
 	// writes its names (useBare, useHead): extensionMiss reads them. Nil
 	// when the passage has none.

@@ -232,7 +232,8 @@ func TestSupportEn(t *testing.T) {
 }
 
 // TestSupportEnHybrid: the same with the embedder (first run: 2 wrong and
-// 27 right).
+// 27 right). The extension form of sibling_miss took es-a26 (seen: the
+// rule was written after that question), so 1.
 func TestSupportEnHybrid(t *testing.T) {
-	runSupport(t, supportEn, hybridEngine(t), map[string]supportBounds{"en": {2, 22}})
+	runSupport(t, supportEn, hybridEngine(t), map[string]supportBounds{"en": {1, 22}})
 }
