@@ -220,9 +220,10 @@ func TestSupportRuZh2(t *testing.T) {
 }
 
 // TestSupportRuZh2Hybrid: the same with the embedder (first run: ru 0
-// wrong and 11 right, zh 3 and 24).
+// wrong and 11 right, zh 3 and 24). The unit check of answer_type_miss
+// took zp-u07 (seen: it was written after that question), so zh 2.
 func TestSupportRuZh2Hybrid(t *testing.T) {
-	runSupport(t, supportRuZh2, hybridEngine(t), map[string]supportBounds{"ru": {0, 9}, "zh": {3, 20}})
+	runSupport(t, supportRuZh2, hybridEngine(t), map[string]supportBounds{"ru": {0, 9}, "zh": {2, 20}})
 }
 
 // TestSupportEn is the English set, sparse (first run: 1 confident wrong
