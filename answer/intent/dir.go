@@ -19,27 +19,39 @@ var ErrNoModel = errors.New("no intent model")
 // Dir keeps one model per tenant as JSON files in a directory
 // (TENANT.json), and classifies questions with them. Models are read on
 // first use and re-read when their file changes, so that `answerdesk
-// intents train` takes effect in a running server. A Dir is safe for
+// intents train` takes effect in a running server: at once when this Dir
+// saved it, within recheck when another process did. A Dir is safe for
 // concurrent use.
 type Dir struct {
 	path       string
 	embedModel string
+	now        func() time.Time
 
 	mu     sync.Mutex
 	models map[string]cached
 }
 
+// recheck is how long a Dir trusts what it last saw of a tenant's model
+// file before it looks at the file again, so that an answer does not pay
+// a system call (most tenants have no model, and every answer asks).
+const recheck = time.Second
+
+// cached is what a Dir last saw of a tenant's model file: the model, or
+// noModel when there was no file; the file's time and size; and when it
+// looked.
 type cached struct {
 	model   *Model
+	noModel error
 	modTime time.Time
 	size    int64
+	checked time.Time
 }
 
 // NewDir returns the models in path. embedModel names the configured
 // embedder's model ("" when none): a model trained with another embedder
 // classifies with its sparse head only.
 func NewDir(path, embedModel string) *Dir {
-	return &Dir{path: path, embedModel: embedModel, models: map[string]cached{}}
+	return &Dir{path: path, embedModel: embedModel, now: time.Now, models: map[string]cached{}}
 }
 
 // file returns the tenant's model file. Tenant names that are not plain
@@ -90,6 +102,9 @@ func (d *Dir) Save(tenant string, m *Model) error {
 	if err := os.Rename(tmp.Name(), d.file(tenant)); err != nil {
 		return fmt.Errorf("save intent model: %w", err)
 	}
+	d.mu.Lock()
+	delete(d.models, tenant) // the next Load reads the new file
+	d.mu.Unlock()
 	return nil
 }
 
@@ -117,34 +132,50 @@ func (d *Dir) Evaluate(ctx context.Context, tenant string, examples []Example, e
 	return Evaluate(ctx, m, examples, emb)
 }
 
-// Load returns the tenant's model: ErrNoModel when it has none.
+// Load returns the tenant's model: ErrNoModel when it has none. What it
+// saw of the tenant's file is trusted for recheck.
 func (d *Dir) Load(tenant string) (*Model, error) {
-	path := d.file(tenant)
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w for tenant %q (train one with `answerdesk intents train`)", ErrNoModel, tenant)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load intent model: %w", err)
-	}
+	now := d.now()
 	d.mu.Lock()
 	c, ok := d.models[tenant]
 	d.mu.Unlock()
-	if ok && c.modTime.Equal(st.ModTime()) && c.size == st.Size() {
-		return c.model, nil
+	if ok && !now.Before(c.checked) && now.Sub(c.checked) < recheck {
+		return c.loaded()
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
+	path := d.file(tenant)
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if c.noModel == nil {
+			c.noModel = fmt.Errorf("%w for tenant %q (train one with `answerdesk intents train`)", ErrNoModel, tenant)
+		}
+		c = cached{noModel: c.noModel, checked: now}
+	} else if err != nil {
 		return nil, fmt.Errorf("load intent model: %w", err)
-	}
-	m := new(Model)
-	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("load intent model %s: %w", path, err)
+	} else if !ok || c.model == nil || !c.modTime.Equal(st.ModTime()) || c.size != st.Size() {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("load intent model: %w", err)
+		}
+		m := new(Model)
+		if err := json.Unmarshal(b, m); err != nil {
+			return nil, fmt.Errorf("load intent model %s: %w", path, err)
+		}
+		c = cached{model: m, modTime: st.ModTime(), size: st.Size(), checked: now}
+	} else {
+		c.checked = now
 	}
 	d.mu.Lock()
-	d.models[tenant] = cached{model: m, modTime: st.ModTime(), size: st.Size()}
+	d.models[tenant] = c
 	d.mu.Unlock()
-	return m, nil
+	return c.loaded()
+}
+
+// loaded is c's model, or its ErrNoModel when the tenant had no file.
+func (c cached) loaded() (*Model, error) {
+	if c.model == nil {
+		return nil, c.noModel
+	}
+	return c.model, nil
 }
 
 // Classify labels a question with the tenant's model. terms are the

@@ -396,3 +396,70 @@ func TestEvaluate(t *testing.T) {
 		t.Errorf("Evaluate(nothing): %v", err)
 	}
 }
+
+// TestDirRechecksAfterAnInterval: a model another process saves (another
+// Dir over the same files) reaches a Dir that has looked for the tenant's
+// model within recheck, not at once and not never; a model a Dir saves
+// itself is used at its next Load.
+func TestDirRechecksAfterAnInterval(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "intents")
+	clock := time.Date(2026, 12, 5, 1, 0, 0, 0, time.UTC)
+	server := NewDir(path, "")
+	server.now = func() time.Time { return clock }
+	cli := NewDir(path, "")
+
+	if _, err := server.Load("acme"); !errors.Is(err, ErrNoModel) {
+		t.Fatalf("Load before training: %v, want ErrNoModel", err)
+	}
+	m, err := Train(ctx, toyData(80), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Save("acme", m); err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(recheck / 2)
+	if _, err := server.Load("acme"); !errors.Is(err, ErrNoModel) {
+		t.Fatalf("Load within the interval: %v, want what it saw (ErrNoModel)", err)
+	}
+	clock = clock.Add(recheck / 2)
+	got, err := server.Load("acme")
+	if err != nil || len(got.Labels()) != len(m.Labels()) {
+		t.Fatalf("Load after the interval: %v, %v; want the saved model", got, err)
+	}
+
+	m2, err := Train(ctx, []Example{{"hello there", "greeting"}, {"hi friend", "greeting"}, {"bye now", "farewell"}, {"see you", "farewell"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Save("acme", m2); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := server.Load("acme"); len(got.Labels()) == 2 {
+		t.Fatal("another process's model used within the interval")
+	}
+	clock = clock.Add(recheck)
+	if got, err := server.Load("acme"); err != nil || len(got.Labels()) != 2 {
+		t.Fatalf("another process's retrained model after the interval: %v, %v", got, err)
+	}
+
+	if err := server.Save("acme", m); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := server.Load("acme"); err != nil || len(got.Labels()) != len(m.Labels()) {
+		t.Fatalf("its own save, at once: %v, %v", got, err)
+	}
+}
+
+// BenchmarkDirLoadNoModel is what every answer of a tenant without an
+// intent model pays to learn that it has none.
+func BenchmarkDirLoadNoModel(b *testing.B) {
+	d := NewDir(b.TempDir(), "")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := d.Load("acme"); !errors.Is(err, ErrNoModel) {
+			b.Fatal(err)
+		}
+	}
+}
