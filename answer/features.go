@@ -146,7 +146,13 @@ const (
 	// the question does not have anywhere, and another retrieved document
 	// writes X as a name with no name after it; X followed by another name
 	// that is no extension word, in the passage or another document, is a
-	// brand's or a family's name ("Learnly Teams") and never fires.
+	// brand's or a family's name ("Learnly Teams") and never fires. And it
+	// is 1 for the reverse, a variant asked and its base cited (baseMiss):
+	// the question names X E ("hub 2", "cam pro", "S9 Pro"; E an extension
+	// word or a number), the cited passage writes X as a name with no name
+	// after it and never X E, the question does not name X bare too (a
+	// comparison), another retrieved document writes X E as a variant's
+	// name, and X is no brand or family head there or in the passage.
 	FeatureSiblingMiss = "sibling_miss"
 
 	// The features below describe an answer quoted from a passage in

@@ -419,6 +419,9 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 	if len(q) > 0 && extensionMiss(q, ps.get(cited).siblings(cited), loadOthers) {
 		return 1
 	}
+	if len(q) > 0 && baseMiss(q, ps.get(cited).siblings(cited), loadOthers) {
+		return 1
+	}
 	// The miss needs a word of the question the passage lacks: most
 	// cited passages have them all, and their pairs are not needed.
 	words := ps.get(cited).words(cited)
@@ -621,6 +624,76 @@ func familyMiss(q []familyName, question string, p *siblingPairs, otherHas func(
 		}
 		for _, m := range n.mods {
 			if !strings.Contains(p.text, m) && otherHas(m+n.head) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// baseMiss is the reverse of extensionMiss: the question names a variant
+// X E (E an extension word or a number: "hub 2", "cam pro", "S9 Pro",
+// "Сфера Плюс"), the cited passage writes X as a name with no name after
+// it ("Nimbus Hub receives security updates until 2027") and never X E,
+// while another retrieved document writes X E as a variant's name (extOf:
+// an extension word written as a name, or a number its title or heading
+// puts after X, so E is an extension there too). It does not fire when the
+// question also names X without E (a comparison), when the cited passage
+// writes X only in lower case or not as a name ("your hub": a passage for
+// every hub), or when X stands before another name that is no extension
+// in the cited passage or another document (a brand's or a family's name:
+// "Learnly" of "Learnly Plus" and "Learnly Teams").
+func baseMiss(q [][]nameWord, p *siblingPairs, others func() []*siblingPairs) bool {
+	if len(p.uses) == 0 {
+		return false
+	}
+	var buf [64]byte
+	kb := buf[:0]
+	for _, ph := range q {
+		for i := 0; i+1 < len(ph); i++ {
+			x, e := ph[i], ph[i+1]
+			if x.stop || !isExtension(e) {
+				continue
+			}
+			// The key built in a buffer: most questions' numbers ("+1 415
+			// 555 0100") name nothing the passage writes.
+			kb = kb[:0]
+			if isNumber(x.term) {
+				if i == 0 {
+					continue
+				}
+				kb = append(append(kb, ph[i-1].term...), ' ')
+			}
+			kb = append(kb, x.term...)
+			if u := p.uses[string(kb)]; u&useBare == 0 || u&useHead != 0 {
+				continue
+			}
+			k := string(kb)
+			if _, ok := p.pairs[wordPair{x.term, e.term}]; ok || slices.Contains(p.extOf[k], e.term) {
+				continue
+			}
+			if askedBare(q, k) {
+				continue
+			}
+			variant, head := false, false
+			for _, o := range others() {
+				variant = variant || slices.Contains(o.extOf[k], e.term)
+				head = head || o.uses[k]&useHead != 0
+			}
+			if variant && !head {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// askedBare says whether the question writes the name k with no extension
+// word or number after it.
+func askedBare(q [][]nameWord, k string) bool {
+	for _, ph := range q {
+		for i := range ph {
+			if nameKey(ph, i) == k && (i+1 == len(ph) || !isExtension(ph[i+1])) {
 				return true
 			}
 		}

@@ -238,3 +238,51 @@ func TestSiblingMissExtension(t *testing.T) {
 		}
 	}
 }
+
+// TestSiblingMissBase: the variant asked ("hub 2", "cam pro", "S9 Pro"),
+// a passage that writes the base's name only cited, and the variant's own
+// entry retrieved.
+func TestSiblingMissBase(t *testing.T) {
+	hubFirmware := hitOf("hub-fw", "Nimbus Hub firmware",
+		"Nimbus Hub receives security updates until 31 December 2027. Start updates in Settings.")
+	hub2 := hitOf("hub2", "Reset Nimbus Hub 2", "To reset Nimbus Hub 2, hold its button for 10 seconds.")
+	hubBoth := hitOf("hubs", "Nimbus Hub and Nimbus Hub 2",
+		"Nimbus Hub receives security updates until 31 December 2027, and Nimbus Hub 2 until 2031.")
+	hubPlain := hitOf("hub-plain", "Firmware updates", "Your hub receives security updates until 31 December 2027.")
+	cam := hitOf("cam", "Nimbus Cam", "Nimbus Cam is an indoor camera with night vision.")
+	camPro := hitOf("cam-pro", "Outdoor use", "Nimbus Cam Pro is rated IP65 and works outdoors.")
+	learnlyPlus := hitOf("offline", "Offline viewing", "With Learnly Plus, members can download courses to watch offline.")
+	teams := hitOf("teams", "Learnly Teams", "With Learnly Teams, a company gets one invoice.")
+	certificates := hitOf("certs", "Certificates", "Every Learnly course ends with a certificate.")
+	teamsCerts := hitOf("teams-certs", "Certificates", "Every Learnly course ends with a certificate. Learnly Teams admins see them all; Plus members see their own.")
+	sfera := hitOf("sfera", "Карта Сфера", "Карта Сфера — бесплатная дебетовая карта. Снятие наличных за границей — 1%.")
+	sferaPlus := hitOf("sfera-plus", "Карта Сфера Плюс", "По карте Сфера Плюс снятие наличных бесплатно.")
+	s9 := hitOf("s9", "S9参数", "S9的电池容量为4000毫安时。")
+	s9Pro := hitOf("s9pro", "S9 Pro屏幕", "S9 Pro的屏幕为6.8英寸。")
+	cases := []struct {
+		name     string
+		question string
+		hits     []retrieval.Hit
+		want     float64
+	}{
+		{"en: a number, Hub cited for hub 2", "until when will hub 2 get security updates", []retrieval.Hit{hubFirmware, hub2}, 1},
+		{"en: Cam cited for cam pro", "is the nimbus cam pro an indoor camera with night vision", []retrieval.Hit{cam, camPro}, 1},
+		{"ru: Сфера cited for Сфера Плюс", "Сколько стоит снятие наличных за границей по карте Сфера Плюс?", []retrieval.Hit{sfera, sferaPlus}, 1},
+		{"zh: S9 cited for S9 Pro", "S9 Pro的电池容量是多少", []retrieval.Hit{s9, s9Pro}, 1},
+
+		{"en: the variant cited", "how do i reset nimbus hub 2", []retrieval.Hit{hub2, hubFirmware}, 0},
+		{"en: the cited passage names the variant too", "until when will hub 2 get security updates", []retrieval.Hit{hubBoth, hub2}, 0},
+		{"en: a comparison names the base", "does hub 2 get security updates for longer than the Nimbus Hub", []retrieval.Hit{hubFirmware, hub2}, 0},
+		{"en: no other document names the variant", "until when will hub 2 get security updates", []retrieval.Hit{hubFirmware, cam}, 0},
+		{"en: the passage names no product (lower case)", "until when will hub 2 get security updates", []retrieval.Hit{hubPlain, hub2}, 0},
+		{"en: a brand, not a base (Learnly Teams)", "does every learnly plus course end with a certificate", []retrieval.Hit{certificates, learnlyPlus, teams}, 0},
+		{"en: a brand in the cited passage (Learnly Teams)", "does every learnly plus course end with a certificate", []retrieval.Hit{teamsCerts, learnlyPlus}, 0},
+		{"ru: the base asked", "Сколько стоит снятие наличных за границей по карте Сфера?", []retrieval.Hit{sfera, sferaPlus}, 0},
+		{"zh: the base asked", "S9的电池容量是多少", []retrieval.Hit{s9, s9Pro}, 0},
+	}
+	for _, c := range cases {
+		if got := siblingFeature(t, c.question, c.hits...); got != c.want {
+			t.Errorf("%s: %s(%q) = %v, want %v", c.name, FeatureSiblingMiss, c.question, got, c.want)
+		}
+	}
+}
