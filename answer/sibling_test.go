@@ -84,12 +84,7 @@ func TestSiblingMiss(t *testing.T) {
 	y1990 := hitOf("y1990", "The stadium", "The stadium opened in 1990.")
 	current := hitOf("current", "Как закрыть текущий счёт", "Закрыть текущий счёт можно в приложении.")
 	savings := hitOf("savings", "Вклады", "Накопительный счёт бесплатный.")
-	cases := []struct {
-		name     string
-		question string
-		hits     []retrieval.Hit
-		want     float64
-	}{
+	checkSiblingCases(t, []siblingCase{
 		{"en: the Basic plan cited for the Pro plan", "How do I cancel my subscription on the Pro plan?", []retrieval.Hit{basic, pro}, 1},
 		{"ru: Волна 15 cited for Волна 50", "Какая скорость интернета на Волна 50, когда закончится пакет?", []retrieval.Hit{volna15, volna50}, 1},
 		{"ru: lowercase question, the documents write the names", "какая скорость интернета на волна 50 когда закончится пакет", []retrieval.Hit{volna15, volna50}, 1},
@@ -101,12 +96,7 @@ func TestSiblingMiss(t *testing.T) {
 		{"the differing words are not names", "How do I reset the guest password?", []retrieval.Hit{admin, guest}, 0},
 		{"ru: the differing words are not names", "Как закрыть накопительный счёт?", []retrieval.Hit{current, savings}, 0},
 		{"the shared word is a stop word", "What did the club do in 1990?", []retrieval.Hit{y1991, y1990}, 0},
-	}
-	for _, c := range cases {
-		if got := siblingFeature(t, c.question, c.hits...); got != c.want {
-			t.Errorf("%s: %s(%q) = %v, want %v", c.name, FeatureSiblingMiss, c.question, got, c.want)
-		}
-	}
+	})
 }
 
 func TestFamilyNames(t *testing.T) {
@@ -148,12 +138,7 @@ func TestSiblingMissChinese(t *testing.T) {
 	fast := hitOf("fast", "极速配送", "极速配送30分钟送达。")
 	service := hitOf("svc", "客服", "人工服务时间为9点到21点。")
 	other := hitOf("other", "联系我们", "在线服务全天可用。")
-	cases := []struct {
-		name     string
-		question string
-		hits     []retrieval.Hit
-		want     float64
-	}{
+	checkSiblingCases(t, []siblingCase{
 		{"企业版 cited for 团队版", "团队版的开放API有调用频率限制吗", []retrieval.Hit{enterprise, team}, 1},
 		{"团队版 and 企业版 cited for 免费版", "免费版上传单个文件最大多大？", []retrieval.Hit{sizes, free}, 1},
 		{"标准配送 cited for 极速配送", "极速配送可以预约时间吗", []retrieval.Hit{express, fast}, 1},
@@ -168,12 +153,7 @@ func TestSiblingMissChinese(t *testing.T) {
 		{"no other document has the asked name", "免费版上传单个文件最大多大？", []retrieval.Hit{sizes, enterprise}, 0},
 		// 服务 is a head, but no other document names 售后服务.
 		{"a head with no family in the knowledge base", "售后服务几点下班", []retrieval.Hit{service, other}, 0},
-	}
-	for _, c := range cases {
-		if got := siblingFeature(t, c.question, c.hits...); got != c.want {
-			t.Errorf("%s: %s(%q) = %v, want %v", c.name, FeatureSiblingMiss, c.question, got, c.want)
-		}
-	}
+	})
 }
 
 // TestSiblingMissExtension: the base product asked, its extension ("X
@@ -201,12 +181,7 @@ func TestSiblingMissExtension(t *testing.T) {
 	mate60Pro := hitOf("mate60pro", "Mate 60 Pro屏幕", "Mate 60 Pro的屏幕尺寸为6.8英寸。")
 	mate60 := hitOf("mate60", "Mate 60参数", "Mate 60的屏幕尺寸为6.7英寸。")
 	screens := hitOf("screens", "换屏多少钱？", "换屏价格：Mate 60 599元，Mate 60 Pro 799元。")
-	cases := []struct {
-		name     string
-		question string
-		hits     []retrieval.Hit
-		want     float64
-	}{
+	checkSiblingCases(t, []siblingCase{
 		{"en: Protect Plus cited for Protect", "I have 3 cameras at home. Does Nimbus Protect cover all of them or just one?", []retrieval.Hit{protectPlus, protect}, 1},
 		{"en: lowercase base, the documents write the names", "does nimbus protect cover every camera at home", []retrieval.Hit{protectPlus, protect}, 1},
 		{"en: a number, Hub 2 cited for Hub", "How do I reset my Nimbus Hub?", []retrieval.Hit{hub2, hub}, 1},
@@ -231,12 +206,7 @@ func TestSiblingMissExtension(t *testing.T) {
 		// no variant's name: a price, a quantity, a date.
 		{"zh: a price after the name", "mate 60 pro换屏多少钱", []retrieval.Hit{screens, mate60Pro}, 0},
 		{"zh: the base cited", "S9的电池容量为4000毫安时吗", []retrieval.Hit{s9, s9Pro}, 0},
-	}
-	for _, c := range cases {
-		if got := siblingFeature(t, c.question, c.hits...); got != c.want {
-			t.Errorf("%s: %s(%q) = %v, want %v", c.name, FeatureSiblingMiss, c.question, got, c.want)
-		}
-	}
+	})
 }
 
 // TestSiblingMissBase: the variant asked ("hub 2", "cam pro", "S9 Pro"),
@@ -259,12 +229,7 @@ func TestSiblingMissBase(t *testing.T) {
 	sferaPlus := hitOf("sfera-plus", "Карта Сфера Плюс", "По карте Сфера Плюс снятие наличных бесплатно.")
 	s9 := hitOf("s9", "S9参数", "S9的电池容量为4000毫安时。")
 	s9Pro := hitOf("s9pro", "S9 Pro屏幕", "S9 Pro的屏幕为6.8英寸。")
-	cases := []struct {
-		name     string
-		question string
-		hits     []retrieval.Hit
-		want     float64
-	}{
+	checkSiblingCases(t, []siblingCase{
 		{"en: a number, Hub cited for hub 2", "until when will hub 2 get security updates", []retrieval.Hit{hubFirmware, hub2}, 1},
 		{"en: Cam cited for cam pro", "is the nimbus cam pro an indoor camera with night vision", []retrieval.Hit{cam, camPro}, 1},
 		{"ru: Сфера cited for Сфера Плюс", "Сколько стоит снятие наличных за границей по карте Сфера Плюс?", []retrieval.Hit{sfera, sferaPlus}, 1},
@@ -279,7 +244,20 @@ func TestSiblingMissBase(t *testing.T) {
 		{"en: a brand in the cited passage (Learnly Teams)", "does every learnly plus course end with a certificate", []retrieval.Hit{teamsCerts, learnlyPlus}, 0},
 		{"ru: the base asked", "Сколько стоит снятие наличных за границей по карте Сфера?", []retrieval.Hit{sfera, sferaPlus}, 0},
 		{"zh: the base asked", "S9的电池容量是多少", []retrieval.Hit{s9, s9Pro}, 0},
-	}
+	})
+}
+
+// siblingCase is a question, the hits retrieved for it (the first cited)
+// and the sibling_miss it must get.
+type siblingCase struct {
+	name     string
+	question string
+	hits     []retrieval.Hit
+	want     float64
+}
+
+func checkSiblingCases(t *testing.T, cases []siblingCase) {
+	t.Helper()
 	for _, c := range cases {
 		if got := siblingFeature(t, c.question, c.hits...); got != c.want {
 			t.Errorf("%s: %s(%q) = %v, want %v", c.name, FeatureSiblingMiss, c.question, got, c.want)
