@@ -202,21 +202,7 @@ func TestCustomerErasureUsesTheIndex(t *testing.T) {
 		`DELETE FROM answers WHERE tenant=? AND ` + ofCustomer(""),
 		`SELECT id FROM answers WHERE tenant=? AND ` + ofCustomer(""),
 	} {
-		rows, err := st.db.db.Query(`EXPLAIN QUERY PLAN `+q, "acme", "cust0")
-		if err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if !strings.Contains(strings.Join(plan, "; "), "INDEX answers_tenant_customer") {
+		if plan := queryPlan(t, st, q, "acme", "cust0"); !strings.Contains(plan, "INDEX answers_tenant_customer") {
 			t.Errorf("%s: plan %q, want the answers_tenant_customer index", q, plan)
 		}
 	}

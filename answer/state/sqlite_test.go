@@ -109,9 +109,18 @@ func TestLocalQueueIsTheTickets(t *testing.T) {
 // of pending rows (outbox_due, partial), not every delivered row.
 func TestClaimUsesTheDueIndex(t *testing.T) {
 	st, _ := openTest(t, Options{})
-	rows, err := st.db.db.Query(`EXPLAIN QUERY PLAN `+claimSQL(backendSQLite), 1, 1, 10)
+	if plan := queryPlan(t, st, claimSQL(backendSQLite), 1, 1, 10); !strings.Contains(plan, "INDEX outbox_due") {
+		t.Errorf("claim plan %q: want the outbox_due index", plan)
+	}
+}
+
+// queryPlan is SQLite's EXPLAIN QUERY PLAN of q with args in st's
+// database, its steps' details joined by "; ".
+func queryPlan(t *testing.T, st stores, q string, args ...any) string {
+	t.Helper()
+	rows, err := st.db.db.Query(`EXPLAIN QUERY PLAN `+q, args...)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", q, err)
 	}
 	defer rows.Close()
 	var plan []string
@@ -123,9 +132,10 @@ func TestClaimUsesTheDueIndex(t *testing.T) {
 		}
 		plan = append(plan, detail)
 	}
-	if !strings.Contains(strings.Join(plan, "; "), "INDEX outbox_due") {
-		t.Errorf("claim plan %q: want the outbox_due index", plan)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return strings.Join(plan, "; ")
 }
 
 func TestTicketAtomicOnFailure(t *testing.T) {
