@@ -1,6 +1,11 @@
 package answer
 
 import (
+	"bufio"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -183,6 +188,21 @@ func TestShippedModelsVetoAnswerTypeMiss(t *testing.T) {
 	}
 }
 
+// benchQuestions are BenchmarkAnswerType's mix of questions.
+var benchQuestions = []string{
+	"How do I reset the hub to factory settings?",
+	"How much does the Pro plan cost per month?",
+	"How many mAh is the battery?",
+	"Can I get a refund if it does not work for me?",
+	"What does the depth knob do?",
+	"Сколько стоит подписка?",
+	"Как подключить датчик к хабу?",
+	"Какой номер телефона поддержки?",
+	"充电需要多久？",
+	"怎么重置路由器？",
+	"手机内存多少G",
+}
+
 // BenchmarkAnswerType: typing a question, and checking a typed question's
 // passage (about 1.5 KB of a manual), as every answer does, and again once
 // the passage is cached.
@@ -192,6 +212,14 @@ func BenchmarkAnswerType(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			askedType("Сколько стоит Marbles и есть ли скидка?")
+		}
+	})
+	// A mix of questions in the three languages, typed or not, as the
+	// suites ask them: ns/op is per question.
+	b.Run("questions", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			askedType(benchQuestions[i%len(benchQuestions)])
 		}
 	})
 	b.Run("passage", func(b *testing.B) {
@@ -369,4 +397,185 @@ func TestUnitMiss(t *testing.T) {
 			}
 		})
 	}
+}
+
+// askedTypeByLexicons is askedType as it was before the cues were indexed:
+// each type's asks cues matched over the question in turn.
+func askedTypeByLexicons(question string) answerType {
+	q := prepareTyped(question)
+	var t answerType
+	for _, l := range typeLexicons {
+		if l.asks.match(q) {
+			t |= l.t
+		}
+	}
+	if t&(typePrice|typeDuration|typeYear|typeWeight|typeSize|typeUnits) != 0 {
+		t &^= typeNumber
+	}
+	return t
+}
+
+// TestAskedTypeIndexed: askedType, which finds every type's cues in one
+// pass (askIndex), types each text exactly as matching each type's
+// lexicon in turn: every string of the repository's JSON Lines test data
+// (questions, passages, tickets), every query of the shared evaluation
+// data when it is there, and texts spliced at random from the cues
+// themselves, so that every kind of cue of every type matches somewhere.
+func TestAskedTypeIndexed(t *testing.T) {
+	check := func(t *testing.T, texts []string) {
+		t.Helper()
+		typed, fails := 0, 0
+		for _, text := range texts {
+			got, want := askedType(text), askedTypeByLexicons(text)
+			if got != want {
+				if fails++; fails <= 20 {
+					t.Errorf("askedType(%q) = %q, the lexicons give %q", text, got, want)
+				}
+			}
+			if want != 0 {
+				typed++
+			}
+		}
+		t.Logf("%d texts, %d typed, %d different", len(texts), typed, fails)
+	}
+	t.Run("testdata", func(t *testing.T) {
+		files, err := filepath.Glob(filepath.Join("..", "testdata", "*", "*.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		more, err := filepath.Glob(filepath.Join("..", "testdata", "*", "*", "*.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := jsonlStrings(t, append(files, more...))
+		if len(texts) < 1000 {
+			t.Fatalf("%d texts in ../testdata: the test data moved?", len(texts))
+		}
+		check(t, texts)
+	})
+	t.Run("shared", func(t *testing.T) {
+		files, err := filepath.Glob(filepath.Join("..", "..", "shared", "datasets", "*", "queries.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) == 0 {
+			if os.Getenv("ANSWERDESK_REQUIRE_SHARED") == "1" {
+				t.Fatal("../shared/datasets/*/queries.jsonl not found (ANSWERDESK_REQUIRE_SHARED=1)")
+			}
+			t.Skip("the shared evaluation data (../shared/datasets) not found next to the repository")
+		}
+		check(t, jsonlStrings(t, files))
+	})
+	t.Run("spliced", func(t *testing.T) {
+		texts := splicedCueTexts(30000)
+		var seen answerType
+		for _, text := range texts {
+			seen |= askedTypeByLexicons(text)
+		}
+		if all := answerType(1<<len(answerTypeNames) - 1); seen&^typeNumber != all&^typeNumber {
+			t.Fatalf("spliced texts type only %q: the splicing misses cues", seen)
+		}
+		check(t, texts)
+	})
+}
+
+// jsonlStrings is every string value (at any depth) of every line of
+// files, JSON Lines.
+func jsonlStrings(tb testing.TB, files []string) []string {
+	tb.Helper()
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			out = append(out, v)
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 16<<20)
+		for sc.Scan() {
+			var v any
+			if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+				tb.Fatalf("%s: %v", name, err)
+			}
+			walk(v)
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			tb.Fatalf("%s: %v", name, err)
+		}
+	}
+	return out
+}
+
+// splicedCueTexts are n texts, each a few pieces drawn at random from the
+// lexicons' asks and value cues (words, stems with and without endings,
+// phrases with their prefixes completed, the words that follow a phrase,
+// substrings), Chinese units and topics of the shapes, and common words,
+// joined by spaces, punctuation or nothing, some capitalised.
+func splicedCueTexts(n int) []string {
+	var pieces []string
+	endings := []string{"", "а", "ов", "ами", "ь"}
+	complete := func(p string) string {
+		fs := strings.Fields(p)
+		for i, f := range fs {
+			if q, ok := strings.CutSuffix(f, "*"); ok {
+				fs[i] = q + endings[len(pieces)%len(endings)]
+			}
+		}
+		return strings.Join(fs, " ")
+	}
+	for _, l := range typeLexicons {
+		for _, c := range []cues{l.asks, l.value} {
+			pieces = append(pieces, c.words...)
+			pieces = append(pieces, c.subs...)
+			for _, s := range c.stems {
+				pieces = append(pieces, s, s+"ость", s+"а")
+			}
+			for _, ps := range c.phrases.byFirst {
+				for _, p := range ps {
+					pieces = append(pieces, complete(strings.Join(p, " ")))
+				}
+			}
+			for _, p := range c.phrases.prefixed {
+				pieces = append(pieces, complete(strings.Join(p, " ")))
+			}
+			for _, th := range c.then {
+				pieces = append(pieces, strings.Join(th.phrase, " "))
+				pieces = append(pieces, th.words...)
+			}
+		}
+	}
+	pieces = append(pieces, "多少", "几", "多大", "个", "g", "w", "m", "t", "mah", "kwh", "hz", "v", "gb", "毫安", "瓦", "兆",
+		"伏", "度", "像素", "升", "升级", "赫兹", "内存", "充电", "流量", "功率", "5000", "12", "$", "%", "@", "ма ч",
+		"how", "much", "many", "the", "what", "is", "in", "does", "it", "сколько", "в", "это", "这个", "是")
+	seps := []string{" ", " ", " ", "", ", ", "? ", "-", "\n"}
+	r := rand.New(rand.NewPCG(16, 61))
+	out := make([]string, n)
+	for i := range out {
+		var b strings.Builder
+		for k := 1 + r.IntN(7); k > 0; k-- {
+			p := pieces[r.IntN(len(pieces))]
+			if r.IntN(4) == 0 {
+				p = strings.ToUpper(p[:1]) + p[1:]
+			}
+			b.WriteString(p)
+			b.WriteString(seps[r.IntN(len(seps))])
+		}
+		out[i] = b.String()
+	}
+	return out
 }
