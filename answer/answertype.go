@@ -717,6 +717,8 @@ type askIndex struct {
 	subs    map[rune][]subCue
 	subLead [256]bool
 	shapes  []shapeCue
+	// needs are the shapes' distinct needs (most shapes share one).
+	needs []string
 }
 
 // tokenCues are the cues that start with one token.
@@ -755,10 +757,11 @@ type subCue struct {
 	t   answerType
 }
 
-// shapeCue is a type's shape.
+// shapeCue is a type's shape, needs its needs[need].
 type shapeCue struct {
 	shape
-	t answerType
+	need int
+	t    answerType
 }
 
 // indexAsks indexes the asks cues of ls.
@@ -813,8 +816,16 @@ func indexAsks(ls []typeLexicon) *askIndex {
 			ix.subLead[s[0]] = true
 		}
 		for _, sh := range c.shapes {
-			ix.shapes = append(ix.shapes, shapeCue{shape: sh, t: l.t})
+			need := slices.Index(ix.needs, sh.needs)
+			if need < 0 {
+				need = len(ix.needs)
+				ix.needs = append(ix.needs, sh.needs)
+			}
+			ix.shapes = append(ix.shapes, shapeCue{shape: sh, need: need, t: l.t})
 		}
+	}
+	if len(ix.needs) > 64 {
+		panic("answer types: more than 64 distinct needs of shapes")
 	}
 	return ix
 }
@@ -852,8 +863,19 @@ func (ix *askIndex) match(lower string, tokens []string) answerType {
 			}
 		}
 	}
+	var looked, has uint64 // bit n: needs[n] looked for, found
 	for _, c := range ix.shapes {
-		if c.t&^t != 0 && strings.ContainsAny(lower, c.needs) && c.re.MatchString(lower) {
+		if c.t&^t == 0 {
+			continue
+		}
+		bit := uint64(1) << c.need
+		if looked&bit == 0 {
+			looked |= bit
+			if strings.ContainsAny(lower, c.needs) {
+				has |= bit
+			}
+		}
+		if has&bit != 0 && c.re.MatchString(lower) {
 			t |= c.t
 		}
 	}
