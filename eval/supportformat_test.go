@@ -11,16 +11,16 @@ import (
 )
 
 // TestSupportSetsFormat checks the labels of the never-fitted support sets
-// (testdata/support-ru-zh, support-ru-zh-2 and support-en) against their
-// knowledge bases without running the engine: every suite loads, every
-// document of docs/ loads with the ingestion loaders (an FAQ file yields
-// entries, never a load error), a suite is a help centre of at least 20
-// documents, every relevant id is one of them, questions are in the
-// suite's language, every question has a kind, every unanswerable one says
-// how (meta.class) and why (meta.why, in the sets written with it from the
-// start), and every suite has sibling questions.
+// (testdata/support-ru-zh, support-ru-zh-2, support-en and support-3)
+// against their knowledge bases without running the engine: every suite
+// loads, every document of docs/ loads with the ingestion loaders (an FAQ
+// file yields entries, never a load error), a suite is a help centre of at
+// least 20 documents, every relevant id is one of them, questions are in
+// the suite's language, every question has a kind, every unanswerable one
+// says how (meta.class) and why (meta.why, in the sets written with it
+// from the start), and every suite has sibling questions.
 func TestSupportSetsFormat(t *testing.T) {
-	for _, set := range []supportSet{supportRuZh, supportRuZh2, supportEn} {
+	for _, set := range []supportSet{supportRuZh, supportRuZh2, supportEn, support3} {
 		name := filepath.Base(set.dir)
 		for _, s := range supportSuites(t, set) {
 			ids := supportDocIDs(t, s.Corpus)
