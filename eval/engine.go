@@ -66,6 +66,8 @@ type EngineOptions struct {
 	CacheDir string
 	// Knockout relabels a seeded share of the answerable questions.
 	Knockout Knockout
+	// Chat rewrites a seeded share of the questions as chat messages.
+	Chat Chat
 	// Degrade, when DegradeDropTopHit, deliberately worsens the engine to
 	// show that the gate catches it.
 	Degrade string
@@ -144,7 +146,7 @@ func NewEngineHarness(o EngineOptions) (*EngineHarness, error) {
 	}
 	deps := o.Deps
 	deps.Logger, deps.Tickets, deps.Embedder = log, NullTickets{}, nil
-	h := &Harness{OpenStore: o.OpenStore, Loaders: o.Loaders, CacheDir: o.CacheDir, Knockout: o.Knockout, Options: o.Options, Log: log}
+	h := &Harness{OpenStore: o.OpenStore, Loaders: o.Loaders, CacheDir: o.CacheDir, Knockout: o.Knockout, Chat: o.Chat, Options: o.Options, Log: log}
 	if e := o.Embedder; e != nil {
 		h.Embedder, h.CacheKey, deps.Embedder = e, e.Model(), e
 		info["retrieval"] = "hybrid " + e.Model()
@@ -165,6 +167,9 @@ func NewEngineHarness(o EngineOptions) (*EngineHarness, error) {
 		if o.Knockout.KeepVocabulary {
 			info["knockout"] += ", vocabulary kept"
 		}
+	}
+	if o.Chat.Fraction > 0 {
+		info["chat"] = fmt.Sprintf("%g seed %d", o.Chat.Fraction, o.Chat.Seed)
 	}
 	if o.CacheDir != "" {
 		info["store"] = o.StoreName + " (cached in " + o.CacheDir + ")"

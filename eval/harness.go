@@ -57,6 +57,9 @@ type Harness struct {
 	// documents of a seeded share of the answerable questions from each
 	// suite's index and relabels those questions unanswerable.
 	Knockout Knockout
+	// Chat, when its Fraction is above 0, rewrites a seeded share of each
+	// suite's questions as chat messages (greetings, context, thanks).
+	Chat Chat
 	// Prefetch, when set, is given every question of a suite before any is
 	// asked (an embedding cache embeds them in batches).
 	Prefetch func(ctx context.Context, questions []string) error
@@ -127,6 +130,10 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 		return SuiteRun{}, fmt.Errorf("suite %s: eval harness without a store opener", s.Name)
 	}
 	hash, err := s.CorpusHash()
+	if err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	s, err = h.Chat.Apply(s)
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}

@@ -103,6 +103,7 @@ type common struct {
 	knockout   float64
 	seed       uint64
 	keepVocab  bool
+	chat       float64
 	workers    int
 	cache      bool
 	confidence string
@@ -115,8 +116,9 @@ type common struct {
 
 func (o *common) register(fs *flag.FlagSet, knockout float64, embedCache string) {
 	fs.Float64Var(&o.knockout, "knockout", knockout, "remove the relevant documents of this seeded share of the answerable questions from each index and relabel them unanswerable (in-domain near-misses)")
-	fs.Uint64Var(&o.seed, "seed", 1, "seed of the --knockout draw")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the --knockout and --chat draws")
 	fs.BoolVar(&o.keepVocab, "knockout-keep-vocabulary", false, "with --knockout: hide the knocked-out documents from every search instead of deleting them, so that their words stay in the index's statistics (near-misses about a sibling the knowledge base names)")
+	fs.Float64Var(&o.chat, "chat", 0, "rewrite this seeded share of the questions as chat messages — a greeting, a sentence of context, thanks, no question mark — keeping their labels (seed: --seed)")
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "queries asked concurrently (results do not depend on it)")
 	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash (and embedding model), and reuse it")
 	fs.StringVar(&o.embedCache, "embed-cache", embedCache, "with an embedder: keep every question and passage vector in this directory, keyed by model and text, and embed only texts not there (\"\" for none)")
@@ -137,6 +139,8 @@ func harness(a App, o common) (*eval.EngineHarness, error) {
 		return nil, cli.Usagef("eval: --degrade must be drop-top-hit")
 	case !(o.knockout >= 0 && o.knockout < 1):
 		return nil, cli.Usagef("eval: --knockout must be in [0,1)")
+	case !(o.chat >= 0 && o.chat <= 1):
+		return nil, cli.Usagef("eval: --chat must be in [0,1]")
 	}
 	eo, err := a.EvalEngine()
 	if err != nil {
@@ -147,6 +151,7 @@ func harness(a App, o common) (*eval.EngineHarness, error) {
 		return embedded.Open(ctx, dir, embedded.Options{})
 	}
 	eo.Knockout, eo.Degrade = eval.Knockout{Fraction: o.knockout, Seed: o.seed, KeepVocabulary: o.keepVocab}, o.degrade
+	eo.Chat = eval.Chat{Fraction: o.chat, Seed: o.seed}
 	eo.Options = eval.Options{Workers: o.workers, MaxFailures: o.failures}
 	// The engine logs every answer at info level: keep warnings only.
 	eo.Log = slog.New(slog.NewTextHandler(a.Stderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
