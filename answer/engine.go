@@ -218,6 +218,13 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 			reason = ReasonRetrievalUnavailable
 		}
 	}
+	ps := newPassages(e.cache)
+	whole := newQuery(sq, res)
+	var focus query
+	var focused bool
+	if err == nil {
+		focus, focused = focusQuery(standalone, whole, preferLang(res.Hits, tr.Lang), ps)
+	}
 	if len(res.Hits) > 0 { // none: nil, as before
 		a.Hits = make([]HitSummary, 0, len(res.Hits))
 	}
@@ -231,9 +238,13 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	all := res
 	var unsafe []retrieval.Hit
 	res.Hits, unsafe = e.screen(req.Tenant, res.Hits)
-	q := newQuery(sq, res)
+	q := whole
+	if focused {
+		q = focus
+	} else {
+		whole = query{}
+	}
 	hits := preferLang(res.Hits, tr.Lang)
-	ps := newPassages(e.cache)
 	anchors := anchorsOf(standalone, tr.Lang)
 	var c composed
 	var ok bool
@@ -289,7 +300,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 			cited = &c.cited[0]
 		}
 		model, cross := e.cfg.confidenceFor(res, cited, tr.Lang)
-		in := featureInput{res: res, q: q, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked, anchors: anchors, sentences: sents,
+		in := featureInput{res: res, q: q, whole: whole, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked, anchors: anchors, sentences: sents,
 			askedType: askedType(standalone), sibling: newSiblingQuestion(standalone)}
 		a.CrossLanguage = cross
 		if cross {

@@ -231,8 +231,12 @@ const featureDocHits = 8
 
 // featureInput is what confidence features are computed from.
 type featureInput struct {
-	res     retrieval.Result
-	q       query
+	res retrieval.Result
+	q   query
+	// whole is the whole question's query when q is narrowed to the
+	// question's focus (focusQuery), for FeatureOOV; the zero value when q
+	// is the whole question.
+	whole   query
 	c       composed
 	tr      Triage
 	gen     *Generation // nil for extractive answers
@@ -362,8 +366,12 @@ func computeFeatures(in featureInput) []Feature {
 	add(FeatureAgreeing, math.Min(1, float64(agree)/4))
 
 	oov := 0.0
-	if in.qLength > 0 {
-		oov = clamp01(1 - float64(len(in.q.terms))/float64(in.qLength))
+	indexed, all := len(in.q.terms), in.qLength
+	if in.whole.terms != nil {
+		indexed, all = len(in.whole.terms), in.whole.all
+	}
+	if all > 0 {
+		oov = clamp01(1 - float64(indexed)/float64(all))
 	}
 	add(FeatureOOV, oov)
 	neg := 0.0
