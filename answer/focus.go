@@ -31,7 +31,7 @@ const focusHits = 3
 // returned as it is — when the question is one sentence, or when no
 // sentence or every sentence would be left out.
 func focusQuery(question string, q query, hits []retrieval.Hit, ps passages) (query, bool) {
-	sents := retrieval.SentenceTexts(question, retrieval.SentenceOptions{})
+	sents := retrieval.Sentences(question, retrieval.SentenceOptions{})
 	if len(sents) < 2 || len(hits) == 0 {
 		return q, false
 	}
@@ -51,7 +51,8 @@ func focusQuery(question string, q query, hits []retrieval.Hit, ps passages) (qu
 		return false
 	}
 	var kept []string
-	for _, s := range sents {
+	for _, sent := range sents {
+		s := question[sent.Start:sent.End]
 		for _, t := range retrieval.DefaultAnalyzer.Terms(s) {
 			if q.terms[t] && touched(t) {
 				kept = append(kept, s)
