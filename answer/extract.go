@@ -1,7 +1,8 @@
 package answer
 
 import (
-	"hash/fnv"
+	"encoding/binary"
+	"math/bits"
 	"regexp"
 	"slices"
 	"sort"
@@ -166,7 +167,7 @@ func (ps passages) get(h retrieval.Hit) *passage {
 	if p, ok := ps.m[h.ID]; ok {
 		return p
 	}
-	key := passageKey(h)
+	key := keyOf(h)
 	p := ps.shared.get(key)
 	if p == nil {
 		p = analyze(h)
@@ -185,16 +186,16 @@ func (ps passages) get(h retrieval.Hit) *passage {
 // immutable; when full it starts over.
 type passageCache struct {
 	mu       sync.RWMutex
-	m        map[string]*passage
+	m        map[passageKey]*passage
 	bytes    int
 	maxBytes int
 }
 
 func newPassageCache(maxBytes int) *passageCache {
-	return &passageCache{m: make(map[string]*passage), maxBytes: maxBytes}
+	return &passageCache{m: make(map[passageKey]*passage), maxBytes: maxBytes}
 }
 
-func (c *passageCache) get(key string) *passage {
+func (c *passageCache) get(key passageKey) *passage {
 	if c == nil {
 		return nil
 	}
@@ -203,8 +204,8 @@ func (c *passageCache) get(key string) *passage {
 	return c.m[key]
 }
 
-func (c *passageCache) put(key string, p *passage) {
-	size := len(key) + p.size
+func (c *passageCache) put(key passageKey, p *passage) {
+	size := key.size() + p.size
 	if c == nil || size > c.maxBytes {
 		return
 	}
@@ -215,22 +216,65 @@ func (c *passageCache) put(key string, p *passage) {
 		c.bytes = 0
 	}
 	if old, ok := c.m[key]; ok {
-		c.bytes -= len(key) + old.size
+		c.bytes -= key.size() + old.size
 	}
 	c.m[key] = p
 	c.bytes += size
 }
 
 // passageKey identifies a passage's content: chunk ids are stable across
-// re-ingestion while the text may change, so the text is part of the key.
-func passageKey(h retrieval.Hit) string {
-	f := fnv.New128a()
-	f.Write([]byte(h.Title))
-	f.Write([]byte{0})
-	f.Write([]byte(h.Heading))
-	f.Write([]byte{0})
-	f.Write([]byte(h.Text))
-	return h.ID + "\x00" + string(f.Sum(nil))
+// re-ingestion while the text may change, so the text is part of the key,
+// as its FNV-128a hash. A struct, not a string of the two, so that
+// looking a passage up allocates nothing.
+type passageKey struct {
+	id  string
+	sum [16]byte // FNV-128a of the title, heading and text, NUL-separated
+}
+
+// size is the bytes the key counts for in the cache's budget (those of
+// the string it used to be: the id, a NUL and the hash).
+func (k passageKey) size() int { return len(k.id) + 1 + len(k.sum) }
+
+func keyOf(h retrieval.Hit) passageKey {
+	var f fnv128a
+	f.init()
+	f.write(h.Title)
+	f.write("\x00")
+	f.write(h.Heading)
+	f.write("\x00")
+	f.write(h.Text)
+	return passageKey{id: h.ID, sum: f.sum()}
+}
+
+// fnv128a is hash/fnv's New128a over strings, without its interface (whose
+// Write copies each string to a []byte) or allocation.
+type fnv128a [2]uint64 // high, low
+
+const (
+	fnv128Offset0 = 0x6c62272e07bb0142
+	fnv128Offset1 = 0x62b821756295c58d
+	// the prime is 2^88 + 0x13B
+	fnv128PrimeLower = 0x13B
+	fnv128PrimeShift = 24
+)
+
+func (f *fnv128a) init() { f[0], f[1] = fnv128Offset0, fnv128Offset1 }
+
+func (f *fnv128a) write(s string) {
+	for i := 0; i < len(s); i++ {
+		f[1] ^= uint64(s[i])
+		hi, lo := bits.Mul64(fnv128PrimeLower, f[1])
+		hi += f[1]<<fnv128PrimeShift + fnv128PrimeLower*f[0]
+		f[0], f[1] = hi, lo
+	}
+}
+
+// sum is the hash, big-endian, as hash/fnv's Sum appends it.
+func (f *fnv128a) sum() [16]byte {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], f[0])
+	binary.BigEndian.PutUint64(b[8:], f[1])
+	return b
 }
 
 // ticketResolution starts the resolution of a ticket document
@@ -558,9 +602,12 @@ func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passag
 		pos     int
 		score   float64
 		cov     float64
-		terms   map[string]bool
+		terms   []string // the question's terms the sentence holds, each once
 	}
 	var cands []cand
+	// terms backs the candidates' terms, appended to only: a candidate's
+	// are a capped slice of it.
+	var terms []string
 	sents := make([][]string, 0, composeWindow)
 	for pi, h := range hits {
 		// Three passages usually hold the answer; look further only when
@@ -572,27 +619,29 @@ func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passag
 		ctx := q.coverageTerms(p.ctxTerms)
 		sents = append(sents, p.sents)
 		for si, s := range sents[pi] {
-			n := len(p.sentTerms[si])
-			matches := slices.ContainsFunc(p.sentTerms[si], func(t string) bool { return q.terms[t] })
-			// A sentence supports the answer with its own words, or as the
-			// opening of a passage whose heading matches the question.
-			if n < 2 || !matches && (si > 0 || ctx == 0) {
+			if len(p.sentTerms[si]) < 2 {
 				continue
 			}
-			terms := map[string]bool{} // only a candidate's: most sentences are not
+			start := len(terms)
 			for _, t := range p.sentTerms[si] {
-				if q.terms[t] {
-					terms[t] = true
+				if q.terms[t] && !slices.Contains(terms[start:], t) {
+					terms = append(terms, t)
 				}
 			}
-			cov := float64(len(terms)) / float64(len(q.terms))
+			own := terms[start:len(terms):len(terms)]
+			// A sentence supports the answer with its own words, or as the
+			// opening of a passage whose heading matches the question.
+			if len(own) == 0 && (si > 0 || ctx == 0) {
+				continue
+			}
+			cov := float64(len(own)) / float64(len(q.terms))
 			score := cov + 0.25*ctx - 0.05*float64(pi)
 			if h.Kind == retrieval.KindTicket {
 				// A ticket's context is its problem: it lets the
 				// resolution answer, but is no evidence of its own.
 				score = cov - 0.05*float64(pi) - ticketPenalty
 			}
-			cands = append(cands, cand{text: s, passage: pi, pos: si, cov: cov, terms: terms, score: score})
+			cands = append(cands, cand{text: s, passage: pi, pos: si, cov: cov, terms: own, score: score})
 		}
 	}
 	if len(cands) == 0 {
@@ -601,20 +650,12 @@ func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passag
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	best := cands[0]
 	picked := []cand{best}
-	covered := map[string]bool{}
-	for t := range best.terms {
-		covered[t] = true
-	}
+	covered := slices.Clone(best.terms)
 	for _, c := range cands[1:] {
 		if len(picked) == maxSentences {
 			break
 		}
-		adds := false
-		for t := range c.terms {
-			if !covered[t] {
-				adds = true
-			}
-		}
+		adds := slices.ContainsFunc(c.terms, func(t string) bool { return !slices.Contains(covered, t) })
 		// A further sentence must add query terms, or be nearly as good
 		// and come from a passage already used (its context).
 		samePassage := false
@@ -626,8 +667,10 @@ func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passag
 		if !(adds && c.score >= 0.5*best.score) && !(samePassage && c.score >= 0.75*best.score) {
 			continue
 		}
-		for t := range c.terms {
-			covered[t] = true
+		for _, t := range c.terms {
+			if !slices.Contains(covered, t) {
+				covered = append(covered, t)
+			}
 		}
 		picked = append(picked, c)
 	}

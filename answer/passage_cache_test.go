@@ -1,8 +1,12 @@
 package answer
 
 import (
+	"bytes"
 	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,7 +28,7 @@ func manPageHit(i int) retrieval.Hit {
 // bound kept), never more bytes than the budget, and a passage larger than
 // the whole budget is analyzed for its request without being kept.
 func TestPassageCacheBoundedByBytes(t *testing.T) {
-	size := analyze(manPageHit(0)).size + len(passageKey(manPageHit(0)))
+	size := analyze(manPageHit(0)).size + keyOf(manPageHit(0)).size()
 	const n = 10_000
 	c := newPassageCache(n * (size + 64)) // some room: the ids' lengths differ
 	for i := range n {
@@ -38,7 +42,7 @@ func TestPassageCacheBoundedByBytes(t *testing.T) {
 		t.Errorf("cache holds %d passages, want all %d within its budget", len(c.m), n)
 	}
 	for i := range n {
-		if c.get(passageKey(manPageHit(i))) == nil {
+		if c.get(keyOf(manPageHit(i))) == nil {
 			t.Fatalf("passage %d is not kept", i)
 		}
 	}
@@ -55,7 +59,7 @@ func TestPassageCacheBoundedByBytes(t *testing.T) {
 	if p := ps.get(big); len(p.sents) == 0 {
 		t.Fatal("the big passage has no sentences")
 	}
-	if small.get(passageKey(big)) != nil || small.bytes != 0 {
+	if small.get(keyOf(big)) != nil || small.bytes != 0 {
 		t.Error("a passage larger than the budget was kept")
 	}
 }
@@ -96,5 +100,29 @@ func BenchmarkAnalyzePassage(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		analyze(h)
+	}
+}
+
+// TestPassageKeyIsFNV128a: a passage's key holds hash/fnv's FNV-128a of
+// its title, heading and text, NUL-separated (what the key was built
+// from before), for texts of every length and byte.
+func TestPassageKeyIsFNV128a(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	texts := []string{"", "\x00", "a", "Привет, мир", "多少钱", string([]byte{0xff, 0xfe, 0x80})}
+	for range 2000 {
+		b := make([]byte, r.IntN(600))
+		for i := range b {
+			b[i] = byte(r.Uint32())
+		}
+		texts = append(texts, string(b))
+	}
+	for i, text := range texts {
+		h := retrieval.Hit{Chunk: retrieval.Chunk{ID: strconv.Itoa(i), Title: texts[(i+1)%len(texts)], Heading: texts[(i+7)%len(texts)], Text: text}}
+		f := fnv.New128a()
+		f.Write([]byte(h.Title + "\x00" + h.Heading + "\x00" + h.Text))
+		k := keyOf(h)
+		if want := f.Sum(nil); !bytes.Equal(k.sum[:], want) || k.id != h.ID {
+			t.Fatalf("keyOf(%q) = %q %x, want %q %x", h.ID, k.id, k.sum, h.ID, want)
+		}
 	}
 }
