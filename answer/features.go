@@ -152,7 +152,14 @@ const (
 	// word or a number), the cited passage writes X as a name with no name
 	// after it and never X E, the question does not name X bare too (a
 	// comparison), another retrieved document writes X E as a variant's
-	// name, and X is no brand or family head there or in the passage.
+	// name, and X is no brand or family head there or in the passage. On
+	// a page whose title names both X and X E ("Mealhop Pass and Mealhop
+	// Pass Plus"), the two forms are read in the cited section's own
+	// heading and text as well: the title names both, the section states
+	// one. Chinese extends a name at its front (单车 / 电单车): the
+	// question's name written in the cited passage only inside one longer
+	// name its title or heading is about, and on its own in another
+	// retrieved document, is the same miss (prefixMiss).
 	FeatureSiblingMiss = "sibling_miss"
 
 	// The features below describe an answer quoted from a passage in

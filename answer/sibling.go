@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 )
@@ -140,6 +141,9 @@ type siblingPairs struct {
 	// Chinese family names (familyNames), when it has Chinese.
 	text     string
 	families []familyName
+	// titled is the passage's title and heading (lowercased), when it has
+	// Chinese: prefixMiss reads the names a passage is about there.
+	titled string
 	// extOf are the names (nameKey) the passage writes followed by an
 	// extension word or number (extends) with those words,
 	// plainExt those of them it also writes without one, and uses how it
@@ -148,6 +152,11 @@ type siblingPairs struct {
 	extOf    map[string][]string
 	plainExt map[string]bool
 	uses     map[string]nameUse
+	// section, when the title names a product both bare and extended
+	// ("Mealhop Pass and Mealhop Pass Plus": a page about both), are the
+	// pairs of the heading and text alone: which of the two a section
+	// states is in its own words, not the page's title. Nil otherwise.
+	section *siblingPairs
 }
 
 // nameUse says how a passage writes a name (nameKey): useBare, written as
@@ -179,6 +188,7 @@ func newSiblingPairs(title, heading, body string) *siblingPairs {
 	sp := &siblingPairs{pairs: map[wordPair]pairNames{}, byLeft: map[string][]string{}, byRight: map[string][]string{}}
 	if all := strings.Join(texts[:], "\n"); hasHan(all) {
 		sp.text, sp.families = strings.ToLower(all), familyNames(all)
+		sp.titled = strings.ToLower(title + "\n" + heading)
 	}
 	for ti, text := range texts {
 		for _, ph := range namePhrases(text, false) {
@@ -192,6 +202,21 @@ func newSiblingPairs(title, heading, body string) *siblingPairs {
 					sp.byRight[b.term] = append(sp.byRight[b.term], a.term)
 				}
 				sp.pairs[p] = pairNames{n.left || a.name, n.right || b.name}
+			}
+		}
+	}
+	if title != "" && (heading != "" || body != "") && len(sp.extOf) > 0 {
+		t := newSiblingPairs(title, "", "")
+		for k := range t.extOf {
+			if t.uses[k]&useBare != 0 {
+				// The heading's own part: a heading path repeats the
+				// page's title ("… Pass Plus › Free trial").
+				own := heading
+				if i := strings.LastIndex(heading, "›"); i >= 0 {
+					own = heading[i+len("›"):]
+				}
+				sp.section = newSiblingPairs("", strings.TrimSpace(own), body)
+				break
 			}
 		}
 	}
@@ -413,14 +438,16 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 		}
 		return false
 	}
-	if len(sq.families) > 0 && familyMiss(sq.families, sq.text, ps.get(cited).siblings(cited), otherHasName) {
+	if len(sq.families) > 0 && (familyMiss(sq.families, sq.text, ps.get(cited).siblings(cited), otherHasName) ||
+		prefixMiss(sq.families, sq.text, ps.get(cited).siblings(cited), loadOthers)) {
 		return 1
 	}
-	if len(q) > 0 && extensionMiss(q, ps.get(cited).siblings(cited), loadOthers) {
-		return 1
-	}
-	if len(q) > 0 && baseMiss(q, ps.get(cited).siblings(cited), loadOthers) {
-		return 1
+	// A page about a product and its variant: the cited section's own
+	// words say which of the two it states.
+	for p := ps.get(cited).siblings(cited); p != nil && len(q) > 0; p = p.section {
+		if extensionMiss(q, p, loadOthers) || baseMiss(q, p, loadOthers) {
+			return 1
+		}
 	}
 	// The miss needs a word of the question the passage lacks: most
 	// cited passages have them all, and their pairs are not needed.
@@ -515,10 +542,10 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 // list is the closed set of such heads in Chinese commerce and product
 // naming (written from that, not from any question): editions, cards,
 // memberships, plans and packages, models, series, accounts, services,
-// delivery options, coupons. The engine has no word segmentation, so a
+// delivery options, coupons, vehicles (单车 / 电单车). The engine has no word segmentation, so a
 // head is found as a substring; notAfter lists, for a head, the
 // characters that make it part of another word (版本 "version", 版权,
-// 卡顿 "lag", 服务器 "server").
+// 卡顿 "lag", 服务器 "server", 车站 "station").
 var familyHeads = []struct{ head, notAfter string }{
 	{"版", "本权面"},
 	{"卡", "顿住"},
@@ -534,6 +561,7 @@ var familyHeads = []struct{ head, notAfter string }{
 	{"服务", "器"},
 	{"配送", ""},
 	{"券", ""},
+	{"车", "站位辆费型主库门牌票次速厢身险贷祸"},
 }
 
 // notModifier are characters that cannot end a name's modifier: particles,
@@ -629,6 +657,61 @@ func familyMiss(q []familyName, question string, p *siblingPairs, otherHas func(
 		}
 	}
 	return false
+}
+
+// prefixMiss is the Chinese form of extensionMiss. Chinese extends a
+// product's name at its front — 单车 / 电单车, 骑行卡 / 电单车骑行卡 — so a
+// question about the base product names a string the extended sibling's
+// name contains, and every one of its words is in the sibling's passage.
+// It is 1 when a name of the question (a modifier and its head, 单车) is
+// written in the cited passage only inside one longer name (every time
+// after the same character c, 电单车), the passage's title or heading names
+// that longer name (the passage is about it), the question does not write
+// it, and another retrieved document writes the question's name without c
+// (the base product's own page).
+func prefixMiss(q []familyName, question string, p *siblingPairs, others func() []*siblingPairs) bool {
+	if p.text == "" {
+		return false
+	}
+	question = strings.ToLower(question)
+	for _, n := range q {
+		for _, m := range n.mods {
+			name := m + n.head
+			c, only := onlyAfter(p.text, name)
+			if !only {
+				continue
+			}
+			longer := string(c) + name
+			if !strings.Contains(p.titled, longer) || strings.Contains(question, longer) {
+				continue
+			}
+			for _, o := range others() {
+				if strings.Contains(strings.ReplaceAll(o.text, longer, ""), name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// onlyAfter reports the Han character c that stands before every
+// occurrence of name in text, when there is one and it is no particle,
+// measure word or pronoun (notModifier): text writes name only inside the
+// longer name c+name.
+func onlyAfter(text, name string) (c rune, only bool) {
+	for i := 0; ; {
+		j := strings.Index(text[i:], name)
+		if j < 0 {
+			return c, c != 0
+		}
+		j += i
+		r, _ := utf8.DecodeLastRuneInString(text[:j])
+		if j == 0 || !unicode.Is(unicode.Han, r) || strings.ContainsRune(notModifier, r) || c != 0 && r != c {
+			return 0, false
+		}
+		c, i = r, j+len(name)
+	}
 }
 
 // baseMiss is the reverse of extensionMiss: the question names a variant

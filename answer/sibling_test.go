@@ -264,3 +264,58 @@ func checkSiblingCases(t *testing.T, cases []siblingCase) {
 		}
 	}
 }
+
+// headed is hitOf with a heading path, as chunking gives a section.
+func headed(doc, title, heading, text string) retrieval.Hit {
+	h := hitOf(doc, title, text)
+	h.Heading = heading
+	return h
+}
+
+// TestSiblingMissSection: a page titled with a product and its variant
+// ("Mealhop Pass and Mealhop Pass Plus"); its sections say which of the two
+// they state in their own heading and text.
+func TestSiblingMissSection(t *testing.T) {
+	trial := headed("pass", "Mealhop Pass and Mealhop Pass Plus", "Mealhop Pass and Mealhop Pass Plus › Free trial",
+		"New customers can try Mealhop Pass free for 14 days.")
+	sharing := headed("pass", "Mealhop Pass and Mealhop Pass Plus", "Mealhop Pass and Mealhop Pass Plus › Sharing",
+		"Share Mealhop Pass Plus with the person you live with.")
+	both := headed("pass", "Mealhop Pass and Mealhop Pass Plus", "Mealhop Pass and Mealhop Pass Plus › Cancelling",
+		"Cancel Mealhop Pass or Mealhop Pass Plus in Account.")
+	plusFAQ := hitOf("faq-plus", "What is Mealhop Pass Plus?", "Mealhop Pass Plus adds grocery orders.")
+	passFAQ := hitOf("faq-pass", "What is Mealhop Pass?", "Mealhop Pass saves the delivery fee on restaurant orders.")
+	checkSiblingCases(t, []siblingCase{
+		{"the base's section cited for the variant", "is there a free trial for pass plus", []retrieval.Hit{trial, plusFAQ}, 1},
+		{"the variant's section cited for the base", "can i share my mealhop pass", []retrieval.Hit{sharing, passFAQ}, 1},
+
+		{"the base asked, its section cited", "is there a free trial for mealhop pass", []retrieval.Hit{trial, plusFAQ}, 0},
+		{"the variant asked, its section cited", "can i share mealhop pass plus", []retrieval.Hit{sharing, passFAQ}, 0},
+		{"a section about both", "how do i cancel pass plus", []retrieval.Hit{both, plusFAQ}, 0},
+		{"no other document names the variant", "is there a free trial for pass plus", []retrieval.Hit{trial, passFAQ}, 0},
+	})
+}
+
+// TestSiblingMissPrefix: Chinese extends a name at its front (单车 /
+// 电单车); the base asked, a passage about the extended sibling cited.
+func TestSiblingMissPrefix(t *testing.T) {
+	reserve := hitOf("yuyue", "电单车可以预约吗？", "可以。在地图上选中一辆电单车，点预约，车辆为您免费保留10分钟。")
+	bike := hitOf("bike", "单车怎么收费？", "单车每30分钟1.5元。")
+	renew := headed("jifei", "计费说明", "计费说明 › 电单车骑行卡自动续费", "购买电单车骑行卡时可以开通自动续费，每期享9折。")
+	card := hitOf("card", "单车骑行卡", "单车骑行卡有30天卡和90天卡。")
+	ride := hitOf("ride", "电单车怎么骑？", "扫码后即可骑走一辆电单车。")
+	station := hitOf("station", "还车", "请把电单车停进停车点，单车停在路边白线内。")
+	help := hitOf("help", "联系我们", "在线客服全天可用。")
+	checkSiblingCases(t, []siblingCase{
+		{"电单车 cited for 单车", "单车可以预约吗 想先留一辆", []retrieval.Hit{reserve, bike}, 1},
+		{"电单车骑行卡 cited for 单车骑行卡", "单车骑行卡可以自动续费吗", []retrieval.Hit{renew, card}, 1},
+
+		{"the extended name asked", "电单车可以预约吗", []retrieval.Hit{reserve, bike}, 0},
+		{"a comparison names both", "单车和电单车都可以预约吗", []retrieval.Hit{reserve, bike}, 0},
+		{"no other document writes the base", "单车可以预约吗", []retrieval.Hit{reserve, help}, 0},
+		// A measure word (一辆) before the name is no modifier, and the
+		// title writes 电单车 on its own.
+		{"the asked product's own passage", "电单车怎么骑", []retrieval.Hit{ride, bike}, 0},
+		// The passage writes 单车 on its own too: it states both.
+		{"a passage naming both", "单车停在哪里", []retrieval.Hit{station, bike}, 0},
+	})
+}
