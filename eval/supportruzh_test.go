@@ -243,8 +243,9 @@ func TestSupportEnHybrid(t *testing.T) {
 }
 
 // support-3 was written while the chat focus (answer/focus.go) was being
-// measured on the shared suites, and first run on main at 6152f91
-// (2026-12-05), with it, before any change made because of it. Its three
+// measured on the shared suites, and first run on main at 8e00ce5 and with
+// the focus (6152f91; the same answers), before any change made because of
+// it. Its three
 // confident wrong answers (sparse and hybrid alike: "Pass Plus" asked, the
 // Mealhop Pass section of a page about both cited; 单车 asked, 电单车 cited,
 // twice) were then taken by two forms of sibling_miss written for them
