@@ -74,6 +74,8 @@ func TestEvalUsage(t *testing.T) {
 		{"run without suites", []string{"eval", "run"}, 2},
 		{"bad workers", []string{"eval", "run", "--workers", "0", kbSuite}, 2},
 		{"bad degrade", []string{"eval", "run", "--degrade", "x", kbSuite}, 2},
+		{"chat above 1", []string{"eval", "run", "--chat", "1.5", kbSuite}, 2},
+		{"negative chat", []string{"eval", "calibrate", "--chat", "-0.1", "-o", "x.json", kbSuite}, 2},
 		{"compare one file", []string{"eval", "compare", "a.json"}, 2},
 		{"calibrate without -o", []string{"eval", "calibrate", kbSuite}, 2},
 		{"fusion without suites", []string{"eval", "fusion"}, 2},

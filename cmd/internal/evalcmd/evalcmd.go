@@ -44,7 +44,7 @@ type subcommand struct {
 
 // subcommands are eval's, in the order help lists them.
 var subcommands = []subcommand{
-	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N [--knockout-keep-vocabulary]] [--docs DIR] [--without DOC,…] [--baseline F --max-drop X] SUITE_DIR…",
+	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N [--knockout-keep-vocabulary]] [--chat F] [--docs DIR] [--without DOC,…] [--baseline F --max-drop X] SUITE_DIR…",
 		Summary: "Ingest each suite's corpus (corpus.jsonl or docs/; --docs DIR instead) into a throwaway index, ask every query through the\n" +
 			"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
 			"With --publish, the report becomes the data directory's latest eval report, which the admin console shows.\n" +
@@ -53,7 +53,7 @@ var subcommands = []subcommand{
 	{cli.Command{Name: "eval compare", Usage: "eval compare [--max-drop X] BASE.json NEW.json",
 		Summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop."},
 		runCompare},
-	{cli.Command{Name: "eval calibrate", Usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L] [--split-docs SEED]] [--knockout 0.3 --seed N [--knockout-keep-vocabulary]] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
+	{cli.Command{Name: "eval calibrate", Usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L] [--split-docs SEED]] [--knockout 0.3 --seed N [--knockout-keep-vocabulary]] [--chat F] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
 		Summary: "Run the suites (with --knockout, a seeded 30% of each suite's answerable questions lose their documents\n" +
 			"and become in-domain unanswerables), fit the confidence model (logistic regression over the engine's\n" +
 			"features, each weight held to the sign of its meaning, with Platt or isotonic calibration), pick the\n" +
