@@ -1,8 +1,7 @@
 package answer
 
 import (
-	"encoding/binary"
-	"math/bits"
+	"hash/maphash"
 	"regexp"
 	"slices"
 	"sort"
@@ -224,57 +223,30 @@ func (c *passageCache) put(key passageKey, p *passage) {
 
 // passageKey identifies a passage's content: chunk ids are stable across
 // re-ingestion while the text may change, so the text is part of the key,
-// as its FNV-128a hash. A struct, not a string of the two, so that
-// looking a passage up allocates nothing.
+// as a 64-bit hash (hash/maphash, seeded once per process: two texts of
+// one chunk id collide with a probability of 2^-64). A struct, not a
+// string of the two, so that looking a passage up allocates nothing.
 type passageKey struct {
 	id  string
-	sum [16]byte // FNV-128a of the title, heading and text, NUL-separated
+	sum uint64 // of the title, heading and text, NUL-separated
 }
 
-// size is the bytes the key counts for in the cache's budget (those of
-// the string it used to be: the id, a NUL and the hash).
-func (k passageKey) size() int { return len(k.id) + 1 + len(k.sum) }
+// size is the bytes the key counts for in the cache's budget: those of
+// the string it used to be (the id, a NUL and a 16-byte hash).
+func (k passageKey) size() int { return len(k.id) + 17 }
+
+// passageSeed seeds the passages' hashes.
+var passageSeed = maphash.MakeSeed()
 
 func keyOf(h retrieval.Hit) passageKey {
-	var f fnv128a
-	f.init()
-	f.write(h.Title)
-	f.write("\x00")
-	f.write(h.Heading)
-	f.write("\x00")
-	f.write(h.Text)
-	return passageKey{id: h.ID, sum: f.sum()}
-}
-
-// fnv128a is hash/fnv's New128a over strings, without its interface (whose
-// Write copies each string to a []byte) or allocation.
-type fnv128a [2]uint64 // high, low
-
-const (
-	fnv128Offset0 = 0x6c62272e07bb0142
-	fnv128Offset1 = 0x62b821756295c58d
-	// the prime is 2^88 + 0x13B
-	fnv128PrimeLower = 0x13B
-	fnv128PrimeShift = 24
-)
-
-func (f *fnv128a) init() { f[0], f[1] = fnv128Offset0, fnv128Offset1 }
-
-func (f *fnv128a) write(s string) {
-	for i := 0; i < len(s); i++ {
-		f[1] ^= uint64(s[i])
-		hi, lo := bits.Mul64(fnv128PrimeLower, f[1])
-		hi += f[1]<<fnv128PrimeShift + fnv128PrimeLower*f[0]
-		f[0], f[1] = hi, lo
-	}
-}
-
-// sum is the hash, big-endian, as hash/fnv's Sum appends it.
-func (f *fnv128a) sum() [16]byte {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], f[0])
-	binary.BigEndian.PutUint64(b[8:], f[1])
-	return b
+	var m maphash.Hash
+	m.SetSeed(passageSeed)
+	m.WriteString(h.Title)
+	m.WriteByte(0)
+	m.WriteString(h.Heading)
+	m.WriteByte(0)
+	m.WriteString(h.Text)
+	return passageKey{id: h.ID, sum: m.Sum64()}
 }
 
 // ticketResolution starts the resolution of a ticket document

@@ -47,9 +47,16 @@ func Strip(s string) string {
 		s = next
 	}
 	// Nesting deeper than maxPasses ("<b><style><style/><img …>") can
-	// still hold a tag: remove what is left of any, up to its '>'.
-	s = leftTag.ReplaceAllString(s, " ")
-	return scriptURL.ReplaceAllString(s, "")
+	// still hold a tag: remove what is left of any, up to its '>'. Each
+	// pattern needs a character most text lacks ('<', ':'): looked for
+	// first, so that plain text costs no regular expression.
+	if strings.Contains(s, "<") {
+		s = leftTag.ReplaceAllString(s, " ")
+	}
+	if strings.Contains(s, ":") {
+		s = scriptURL.ReplaceAllString(s, "")
+	}
+	return s
 }
 
 // leftTag is a '<' a browser would read as the start of a tag, and the rest

@@ -1,6 +1,7 @@
 package markup
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -62,5 +63,65 @@ func FuzzStrip(f *testing.F) {
 		if leftTag.MatchString(out) {
 			t.Errorf("Strip(%q) = %q keeps a tag", s, out)
 		}
+		if want := stripEveryPattern(s); out != want {
+			t.Errorf("Strip(%q) = %q, with every pattern tried %q", s, out, want)
+		}
 	})
+}
+
+// stripEveryPattern is Strip trying its last two patterns on every text,
+// without first looking for the character each needs.
+func stripEveryPattern(s string) string {
+	for i := 0; i < maxPasses && strings.ContainsAny(s, "<&"); i++ {
+		next := strip(autolink.ReplaceAllString(s, "$1"))
+		if next == s {
+			break
+		}
+		s = next
+	}
+	s = leftTag.ReplaceAllString(s, " ")
+	return scriptURL.ReplaceAllString(s, "")
+}
+
+// TestStripSkipsOnlyPatternsThatCannotMatch: Strip, which tries a pattern
+// only on text holding the character it needs, strips as trying each on
+// every text: the test inputs, script URLs in every case and spacing, and
+// texts spliced at random from pieces of them.
+func TestStripSkipsOnlyPatternsThatCannotMatch(t *testing.T) {
+	pieces := []string{"javascript:", "JavaScript :", "vbscript:x", "LIVESCRIPT\t:", "data:text/html;base64,xx",
+		"DATA : image/png,", "data:", "script", "<", ">", "<b>", "</p>", "&amp;", "&lt;", ":", " ", "\n", "a", "é",
+		"<a href='javascript:alert(1)'>x</a>", "<style>", "</style>", "<style/>", "<img x>", "<x", "<scr<script>ipt>", "<<b>b>", "http://x.y/", "<mailto:a@b.c>", "<!-- c -->", "<?x?>", "\xff"}
+	texts := []string{"", "Hold the button for 15 s.", "a < b", "Q&A for AT&T", "note: see below", "<img src=x onerror=alert(1)>"}
+	for d := 1; d <= 12; d++ { // nested deeper than the passes: leftTag's
+		texts = append(texts, strings.Repeat("<", d)+"b"+strings.Repeat(">b", d), strings.Repeat("<", d)+"x javascript:1")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for k := r.IntN(8); k >= 0; k-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, s := range texts {
+		if got, want := Strip(s), stripEveryPattern(s); got != want {
+			t.Errorf("Strip(%q) = %q, with every pattern tried %q", s, got, want)
+		}
+	}
+}
+
+// BenchmarkStrip: a customer's question as the answer path strips it,
+// plain or with markup.
+func BenchmarkStrip(b *testing.B) {
+	for _, c := range []struct{ name, text string }{
+		{"plain", "How do I copy a directory recursively with cp, keeping the links?"},
+		{"markup", "How do I <b>copy</b> a directory &amp; keep the links?"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Strip(c.text)
+			}
+		})
+	}
 }
