@@ -1,6 +1,8 @@
 package answer
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,8 +34,8 @@ type Triage struct {
 // construction and safe for concurrent use.
 type triager struct {
 	human      humanRules
-	topics     []compiledTopic
-	intents    []compiledTopic
+	topics     topicIndex
+	intents    topicIndex
 	sentiment  lexicon
 	shortWords int
 }
@@ -92,8 +94,8 @@ func newTriager(c Config) *triager {
 	}
 	addSet(t.human.words, &t.human.hanW, c.Human.Words)
 	addSet(t.human.verbs, &t.human.hanV, c.Human.Verbs)
-	t.topics = compileTopics(c.Topics)
-	t.intents = compileTopics(c.Intents)
+	t.topics = indexTopics(compileTopics(c.Topics))
+	t.intents = indexTopics(compileTopics(c.Intents))
 	return t
 }
 
@@ -148,20 +150,14 @@ func (t *triager) classify(q analyzed, hint string) Triage {
 		tr.Sentiment = SentimentNeutral
 	}
 	tr.HumanRequested = t.humanRequested(low, words, terms)
-	for _, tp := range t.topics {
-		if tp.match(low, words) {
-			tr.Topic = tp.name
-			tr.Intent = tp.name
-			break
-		}
+	if i := t.topics.first(low, words); i >= 0 {
+		tr.Topic = t.topics.topics[i].name
+		tr.Intent = tr.Topic
 	}
 	if tr.Intent == "" {
 		tr.Intent = "question"
-		for _, in := range t.intents {
-			if in.match(low, words) {
-				tr.Intent = in.name
-				break
-			}
+		if i := t.intents.first(low, words); i >= 0 {
+			tr.Intent = t.intents.topics[i].name
 		}
 	}
 	return tr
@@ -200,6 +196,97 @@ func (ct compiledTopic) match(low string, words []string) bool {
 		}
 	}
 	return false
+}
+
+// topicIndex is compiled topics with their keyword sequences indexed by
+// the first word (a whole word, or the first byte of a prefix), so that
+// first looks each of a question's words up once instead of trying every
+// sequence at every word (the account-deletion topic alone has 108).
+type topicIndex struct {
+	topics []compiledTopic
+	exact  map[string][]topicSeq
+	prefix [256][]topicSeq
+}
+
+// topicSeq is a keyword sequence of topics[topic].
+type topicSeq struct {
+	topic int
+	seq   []pattern
+}
+
+func indexTopics(ts []compiledTopic) topicIndex {
+	ix := topicIndex{topics: ts, exact: map[string][]topicSeq{}}
+	for i, t := range ts {
+		for _, seq := range t.words {
+			c := topicSeq{topic: i, seq: seq}
+			if seq[0].prefix {
+				if seq[0].word == "" {
+					panic(fmt.Sprintf("topic %s: an empty prefix", t.name))
+				}
+				ix.prefix[seq[0].word[0]] = append(ix.prefix[seq[0].word[0]], c)
+			} else {
+				ix.exact[seq[0].word] = append(ix.exact[seq[0].word], c)
+			}
+		}
+	}
+	return ix
+}
+
+// first is the index of the first of the topics whose keywords the
+// question (low, and its raw words) holds, -1 when none does: the first
+// whose match is true.
+func (ix topicIndex) first(low string, words []string) int {
+	best := len(ix.topics)
+	if !isASCII(low) { // a Chinese keyword is never ASCII
+		for i := 0; i < best; i++ {
+			if slices.ContainsFunc(ix.topics[i].han, func(h string) bool { return strings.Contains(low, h) }) {
+				best = i
+			}
+		}
+	}
+	for i, w := range words {
+		if w == "" {
+			continue
+		}
+		for _, c := range ix.exact[w] {
+			if c.topic < best && seqAt(words, i, c.seq) {
+				best = c.topic
+			}
+		}
+		for _, c := range ix.prefix[w[0]] {
+			if c.topic < best && seqAt(words, i, c.seq) {
+				best = c.topic
+			}
+		}
+	}
+	if best == len(ix.topics) {
+		return -1
+	}
+	return best
+}
+
+// seqAt reports whether the keyword sequence seq matches words from i on.
+func seqAt(words []string, i int, seq []pattern) bool {
+	if i+len(seq) > len(words) {
+		return false
+	}
+	for j, p := range seq {
+		w := words[i+j]
+		if w != p.word && !(p.prefix && strings.HasPrefix(w, p.word)) {
+			return false
+		}
+	}
+	return true
+}
+
+// isASCII reports whether s is ASCII only.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // containsSeq reports whether seq occurs consecutively in s.

@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -299,5 +302,88 @@ func TestConfigJSONReplacesModelAndRejectsTypos(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"treshold": 0.5}`), &cfg); err == nil {
 		t.Error("unknown key accepted")
+	}
+}
+
+// TestTopicIndexFirst: the indexed topics and intents (topicIndex) give
+// the first topic that matches in order (compiledTopic.match, tried one
+// by one), on every string of the repository's JSON Lines test data, the
+// shared evaluation data's queries when they are there, and texts spliced
+// at random from the keywords themselves.
+func TestTopicIndexFirst(t *testing.T) {
+	cfg := DefaultConfig()
+	tr := newTriager(cfg)
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "*", "*.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*", "*.jsonl"))
+	shared, _ := filepath.Glob(filepath.Join("..", "..", "shared", "datasets", "*", "queries.jsonl"))
+	if len(shared) == 0 {
+		t.Log("the shared evaluation data (../shared/datasets) not found: the repository's data and spliced texts only")
+	}
+	texts := jsonlStrings(t, slices.Concat(files, more, shared))
+	var pieces []string
+	for _, ts := range [][]Topic{cfg.Topics, cfg.Intents} {
+		for _, tp := range ts {
+			for _, kws := range tp.Keywords {
+				for _, k := range kws {
+					pieces = append(pieces, strings.ReplaceAll(k, "*", "s"), strings.ReplaceAll(k, "*", ""))
+				}
+			}
+		}
+	}
+	pieces = append(pieces, "I", "want", "to", "my", "the", "please", "я", "хочу", "мой", "我", "想", "!", "?", "'", "’")
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 30000 {
+		var b strings.Builder
+		for k := r.IntN(6); k >= 0; k-- {
+			p := pieces[r.IntN(len(pieces))]
+			if r.IntN(4) == 0 {
+				p = strings.ToUpper(p)
+			}
+			b.WriteString(p)
+			b.WriteString([]string{" ", " ", ", ", "", "-"}[r.IntN(5)])
+		}
+		texts = append(texts, b.String())
+	}
+	byMatching := func(ts []compiledTopic, low string, words []string) int {
+		for i, tp := range ts {
+			if tp.match(low, words) {
+				return i
+			}
+		}
+		return -1
+	}
+	found, fails := 0, 0
+	for _, text := range texts {
+		low, words := lower(text), rawWords(text)
+		for _, ix := range []topicIndex{tr.topics, tr.intents} {
+			got, want := ix.first(low, words), byMatching(ix.topics, low, words)
+			if got != want {
+				if fails++; fails <= 20 {
+					t.Errorf("%q: topic %d, matching in order %d", text, got, want)
+				}
+			}
+			if want >= 0 {
+				found++
+			}
+		}
+	}
+	t.Logf("%d texts, %d topics or intents found, %d different", len(texts), found, fails)
+}
+
+// BenchmarkTriage: triage of a question (language, sentiment, a request
+// for a person, topic and intent), as every answer does; ns/op is per
+// question of BenchmarkAnswerType's mix.
+func BenchmarkTriage(b *testing.B) {
+	tr := newTriager(DefaultConfig())
+	qs := make([]analyzed, len(benchQuestions))
+	for i, q := range benchQuestions {
+		qs[i] = analyzeText(q)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		tr.classify(qs[i%len(qs)], "")
 	}
 }
