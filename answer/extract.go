@@ -4,7 +4,6 @@ import (
 	"hash/maphash"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -576,10 +575,10 @@ func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passag
 		cov     float64
 		terms   []string // the question's terms the sentence holds, each once
 	}
-	var cands []cand
+	cands := make([]cand, 0, 16)
 	// terms backs the candidates' terms, appended to only: a candidate's
 	// are a capped slice of it.
-	var terms []string
+	terms := make([]string, 0, 32)
 	sents := make([][]string, 0, composeWindow)
 	for pi, h := range hits {
 		// Three passages usually hold the answer; look further only when
@@ -619,7 +618,7 @@ func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passag
 	if len(cands) == 0 {
 		return composed{}, false
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	slices.SortStableFunc(cands, func(a, b cand) int { return byScore(a.score, b.score) })
 	best := cands[0]
 	picked := []cand{best}
 	covered := slices.Clone(best.terms)
@@ -680,20 +679,25 @@ func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passag
 		size += len(s)
 	}
 	// Read in passage order, then sentence order.
-	sort.Slice(picked, func(i, j int) bool {
-		if picked[i].passage != picked[j].passage {
-			return picked[i].passage < picked[j].passage
+	slices.SortFunc(picked, func(a, b cand) int {
+		if a.passage != b.passage {
+			return a.passage - b.passage
 		}
-		return picked[i].pos < picked[j].pos
+		return a.pos - b.pos
 	})
-	out := composed{bestCoverage: best.cov, bodyTerms: map[string]bool{}}
-	num := map[int]int{} // passage index → citation n
-	quotes := map[int][]string{}
-	var body []string
+	nterms := 0
 	for _, p := range picked {
-		n, ok := num[p.passage]
-		if !ok {
-			n = len(num) + 1
+		nterms += len(ps.get(hits[p.passage]).sentTerms[p.pos])
+	}
+	out := composed{bestCoverage: best.cov, bodyTerms: make(map[string]bool, nterms),
+		sentences: make([]string, 0, len(picked))}
+	var num [composeWindow]int             // passage index → citation n (0: none yet)
+	var quotes [composeWindow + 1][]string // by citation n
+	body := make([]string, 0, len(picked))
+	for _, p := range picked {
+		n := num[p.passage]
+		if n == 0 {
+			n = len(out.cited) + 1
 			num[p.passage] = n
 			out.cited = append(out.cited, hits[p.passage])
 		}
@@ -713,6 +717,18 @@ func composeSentences(hits []retrieval.Hit, q query, maxSentences int, ps passag
 	}
 	out.body = strings.Join(body, " ")
 	return out, true
+}
+
+// byScore orders scores from the highest, as the less function a > b did
+// (a NaN is neither before nor after anything).
+func byScore(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case b > a:
+		return 1
+	}
+	return 0
 }
 
 var bracketNumber = regexp.MustCompile(`\s?\[\d+\]`)
