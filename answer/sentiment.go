@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -15,6 +16,7 @@ import (
 type lexicon struct {
 	words        map[string]float64 // exact words (en, short ru)
 	prefixes     map[string]float64 // Russian stems
+	prefixLens   []int              // the stems' distinct lengths in bytes, longest first
 	han          map[string]float64 // Chinese phrases
 	phrases      map[string]float64 // multi-word en/ru phrases, space separated
 	intensifiers map[string]bool
@@ -119,6 +121,12 @@ func newLexicon(over SentimentLexicon) lexicon {
 			l.angry = src.Angry
 		}
 	}
+	for p := range l.prefixes {
+		if !slices.Contains(l.prefixLens, len(p)) {
+			l.prefixLens = append(l.prefixLens, len(p))
+		}
+	}
+	slices.SortFunc(l.prefixLens, func(a, b int) int { return b - a })
 	return l
 }
 
@@ -130,14 +138,16 @@ func (l *lexicon) weight(w string) float64 {
 	if w == "" || w[0] < 0x80 {
 		return 0
 	}
-	// Longest matching Russian stem.
-	best, bestLen := 0.0, 0
-	for p, v := range l.prefixes {
-		if len(p) > bestLen && strings.HasPrefix(w, p) {
-			best, bestLen = v, len(p)
+	// The longest Russian stem w starts with: its prefixes looked up,
+	// longest first, at the stems' lengths only.
+	for _, n := range l.prefixLens {
+		if n <= len(w) {
+			if v, ok := l.prefixes[w[:n]]; ok {
+				return v
+			}
 		}
 	}
-	return best
+	return 0
 }
 
 // score returns the negative-sentiment score of text; words are its

@@ -387,3 +387,51 @@ func BenchmarkTriage(b *testing.B) {
 		tr.classify(qs[i%len(qs)], "")
 	}
 }
+
+// TestLexiconWeightLongestStem: a word's sentiment weight, its longest
+// Russian stem looked up by length, is the weight of the longest stem it
+// starts with among all of them (the scan it replaced), for every word of
+// the repository's JSON Lines test data and the stems with endings.
+func TestLexiconWeightLongestStem(t *testing.T) {
+	l := newLexicon(SentimentLexicon{Words: map[string]map[string]float64{"ru": {"ужасно": 3, "плох": 1, "плохое": 2.5}}})
+	byScan := func(w string) float64 {
+		if v, ok := l.words[w]; ok {
+			return v
+		}
+		if w == "" || w[0] < 0x80 {
+			return 0
+		}
+		best, bestLen := 0.0, 0
+		for p, v := range l.prefixes {
+			if len(p) > bestLen && strings.HasPrefix(w, p) {
+				best, bestLen = v, len(p)
+			}
+		}
+		return best
+	}
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "*", "*", "*.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var words []string
+	for _, s := range jsonlStrings(t, files) {
+		words = append(words, rawWords(s)...)
+	}
+	for p := range l.prefixes {
+		for _, end := range []string{"", "о", "ая", "ыми", "ость"} {
+			words = append(words, p+end, string([]rune(p)[:len([]rune(p))-1])+end)
+		}
+	}
+	weighted := 0
+	for _, w := range words {
+		if got, want := l.weight(w), byScan(w); got != want {
+			t.Errorf("weight(%q) = %v, the longest stem's %v", w, got, want)
+		} else if got != 0 {
+			weighted++
+		}
+	}
+	t.Logf("%d words, %d weighted", len(words), weighted)
+	if weighted < 100 {
+		t.Errorf("only %d words weighted: the test misses the stems", weighted)
+	}
+}

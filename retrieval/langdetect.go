@@ -62,8 +62,12 @@ func DetectLanguage(text string) string {
 		}
 	}
 	base := DetectLang(text)
+	var words []string // lowerWords(text), split when first needed
+	if base == "en" || base == "ru" {
+		words = lowerWords(text)
+	}
 	if base == "en" {
-		if l := aroundLatinNames(text); l != "" {
+		if l := aroundLatinNames(words); l != "" {
 			base = l
 		}
 	}
@@ -71,7 +75,7 @@ func DetectLanguage(text string) string {
 		return "ko"
 	}
 	if base == "ru" {
-		for _, w := range lowerWords(text) {
+		for _, w := range words {
 			if ukWords[w] {
 				uk++
 			}
@@ -98,27 +102,50 @@ func DetectLanguage(text string) string {
 	case base != "en":
 		return base
 	}
-	votes := map[string]int{}
-	for _, w := range lowerWords(text) {
-		for lang, p := range latinProfiles {
-			if p[w] {
-				votes[lang]++
-			}
+	var votes [len(latinLangs)]int
+	for _, w := range words {
+		for i, langs := 0, latinWordLangs[w]; langs != 0; i, langs = i+1, langs>>1 {
+			votes[i] += int(langs & 1)
 		}
 	}
 	for _, r := range strings.ToLower(text) {
-		if l, ok := latinLetters[r]; ok {
-			votes[l] += 2
+		if i, ok := latinLetterLang[r]; ok {
+			votes[i] += 2
 		}
 	}
-	best, bestN := "en", votes["en"]
-	for _, l := range []string{"de", "es", "fr", "it", "pt"} {
-		if votes[l] > bestN {
-			best, bestN = l, votes[l]
+	best := 0 // English, unless another has more
+	for i := range votes {
+		if votes[i] > votes[best] {
+			best = i
 		}
 	}
-	return best
+	return latinLangs[best]
 }
+
+// latinLangs are the languages of latinProfiles, English first: it wins
+// a tie, then the first of the others.
+var latinLangs = [...]string{"en", "de", "es", "fr", "it", "pt"}
+
+// latinWordLangs are, for each word of latinProfiles, the languages whose
+// profile has it (bit i: latinLangs[i]); latinLetterLang are latinLetters
+// by their language's index.
+var latinWordLangs, latinLetterLang = func() (map[string]uint8, map[rune]int) {
+	words, letters := map[string]uint8{}, map[rune]int{}
+	for i, l := range latinLangs {
+		for w := range latinProfiles[l] {
+			words[w] |= 1 << i
+		}
+		for r, rl := range latinLetters {
+			if rl == l {
+				letters[r] = i
+			}
+		}
+	}
+	if len(latinProfiles) != len(latinLangs) || len(letters) != len(latinLetters) {
+		panic("langdetect: a language of latinProfiles or latinLetters is not in latinLangs")
+	}
+	return words, letters
+}()
 
 // aroundLatinNames is the language of a text written in another script
 // around Latin product names ("Работает ли Lumen Hub с Wi-Fi 5 GHz?",
@@ -128,9 +155,10 @@ func DetectLanguage(text string) string {
 // customer's sentence; a single quoted word in an English sentence ("what
 // does привет mean?") is not. It returns "ru", "ko", "zh" (kana is told
 // from Han later) or "".
-func aroundLatinNames(text string) string {
+// words are the text's lowerWords.
+func aroundLatinNames(words []string) string {
 	cyr, hangul, han := 0, 0, 0
-	for _, w := range lowerWords(text) {
+	for _, w := range words {
 		r := []rune(w)[0]
 		switch {
 		case unicode.Is(unicode.Cyrillic, r):
