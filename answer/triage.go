@@ -386,33 +386,57 @@ func lower(s string) string {
 }
 
 // rawWords splits text into lowercase words of letters and digits (Han
-// characters excluded), keeping inner apostrophes ("don't").
+// characters excluded), keeping inner apostrophes ("don't"). A word that
+// is already as written (lower case, no "ё", no "’") is a substring of
+// text, not a copy.
 func rawWords(text string) []string {
 	var out []string
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, strings.Trim(b.String(), "'’"))
-			b.Reset()
+	start, same := -1, true // the word's first byte in text; whether text[start:] is the word so far
+	var b []byte            // the word so far when it is not
+	flush := func(end int) {
+		if start < 0 {
+			return
 		}
+		w := text[start:end]
+		if !same {
+			w = string(b)
+		}
+		if out == nil {
+			out = make([]string, 0, 16)
+		}
+		out = append(out, strings.Trim(w, "'’"))
+		start, same = -1, true
 	}
-	for _, r := range text {
+	for i, r := range text {
 		switch {
 		case isHanRune(r):
-			flush()
+			flush(i)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			r = unicode.ToLower(r)
-			if r == 'ё' {
-				r = 'е'
+			lr := unicode.ToLower(r)
+			if lr == 'ё' {
+				lr = 'е'
 			}
-			b.WriteRune(r)
-		case (r == '\'' || r == '’') && b.Len() > 0:
-			b.WriteRune('\'')
+			if start < 0 {
+				start = i
+			}
+			if same && lr != r {
+				same, b = false, append(b[:0], text[start:i]...)
+			}
+			if !same {
+				b = utf8.AppendRune(b, lr)
+			}
+		case (r == '\'' || r == '’') && start >= 0:
+			if same && r != '\'' {
+				same, b = false, append(b[:0], text[start:i]...)
+			}
+			if !same {
+				b = append(b, '\'')
+			}
 		default:
-			flush()
+			flush(i)
 		}
 	}
-	flush()
+	flush(len(text))
 	return out
 }
 

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -433,5 +434,62 @@ func TestLexiconWeightLongestStem(t *testing.T) {
 	t.Logf("%d words, %d weighted", len(words), weighted)
 	if weighted < 100 {
 		t.Errorf("only %d words weighted: the test misses the stems", weighted)
+	}
+}
+
+// rawWordsBuilt is rawWords as it was, every word built rune by rune.
+func rawWordsBuilt(text string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, strings.Trim(b.String(), "'’"))
+			b.Reset()
+		}
+	}
+	for _, r := range text {
+		switch {
+		case isHanRune(r):
+			flush()
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			r = unicode.ToLower(r)
+			if r == 'ё' {
+				r = 'е'
+			}
+			b.WriteRune(r)
+		case (r == '\'' || r == '’') && b.Len() > 0:
+			b.WriteRune('\'')
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// TestRawWordsAsBuilt: rawWords, which takes a word already as written
+// from the text, gives the words building each gave, on every string of
+// the repository's JSON Lines test data and texts spliced at random from
+// capitals, "ё", both apostrophes, Han, digits and invalid UTF-8.
+func TestRawWordsAsBuilt(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "*", "*", "*.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := jsonlStrings(t, files)
+	pieces := []string{"don't", "Don’t", "'", "’", "''", "ёлка", "ЁЛКА", "Ёж", "hub", "HUB", "Wi-Fi", "5GHz", "你好", "支持",
+		"カナ", "привет", "ПРИВЕТ", "İstanbul", "ǅ", "ß", "ﬁ", "\xff", "\xe4\xbd", "é", "É", " ", " ", ", ", "?", "-", "_", "1"}
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 30000 {
+		var b strings.Builder
+		for k := r.IntN(8); k >= 0; k-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, text := range texts {
+		if got, want := rawWords(text), rawWordsBuilt(text); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Fatalf("rawWords(%q) = %q, built %q", text, got, want)
+		}
 	}
 }
