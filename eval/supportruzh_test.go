@@ -34,6 +34,9 @@ var (
 	// support3: a third set in four more domains, English, Russian and
 	// Chinese (testdata/support-3), written before any run.
 	support3 = supportSet{filepath.Join("..", "testdata", "support-3"), "Never-fitted check: support-3", 4}
+	// support4: a fourth set, a product manual, an FAQ, Russian and
+	// Chinese help centres (testdata/support-4), written before any run.
+	support4 = supportSet{filepath.Join("..", "testdata", "support-4"), "Never-fitted check: support-4", 4}
 )
 
 // supportSuites loads every suite of set.
