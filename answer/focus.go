@@ -50,12 +50,18 @@ func focusQuery(question string, q query, hits []retrieval.Hit, ps passages) (qu
 		}
 		return false
 	}
-	var kept []string
+	// kept are the kept sentences with their terms, analyzed once.
+	type sentence struct {
+		text  string
+		terms []string
+	}
+	var kept []sentence
 	for _, sent := range sents {
 		s := question[sent.Start:sent.End]
-		for _, t := range retrieval.DefaultAnalyzer.Terms(s) {
+		terms := retrieval.DefaultAnalyzer.Terms(s)
+		for _, t := range terms {
 			if q.terms[t] && touched(t) {
-				kept = append(kept, s)
+				kept = append(kept, sentence{s, terms})
 				break
 			}
 		}
@@ -66,13 +72,13 @@ func focusQuery(question string, q query, hits []retrieval.Hit, ps passages) (qu
 	f := query{terms: map[string]bool{}, asked: map[string]bool{}}
 	all := map[string]bool{}
 	for _, s := range kept {
-		for _, t := range retrieval.DefaultAnalyzer.Terms(s) {
+		for _, t := range s.terms {
 			all[t] = true
 			if q.terms[t] {
 				f.terms[t] = true
 			}
 		}
-		for _, t := range retrieval.DefaultAnalyzer.QuestionTerms(s) {
+		for _, t := range retrieval.DefaultAnalyzer.QuestionTerms(s.text) {
 			f.asked[t] = true
 		}
 	}
