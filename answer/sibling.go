@@ -410,8 +410,8 @@ func extensionMiss(q [][]nameWord, p *siblingPairs, others func() []*siblingPair
 }
 
 // siblingMiss is FeatureSiblingMiss of the question against the first
-// cited passage.
-func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, ps passages) float64 {
+// cited passage and the answer's text (body, "" when unknown).
+func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, ps passages, body string) float64 {
 	q := sq.phrases
 	if len(q) == 0 && len(sq.families) == 0 {
 		return 0
@@ -446,6 +446,18 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 	// words say which of the two it states.
 	for p := ps.get(cited).siblings(cited); p != nil && len(q) > 0; p = p.section {
 		if extensionMiss(q, p, loadOthers) || baseMiss(q, p, loadOthers) {
+			return 1
+		}
+	}
+	// The answer's own sentences, when the cited passage writes a product
+	// and its variant: a quote that writes the question's product only
+	// extended ("Nimbus Cam Pro comes with a wall mount" for "does the
+	// regular nimbus cam come with a wall mount") states the variant's
+	// fact, though the passage names both. The bare product must be
+	// written as one somewhere retrieved, the cited passage included.
+	if p := ps.get(cited).siblings(cited); body != "" && len(q) > 0 && len(p.extOf) > 0 {
+		withCited := func() []*siblingPairs { return append([]*siblingPairs{p}, loadOthers()...) }
+		if extensionMiss(q, newSiblingPairs("", "", body), withCited) {
 			return 1
 		}
 	}

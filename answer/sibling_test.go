@@ -295,6 +295,27 @@ func TestSiblingMissSection(t *testing.T) {
 	})
 }
 
+// TestSiblingMissQuote: a passage about a product and its variant, both
+// named in its title, heading and text; the sentences the answer quotes
+// say which of the two they state.
+func TestSiblingMissQuote(t *testing.T) {
+	cams := headed("cameras", "Nimbus Cam and Nimbus Cam Pro", "Nimbus Cam and Nimbus Cam Pro",
+		"Nimbus Cam records in 1080p and runs on batteries. Nimbus Cam Pro records in 2K. "+
+			"Nimbus Cam Pro comes with a wall mount and screws; the mount turns 360°.")
+	both := headed("cameras", "Nimbus Cam and Nimbus Cam Pro", "Nimbus Cam and Nimbus Cam Pro",
+		"Nimbus Cam records in 1080p. Nimbus Cam Pro records in 2K. "+
+			"Nimbus Cam and Nimbus Cam Pro come with a wall mount and screws.")
+	doorbell := hitOf("doorbell", "Nimbus Doorbell", "Nimbus Doorbell rings your phone when someone presses it.")
+	checkSiblingCases(t, []siblingCase{
+		{"the variant's sentence quoted for the base", "does the regular nimbus cam come with a wall mount", []retrieval.Hit{cams, doorbell}, 1},
+
+		{"the variant asked", "does the nimbus cam pro come with a wall mount", []retrieval.Hit{cams, doorbell}, 0},
+		{"the base's sentence quoted", "does the nimbus cam run on batteries", []retrieval.Hit{cams, doorbell}, 0},
+		{"a sentence about both quoted", "does the nimbus cam come with a wall mount", []retrieval.Hit{both, doorbell}, 0},
+		{"a comparison asked", "which of nimbus cam and cam pro has a wall mount", []retrieval.Hit{cams, doorbell}, 0},
+	})
+}
+
 // TestSiblingMissPrefix: Chinese extends a name at its front (单车 /
 // 电单车); the base asked, a passage about the extended sibling cited.
 func TestSiblingMissPrefix(t *testing.T) {
