@@ -352,9 +352,10 @@ var typeLexicons = []typeLexicon{
 				expand([]string{"how long"}, []string{"does", "do", "did", "will", "would", "can", "could", "should", "until",
 					"before", "after", "to", "for"}),
 				expand([]string{"how many"}, []string{"seconds", "minutes", "hours", "days", "weeks", "months", "years"}),
-				[]string{"how soon", "how much time", "как долго", "через сколько", "какого числа"},
+				[]string{"how soon", "how much time", "until when", "till when", "by when", "how late", "как долго", "через сколько",
+					"какого числа", "до какого времени", "до какого момента"},
 				expand([]string{"сколько"}, []string{"времени", "дней", "недель", "часов", "минут", "секунд", "месяцев", "суток"}))...),
-			subs: []string{"多久", "多长时间", "多少天", "几天", "几周", "几个星期", "几个月", "几年", "多少年"},
+			subs: []string{"多久", "多长时间", "多少天", "几天", "几周", "几个星期", "几个月", "几年", "多少年", "到什么时候", "截止到什么时候"},
 		},
 		value: cues{
 			shapes: shapes(`\d\s?(?:s|ms|h|hrs?|mins?|secs?)\b`, `\b(?:1[5-9]|20)\d\d\b`, `\d:\d\d\b`),

@@ -554,10 +554,12 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 // list is the closed set of such heads in Chinese commerce and product
 // naming (written from that, not from any question): editions, cards,
 // memberships, plans and packages, models, series, accounts, services,
-// delivery options, coupons, vehicles (单车 / 电单车). The engine has no word segmentation, so a
+// delivery options and courier services (标准快递 / 经济快递), coupons,
+// vehicles (单车 / 电单车). The engine has no word segmentation, so a
 // head is found as a substring; notAfter lists, for a head, the
 // characters that make it part of another word (版本 "version", 版权,
-// 卡顿 "lag", 服务器 "server", 车站 "station").
+// 卡顿 "lag", 服务器 "server", 车站 "station", 快递员 "courier", 快递柜
+// "parcel locker").
 var familyHeads = []struct{ head, notAfter string }{
 	{"版", "本权面"},
 	{"卡", "顿住"},
@@ -572,6 +574,7 @@ var familyHeads = []struct{ head, notAfter string }{
 	{"账号", ""},
 	{"服务", "器"},
 	{"配送", ""},
+	{"快递", "员柜费点箱公"},
 	{"券", ""},
 	{"车", "站位辆费型主库门牌票次速厢身险贷祸"},
 }

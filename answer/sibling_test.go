@@ -138,7 +138,14 @@ func TestSiblingMissChinese(t *testing.T) {
 	fast := hitOf("fast", "极速配送", "极速配送30分钟送达。")
 	service := hitOf("svc", "客服", "人工服务时间为9点到21点。")
 	other := hitOf("other", "联系我们", "在线服务全天可用。")
+	weights := hitOf("weight", "特快专递和标准快递最重能寄多重？", "特快专递单件不超过30公斤，标准快递单件不超过50公斤。")
+	products := hitOf("products", "产品对比", "经济快递最便宜，一般3至5天送达；标准快递一般1至3天送达。")
+	locker := hitOf("locker", "快递柜", "标准快递可以放进快递柜，快递员会发取件码。")
 	checkSiblingCases(t, []siblingCase{
+		{"标准快递 cited for 经济快递", "经济快递单件最重能寄多重", []retrieval.Hit{weights, products}, 1},
+		// 快递柜 (a parcel locker) and 快递员 (a courier) are no members
+		// of the courier services' family.
+		{"快递柜 is no courier service", "快递柜能放多久", []retrieval.Hit{locker, products}, 0},
 		{"企业版 cited for 团队版", "团队版的开放API有调用频率限制吗", []retrieval.Hit{enterprise, team}, 1},
 		{"团队版 and 企业版 cited for 免费版", "免费版上传单个文件最大多大？", []retrieval.Hit{sizes, free}, 1},
 		{"标准配送 cited for 极速配送", "极速配送可以预约时间吗", []retrieval.Hit{express, fast}, 1},
