@@ -461,6 +461,19 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 			return 1
 		}
 	}
+	// A model code asked (T3), the answer quoting its sibling (T7) only.
+	if body != "" && codeMiss(sq.text, body, func(code string) bool {
+		for _, h := range hits[:min(len(hits), featureDocHits)] {
+			for _, text := range [...]string{h.Title, h.Heading, h.Text} {
+				if slices.Contains(modelCodes(text)[codeFamily(code)], code) {
+					return true
+				}
+			}
+		}
+		return false
+	}) {
+		return 1
+	}
 	// The miss needs a word of the question the passage lacks: most
 	// cited passages have them all, and their pairs are not needed.
 	words := ps.get(cited).words(cited)
@@ -792,6 +805,97 @@ func askedBare(q [][]nameWord, k string) bool {
 	for _, ph := range q {
 		for i := range ph {
 			if nameKey(ph, i) == k && (i+1 == len(ph) || !isExtension(ph[i+1])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// modelCodes are the words of text written as model codes — one to four
+// Latin letters, one to four digits, then at most two letters: "T3",
+// "S9", "X100", "A52s" — by family (codeFamily: their first letters),
+// each lower-cased with its number's leading zeros dropped ("E05" and
+// "e5" are one code). A number first ("5G", "128GB") is a quantity, not a
+// code; two words ("Hub 2", "Волна 15") are the pair and extension rules'.
+func modelCodes(text string) map[string][]string {
+	var out map[string][]string
+	for w := range strings.FieldsFuncSeq(text, func(r rune) bool {
+		return r >= utf8.RuneSelf || !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		code, ok := modelCode(w)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = map[string][]string{}
+		}
+		f := codeFamily(code)
+		if !slices.Contains(out[f], code) {
+			out[f] = append(out[f], code)
+		}
+	}
+	return out
+}
+
+// modelCode is w as a model code (modelCodes), ok false when it is none.
+func modelCode(w string) (code string, ok bool) {
+	w = strings.ToLower(w)
+	i := 0
+	for i < len(w) && w[i] >= 'a' && w[i] <= 'z' {
+		i++
+	}
+	j := i
+	for j < len(w) && w[j] >= '0' && w[j] <= '9' {
+		j++
+	}
+	k := j
+	for k < len(w) && w[k] >= 'a' && w[k] <= 'z' {
+		k++
+	}
+	if i < 1 || i > 4 || j-i < 1 || j-i > 4 || k-j > 2 || k != len(w) {
+		return "", false
+	}
+	digits := strings.TrimLeft(w[i:j], "0")
+	if digits == "" {
+		digits = "0"
+	}
+	return w[:i] + digits + w[j:], true
+}
+
+// codeFamily is a model code's letters before its number: "t" of "t3".
+func codeFamily(code string) string {
+	return code[:strings.IndexFunc(code, unicode.IsDigit)]
+}
+
+// codeMiss is the model-code form of FeatureSiblingMiss: the question
+// names a model code ("does the t3 have quiet mode") that the answer's
+// text (body) never writes, while the answer names another code of its
+// family ("In Quiet mode the T7 grinds more slowly") that the question
+// does not (a comparison names both): the answer states the sibling's
+// fact. known says whether a retrieved passage writes the question's code,
+// so that the code is one of the knowledge base's products, not a word
+// that only looks like one.
+func codeMiss(question, body string, known func(code string) bool) bool {
+	asked := modelCodes(question)
+	if len(asked) == 0 {
+		return false
+	}
+	quoted := modelCodes(body)
+	for f, codes := range asked {
+		siblings := quoted[f]
+		if len(siblings) == 0 {
+			continue
+		}
+		for _, c := range codes {
+			if slices.Contains(siblings, c) {
+				continue
+			}
+			other := false
+			for _, s := range siblings {
+				other = other || !slices.Contains(codes, s)
+			}
+			if other && known(c) {
 				return true
 			}
 		}

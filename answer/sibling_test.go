@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -321,6 +322,35 @@ func TestSiblingMissQuote(t *testing.T) {
 		{"a sentence about both quoted", "does the nimbus cam come with a wall mount", []retrieval.Hit{both, doorbell}, 0},
 		{"a comparison asked", "which of nimbus cam and cam pro has a wall mount", []retrieval.Hit{cams, doorbell}, 0},
 	})
+}
+
+// TestSiblingMissCode: models named by codes of one family (T3, T5, T7);
+// the answer quotes only another model's sentence.
+func TestSiblingMissCode(t *testing.T) {
+	quiet := headed("drinks", "Making drinks", "Making drinks › Quiet mode (T7)",
+		"In Quiet mode the T7 grinds more slowly and lowers the pump noise. Turn it on in Settings > Quiet mode.")
+	tank := headed("specs", "Specifications", "Specifications › Water tank",
+		"The T3 has a 1.2 l water tank, the T5 and the T7 a 1.8 l one.")
+	models := hitOf("models", "Which Tazzina is for me?", "The T3 has buttons, the T5 a display and the T7 a touchscreen.")
+	errors := hitOf("errors", "Error codes", "E05 means the water tank is empty: fill it and press start.")
+	checkSiblingCases(t, []siblingCase{
+		{"the T7's sentence quoted for the T3", "does the t3 have quiet mode", []retrieval.Hit{quiet, models}, 1},
+
+		{"the asked model quoted", "does the t7 have quiet mode", []retrieval.Hit{quiet, models}, 0},
+		{"a comparison names both", "is quiet mode on the t3 or only the t7", []retrieval.Hit{quiet, models}, 0},
+		{"a code no passage writes", "does the t9 have quiet mode", []retrieval.Hit{quiet, models}, 0},
+		{"the quote names the asked model too", "how big is the water tank of the t5", []retrieval.Hit{tank, models}, 0},
+		// Leading zeros are one code: e5 is E05.
+		{"an error code written without its zero", "what does e5 mean", []retrieval.Hit{errors, models}, 0},
+	})
+}
+
+func TestModelCodes(t *testing.T) {
+	got := modelCodes("Tazzina T3, T05 and X100s; not 5G, 128GB, Wi-Fi 6 or HDMI2.1, USB3 yes; ABCDE1 too long; Т3 Cyrillic")
+	want := map[string][]string{"t": {"t3", "t5"}, "x": {"x100s"}, "hdmi": {"hdmi2"}, "usb": {"usb3"}}
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("modelCodes = %v, want %v", got, want)
+	}
 }
 
 // TestSiblingMissPrefix: Chinese extends a name at its front (单车 /
