@@ -461,6 +461,11 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 			return 1
 		}
 	}
+	// A Russian compound of a numeral asked (однозонный), its family's
+	// other members cited (двухзонный, трёхзонный).
+	if numeralMiss(sq.text, ps.get(cited).terms) {
+		return 1
+	}
 	// A model code asked (T3), the answer quoting its sibling (T7) only.
 	if body != "" && codeMiss(sq.text, body, func(code string) bool {
 		for _, h := range hits[:min(len(hits), featureDocHits)] {
@@ -901,4 +906,52 @@ func codeMiss(question, body string, known func(code string) bool) bool {
 		}
 	}
 	return false
+}
+
+// numeralPrefixes are the Russian numerals that make compound adjectives
+// of one family — однозонный / двухзонный / трёхзонный tariffs,
+// однофазный / трёхфазный meters, двухкомнатная / трёхкомнатная flats,
+// одноразовый / многоразовый — analyzed as the stemmer leaves them (ё is
+// е), longest first where one is the start of another (двух before дву).
+var numeralPrefixes = []string{"одно", "двух", "дву", "трех", "четырех", "пяти", "шести", "семи", "восьми", "девяти", "десяти", "много"}
+
+// numeralSplit splits a term into its numeral prefix and the rest, ok
+// false when it starts with none or the rest is shorter than three letters
+// (a word of its own, not a compound).
+func numeralSplit(term string) (prefix, tail string, ok bool) {
+	for _, p := range numeralPrefixes {
+		if rest, found := strings.CutPrefix(term, p); found && utf8.RuneCountInString(rest) >= 3 {
+			return p, rest, true
+		}
+	}
+	return "", "", false
+}
+
+// numeralMiss is the Russian numeral form of FeatureSiblingMiss: a term of
+// the question is a numeral compound (однозон of "однозонный") that the
+// cited passage (its terms) does not have, while the passage has the same
+// compound with another numeral (двухзон, трехзон) that the question does
+// not name (a comparison names both): the passage is about the family's
+// other members.
+func numeralMiss(question string, passage map[string]bool) bool {
+	if !hasCyrillic(question) {
+		return false
+	}
+	asked := retrieval.DefaultAnalyzer.Terms(question)
+	for _, t := range asked {
+		p, tail, ok := numeralSplit(t)
+		if !ok || passage[t] {
+			continue
+		}
+		for _, q := range numeralPrefixes {
+			if sib := q + tail; q != p && passage[sib] && !slices.Contains(asked, sib) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasCyrillic(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) })
 }

@@ -353,6 +353,24 @@ func TestModelCodes(t *testing.T) {
 	}
 }
 
+// TestSiblingMissNumeral: Russian names a family's members by compounds
+// of a numeral (однозонный, двухзонный, трёхзонный тариф).
+func TestSiblingMissNumeral(t *testing.T) {
+	zones := hitOf("zones", "Как перейти на двухзонный или трёхзонный тариф?",
+		"Нужен многотарифный счётчик. Заявление на смену тарифа подайте в личном кабинете.")
+	meters := hitOf("meters", "Поверка счётчика", "Однофазные счётчики поверяют раз в 16 лет.")
+	both := hitOf("both", "Поверка счётчика", "Однофазные счётчики поверяют раз в 16 лет, трёхфазные — раз в 8 лет.")
+	tariffs := hitOf("tariffs", "Тарифы", "Одноставочный тариф: 5,20 ₽ за кВт·ч.")
+	checkSiblingCases(t, []siblingCase{
+		{"двух- and трёхзонный cited for однозонный", "как перейти на однозонный тариф", []retrieval.Hit{zones, tariffs}, 1},
+		{"однофазный cited for трёхфазный", "какой срок поверки у трёхфазного счётчика", []retrieval.Hit{meters, tariffs}, 1},
+
+		{"the asked member cited", "как перейти на двухзонный тариф", []retrieval.Hit{zones, tariffs}, 0},
+		{"a comparison names both", "можно ли перейти с трёхзонного на двухзонный", []retrieval.Hit{zones, tariffs}, 0},
+		{"the passage writes the asked member too", "какой срок поверки у трёхфазного счётчика", []retrieval.Hit{both, tariffs}, 0},
+	})
+}
+
 // TestSiblingMissPrefix: Chinese extends a name at its front (单车 /
 // 电单车); the base asked, a passage about the extended sibling cited.
 func TestSiblingMissPrefix(t *testing.T) {
