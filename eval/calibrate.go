@@ -325,7 +325,15 @@ func fitModel(fit, cal []Sample, o CalibrateOptions) (answer.ConfidenceModel, bo
 		}
 		m.Isotonic = fitIsotonic(p, y)
 	}
-	probs, labels := score(m, cal)
+	reached := setThreshold(&m, cal, o)
+	return m, reached, len(fit), nil
+}
+
+// setThreshold sets m's threshold by o's policy on the samples of cal, and
+// reports whether the target precision was reached there; when not, the
+// threshold is 1 (escalate all).
+func setThreshold(m *answer.ConfidenceModel, cal []Sample, o CalibrateOptions) bool {
+	probs, labels := score(*m, cal)
 	var rate, thr float64
 	switch o.Threshold {
 	case ThresholdWorstSuite:
@@ -342,7 +350,7 @@ func fitModel(fit, cal []Sample, o CalibrateOptions) (answer.ConfidenceModel, bo
 		thr = 1
 	}
 	m.Threshold = math.Min(1, math.Max(0, thr))
-	return m, reached, len(fit), nil
+	return reached
 }
 
 // Threshold policies (CalibrateOptions.Threshold).
@@ -852,6 +860,15 @@ func fitPlatt(z []float64, y []bool) (a, b float64) {
 			t[i] = lo
 		}
 	}
+	// loss is the cross-entropy of sigmoid(a·z + b) against the targets.
+	loss := func(a, b float64) float64 {
+		l := 0.0
+		for i := range z {
+			p := min(max(sigmoid(a*z[i]+b), 1e-15), 1-1e-15)
+			l -= t[i]*math.Log(p) + (1-t[i])*math.Log(1-p)
+		}
+		return l
+	}
 	a, b = 1, 0
 	for iter := 0; iter < 100; iter++ {
 		var ga, gb, haa, hab, hbb float64
@@ -872,6 +889,12 @@ func fitPlatt(z []float64, y []bool) (a, b float64) {
 		}
 		da := (hbb*ga - hab*gb) / det
 		db := (haa*gb - hab*ga) / det
+		// Newton's step, halved while it raises the loss beyond rounding:
+		// far from the optimum (a model whose level is off by several
+		// logits) a full step overshoots.
+		for l, halvings := loss(a, b), 0; loss(a-da, b-db) > l*(1+1e-9) && halvings < 40; halvings++ {
+			da, db = da/2, db/2
+		}
 		a, b = a-da, b-db
 		if math.Max(math.Abs(da), math.Abs(db)) < 1e-10 {
 			break

@@ -256,3 +256,15 @@ func (e *EngineHarness) Calibrate(w io.Writer, runs []SuiteRun, o CalibrateOptio
 	_, err := CalibrateRuns(w, runs, o, loso, out)
 	return err
 }
+
+// Recalibrate refits the Platt scaling and threshold of the engine's model
+// for its retrieval mode on runs, keeping its weights (RecalibrateRuns).
+func (e *EngineHarness) Recalibrate(w io.Writer, runs []SuiteRun, o CalibrateOptions, folds int, out string) error {
+	o.LeaveOutCross = true
+	prior := e.Config.Confidence
+	if e.embed != nil {
+		prior = e.Config.HybridConfidence
+	}
+	_, err := RecalibrateRuns(w, runs, prior, folds, o, out)
+	return err
+}

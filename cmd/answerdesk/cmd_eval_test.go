@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/fnv"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -87,6 +89,9 @@ func TestEvalUsage(t *testing.T) {
 		{"split-docs without --cross", []string{"eval", "calibrate", "--split-docs", "1", "-o", "x.json", kbSuite}, 2},
 		{"bad split-docs seed", []string{"eval", "calibrate", "--cross", "--split-docs", "-1", "-o", "x.json", kbSuite}, 2},
 		{"cross without an embedder", []string{"eval", "calibrate", "--quiet", "--cross", "-o", "x.json", kbSuite}, 2},
+		{"recalibrate with loso", []string{"eval", "calibrate", "--recalibrate", "--loso", "-o", "x.json", kbSuite}, 2},
+		{"recalibrate isotonic", []string{"eval", "calibrate", "--recalibrate", "--method", "isotonic", "-o", "x.json", kbSuite}, 2},
+		{"recalibrate one fold", []string{"eval", "calibrate", "--recalibrate", "--folds", "1", "-o", "x.json", kbSuite}, 2},
 		{"bad cross-confidence file", []string{"eval", "run", "--quiet", "--cross-confidence", "nope.json", kbSuite}, 1},
 		{"missing suite", []string{"eval", "run", "--quiet", "does-not-exist"}, 1},
 		{"not a suite", []string{"eval", "run", "--quiet", "."}, 1},
@@ -116,6 +121,40 @@ func TestEvalCalibrateWritesModel(t *testing.T) {
 	dir := t.TempDir()
 	if _, _, err := evalCLI(t, "eval", "run", "--quiet", "--confidence", path, "--json", filepath.Join(dir, "r.json"), kbSuite); err != nil {
 		t.Errorf("run with the calibrated model: %v", err)
+	}
+}
+
+// TestEvalCalibrateRecalibrate: the shipped model recalibrated on a suite
+// keeps its weights, prints cross-validated figures, and the engine loads
+// what it writes.
+func TestEvalCalibrateRecalibrate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "confidence.json")
+	out, _, err := evalCLI(t, "eval", "calibrate", "--quiet", "--recalibrate", "--folds", "3", "--knockout", "0.3", "--target-precision", "0.8", "-o", path, kbSuite)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"cross-validated over 3 folds", "before", "recalibrated", "wrote " + path} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := answer.ParseConfidenceModel(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped := answer.DefaultConfidenceModel()
+	if !maps.Equal(m.Weights, shipped.Weights) || m.Intercept != shipped.Intercept || !slices.Equal(m.Vetoes, shipped.Vetoes) {
+		t.Errorf("recalibrated weights %v intercept %v vetoes %v, want the shipped model's", m.Weights, m.Intercept, m.Vetoes)
+	}
+	if m.Platt == nil || *m.Platt == *shipped.Platt {
+		t.Errorf("Platt scaling %+v, want one refitted on the suite", m.Platt)
+	}
+	if _, _, err := evalCLI(t, "eval", "run", "--quiet", "--confidence", path, "--json", filepath.Join(t.TempDir(), "r.json"), kbSuite); err != nil {
+		t.Errorf("run with the recalibrated model: %v", err)
 	}
 }
 

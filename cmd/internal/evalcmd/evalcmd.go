@@ -53,7 +53,7 @@ var subcommands = []subcommand{
 	{cli.Command{Name: "eval compare", Usage: "eval compare [--max-drop X] BASE.json NEW.json",
 		Summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop."},
 		runCompare},
-	{cli.Command{Name: "eval calibrate", Usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L] [--split-docs SEED]] [--knockout 0.3 --seed N [--knockout-keep-vocabulary]] [--chat F] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] -o confidence.json SUITE_DIR…",
+	{cli.Command{Name: "eval calibrate", Usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L] [--split-docs SEED]] [--knockout 0.3 --seed N [--knockout-keep-vocabulary]] [--chat F] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] [--recalibrate [--folds 5]] -o confidence.json SUITE_DIR…",
 		Summary: "Run the suites (with --knockout, a seeded 30% of each suite's answerable questions lose their documents\n" +
 			"and become in-domain unanswerables), fit the confidence model (logistic regression over the engine's\n" +
 			"features, each weight held to the sign of its meaning, with Platt or isotonic calibration), pick the\n" +
@@ -66,7 +66,9 @@ var subcommands = []subcommand{
 			"the language pairs of each --held-out suite (and with --leave-out-lang, every question in that\n" +
 			"language), then measured on the held-out suites (only their questions in that language). --split-docs SEED\n" +
 			"also splits the documents by article: the fit keeps the questions about one half, the held-out suites\n" +
-			"are measured on the other, so no translation of a measured question or paragraph is fitted on."},
+			"are measured on the other, so no translation of a measured question or paragraph is fitted on.\n" +
+			"With --recalibrate, the suites are your own labelled questions: the engine's model keeps its weights and\n" +
+			"only its calibration and threshold are refitted on them, with figures cross-validated over --folds."},
 		runCalibrate},
 	{cli.Command{Name: "eval fusion", Usage: "eval fusion [--knockout F --seed N [--knockout-keep-vocabulary]] SUITE_DIR…",
 		Summary: "With an embedder configured: measure nDCG@10 of each suite by sparse retrieval and by every hybrid fusion\n" +
@@ -317,6 +319,8 @@ func runCalibrate(ctx context.Context, a App, c cli.Command, args []string) erro
 	var o common
 	o.register(fs, 0.3, embedCacheDir(a))
 	loso := fs.Bool("loso", false, "report leave-one-suite-out figures (each suite measured by a model fitted on the others), then fit the written model on every suite")
+	recalibrate := fs.Bool("recalibrate", false, "keep the engine's model's weights and refit only its calibration and threshold on these suites (your own labelled questions), with cross-validated figures")
+	folds := fs.Int("folds", 5, "with --recalibrate: cross-validation folds")
 	target := fs.Float64("target-precision", 0.95, "precision the answer threshold must reach")
 	method := fs.String("method", "platt", "calibration of the logistic output: platt or isotonic")
 	l2 := fs.Float64("l2", 1, "ridge penalty on standardized weights")
@@ -359,6 +363,10 @@ func runCalibrate(ctx context.Context, a App, c cli.Command, args []string) erro
 		return cli.Usagef("eval calibrate: --threshold-policy must be %s or %s", eval.ThresholdWorstSuite, eval.ThresholdPooled)
 	case !*cross && (len(heldOutDirs) > 0 || *leaveOut != "" || split.Split):
 		return cli.Usagef("eval calibrate: --held-out, --leave-out-lang and --split-docs need --cross")
+	case *recalibrate && (*loso || *cross || *featureTable || *method != "platt"):
+		return cli.Usagef("eval calibrate: --recalibrate keeps the model's weights: it takes no --loso, --cross, --feature-table or --method isotonic")
+	case *recalibrate && *folds < eval.MinRecalibrateFolds:
+		return cli.Usagef("eval calibrate: --folds must be at least %d", eval.MinRecalibrateFolds)
 	}
 	dirs, err := suiteDirs(a.Stderr(), "eval calibrate", fs.Args())
 	if err != nil {
@@ -388,6 +396,13 @@ func runCalibrate(ctx context.Context, a App, c cli.Command, args []string) erro
 	runs, err := h.Run(ctx, dirs...)
 	if err != nil {
 		return err
+	}
+	if *recalibrate {
+		opts := eval.CalibrateOptions{TargetPrecision: *target, Threshold: *policy}
+		if err := h.Recalibrate(a.Stdout(), runs, opts, *folds, *out); err != nil {
+			return fmt.Errorf("eval calibrate: %w", err)
+		}
+		return nil
 	}
 	opts := eval.CalibrateOptions{TargetPrecision: *target, Method: *method, L2: *l2, Monotone: *monotone, Threshold: *policy, FeatureTable: *featureTable}
 	if *exclude != "" {
