@@ -124,6 +124,20 @@ func TestEvalCalibrateWritesModel(t *testing.T) {
 	}
 }
 
+// readModel reads the confidence model eval calibrate wrote to path.
+func readModel(t *testing.T, path string) answer.ConfidenceModel {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := answer.ParseConfidenceModel(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestEvalCalibrateRecalibrate: the shipped model recalibrated on a suite
 // keeps its weights, prints cross-validated figures, and the engine loads
 // what it writes.
@@ -138,14 +152,7 @@ func TestEvalCalibrateRecalibrate(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := answer.ParseConfidenceModel(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := readModel(t, path)
 	shipped := answer.DefaultConfidenceModel()
 	if !maps.Equal(m.Weights, shipped.Weights) || m.Intercept != shipped.Intercept || !slices.Equal(m.Vetoes, shipped.Vetoes) {
 		t.Errorf("recalibrated weights %v intercept %v vetoes %v, want the shipped model's", m.Weights, m.Intercept, m.Vetoes)
@@ -198,14 +205,7 @@ func TestEvalCalibrateLOSO(t *testing.T) {
 	if !strings.Contains(stderr, "skipping "+filepath.Join(root, "manuals")) || !strings.Contains(stderr, "README.md: not a suite") {
 		t.Errorf("stderr does not say what was skipped:\n%s", stderr)
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := answer.ParseConfidenceModel(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := readModel(t, path)
 	if len(m.FittedOn) != 2 {
 		t.Errorf("fitted on %v, want both suites", m.FittedOn)
 	}
