@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -189,7 +190,14 @@ func TestTestdataExportNoPII(t *testing.T) {
 }
 
 // FuzzParse: any export gives documents without planted card numbers, or a
-// sentinel-wrapped error.
+// sentinel-wrapped error. A card number is a whole run of digits: the
+// card inside a longer run ("41111111111111110", 17 digits that fail the
+// Luhn check) is no card number, and the redaction keeps it, like an order
+// number.
+// plantedCard matches FuzzParse's planted card number as a whole run of
+// digits.
+var plantedCard = regexp.MustCompile(`(^|\D)4111111111111111(\D|$)`)
+
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"id":"T","status":"solved","messages":[{"role":"customer","body":"4111111111111111"},{"role":"agent","body":"ok"}]}`))
 	f.Add([]byte(`{"tickets":[{"id":1,"status":"solved","requester_id":1,"comments":[{"author_id":1,"body":"a"},{"author_id":2,"body":"b"}]}]}`))
@@ -207,7 +215,7 @@ func FuzzParse(f *testing.F) {
 			if d.Kind != "ticket" || len(d.Sections) != 1 {
 				t.Fatalf("bad document %+v", d)
 			}
-			if strings.Contains(d.Sections[0].Blocks[0].Text, "4111111111111111") {
+			if plantedCard.MatchString(d.Sections[0].Blocks[0].Text) {
 				t.Fatalf("card leaked: %q", d.Sections[0].Blocks[0].Text)
 			}
 		}
