@@ -370,16 +370,6 @@ func extensionMiss(q [][]nameWord, p *siblingPairs, others func() []*siblingPair
 	if len(p.extOf) == 0 {
 		return false
 	}
-	asked := func(term string) bool {
-		for _, ph := range q {
-			for _, w := range ph {
-				if w.term == term {
-					return true
-				}
-			}
-		}
-		return false
-	}
 	for _, ph := range q {
 		for i, w := range ph {
 			if w.stop {
@@ -393,7 +383,7 @@ func extensionMiss(q [][]nameWord, p *siblingPairs, others func() []*siblingPair
 			if i+1 < len(ph) && isExtension(ph[i+1]) {
 				continue
 			}
-			if slices.ContainsFunc(exts, asked) {
+			if slices.ContainsFunc(exts, func(e string) bool { return asks(q, e) }) {
 				continue
 			}
 			bare, head := false, false
@@ -463,7 +453,7 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 	}
 	// A Russian compound of a numeral asked (однозонный), its family's
 	// other members cited (двухзонный, трёхзонный).
-	if numeralMiss(sq.text, ps.get(cited).terms) {
+	if numeralMiss(q, ps.get(cited).terms) {
 		return 1
 	}
 	// A model code asked (T3), the answer quoting its sibling (T7) only.
@@ -927,31 +917,37 @@ func numeralSplit(term string) (prefix, tail string, ok bool) {
 	return "", "", false
 }
 
-// numeralMiss is the Russian numeral form of FeatureSiblingMiss: a term of
-// the question is a numeral compound (однозон of "однозонный") that the
-// cited passage (its terms) does not have, while the passage has the same
-// compound with another numeral (двухзон, трехзон) that the question does
-// not name (a comparison names both): the passage is about the family's
-// other members.
-func numeralMiss(question string, passage map[string]bool) bool {
-	if !hasCyrillic(question) {
-		return false
-	}
-	asked := retrieval.DefaultAnalyzer.Terms(question)
-	for _, t := range asked {
-		p, tail, ok := numeralSplit(t)
-		if !ok || passage[t] {
-			continue
-		}
-		for _, q := range numeralPrefixes {
-			if sib := q + tail; q != p && passage[sib] && !slices.Contains(asked, sib) {
-				return true
+// numeralMiss is the Russian numeral form of FeatureSiblingMiss: a word of
+// the question (its phrases' terms) is a numeral compound (однозон of
+// "однозонный") that the cited passage (its terms) does not have, while
+// the passage has the same compound with another numeral (двухзон,
+// трехзон) that the question does not name (a comparison names both): the
+// passage is about the family's other members.
+func numeralMiss(q [][]nameWord, passage map[string]bool) bool {
+	for _, ph := range q {
+		for _, w := range ph {
+			p, tail, ok := numeralSplit(w.term)
+			if !ok || w.stop || passage[w.term] {
+				continue
+			}
+			for _, n := range numeralPrefixes {
+				if sib := n + tail; n != p && passage[sib] && !asks(q, sib) {
+					return true
+				}
 			}
 		}
 	}
 	return false
 }
 
-func hasCyrillic(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) })
+// asks reports whether a word of the question's phrases q has term.
+func asks(q [][]nameWord, term string) bool {
+	for _, ph := range q {
+		for _, w := range ph {
+			if w.term == term {
+				return true
+			}
+		}
+	}
+	return false
 }

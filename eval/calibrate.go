@@ -80,11 +80,7 @@ const (
 // SplitOf assigns a sample to a split by a hash of its suite and id: 50%
 // fit, 20% calibrate, 30% test, the same on every run and machine.
 func SplitOf(suite, id string) Split {
-	h := fnv.New32a()
-	h.Write([]byte(suite))
-	h.Write([]byte{0})
-	h.Write([]byte(id))
-	switch b := h.Sum32() % 10; {
+	switch b := sampleHash(suite, id) % 10; {
 	case b < 5:
 		return SplitFit
 	case b < 7:
@@ -92,6 +88,16 @@ func SplitOf(suite, id string) Split {
 	default:
 		return SplitTest
 	}
+}
+
+// sampleHash is the FNV-1a hash of a sample's suite and id, which the
+// splits and the recalibration's folds are drawn by.
+func sampleHash(suite, id string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(suite))
+	h.Write([]byte{0})
+	h.Write([]byte(id))
+	return h.Sum32()
 }
 
 // CalibrateOptions control Calibrate.

@@ -23,15 +23,10 @@ var ErrTargetNotReached = errors.New("no threshold reaches the target precision"
 // fitted nor reported. It
 // returns the model written.
 func CalibrateRuns(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, out string) (answer.ConfidenceModel, error) {
-	var samples []Sample
+	samples := runSamples(runs, o.LeaveOutCross)
 	ndcg := map[string]map[string]Metric{}
 	o.FittedOn = nil
 	for _, r := range runs {
-		for _, s := range Samples(r.Suite.Name, r.Results) {
-			if !(o.LeaveOutCross && s.CrossLanguage) {
-				samples = append(samples, s)
-			}
-		}
 		o.FittedOn = append(o.FittedOn, r.Suite.Name)
 		ndcg[r.Suite.Name] = map[string]Metric{"": r.Report.Retrieval.NDCG10}
 		for lang, b := range r.Report.ByLanguage {
@@ -76,4 +71,18 @@ func CalibrateRuns(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, 
 	}
 	fmt.Fprintf(w, "wrote %s\n", out)
 	return m, nil
+}
+
+// runSamples are the samples of runs, without the answers the
+// cross-language model scored when leaveOutCross.
+func runSamples(runs []SuiteRun, leaveOutCross bool) []Sample {
+	var out []Sample
+	for _, r := range runs {
+		for _, s := range Samples(r.Suite.Name, r.Results) {
+			if !(leaveOutCross && s.CrossLanguage) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }

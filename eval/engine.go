@@ -249,22 +249,24 @@ func (e *EngineHarness) Fusion(ctx context.Context, w io.Writer, dirs ...string)
 // answers that model scores: not those of the cross-language model.
 func (e *EngineHarness) Calibrate(w io.Writer, runs []SuiteRun, o CalibrateOptions, loso bool, out string) error {
 	o.LeaveOutCross = true
-	o.Prior = &e.Config.Confidence
-	if e.embed != nil {
-		o.Prior = &e.Config.HybridConfidence
-	}
+	o.Prior = e.model()
 	_, err := CalibrateRuns(w, runs, o, loso, out)
 	return err
+}
+
+// model is the engine's confidence model for its retrieval mode: the
+// hybrid one with an embedder, else the sparse one.
+func (e *EngineHarness) model() *answer.ConfidenceModel {
+	if e.embed != nil {
+		return &e.Config.HybridConfidence
+	}
+	return &e.Config.Confidence
 }
 
 // Recalibrate refits the Platt scaling and threshold of the engine's model
 // for its retrieval mode on runs, keeping its weights (RecalibrateRuns).
 func (e *EngineHarness) Recalibrate(w io.Writer, runs []SuiteRun, o CalibrateOptions, folds int, out string) error {
 	o.LeaveOutCross = true
-	prior := e.Config.Confidence
-	if e.embed != nil {
-		prior = e.Config.HybridConfidence
-	}
-	_, err := RecalibrateRuns(w, runs, prior, folds, o, out)
+	_, err := RecalibrateRuns(w, runs, *e.model(), folds, o, out)
 	return err
 }

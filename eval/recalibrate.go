@@ -2,7 +2,6 @@ package eval
 
 import (
 	"fmt"
-	"hash/fnv"
 	"io"
 	"maps"
 	"slices"
@@ -121,13 +120,7 @@ func recalibrated(prior answer.ConfidenceModel, ss []Sample, o CalibrateOptions)
 }
 
 // foldOf is a sample's fold of n, by a hash of its suite and id.
-func foldOf(s Sample, n int) int {
-	h := fnv.New32a()
-	h.Write([]byte(s.Suite))
-	h.Write([]byte{0})
-	h.Write([]byte(s.ID))
-	return int(h.Sum32() % uint32(n))
-}
+func foldOf(s Sample, n int) int { return int(sampleHash(s.Suite, s.ID) % uint32(n)) }
 
 func suitesOf(ss []Sample) []string {
 	var out []string
@@ -166,15 +159,7 @@ func WriteRecalibration(w io.Writer, r *Recalibration, target float64) error {
 // prints the figures and writes the model to out. It returns the model
 // written.
 func RecalibrateRuns(w io.Writer, runs []SuiteRun, prior answer.ConfidenceModel, folds int, o CalibrateOptions, out string) (answer.ConfidenceModel, error) {
-	var samples []Sample
-	for _, r := range runs {
-		for _, s := range Samples(r.Suite.Name, r.Results) {
-			if !(o.LeaveOutCross && s.CrossLanguage) {
-				samples = append(samples, s)
-			}
-		}
-	}
-	r, err := Recalibrate(samples, prior, folds, o)
+	r, err := Recalibrate(runSamples(runs, o.LeaveOutCross), prior, folds, o)
 	if err != nil {
 		return answer.ConfidenceModel{}, err
 	}
