@@ -402,6 +402,11 @@ func extensionMiss(q [][]nameWord, p *siblingPairs, others func() []*siblingPair
 // siblingMiss is FeatureSiblingMiss of the question against the first
 // cited passage and the answer's text (body, "" when unknown).
 func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, ps passages, body string) float64 {
+	// A passage stating its siblings' facts under their labels: the
+	// asked fact stated under another label than the asked sibling's.
+	if segmentMiss(sq.text, ps.get(cited)) {
+		return 1
+	}
 	q := sq.phrases
 	if len(q) == 0 && len(sq.families) == 0 {
 		return 0

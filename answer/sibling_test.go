@@ -395,3 +395,55 @@ func TestSiblingMissPrefix(t *testing.T) {
 		{"a passage naming both", "单车停在哪里", []retrieval.Hit{station, bike}, 0},
 	})
 }
+
+// TestSiblingMissSegment: a passage states its siblings' facts one after
+// the other under their labels; the fact asked is stated under another
+// label than the one whose segment names what the question names.
+func TestSiblingMissSegment(t *testing.T) {
+	points := hitOf("points", "Где находятся пункты выдачи?",
+		"Северный пункт: ул. Садовая, 5, ежедневно с 10:00 до 21:00. Здесь есть примерочная и возврат. "+
+			"Южный пункт: пр. Победы, 10, ежедневно с 9:00 до 22:00; выдаём только заказы.")
+	robots := hitOf("robots", "Lite and Pro compared",
+		"Both models map the home. Lite: two side brushes and a 0.3 l dust bin. Pro: three side brushes, a 0.5 l dust bin and a HEPA filter.")
+	steps := hitOf("steps", "Descaling with the app",
+		"Step 1: open the Tazzina app on your phone. Step 2: tap Descale and follow the screen.")
+	noted := hitOf("noted", "Plans",
+		"Pro: unlimited calls. Note: roaming costs extra. Basic: 100 minutes a month.")
+	table := hitOf("table", "Refunds",
+		"Problem: Missing item. What you get back: the item's price.\nProblem: Late order. What you get back: $5 in credit.")
+	courier := hitOf("courier", "快递服务", "标准快递：次日送达，可以上门取件。经济快递：三到五天送达。")
+	help := hitOf("help", "Contact us", "Write to the support chat any time.")
+	checkSiblingCases(t, []siblingCase{
+		{"parking of the other point", "есть ли примерочная в пункте на проспекте Победы", []retrieval.Hit{points, help}, 1},
+		{"the filter of the other model", "does the lite have a hepa filter", []retrieval.Hit{robots, help}, 1},
+		{"pickup of the other service", "经济快递可以上门取件吗", []retrieval.Hit{courier, help}, 1},
+		{"under a note, the fact of the label before it", "does basic include roaming", []retrieval.Hit{noted, help}, 1},
+
+		{"the asked point's own segment", "есть ли примерочная на Садовой", []retrieval.Hit{points, help}, 0},
+		{"the asked model's own segment", "does the pro have a hepa filter", []retrieval.Hit{robots, help}, 0},
+		{"before the labels: every model", "does the lite map the home", []retrieval.Hit{robots, help}, 0},
+		{"the asked service's own segment", "标准快递可以上门取件吗", []retrieval.Hit{courier, help}, 0},
+		// A table written out row by row: its column names are no siblings.
+		{"a table's column names", "is a missing item refunded in credit", []retrieval.Hit{table, help}, 0},
+		// Steps are one procedure, not siblings.
+		{"steps of one procedure", "how do i descale with the app", []retrieval.Hit{steps, help}, 0},
+	})
+}
+
+func TestSegmentLabel(t *testing.T) {
+	for _, c := range []struct{ sentence, want string }{
+		{"Левобережный офис: пр. Мира, 40", "Левобережный офис"},
+		{"- **Pro**: three side brushes", "Pro"},
+		{"经济快递：三到五天送达", "经济快递"},
+		{"Open from 8:00 to 19:00", ""},
+		{"See https://example.com for the list", ""},
+		{"To change your plan you need the following: an ID and a card", ""},
+		{": nothing before the colon", ""},
+		{"error: the requested key was not found", ""},
+		{"亚马逊雨林（葡萄牙语：Floresta Amazônica）", ""},
+	} {
+		if got := segmentLabel(c.sentence); got != c.want {
+			t.Errorf("segmentLabel(%q) = %q, want %q", c.sentence, got, c.want)
+		}
+	}
+}
