@@ -461,8 +461,11 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 	if numeralMiss(q, ps.get(cited).terms) {
 		return 1
 	}
-	// A model code asked (T3), the answer quoting its sibling (T7) only.
-	if body != "" && codeMiss(sq.text, body, func(code string) bool {
+	// A model code asked (T3), the answer quoting its sibling (T7) only,
+	// or its sentence that answers naming the sibling only ("On the T7,
+	// the grounds container holds up to 15 pucks" after a sentence on
+	// every model).
+	known := func(code string) bool {
 		for _, h := range hits[:min(len(hits), featureDocHits)] {
 			for _, text := range [...]string{h.Title, h.Heading, h.Text} {
 				if slices.Contains(modelCodes(text)[codeFamily(code)], code) {
@@ -471,7 +474,8 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 			}
 		}
 		return false
-	}) {
+	}
+	if body != "" && (codeMiss(sq.text, body, known) || codeMiss(sq.text, answering(sq.text, body), known)) {
 		return 1
 	}
 	// The miss needs a word of the question the passage lacks: most
@@ -866,6 +870,33 @@ func modelCode(w string) (code string, ok bool) {
 // codeFamily is a model code's letters before its number: "t" of "t3".
 func codeFamily(code string) string {
 	return code[:strings.IndexFunc(code, unicode.IsDigit)]
+}
+
+// answering returns the sentences of body that write the most of the
+// question's terms (the sentences that answer it), joined; "" when body
+// has one sentence or none writes a term.
+func answering(question, body string) string {
+	sents := splitSentences(body)
+	if len(sents) < 2 {
+		return ""
+	}
+	asked := termSet(retrieval.DefaultAnalyzer.Terms(question))
+	best, most := []string(nil), 0
+	for _, s := range sents {
+		n := 0
+		for t := range termSet(retrieval.DefaultAnalyzer.Terms(s)) {
+			if asked[t] {
+				n++
+			}
+		}
+		switch {
+		case n > most:
+			best, most = []string{s}, n
+		case n == most && n > 0:
+			best = append(best, s)
+		}
+	}
+	return strings.Join(best, " ")
 }
 
 // codeMiss is the model-code form of FeatureSiblingMiss: the question

@@ -333,8 +333,13 @@ func TestSiblingMissCode(t *testing.T) {
 		"The T3 has a 1.2 l water tank, the T5 and the T7 a 1.8 l one.")
 	models := hitOf("models", "Which Tazzina is for me?", "The T3 has buttons, the T5 a display and the T7 a touchscreen.")
 	errors := hitOf("errors", "Error codes", "E05 means the water tank is empty: fill it and press start.")
+	grounds := headed("cleaning", "Cleaning", "Cleaning › Grounds container",
+		"Every model tells you when the grounds container is full (T3: a light; T5 and T7: a message). "+
+			"On the T7, the grounds container holds up to 15 used pucks.")
 	checkSiblingCases(t, []siblingCase{
 		{"the T7's sentence quoted for the T3", "does the t3 have quiet mode", []retrieval.Hit{quiet, models}, 1},
+		{"the answering sentence names the sibling only", "how many used pucks fit in the grounds container of the t5", []retrieval.Hit{grounds, models}, 1},
+		{"the answering sentence names the asked model", "how does the t5 tell me the grounds container is full", []retrieval.Hit{grounds, models}, 0},
 
 		{"the asked model quoted", "does the t7 have quiet mode", []retrieval.Hit{quiet, models}, 0},
 		{"a comparison names both", "is quiet mode on the t3 or only the t7", []retrieval.Hit{quiet, models}, 0},
