@@ -37,6 +37,10 @@ var (
 	// support4: a fourth set, a product manual, an FAQ, Russian and
 	// Chinese help centres (testdata/support-4), written before any run.
 	support4 = supportSet{filepath.Join("..", "testdata", "support-4"), "Never-fitted check: support-4", 4}
+	// support5: a fifth set, an e-bike manual, a car-rental FAQ, a Russian
+	// pharmacy and a Chinese car-charging help centre (testdata/support-5),
+	// written before any run.
+	support5 = supportSet{filepath.Join("..", "testdata", "support-5"), "Never-fitted check: support-5", 4}
 )
 
 // supportSuites loads every suite of set.
