@@ -171,3 +171,102 @@ func segmentMiss(question string, p *passage) bool {
 	}
 	return false
 }
+
+// labelMiss says whether every sentence of answers (the answering
+// sentences) is written under a sibling's label — "Cargo: the tyres have a
+// 3 mm puncture protection belt" — while the question names another
+// sibling of that label and not the label itself. A label's siblings are
+// the passage's other sibling labels, or the other values of a table's
+// column the label is a value of (a table written out row by row, "Model:
+// Tour; Tyre: …"), in sents.
+func labelMiss(question string, answers, sents []string) bool {
+	if len(answers) == 0 {
+		return false
+	}
+	asked := termSet(retrieval.DefaultAnalyzer.Terms(question))
+	names := func(s string) (terms []string, asks bool) {
+		terms = retrieval.DefaultAnalyzer.Terms(s)
+		for _, t := range terms {
+			asks = asks || asked[t]
+		}
+		return terms, asks
+	}
+	groups := siblingGroups(sents)
+	for _, a := range answers {
+		l := segmentLabel(a)
+		if l == "" || !siblingLabel(l) {
+			return false
+		}
+		lt, asks := names(l)
+		if asks || len(lt) == 0 {
+			return false
+		}
+		other := false
+		for _, g := range groups {
+			if !g[strings.ToLower(l)] {
+				continue
+			}
+			for v := range g {
+				if vt, _ := names(v); len(vt) > 0 && v != strings.ToLower(l) && allIn(vt, asked) {
+					other = true
+				}
+			}
+		}
+		if !other {
+			return false
+		}
+	}
+	return true
+}
+
+// siblingGroups are the names a passage writes in parallel, lowercased:
+// its sibling labels (segmentLabel, written once), and the values of each
+// column of a table written out row by row ("Model: Lite; Tyre: …",
+// "Model: Tour; …"), values of at most maxLabelWords words. Groups of one
+// name are left out.
+func siblingGroups(sents []string) []map[string]bool {
+	seen := map[string]int{}
+	columns := map[string]map[string]bool{}
+	for _, s := range sents {
+		if l := segmentLabel(s); l != "" && siblingLabel(l) {
+			seen[strings.ToLower(l)]++
+		}
+		for _, cell := range strings.Split(s, "; ") {
+			k, v, ok := strings.Cut(cell, ": ")
+			k, v = strings.ToLower(strings.TrimSpace(k)), strings.ToLower(strings.TrimSpace(v))
+			if !ok || k == "" || v == "" || len(strings.Fields(k)) > maxLabelWords || len(strings.Fields(v)) > maxLabelWords {
+				continue
+			}
+			if columns[k] == nil {
+				columns[k] = map[string]bool{}
+			}
+			columns[k][v] = true
+		}
+	}
+	labels := map[string]bool{}
+	for l, n := range seen {
+		if n == 1 {
+			labels[l] = true
+		}
+	}
+	var out []map[string]bool
+	if len(labels) > 1 {
+		out = append(out, labels)
+	}
+	for _, c := range columns {
+		if len(c) > 1 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// allIn says whether every term is in set.
+func allIn(terms []string, set map[string]bool) bool {
+	for _, t := range terms {
+		if !set[t] {
+			return false
+		}
+	}
+	return true
+}

@@ -401,7 +401,7 @@ func extensionMiss(q [][]nameWord, p *siblingPairs, others func() []*siblingPair
 
 // siblingMiss is FeatureSiblingMiss of the question against the first
 // cited passage and the answer's text (body, "" when unknown).
-func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, ps passages, body string) float64 {
+func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, ps passages, body string, sentences []string) float64 {
 	// A passage stating its siblings' facts under their labels: the
 	// asked fact stated under another label than the asked sibling's.
 	if segmentMiss(sq.text, ps.get(cited)) {
@@ -475,7 +475,14 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 		}
 		return false
 	}
-	if body != "" && (codeMiss(sq.text, body, known) || codeMiss(sq.text, answering(sq.text, body), known)) {
+	answers := answering(sq.text, quoted(sentences))
+	if body != "" && (codeMiss(sq.text, body, known) || codeMiss(sq.text, strings.Join(answers, " "), known)) {
+		return 1
+	}
+	// The answering sentences each under a sibling's label ("Cargo: the
+	// tyres have a puncture protection belt"), the question naming another
+	// sibling of that label and not it.
+	if labelMiss(sq.text, answers, ps.get(cited).sents) {
 		return 1
 	}
 	// The miss needs a word of the question the passage lacks: most
@@ -872,13 +879,25 @@ func codeFamily(code string) string {
 	return code[:strings.IndexFunc(code, unicode.IsDigit)]
 }
 
-// answering returns the sentences of body that write the most of the
-// question's terms (the sentences that answer it), joined; "" when body
-// has one sentence or none writes a term.
-func answering(question, body string) string {
-	sents := splitSentences(body)
+// quoted are the sentences of an answer's sentences (each with its [n]
+// marker; an FAQ entry's answer is one) without their markers.
+func quoted(sentences []string) []string {
+	var out []string
+	for _, s := range sentences {
+		if i := strings.LastIndex(s, " ["); i >= 0 && strings.HasSuffix(s, "]") {
+			s = s[:i]
+		}
+		out = append(out, splitSentences(s)...)
+	}
+	return out
+}
+
+// answering returns the sentences of sents (an answer's) that write the
+// most of the question's terms (the sentences that answer it); nil when
+// there is one sentence or none writes a term.
+func answering(question string, sents []string) []string {
 	if len(sents) < 2 {
-		return ""
+		return nil
 	}
 	asked := termSet(retrieval.DefaultAnalyzer.Terms(question))
 	best, most := []string(nil), 0
@@ -896,7 +915,7 @@ func answering(question, body string) string {
 			best = append(best, s)
 		}
 	}
-	return strings.Join(best, " ")
+	return best
 }
 
 // codeMiss is the model-code form of FeatureSiblingMiss: the question

@@ -452,3 +452,27 @@ func TestSegmentLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestSiblingMissLabel: the answering sentence is written under a
+// sibling's label ("Cargo: …"), a sibling of the one the question names by
+// a table's column or the passage's other labels.
+func TestSiblingMissLabel(t *testing.T) {
+	tyres := headed("maintenance", "Maintenance", "Maintenance › Tyre pressure",
+		"Model: Lite; Tyre: 28 × 1.75 in; Pressure: 3.5 to 5.0 bar\n"+
+			"Model: Tour; Tyre: 28 × 2.15 in; Pressure: 2.5 to 4.0 bar\n"+
+			"Model: Cargo; Tyre: 20 × 2.4 in; Pressure: 2.5 to 3.5 bar, the upper value with a load\n"+
+			"Check the pressure every week.\n"+
+			"Cargo: the tyres have a 3 mm puncture protection belt under the tread.")
+	plans := hitOf("plans", "Plans",
+		"Every plan includes calls in the EU.\nBasic: 10 GB of data.\nPremium: 50 GB of data and an eSIM for a watch.")
+	help := hitOf("help", "Contact us", "Write to the support chat any time.")
+	checkSiblingCases(t, []siblingCase{
+		{"a column's sibling labels the answer", "do the tyres on the tour have puncture protection", []retrieval.Hit{tyres, help}, 1},
+		{"another label labels the answer", "does basic come with an esim for a watch", []retrieval.Hit{plans, help}, 1},
+
+		{"the label asked", "do the tyres on the cargo have puncture protection", []retrieval.Hit{tyres, help}, 0},
+		{"the answering sentence is the asked row", "what tyre pressure for the cargo with a load", []retrieval.Hit{tyres, help}, 0},
+		{"the asked label's own sentence", "does premium come with an esim for a watch", []retrieval.Hit{plans, help}, 0},
+		{"an unlabelled answering sentence", "are calls in the eu included in basic", []retrieval.Hit{plans, help}, 0},
+	})
+}
