@@ -29,8 +29,9 @@ const closers = `"'”’»)]）」`
 // reads (Latin and Cyrillic scripts, CJK): a sentence ends after 。！？；
 // (with the closing quotes and brackets that follow), after . ! ? followed
 // by a space, a line break or the end of the text ("2.4" and "e.g.x" do
-// not end one, nor does the "1." that starts an enumerated sentence), and
-// at line breaks as o says. Empty sentences are dropped.
+// not end one, nor does the "1." that starts an enumerated sentence or
+// the period of an abbreviation, abbreviated), and at line breaks as o
+// says. Empty sentences are dropped.
 func Sentences(text string, o SentenceOptions) []Sentence {
 	var out []Sentence
 	start := 0
@@ -87,6 +88,9 @@ func Sentences(text string, o SentenceOptions) []Sentence {
 				if r == '.' && isEnumerator(text[start:i]) {
 					break // "1. Keep the hub plugged in."
 				}
+				if r == '.' && abbreviated(text[start:i], text[end:]) {
+					break // "ул. Ленина", "e.g. the hub"
+				}
 				add(end)
 			}
 		case '\n':
@@ -135,4 +139,48 @@ func isEnumerator(s string) bool {
 		}
 	}
 	return true
+}
+
+// abbreviations are the abbreviations whose period never ends a sentence in
+// English and Russian: titles, address parts ("ул. Ленина, д. 5", "St.
+// James"), and Latin and Russian phrases written with periods ("e.g.",
+// "т.е."). soft are those that end sentences too ("… 2020 г.", "… etc."):
+// their period ends one only before a capital letter.
+var (
+	abbreviations = map[string]bool{
+		"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "st": true, "mt": true, "vs": true,
+		"e.g": true, "i.e": true, "approx": true, "fig": true, "incl": true, "cf": true,
+		"ул": true, "пр": true, "просп": true, "пер": true, "пл": true, "наб": true, "ш": true, "д": true,
+		"корп": true, "стр": true, "кв": true, "оф": true, "обл": true, "им": true, "тел": true, "напр": true,
+		"т.е": true, "т.к": true, "т.н": true, "рис": true, "табл": true, "прим": true, "см": true,
+	}
+	soft = map[string]bool{
+		"etc": true, "inc": true, "ltd": true, "co": true, "no": true,
+		"г": true, "гг": true, "руб": true, "коп": true, "тыс": true, "млн": true, "млрд": true,
+		"т.д": true, "т.п": true, "др": true, "мин": true, "сек": true, "ч": true, "шт": true,
+	}
+)
+
+// abbreviated says whether the period after sentence (the text of a
+// sentence so far, the period not included) is an abbreviation's rather
+// than the sentence's end; next is the text after the period.
+func abbreviated(sentence, next string) bool {
+	i := len(sentence)
+	for i > 0 {
+		r, w := utf8.DecodeLastRuneInString(sentence[:i])
+		if !unicode.IsLetter(r) && r != '.' {
+			break
+		}
+		i -= w
+	}
+	word := strings.ToLower(strings.TrimLeft(sentence[i:], "."))
+	if abbreviations[word] {
+		return true
+	}
+	if !soft[word] {
+		return false
+	}
+	next = strings.TrimLeft(next, " \t")
+	r, _ := utf8.DecodeRuneInString(next)
+	return next != "" && !unicode.IsUpper(r) && r != '\n'
 }

@@ -26,6 +26,13 @@ func TestSentences(t *testing.T) {
 		{"list items to the end of the line", "Steps:\n- open it. then close\n2) restart. now", lists, []string{"Steps:", "- open it. then close", "2) restart. now"}},
 		{"list items off", "- open it. then close", lines, []string{"- open it.", "then close"}},
 		{"space only", " \n\t ", lines, nil},
+		{"russian addresses", "Аптека на ул. Ленина, д. 15 работает круглосуточно. У неё есть парковка.", prose,
+			[]string{"Аптека на ул. Ленина, д. 15 работает круглосуточно.", "У неё есть парковка."}},
+		{"latin abbreviations", "Some hubs, e.g. the Hub 2, need Dr. Smith's app. Next", prose,
+			[]string{"Some hubs, e.g. the Hub 2, need Dr. Smith's app.", "Next"}},
+		{"т.е. and a soft abbreviation", "Скидка 10%, т.е. 500 руб. в месяц. Сумма до 5 тыс. руб. Далее", prose,
+			[]string{"Скидка 10%, т.е. 500 руб. в месяц.", "Сумма до 5 тыс. руб.", "Далее"}},
+		{"a soft abbreviation ends before a capital", "Open since 2020 etc. Then more", prose, []string{"Open since 2020 etc.", "Then more"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
