@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -37,7 +38,8 @@ type Harness struct {
 	// NewAnswerer builds the engine over a suite's store.
 	NewAnswerer func(ctx context.Context, store retrieval.Store) (Answerer, error)
 	// CacheDir, when set, keeps each corpus's index in CacheDir/HASH and
-	// reuses it; otherwise every run ingests into a temporary directory
+	// reuses it (HASH of the corpus, CacheKey and the running binary's
+	// content); otherwise every run ingests into a temporary directory
 	// that is removed afterwards.
 	CacheDir string
 	// CacheKey is mixed into the cache hash: anything besides the corpus
@@ -238,6 +240,35 @@ func (h *Harness) knockOut(ctx context.Context, st retrieval.Store, s *Suite, kn
 	return hideDocuments(st, hidden), deleteDocuments(ctx, st, tenant, s.Without)
 }
 
+// cacheKey is the name of a corpus's cached index: a hash of the corpus's
+// hash, what else changes the index (Harness.CacheKey) and the binary that
+// builds it (binaryID).
+func cacheKey(corpus, extra, binary string) string {
+	return fmt.Sprintf("%x", sha256Sum(corpus+"\x00"+extra+"\x00"+binary))
+}
+
+// binaryID identifies the running binary by its content: a cached index is
+// what this binary's ingestion (loaders, chunking, analyzer) made of the
+// corpus, so another binary — a change to chunking, say — must not reuse it.
+// "" when the executable cannot be read: the cache is then keyed by the
+// corpus and CacheKey alone.
+var binaryID = sync.OnceValue(func() string {
+	path, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sum := sha256.New()
+	if _, err := io.Copy(sum, f); err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%x", sum.Sum(nil))
+})
+
 // cacheMarker marks a cached index as complete.
 const cacheMarker = "COMPLETE"
 
@@ -246,10 +277,7 @@ const cacheMarker = "COMPLETE"
 // throwaway directory first, so that the cache keeps the whole corpus.
 func (h *Harness) openStore(ctx context.Context, s *Suite, hash string, scratch bool, log *slog.Logger) (retrieval.Store, func(), error) {
 	if h.CacheDir != "" {
-		key := hash
-		if h.CacheKey != "" {
-			key = fmt.Sprintf("%x", sha256Sum(hash+"\x00"+h.CacheKey))
-		}
+		key := cacheKey(hash, h.CacheKey, binaryID())
 		dir := filepath.Join(h.CacheDir, key[:24])
 		if _, err := os.Stat(filepath.Join(dir, cacheMarker)); err != nil {
 			if err := h.buildCache(ctx, s, dir, log); err != nil {
