@@ -66,6 +66,9 @@ type EngineOptions struct {
 	CacheDir string
 	// Knockout relabels a seeded share of the answerable questions.
 	Knockout Knockout
+	// AnswerKnockout cuts the answers of a seeded share of the answerable
+	// questions out of their documents and relabels them.
+	AnswerKnockout AnswerKnockout
 	// Chat rewrites a seeded share of the questions as chat messages.
 	Chat Chat
 	// Degrade, when DegradeDropTopHit, deliberately worsens the engine to
@@ -146,7 +149,7 @@ func NewEngineHarness(o EngineOptions) (*EngineHarness, error) {
 	}
 	deps := o.Deps
 	deps.Logger, deps.Tickets, deps.Embedder = log, NullTickets{}, nil
-	h := &Harness{OpenStore: o.OpenStore, Loaders: o.Loaders, CacheDir: o.CacheDir, Knockout: o.Knockout, Chat: o.Chat, Options: o.Options, Log: log}
+	h := &Harness{OpenStore: o.OpenStore, Loaders: o.Loaders, CacheDir: o.CacheDir, Knockout: o.Knockout, AnswerKnockout: o.AnswerKnockout, Chat: o.Chat, Options: o.Options, Log: log}
 	if e := o.Embedder; e != nil {
 		h.Embedder, h.CacheKey, deps.Embedder = e, e.Model(), e
 		info["retrieval"] = "hybrid " + e.Model()
@@ -167,6 +170,9 @@ func NewEngineHarness(o EngineOptions) (*EngineHarness, error) {
 		if o.Knockout.KeepVocabulary {
 			info["knockout"] += ", vocabulary kept"
 		}
+	}
+	if o.AnswerKnockout.Fraction > 0 {
+		info["answer knockout"] = fmt.Sprintf("%g seed %d", o.AnswerKnockout.Fraction, o.AnswerKnockout.Seed)
 	}
 	if o.Chat.Fraction > 0 {
 		info["chat"] = fmt.Sprintf("%g seed %d", o.Chat.Fraction, o.Chat.Seed)

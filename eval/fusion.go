@@ -38,7 +38,7 @@ type FusionScores struct {
 // QueryVectors embeds questions in batches.
 type QueryVectors func(ctx context.Context, texts []string) ([][]float32, error)
 
-// ScoreFusions ingests s (as RunSuite does, knock-out included) and
+// ScoreFusions ingests s (as RunSuite does, knock-outs included) and
 // measures nDCG@10 of sparse retrieval and of every fusion of grid. One
 // hybrid search per question returns every candidate of both retrievers'
 // lists (retrieval.FusionDepth each), with their ranks and scores; each
@@ -57,11 +57,16 @@ func (h *Harness) ScoreFusions(ctx context.Context, s *Suite, embed QueryVectors
 	if err != nil {
 		return out, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
+	cutSuite, cut, err := h.knockOutAnswers(s)
+	if err != nil {
+		return out, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	s = cutSuite
 	log := h.logger()
 	if h.Phase != nil {
 		h.Phase(s.Name, "ingest")
 	}
-	store, cleanup, err := h.openStore(ctx, s, hash, len(knocked) > 0, log)
+	store, cleanup, err := h.openStore(ctx, s, hash, len(knocked) > 0 || len(cut) > 0, log)
 	if err != nil {
 		return out, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
@@ -70,6 +75,9 @@ func (h *Harness) ScoreFusions(ctx context.Context, s *Suite, embed QueryVectors
 	store, err = h.knockOut(ctx, store, s, knocked)
 	if err != nil {
 		return out, fmt.Errorf("suite %s: knock-out: %w", s.Name, err)
+	}
+	if err := h.cutAnswers(ctx, store, s, cut); err != nil {
+		return out, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
 	var qs []Query
 	var texts []string

@@ -59,6 +59,11 @@ type Harness struct {
 	// documents of a seeded share of the answerable questions from each
 	// suite's index and relabels those questions unanswerable.
 	Knockout Knockout
+	// AnswerKnockout, when its Fraction is above 0, cuts from each
+	// suite's index the sentences that state the answers of a seeded share
+	// of the answerable questions with answers (meta.answers), after
+	// Knockout, and relabels those questions unanswerable.
+	AnswerKnockout AnswerKnockout
 	// Chat, when its Fraction is above 0, rewrites a seeded share of each
 	// suite's questions as chat messages (greetings, context, thanks).
 	Chat Chat
@@ -143,12 +148,17 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
+	cutSuite, cut, err := h.knockOutAnswers(s)
+	if err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	s = cutSuite
 	// The documents of the suite's knowledge base left out by a document
 	// split go with the knocked-out ones.
 	knocked = append(knocked, s.Without...)
 	phase("ingest")
 	t0 := time.Now()
-	store, cleanup, err := h.openStore(ctx, s, hash, len(knocked) > 0, log)
+	store, cleanup, err := h.openStore(ctx, s, hash, len(knocked) > 0 || len(cut) > 0, log)
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
@@ -163,6 +173,9 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 	searched, err := h.knockOut(ctx, store, s, knocked)
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: remove documents (knock-out, split): %w", s.Name, err)
+	}
+	if err := h.cutAnswers(ctx, store, s, cut); err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
 	ingestTime := time.Since(t0)
 	docs, unknown, err := checkRelevant(ctx, store, s, tenantOr(h.Options.Tenant))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/answerdesk/answerdesk/answer"
 	"github.com/answerdesk/answerdesk/eval"
+	"github.com/answerdesk/answerdesk/eval/suite"
 )
 
 const kbSuite = "../../eval/testdata/kbsuite"
@@ -77,6 +78,8 @@ func TestEvalUsage(t *testing.T) {
 		{"bad workers", []string{"eval", "run", "--workers", "0", kbSuite}, 2},
 		{"bad degrade", []string{"eval", "run", "--degrade", "x", kbSuite}, 2},
 		{"chat above 1", []string{"eval", "run", "--chat", "1.5", kbSuite}, 2},
+		{"answer knock-out of 1", []string{"eval", "run", "--knockout-answers", "1", kbSuite}, 2},
+		{"negative answer knock-out", []string{"eval", "calibrate", "--knockout-answers", "-0.1", "-o", "x.json", kbSuite}, 2},
 		{"negative chat", []string{"eval", "calibrate", "--chat", "-0.1", "-o", "x.json", kbSuite}, 2},
 		{"compare one file", []string{"eval", "compare", "a.json"}, 2},
 		{"calibrate without -o", []string{"eval", "calibrate", kbSuite}, 2},
@@ -342,5 +345,40 @@ func TestEvalRunDocs(t *testing.T) {
 		if _, _, err := evalCLI(t, append([]string{"eval", "run", "--quiet"}, args...)...); exitCode(err, &bytes.Buffer{}) != 1 {
 			t.Errorf("eval run %v: err %v, want exit 1", args, err)
 		}
+	}
+}
+
+// TestEvalRunAnswerKnockout runs --knockout-answers end to end on xquad-en:
+// about 30% of its answerable questions lose the sentences stating their
+// answers and become unanswerable, the paragraphs stay (a few left with no
+// sentence go), and the report says so.
+func TestEvalRunAnswerKnockout(t *testing.T) {
+	shared := suite.SharedDir(t, "answer knock-out on xquad-en")
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	xq := filepath.Join(shared, "datasets", "xquad-en")
+	if _, _, err := evalCLI(t, "eval", "run", "--quiet", "--json", jsonPath, xq); err != nil {
+		t.Fatal(err)
+	}
+	full, err := eval.ReadReport(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := evalCLI(t, "eval", "run", "--quiet", "--knockout-answers", "0.3", "--seed", "1", "--json", jsonPath, xq); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := eval.ReadReport(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, s := full.Suites[0], rep.Suites[0]
+	lost := float64(f.Answerable-s.Answerable) / float64(f.Answerable)
+	if lost < 0.28 || lost > 0.32 || s.Queries != f.Queries {
+		t.Errorf("answerable %d of %d queries → %d of %d (%.3f lost), want about 0.3 of them lost", f.Answerable, f.Queries, s.Answerable, s.Queries, lost)
+	}
+	if s.Documents > f.Documents || s.Documents < f.Documents*95/100 {
+		t.Errorf("%d documents of %d indexed: the cut paragraphs must stay", s.Documents, f.Documents)
+	}
+	if rep.Engine["answer knockout"] != "0.3 seed 1" {
+		t.Errorf("engine %v: no answer knock-out noted", rep.Engine)
 	}
 }
