@@ -902,3 +902,82 @@ func appendTokens(dst []string, text string) []string {
 	}
 	return dst
 }
+
+// chineseModals are the words a Chinese yes/no question puts before the
+// action it asks about (可以退吗, 能不能改地址, 是否支持货到付款), longest first.
+var chineseModals = []string{"可不可以", "能不能", "会不会", "可以", "是否", "能", "可"}
+
+// chineseWh are the question words of a Chinese question that asks what,
+// how, where, who or how much rather than whether.
+var chineseWh = []string{"什么", "怎么", "怎样", "如何", "哪", "谁", "几", "多少", "多久", "多长", "为什么", "啥", "咋"}
+
+// askedAction returns the action a Chinese yes/no question (with 吗, 能不能,
+// 可不可以 or 会不会, and no question word: chineseWh) asks about — the Han
+// characters after its last modal (chineseModals), up to a particle or
+// anything not Han (可以退吗: 退; 到期了可以续费吗: 续费) — or "".
+func askedAction(question string) string {
+	yesNo := strings.Contains(question, "吗")
+	for _, m := range chineseModals[:3] {
+		yesNo = yesNo || strings.Contains(question, m)
+	}
+	if !yesNo {
+		return ""
+	}
+	for _, w := range chineseWh {
+		if strings.Contains(question, w) {
+			return "" // 能做什么, 可以怎么: the question asks what, not whether
+		}
+	}
+	best := -1
+	var modal string
+	for _, m := range chineseModals {
+		if i := strings.LastIndex(question, m); i > best {
+			best, modal = i, m
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	var out []rune
+	for _, r := range question[best+len(modal):] {
+		if len(out) == 0 && strings.ContainsRune(chineseCoverbs, r) {
+			continue // 把照片弄没: the action is 照片弄没's, not 把's
+		}
+		if !unicode.Is(unicode.Han, r) || strings.ContainsRune("吗么呢吧啊的了", r) || len(out) == 4 {
+			break
+		}
+		out = append(out, r)
+	}
+	if len(out) == 1 && strings.ContainsRune(chineseLightVerbs, out[0]) {
+		return "" // 还能用吗: "does it still work", no action of its own
+	}
+	return string(out)
+}
+
+// chineseCoverbs introduce the object or the place of an action (把, 给,
+// 在 …), chineseLightVerbs are the verbs whose meaning is their object's
+// (用, 做, 有 …): neither says alone what is asked.
+const (
+	chineseCoverbs    = "把被给让叫跟和同与在从对向往"
+	chineseLightVerbs = "用做有是要去来行弄搞"
+)
+
+// actionMiss says whether text never writes action, what a Chinese yes/no
+// question asks about (askedAction): neither its first character (the
+// verb: 退 of 退钱, which 退款 writes) nor any two characters of it that
+// stand together.
+func actionMiss(action, text string) bool {
+	if action == "" || !strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		return false // no action, or another language's passage (a cross-language quote)
+	}
+	a := []rune(action)
+	if len(a) == 0 || strings.ContainsRune(text, a[0]) {
+		return false
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if strings.Contains(text, string(a[i:i+2])) {
+			return false
+		}
+	}
+	return true
+}

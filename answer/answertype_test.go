@@ -118,8 +118,8 @@ func TestTypeMiss(t *testing.T) {
 }
 
 // TestAnswerTypeMissFeature: the feature is 1 when the cited passage lacks
-// the asked type, in the lexical and in the cross-language feature set,
-// and 0 for an untyped question.
+// the asked type or a Chinese yes/no question's action, in the lexical and
+// in the cross-language feature set, and 0 for an untyped question.
 func TestAnswerTypeMissFeature(t *testing.T) {
 	manual := hitOf("marbles", "Marbles", "Marbles is a random sampler. The t section generates random gates and the X section random voltages.")
 	prices := hitOf("prices", "Marbles prices", "Marbles is a random sampler sold at $299 in our shop.")
@@ -136,6 +136,21 @@ func TestAnswerTypeMissFeature(t *testing.T) {
 		fs := features(t, c.question, res)
 		if got, ok := featureOf(t, fs, FeatureAnswerTypeMiss); !ok || got != c.want {
 			t.Errorf("%q citing %s: %s = %v (reported %v), want %v", c.question, c.hit.DocumentID, FeatureAnswerTypeMiss, got, ok, c.want)
+		}
+	}
+
+	// A Chinese yes/no question's action (askedAction) the passage never
+	// writes: the entry on buying storage packs for "can they be refunded".
+	buy := hitOf("kuorong", "存储空间不够怎么办？", "团队版和企业版可以购买存储扩容包：每100GB每年600元，在管理后台购买。")
+	refund := hitOf("kuorong-tui", "扩容包可以退吗？", "扩容包购买后7天内可以申请退款，按剩余天数退还。")
+	for _, c := range []struct {
+		hit  retrieval.Hit
+		want float64
+	}{{buy, 1}, {refund, 0}} {
+		q := "团队版买的扩容包可以退吗"
+		fs := features(t, q, retrieval.Result{Terms: retrieval.DefaultAnalyzer.Terms(q), Hits: []retrieval.Hit{c.hit}})
+		if got, _ := featureOf(t, fs, FeatureAnswerTypeMiss); got != c.want {
+			t.Errorf("%q citing %s: %s = %v, want %v", q, c.hit.DocumentID, FeatureAnswerTypeMiss, got, c.want)
 		}
 	}
 
@@ -581,4 +596,38 @@ func splicedCueTexts(n int) []string {
 		out[i] = b.String()
 	}
 	return out
+}
+
+// TestAskedAction: the action a Chinese yes/no question asks about, and
+// whether a passage writes it.
+func TestAskedAction(t *testing.T) {
+	for _, c := range []struct{ question, want string }{
+		{"团队版买的扩容包可以退吗", "退"},
+		{"全能保到期了可以续费吗", "续费"},
+		{"会员开了不想要了 能退钱吗", "退钱"},
+		{"换屏幕会不会把照片弄没了", "照片弄没"},
+		{"PLUS会员可以和家人共用吗？", "家人共用"},
+		{"断网以后自动化还能用吗", ""},    // a light verb: "does it still work"
+		{"Beads 能做什么？", ""},    // asks what, not whether
+		{"怎么退款", ""},           // no yes/no question
+		{"能不能提前预约充电桩", "提前预约"}, // four characters at most
+	} {
+		if got := askedAction(c.question); got != c.want {
+			t.Errorf("askedAction(%q) = %q, want %q", c.question, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		question, text string
+		miss           bool
+	}{
+		{"团队版买的扩容包可以退吗", "团队版和企业版可以购买存储扩容包：每100GB每年600元。", true},
+		{"全能保到期了可以续费吗", "全能保在2年内保障意外损坏，可以免费维修1次。", true},
+		{"会员开了不想要了 能退钱吗", "开通7天内没有使用权益的，可以申请退款。", false}, // 退 of 退款
+		{"能不能提前预约充电桩", "在App里可以提前30分钟预约充电桩。", false},
+		{"全能保到期了可以续费吗", "Renewal is possible within 30 days.", false}, // another language's passage
+	} {
+		if got := actionMiss(askedAction(c.question), c.text); got != c.miss {
+			t.Errorf("actionMiss(%q, %q) = %v, want %v", c.question, c.text, got, c.miss)
+		}
+	}
 }

@@ -262,8 +262,10 @@ type featureInput struct {
 	// when that passage is the cited one.
 	sentences sentenceScores
 	// askedType is the (standalone) question's expected answer type
-	// (askedType), for FeatureAnswerTypeMiss.
+	// (askedType), and action the action a Chinese yes/no question asks
+	// about (askedAction), for FeatureAnswerTypeMiss.
 	askedType answerType
+	action    string
 	// sibling is the (standalone) question as FeatureSiblingMiss reads it
 	// (newSiblingQuestion); the zero value makes it 0.
 	sibling siblingQuestion
@@ -505,10 +507,16 @@ func crossFeatures(in featureInput) []Feature {
 // answerTypeMiss is FeatureAnswerTypeMiss: 1 when the question asks a
 // type of value the cited passage holds no evidence of.
 func (in featureInput) answerTypeMiss() float64 {
-	if in.askedType == 0 || len(in.c.cited) == 0 {
+	if len(in.c.cited) == 0 {
 		return 0
 	}
 	h := in.c.cited[0]
+	if actionMiss(in.action, h.Title+"\n"+h.Heading+"\n"+h.Text) {
+		return 1
+	}
+	if in.askedType == 0 {
+		return 0
+	}
 	p := in.ps.get(h)
 	held := evidence(in.askedType, func(look answerType) answerType { return p.typesHeld(h, look) })
 	return b2f(in.askedType&^held != 0)

@@ -39,7 +39,8 @@ func features(t *testing.T, question string, res retrieval.Result) []Feature {
 	if !ok {
 		t.Fatalf("no answer composed for %q", question)
 	}
-	return computeFeatures(featureInput{res: res, q: q, c: c, lang: "en", qLength: q.all, ps: ps, asked: q.asked, askedType: askedType(question)})
+	return computeFeatures(featureInput{res: res, q: q, c: c, lang: "en", qLength: q.all, ps: ps, asked: q.asked, askedType: askedType(question),
+		action: askedAction(question)})
 }
 
 func TestCriticalMiss(t *testing.T) {
