@@ -146,27 +146,9 @@ func (k AnswerKnockout) Apply(s *Suite, texts map[string]string) (*Suite, map[st
 		}
 	}
 	for i := range answers {
-		q := out.Queries[i]
-		var keep []string
-		for _, d := range q.Relevant {
-			if occursIn([]string{d}, answers[i], text) {
-				keep = append(keep, d)
-			}
-		}
-		if len(keep) == len(q.Relevant) {
-			continue
-		}
-		q.Relevant = keep
-		if len(keep) == 0 {
-			q.Answerable = false
-			meta := make(map[string]any, len(q.Meta)+1)
-			for k, v := range q.Meta {
-				meta[k] = v
-			}
-			meta["unanswerable_source"] = answerKnockoutSource
-			q.Meta = meta
-		}
-		out.Queries[i] = q
+		out.Queries[i] = keepRelevant(out.Queries[i], func(d string) bool {
+			return occursIn([]string{d}, answers[i], text)
+		}, answerKnockoutSource)
 	}
 	return &out, changed, nil
 }

@@ -119,12 +119,7 @@ func (c Chat) Apply(s *Suite) (*Suite, error) {
 			continue
 		}
 		q.Text = lex.wrap(q.Text, r)
-		meta := make(map[string]any, len(q.Meta)+1)
-		for k, v := range q.Meta {
-			meta[k] = v
-		}
-		meta["chat"] = true
-		q.Meta = meta
+		q.Meta = withMeta(q.Meta, "chat", true)
 		out.Queries[i] = q
 	}
 	return &out, nil

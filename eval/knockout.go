@@ -116,28 +116,40 @@ func KnockOut(s *Suite, docs ...string) *Suite {
 // answerable questions; a question left with none becomes unanswerable.
 func relabel(s *Suite, removed map[string]bool) {
 	for i, q := range s.Queries {
-		if !q.Answerable {
-			continue
+		if q.Answerable {
+			s.Queries[i] = keepRelevant(q, func(d string) bool { return !removed[d] }, "knockout")
 		}
-		var keep []string
-		for _, d := range q.Relevant {
-			if !removed[d] {
-				keep = append(keep, d)
-			}
-		}
-		if len(keep) == len(q.Relevant) {
-			continue
-		}
-		q.Relevant = keep
-		if len(keep) == 0 {
-			q.Answerable = false
-			meta := make(map[string]any, len(q.Meta)+1)
-			for k, v := range q.Meta {
-				meta[k] = v
-			}
-			meta["unanswerable_source"] = "knockout"
-			q.Meta = meta
-		}
-		s.Queries[i] = q
 	}
+}
+
+// keepRelevant narrows q's relevant documents to those keep accepts; a
+// question left with none becomes unanswerable, its meta.unanswerable_source
+// set to source.
+func keepRelevant(q Query, keep func(doc string) bool, source string) Query {
+	var kept []string
+	for _, d := range q.Relevant {
+		if keep(d) {
+			kept = append(kept, d)
+		}
+	}
+	if len(kept) == len(q.Relevant) {
+		return q
+	}
+	q.Relevant = kept
+	if len(kept) == 0 {
+		q.Answerable = false
+		q.Meta = withMeta(q.Meta, "unanswerable_source", source)
+	}
+	return q
+}
+
+// withMeta returns a copy of meta with key set to value: a rewritten
+// suite's questions must not change the maps of the suite they came from.
+func withMeta(meta map[string]any, key string, value any) map[string]any {
+	out := make(map[string]any, len(meta)+1)
+	for k, v := range meta {
+		out[k] = v
+	}
+	out[key] = value
+	return out
 }
