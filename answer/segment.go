@@ -24,18 +24,20 @@ const (
 )
 
 // notSiblingLabels are labels that name no sibling: notes and warnings,
-// examples, sources, questions and answers of a Q&A, and the steps of one procedure
-// (lowercased, digits after them dropped: "Step 2", "Шаг 3", "步骤1"). A
-// sentence under them belongs to the segment before.
+// examples, sources and edits, questions and answers of a Q&A, and the steps
+// of one procedure (lowercased, digits after them dropped: "Step 2", "Шаг
+// 3", "步骤1"). A sentence under them belongs to the segment before.
 var notSiblingLabels = map[string]bool{
 	"note": true, "notes": true, "please note": true, "tip": true, "tips": true, "important": true,
 	"warning": true, "caution": true, "attention": true, "example": true, "for example": true,
 	"q": true, "a": true, "question": true, "answer": true, "step": true, "nb": true,
-	"edit": true, "update": true, "upd": true, "in short": true, "source": true, "sources": true, "see also": true, "источник": true, "см. также": true, "来源": true,
+	"edit": true, "update": true, "upd": true, "in short": true, "source": true, "sources": true,
+	"see also": true,
 	"примечание": true, "важно": true, "внимание": true, "обратите внимание": true, "совет": true,
-	"пример": true, "например": true, "вопрос": true, "ответ": true, "шаг": true,
+	"пример": true, "например": true, "вопрос": true, "ответ": true, "шаг": true, "источник": true,
+	"см. также": true,
 	"注意": true, "提示": true, "温馨提示": true, "说明": true, "备注": true, "例如": true,
-	"问": true, "答": true, "步骤": true,
+	"问": true, "答": true, "步骤": true, "来源": true,
 }
 
 // segmentLabel returns the label a sentence starts with ("Pro" of "Pro:
@@ -71,6 +73,7 @@ func notInLabel(r rune) bool {
 	return (unicode.IsPunct(r) || unicode.IsSymbol(r)) && !strings.ContainsRune("-'’.&+/", r)
 }
 
+// startsLower says whether s starts with a lower-case letter.
 func startsLower(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return unicode.IsLower(r)
@@ -89,8 +92,8 @@ func siblingLabel(label string) bool {
 // segmentsOf returns, for each of sents, the labelled segment it is in —
 // a sibling label's sentence and those after it up to the next label,
 // numbered from 1 — or 0 before the first label. A sibling label is written
-// once in the passage. It returns nil when
-// fewer than two labels are found: a passage about one thing.
+// once in the passage. It returns nil when fewer than two labels are found:
+// a passage about one thing.
 func segmentsOf(sents []string) []int {
 	// A label written twice is a field's name ("Часы работы:" under each
 	// office, a table's column as rows are written out), not a sibling's.
