@@ -30,13 +30,11 @@ const (
 var notSiblingLabels = map[string]bool{
 	"note": true, "notes": true, "please note": true, "tip": true, "tips": true, "important": true,
 	"warning": true, "caution": true, "attention": true, "example": true, "for example": true,
-	"q": true, "a": true, "question": true, "answer": true, "step": true, "nb": true,
-	"edit": true, "update": true, "upd": true, "in short": true, "source": true, "sources": true,
-	"see also":   true,
+	"q": true, "a": true, "question": true, "answer": true, "step": true, "nb": true, "edit": true,
+	"update": true, "upd": true, "in short": true, "source": true, "sources": true, "see also": true,
 	"примечание": true, "важно": true, "внимание": true, "обратите внимание": true, "совет": true,
 	"пример": true, "например": true, "вопрос": true, "ответ": true, "шаг": true, "источник": true,
-	"см. также": true,
-	"注意":        true, "提示": true, "温馨提示": true, "说明": true, "备注": true, "例如": true,
+	"см. также": true, "注意": true, "提示": true, "温馨提示": true, "说明": true, "备注": true, "例如": true,
 	"问": true, "答": true, "步骤": true, "来源": true,
 }
 
