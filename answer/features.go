@@ -113,7 +113,9 @@ const (
 	// resolution, degrees, a percentage) — and the cited passage (its
 	// title, heading and text) holds no evidence of that kind: no price,
 	// no time unit, no weight, no value in a unit of the family named, no
-	// such policy's words, nor the same question (an FAQ entry asking it). The expected answer type of
+	// such policy's words, nor the same question (an FAQ entry asking it);
+	// or when a Chinese yes/no question asks about an action (可以退吗: 退)
+	// the passage never writes (askedAction, actionMiss). The expected answer type of
 	// question answering (answer/answertype.go owns the en/ru/zh lexicons):
 	// the other features measure topic, and a question naming a product is
 	// on the topic of its manual whatever it asks; this measures whether the
@@ -159,7 +161,13 @@ const (
 	// one. Chinese extends a name at its front (单车 / 电单车): the
 	// question's name written in the cited passage only inside one longer
 	// name its title or heading is about, and on its own in another
-	// retrieved document, is the same miss (prefixMiss).
+	// retrieved document, is the same miss (prefixMiss). The passage's
+	// layout names siblings too (segment.go): a fact written under one
+	// sibling's label ("Центральный офис: … парковка. Левобережный офис: пр.
+	// Мира …") asked of another's (segmentMiss), and an answering sentence
+	// under a label whose sibling the question does not name, siblings by
+	// the passage's labels or a table's column (labelMiss); so does a model
+	// code the answering sentence names instead of the asked one (codeMiss).
 	FeatureSiblingMiss = "sibling_miss"
 
 	// The features below describe an answer quoted from a passage in
