@@ -519,7 +519,7 @@ func (in featureInput) answerTypeMiss() float64 {
 		return 0
 	}
 	h := in.c.cited[0]
-	if actionMiss(in.action, h.Title+"\n"+h.Heading+"\n"+h.Text) {
+	if in.action != "" && actionMiss(in.action, h.Title+"\n"+h.Heading+"\n"+h.Text) {
 		return 1
 	}
 	if in.askedType == 0 {

@@ -77,6 +77,12 @@ func startsLower(s string) bool {
 	return unicode.IsLower(r)
 }
 
+// hasSiblingLabel says whether sentence s starts with a sibling's label.
+func hasSiblingLabel(s string) bool {
+	l := segmentLabel(s)
+	return l != "" && siblingLabel(l)
+}
+
 // siblingLabel says whether label names a sibling (notSiblingLabels).
 func siblingLabel(label string) bool {
 	l := strings.ToLower(label)
@@ -127,14 +133,14 @@ func segmentsOf(sents []string) []int {
 const maxSegments = 64
 
 // segmentMiss says whether the cited passage p states what the question
-// asks about only under another sibling's label than the one the question
+// (its terms, asked) asks about only under another sibling's label than the one the question
 // names: a word of the question (t, "Мира") is written only in some
 // labelled segments, another (a, "парковка") only in others, and neither
 // in the text before the first label (which is about every segment). The
 // title and heading do not count: they name the siblings the passage
 // compares ("Lite and Pro compared"). The question is then about t's sibling,
 // and the passage states a only for another one.
-func segmentMiss(question string, p *passage) bool {
+func segmentMiss(asked map[string]bool, p *passage) bool {
 	segs := segmentsOf(p.sents)
 	if segs == nil {
 		return false
@@ -149,7 +155,7 @@ func segmentMiss(question string, p *passage) bool {
 	}
 	// in[t] is the set of labelled segments a question term is written in.
 	in := map[string]uint64{}
-	for _, t := range retrieval.DefaultAnalyzer.Terms(question) {
+	for t := range asked {
 		if !common[t] {
 			in[t] = 0
 		}
@@ -174,17 +180,17 @@ func segmentMiss(question string, p *passage) bool {
 }
 
 // labelMiss says whether every sentence of answers (the answering
-// sentences) is written under a sibling's label — "Cargo: the tyres have a
+// sentences) of a question whose terms are asked is written under a
+// sibling's label — "Cargo: the tyres have a
 // 3 mm puncture protection belt" — while the question names another
 // sibling of that label and not the label itself. A label's siblings are
 // the passage's other sibling labels, or the other values of a table's
 // column the label is a value of (a table written out row by row, "Model:
 // Tour; Tyre: …"), in sents.
-func labelMiss(question string, answers, sents []string) bool {
+func labelMiss(asked map[string]bool, answers, sents []string) bool {
 	if len(answers) == 0 {
 		return false
 	}
-	asked := termSet(retrieval.DefaultAnalyzer.Terms(question))
 	names := func(s string) (terms []string, asks bool) {
 		terms = retrieval.DefaultAnalyzer.Terms(s)
 		for _, t := range terms {

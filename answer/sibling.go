@@ -172,15 +172,19 @@ const (
 )
 
 // siblingQuestion is a question as FeatureSiblingMiss reads it: its
-// phrases (namePhrases, stop words marked) and its Chinese family names.
+// phrases (namePhrases, stop words marked), its Chinese family names, its
+// index terms and its model codes (modelCodes), each read once.
 type siblingQuestion struct {
 	text     string
 	phrases  [][]nameWord
 	families []familyName
+	terms    map[string]bool
+	codes    map[string][]string
 }
 
 func newSiblingQuestion(text string) siblingQuestion {
-	return siblingQuestion{text: text, phrases: namePhrases(text, true), families: familyNames(text)}
+	return siblingQuestion{text: text, phrases: namePhrases(text, true), families: familyNames(text),
+		terms: termSet(retrieval.DefaultAnalyzer.Terms(text)), codes: modelCodes(text)}
 }
 
 func newSiblingPairs(title, heading, body string) *siblingPairs {
@@ -404,7 +408,7 @@ func extensionMiss(q [][]nameWord, p *siblingPairs, others func() []*siblingPair
 func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, ps passages, body string, sentences []string) float64 {
 	// A passage stating its siblings' facts under their labels: the
 	// asked fact stated under another label than the asked sibling's.
-	if segmentMiss(sq.text, ps.get(cited)) {
+	if segmentMiss(sq.terms, ps.get(cited)) {
 		return 1
 	}
 	q := sq.phrases
@@ -475,15 +479,23 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 		}
 		return false
 	}
-	answers := answering(sq.text, quoted(sentences))
-	if body != "" && (codeMiss(sq.text, body, known) || codeMiss(sq.text, strings.Join(answers, " "), known)) {
+	if body != "" && codeMiss(sq.codes, body, known) {
 		return 1
 	}
-	// The answering sentences each under a sibling's label ("Cargo: the
-	// tyres have a puncture protection belt"), the question naming another
-	// sibling of that label and not it.
-	if labelMiss(sq.text, answers, ps.get(cited).sents) {
-		return 1
+	// The answering sentences are read only where a rule needs them: for a
+	// question naming a model code, or an answer quoting a labelled
+	// sentence.
+	if quotes := quoted(sentences); len(sq.codes) > 0 || slices.ContainsFunc(quotes, hasSiblingLabel) {
+		answers := answering(sq.terms, quotes)
+		if body != "" && codeMiss(sq.codes, strings.Join(answers, " "), known) {
+			return 1
+		}
+		// The answering sentences each under a sibling's label ("Cargo:
+		// the tyres have a puncture protection belt"), the question naming
+		// another sibling of that label and not it.
+		if labelMiss(sq.terms, answers, ps.get(cited).sents) {
+			return 1
+		}
 	}
 	// The miss needs a word of the question the passage lacks: most
 	// cited passages have them all, and their pairs are not needed.
@@ -893,13 +905,12 @@ func quoted(sentences []string) []string {
 }
 
 // answering returns the sentences of sents (an answer's) that write the
-// most of the question's terms (the sentences that answer it); nil when
-// there is one sentence or none writes a term.
-func answering(question string, sents []string) []string {
+// most of the question's terms, asked (the sentences that answer it); nil
+// when there is one sentence or none writes a term.
+func answering(asked map[string]bool, sents []string) []string {
 	if len(sents) < 2 {
 		return nil
 	}
-	asked := termSet(retrieval.DefaultAnalyzer.Terms(question))
 	best, most := []string(nil), 0
 	for _, s := range sents {
 		n := 0
@@ -925,9 +936,8 @@ func answering(question string, sents []string) []string {
 // does not (a comparison names both): the answer states the sibling's
 // fact. known says whether a retrieved passage writes the question's code,
 // so that the code is one of the knowledge base's products, not a word
-// that only looks like one.
-func codeMiss(question, body string, known func(code string) bool) bool {
-	asked := modelCodes(question)
+// that only looks like one. asked are the question's codes (modelCodes).
+func codeMiss(asked map[string][]string, body string, known func(code string) bool) bool {
 	if len(asked) == 0 {
 		return false
 	}

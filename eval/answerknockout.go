@@ -369,12 +369,7 @@ func (h *Harness) cutAnswers(ctx context.Context, st retrieval.Store, s *Suite, 
 		if r.text == "" {
 			continue
 		}
-		fields := make(map[string]any, len(r.fields))
-		for k, v := range r.fields {
-			fields[k] = v
-		}
-		fields["text"] = r.text
-		line, err := json.Marshal(fields)
+		line, err := json.Marshal(withMeta(r.fields, "text", r.text))
 		if err != nil {
 			return fmt.Errorf("answer knock-out: %s: %w", r.id, err)
 		}

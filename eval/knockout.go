@@ -2,6 +2,7 @@ package eval
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"sort"
 )
@@ -143,13 +144,12 @@ func keepRelevant(q Query, keep func(doc string) bool, source string) Query {
 	return q
 }
 
-// withMeta returns a copy of meta with key set to value: a rewritten
-// suite's questions must not change the maps of the suite they came from.
+// withMeta returns a copy of meta (a question's meta, a corpus record's
+// fields) with key set to value: a rewritten suite must not change the maps
+// of the suite it came from.
 func withMeta(meta map[string]any, key string, value any) map[string]any {
 	out := make(map[string]any, len(meta)+1)
-	for k, v := range meta {
-		out[k] = v
-	}
+	maps.Copy(out, meta)
 	out[key] = value
 	return out
 }
