@@ -46,6 +46,11 @@ var (
 	// help centre (testdata/support-6), written before any run; its
 	// unanswerable questions include the class "account".
 	support6 = supportSet{filepath.Join("..", "testdata", "support-6"), "Never-fitted check: support-6", 4}
+	// support7: a seventh set, a home-printer manual, a coworking FAQ, a
+	// Russian car-service and a Chinese driving-school help centre
+	// (testdata/support-7), written before any run, in the shape of
+	// support6.
+	support7 = supportSet{filepath.Join("..", "testdata", "support-7"), "Never-fitted check: support-7", 4}
 )
 
 // supportSuites loads every suite of set.
