@@ -591,28 +591,35 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 // naming (written from that, not from any question): editions, cards,
 // memberships, plans and packages, models, series, accounts, services,
 // delivery options and courier services (标准快递 / 经济快递), coupons,
-// vehicles (单车 / 电单车). The engine has no word segmentation, so a
-// head is found as a substring; notAfter lists, for a head, the
-// characters that make it part of another word (版本 "version", 版权,
-// 卡顿 "lag", 服务器 "server", 车站 "station", 快递员 "courier", 快递柜
-// "parcel locker").
-var familyHeads = []struct{ head, notAfter string }{
-	{"版", "本权面"},
-	{"卡", "顿住"},
-	{"会员", ""},
-	{"套餐", ""},
-	{"计划", ""},
-	{"方案", ""},
-	{"型号", ""},
-	{"机型", ""},
-	{"系列", ""},
-	{"账户", ""},
-	{"账号", ""},
-	{"服务", "器"},
-	{"配送", ""},
-	{"快递", "员柜费点箱公"},
-	{"券", ""},
-	{"车", "站位辆费型主库门牌票次速厢身险贷祸"},
+// vehicles (单车 / 电单车), and for services, classes (普通班 / VIP班),
+// the tiers of a registration (普通号 / 专家号) and campuses (东校区 /
+// 北校区, 东院区 / 南院区). The engine has no word segmentation, so a
+// head is found as a substring; notAfter and notBefore list, for a head,
+// the characters after or before it that make it part of another word
+// (版本 "version", 版权, 卡顿 "lag", 服务器 "server", 车站 "station",
+// 快递员 "courier", 快递柜 "parcel locker", 号码 "number", 班车 "shuttle
+// bus", 上班 "go to work", 加班 "overtime", 航班 "flight").
+var familyHeads = []struct{ head, notAfter, notBefore string }{
+	{head: "版", notAfter: "本权面"},
+	{head: "卡", notAfter: "顿住"},
+	{head: "会员"},
+	{head: "套餐"},
+	{head: "计划"},
+	{head: "方案"},
+	{head: "型号"},
+	{head: "机型"},
+	{head: "系列"},
+	{head: "账户"},
+	{head: "账号"},
+	{head: "服务", notAfter: "器"},
+	{head: "配送"},
+	{head: "快递", notAfter: "员柜费点箱公"},
+	{head: "券"},
+	{head: "车", notAfter: "站位辆费型主库门牌票次速厢身险贷祸"},
+	{head: "班", notAfter: "车级主长次", notBefore: "上下加值航报跟"},
+	{head: "号", notAfter: "码称召"},
+	{head: "院区"},
+	{head: "校区"},
 }
 
 // notModifier are characters that cannot end a name's modifier: particles,
@@ -649,6 +656,9 @@ func familyNames(text string) []familyName {
 				continue
 			}
 			if j := i + len(head); j < len(rs) && strings.ContainsRune(fh.notAfter, rs[j]) {
+				continue
+			}
+			if i > 0 && strings.ContainsRune(fh.notBefore, rs[i-1]) {
 				continue
 			}
 			if mods := modifiers(rs, i); len(mods) > 0 {

@@ -113,6 +113,12 @@ func TestFamilyNames(t *testing.T) {
 		{"这张卡", nil},
 		// A head inside another word is no head: 版本 "version".
 		{"新版本怎么下载", nil},
+		// Service families: classes, registration tiers, campuses; 上班
+		// "go to work" and 号码 "number" are no members.
+		{"普通班多久拿证", []familyName{{head: "班", short: "通班", mods: []string{"通", "普通"}}}},
+		{"平时要上班", nil},
+		{"专家号几点放号码", []familyName{{head: "号", short: "家号", mods: []string{"家", "专家"}}}},
+		{"南院区周日开门吗", []familyName{{head: "院区", short: "南院区", mods: []string{"南"}}}},
 		{"the Pro plan", nil},
 	}
 	for _, c := range cases {
@@ -142,6 +148,11 @@ func TestSiblingMissChinese(t *testing.T) {
 	weights := hitOf("weight", "特快专递和标准快递最重能寄多重？", "特快专递单件不超过30公斤，标准快递单件不超过50公斤。")
 	products := hitOf("products", "产品对比", "经济快递最便宜，一般3至5天送达；标准快递一般1至3天送达。")
 	locker := hitOf("locker", "快递柜", "标准快递可以放进快递柜，快递员会发取件码。")
+	licence := hitOf("licence", "一般多久能拿到驾照？", "VIP班学员从建档到拿证平均约45天。")
+	classes := hitOf("classes", "班型介绍", "普通班每车4名学员，VIP班一人一车，周末班只在周六和周日上课。")
+	parking := hitOf("parking", "停车", "东院区地下停车场每小时5元。")
+	campuses := hitOf("campuses", "院区地址", "东院区在滨江路1号，南院区在南山路88号。")
+	weekend := hitOf("weekend", "周末班", "周末班每周六、周日练车，平时上班的学员可以选择。")
 	checkSiblingCases(t, []siblingCase{
 		{"标准快递 cited for 经济快递", "经济快递单件最重能寄多重", []retrieval.Hit{weights, products}, 1},
 		// 快递柜 (a parcel locker) and 快递员 (a courier) are no members
@@ -152,6 +163,11 @@ func TestSiblingMissChinese(t *testing.T) {
 		{"标准配送 cited for 极速配送", "极速配送可以预约时间吗", []retrieval.Hit{express, fast}, 1},
 		{"a Latin modifier: 鲜到家会员 cited for PLUS会员", "PLUS会员每月多少钱", []retrieval.Hit{monthly, plusFAQ}, 1},
 		{"月卡 cited for 年卡", "年卡可以退款吗", []retrieval.Hit{monthly, yearly}, 1},
+		{"VIP班 cited for 普通班", "普通班一般多久能拿证", []retrieval.Hit{licence, classes}, 1},
+		{"东院区 cited for 南院区", "南院区有停车场吗", []retrieval.Hit{parking, campuses}, 1},
+		{"the asked class cited", "VIP班一般多久能拿证", []retrieval.Hit{licence, classes}, 0},
+		// 上班 "go to work" is no class beside 周末班.
+		{"上班 is no class", "平时要上班 周末可以练车吗", []retrieval.Hit{weekend, classes}, 0},
 
 		{"the asked sibling cited", "企业版的开放API有调用频率限制吗", []retrieval.Hit{enterprise, team}, 0},
 		{"a comparison names both", "团队版和企业版的开放API调用频率限制一样吗", []retrieval.Hit{enterprise, team}, 0},
