@@ -328,6 +328,9 @@ var typeLexicons = []typeLexicon{
 			then: []thenCue{{phrase: []string{"how", "much"}, words: []string{"cost", "costs", "charge", "charges", "pay", "price", "fee", "fees"}}},
 			phrases: phrases(slices.Concat(
 				expand([]string{"what the", "what s the", "what is the", "what are the"}, []string{"price", "cost", "fee", "fees", "charge"}),
+				// "how much is a bottle", "how much are the tickets", "how much for two": a
+				// price; "how much is the" stays a number ("how much is the data limit").
+				[]string{"how much is a", "how much is an", "how much are", "how much for"},
 				[]string{"price of", "cost of", "how expensive", "is there a fee", "is there a charge", "are there fees",
 					"are there charges", "are there any fees", "are there any charges"},
 				expand([]string{"сколько"}, []string{"стоит", "стоят", "стоить", "будет стоить", "стоила", "стоило", "платить", "заплатить"}),
