@@ -598,7 +598,9 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 // the characters after or before it that make it part of another word
 // (版本 "version", 版权, 卡顿 "lag", 服务器 "server", 车站 "station",
 // 快递员 "courier", 快递柜 "parcel locker", 号码 "number", 班车 "shuttle
-// bus", 上班 "go to work", 加班 "overtime", 航班 "flight").
+// bus", 上班 "go to work", 加班 "overtime", 航班 "flight", and a verb
+// before 车: 停车 "park", 开车 "drive", 打车 "take a taxi", 练车 "practise
+// driving").
 var familyHeads = []struct{ head, notAfter, notBefore string }{
 	{head: "版", notAfter: "本权面"},
 	{head: "卡", notAfter: "顿住"},
@@ -615,7 +617,7 @@ var familyHeads = []struct{ head, notAfter, notBefore string }{
 	{head: "配送"},
 	{head: "快递", notAfter: "员柜费点箱公"},
 	{head: "券"},
-	{head: "车", notAfter: "站位辆费型主库门牌票次速厢身险贷祸"},
+	{head: "车", notAfter: "站位辆费型主库门牌票次速厢身险贷祸", notBefore: "停开坐上下打堵修洗租骑练"},
 	{head: "班", notAfter: "车级主长次", notBefore: "上下加值航报跟"},
 	{head: "号", notAfter: "码称召"},
 	{head: "院区"},

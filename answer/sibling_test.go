@@ -119,6 +119,10 @@ func TestFamilyNames(t *testing.T) {
 		{"平时要上班", nil},
 		{"专家号几点放号码", []familyName{{head: "号", short: "家号", mods: []string{"家", "专家"}}}},
 		{"南院区周日开门吗", []familyName{{head: "院区", short: "南院区", mods: []string{"南"}}}},
+		// A verb before 车 is no vehicle's name: 停车 "park", 练车 "practise driving".
+		{"南院区有停车场吗", []familyName{{head: "院区", short: "南院区", mods: []string{"南"}}}},
+		{"周末可以练车吗", nil},
+		{"电单车怎么骑", []familyName{{head: "车", short: "单车", mods: []string{"单", "电单"}}}},
 		{"the Pro plan", nil},
 	}
 	for _, c := range cases {
