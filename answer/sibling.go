@@ -588,7 +588,8 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 // 标准配送 / 极速配送 — so two members of a family share the head and
 // differ in the modifier, as "Волна 15" / "Волна 50" share "Волна". The
 // list is the closed set of such heads in Chinese commerce and product
-// naming (written from that, not from any question): editions, cards,
+// naming (written from that; the service families were added when the
+// never-fitted support-6 and -7 showed them missing): editions, cards,
 // memberships, plans and packages, models, series, accounts, services,
 // delivery options and courier services (标准快递 / 经济快递), coupons,
 // vehicles (单车 / 电单车), and for services, classes (普通班 / VIP班),
