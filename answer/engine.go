@@ -301,7 +301,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		}
 		model, cross := e.cfg.confidenceFor(res, cited, tr.Lang)
 		in := featureInput{res: res, q: q, whole: whole, c: c, tr: tr, gen: gen, lang: tr.Lang, qLength: q.all, ps: ps, asked: q.asked, anchors: anchors, sentences: sents,
-			askedType: askedType(standalone), action: askedAction(standalone), sibling: newSiblingQuestion(standalone)}
+			askedType: askedType(standalone), action: askedAction(standalone), sibling: newSiblingQuestion(sq)}
 		a.CrossLanguage = cross
 		if cross {
 			a.Features = crossFeatures(in)

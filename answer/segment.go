@@ -133,8 +133,8 @@ func segmentsOf(sents []string) []int {
 const maxSegments = 64
 
 // segmentMiss says whether the cited passage p states what the question
-// (its terms, asked) asks about only under another sibling's label than the one the question
-// names: a word of the question (t, "Мира") is written only in some
+// (its terms, asked) asks about only under another sibling's label than
+// the one the question names: a word of the question (t, "Мира") is written only in some
 // labelled segments, another (a, "парковка") only in others, and neither
 // in the text before the first label (which is about every segment). The
 // title and heading do not count: they name the siblings the passage

@@ -182,9 +182,11 @@ type siblingQuestion struct {
 	codes    map[string][]string
 }
 
-func newSiblingQuestion(text string) siblingQuestion {
-	return siblingQuestion{text: text, phrases: namePhrases(text, true), families: familyNames(text),
-		terms: termSet(retrieval.DefaultAnalyzer.Terms(text)), codes: modelCodes(text)}
+// newSiblingQuestion reads q, the question as the request path analyzed
+// it (its index terms are q's, not analyzed again).
+func newSiblingQuestion(q analyzed) siblingQuestion {
+	return siblingQuestion{text: q.text, phrases: namePhrases(q.text, true), families: familyNames(q.text),
+		terms: termSet(q.terms), codes: modelCodes(q.text)}
 }
 
 func newSiblingPairs(title, heading, body string) *siblingPairs {

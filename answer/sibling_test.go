@@ -65,7 +65,7 @@ func siblingFeature(t *testing.T, question string, hits ...retrieval.Hit) float6
 		t.Fatalf("%q cites %s, the test wants %s cited", question, c.cited[0].DocumentID, hits[0].DocumentID)
 	}
 	fs := computeFeatures(featureInput{res: res, q: q, c: c, lang: retrieval.DetectLang(question), qLength: q.all, ps: ps,
-		asked: q.asked, sibling: newSiblingQuestion(question)})
+		asked: q.asked, sibling: newSiblingQuestion(analyzeText(question))})
 	v, ok := featureOf(t, fs, FeatureSiblingMiss)
 	if !ok {
 		t.Fatalf("no %s among %v", FeatureSiblingMiss, fs)
