@@ -358,3 +358,19 @@ func TestSupport7(t *testing.T) {
 func TestSupport7Hybrid(t *testing.T) {
 	runSupport(t, support7, hybridEngine(t), map[string]supportBounds{"en": {2, 5}, "ru": {0, 3}, "zh": {1, 10}})
 }
+
+// support-8 was written by a teammate who did not read the engine's rules,
+// in support-7's shape, and first run on main at 0d15c9e, before any change
+// made after it was written. Its bounds are the first run's.
+
+// TestSupport8 is the eighth set, sparse (first run: no confident wrong
+// answer; en 1 right, ru 3, zh 2).
+func TestSupport8(t *testing.T) {
+	runSupport(t, support8, sparseEngine(t), map[string]supportBounds{"en": {0, 0}, "ru": {0, 2}, "zh": {0, 1}})
+}
+
+// TestSupport8Hybrid: the same with the embedder (first run: no confident
+// wrong answer; en 6 right, ru 6, zh 4).
+func TestSupport8Hybrid(t *testing.T) {
+	runSupport(t, support8, hybridEngine(t), map[string]supportBounds{"en": {0, 5}, "ru": {0, 5}, "zh": {0, 3}})
+}
