@@ -116,6 +116,14 @@ type Citation struct {
 	Score      float64
 }
 
+// Article is an article offered with an escalation: a document of the
+// knowledge base, by its title and link.
+type Article struct {
+	DocumentID string
+	Title      string
+	URL        string
+}
+
 // Feature is one input of the confidence model with its contribution to the
 // logit, so that the response can say what drove the decision.
 type Feature struct {
@@ -175,6 +183,11 @@ type Answer struct {
 	// never shown to the customer.
 	Attempted          string
 	AttemptedCitations []Citation
+	// Articles are the knowledge base's articles the question most
+	// likely concerns, offered to the customer with an escalation for low
+	// confidence while a person takes over: not an answer, so nothing of
+	// them is quoted. See Engine.articles.
+	Articles []Article
 	// Priority and Queue of the ticket when escalated.
 	Priority Priority
 	Queue    string

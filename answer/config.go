@@ -48,6 +48,13 @@ type Config struct {
 	MaxQuestion int `json:"max_question"`
 	// MaxSentences bounds an extractive answer (default 3).
 	MaxSentences int `json:"max_sentences"`
+	// Articles is the number of articles offered with an escalation for
+	// low confidence (Answer.Articles; default 3, negative for none).
+	Articles int `json:"articles"`
+	// ArticleFloor is the confidence below which an escalation offers no
+	// articles (default 0.4; see Answer.Articles and docs/eval.md,
+	// "Articles offered with an escalation").
+	ArticleFloor float64 `json:"article_floor"`
 	// GeneratePassages is the number of passages handed to a Generator
 	// (default 5).
 	GeneratePassages int `json:"generate_passages"`
@@ -365,6 +372,8 @@ func DefaultConfig() Config {
 		K:                 8,
 		MaxQuestion:       2000,
 		MaxSentences:      3,
+		Articles:          3,
+		ArticleFloor:      0.4,
 		GeneratePassages:  5,
 		MinSupport:        0.5,
 		EscalateSentiment: "angry",
@@ -421,6 +430,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxSentences <= 0 {
 		c.MaxSentences = d.MaxSentences
+	}
+	if c.Articles == 0 {
+		c.Articles = d.Articles
+	}
+	if c.ArticleFloor <= 0 {
+		c.ArticleFloor = d.ArticleFloor
 	}
 	if c.GeneratePassages <= 0 {
 		c.GeneratePassages = d.GeneratePassages
@@ -482,6 +497,12 @@ func (c Config) validate() error {
 	}
 	if c.MinSupport > 1 {
 		return fmt.Errorf("min_support %v: at most 1", c.MinSupport)
+	}
+	if c.Articles > 10 {
+		return fmt.Errorf("articles %d: at most 10", c.Articles)
+	}
+	if c.ArticleFloor > 1 {
+		return fmt.Errorf("article_floor %v: at most 1", c.ArticleFloor)
 	}
 	for i, t := range c.Topics {
 		if t.Name == "" {

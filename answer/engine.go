@@ -294,6 +294,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		}
 	}
 
+	vetoed := false
 	if err == nil {
 		var cited *retrieval.Hit
 		if len(c.cited) > 0 {
@@ -310,6 +311,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		}
 		a.Threshold = model.Threshold
 		a.Confidence = model.Probability(a.Features)
+		vetoed = model.Vetoed(a.Features)
 		if !ok {
 			a.Confidence = 0 // nothing to answer with
 		}
@@ -349,6 +351,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 		emit(Event{Type: EventStatus, Stage: StageEscalate})
 		a.Decision, a.Reason = Escalated, reason
 		a.Attempted, a.AttemptedCitations = text, c.citations
+		a.Articles = e.articles(hits, tr.Lang, reason, a.Confidence, vetoed)
 		// The decision is made: the ticket and the conversation turn are
 		// written even when the customer has gone (closed the chat tab), on
 		// a context of their own.

@@ -135,6 +135,22 @@ func appendAnswerResponse(b []byte, r *AnswerResponse) (_ []byte, ok bool) {
 	e.float(t.Total)
 	e.raw(`},"created":`)
 	e.time(r.Created)
+	if len(r.Articles) > 0 {
+		e.raw(`,"articles":[`)
+		for i := range r.Articles {
+			if i > 0 {
+				e.raw(",")
+			}
+			a := &r.Articles[i]
+			e.raw(`{"document_id":`)
+			e.str(a.DocumentID)
+			e.raw(`,"title":`)
+			e.str(a.Title)
+			e.optStr(`,"url":`, a.URL)
+			e.raw("}")
+		}
+		e.raw("]")
+	}
 	e.raw("}")
 	return e.b, e.ok
 }

@@ -73,7 +73,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 // wireTypes are the schemas whose properties must equal a Go wire struct's
 // JSON fields.
 var wireTypes = map[string]any{
-	"AnswerRequest": AnswerRequest{}, "AnswerResponse": AnswerResponse{}, "Citation": Citation{}, "Feature": Feature{},
+	"AnswerRequest": AnswerRequest{}, "AnswerResponse": AnswerResponse{}, "Citation": Citation{}, "Article": Article{}, "Feature": Feature{},
 	"Timings": Timings{}, "StreamStatus": StreamStatus{}, "StreamDelta": StreamDelta{},
 	"FeedbackRequest": FeedbackRequest{}, "FeedbackResponse": FeedbackResponse{},
 	"Job": Job{}, "JobFailure": JobFailure{}, "Document": Document{}, "DocumentList": DocumentList{},

@@ -44,6 +44,11 @@ type AnswerResponse struct {
 	Standalone  string     `json:"standalone_question,omitempty"`
 	TimingsMS   Timings    `json:"timings_ms"`
 	Created     time.Time  `json:"created"`
+
+	// Articles are offered with an escalation for low confidence:
+	// documents on the question's topic, not an answer
+	// (answer.Answer.Articles).
+	Articles []Article `json:"articles,omitempty"`
 }
 
 // Citation ties an answer's [n] marker to its passage.
@@ -57,6 +62,13 @@ type Citation struct {
 	Heading    string  `json:"heading,omitempty"`
 	Quote      string  `json:"quote"`
 	Score      float64 `json:"score"`
+}
+
+// Article is a knowledge-base article offered with an escalation.
+type Article struct {
+	DocumentID string `json:"document_id"`
+	Title      string `json:"title"`
+	URL        string `json:"url,omitempty"`
 }
 
 // Feature is one input of the confidence with its contribution to the logit.
@@ -94,6 +106,9 @@ func NewAnswerResponse(a answer.Answer) AnswerResponse {
 		r.Features = append(r.Features, Feature{Name: f.Name, Value: f.Value, Contribution: f.Contribution})
 	}
 	r.Citations = citations(a.Citations)
+	for _, ar := range a.Articles {
+		r.Articles = append(r.Articles, Article{DocumentID: ar.DocumentID, Title: ar.Title, URL: ar.URL})
+	}
 	return r
 }
 

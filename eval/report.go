@@ -93,6 +93,12 @@ type DecisionMetrics struct {
 	Accuracy        Metric `json:"accuracy"`
 	// AURC is the area under the risk–coverage curve (lower is better).
 	AURC Metric `json:"aurc"`
+	// ArticleRate is the share of the escalated queries that were offered
+	// articles (answer.Answer.Articles), ArticlePrecision the share of
+	// those whose articles include a relevant document (none is relevant to
+	// an unanswerable query).
+	ArticleRate      Metric `json:"article_rate"`
+	ArticlePrecision Metric `json:"article_precision"`
 }
 
 // CitationMetrics: Precision is the share of answers to answerable queries

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -48,7 +49,10 @@ type Result struct {
 	Docs []string
 	// Cited are the cited documents in citation order, each once (for an
 	// escalation, those of the drafted answer).
-	Cited   []string
+	Cited []string
+	// Offered are the documents of the articles offered with an
+	// escalation (answer.Answer.Articles), in order.
+	Offered []string
 	Timings answer.Timings
 	// Err is the engine's error; the query then counts as escalated with
 	// confidence 0.
@@ -163,6 +167,9 @@ func newResult(q Query, ans answer.Answer, err error) Result {
 		cited[i] = c.DocumentID
 	}
 	r.Cited = distinctDocs(cited)
+	for _, ar := range ans.Articles {
+		r.Offered = append(r.Offered, ar.DocumentID)
+	}
 	rel := relevantSet(q)
 	for _, d := range r.Cited {
 		if rel[d] {
@@ -222,7 +229,7 @@ func confidences(results []Result) ([]float64, []bool) {
 func breakdown(results []Result) Breakdown {
 	b := Breakdown{Queries: len(results)}
 	var hit1, r5, r10, mrr, nd float64
-	var escalated, escalatedRight, unanswerable, answered, answeredRight, right, citeN, citeRight int
+	var escalated, escalatedRight, unanswerable, answered, answeredRight, right, citeN, citeRight, offered, offeredRight int
 	answerable := make([]bool, len(results))
 	stages := map[string][]float64{}
 	for i := range results {
@@ -262,6 +269,13 @@ func breakdown(results []Result) Breakdown {
 			if !r.Query.Answerable {
 				escalatedRight++
 			}
+			if len(r.Offered) > 0 {
+				offered++
+				rel := relevantSet(r.Query)
+				if slices.ContainsFunc(r.Offered, func(d string) bool { return rel[d] }) {
+					offeredRight++
+				}
+			}
 		}
 		if r.Right() {
 			right++
@@ -297,6 +311,8 @@ func breakdown(results []Result) Breakdown {
 		AnswerPrecision:     ratio(answeredRight, answered),
 		Accuracy:            ratio(right, len(results)),
 		AURC:                Metric(aurc),
+		ArticleRate:         ratio(offered, escalated),
+		ArticlePrecision:    ratio(offeredRight, offered),
 	}
 	if len(results) == 0 {
 		b.Decision.AnswerRateAt95 = nan

@@ -53,9 +53,11 @@ func smallSuite() (*Suite, scripted) {
 		"one": {Decision: answer.Answered, Confidence: 0.9, Hits: hits("d1", "d1", "d2"), Citations: cites("d1"), Timings: answer.Timings{Retrieve: ms(1), Total: ms(10)}},
 		"two": {Decision: answer.Answered, Confidence: 0.8, Hits: hits("d3", "d2"), Citations: cites("d3"),
 			Features: []answer.Feature{{Name: "top_score", Value: 0.5, Contribution: 1.5}, {Name: "oov", Value: 0.25, Contribution: -0.75}}, Timings: answer.Timings{Retrieve: ms(2), Total: ms(20)}},
-		"three": {Decision: answer.Escalated, Reason: answer.ReasonLowConfidence, Confidence: 0.2, Hits: hits("d1"), Timings: answer.Timings{Retrieve: ms(3), Total: ms(30)}},
-		"four":  {Decision: answer.Answered, Confidence: 0.7, Hits: hits("d1"), Citations: cites("d1"), Timings: answer.Timings{Retrieve: ms(4), Total: ms(40)}},
-		"five":  {Decision: answer.Escalated, Reason: answer.ReasonLowConfidence, Confidence: 0.3, Hits: hits("d4", "d1"), Timings: answer.Timings{Retrieve: ms(5), Total: ms(50)}},
+		"three": {Decision: answer.Escalated, Reason: answer.ReasonLowConfidence, Confidence: 0.2, Hits: hits("d1"), Articles: []answer.Article{{DocumentID: "d1"}},
+			Timings: answer.Timings{Retrieve: ms(3), Total: ms(30)}},
+		"four": {Decision: answer.Answered, Confidence: 0.7, Hits: hits("d1"), Citations: cites("d1"), Timings: answer.Timings{Retrieve: ms(4), Total: ms(40)}},
+		"five": {Decision: answer.Escalated, Reason: answer.ReasonLowConfidence, Confidence: 0.3, Hits: hits("d4", "d1"), Articles: []answer.Article{{DocumentID: "d3"}, {DocumentID: "d4"}},
+			Timings: answer.Timings{Retrieve: ms(5), Total: ms(50)}},
 	}
 	return s, a
 }
@@ -94,6 +96,10 @@ func TestSummarizeHandComputed(t *testing.T) {
 		{"answer_rate_at_95", d.AnswerRateAt95, 0.2},
 		{"threshold_at_95", d.Threshold95, 0.9},
 		{"citation precision", b.Citations.Precision, 0.5},
+		// Both escalations offer articles; q5's include its d4, q3 has none relevant.
+		{"article_rate", d.ArticleRate, 1},
+		{"article_precision", d.ArticlePrecision, 0.5},
+		{"ru article precision", rep.ByLanguage["ru"].Decision.ArticlePrecision, 0.5},
 		{"latency p50", b.Latency.P50, 30},
 		{"latency p99", b.Latency.P99, 50},
 		{"retrieve p95", b.Latency.Stages["retrieve"].P95, 5},
@@ -125,6 +131,9 @@ func TestSummarizeHandComputed(t *testing.T) {
 	var table strings.Builder
 	if err := WriteTable(&table, &Report{Suites: []SuiteReport{rep}}); err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(table.String(), "articles offered with escalations: 1.000 of the escalated, a relevant one among them for 0.500") {
+		t.Errorf("the table does not show the articles offered:\n%s", table.String())
 	}
 	if !strings.Contains(table.String(), "largest contributions: top_score 0.5 (+1.50), oov 0.25 (-0.75)") {
 		t.Errorf("the table does not show the failure's contributions:\n%s", table.String())

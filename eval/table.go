@@ -115,6 +115,10 @@ func WriteTable(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(w, "stages p50/p95/p99 ms: %s\n", strings.Join(parts, ", "))
 		}
+		if d := s.Decision; d.ArticleRate > 0 {
+			fmt.Fprintf(w, "articles offered with escalations: %s of the escalated, a relevant one among them for %s\n",
+				fmtMetric(d.ArticleRate), fmtMetric(d.ArticlePrecision))
+		}
 		if len(s.Failures) > 0 {
 			fmt.Fprintf(w, "worst failures:\n")
 			for _, f := range s.Failures[:min(5, len(s.Failures))] {

@@ -14,19 +14,19 @@
     en: { open: 'Ask a question', title: 'Support', close: 'Close chat', label: 'Your question', send: 'Send',
       placeholder: 'Type your question…', thinking: 'Looking it up…', sources: 'Sources', page: 'p.',
       helpful: 'Was this helpful?', yes: 'Yes', no: 'No', up: 'Helpful', down: 'Not helpful', thanks: 'Thanks for the feedback.',
-      escalated: 'A person from our team will follow up.', ticket: 'Ticket', handed: 'A person from our team has this conversation now.',
+      escalated: 'A person from our team will follow up.', articles: 'While you wait, these articles may help:', ticket: 'Ticket', handed: 'A person from our team has this conversation now.',
       error: 'Something went wrong. Please try again.', busy: 'Too many questions at once; wait a moment and try again.',
       welcome: 'Hi! Ask me anything about our products — in any language.' },
     ru: { open: 'Задать вопрос', title: 'Поддержка', close: 'Закрыть чат', label: 'Ваш вопрос', send: 'Отправить',
       placeholder: 'Напишите вопрос…', thinking: 'Ищу ответ…', sources: 'Источники', page: 'с.',
       helpful: 'Ответ помог?', yes: 'Да', no: 'Нет', up: 'Помог', down: 'Не помог', thanks: 'Спасибо за отзыв.',
-      escalated: 'С вами свяжется сотрудник поддержки.', ticket: 'Обращение', handed: 'Разговор передан сотруднику поддержки.',
+      escalated: 'С вами свяжется сотрудник поддержки.', articles: 'Пока вы ждёте, возможно, помогут эти статьи:', ticket: 'Обращение', handed: 'Разговор передан сотруднику поддержки.',
       error: 'Что-то пошло не так. Попробуйте ещё раз.', busy: 'Слишком много вопросов; подождите немного.',
       welcome: 'Здравствуйте! Задайте вопрос о наших продуктах — на любом языке.' },
     zh: { open: '提问', title: '客服', close: '关闭对话', label: '您的问题', send: '发送',
       placeholder: '请输入您的问题…', thinking: '正在查找…', sources: '来源', page: '第',
       helpful: '这个回答有帮助吗？', yes: '是', no: '否', up: '有帮助', down: '没有帮助', thanks: '感谢您的反馈。',
-      escalated: '我们的工作人员会尽快联系您。', ticket: '工单', handed: '此对话已转交人工客服。',
+      escalated: '我们的工作人员会尽快联系您。', articles: '在等待期间，这些文章或许能帮到您：', ticket: '工单', handed: '此对话已转交人工客服。',
       error: '出错了，请重试。', busy: '提问过于频繁，请稍后再试。',
       welcome: '您好！请用任何语言询问我们的产品问题。' }
   };
@@ -200,8 +200,27 @@
     });
   }
 
+  // articles lists the articles an escalation offers (never an answer):
+  // links when they have a safe URL, titles otherwise.
+  function articles(list) {
+    if (!list || !list.length) return;
+    var wrap = el('div', 'articles');
+    wrap.appendChild(el('div', null, T.articles));
+    var ul = el('ul');
+    list.forEach(function (ar) {
+      var li = el('li');
+      var href = safeURL(ar.url);
+      var a = el(href ? 'a' : 'span', null, String(ar.title || ar.document_id || ''));
+      if (href) { a.href = href; a.target = '_blank'; a.rel = 'noopener noreferrer'; }
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    wrap.appendChild(ul);
+    log.appendChild(wrap);
+  }
+
   // show renders one turn: {role: "me"|"bot", text, cites, id, decision,
-  // notice, ticket, handed, thumbs}.
+  // notice, ticket, handed, thumbs, articles}.
   function show(turn) {
     if (turn.role === 'me') { log.appendChild(el('div', 'msg me', turn.text)); return; }
     if (turn.text) {
@@ -219,6 +238,7 @@
       if (turn.ticket && String(turn.notice || '').indexOf(turn.ticket) < 0) n.appendChild(el('div', 'status', T.ticket + ': ' + turn.ticket));
       log.appendChild(n);
     }
+    if (turn.decision === 'escalated') articles(turn.articles);
     if (turn.error) log.appendChild(el('div', 'notice', turn.error)).setAttribute('role', 'alert');
   }
   function scroll() { log.scrollTop = log.scrollHeight; }
@@ -292,7 +312,7 @@
           var h = final.handed_over === true || final.decision === 'handed_over';
           handed = h;
           done({ role: 'bot', text: final.answer, cites: final.citations, id: final.id, decision: final.decision,
-            notice: final.notice, ticket: final.ticket_id, handed: h });
+            notice: final.notice, ticket: final.ticket_id, handed: h, articles: final.articles });
         });
       }
       return pump();

@@ -208,6 +208,7 @@ type widgetState struct {
 	Sources   []string `json:"sources"`   // source list entries
 	Notices   []string `json:"notices"`
 	Feedback  int      `json:"feedback"` // thumbs rows
+	Articles  []string `json:"articles"` // articles offered with escalations
 }
 
 func readWidget(t *testing.T, ctx context.Context) widgetState {
@@ -215,7 +216,7 @@ func readWidget(t *testing.T, ctx context.Context) widgetState {
 	st, err := evalSettled[widgetState](ctx, widgetJS(`
 		var txt = function (sel) { return Array.prototype.map.call(root.querySelectorAll(sel), function (e) { return e.textContent; }); };
 		return { bot: txt('.msg.bot'), citeLinks: Array.prototype.map.call(root.querySelectorAll('.msg.bot a.cite'), function (a) { return a.href; }),
-			sources: txt('.sources li'), notices: txt('.notice'), feedback: root.querySelectorAll('.fb').length };`))
+			sources: txt('.sources li'), notices: txt('.notice'), feedback: root.querySelectorAll('.fb').length, articles: txt('.articles li') };`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +227,8 @@ func readWidget(t *testing.T, ctx context.Context) widgetState {
 // origin, under a strict CSP, embeds the widget; a question is typed, the
 // answer streams over SSE and is shown with its citation as a link; the
 // thumbs reach /v1/feedback. An unanswerable question shows the escalation
-// notice and its ticket exists.
+// notice and its ticket exists; an on-topic one the engine is unsure of
+// also offers the knowledge base's articles.
 func TestBrowserWidgetAsksFromAnotherOrigin(t *testing.T) {
 	ctx := newBrowser(t)
 	env := kbEnv(t, nil)
@@ -285,6 +287,10 @@ func TestBrowserWidgetAsksFromAnotherOrigin(t *testing.T) {
 	if r := srv.do(t, http.MethodGet, "/v1/tickets/"+ticket, admin, nil); r.status != http.StatusOK {
 		t.Errorf("ticket %q of the notice: %d %s", ticket, r.status, r.body)
 	}
+	if len(st.Articles) != 0 {
+		t.Errorf("an off-topic question was offered articles: %q", st.Articles)
+	}
+
 	if csp, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__csp`)); err != nil || len(csp) != 0 {
 		t.Errorf("CSP violations under the strict policy: %v %v", csp, err)
 	}
@@ -298,6 +304,32 @@ func TestBrowserWidgetAsksFromAnotherOrigin(t *testing.T) {
 	}
 	if st2 := readWidget(t, ctx); !slices.Equal(st2.CiteLinks, st.CiteLinks) || !slices.Equal(st2.Notices, st.Notices) || !strings.Contains(strings.Join(st2.Bot, "\n"), "5 GHz") {
 		t.Errorf("after reload: %+v, before: %+v", st2, st)
+	}
+
+	// A new conversation (the escalated one is a person's now): a question
+	// on the knowledge base's topic that the engine is not sure enough to
+	// answer is escalated with its articles offered, and no answer shown.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`sessionStorage.clear(); true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL),
+		waitFor(widgetJS(`return root.querySelectorAll('.msg').length`), time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := widgetAsk(ctx, "hub keeps blinking red what now"); err != nil {
+		t.Fatal(err)
+	}
+	st = readWidget(t, ctx)
+	if len(st.Notices) != 1 || len(st.Bot) != 1 || !slices.Contains(st.Articles, "Troubleshooting") {
+		t.Fatalf("an on-topic escalation: %+v; want its notice and articles (Troubleshooting among them), no answer", st)
+	}
+	screenshot(t, ctx, "widget-escalation-articles")
+	if err := chromedp.Do(ctx, chromedp.Navigate(site.URL),
+		waitFor(widgetJS(`return root.querySelectorAll('.msg').length`), time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if st2 := readWidget(t, ctx); !slices.Equal(st2.Articles, st.Articles) {
+		t.Errorf("articles after reload: %q, before: %q", st2.Articles, st.Articles)
 	}
 }
 
