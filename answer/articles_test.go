@@ -2,6 +2,7 @@ package answer_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -38,6 +39,14 @@ func TestArticlesOfferedWithLowConfidenceEscalations(t *testing.T) {
 		if ar.Title == "" {
 			t.Errorf("article %+v has no title", ar)
 		}
+	}
+	// The agent's ticket says what the customer was given to read.
+	r := newRig(t, cfg, nil)
+	ask(t, r, question)
+	if tk := r.tickets.Tickets(); len(tk) != 1 {
+		t.Errorf("%d tickets, want 1", len(tk))
+	} else if want := "Articles offered: " + a.Articles[0].Title + "; " + a.Articles[1].Title + "."; !strings.Contains(tk[0].Summary, want) {
+		t.Errorf("ticket summary %q does not say %q", tk[0].Summary, want)
 	}
 
 	for _, tc := range []struct {

@@ -260,6 +260,18 @@ func (e *Engine) summary(a *Answer, tr Triage, cites []Citation, seen map[string
 		}
 		b.WriteString(".")
 	}
+	if len(a.Articles) > 0 {
+		// What the customer was given to read while waiting.
+		b.WriteString(" Articles offered:")
+		for i, ar := range a.Articles {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			b.WriteString(" ")
+			b.WriteString(e.titles.redact(ar.Title))
+		}
+		b.WriteString(".")
+	}
 	return b.String()
 }
 
