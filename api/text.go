@@ -192,6 +192,17 @@ func WriteAnswerText(w io.Writer, a answer.Answer) error {
 		}
 	} else {
 		fmt.Fprintf(w, "%s\n\n", a.Notice)
+		if len(a.Articles) > 0 {
+			fmt.Fprintln(w, "articles offered:")
+			for _, ar := range a.Articles {
+				line := ar.Title + " — " + ar.DocumentID
+				if ar.URL != "" {
+					line += " " + ar.URL
+				}
+				fmt.Fprintf(w, "  %s\n", line)
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	fmt.Fprintf(w, "decision:   %s", a.Decision)
 	if a.Reason != "" {

@@ -63,11 +63,12 @@ func TestWriteAnswerText(t *testing.T) {
 
 	b.Reset()
 	esc := answer.Answer{Decision: answer.Escalated, Notice: "A person will reply.", Reason: answer.ReasonLowConfidence, TicketID: "tkt_1",
-		Priority: answer.PriorityHigh, Queue: "billing", Attempted: "Maybe refund.", Text: "Maybe refund.", Question: "q", Standalone: "q"}
+		Priority: answer.PriorityHigh, Queue: "billing", Attempted: "Maybe refund.", Text: "Maybe refund.", Question: "q", Standalone: "q",
+		Articles: []answer.Article{{DocumentID: "refunds", Title: "Refunds", URL: "https://x.example/r"}}}
 	if err := WriteAnswerText(&b, esc); err != nil {
 		t.Fatal(err)
 	}
-	contains(t, "escalation", b.String(), []string{"A person will reply.\n\n", "decision:   escalated (low_confidence)",
+	contains(t, "escalation", b.String(), []string{"A person will reply.\n\narticles offered:\n  Refunds — refunds https://x.example/r\n\ndecision:   escalated (low_confidence)",
 		"ticket:     tkt_1 (priority high, queue billing)", "attempted answer (on the ticket, not shown to the customer):\n  Maybe refund."},
 		"sources:", "read as:")
 }
