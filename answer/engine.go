@@ -151,7 +151,9 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	// follow-up heuristic, the store and the composer. A rewritten
 	// (standalone) question is another text, analyzed once more.
 	tctx, tsp := startSpan(ctx, "answer.triage")
-	question := analyzeText(req.Question)
+	// An email's quoted thread and signature are not the question.
+	asked := latestMessage(req.Question)
+	question := analyzeText(asked)
 	tr := e.triage.classify(question, req.Lang)
 	if req.Draft {
 		req.ConversationID = ""
@@ -169,7 +171,7 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	}
 	// A person has not the conversation: small talk gets a reply, not a
 	// search and a ticket.
-	if act := classifyAct(req.Question); act != ActNone && !req.Draft {
+	if act := classifyAct(asked); act != ActNone && !req.Draft {
 		endSpan(tsp, nil)
 		return e.reply(ctx, req, a, act, emit), nil
 	}

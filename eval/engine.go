@@ -71,6 +71,8 @@ type EngineOptions struct {
 	AnswerKnockout AnswerKnockout
 	// Chat rewrites a seeded share of the questions as chat messages.
 	Chat Chat
+	// Email rewrites a seeded share of the questions as emails.
+	Email Email
 	// Degrade, when DegradeDropTopHit, deliberately worsens the engine to
 	// show that the gate catches it.
 	Degrade string
@@ -149,7 +151,7 @@ func NewEngineHarness(o EngineOptions) (*EngineHarness, error) {
 	}
 	deps := o.Deps
 	deps.Logger, deps.Tickets, deps.Embedder = log, NullTickets{}, nil
-	h := &Harness{OpenStore: o.OpenStore, Loaders: o.Loaders, CacheDir: o.CacheDir, Knockout: o.Knockout, AnswerKnockout: o.AnswerKnockout, Chat: o.Chat, Options: o.Options, Log: log}
+	h := &Harness{OpenStore: o.OpenStore, Loaders: o.Loaders, CacheDir: o.CacheDir, Knockout: o.Knockout, AnswerKnockout: o.AnswerKnockout, Chat: o.Chat, Email: o.Email, Options: o.Options, Log: log}
 	if e := o.Embedder; e != nil {
 		h.Embedder, h.CacheKey, deps.Embedder = e, e.Model(), e
 		info["retrieval"] = "hybrid " + e.Model()
@@ -176,6 +178,9 @@ func NewEngineHarness(o EngineOptions) (*EngineHarness, error) {
 	}
 	if o.Chat.Fraction > 0 {
 		info["chat"] = fmt.Sprintf("%g seed %d", o.Chat.Fraction, o.Chat.Seed)
+	}
+	if o.Email.Fraction > 0 {
+		info["email"] = fmt.Sprintf("%g seed %d", o.Email.Fraction, o.Email.Seed)
 	}
 	if o.CacheDir != "" {
 		info["store"] = o.StoreName + " (cached in " + o.CacheDir + ")"

@@ -67,6 +67,9 @@ type Harness struct {
 	// Chat, when its Fraction is above 0, rewrites a seeded share of each
 	// suite's questions as chat messages (greetings, context, thanks).
 	Chat Chat
+	// Email, when its Fraction is above 0, rewrites a seeded share of each
+	// suite's questions as emails (a signature, a quoted earlier reply).
+	Email Email
 	// Prefetch, when set, is given every question of a suite before any is
 	// asked (an embedding cache embeds them in batches).
 	Prefetch func(ctx context.Context, questions []string) error
@@ -141,6 +144,10 @@ func (h *Harness) RunSuite(ctx context.Context, s *Suite) (SuiteRun, error) {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}
 	s, err = h.Chat.Apply(s)
+	if err != nil {
+		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
+	}
+	s, err = h.Email.Apply(s)
 	if err != nil {
 		return SuiteRun{}, fmt.Errorf("suite %s: %w", s.Name, err)
 	}

@@ -44,7 +44,7 @@ type subcommand struct {
 
 // subcommands are eval's, in the order help lists them.
 var subcommands = []subcommand{
-	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N [--knockout-keep-vocabulary]] [--knockout-answers F] [--chat F] [--docs DIR] [--without DOC,…] [--baseline F --max-drop X] SUITE_DIR…",
+	{cli.Command{Name: "eval run", Usage: "eval run [--json F] [--html F] [--publish] [--workers N] [--knockout F --seed N [--knockout-keep-vocabulary]] [--knockout-answers F] [--chat F] [--email F] [--docs DIR] [--without DOC,…] [--baseline F --max-drop X] SUITE_DIR…",
 		Summary: "Ingest each suite's corpus (corpus.jsonl or docs/; --docs DIR instead) into a throwaway index, ask every query through the\n" +
 			"answer engine, and print retrieval, decision, calibration, citation and latency metrics by language.\n" +
 			"With --publish, the report becomes the data directory's latest eval report, which the admin console shows.\n" +
@@ -53,7 +53,7 @@ var subcommands = []subcommand{
 	{cli.Command{Name: "eval compare", Usage: "eval compare [--max-drop X] BASE.json NEW.json",
 		Summary: "Print the metric deltas of NEW against BASE; exit 1 when a metric regressed by more than --max-drop."},
 		runCompare},
-	{cli.Command{Name: "eval calibrate", Usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L] [--split-docs SEED]] [--knockout 0.3 --seed N [--knockout-keep-vocabulary]] [--knockout-answers F] [--chat F] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] [--recalibrate [--folds 5]] -o confidence.json SUITE_DIR…",
+	{cli.Command{Name: "eval calibrate", Usage: "eval calibrate [--loso] [--cross [--held-out DIR]… [--leave-out-lang L] [--split-docs SEED]] [--knockout 0.3 --seed N [--knockout-keep-vocabulary]] [--knockout-answers F] [--chat F] [--email F] [--target-precision 0.95] [--method platt|isotonic] [--threshold-policy worst-suite|pooled] [--monotone=false] [--feature-table] [--recalibrate [--folds 5]] -o confidence.json SUITE_DIR…",
 		Summary: "Run the suites (with --knockout, a seeded 30% of each suite's answerable questions lose their documents\n" +
 			"and become in-domain unanswerables; with --knockout-answers, a seeded share of those with answer strings\n" +
 			"lose the sentences stating their answers, the rest of the paragraph kept), fit the confidence model\n" +
@@ -108,6 +108,7 @@ type common struct {
 	seed       uint64
 	keepVocab  bool
 	chat       float64
+	email      float64
 	workers    int
 	cache      bool
 	confidence string
@@ -121,9 +122,10 @@ type common struct {
 func (o *common) register(fs *flag.FlagSet, knockout float64, embedCache string) {
 	fs.Float64Var(&o.knockout, "knockout", knockout, "remove the relevant documents of this seeded share of the answerable questions from each index and relabel them unanswerable (in-domain near-misses)")
 	fs.Float64Var(&o.koAnswers, "knockout-answers", 0, "cut from each index every sentence that states an answer (meta.answers) of this seeded share of the answerable questions whose answers are located in their documents, after --knockout, and relabel the questions left without one unanswerable (attribute near-misses: the topic stays, the fact asked goes)")
-	fs.Uint64Var(&o.seed, "seed", 1, "seed of the --knockout, --knockout-answers and --chat draws")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the --knockout, --knockout-answers, --chat and --email draws")
 	fs.BoolVar(&o.keepVocab, "knockout-keep-vocabulary", false, "with --knockout: hide the knocked-out documents from every search instead of deleting them, so that their words stay in the index's statistics (near-misses about a sibling the knowledge base names)")
 	fs.Float64Var(&o.chat, "chat", 0, "rewrite this seeded share of the questions as chat messages — a greeting, a sentence of context, thanks, no question mark — keeping their labels (seed: --seed)")
+	fs.Float64Var(&o.email, "email", 0, "rewrite this seeded share of the questions as emails — a greeting, a sign-off, a signature and the support team's earlier reply quoted below — keeping their labels (seed: --seed)")
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "queries asked concurrently (results do not depend on it)")
 	fs.BoolVar(&o.cache, "cache", false, "keep each corpus's index under DATA/eval-cache, keyed by the corpus hash, the embedding model and this binary, and reuse it")
 	fs.StringVar(&o.embedCache, "embed-cache", embedCache, "with an embedder: keep every question and passage vector in this directory, keyed by model and text, and embed only texts not there (\"\" for none)")
@@ -148,6 +150,8 @@ func harness(a App, o common) (*eval.EngineHarness, error) {
 		return nil, cli.Usagef("eval: --knockout-answers must be in [0,1)")
 	case !(o.chat >= 0 && o.chat <= 1):
 		return nil, cli.Usagef("eval: --chat must be in [0,1]")
+	case !(o.email >= 0 && o.email <= 1):
+		return nil, cli.Usagef("eval: --email must be in [0,1]")
 	}
 	eo, err := a.EvalEngine()
 	if err != nil {
@@ -160,6 +164,7 @@ func harness(a App, o common) (*eval.EngineHarness, error) {
 	eo.Knockout, eo.Degrade = eval.Knockout{Fraction: o.knockout, Seed: o.seed, KeepVocabulary: o.keepVocab}, o.degrade
 	eo.AnswerKnockout = eval.AnswerKnockout{Fraction: o.koAnswers, Seed: o.seed}
 	eo.Chat = eval.Chat{Fraction: o.chat, Seed: o.seed}
+	eo.Email = eval.Email{Fraction: o.email, Seed: o.seed}
 	eo.Options = eval.Options{Workers: o.workers, MaxFailures: o.failures}
 	// The engine logs every answer at info level: keep warnings only.
 	eo.Log = slog.New(slog.NewTextHandler(a.Stderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))

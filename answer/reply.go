@@ -1,0 +1,139 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+)
+
+// latestMessage is the customer's own text of a message that came by email
+// or was pasted from one: the lines before the first line that starts a
+// quoted earlier message (a mail client's "On … wrote:", an Outlook header
+// block, "-----Original Message-----") or a signature ("-- ", "Sent from
+// my iPhone"), without the lines quoted with ">". A quoted reply of the
+// support team is written in the knowledge base's words, so left in it
+// pulls retrieval and every confidence feature towards the earlier topic.
+// The conventions are the mail clients', in English, Russian and Chinese;
+// nothing is cut from a message of one line, and a message that would be
+// left empty is returned whole. The ticket keeps the message as written.
+func latestMessage(text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	kept := make([]string, 0, len(lines))
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if quoteHeader(t, lines[i+1:]) || signatureLine(t) {
+			break
+		}
+		if strings.HasPrefix(t, ">") {
+			continue
+		}
+		kept = append(kept, line)
+	}
+	kept = trimCourtesy(kept)
+	out := strings.TrimSpace(strings.Join(kept, "\n"))
+	if out == "" {
+		return text
+	}
+	return out
+}
+
+// trimCourtesy drops, from a message of several lines, a first line that is
+// only a salutation ("Hi,", "Dear support team,", "Здравствуйте!", "您好：")
+// and a valediction line ("Best regards,", "С уважением,", "此致") with the
+// few short lines after it (the sender's name): letter conventions, not
+// the question. What is left must hold a line, or nothing is dropped.
+func trimCourtesy(lines []string) []string {
+	var body []int // indexes of the non-empty lines
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			body = append(body, i)
+		}
+	}
+	if len(body) < 2 {
+		return lines
+	}
+	from, to := body[0], body[len(body)-1]+1
+	if salutation.MatchString(strings.TrimSpace(lines[from])) {
+		from = body[1]
+	}
+	for k := len(body) - 1; k >= 1 && k >= len(body)-4; k-- {
+		i := body[k]
+		if !valediction.MatchString(strings.TrimSpace(lines[i])) {
+			continue
+		}
+		short := true
+		for _, j := range body[k+1:] {
+			if len([]rune(strings.TrimSpace(lines[j]))) > 40 {
+				short = false
+			}
+		}
+		if short && i > from {
+			to = i
+		}
+		break
+	}
+	if from >= to {
+		return lines
+	}
+	return lines[from:to]
+}
+
+var (
+	// A salutation may name whom it greets in at most three words
+	// ("Dear support team", "Здравствуйте, Анна"): more is a sentence.
+	salutation = regexp.MustCompile(`(?i)^(hi|hello|hey|good (morning|afternoon|evening)|здравствуйте|добрый (день|вечер)|доброе утро|привет|` +
+		`(hi|hello|hey|dear|good (morning|afternoon|evening)|уважаем(ая|ые|ый)|здравствуйте|добрый (день|вечер)|привет),?\s[^\s,.!?:;]+(\s[^\s,.!?:;]+){0,2}|` +
+		`您好|你好|客服(您好|你好)|亲|尊敬的[^，。！？：；,.!?:;\s]{1,12})\s*[,.!:;，。！：]*$`)
+	valediction = regexp.MustCompile(`(?i)^(thanks|thank you|thanks in advance|many thanks|best|best regards|kind regards|regards|cheers|sincerely|yours sincerely|br|` +
+		`спасибо|заранее спасибо|спасибо заранее|с уважением|всего доброго|благодарю|` +
+		`谢谢|此致|敬礼|祝好|麻烦了，?谢谢|麻烦了)\s*[,.!;，。！]*$`)
+)
+
+var (
+	// An attribution line: "On Mon, 1 Dec 2026 at 10:00, Name <a@b.c>
+	// wrote:", "пн, 1 дек. 2026 г. в 10:00, Name <a@b.c>:", "在 2026年12月1日
+	// 10:00，Name <a@b.c> 写道：" — an address in angle brackets, the line
+	// ending in a colon.
+	attribution = regexp.MustCompile(`<[^<>\s@]+@[^<>\s]+>.*[:：]$`)
+	// The same without an address, in the words clients write.
+	attributionWords = regexp.MustCompile(`(?i)^(on\s.+\swrote|.+\s(пишет|написал|написала|написал\(а\))|在.+写道)\s*[:：]$`)
+	// "-----Original Message-----" and its kin.
+	separator = regexp.MustCompile(`(?i)^-{2,}\s*(original message|forwarded message|исходное сообщение|пересылаемое сообщение|пересланное сообщение|原始邮件|转发邮件|转发的邮件)\s*-{2,}$`)
+	// The first line of a forwarded or replied-to header block, and the
+	// lines that follow it in one.
+	headerFrom  = regexp.MustCompile(`(?i)^(from|от|发件人)\s*[:：]\s*\S`)
+	headerOther = regexp.MustCompile(`(?i)^(sent|date|to|subject|отправлено|дата|кому|тема|发送时间|日期|收件人|主题)\s*[:：]`)
+	// A signature: the "-- " delimiter, and the lines mobile clients add.
+	signature = regexp.MustCompile(`(?i)^(--|sent from my .+|sent from (mail|outlook|yahoo mail) for .+|get outlook for .+|` +
+		`отправлено (с|из) .*(iphone|ipad|android|samsung|xiaomi|huawei|мобильн|телефон|почт|mail\.ru|яндекс|yandex).*|` +
+		`发自我的.+|从我的.+发送)$`)
+)
+
+// quoteHeader reports whether line (trimmed) starts a quoted earlier
+// message; rest are the lines after it.
+func quoteHeader(line string, rest []string) bool {
+	switch {
+	case line == "":
+		return false
+	case attribution.MatchString(line), attributionWords.MatchString(line), separator.MatchString(line):
+		return true
+	case strings.Trim(line, "_") == "" && len(line) >= 10: // Outlook's rule line
+		return true
+	case strings.HasPrefix(strings.ToLower(line), "on ") && len(rest) > 0 && strings.EqualFold(strings.TrimSpace(rest[0]), "wrote:"):
+		return true // an attribution wrapped before "wrote:"
+	case headerFrom.MatchString(line):
+		for _, r := range rest[:min(3, len(rest))] {
+			if headerOther.MatchString(strings.TrimSpace(r)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// signatureLine reports whether line (trimmed) starts a signature.
+func signatureLine(line string) bool {
+	return line != "" && signature.MatchString(line)
+}

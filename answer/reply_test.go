@@ -1,0 +1,61 @@
+package answer
+
+import "testing"
+
+// TestLatestMessage: the quoted thread and the signature that mail clients
+// add (Gmail, Outlook, Apple Mail, Yandex, Mail.ru, QQ Mail, in their own
+// formats) are cut; what the customer wrote above them is kept, and a
+// message without them is left as it is.
+func TestLatestMessage(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"one line", "Does the hub support 5 GHz Wi-Fi?", "Does the hub support 5 GHz Wi-Fi?"},
+		{"no email matter", "My hub is blinking.\nWhat does red mean?", "My hub is blinking.\nWhat does red mean?"},
+		{"gmail", "Hi,\n\nDoes the hub support 5 GHz?\n\nThanks, Anna\n\nOn Mon, 1 Dec 2026 at 10:00, Lumen Support <support@lumen.example> wrote:\n> Hello Anna,\n> to reset the hub hold the button.",
+			"Does the hub support 5 GHz?\n\nThanks, Anna"},
+		{"gmail, attribution wrapped", "Is there a warranty?\n\nOn Mon, 1 Dec 2026 at 10:00, Lumen Support <support@lumen.example>\nwrote:\n> We replaced the hub.",
+			"Is there a warranty?"},
+		{"apple mail", "Is there a warranty?\n\n> On 1 Dec 2026, at 10:00, Lumen Support <support@lumen.example> wrote:\n> \n> We replaced the hub.",
+			"Is there a warranty?"},
+		{"outlook", "Can I return it?\n\nBest regards\n________________________________\nFrom: Lumen Support <support@lumen.example>\nSent: Monday, December 1, 2026 10:00 AM\nTo: Anna\nSubject: Re: hub",
+			"Can I return it?"},
+		{"outlook, no rule line", "Can I return it?\n\nFrom: Lumen Support\nSent: Monday, December 1, 2026 10:00 AM\nSubject: Re: hub\n\nWe replaced the hub.",
+			"Can I return it?"},
+		{"original message", "Can I return it?\n-----Original Message-----\nFrom: support@lumen.example\nThe hub was replaced.", "Can I return it?"},
+		{"signature", "Can I return it?\n\n-- \nAnna Smith | Acme | +1 555 0100", "Can I return it?"},
+		{"mobile", "Can I return it?\n\nSent from my iPhone", "Can I return it?"},
+		{"yandex", "Здравствуйте! Можно вернуть товар?\n\n01.12.2026, 10:00, \"Поддержка\" <support@shop.example>:\n> Ваш заказ доставлен.",
+			"Здравствуйте! Можно вернуть товар?"},
+		{"mail.ru", "Можно вернуть товар?\n\nПонедельник, 1 декабря 2026, 10:00 +03:00 от Поддержка <support@shop.example>:\n> Ваш заказ доставлен.\n\n--\nОтправлено из мобильной Почты Mail.ru",
+			"Можно вернуть товар?"},
+		{"russian outlook", "Можно вернуть товар?\n\nОт: Поддержка <support@shop.example>\nОтправлено: 1 декабря 2026 г. 10:00\nКому: Анна\nТема: Заказ",
+			"Можно вернуть товар?"},
+		{"russian mobile", "Можно вернуть товар?\nОтправлено с iPhone", "Можно вернуть товар?"},
+		{"russian words", "Можно вернуть товар?\n\nСлужба поддержки написал(а):\n> Ваш заказ доставлен.", "Можно вернуть товар?"},
+		{"qq mail", "请问可以退货吗？\n\n------------------ 原始邮件 ------------------\n发件人: \"客服\"<support@shop.example>;\n发送时间: 2026年12月1日(星期一) 上午10:00",
+			"请问可以退货吗？"},
+		{"chinese gmail", "请问可以退货吗？\n\n在 2026年12月1日周一 10:00，客服 <support@shop.example> 写道：\n> 您的订单已送达。", "请问可以退货吗？"},
+		{"chinese mobile", "请问可以退货吗？\n\n发自我的iPhone", "请问可以退货吗？"},
+		{"inline quote", "> Your order was delivered.\nIt was not. Where is it?", "It was not. Where is it?"},
+		{"nothing left", "On Mon, 1 Dec 2026 at 10:00, Lumen Support <support@lumen.example> wrote:\n> Hello", "On Mon, 1 Dec 2026 at 10:00, Lumen Support <support@lumen.example> wrote:\n> Hello"},
+		{"salutation and valediction", "Hi,\n\nCan I return it?\n\nThanks,\nAnna", "Can I return it?"},
+		{"valediction and a signed name", "Dear support team,\nCan I return it?\nBest regards,\nTom Baker\nOperations", "Can I return it?"},
+		{"russian courtesy", "Здравствуйте!\n\nМожно вернуть товар?\n\nС уважением,\nАнна", "Можно вернуть товар?"},
+		{"chinese courtesy", "您好，\n\n请问可以退货吗？\n\n谢谢！\n王芳", "请问可以退货吗？"},
+		{"only courtesy", "Hi,\nThanks", "Thanks"},
+		{"more after the thanks", "Can I return it?\nThanks,\nand one more thing: the box was already open when it arrived.", "Can I return it?\nThanks,\nand one more thing: the box was already open when it arrived."},
+		// A customer's own words that only look like the conventions stay.
+		{"on … in a sentence", "On Monday the hub stopped.\nWhat now?", "On Monday the hub stopped.\nWhat now?"},
+		{"from in a sentence", "From: the app.\nSent it twice.\nWhy?", "From: the app.\nSent it twice.\nWhy?"},
+		{"sent, not a device", "Отправлено с опозданием на неделю.\nГде заказ?", "Отправлено с опозданием на неделю.\nГде заказ?"},
+		{"salutation with content", "Dear support team, my hub is broken.\nWhat should I do?", "Dear support team, my hub is broken.\nWhat should I do?"},
+		{"greeting with content", "Здравствуйте, у меня сломался хаб.\nЧто делать?", "Здравствуйте, у меня сломался хаб.\nЧто делать?"},
+		{"dashes in text", "Step 1 -- unplug it.\nThen?", "Step 1 -- unplug it.\nThen?"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := latestMessage(tc.in); got != tc.want {
+				t.Errorf("latestMessage(%q)\n = %q\nwant %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
