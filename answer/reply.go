@@ -13,17 +13,38 @@ import (
 // support team is written in the knowledge base's words, so left in it
 // pulls retrieval and every confidence feature towards the earlier topic.
 // The conventions are the mail clients', in English, Russian and Chinese;
-// nothing is cut from a message of one line, and a message that would be
-// left empty is returned whole. The ticket keeps the message as written.
+// a reply written below a quote is read below it; nothing is cut from a
+// message of one line, and a message that would be left empty is returned
+// whole. The ticket keeps the message as written.
 func latestMessage(text string) string {
 	if !strings.Contains(text, "\n") {
 		return text
 	}
 	lines := strings.Split(text, "\n")
+	out, next := ownLines(lines)
+	if out == "" && next > 0 && next < len(lines) {
+		// Nothing above the first quote: a reply written below it
+		// ("On … wrote:", the "> " lines, then the customer's text).
+		out, _ = ownLines(lines[next:])
+	}
+	if out == "" {
+		return text
+	}
+	return out
+}
+
+// ownLines is the customer's text of lines up to the first quote header or
+// signature, quoted lines left out; next is the index of the first line
+// after that header and the quoted lines under it (0 when there is none).
+func ownLines(lines []string) (out string, next int) {
 	kept := make([]string, 0, len(lines))
 	for i, line := range lines {
 		t := strings.TrimSpace(line)
 		if quoteHeader(t, lines[i+1:]) || signatureLine(t) {
+			next = i + 1
+			for next < len(lines) && (strings.HasPrefix(strings.TrimSpace(lines[next]), ">") || strings.TrimSpace(lines[next]) == "wrote:") {
+				next++
+			}
 			break
 		}
 		if strings.HasPrefix(t, ">") {
@@ -31,12 +52,7 @@ func latestMessage(text string) string {
 		}
 		kept = append(kept, line)
 	}
-	kept = trimCourtesy(kept)
-	out := strings.TrimSpace(strings.Join(kept, "\n"))
-	if out == "" {
-		return text
-	}
-	return out
+	return strings.TrimSpace(strings.Join(trimCourtesy(kept), "\n")), next
 }
 
 // trimCourtesy drops, from a message of several lines, a first line that is

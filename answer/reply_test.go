@@ -36,6 +36,8 @@ func TestLatestMessage(t *testing.T) {
 		{"chinese gmail", "请问可以退货吗？\n\n在 2026年12月1日周一 10:00，客服 <support@shop.example> 写道：\n> 您的订单已送达。", "请问可以退货吗？"},
 		{"chinese mobile", "请问可以退货吗？\n\n发自我的iPhone", "请问可以退货吗？"},
 		{"inline quote", "> Your order was delivered.\nIt was not. Where is it?", "It was not. Where is it?"},
+		{"reply below the quote", "On Mon, 1 Dec 2026 at 10:00, Lumen Support <support@lumen.example> wrote:\n> We replaced the hub.\n> Kind regards\n\nThanks. Is there a warranty on the new one?\n\nSent from my iPhone",
+			"Thanks. Is there a warranty on the new one?"},
 		{"nothing left", "On Mon, 1 Dec 2026 at 10:00, Lumen Support <support@lumen.example> wrote:\n> Hello", "On Mon, 1 Dec 2026 at 10:00, Lumen Support <support@lumen.example> wrote:\n> Hello"},
 		{"salutation and valediction", "Hi,\n\nCan I return it?\n\nThanks,\nAnna", "Can I return it?"},
 		{"valediction and a signed name", "Dear support team,\nCan I return it?\nBest regards,\nTom Baker\nOperations", "Can I return it?"},
