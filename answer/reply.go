@@ -3,6 +3,8 @@ package answer
 import (
 	"regexp"
 	"strings"
+
+	"github.com/answerdesk/answerdesk/ingest/markup"
 )
 
 // latestMessage is the customer's own text of a message that came by email
@@ -12,11 +14,17 @@ import (
 // my iPhone"), without the lines quoted with ">". A quoted reply of the
 // support team is written in the knowledge base's words, so left in it
 // pulls retrieval and every confidence feature towards the earlier topic.
-// The conventions are the mail clients', in English, Russian and Chinese;
+// The conventions are the mail clients', in English, Russian and Chinese,
+// in plain text or in an HTML body (read by its lines, markup.StripLines);
 // a reply written below a quote is read below it; nothing is cut from a
 // message of one line, and a message that would be left empty is returned
 // whole. The ticket keeps the message as written.
 func latestMessage(text string) string {
+	if htmlBody.MatchString(text) {
+		// An HTML body (a mail client's, sent as is): its lines are its
+		// elements.
+		text = strings.TrimSpace(markup.StripLines(text))
+	}
 	if !strings.Contains(text, "\n") {
 		return text
 	}
@@ -108,11 +116,14 @@ var (
 )
 
 var (
+	// htmlBody is a tag that only an HTML body has: a line break, a
+	// paragraph, a block, a quote.
+	htmlBody = regexp.MustCompile(`(?i)<(br|p|div|blockquote|html|body|table)[\s/>]`)
 	// An attribution line: "On Mon, 1 Dec 2026 at 10:00, Name <a@b.c>
 	// wrote:", "пн, 1 дек. 2026 г. в 10:00, Name <a@b.c>:", "在 2026年12月1日
 	// 10:00，Name <a@b.c> 写道：" — an address in angle brackets, the line
 	// ending in a colon.
-	attribution = regexp.MustCompile(`<[^<>\s@]+@[^<>\s]+>.*[:：]$`)
+	attribution = regexp.MustCompile(`(<[^<>\s@]+@[^<>\s]+>.*|\s[^<>\s@]+@[^<>\s@]+\.[a-zA-Z]{2,}\s*(wrote|пишет|написал\(а\)|написала|написал|写道)?\s*)[:：]$`)
 	// The same without an address, in the words clients write.
 	attributionWords = regexp.MustCompile(`(?i)^(on\s.+\swrote|.+\s(пишет|написал|написала|написал\(а\))|在.+写道)\s*[:：]$`)
 	// "-----Original Message-----" and its kin.

@@ -28,6 +28,16 @@ func TestEmailQuotedThreadIsNotTheQuestion(t *testing.T) {
 			got.Decision, got.Reason, got.Confidence, got.Citations, want.Citations[0].DocumentID, want.Confidence)
 	}
 
+	// The same email as a mail client's HTML body.
+	html := `<div dir="ltr">Hi,<br><br>` + bare + `<br><br>Thanks,<br>Anna</div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">` +
+		`On Mon, 1 Dec 2026 at 10:00, Lumen Support &lt;support@lumen.example&gt; wrote:<br></div><blockquote class="gmail_quote">` +
+		`Hello Anna, to factory reset the hub press and hold the reset button for 15 seconds.<br>Automations keep running on the hub itself when the internet is down; geofencing needs the app.</blockquote></div>`
+	got = ask(t, r, html)
+	if got.Decision != answer.Answered || len(got.Citations) == 0 || got.Citations[0].DocumentID != want.Citations[0].DocumentID {
+		t.Errorf("the HTML email: %s (%s) at %.3f citing %v; want it answered from %s as the bare one",
+			got.Decision, got.Reason, got.Confidence, got.Citations, want.Citations[0].DocumentID)
+	}
+
 	cfg := answer.DefaultConfig()
 	cfg.Confidence = answer.ConfidenceModel{Intercept: 0, Threshold: 0.9}
 	r = newRig(t, cfg, nil)

@@ -36,11 +36,27 @@ var inline = map[atom.Atom]bool{
 	atom.Kbd: true, atom.Font: true, atom.Tt: true, atom.Del: true, atom.Ins: true, atom.Q: true, atom.Cite: true,
 }
 
+// lineBreaks are the elements that end a line of text: an HTML email's
+// paragraphs, line breaks and quoted blocks.
+var lineBreaks = map[atom.Atom]bool{
+	atom.Br: true, atom.P: true, atom.Div: true, atom.Li: true, atom.Tr: true, atom.Blockquote: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Hr: true, atom.Pre: true, atom.Table: true, atom.Ul: true, atom.Ol: true,
+}
+
 // Strip returns s as plain text. Text without '<', '&' or a script URL is
 // returned unchanged.
-func Strip(s string) string {
+func Strip(s string) string { return stripText(s, false) }
+
+// StripLines is Strip keeping the lines of an HTML body: an element that
+// ends a line (br, p, div, li, blockquote, …) becomes a line break instead
+// of a space, so that a mail body keeps the lines its reader sees (an
+// attribution line above a quoted reply, a signature below "--").
+func StripLines(s string) string { return stripText(s, true) }
+
+func stripText(s string, lines bool) string {
 	for i := 0; i < maxPasses && strings.ContainsAny(s, "<&"); i++ {
-		next := strip(autolink.ReplaceAllString(s, "$1"))
+		next := strip(autolink.ReplaceAllString(s, "$1"), lines)
 		if next == s {
 			break
 		}
@@ -63,11 +79,22 @@ func Strip(s string) string {
 // of that tag.
 var leftTag = regexp.MustCompile(`<[a-zA-Z!/?][^>]*>?`)
 
-func strip(s string) string {
+func strip(s string, lines bool) string {
 	z := html.NewTokenizer(strings.NewReader(s))
 	lower := asciiLower(s)
 	lastEnd := map[atom.Atom]int{} // byte offset of the last "</name" in s, per raw-text element
 	var b strings.Builder
+	space := func(a atom.Atom) {
+		if lines && lineBreaks[a] {
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "\n") {
+				b.WriteByte('\n')
+			}
+			return
+		}
+		if !inline[a] && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") && !(lines && strings.HasSuffix(b.String(), "\n")) {
+			b.WriteByte(' ')
+		}
+	}
 	skip := atom.Atom(0) // inside a raw-text element until its end tag
 	pos := 0             // bytes of s tokenized so far
 	for {
@@ -96,17 +123,17 @@ func strip(s string) string {
 					skip = a
 				}
 			}
-			space(&b, a)
+			space(a)
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
 			if a == skip {
 				skip = 0
 			}
-			space(&b, a)
+			space(a)
 		case html.SelfClosingTagToken:
 			name, _ := z.TagName()
-			space(&b, atom.Lookup(name))
+			space(atom.Lookup(name))
 		}
 	}
 }
@@ -122,12 +149,6 @@ func asciiLower(s string) string {
 		}
 	}
 	return string(b)
-}
-
-func space(b *strings.Builder, a atom.Atom) {
-	if !inline[a] && b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
-		b.WriteByte(' ')
-	}
 }
 
 // URL returns u when it is an absolute http(s) URL or a relative reference

@@ -36,6 +36,28 @@ func TestStrip(t *testing.T) {
 	}
 }
 
+// TestStripLines: the elements that end a line become line breaks, once
+// between two lines, and everything else is stripped as Strip strips it.
+func TestStripLines(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain text unchanged", "Hold the button.\nThen wait.", "Hold the button.\nThen wait."},
+		{"paragraphs", "<p>one</p><p>two</p>", "one\ntwo\n"},
+		{"line breaks", "Hi,<br><br>Does it fit?<br>Anna", "Hi,\nDoes it fit?\nAnna"},
+		{"inline tags join", "Press <b>Reset</b> now<br/>ok", "Press Reset now\nok"},
+		{"other tags separate", "a<span>b</span><img src=x>c", "ab c"},
+		{"a gmail reply", `<div dir="ltr">Is there a warranty?</div><br><div class="gmail_quote"><div class="gmail_attr">On Mon, 1 Dec 2026 at 10:00, Support &lt;support@x.example&gt; wrote:<br></div><blockquote class="gmail_quote">We replaced it.</blockquote></div>`,
+			"Is there a warranty?\nOn Mon, 1 Dec 2026 at 10:00, Support support@x.example wrote:\nWe replaced it.\n"},
+		{"script content removed", "a<script>alert(1)</script><br>b", "a \nb"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := StripLines(tc.in); got != tc.want {
+				t.Errorf("StripLines(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
 func TestURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://help.example/a?b=1", "https://help.example/a?b=1"},
@@ -69,11 +91,29 @@ func FuzzStrip(f *testing.F) {
 	})
 }
 
+// FuzzStripLines: StripLines leaves no tag, and apart from the line breaks
+// it writes it keeps the text Strip keeps.
+func FuzzStripLines(f *testing.F) {
+	for _, s := range []string{"<p>a</p><br>b", "<div>x<blockquote>&lt;b&gt;</blockquote></div>", "<scr<script>ipt>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := StripLines(s)
+		if leftTag.MatchString(out) {
+			t.Errorf("StripLines(%q) = %q keeps a tag", s, out)
+		}
+		flat := strings.Join(strings.Fields(out), " ")
+		if want := strings.Join(strings.Fields(Strip(s)), " "); flat != want && !strings.Contains(s, "\n") {
+			t.Errorf("StripLines(%q) = %q: its words %q are not Strip's %q", s, out, flat, want)
+		}
+	})
+}
+
 // stripEveryPattern is Strip trying its last two patterns on every text,
 // without first looking for the character each needs.
 func stripEveryPattern(s string) string {
 	for i := 0; i < maxPasses && strings.ContainsAny(s, "<&"); i++ {
-		next := strip(autolink.ReplaceAllString(s, "$1"))
+		next := strip(autolink.ReplaceAllString(s, "$1"), false)
 		if next == s {
 			break
 		}
