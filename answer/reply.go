@@ -3,6 +3,7 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/answerdesk/answerdesk/ingest/markup"
 )
@@ -65,9 +66,11 @@ func ownLines(lines []string) (out string, next int) {
 
 // trimCourtesy drops, from a message of several lines, a first line that is
 // only a salutation ("Hi,", "Dear support team,", "Здравствуйте!", "您好：")
-// and a valediction line ("Best regards,", "С уважением,", "此致") with the
-// few short lines after it (the sender's name): letter conventions, not
-// the question. What is left must hold a line, or nothing is dropped.
+// and a valediction line ("Best regards,", "Thanks, Anna", "С уважением,",
+// "此致") with the short lines after it (a name, a job title, a company, a
+// phone number), or else a last line that is only a name ("Tom", "Анна",
+// "刘先生") under a sentence: letter conventions, not the question. What is
+// left must hold a line, or nothing is dropped.
 func trimCourtesy(lines []string) []string {
 	var body []int // indexes of the non-empty lines
 	for i, l := range lines {
@@ -82,21 +85,28 @@ func trimCourtesy(lines []string) []string {
 	if salutation.MatchString(strings.TrimSpace(lines[from])) {
 		from = body[1]
 	}
-	for k := len(body) - 1; k >= 1 && k >= len(body)-4; k-- {
+	cut := false
+	for k := len(body) - 1; k >= 1 && k >= len(body)-1-maxSignatureLines; k-- {
 		i := body[k]
 		if !valediction.MatchString(strings.TrimSpace(lines[i])) {
 			continue
 		}
 		short := true
 		for _, j := range body[k+1:] {
-			if len([]rune(strings.TrimSpace(lines[j]))) > 40 {
+			if utf8.RuneCountInString(strings.TrimSpace(lines[j])) > 40 {
 				short = false
 			}
 		}
 		if short && i > from {
-			to = i
+			to, cut = i, true
 		}
 		break
+	}
+	if last := body[len(body)-1]; !cut && last > from && signedName.MatchString(strings.TrimSpace(lines[last])) {
+		prev := strings.TrimSpace(lines[body[len(body)-2]])
+		if r, _ := utf8.DecodeLastRuneInString(prev); strings.ContainsRune(".?!…。？！)", r) {
+			to = last
+		}
 	}
 	if from >= to {
 		return lines
@@ -104,15 +114,26 @@ func trimCourtesy(lines []string) []string {
 	return lines[from:to]
 }
 
+// maxSignatureLines bounds the lines of a signature under a valediction
+// (a name, a title, a company, a phone, an address, a site).
+const maxSignatureLines = 6
+
 var (
 	// A salutation may name whom it greets in at most three words
 	// ("Dear support team", "Здравствуйте, Анна"): more is a sentence.
 	salutation = regexp.MustCompile(`(?i)^(hi|hello|hey|good (morning|afternoon|evening)|здравствуйте|добрый (день|вечер)|доброе утро|привет|` +
 		`(hi|hello|hey|dear|good (morning|afternoon|evening)|уважаем(ая|ые|ый)|здравствуйте|добрый (день|вечер)|привет),?\s[^\s,.!?:;]+(\s[^\s,.!?:;]+){0,2}|` +
 		`您好|你好|客服(您好|你好)|亲|尊敬的[^，。！？：；,.!?:;\s]{1,12})\s*[,.!:;，。！：]*$`)
-	valediction = regexp.MustCompile(`(?i)^(thanks|thank you|thanks in advance|many thanks|best|best regards|kind regards|regards|cheers|sincerely|yours sincerely|br|` +
-		`спасибо|заранее спасибо|спасибо заранее|с уважением|всего доброго|благодарю|` +
-		`谢谢|此致|敬礼|祝好|麻烦了，?谢谢|麻烦了)\s*[,.!;，。！]*$`)
+	// A valediction, perhaps with the sender's name on its line ("Thanks,
+	// Anna").
+	valediction = regexp.MustCompile(`(?i)^(thanks|thank you|thanks in advance|thanks so much|thank you so much|thanks a lot|many thanks|` +
+		`best|best regards|kind regards|warm regards|regards|best wishes|all the best|cheers|sincerely|yours sincerely|yours faithfully|yours truly|br|` +
+		`спасибо|спасибо большое|большое спасибо|заранее спасибо|спасибо заранее|с уважением|с наилучшими пожеланиями|всего доброго|всего хорошего|благодарю|` +
+		`谢谢|谢谢您|非常感谢|此致|敬礼|祝好|顺祝商祺|麻烦了，?谢谢|麻烦了)` +
+		`(\s*[,.!;，。！]*\s*[\p{Lu}\p{Han}][^\s,.!?;:，。！？]*(\s[\p{Lu}][^\s,.!?;:]*){0,2})?\s*[,.!;，。！]*$`)
+	// A line that is only a name: one or two capitalised words, or two to
+	// four Chinese characters.
+	signedName = regexp.MustCompile(`^(\p{Lu}[\p{Ll}'’-]+(\s\p{Lu}[\p{Ll}'’.-]*)?|\p{Han}{2,4})$`)
 )
 
 var (
