@@ -126,7 +126,7 @@ var (
 		`您好|你好|客服(您好|你好)|亲|尊敬的[^，。！？：；,.!?:;\s]{1,12})\s*[,.!:;，。！：]*$`)
 	// A valediction, perhaps with the sender's name on its line ("Thanks,
 	// Anna").
-	valediction = regexp.MustCompile(`(?i)^(thanks|thank you|thanks in advance|thanks so much|thank you so much|thanks a lot|many thanks|` +
+	valediction = regexp.MustCompile(`^(?i:thanks|thank you|thanks in advance|thanks so much|thank you so much|thanks a lot|many thanks|` +
 		`best|best regards|kind regards|warm regards|regards|best wishes|all the best|cheers|sincerely|yours sincerely|yours faithfully|yours truly|br|` +
 		`спасибо|спасибо большое|большое спасибо|заранее спасибо|спасибо заранее|с уважением|с наилучшими пожеланиями|всего доброго|всего хорошего|благодарю|` +
 		`谢谢|谢谢您|非常感谢|此致|敬礼|祝好|顺祝商祺|麻烦了，?谢谢|麻烦了)` +

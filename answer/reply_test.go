@@ -57,6 +57,7 @@ func TestLatestMessage(t *testing.T) {
 		{"a chinese name alone", "定金可以退吗？\n刘先生", "定金可以退吗？"},
 		{"yours faithfully", "Can I send it back?\nYours faithfully,\nMargit Hofer", "Can I send it back?"},
 		// A customer's own words that only look like the conventions stay.
+		{"thanks and words", "It works now.\nthanks, see you soon", "It works now.\nthanks, see you soon"},
 		{"thanks for something", "It works now.\nThanks for the quick help last week.", "It works now.\nThanks for the quick help last week."},
 		{"a last word that is not a name", "My order has not arrived.\nurgent", "My order has not arrived.\nurgent"},
 		{"a product name after a colon", "Which model do I have:\nSphere", "Which model do I have:\nSphere"},
