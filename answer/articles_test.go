@@ -76,28 +76,17 @@ func TestArticlesOfferedWithLowConfidenceEscalations(t *testing.T) {
 // confidence (half the threshold) is above the floor; the same question
 // escalated without the veto offers them.
 func TestArticlesNotOfferedWhenVetoed(t *testing.T) {
-	kb := func() *memIndex {
-		m := &memIndex{}
-		m.add(
-			retrieval.Chunk{ID: "v15", DocumentID: "faq.csv#v15", Kind: retrieval.KindFAQ, Lang: "ru", Tenant: "acme",
-				Title: "Какая скорость интернета на Волна 15, когда закончится пакет?",
-				Text:  "Какая скорость интернета на Волна 15, когда закончится пакет?\nНа тарифе Волна 15 скорость интернета снижается до 128 Кбит/с, когда закончится пакет."},
-			retrieval.Chunk{ID: "v50", DocumentID: "tariffs.md", Lang: "ru", Tenant: "acme", Title: "Тариф Волна 50",
-				Text: "Тариф Волна 50: 50 ГБ в месяц и безлимитные звонки."},
-		)
-		return m
-	}
 	const question = "Какая скорость интернета на Волна 50, когда закончится пакет?"
 	cfg := answer.DefaultConfig()
 	cfg.ArticleFloor = 0.3
 	cfg.Confidence = answer.ConfidenceModel{Intercept: 5, Threshold: 0.9, Vetoes: []string{answer.FeatureSiblingMiss}}
-	a := ask(t, newRig(t, cfg, func(d *answer.Deps) { d.Retriever = kb() }), question)
+	a := ask(t, newRig(t, cfg, func(d *answer.Deps) { d.Retriever = volnaKB() }), question)
 	if a.Reason != answer.ReasonLowConfidence || a.Confidence < cfg.ArticleFloor || len(a.Articles) != 0 {
 		t.Errorf("vetoed: %s (%s) at confidence %.3f offers %+v; want a low-confidence escalation above the floor with no articles",
 			a.Decision, a.Reason, a.Confidence, a.Articles)
 	}
 	cfg.Confidence = answer.ConfidenceModel{Intercept: 1, Threshold: 0.9}
-	a = ask(t, newRig(t, cfg, func(d *answer.Deps) { d.Retriever = kb() }), question)
+	a = ask(t, newRig(t, cfg, func(d *answer.Deps) { d.Retriever = volnaKB() }), question)
 	if a.Reason != answer.ReasonLowConfidence || len(a.Articles) != 2 || a.Articles[0].DocumentID != a.Hits[0].DocumentID {
 		t.Errorf("not vetoed: %s (%s) at confidence %.3f offers %+v; want both documents offered, the best hit's first", a.Decision, a.Reason, a.Confidence, a.Articles)
 	}

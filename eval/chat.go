@@ -99,27 +99,40 @@ var chatLexicons = map[string]chatLexicon{
 // Apply returns a copy of s with the chat wrapping applied: the chosen
 // questions' text changes (meta "chat" records it), nothing else.
 func (c Chat) Apply(s *Suite) (*Suite, error) {
-	if !(c.Fraction >= 0 && c.Fraction <= 1) {
-		return nil, fmt.Errorf("chat fraction %v: want a value in [0,1]", c.Fraction)
+	return rewrite(s, "chat", c.Fraction, c.Seed, 0x63686174, func(_ int, q Query, r *rand.Rand) (string, bool) { // "chat"
+		lex, ok := chatLexicons[q.Lang]
+		if !ok {
+			return "", false
+		}
+		return lex.wrap(q.Text, r), true
+	})
+}
+
+// rewrite returns a copy of s in which a seeded share fraction of the
+// questions has the text f writes (f reports false to leave one as it
+// is), marked with meta key what; nothing else changes. There is one
+// random stream per suite, from seed, salt and the suite's name, so that a
+// suite's rewriting does not depend on which other suites run.
+func rewrite(s *Suite, what string, fraction float64, seed, salt uint64, f func(i int, q Query, r *rand.Rand) (string, bool)) (*Suite, error) {
+	if !(fraction >= 0 && fraction <= 1) {
+		return nil, fmt.Errorf("%s fraction %v: want a value in [0,1]", what, fraction)
 	}
 	out := *s
 	out.Queries = append([]Query(nil), s.Queries...)
-	if c.Fraction == 0 {
+	if fraction == 0 {
 		return &out, nil
 	}
-	// One stream per suite, so that a suite's wrapping does not depend on
-	// which other suites run.
-	r := rand.New(rand.NewPCG(c.Seed, 0x63686174^suiteSeed(s.Name))) // "chat"
+	r := rand.New(rand.NewPCG(seed, salt^suiteSeed(s.Name)))
 	for i, q := range out.Queries {
-		if r.Float64() >= c.Fraction {
+		if r.Float64() >= fraction {
 			continue
 		}
-		lex, ok := chatLexicons[q.Lang]
+		text, ok := f(i, q, r)
 		if !ok {
 			continue
 		}
-		q.Text = lex.wrap(q.Text, r)
-		q.Meta = withMeta(q.Meta, "chat", true)
+		q.Text = text
+		q.Meta = withMeta(q.Meta, what, true)
 		out.Queries[i] = q
 	}
 	return &out, nil

@@ -76,33 +76,18 @@ var emailLexicons = map[string]emailLexicon{
 // Apply returns a copy of s with the email rewriting applied: the chosen
 // questions' text changes (meta "email" records it), nothing else.
 func (e Email) Apply(s *Suite) (*Suite, error) {
-	if !(e.Fraction >= 0 && e.Fraction <= 1) {
-		return nil, fmt.Errorf("email fraction %v: want a value in [0,1]", e.Fraction)
-	}
-	out := *s
-	out.Queries = append([]Query(nil), s.Queries...)
-	if e.Fraction == 0 || len(s.Queries) < 2 {
-		return &out, nil
-	}
-	r := rand.New(rand.NewPCG(e.Seed, 0x656d61696c^suiteSeed(s.Name))) // "email"
-	for i, q := range out.Queries {
-		if r.Float64() >= e.Fraction {
-			continue
-		}
+	return rewrite(s, "email", e.Fraction, e.Seed, 0x656d61696c, func(i int, q Query, r *rand.Rand) (string, bool) { // "email"
 		lex, ok := emailLexicons[q.Lang]
-		if !ok {
-			continue
+		if !ok || len(s.Queries) < 2 {
+			return "", false
 		}
 		// Another question of the suite, for the quoted reply.
 		j := r.IntN(len(s.Queries) - 1)
 		if j >= i {
 			j++
 		}
-		q.Text = lex.wrap(q.Text, strings.TrimSpace(s.Queries[j].Text), r)
-		q.Meta = withMeta(q.Meta, "email", true)
-		out.Queries[i] = q
-	}
-	return &out, nil
+		return lex.wrap(q.Text, strings.TrimSpace(s.Queries[j].Text), r), true
+	})
 }
 
 // wrap writes text as an email replying to the support team's earlier
