@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -190,13 +192,43 @@ func TestTestdataExportNoPII(t *testing.T) {
 }
 
 // FuzzParse: any export gives documents without planted card numbers, or a
-// sentinel-wrapped error. A card number is a whole run of digits: the
-// card inside a longer run ("41111111111111110", 17 digits that fail the
-// Luhn check) is no card number, and the redaction keeps it, like an order
-// number.
-// plantedCard matches FuzzParse's planted card number as a whole run of
-// digits.
-var plantedCard = regexp.MustCompile(`(^|\D)4111111111111111(\D|$)`)
+// sentinel-wrapped error. A card number stands alone, as the redaction
+// reads one: the card inside a longer run ("41111111111111110", 17 digits
+// that fail the Luhn check) or glued to a Latin, Cyrillic or Greek letter
+// ("A4111111111111111", an order or device id) is no card number, and the
+// redaction keeps it.
+// plantedCard matches FuzzParse's planted card number with what stands
+// around it; leakedCard tells whether one match stands alone.
+var plantedCard = regexp.MustCompile(`(?s)(^|.)4111111111111111(.|$)`)
+
+// leakedCard reports whether text holds the planted card number standing
+// alone: no digit, underscore, or letter of a script written with spaces
+// (below U+0530: Latin, Greek, Cyrillic) right before or after it.
+func leakedCard(text string) bool {
+	glued := func(s string) bool {
+		r, _ := utf8.DecodeRuneInString(s)
+		return s != "" && (unicode.IsDigit(r) || r == '_' || (unicode.IsLetter(r) && r < 0x0530))
+	}
+	for _, m := range plantedCard.FindAllStringSubmatch(text, -1) {
+		if !glued(m[1]) && !glued(m[2]) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestLeakedCard: the fuzz check finds the card standing alone, on its own
+// line or among words, and not inside a longer number or an id.
+func TestLeakedCard(t *testing.T) {
+	for text, want := range map[string]bool{
+		"4111111111111111": true, "card 4111111111111111.": true, "Problem:\n4111111111111111\nok": true, "卡号4111111111111111": true,
+		"41111111111111110": false, "A4111111111111111": false, "№4111111111111111_": false, "CARD redacted": false,
+	} {
+		if got := leakedCard(text); got != want {
+			t.Errorf("leakedCard(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"id":"T","status":"solved","messages":[{"role":"customer","body":"4111111111111111"},{"role":"agent","body":"ok"}]}`))
@@ -215,7 +247,7 @@ func FuzzParse(f *testing.F) {
 			if d.Kind != "ticket" || len(d.Sections) != 1 {
 				t.Fatalf("bad document %+v", d)
 			}
-			if plantedCard.MatchString(d.Sections[0].Blocks[0].Text) {
+			if leakedCard(d.Sections[0].Blocks[0].Text) {
 				t.Fatalf("card leaked: %q", d.Sections[0].Blocks[0].Text)
 			}
 		}
