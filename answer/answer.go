@@ -46,6 +46,10 @@ const (
 	// Config.CrossLanguageQuotes is off. The quote goes to the ticket as
 	// the attempted answer.
 	ReasonCrossLanguage Reason = "cross_language"
+	// ReasonCaseReference: the message refers to the customer's own case
+	// by its number (an order, a booking, an invoice; CaseRef), which
+	// only a person who can open it answers.
+	ReasonCaseReference Reason = "case_reference"
 )
 
 // Priority is a ticket's urgency. Its string is the wire and database form.

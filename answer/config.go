@@ -77,6 +77,15 @@ type Config struct {
 	// Intents label questions for routing; the first matching rule wins,
 	// after Topics.
 	Intents []Topic `json:"intents"`
+	// CaseNouns are the words, per language, that name a customer's own
+	// case when an identifier follows them ("order SWP-48213", "заказ №
+	// 5512", "订单号XL88"): a message holding such a reference goes to a
+	// person (ReasonCaseReference), who can open the case; the ticket
+	// lists the references. A trailing "*" matches any ending; Chinese
+	// nouns are matched right before the identifier. Default: order,
+	// booking, invoice, ticket, RMA and the like in English, Russian and
+	// Chinese; an empty object turns the rule off.
+	CaseNouns map[string][]string `json:"case_nouns"`
 	// Sentiment overrides or extends the built-in sentiment lexicon.
 	Sentiment SentimentLexicon `json:"sentiment"`
 	// Routes pick a ticket's queue; the first matching route wins.
@@ -181,6 +190,9 @@ func (c *Config) UnmarshalJSON(data []byte) error {
 	}
 	if _, ok := keys["routes"]; ok {
 		p.Routes = nil
+	}
+	if _, ok := keys["case_nouns"]; ok {
+		p.CaseNouns = nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -381,6 +393,7 @@ func DefaultConfig() Config {
 		Human:             defaultHuman(),
 		Topics:            defaultTopics(),
 		Intents:           defaultIntents(),
+		CaseNouns:         defaultCaseNouns(),
 		Routes: []Route{
 			{Intent: "legal_threat", Queue: "legal"},
 			{Intent: "refund_dispute", Queue: "billing"},
@@ -457,6 +470,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Intents == nil {
 		c.Intents = d.Intents
+	}
+	if c.CaseNouns == nil {
+		c.CaseNouns = d.CaseNouns
 	}
 	if c.Routes == nil {
 		c.Routes = d.Routes

@@ -155,6 +155,9 @@ func (e *Engine) Stream(ctx context.Context, req Request, emit func(Event)) (Ans
 	asked := latestMessage(req.Question)
 	question := analyzeText(asked)
 	tr := e.triage.classify(question, req.Lang)
+	// A case's number may be in the quoted thread or a forwarded
+	// confirmation: the whole message is searched.
+	tr.Cases = e.triage.cases.find(markup.Strip(req.Question))
 	if req.Draft {
 		req.ConversationID = ""
 	} else if done, err := e.handover(ctx, req, &a, tr.Lang); done || err != nil {
@@ -394,6 +397,8 @@ func (e *Engine) triageReason(req Request, tr Triage) Reason {
 	case tr.Sentiment == SentimentAngry && e.cfg.EscalateSentiment != "never",
 		tr.Sentiment == SentimentNegative && e.cfg.EscalateSentiment == "negative":
 		return ReasonNegativeSentiment
+	case len(tr.Cases) > 0:
+		return ReasonCaseReference
 	}
 	return ""
 }

@@ -28,6 +28,7 @@ var reasonPriority = map[Reason]int{
 	ReasonRetrievalUnavailable: 2,
 	ReasonUnsafeContent:        2,
 	ReasonCrossLanguage:        1,
+	ReasonCaseReference:        1,
 }
 
 // priority derives a ticket's priority from the reason, the topic and the
@@ -203,10 +204,12 @@ var reasonText = map[Reason]string{
 	ReasonRetrievalUnavailable: "the knowledge base was unavailable",
 	ReasonUnsafeContent:        "the only passages that answer it contain instructions to the assistant or foreign links",
 	ReasonCrossLanguage:        "the only answer found is a passage in another language, not verified",
+	ReasonCaseReference:        "the customer refers to their own case by its number, which the knowledge base cannot open",
 }
 
 // summary is a one-paragraph brief for the agent, composed of redacted
 // pieces so that it is not redacted again as a whole: the reason, topic,
+// the case references (redacted through seen, as the customer's words),
 // intent, language, sentiment and confidence are the engine's own labels
 // and numbers; the question as read (the customer's words) is redacted
 // through seen (the question's own redaction is there already); the
@@ -223,6 +226,18 @@ func (e *Engine) summary(a *Answer, tr Triage, cites []Citation, seen map[string
 	if tr.Topic != "" {
 		b.WriteString(" Topic: ")
 		b.WriteString(tr.Topic)
+		b.WriteString(".")
+	}
+	if len(tr.Cases) > 0 {
+		// The customer's own words: redacted like the question.
+		b.WriteString(" Case references:")
+		for i, c := range tr.Cases {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			b.WriteString(" ")
+			b.WriteString(redactSeen(c.String(), seen))
+		}
 		b.WriteString(".")
 	}
 	b.WriteString(" Intent: ")

@@ -28,6 +28,9 @@ type Triage struct {
 	// IntentScore is the trained model's probability for Intent, 0 when
 	// a keyword rule (or none) decided.
 	IntentScore float64
+	// Cases are the references to the customer's own case the whole
+	// message carries, quoted thread included (Config.CaseNouns).
+	Cases []CaseRef
 }
 
 // triager holds the compiled triage rules; it is immutable after
@@ -38,6 +41,7 @@ type triager struct {
 	intents    topicIndex
 	sentiment  lexicon
 	shortWords int
+	cases      caseRules
 }
 
 type humanRules struct {
@@ -96,6 +100,7 @@ func newTriager(c Config) *triager {
 	addSet(t.human.verbs, &t.human.hanV, c.Human.Verbs)
 	t.topics = indexTopics(compileTopics(c.Topics))
 	t.intents = indexTopics(compileTopics(c.Intents))
+	t.cases = newCaseRules(c.CaseNouns)
 	return t
 }
 

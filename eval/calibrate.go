@@ -56,7 +56,11 @@ func Samples(suite string, results []Result) []Sample {
 		// cross-language quote escalated because quotes are off
 		// (answer.cross_language_quotes) was decided by the confidence all
 		// the same: the switch hides it, the threshold is what it cleared.
-		decided := r.Reason == "" || r.Reason == string(answer.ReasonLowConfidence) || r.Reason == string(answer.ReasonCrossLanguage)
+		// A message with a case reference (answer.case_nouns, a tenant's
+		// setting) is fitted too: the rule is about whose question it is,
+		// not about the evidence, and the model does not depend on it.
+		decided := r.Reason == "" || r.Reason == string(answer.ReasonLowConfidence) || r.Reason == string(answer.ReasonCrossLanguage) ||
+			r.Reason == string(answer.ReasonCaseReference)
 		if len(r.Features) > 0 && r.Err == "" && decided {
 			s.Features = append([]answer.Feature(nil), r.Features...)
 		}

@@ -386,13 +386,15 @@ func TestSupport8Hybrid(t *testing.T) {
 // written. Its bounds are the first run's.
 
 // TestSupport9 is the ninth set, sparse (first run: en 1 confident wrong
-// answer and none right, ru and zh nothing answered).
+// answer and none right, ru and zh nothing answered). The wrong answer,
+// ca-u13 (a repair invoice to refund), carries its invoice number and goes
+// to a person since the case references (seen), so the bound is none.
 func TestSupport9(t *testing.T) {
-	runSupport(t, support9, sparseEngine(t), map[string]supportBounds{"en": {1, 0}, "ru": {0, 0}, "zh": {0, 0}})
+	runSupport(t, support9, sparseEngine(t), map[string]supportBounds{"en": {0, 0}, "ru": {0, 0}, "zh": {0, 0}})
 }
 
-// TestSupport9Hybrid: the same with the embedder (first run: en 1 wrong
-// and none right, ru nothing answered, zh 1 right).
+// TestSupport9Hybrid: the same with the embedder (first run: en 1 wrong,
+// ca-u13, and none right, ru nothing answered, zh 1 right).
 func TestSupport9Hybrid(t *testing.T) {
-	runSupport(t, support9, hybridEngine(t), map[string]supportBounds{"en": {1, 0}, "ru": {0, 0}, "zh": {0, 0}})
+	runSupport(t, support9, hybridEngine(t), map[string]supportBounds{"en": {0, 0}, "ru": {0, 0}, "zh": {0, 0}})
 }

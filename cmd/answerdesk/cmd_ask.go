@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"strings"
 
 	"github.com/answerdesk/answerdesk/answer"
@@ -22,6 +24,14 @@ func runAsk(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	q := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if fs.NArg() == 1 && fs.Arg(0) == "-" {
+		// A message from standard input: an email saved or piped as it
+		// is, whatever its first line ("-----Original Message-----").
+		var err error
+		if q, err = readMessage(a.stdin); err != nil {
+			return err
+		}
+	}
 	if q == "" {
 		return cli.Usagef("ask: no QUESTION given")
 	}
@@ -45,4 +55,20 @@ func runAsk(ctx context.Context, a *app, args []string) error {
 		return cli.WriteJSON(a.stdout, api.NewAnswerResponse(ans))
 	}
 	return api.WriteAnswerText(a.stdout, ans)
+}
+
+// maxStdinMessage bounds a message read from standard input; the engine's
+// answer.max_question applies to it as to any question.
+const maxStdinMessage = 1 << 20
+
+// readMessage reads the message of "ask -" from r.
+func readMessage(r io.Reader) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxStdinMessage+1))
+	if err != nil {
+		return "", fmt.Errorf("ask: read standard input: %w", err)
+	}
+	if len(b) > maxStdinMessage {
+		return "", cli.Usagef("ask: the message on standard input is over %d bytes", maxStdinMessage)
+	}
+	return strings.TrimSpace(string(b)), nil
 }

@@ -16,6 +16,12 @@ import (
 // status.
 func runAskCLI(t *testing.T, args ...string) (string, int) {
 	t.Helper()
+	return runAskStdin(t, "", args...)
+}
+
+// runAskStdin is runAskCLI with stdin as the standard input.
+func runAskStdin(t *testing.T, stdin string, args ...string) (string, int) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	getenv := func(k string) string {
 		if k == "ANSWERDESK_CONFIG" || strings.HasPrefix(k, "ANSWERDESK_LLM") || strings.HasPrefix(k, "ANSWERDESK_EMBED") ||
@@ -24,7 +30,7 @@ func runAskCLI(t *testing.T, args ...string) (string, int) {
 		}
 		return os.Getenv(k)
 	}
-	err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errb)
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
 	return out.String(), exitCode(err, &errb)
 }
 
@@ -59,8 +65,24 @@ func TestAskCommand(t *testing.T) {
 		t.Errorf("tickets list after ask (exit %d):\n%s", code, out)
 	}
 
+	// An email from standard input, whatever its first line, read
+	// without the quoted thread; and the same words after "--".
+	email := "-----Original Message-----\nFrom: Lumen Support\nSubject: RE: hub\n\nThanks for your order."
+	email = "How do I factory reset my hub?\n\nBest regards,\nAnna\n\n" + email
+	out, code = runAskStdin(t, email, "ask", "--data", data, "--json", "-")
+	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || r.Decision != "answered" || r.Standalone != "How do I factory reset my hub?" {
+		t.Errorf("ask - (exit %d, %v): decision %q, read as %q; want the email's question answered", code, err, r.Decision, r.Standalone)
+	}
+	if out, code = runAskCLI(t, "ask", "--data", data, "--", "-- How do I factory reset my hub?"); code != 0 || !strings.Contains(out, "answered") {
+		t.Errorf("ask -- QUESTION (exit %d):\n%s", code, out)
+	}
+	if _, code = runAskStdin(t, strings.Repeat("x", maxStdinMessage+1), "ask", "--data", data, "-"); code != 2 {
+		t.Errorf("ask - with an oversized message: exit %d, want 2", code)
+	}
+
 	for name, args := range map[string][]string{
 		"no question":  {"ask", "--data", data},
+		"empty stdin":  {"ask", "--data", data, "-"},
 		"bad lang":     {"ask", "--data", data, "--lang", "fr", "hello"},
 		"invalid utf8": {"ask", "--data", data, "reset \xff hub"},
 	} {

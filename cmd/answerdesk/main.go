@@ -49,8 +49,8 @@ type command struct {
 
 // commands lists every subcommand, in the order usage prints them.
 var commands = []*command{
-	{name: "ask", usage: "ask [--json] [--tenant T] [--conversation ID] [--lang L] QUESTION",
-		summary: "answer a question through the full answer path, or escalate it to a ticket", run: runAsk},
+	{name: "ask", usage: "ask [--json] [--tenant T] [--conversation ID] [--lang L] QUESTION | [flags] -- QUESTION | [flags] -",
+		summary: "answer a question (or, with -, the message on standard input) through the full answer path, or escalate it to a ticket", run: runAsk},
 	{name: "assist", usage: "assist suggest|similar [--tenant T] [--json] TICKET",
 		summary: "agent assist for a ticket: draft a reply from the knowledge base (nothing is written), or list the most similar solved tickets", subs: []string{"suggest", "similar"}, run: runAssist},
 	{name: "audit", usage: "audit list [--tenant T] [--action A] [--limit N] [--before ID] [--json]",
