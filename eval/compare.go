@@ -24,8 +24,10 @@ type metricDef struct {
 }
 
 // gated are the metrics Compare holds against the baseline. Answer rate
-// alone is neither better nor worse and latency is too noisy to gate by
-// default, so both are reported without gating.
+// and the share of escalations offered articles are alone neither better
+// nor worse, and latency is too noisy to gate by default, so they are
+// reported without gating; what the offered articles are worth
+// (article_precision) is gated.
 var gated = []metricDef{
 	{"hit@1", true, func(b *Breakdown) Metric { return b.Retrieval.Hit1 }},
 	{"recall@5", true, func(b *Breakdown) Metric { return b.Retrieval.Recall5 }},
@@ -42,11 +44,13 @@ var gated = []metricDef{
 	{"accuracy", true, func(b *Breakdown) Metric { return b.Decision.Accuracy }},
 	{"aurc", false, func(b *Breakdown) Metric { return b.Decision.AURC }},
 	{"citation_precision", true, func(b *Breakdown) Metric { return b.Citations.Precision }},
+	{"article_precision", true, func(b *Breakdown) Metric { return b.Decision.ArticlePrecision }},
 }
 
 // informational metrics are listed by Compare but never gated.
 var informational = []metricDef{
 	{"answer_rate", true, func(b *Breakdown) Metric { return b.Decision.AnswerRate }},
+	{"article_rate", true, func(b *Breakdown) Metric { return b.Decision.ArticleRate }},
 	{"latency_p95_ms", false, func(b *Breakdown) Metric { return b.Latency.P95 }},
 }
 

@@ -16,7 +16,8 @@ func testReport() *Report {
 		Queries: 10, Answerable: 8,
 		Retrieval: RetrievalMetrics{Hit1: 0.8, Recall5: 0.9, Recall10: 0.95, MRR10: 0.85, NDCG10: 0.87},
 		Decision: DecisionMetrics{AUROC: 0.9, AUROCAnswerable: 0.92, ECE: 0.04, EscalationPrecision: 0.7, EscalationRecall: 0.8,
-			AnswerRateAt95: 0.6, Threshold95: 0.5, AnswerRate: 0.7, AnswerPrecision: 0.9, Accuracy: 0.85, AURC: 0.1},
+			AnswerRateAt95: 0.6, Threshold95: 0.5, AnswerRate: 0.7, AnswerPrecision: 0.9, Accuracy: 0.85, AURC: 0.1,
+			ArticleRate: 0.3, ArticlePrecision: 0.8},
 		Citations: CitationMetrics{Answers: 7, Precision: 0.9},
 		Latency:   LatencyMetrics{P50: 1, P95: 2, P99: 3},
 	}
@@ -38,6 +39,8 @@ func TestCompare(t *testing.T) {
 		{"ECE falls", func(r *Report) { r.Suites[0].Decision.ECE -= 0.03 }, CompareOptions{MaxDrop: 0.01}, nil},
 		{"becomes undefined", func(r *Report) { r.Suites[0].Decision.AUROC = Metric(math.NaN()) }, CompareOptions{MaxDrop: 0.01}, []string{"s//auroc"}},
 		{"latency not gated", func(r *Report) { r.Suites[0].Latency.P95 *= 10 }, CompareOptions{MaxDrop: 0.01}, nil},
+		{"worse articles", func(r *Report) { r.Suites[0].Decision.ArticlePrecision -= 0.1 }, CompareOptions{MaxDrop: 0.01}, []string{"s//article_precision"}},
+		{"fewer articles not gated", func(r *Report) { r.Suites[0].Decision.ArticleRate -= 0.2 }, CompareOptions{MaxDrop: 0.01}, nil},
 		{"language regresses", func(r *Report) {
 			en := r.Suites[0].ByLanguage["en"]
 			en.Decision.EscalationRecall -= 0.1
