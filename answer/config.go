@@ -43,9 +43,14 @@ type Config struct {
 	CrossLanguageQuotes bool `json:"cross_language_quotes"`
 	// K is the number of passages retrieved (default 8).
 	K int `json:"k"`
-	// MaxQuestion bounds a question, in characters (default 2000); the
-	// API publishes it in its OpenAPI document. See CheckQuestion.
+	// MaxQuestion bounds a question as the engine reads it, in characters
+	// (default 2000): an email without its quoted thread, signature,
+	// salutation and valediction (latestMessage). See CheckQuestion.
 	MaxQuestion int `json:"max_question"`
+	// MaxMessage bounds a message as sent, in characters (default 10000,
+	// never less than MaxQuestion): an email with the thread it quotes.
+	// The API publishes it in its OpenAPI document.
+	MaxMessage int `json:"max_message"`
 	// MaxSentences bounds an extractive answer (default 3).
 	MaxSentences int `json:"max_sentences"`
 	// Articles is the number of articles offered with an escalation for
@@ -383,6 +388,7 @@ func DefaultConfig() Config {
 		CrossConfidence:   DefaultCrossConfidenceModel(),
 		K:                 8,
 		MaxQuestion:       2000,
+		MaxMessage:        10000,
 		MaxSentences:      3,
 		Articles:          3,
 		ArticleFloor:      0.4,
@@ -441,6 +447,13 @@ func (c Config) withDefaults() Config {
 	if c.MaxQuestion <= 0 {
 		c.MaxQuestion = d.MaxQuestion
 	}
+	if c.MaxMessage <= 0 {
+		c.MaxMessage = d.MaxMessage
+	}
+	// A message may always be as long as the question read from it: a
+	// max_question raised alone (as for an email channel before
+	// max_message) keeps working.
+	c.MaxMessage = max(c.MaxMessage, c.MaxQuestion)
 	if c.MaxSentences <= 0 {
 		c.MaxSentences = d.MaxSentences
 	}

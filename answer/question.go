@@ -10,7 +10,9 @@ import (
 
 // Errors of CheckQuestion; each also wraps ErrInvalidRequest.
 var (
-	// ErrQuestionTooLong: more characters than Config.MaxQuestion.
+	// ErrQuestionTooLong: more characters than Config.MaxMessage, or
+	// than Config.MaxQuestion once an email's quoted thread and signature
+	// are cut.
 	ErrQuestionTooLong = errors.New("question too long")
 	// ErrEmptyQuestion: no visible character (only spaces, control or
 	// invisible characters such as zero-width spaces).
@@ -18,16 +20,25 @@ var (
 )
 
 // CheckQuestion is the one rule for what a question may be: valid UTF-8,
-// at most MaxQuestion characters (not bytes: 2,000 Chinese characters are
-// as welcome as 2,000 Latin ones), and at least one visible character. It
-// returns the question as the engine reads it: control characters other
-// than newline and tab replaced by spaces, surrounding space trimmed.
+// at most MaxMessage characters as sent and at most MaxQuestion once an
+// email's quoted thread, signature, salutation and valediction are cut
+// (characters, not bytes: 2,000 Chinese characters are as welcome as
+// 2,000 Latin ones), and at least one visible character. It returns the
+// question as the engine reads it: control characters other than newline
+// and tab replaced by spaces, surrounding space trimmed.
 func (c Config) CheckQuestion(q string) (string, error) {
 	if !utf8.ValidString(q) {
 		return "", fmt.Errorf("%w: question is not valid UTF-8", ErrInvalidRequest)
 	}
-	if n := utf8.RuneCountInString(q); n > c.MaxQuestion {
-		return "", fmt.Errorf("%w: %w: %d characters, the limit is %d", ErrInvalidRequest, ErrQuestionTooLong, n, c.MaxQuestion)
+	n := utf8.RuneCountInString(q)
+	if limit := max(c.MaxMessage, c.MaxQuestion); n > limit {
+		return "", fmt.Errorf("%w: %w: %d characters, the limit is %d", ErrInvalidRequest, ErrQuestionTooLong, n, limit)
+	}
+	if n > c.MaxQuestion {
+		// An email thread may be long; what is read of it may not.
+		if m := utf8.RuneCountInString(latestMessage(q)); m > c.MaxQuestion {
+			return "", fmt.Errorf("%w: %w: %d characters without the quoted thread and signature, the limit is %d", ErrInvalidRequest, ErrQuestionTooLong, m, c.MaxQuestion)
+		}
 	}
 	if strings.IndexFunc(q, visible) < 0 {
 		return "", fmt.Errorf("%w: %w: the question has no visible character", ErrInvalidRequest, ErrEmptyQuestion)

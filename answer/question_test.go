@@ -30,6 +30,11 @@ func TestCheckQuestion(t *testing.T) {
 		{"control only", "\x01\x02", "", ErrEmptyQuestion},
 		{"zero-width around a word", "\u200bhub\u200b", "\u200bhub\u200b", nil},
 		{"emoji", "🙂", "🙂", nil},
+		// An email: the thread it quotes may be long, what is read of it
+		// may not; the whole message is bounded by MaxMessage.
+		{"email with a long thread", quotedEmail("How do I reset my hub?", 8000), quotedEmail("How do I reset my hub?", 8000), nil},
+		{"email whose own text is too long", quotedEmail(strings.Repeat("a", 2001), 100), "", ErrQuestionTooLong},
+		{"message over max_message", quotedEmail("How do I reset my hub?", 10000), "", ErrQuestionTooLong},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,5 +49,31 @@ func TestCheckQuestion(t *testing.T) {
 				t.Errorf("CheckQuestion = %q, %v; want %q", got, err, tc.want)
 			}
 		})
+	}
+}
+
+// quotedEmail is question, a sign-off and a Gmail-quoted earlier reply of
+// about quoted characters.
+func quotedEmail(question string, quoted int) string {
+	var b strings.Builder
+	b.WriteString(question + "\n\nThanks,\nAnna\n\nOn Tue, 3 Nov 2026 at 09:41, Lumen Support <help@lumen.example> wrote:\n")
+	for b.Len() < len(question)+quoted {
+		b.WriteString("> You can reset the hub from the app: Settings, Hub, Reset.\n")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// TestMaxMessageNeverBelowMaxQuestion: a max_question raised alone (as the
+// README once advised for email) raises the message limit with it.
+func TestMaxMessageNeverBelowMaxQuestion(t *testing.T) {
+	c := Config{MaxQuestion: 30000}.withDefaults()
+	if c.MaxMessage != 30000 {
+		t.Errorf("max_question 30000 alone: max_message %d, want 30000", c.MaxMessage)
+	}
+	if _, err := c.CheckQuestion(strings.Repeat("a", 25000)); err != nil {
+		t.Errorf("25,000 characters under max_question 30000: %v", err)
+	}
+	if c := (Config{}).withDefaults(); c.MaxMessage != 10000 || c.MaxQuestion != 2000 {
+		t.Errorf("defaults: max_message %d, max_question %d; want 10000 and 2000", c.MaxMessage, c.MaxQuestion)
 	}
 }

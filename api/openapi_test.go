@@ -160,29 +160,37 @@ func questionMaxLength(t *testing.T, b []byte) float64 {
 	return n
 }
 
-// TestOpenAPIQuestionLimit: the question bound in openapi.json is the
-// engine's default limit, and /openapi.json publishes the limit the engine
-// was configured with.
+// TestOpenAPIQuestionLimit: the question bounds in openapi.json are the
+// engine's default limits, and /openapi.json publishes the limits the
+// engine was configured with (the message never below the question).
 func TestOpenAPIQuestionLimit(t *testing.T) {
 	b, err := openapiFS.ReadFile("openapi.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := questionMaxLength(t, b), float64(answer.DefaultConfig().MaxQuestion); got != want {
-		t.Errorf("openapi.json maxLength = %v, answer.DefaultConfig().MaxQuestion = %v", got, want)
+	def := answer.DefaultConfig()
+	if got, want := questionMaxLength(t, b), float64(def.MaxMessage); got != want {
+		t.Errorf("openapi.json maxLength = %v, answer.DefaultConfig().MaxMessage = %v", got, want)
 	}
-	for _, limit := range []int{0, 1234} {
-		d := Deps{Engine: &fakeEngine{}, MaxQuestion: limit}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := lookup(doc, "components", "schemas", "AnswerRequest", "properties", "question"); q["description"] != questionDescription(def.MaxQuestion, def.MaxMessage) {
+		t.Errorf("openapi.json question description %q, want %q", q["description"], questionDescription(def.MaxQuestion, def.MaxMessage))
+	}
+	for _, tc := range []struct{ question, message, want int }{
+		{0, 0, def.MaxMessage},
+		{1234, 5000, 5000},
+		{30000, 0, 30000},
+	} {
+		d := Deps{Engine: &fakeEngine{}, MaxQuestion: tc.question, MaxMessage: tc.message}
 		withState(t, &d).Close()
 		srv := NewServer(d)
 		w := httptest.NewRecorder()
 		srv.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
-		want := float64(limit)
-		if limit == 0 {
-			want = float64(answer.DefaultConfig().MaxQuestion)
-		}
-		if got := questionMaxLength(t, w.Body.Bytes()); w.Code != http.StatusOK || got != want {
-			t.Errorf("limit %d: served maxLength = %v (status %d), want %v", limit, got, w.Code, want)
+		if got := questionMaxLength(t, w.Body.Bytes()); w.Code != http.StatusOK || got != float64(tc.want) {
+			t.Errorf("limits %d/%d: served maxLength = %v (status %d), want %v", tc.question, tc.message, got, w.Code, tc.want)
 		}
 	}
 }

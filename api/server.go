@@ -172,10 +172,11 @@ type Deps struct {
 	// Health is pinged by /readyz (the state database).
 	Health Pinger
 	Docs   Documents
-	// MaxQuestion is the engine's question limit in characters
-	// (answer.Config.MaxQuestion; answer.DefaultConfig's when 0), published
-	// in /openapi.json. The engine enforces it.
-	MaxQuestion int
+	// MaxQuestion and MaxMessage are the engine's limits in characters on
+	// the question it reads and on the message as sent
+	// (answer.Config.MaxQuestion and MaxMessage; answer.DefaultConfig's
+	// when 0), published in /openapi.json. The engine enforces them.
+	MaxQuestion, MaxMessage int
 	// Gaps, when set, serves GET /v1/gaps.
 	Gaps GapFinder
 	// Analytics, when set, serves GET /v1/analytics.
@@ -306,7 +307,11 @@ func NewServer(d Deps) *Server {
 	if d.MaxQuestion <= 0 {
 		d.MaxQuestion = answer.DefaultConfig().MaxQuestion
 	}
-	if s.openapiDoc, err = openapiDocument(d.MaxQuestion); err != nil {
+	if d.MaxMessage <= 0 {
+		d.MaxMessage = answer.DefaultConfig().MaxMessage
+	}
+	d.MaxMessage = max(d.MaxMessage, d.MaxQuestion)
+	if s.openapiDoc, err = openapiDocument(d.MaxQuestion, d.MaxMessage); err != nil {
 		panic(err) // embedded too
 	}
 	for _, a := range []struct {

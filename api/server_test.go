@@ -389,6 +389,11 @@ func TestBadInput(t *testing.T) {
 		{"zero-width spaces only", `{"question":"\u200b\u200b\u2060\ufeff"}`, nil, 400, CodeInvalidField},
 		{"zero-width spaces only, streamed", `{"question":"\u200b\u200b"}`, []string{"Accept", "text/event-stream"}, 400, CodeInvalidField},
 		{"1334 Chinese characters", `{"question":"` + strings.Repeat("问", 1334) + `"}`, nil, 200, ""},
+		{"an email reply over a long quoted thread", `{"question":"How do I reset my hub?\n\nOn Tue, 3 Nov 2026 at 09:41, Lumen <help@lumen.example> wrote:\n` +
+			strings.Repeat(`> You can reset the hub from the app.\n`, 150) + `"}`, nil, 200, ""},
+		{"an email whose own text is too long", `{"question":"` + strings.Repeat("я", 2001) + `\n\nOn Tue, 3 Nov 2026 at 09:41, Lumen <help@lumen.example> wrote:\n> Reset it.\n"}`, nil, 400, CodeInvalidField},
+		{"a message over max_message", `{"question":"How?\n\nOn Tue, 3 Nov 2026 at 09:41, Lumen <help@lumen.example> wrote:\n` +
+			strings.Repeat(`> You can reset the hub from the app.\n`, 300) + `"}`, nil, 400, CodeInvalidField},
 		{"bad conversation id", `{"question":"hi","conversation_id":"../../etc"}`, nil, 400, CodeInvalidField},
 		{"bad lang", `{"question":"hi","lang":"<script>"}`, nil, 400, CodeInvalidField},
 		{"too many customer fields", `{"question":"hi","customer":{` + customerFields(21) + `}}`, nil, 400, CodeInvalidField},

@@ -143,9 +143,9 @@ func (s *Server) openapi(c *gin.Context) {
 }
 
 // openapiDocument is the embedded OpenAPI document with the question's
-// bound set from the engine's limit (answer.Config.MaxQuestion), the one
-// owner of that rule.
-func openapiDocument(maxQuestion int) ([]byte, error) {
+// bounds set from the engine's limits (answer.Config.MaxMessage and
+// MaxQuestion), the one owner of that rule.
+func openapiDocument(maxQuestion, maxMessage int) ([]byte, error) {
 	b, err := openapiFS.ReadFile("openapi.json")
 	if err != nil {
 		return nil, err
@@ -158,9 +158,15 @@ func openapiDocument(maxQuestion int) ([]byte, error) {
 	if !ok {
 		return nil, errors.New("openapi.json: no AnswerRequest.question")
 	}
-	q["maxLength"] = maxQuestion
-	q["description"] = fmt.Sprintf("The customer's question: at most %d characters (not bytes), valid UTF-8, with at least one visible character.", maxQuestion)
+	q["maxLength"] = maxMessage
+	q["description"] = questionDescription(maxQuestion, maxMessage)
 	return json.MarshalIndent(doc, "", " ")
+}
+
+// questionDescription is AnswerRequest.question's description for the
+// engine's limits.
+func questionDescription(maxQuestion, maxMessage int) string {
+	return fmt.Sprintf("The customer's message: at most %d characters (not bytes) as sent, and at most %d once an email's quoted thread, signature, salutation and valediction are cut (the engine reads that part; the ticket keeps the whole message); valid UTF-8, with at least one visible character.", maxMessage, maxQuestion)
 }
 
 // lookup walks nested JSON objects along path.

@@ -58,7 +58,8 @@ func runAsk(ctx context.Context, a *app, args []string) error {
 }
 
 // maxStdinMessage bounds a message read from standard input; the engine's
-// answer.max_question applies to it as to any question.
+// answer.max_message and answer.max_question apply to it as to any
+// question.
 const maxStdinMessage = 1 << 20
 
 // readMessage reads the message of "ask -" from r.

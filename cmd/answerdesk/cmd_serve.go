@@ -120,7 +120,8 @@ func (a *app) serve(ctx context.Context, addr string, o serveOptions) error {
 		return err
 	}
 	deps := api.StateDeps(st)
-	deps.Engine, deps.MaxQuestion, deps.Docs, deps.Ingest, deps.FAQIngest = eng, eng.Config().MaxQuestion, store, jobs, pipeline
+	deps.Engine, deps.Docs, deps.Ingest, deps.FAQIngest = eng, store, jobs, pipeline
+	deps.MaxQuestion, deps.MaxMessage = eng.Config().MaxQuestion, eng.Config().MaxMessage
 	deps.Limits, deps.Logger, deps.Version, deps.Metrics, deps.Tracer = lim, a.log, version(), a.metrics, tp
 	deps.Accepts = pipeline.Accepts
 	if deps.Gaps, err = a.GapFinder(ctx); err != nil {
