@@ -230,15 +230,11 @@ func (e *Engine) summary(a *Answer, tr Triage, cites []Citation, seen map[string
 	}
 	if len(tr.Cases) > 0 {
 		// The customer's own words: redacted like the question.
-		b.WriteString(" Case references:")
+		refs := make([]string, len(tr.Cases))
 		for i, c := range tr.Cases {
-			if i > 0 {
-				b.WriteString(";")
-			}
-			b.WriteString(" ")
-			b.WriteString(redactSeen(c.String(), seen))
+			refs[i] = redactSeen(c.String(), seen)
 		}
-		b.WriteString(".")
+		writeList(&b, " Case references:", refs)
 	}
 	b.WriteString(" Intent: ")
 	b.WriteString(tr.Intent)
@@ -260,34 +256,35 @@ func (e *Engine) summary(a *Answer, tr Triage, cites []Citation, seen map[string
 		b.WriteString(".")
 	}
 	if len(cites) > 0 {
-		b.WriteString(" Sources tried:")
-		for i, c := range cites {
-			if i == 3 {
-				break
-			}
-			if i > 0 {
-				b.WriteString(";")
-			}
-			b.WriteString(" [")
-			b.WriteString(strconv.Itoa(c.N))
-			b.WriteString("] ")
-			b.WriteString(e.titles.redact(c.Title))
+		tried := make([]string, 0, 3)
+		for _, c := range cites[:min(len(cites), 3)] {
+			tried = append(tried, "["+strconv.Itoa(c.N)+"] "+e.titles.redact(c.Title))
 		}
-		b.WriteString(".")
+		writeList(&b, " Sources tried:", tried)
 	}
 	if len(a.Articles) > 0 {
 		// What the customer was given to read while waiting.
-		b.WriteString(" Articles offered:")
+		titles := make([]string, len(a.Articles))
 		for i, ar := range a.Articles {
-			if i > 0 {
-				b.WriteString(";")
-			}
-			b.WriteString(" ")
-			b.WriteString(e.titles.redact(ar.Title))
+			titles[i] = e.titles.redact(ar.Title)
 		}
-		b.WriteString(".")
+		writeList(&b, " Articles offered:", titles)
 	}
 	return b.String()
+}
+
+// writeList writes label, then items separated by "; ", then a full stop:
+// " Articles offered: Resetting the hub; Wi-Fi."
+func writeList(b *strings.Builder, label string, items []string) {
+	b.WriteString(label)
+	for i, it := range items {
+		if i > 0 {
+			b.WriteString(";")
+		}
+		b.WriteString(" ")
+		b.WriteString(it)
+	}
+	b.WriteString(".")
 }
 
 // titleCache keeps the redacted titles of passages: a ticket's summary
