@@ -795,8 +795,11 @@ var (
 	units           = regexp.MustCompile(`^(?:,? (?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|Fl|Bldg|#)\.? ?#?\d{1,5}[A-Za-z]?)+`)
 	leadingPostcode = regexp.MustCompile(`^\d{4,6}\s`)
 	// rePostcodeLine is the last line of an address block: a place or
-	// country and its postcode ("Estonia 62488").
-	rePostcodeLine = regexp.MustCompile(`(?m)^[ \t?*>-]*\p{Lu}[\p{L}()' -]{2,40}[ \t]\d{4,6}[ \t]*$`)
+	// country and its postcode ("Estonia 62488", "Rio de Janeiro 20040").
+	// Its words are a name's: capitalised, or the particles of place
+	// names; a sentence ending in a number ("I want to check my order
+	// 100482") is not one.
+	rePostcodeLine = regexp.MustCompile(`(?m)^[ \t?*>-]*\p{Lu}[\p{L}()'-]+(?: (?:\(?\p{Lu}[\p{L}()'-]*|de|do|da|del|della|di|du|des|la|le|am|an|im|der|den|upon|on|sur|en|y)){0,5}[ \t]\d{4,6}[ \t]*$`)
 	// reNumberedStreet is a building number, a street's name in European
 	// order and its house number, on an address line or after "at":
 	// "5366 Pivovarská 276", "974 Via Roma 131", "6614 Luite tee 87".
