@@ -28,17 +28,20 @@ func (c CaseRef) String() string {
 
 // defaultCaseNouns name a customer's case when an identifier follows them
 // (after "number", "no.", "№", "#", ":" and the like). A trailing "*"
-// matches any ending (Russian cases); Chinese nouns match as the text just
-// before the identifier. A word that names a thing rather than a case
-// (model, serial, phone, card, room) is not here: "room 1204" and "модель
-// 2000" are facts a knowledge base may hold.
+// matches any ending; Russian nouns whose stem a verb shares are listed
+// by their forms ("заказа", never "заказать 5000 листовок"). Chinese nouns
+// match as the text just before the identifier. A word that names a thing
+// rather than a case (model, serial, phone, card, room) is not here: "room
+// 1204" and "модель 2000" are facts a knowledge base may hold.
 func defaultCaseNouns() map[string][]string {
 	return map[string][]string{
 		"en": {"order", "invoice", "booking", "reservation", "ticket", "case", "rma", "repair", "ref", "reference",
 			"confirmation", "transaction", "tracking", "contract", "policy", "claim", "receipt", "shipment",
 			"parcel", "account", "membership", "customer", "subscription", "return", "request", "incident"},
-		"ru": {"заказ*", "счет", "счета", "счёт", "счёта", "брон*", "бронировани*", "заявк*", "договор*",
-			"квитанци*", "обращени*", "полис*", "посылк*", "трек*", "накладн*", "талон*", "абонемент*"},
+		"ru": {"заказ", "заказа", "заказу", "заказом", "заказе", "заказы", "заказов", "счет", "счета", "счёт", "счёта",
+			"бронь", "брони", "броню", "бронью", "бронировани*", "заявк*", "договор", "договора", "договору",
+			"договором", "договоре", "квитанци*", "обращени*", "полис*", "посылк*", "трек", "трека", "трек-номер*",
+			"накладн*", "талон*", "абонемент*"},
 		"zh": {"订单号", "订单编号", "订单", "单号", "工单号", "工单", "预约号", "预约单号", "合同号", "合同编号",
 			"运单号", "快递单号", "流水号", "会员号", "发票号", "发票号码", "报修单号", "理赔号", "保单号", "账号"},
 	}
@@ -276,17 +279,17 @@ func firstWord(rest string) string {
 	return rest
 }
 
-// personal reports whether [start, end) overlaps a span of personal data
-// other than a phone number: a card, an IBAN, a passport. Digits a case
-// noun names are its number even when they have a phone's shape
-// ("лицевой счёт 5512 0873"). spans (redact.Find's: they do not overlap)
-// are in order and end after start.
+// personal reports whether [start, end) overlaps a personal number: a
+// card, an IBAN, a tax or insurance number, an e-mail, an IP address. A
+// number a case noun names is the case's even when it has a phone's or a
+// postcode's shape ("лицевой счёт 5512 0873"). spans (redact.Find's: they
+// do not overlap) are in order and end after start.
 func personal(spans []redact.Span, start, end int) bool {
 	for _, s := range spans {
 		if s.Start >= end {
 			break
 		}
-		if s.Type != redact.Phone && s.Start < end && start < s.End {
+		if s.Type != redact.Phone && s.Type != redact.Address && s.Type != redact.Name && s.Start < end && start < s.End {
 			return true
 		}
 	}
@@ -314,6 +317,9 @@ func (r caseRules) nounBefore(before string) string {
 		}
 		lw := strings.TrimSuffix(lower(w), ".")
 		if r.noun(lw) && !(caseWords[lw] && step == 0 && r.caseWordBefore(rest)) {
+			if verbContext(rest) {
+				return "" // "can I order 5000 flyers", "to claim 1000 points"
+			}
 			return w
 		}
 		if !caseWords[lw] {
@@ -322,6 +328,23 @@ func (r caseRules) nounBefore(before string) string {
 		before = rest
 	}
 	return ""
+}
+
+// verbWords, before an English noun that is a verb too (order, return,
+// request, claim, book), make it the verb: a quantity follows, not a case.
+var verbWords = map[string]bool{
+	"to": true, "i": true, "we": true, "you": true, "they": true, "can": true, "could": true, "would": true,
+	"will": true, "should": true, "shall": true, "may": true, "might": true, "must": true, "please": true,
+	"do": true, "does": true, "did": true, "i'd": true, "we'd": true, "i'll": true, "we'll": true,
+}
+
+// verbContext reports whether before (the text up to a case noun) ends
+// with a word that makes the noun a verb.
+func verbContext(before string) bool {
+	before = strings.TrimRightFunc(before, unicode.IsSpace)
+	i := strings.LastIndexFunc(before, func(r rune) bool { return !(unicode.IsLetter(r) || r == '\'' || r == '’') })
+	w := strings.ReplaceAll(lower(before[i+1:]), "’", "'")
+	return verbWords[w]
 }
 
 // caseWordBefore reports whether a case noun precedes a word like "ref"

@@ -42,6 +42,13 @@ func TestCaseRefs(t *testing.T) {
 		{"модель 2000 или 3000?", nil},
 		{"the return policy says 30 days, ticket prices 1500", nil},
 		{"order 123 arrived", nil},
+		{"can I order 5000 flyers for next week?", nil},
+		{"I'd like to order 2000 business cards", nil},
+		{"how do we claim 1000 bonus points", nil},
+		{"хотим заказать 5000 листовок", nil},
+		{"мы договорились 1500 за доставку", nil},
+		{"I want to check my order 100482", []string{"order 100482"}},
+		{"please check the status of order 100482", []string{"order 100482"}},
 	} {
 		var got []string
 		for _, c := range rules.find(tc.text) {
