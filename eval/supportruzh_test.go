@@ -421,4 +421,3 @@ func TestSupport10(t *testing.T) {
 func TestSupport10Hybrid(t *testing.T) {
 	runSupport(t, support10, hybridEngine(t), map[string]supportBounds{"en": {0, 0}, "ru": {0, 2}, "zh": {0, 7}})
 }
-
