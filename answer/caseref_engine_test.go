@@ -34,6 +34,13 @@ func TestCaseReferenceEscalates(t *testing.T) {
 	} else if want := "Case references: order SWP-48213."; !strings.Contains(tk[0].Summary, want) {
 		t.Errorf("ticket summary %q does not say %q", tk[0].Summary, want)
 	}
+	// A number with a phone's or a postcode's shape is the case's: the
+	// summary shows it whole.
+	r = newRig(t, cfg, nil)
+	ask(t, r, question+"\nЛицевой счёт 5512 0873\nOrder 100482")
+	if tk := r.tickets.Tickets(); len(tk) != 1 || !strings.Contains(tk[0].Summary, "Case references: счёт 5512 0873; Order 100482.") {
+		t.Errorf("tickets %+v: want one whose summary names счёт 5512 0873 and Order 100482", tk)
+	}
 	// The reference in the quoted thread of an email counts too: the
 	// customer writes about that order.
 	email := "How do I factory reset the Lumen hub?\n\nOn Tue, 3 Nov 2026 at 09:41, Lumen Support <help@lumen.example> wrote:\n> Your order SWP-48213 has shipped."

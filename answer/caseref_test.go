@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -48,6 +49,40 @@ func TestCaseRefs(t *testing.T) {
 		{"хотим заказать 5000 листовок", nil},
 		{"мы договорились 1500 за доставку", nil},
 		{"I want to check my order 100482", []string{"order 100482"}},
+		// From a review: references after "to", with a code, in full width.
+		{"This is in reference to order #100482", []string{"order 100482"}},
+		{"Please refer to order number 100482", []string{"order 100482"}},
+		{"Any update to ticket 77120?", []string{"ticket 77120"}},
+		{"With regard to booking HS-20931, can I add a night?", []string{"booking HS-20931"}},
+		{"по заказу 778812 1500 руб не вернули", []string{"заказу 778812"}},
+		{"订单号码：12345678，还没发货", []string{"订单号12345678"}},
+		{"订单号：１２３４５６７８", []string{"订单号12345678"}},
+		{"заказ N 778812", []string{"заказ 778812"}},
+		{"booking code XK49210 doesn't work", []string{"booking XK49210"}},
+		{"Ticket #2045 is still open", []string{"Ticket 2045"}},
+		{"can\u00a0I order 5000 flyers?", nil},
+		// Sums, quantities and dates after a case noun.
+		{"выставили счёт 1240,50 руб", nil},
+		{"счёт 3500 евро", nil},
+		{"счёт 3500 долларов", nil},
+		{"счёт 5000 р за что?", nil},
+		{"заказ 5000р", nil},
+		{"пришёл счёт 5600, а было 4800", nil},
+		{"со счета 5000 списали", nil},
+		{"пришёл счёт 56000 вместо 48000", nil},
+		{"订单3000多元", nil},
+		{"Сколько стоит заказ 1000 визиток?", nil},
+		{"заказ 50000 шт", nil},
+		{"Minimum order 5000 pcs?", nil},
+		{"order 5000pcs", nil},
+		{"订单5000个起订吗", nil},
+		{"Абонемент 3500 — это за месяц?", nil},
+		{"the subscription 29900 per month", nil},
+		{"booking 12.12.26 still ok?", nil},
+		{"booking 12/12/26", nil},
+		{"just in case 15000 points", nil},
+		{"the ticket 1500 each?", nil},
+		{"заявка 18834 рассмотрена?", []string{"заявка 18834"}},
 		{"please check the status of order 100482", []string{"order 100482"}},
 	} {
 		var got []string
@@ -79,8 +114,9 @@ func FuzzCaseRefs(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, c := range refs {
-			if seen[c.ID] || !strings.Contains(s, c.ID) || !strings.Contains(s, c.Noun) || strings.Index(s, c.Noun) > strings.LastIndex(s, c.ID) {
-				t.Fatalf("reference %+v is not a noun followed by its identifier in %q (or is repeated)", c, s)
+			folded := foldWidth(s)
+			if seen[c.ID] || !nounRightBefore(folded, c) {
+				t.Fatalf("reference %+v is not a noun right before its identifier in %q (or is repeated)", c, s)
 			}
 			seen[c.ID] = true
 			digits := 0
@@ -94,4 +130,54 @@ func FuzzCaseRefs(f *testing.F) {
 			}
 		}
 	})
+}
+
+// nounRightBefore reports whether s has c's noun followed, within a few
+// bytes of case words and signs, by c's identifier.
+func nounRightBefore(s string, c CaseRef) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], c.Noun)
+		if j < 0 {
+			return false
+		}
+		at := i + j + len(c.Noun)
+		if k := strings.Index(s[at:], c.ID); k >= 0 && k <= 24 {
+			return true
+		}
+		i = i + j + 1
+	}
+}
+
+// TestCaseNounsConfig: case_nouns set in a config replaces the default
+// map, {} turns the rule off, and a noun that cannot match one word is
+// refused.
+func TestCaseNounsConfig(t *testing.T) {
+	for _, tc := range []struct {
+		json  string
+		found []string
+		err   bool
+	}{
+		{`{}`, []string{"order 100482"}, false},
+		{`{"case_nouns": {"en": ["parcel"]}}`, nil, false},
+		{`{"case_nouns": {}}`, nil, false},
+		{`{"case_nouns": {"en": ["*"]}}`, nil, true},
+		{`{"case_nouns": {"en": ["order number"]}}`, nil, true},
+	} {
+		cfg := DefaultConfig()
+		if err := json.Unmarshal([]byte(tc.json), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		cfg = cfg.withDefaults()
+		if err := cfg.validate(); (err != nil) != tc.err {
+			t.Errorf("%s: validate = %v, want an error %v", tc.json, err, tc.err)
+			continue
+		}
+		var got []string
+		for _, c := range newCaseRules(cfg.CaseNouns).find("Where is my order 100482?") {
+			got = append(got, c.String())
+		}
+		if !tc.err && !slices.Equal(got, tc.found) {
+			t.Errorf("%s: found %q, want %q", tc.json, got, tc.found)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/answerdesk/answerdesk/retrieval"
 )
@@ -89,7 +90,8 @@ type Config struct {
 	// lists the references. A trailing "*" matches any ending; Chinese
 	// nouns are matched right before the identifier. Default: order,
 	// booking, invoice, ticket, RMA and the like in English, Russian and
-	// Chinese; an empty object turns the rule off.
+	// Chinese. Set, it replaces the default for every language; an empty
+	// object turns the rule off.
 	CaseNouns map[string][]string `json:"case_nouns"`
 	// Sentiment overrides or extends the built-in sentiment lexicon.
 	Sentiment SentimentLexicon `json:"sentiment"`
@@ -536,6 +538,13 @@ func (c Config) validate() error {
 	for i, t := range c.Topics {
 		if t.Name == "" {
 			return fmt.Errorf("topic %d: empty name", i+1)
+		}
+	}
+	for lang, ws := range c.CaseNouns {
+		for _, w := range ws {
+			if w = strings.TrimSpace(w); w == "" || w == "*" || strings.ContainsFunc(w, unicode.IsSpace) {
+				return fmt.Errorf("case_nouns %s: %q: want one word (a trailing * matches any ending)", lang, w)
+			}
 		}
 	}
 	for i, r := range c.Routes {

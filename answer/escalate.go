@@ -209,10 +209,11 @@ var reasonText = map[Reason]string{
 
 // summary is a one-paragraph brief for the agent, composed of redacted
 // pieces so that it is not redacted again as a whole: the reason, topic,
-// the case references (redacted through seen, as the customer's words),
 // intent, language, sentiment and confidence are the engine's own labels
-// and numbers; the question as read (the customer's words) is redacted
-// through seen (the question's own redaction is there already); the
+// and numbers; the case references are numbers caseRules.find vetted (no
+// personal number among them); the question as read (the customer's
+// words) is redacted through seen (the question's own redaction is there
+// already); the
 // titles of the passages tried (the tenant's documents, which may name a
 // person or hold a phone number) are redacted once each and kept in the
 // engine's title cache.
@@ -229,10 +230,13 @@ func (e *Engine) summary(a *Answer, tr Triage, cites []Citation, seen map[string
 		b.WriteString(".")
 	}
 	if len(tr.Cases) > 0 {
-		// The customer's own words: redacted like the question.
+		// Not redacted: a case's number is what the agent needs, and find
+		// took none that is a card's, an IBAN's or another personal
+		// number; one with a phone's shape ("лицевой счёт 5512 0873") is
+		// the case's, though the transcript masks it.
 		refs := make([]string, len(tr.Cases))
 		for i, c := range tr.Cases {
-			refs[i] = redactSeen(c.String(), seen)
+			refs[i] = c.String()
 		}
 		writeList(&b, " Case references:", refs)
 	}

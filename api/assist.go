@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -95,10 +96,13 @@ func lastAgentReply(t answer.Ticket) string {
 
 // SuggestReply drafts a reply to ticket t's latest customer message with
 // engine (answer.Request.Draft: nothing is written), in the ticket's
-// language, cut to maxQuestion characters (answer.DefaultConfig's when
-// 0), with the similar solved tickets beside it (POST
-// /v1/tickets/{id}/suggest and `answerdesk assist suggest`).
-func SuggestReply(ctx context.Context, engine Drafter, t answer.Ticket, similar []SimilarTicket, maxQuestion int) (Suggestion, error) {
+// language, with the similar solved tickets beside it (POST
+// /v1/tickets/{id}/suggest and `answerdesk assist suggest`). The message
+// is cut to maxMessage characters, the engine's limit on a message as sent
+// (answer.DefaultConfig's when 0), so that an email's own text is read
+// wherever it stands in its thread; one whose own text is longer than the
+// engine reads is cut to maxQuestion.
+func SuggestReply(ctx context.Context, engine Drafter, t answer.Ticket, similar []SimilarTicket, maxQuestion, maxMessage int) (Suggestion, error) {
 	question := t.Subject
 	for _, m := range t.Transcript {
 		if m.Role == answer.RoleCustomer && strings.TrimSpace(m.Text) != "" {
@@ -111,10 +115,20 @@ func SuggestReply(ctx context.Context, engine Drafter, t answer.Ticket, similar 
 	if maxQuestion <= 0 {
 		maxQuestion = answer.DefaultConfig().MaxQuestion
 	}
-	if r := []rune(question); len(r) > maxQuestion {
-		question = string(r[:maxQuestion])
+	if maxMessage <= 0 {
+		maxMessage = answer.DefaultConfig().MaxMessage
 	}
-	a, err := engine.Answer(ctx, answer.Request{Tenant: t.Tenant, Question: question, Lang: t.Lang, Channel: "assist", Draft: true})
+	ask := func(limit int) (answer.Answer, error) {
+		q := question
+		if r := []rune(q); len(r) > limit {
+			q = string(r[:limit])
+		}
+		return engine.Answer(ctx, answer.Request{Tenant: t.Tenant, Question: q, Lang: t.Lang, Channel: "assist", Draft: true})
+	}
+	a, err := ask(max(maxMessage, maxQuestion))
+	if errors.Is(err, answer.ErrQuestionTooLong) {
+		a, err = ask(maxQuestion)
+	}
 	if err != nil {
 		return Suggestion{}, err
 	}
@@ -148,7 +162,7 @@ func (s *Server) suggestReply(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.lim.AnswerTimeout)
 	defer cancel()
-	out, err := SuggestReply(ctx, s.d.Engine, t, similar, s.d.MaxQuestion)
+	out, err := SuggestReply(ctx, s.d.Engine, t, similar, s.d.MaxQuestion, s.d.MaxMessage)
 	if err != nil {
 		s.fail(c, s.answerErr(c, err))
 		return

@@ -23,6 +23,24 @@ type metricDef struct {
 	get          func(*Breakdown) Metric
 }
 
+// counts are, for a metric that is a share of some items, how many items
+// there are: it is gated only where the baseline has at least minCount of
+// them and the new report any.
+var counts = map[string]func(*Breakdown) float64{"article_precision": articlesOffered}
+
+// minCount is the fewest items (articles offered) a share is gated on:
+// on fewer, one item moves it by more than the tolerance.
+const minCount = 20
+
+// articlesOffered is how many escalations of b were offered articles.
+func articlesOffered(b *Breakdown) float64 {
+	d := b.Decision
+	if !d.AnswerRate.Defined() || !d.ArticleRate.Defined() {
+		return 0
+	}
+	return float64(d.ArticleRate) * float64(b.Queries) * (1 - float64(d.AnswerRate))
+}
+
 // gated are the metrics Compare holds against the baseline. Answer rate
 // and the share of escalations offered articles are alone neither better
 // nor worse, and latency is too noisy to gate by default, so they are
@@ -111,7 +129,8 @@ func Compare(base, cur *Report, o CompareOptions) ([]Delta, error) {
 				for _, m := range set {
 					bv, cv := m.get(b), m.get(c)
 					d := Delta{Suite: bs.Name, Lang: lang, Metric: m.name, Base: bv, New: cv, Change: Metric(float64(cv) - float64(bv))}
-					d.Gated = si == 0 && (lang == "" || !o.Overall && b.Queries >= o.MinQueries)
+					d.Gated = si == 0 && (lang == "" || !o.Overall && b.Queries >= o.MinQueries) &&
+						(counts[m.name] == nil || counts[m.name](b) >= minCount && counts[m.name](c) > 0)
 					if d.Gated && bv.Defined() {
 						worse := float64(bv) - float64(cv)
 						if !m.higherBetter {

@@ -39,7 +39,7 @@ func TestCompare(t *testing.T) {
 		{"ECE falls", func(r *Report) { r.Suites[0].Decision.ECE -= 0.03 }, CompareOptions{MaxDrop: 0.01}, nil},
 		{"becomes undefined", func(r *Report) { r.Suites[0].Decision.AUROC = Metric(math.NaN()) }, CompareOptions{MaxDrop: 0.01}, []string{"s//auroc"}},
 		{"latency not gated", func(r *Report) { r.Suites[0].Latency.P95 *= 10 }, CompareOptions{MaxDrop: 0.01}, nil},
-		{"worse articles", func(r *Report) { r.Suites[0].Decision.ArticlePrecision -= 0.1 }, CompareOptions{MaxDrop: 0.01}, []string{"s//article_precision"}},
+		{"articles on too few escalations not gated", func(r *Report) { r.Suites[0].Decision.ArticlePrecision -= 0.1 }, CompareOptions{MaxDrop: 0.01}, nil},
 		{"fewer articles not gated", func(r *Report) { r.Suites[0].Decision.ArticleRate -= 0.2 }, CompareOptions{MaxDrop: 0.01}, nil},
 		{"language regresses", func(r *Report) {
 			en := r.Suites[0].ByLanguage["en"]
@@ -75,6 +75,34 @@ func TestCompare(t *testing.T) {
 				t.Errorf("err = %v", err)
 			}
 		})
+	}
+}
+
+// TestCompareArticlePrecision: the precision of the offered articles is
+// gated where the baseline offered at least minCount of them, not where
+// the engine offers none any more (the share offered is not gated).
+func TestCompareArticlePrecision(t *testing.T) {
+	report := func(queries int, rate, precision float64) *Report {
+		r := testReport()
+		r.Suites[0].Queries = queries
+		r.Suites[0].Decision.ArticleRate, r.Suites[0].Decision.ArticlePrecision = Metric(rate), Metric(precision)
+		r.Suites[0].ByLanguage = nil
+		return r
+	}
+	base := report(1000, 0.3, 0.8) // 90 lists offered
+	for _, tc := range []struct {
+		name      string
+		cur       *Report
+		regressed bool
+	}{
+		{"the same", report(1000, 0.3, 0.8), false},
+		{"worse", report(1000, 0.3, 0.7), true},
+		{"none offered", report(1000, 0, math.NaN()), false},
+	} {
+		_, err := Compare(base, tc.cur, CompareOptions{MaxDrop: 0.01})
+		if got := errors.Is(err, ErrRegression); got != tc.regressed {
+			t.Errorf("%s: regression %v (%v), want %v", tc.name, got, err, tc.regressed)
+		}
 	}
 }
 

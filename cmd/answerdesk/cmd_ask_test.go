@@ -65,12 +65,13 @@ func TestAskCommand(t *testing.T) {
 		t.Errorf("tickets list after ask (exit %d):\n%s", code, out)
 	}
 
-	// An email from standard input, whatever its first line, read
-	// without the quoted thread; and the same words after "--".
+	// A message from standard input is never read as flags, whatever its
+	// first line: an email read without the quoted thread; and the same
+	// words after "--".
 	email := "-----Original Message-----\nFrom: Lumen Support\nSubject: RE: hub\n\nThanks for your order."
-	email = "How do I factory reset my hub?\n\nBest regards,\nAnna\n\n" + email
+	email = "--json\nHow do I factory reset my hub?\n\nBest regards,\nAnna\n\n" + email
 	out, code = runAskStdin(t, email, "ask", "--data", data, "--json", "-")
-	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || r.Decision != "answered" || r.Standalone != "How do I factory reset my hub?" {
+	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || r.Decision != "answered" || !strings.HasSuffix(r.Standalone, "How do I factory reset my hub?") || strings.Contains(r.Standalone, "Original") {
 		t.Errorf("ask - (exit %d, %v): decision %q, read as %q; want the email's question answered", code, err, r.Decision, r.Standalone)
 	}
 	if out, code = runAskCLI(t, "ask", "--data", data, "--", "-- How do I factory reset my hub?"); code != 0 || !strings.Contains(out, "answered") {

@@ -42,7 +42,7 @@ func runAssist(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := api.SuggestReply(ctx, engine, t, similar, engine.Config().MaxQuestion)
+	s, err := api.SuggestReply(ctx, engine, t, similar, engine.Config().MaxQuestion, engine.Config().MaxMessage)
 	if err != nil {
 		return fmt.Errorf("assist suggest: ticket %q: %w", t.ID, err)
 	}

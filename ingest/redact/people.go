@@ -798,7 +798,8 @@ var (
 	// country and its postcode ("Estonia 62488", "Rio de Janeiro 20040").
 	// Its words are a name's: capitalised, or the particles of place
 	// names; a sentence ending in a number ("I want to check my order
-	// 100482") is not one.
+	// 100482") is not one, nor is a line naming a case ("Order 100482",
+	// caseLine).
 	rePostcodeLine = regexp.MustCompile(`(?m)^[ \t?*>-]*\p{Lu}[\p{L}()'-]+(?: (?:\(?\p{Lu}[\p{L}()'-]*|de|do|da|del|della|di|du|des|la|le|am|an|im|der|den|upon|on|sur|en|y)){0,5}[ \t]\d{4,6}[ \t]*$`)
 	// reNumberedStreet is a building number, a street's name in European
 	// order and its house number, on an address line or after "at":
@@ -827,7 +828,25 @@ var addressPatterns = []struct {
 	needs traits
 }{
 	{reStreetFR, hasDigit}, {reUnit, hasDigit}, {reCityState, hasDigit},
-	{rePostcodeStreet, hasDigit}, {rePostcodeLine, hasDigit},
+	{rePostcodeStreet, hasDigit},
+}
+
+// caseLineWords begin lines that name a customer's case, not a place:
+// "Order 100482", "Ticket 77120", "Заказ 778812" have a postcode line's
+// shape.
+var caseLineWords = map[string]bool{
+	"order": true, "invoice": true, "ticket": true, "booking": true, "case": true, "ref": true, "reference": true,
+	"account": true, "receipt": true, "tracking": true, "contract": true, "policy": true, "claim": true, "rma": true,
+	"reservation": true, "confirmation": true, "transaction": true, "customer": true, "member": true,
+	"заказ": true, "счёт": true, "счет": true, "бронь": true, "заявка": true, "договор": true, "полис": true,
+	"квитанция": true, "обращение": true, "накладная": true,
+}
+
+// caseLine reports whether the postcode line m (a match of rePostcodeLine)
+// begins with a word of caseLineWords.
+func caseLine(m string) bool {
+	f := strings.Fields(strings.TrimLeft(m, " \t?*>-"))
+	return len(f) > 0 && caseLineWords[strings.ToLower(f[0])]
 }
 
 // findAddresses returns street-address spans; t is traitsOf(s).
@@ -875,6 +894,13 @@ func findAddresses(s string, t traits) []Span {
 		}
 		for _, m := range p.re.FindAllStringIndex(s, -1) {
 			add(m[0], m[1])
+		}
+	}
+	if t.has(hasDigit) {
+		for _, m := range rePostcodeLine.FindAllStringIndex(s, -1) {
+			if !caseLine(s[m[0]:m[1]]) {
+				add(m[0], m[1])
+			}
 		}
 	}
 	if t.has(hasNonASCII) && containsAny(s, ruStreetWords) {

@@ -159,6 +159,8 @@ func TestNamesAndAddresses(t *testing.T) {
 		{"postcode line", "Send it here:\nEstonia 62488", "Send it here:\n[ADDRESS]"},
 		{"postcode line with a particle", "Send it here:\nRio de Janeiro 20040", "Send it here:\n[ADDRESS]"},
 		{"a sentence ending in a number is not a postcode line", "I want to check my order 100482", "I want to check my order 100482"},
+		{"a case's number is not a postcode line", "Hi\nOrder 100482\nwhere is it?", "Hi\nOrder 100482\nwhere is it?"},
+		{"a case's number is not a postcode line (ru)", "Заказ 778812", "Заказ 778812"},
 		{"not a person: organisation", "Russell Investments and Johnson Inc. use the hub.", "Russell Investments and Johnson Inc. use the hub."},
 		{"not a person: street", "The shop on Victor Hugo u. 49 is closed.", "The shop on [ADDRESS] is closed."},
 		{"en lower-case text", "follow up with lena andersson next week.", "follow up with [NAME] next week."},
