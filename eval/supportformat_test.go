@@ -12,8 +12,8 @@ import (
 
 // TestSupportSetsFormat checks the labels of the never-fitted support sets
 // (testdata/support-ru-zh, support-ru-zh-2, support-en, support-3,
-// support-4, support-5, support-6, support-7, support-8, support-9 and
-// support-10)
+// support-4, support-5, support-6, support-7, support-8, support-9,
+// support-10 and support-11)
 // against their knowledge bases without running the engine: every suite
 // loads, every document of docs/ loads with the ingestion loaders (an FAQ
 // file yields entries, never a load error), a suite is a help centre of at
@@ -22,7 +22,7 @@ import (
 // says how (meta.class) and why (meta.why, in the sets written with it
 // from the start), and every suite has sibling questions.
 func TestSupportSetsFormat(t *testing.T) {
-	for _, set := range []supportSet{supportRuZh, supportRuZh2, supportEn, support3, support4, support5, support6, support7, support8, support9, support10} {
+	for _, set := range []supportSet{supportRuZh, supportRuZh2, supportEn, support3, support4, support5, support6, support7, support8, support9, support10, support11} {
 		name := filepath.Base(set.dir)
 		for _, s := range supportSuites(t, set) {
 			ids := supportDocIDs(t, s.Corpus)
