@@ -413,6 +413,11 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 	if segmentMiss(sq.terms, ps.get(cited)) {
 		return 1
 	}
+	// Parallel clauses, each a sibling's (clause.go): the asked value
+	// written only in another sibling's clause.
+	if clauseMiss(sq.text, askedType(sq.text), cited.Text) {
+		return 1
+	}
 	q := sq.phrases
 	if len(q) == 0 && len(sq.families) == 0 {
 		return 0
