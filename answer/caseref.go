@@ -6,6 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/answerdesk/answerdesk/ingest/redact"
 )
 
@@ -16,7 +18,7 @@ import (
 // open it, never from the shipping article (ReasonCaseReference).
 type CaseRef struct {
 	Noun string // the word naming the case, as written: "order", "заказа", "订单号"
-	ID   string // the identifier, full-width characters folded: "SWP-48213", "5512 0873"
+	ID   string // the identifier, NFKC-normalized: "SWP-48213", "5512 0873"
 }
 
 // String is the reference as a ticket's summary lists it: "order
@@ -119,12 +121,14 @@ const maxCaseRefs = 5
 // nor a sum of money or a quantity (a currency or a unit after it or glued
 // to it), nor a card, an IBAN or other personal number; a bare number of
 // four digits is one only with a marker ("#2045", "заказ № 5512").
-// Full-width digits and letters are read as ASCII.
+// The text is read NFKC-normalized: full-width digits and letters as ASCII.
 func (r caseRules) find(text string) []CaseRef {
 	if r.empty() {
 		return nil
 	}
-	text = foldWidth(text)
+	// NFKC, as the analyzer reads text: full-width digits and letters
+	// ("１２３４５") are ASCII, "№" is "No".
+	text = norm.NFKC.String(text)
 	if !strings.ContainsAny(text, "0123456789") {
 		return nil
 	}
@@ -146,11 +150,11 @@ func (r caseRules) find(text string) []CaseRef {
 		}
 		// Two groups of digits are one number unless they are a number
 		// and a sum: "по заказу 778812 1500 руб".
-		if first < end && !r.caseNumber(noun, text[start:end], marked, text[end:]) {
+		if first < end && !caseNumber(noun, text[start:end], marked, text[end:]) {
 			end = first
 		}
 		id := text[start:end]
-		if seen[id] || !r.caseNumber(noun, id, marked, text[end:]) {
+		if seen[id] || !caseNumber(noun, id, marked, text[end:]) {
 			continue
 		}
 		if !piiDone {
@@ -167,11 +171,11 @@ func (r caseRules) find(text string) []CaseRef {
 
 // caseNumber reports whether id, named by noun (with a marker between
 // them when marked) and followed by rest, is a case's number.
-func (r caseRules) caseNumber(noun, id string, marked bool, rest string) bool {
+func caseNumber(noun, id string, marked bool, rest string) bool {
 	if !caseIdentifier(id, marked) || quantityAfter(rest) {
 		return false
 	}
-	if bare := digitsOnly(strings.ReplaceAll(id, " ", "")); bare && !marked && countDigits(id) < 6 {
+	if !marked && countDigits(id) < 6 && digitsOnly(strings.ReplaceAll(id, " ", "")) {
 		ln := lower(noun)
 		for _, a := range amountNouns {
 			if strings.HasPrefix(ln, a) {
@@ -180,23 +184,6 @@ func (r caseRules) caseNumber(noun, id string, marked bool, rest string) bool {
 		}
 	}
 	return true
-}
-
-// foldWidth maps full-width ASCII ("１２３４５", "ＡＢ") to ASCII and the
-// ideographic space to a space.
-func foldWidth(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 }) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 0xFF01 && r <= 0xFF5E:
-			return r - 0xFEE0
-		case r == 0x3000:
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // identifierAt is the identifier starting at text[i:], as [start, end):

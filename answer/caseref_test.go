@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestCaseRefs(t *testing.T) {
@@ -114,7 +116,7 @@ func FuzzCaseRefs(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, c := range refs {
-			folded := foldWidth(s)
+			folded := norm.NFKC.String(s)
 			if seen[c.ID] || !nounRightBefore(folded, c) {
 				t.Fatalf("reference %+v is not a noun right before its identifier in %q (or is repeated)", c, s)
 			}

@@ -24,49 +24,69 @@ var clauseSubjectRunes = [...]int{3, 4}
 // answers who pays).
 const notClauseHead = notModifier + "有为会能要可将已再并但而人方者"
 
-// clauseSplit reports the characters that end a clause.
-func clauseSplit(r rune) bool { return strings.ContainsRune("，。；！？,;!?\n", r) }
+// clauseSplit reports the characters that end a clause within a sentence.
+func clauseSplit(r rune) bool { return strings.ContainsRune("，；,;", r) }
 
-// clauseMiss reports whether the cited passage text holds the value the
-// question asks for (asked, answer types) only in clauses whose subject is
-// another sibling than the one the question names: the passage writes at
-// least two parallel clauses whose subjects end in the same character
-// (siblings), the question names exactly one of them (its name or its
-// modifier), that sibling's clauses hold no value of the asked type, and
-// another sibling's clause does. A clause without a subject belongs to the
-// subject before it in its sentence.
-func clauseMiss(question string, asked answerType, text string) bool {
-	if asked == 0 || !hasHan(question) || !hasHan(text) {
+// clauseMiss reports whether the cited passage (its sentences, sents) holds
+// the value the question asks for (asked, answer types) only in clauses
+// whose subject is another sibling than the one the question names: the
+// passage writes at least two parallel clauses whose subjects end in the
+// same character (siblings), the question names exactly one of them (its
+// name or its modifier), that sibling's clauses hold no value of the asked
+// type, and another sibling's clause does. A clause without a subject
+// belongs to the subject before it in its sentence.
+func clauseMiss(question string, asked answerType, sents []string) bool {
+	if asked == 0 || !hasHan(question) {
 		return false
 	}
+	var clauses [][]rune // every clause of every sentence, in order
+	var starts []bool    // whether clause i begins its sentence
+	for _, sent := range sents {
+		if !hasHan(sent) {
+			continue
+		}
+		for j, c := range strings.FieldsFunc(sent, clauseSplit) {
+			clauses = append(clauses, []rune(strings.TrimSpace(c)))
+			starts = append(starts, j == 0)
+		}
+	}
+	// held[i] is whether clause i holds a value of the asked type, read
+	// once whichever subject length reads it.
+	held := map[int]bool{}
+	holds := func(i int) bool {
+		h, ok := held[i]
+		if !ok {
+			h = evidenceOf(string(clauses[i]), asked) != 0
+			held[i] = h
+		}
+		return h
+	}
 	for _, n := range clauseSubjectRunes {
-		if clauseMissN(question, asked, text, n) {
+		if clauseMissN(question, clauses, starts, n, holds) {
 			return true
 		}
 	}
 	return false
 }
 
-// clauseMissN is clauseMiss for subjects of n runes.
-func clauseMissN(question string, asked answerType, text string, n int) bool {
-	type clause struct{ subject, text string }
-	var clauses []clause
+// clauseMissN is clauseMiss for subjects of n runes; holds says whether a
+// clause holds the asked value.
+func clauseMissN(question string, clauses [][]rune, starts []bool, n int, holds func(int) bool) bool {
+	subjectOf := make([]string, len(clauses))
 	heads := map[rune]map[string]bool{} // head → the subjects ending in it
-	for _, sent := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("。！？!?\n", r) }) {
-		current := ""
-		for _, c := range strings.FieldsFunc(sent, clauseSplit) {
-			c = strings.TrimSpace(c)
-			rs := []rune(c)
-			if len(rs) > n && allHan(rs[:n]) && !strings.ContainsRune(notClauseHead, rs[n-1]) && !strings.ContainsRune(notModifier, rs[0]) {
-				current = string(rs[:n])
-				h := rs[n-1]
-				if heads[h] == nil {
-					heads[h] = map[string]bool{}
-				}
-				heads[h][current] = true
-			}
-			clauses = append(clauses, clause{current, c})
+	current := ""
+	for i, rs := range clauses {
+		if starts[i] {
+			current = ""
 		}
+		if len(rs) > n && allHan(rs[:n]) && !strings.ContainsRune(notClauseHead, rs[n-1]) && !strings.ContainsRune(notModifier, rs[0]) {
+			current = string(rs[:n])
+			if heads[rs[n-1]] == nil {
+				heads[rs[n-1]] = map[string]bool{}
+			}
+			heads[rs[n-1]][current] = true
+		}
+		subjectOf[i] = current
 	}
 	for h, subjects := range heads {
 		if len(subjects) < 2 {
@@ -87,16 +107,14 @@ func clauseMissN(question string, asked answerType, text string, n int) bool {
 			continue
 		}
 		var own, other, written bool
-		for _, c := range clauses {
-			if !subjects[c.subject] {
-				continue
-			}
-			held := evidenceOf(c.text, asked) != 0
-			if c.subject == named {
+		for i, s := range subjectOf {
+			switch {
+			case !subjects[s]:
+			case s == named:
 				written = true
-				own = own || held
-			} else {
-				other = other || held
+				own = own || holds(i)
+			default:
+				other = other || holds(i)
 			}
 		}
 		if written && other && !own {

@@ -27,7 +27,7 @@ func TestClauseMiss(t *testing.T) {
 		// Not Chinese.
 		{"How many spaces does Binjiang have?", "Wulin has 40 spaces, Binjiang has an area.", false},
 	} {
-		if got := clauseMiss(tc.question, askedType(tc.question), tc.text); got != tc.want {
+		if got := clauseMiss(tc.question, askedType(tc.question), splitSentences(tc.text)); got != tc.want {
 			t.Errorf("clauseMiss(%q) = %v, want %v (asked %v)", tc.question, got, tc.want, askedType(tc.question))
 		}
 	}

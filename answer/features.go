@@ -535,7 +535,7 @@ func (in featureInput) siblingMiss() float64 {
 	if len(in.c.cited) == 0 {
 		return 0
 	}
-	return siblingMiss(in.sibling, in.res.Hits, in.c.cited[0], in.ps, in.c.body, in.c.sentences)
+	return siblingMiss(in.sibling, in.askedType, in.res.Hits, in.c.cited[0], in.ps, in.c.body, in.c.sentences)
 }
 
 // citedSentences are the cosines of the question and the cited passage's

@@ -405,9 +405,10 @@ func extensionMiss(q [][]nameWord, p *siblingPairs, others func() []*siblingPair
 	return false
 }
 
-// siblingMiss is FeatureSiblingMiss of the question against the first
-// cited passage and the answer's text (body, "" when unknown).
-func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, ps passages, body string, sentences []string) float64 {
+// siblingMiss is FeatureSiblingMiss of the question (wants: its expected
+// answer types) against the first cited passage and the answer's text
+// (body, "" when unknown).
+func siblingMiss(sq siblingQuestion, wants answerType, hits []retrieval.Hit, cited retrieval.Hit, ps passages, body string, sentences []string) float64 {
 	// A passage stating its siblings' facts under their labels: the
 	// asked fact stated under another label than the asked sibling's.
 	if segmentMiss(sq.terms, ps.get(cited)) {
@@ -415,7 +416,7 @@ func siblingMiss(sq siblingQuestion, hits []retrieval.Hit, cited retrieval.Hit, 
 	}
 	// Parallel clauses, each a sibling's (clause.go): the asked value
 	// written only in another sibling's clause.
-	if clauseMiss(sq.text, askedType(sq.text), cited.Text) {
+	if clauseMiss(sq.text, wants, ps.get(cited).sents) {
 		return 1
 	}
 	q := sq.phrases
